@@ -1,0 +1,55 @@
+package io.riskgate.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.riskgate.order.CheckRequestParser;
+import io.riskgate.order.FieldProblem;
+import io.riskgate.order.InvalidRequestException;
+import io.riskgate.order.JsonFields;
+import io.riskgate.portfolio.AccountView;
+import io.riskgate.portfolio.EquitySnapshot;
+import io.riskgate.portfolio.Portfolio;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Account state: report equity, read equity, open positions, exposure and reservations. */
+@RestController
+@RequestMapping("/api/v1/accounts")
+class AccountsController {
+
+    private final Portfolio portfolio;
+    private final Clock clock;
+
+    AccountsController(Portfolio portfolio, Clock clock) {
+        this.portfolio = portfolio;
+        this.clock = clock;
+    }
+
+    @PutMapping("/{id}/equity")
+    AccountView equity(@PathVariable String id, @RequestBody JsonNode body) {
+        List<FieldProblem> problems = new ArrayList<>();
+        if (!id.matches(CheckRequestParser.ID_PATTERN)) {
+            problems.add(new FieldProblem("id", "must match " + CheckRequestParser.ID_PATTERN));
+        }
+        JsonFields f = JsonFields.root(body, problems);
+        f.rejectUnknown(Set.of("equity", "timestamp"));
+        double equity = f.number("equity", 0, false);
+        var at = f.optionalInstant("timestamp");
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
+        return portfolio.reportEquity(new EquitySnapshot(id, equity, at.orElseGet(clock::instant)));
+    }
+
+    @GetMapping("/{id}")
+    AccountView get(@PathVariable String id) {
+        return portfolio.view(id, clock.instant());
+    }
+}

@@ -1,0 +1,32 @@
+package io.riskgate.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.riskgate.check.Decision;
+import io.riskgate.check.PreTradeEngine;
+import io.swagger.v3.oas.annotations.Operation;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code POST /api/v1/checks}: the pre-trade check. 200 for every well-formed request, approved or not. */
+@RestController
+@RequestMapping("/api/v1/checks")
+class ChecksController {
+
+    private final PreTradeEngine engine;
+
+    ChecksController(PreTradeEngine engine) {
+        this.engine = engine;
+    }
+
+    @Operation(summary = "Check an order before trading: approve/reject, sized quantity, stop-loss, take-profit, "
+            + "reasons and the rules that fired")
+    @PostMapping
+    Decision check(@io.swagger.v3.oas.annotations.parameters.RequestBody(content =
+            @io.swagger.v3.oas.annotations.media.Content(schema =
+            @io.swagger.v3.oas.annotations.media.Schema(implementation = CheckRequestDoc.class)))
+                   @RequestBody JsonNode body) {
+        return engine.check(body);
+    }
+}

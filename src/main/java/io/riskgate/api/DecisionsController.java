@@ -1,0 +1,41 @@
+package io.riskgate.api;
+
+import io.riskgate.audit.AuditPage;
+import io.riskgate.audit.AuditQuery;
+import io.riskgate.audit.AuditRecord;
+import io.riskgate.audit.AuditStore;
+import io.riskgate.errors.NotFoundException;
+import java.time.Instant;
+import java.util.Optional;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The audit trail: one decision by id, or a page of decisions filtered by account, outcome, rule code and time. */
+@RestController
+@RequestMapping("/api/v1/decisions")
+class DecisionsController {
+
+    private final AuditStore audit;
+
+    DecisionsController(AuditStore audit) {
+        this.audit = audit;
+    }
+
+    @GetMapping("/{id}")
+    AuditRecord get(@PathVariable String id) {
+        return audit.find(id).orElseThrow(() -> new NotFoundException("no decision " + id));
+    }
+
+    @GetMapping
+    AuditPage search(@RequestParam Optional<String> account, @RequestParam Optional<Boolean> approved,
+                     @RequestParam Optional<String> code,
+                     @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Optional<Instant> from,
+                     @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Optional<Instant> to,
+                     @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+        return audit.search(new AuditQuery(account, approved, code, from, to, page, size));
+    }
+}

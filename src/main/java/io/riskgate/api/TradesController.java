@@ -1,0 +1,71 @@
+package io.riskgate.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.riskgate.errors.NotFoundException;
+import io.riskgate.lifecycle.CloseRequest;
+import io.riskgate.lifecycle.FillRequest;
+import io.riskgate.lifecycle.TradeService;
+import io.riskgate.order.FieldProblem;
+import io.riskgate.order.InvalidRequestException;
+import io.riskgate.order.JsonFields;
+import io.riskgate.portfolio.Portfolio;
+import io.riskgate.portfolio.Trade;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Fills against approved decisions open trades; closes record the exit and the realized P&L. */
+@RestController
+@RequestMapping("/api/v1/trades")
+class TradesController {
+
+    private final TradeService trades;
+    private final Portfolio portfolio;
+
+    TradesController(TradeService trades, Portfolio portfolio) {
+        this.trades = trades;
+        this.portfolio = portfolio;
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    TradeService.FillResult fill(@RequestBody JsonNode body) {
+        List<FieldProblem> problems = new ArrayList<>();
+        JsonFields f = JsonFields.root(body, problems);
+        f.rejectUnknown(Set.of("decisionId", "fillPrice", "quantity", "timestamp"));
+        String decisionId = f.text("decisionId", "[0-9a-fA-F-]{36}");
+        double price = f.number("fillPrice", 0, true);
+        double quantity = f.number("quantity", 0, true);
+        var at = f.optionalInstant("timestamp");
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
+        return trades.fill(new FillRequest(decisionId, price, quantity, at));
+    }
+
+    @PostMapping("/{id}/close")
+    Trade close(@PathVariable String id, @RequestBody JsonNode body) {
+        List<FieldProblem> problems = new ArrayList<>();
+        JsonFields f = JsonFields.root(body, problems);
+        f.rejectUnknown(Set.of("price", "timestamp"));
+        double price = f.number("price", 0, true);
+        var at = f.optionalInstant("timestamp");
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
+        return trades.close(id, new CloseRequest(price, at));
+    }
+
+    @GetMapping("/{id}")
+    Trade get(@PathVariable String id) {
+        return portfolio.store().trade(id).orElseThrow(() -> new NotFoundException("no trade " + id));
+    }
+}

@@ -1,0 +1,25 @@
+package io.riskgate.audit;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A search over audited decisions; every filter is optional. Times are decision (event) times, {@code from}
+ * inclusive and {@code to} exclusive.
+ *
+ * @param code matches a rejection, an adjustment or any fired rule with this code
+ */
+public record AuditQuery(Optional<String> account, Optional<Boolean> approved, Optional<String> code,
+                         Optional<Instant> from, Optional<Instant> to, int page, int size) {
+
+    public static final int MAX_SIZE = 500;
+
+    public AuditQuery {
+        if (page < 0) {
+            throw new IllegalArgumentException("page must be >= 0, was " + page);
+        }
+        if (size < 1 || size > MAX_SIZE) {
+            throw new IllegalArgumentException("size must be in [1, " + MAX_SIZE + "], was " + size);
+        }
+    }
+}

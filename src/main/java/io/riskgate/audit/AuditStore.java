@@ -1,0 +1,123 @@
+package io.riskgate.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.riskgate.check.Decision;
+import io.riskgate.rules.Adjustment;
+import io.riskgate.rules.FiredRule;
+import io.riskgate.rules.Rejection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Stores every decision (approved, rejected or failed) with its request, its policy id/version/sha256, the rules
+ * fired in order, the rejections and adjustments, and the final numbers; and finds them again by account,
+ * outcome, rule code and time. Inserts join the caller's transaction.
+ */
+public final class AuditStore {
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+
+    public AuditStore(DataSource dataSource, ObjectMapper json) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.json = json;
+    }
+
+    public void insert(Decision d, JsonNode request, Instant recordedAt) {
+        String decisionJson;
+        try {
+            decisionJson = json.writeValueAsString(d);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise decision " + d.decisionId(), e);
+        }
+        jdbc.update("INSERT INTO decision (id, account, symbol, side, strategy, outcome, approved, quantity, notional,"
+                        + " entry_price, stop_loss, take_profit, risk_amount, policy_id, policy_version, policy_sha256,"
+                        + " decided_at, recorded_at, request_json, decision_json)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                d.decisionId(), d.account(), d.symbol(), d.side() == null ? "" : d.side().name(), d.strategy(),
+                d.outcome().name(), d.approved(), d.quantity(), d.notional(), d.entryPrice(), d.stopLoss(),
+                d.takeProfit(), d.riskAmount(), d.policy() == null ? null : d.policy().id(),
+                d.policy() == null ? null : d.policy().version(), d.policy() == null ? null : d.policy().sha256(),
+                ts(d.timestamp()), ts(recordedAt), request.toString(), decisionJson);
+        List<Object[]> rows = new ArrayList<>();
+        int seq = 0;
+        for (FiredRule f : d.firedRuleDetails()) {
+            rows.add(new Object[] {d.decisionId(), "FIRED", seq++, f.name(), f.code()});
+        }
+        seq = 0;
+        for (Rejection r : d.rejections()) {
+            rows.add(new Object[] {d.decisionId(), "REJECTION", seq++, r.rule(), r.code()});
+        }
+        seq = 0;
+        for (Adjustment a : d.adjustments()) {
+            rows.add(new Object[] {d.decisionId(), "ADJUSTMENT", seq++, a.rule(), a.code()});
+        }
+        if (!rows.isEmpty()) {
+            jdbc.batchUpdate("INSERT INTO decision_rule (decision_id, kind, seq, rule_name, code) VALUES (?,?,?,?,?)",
+                    rows);
+        }
+    }
+
+    public Optional<AuditRecord> find(String decisionId) {
+        return jdbc.query("SELECT decision_json, request_json, recorded_at FROM decision WHERE id = ?",
+                this::record, decisionId).stream().findFirst();
+    }
+
+    public AuditPage search(AuditQuery q) {
+        StringBuilder where = new StringBuilder(" WHERE 1=1");
+        List<Object> args = new ArrayList<>();
+        q.account().ifPresent(a -> {
+            where.append(" AND d.account = ?");
+            args.add(a);
+        });
+        q.approved().ifPresent(a -> {
+            where.append(" AND d.approved = ?");
+            args.add(a);
+        });
+        q.code().ifPresent(c -> {
+            where.append(" AND EXISTS (SELECT 1 FROM decision_rule r WHERE r.decision_id = d.id AND r.code = ?)");
+            args.add(c);
+        });
+        q.from().ifPresent(f -> {
+            where.append(" AND d.decided_at >= ?");
+            args.add(ts(f));
+        });
+        q.to().ifPresent(t -> {
+            where.append(" AND d.decided_at < ?");
+            args.add(ts(t));
+        });
+        Long total = jdbc.queryForObject("SELECT COUNT(*) FROM decision d" + where, Long.class, args.toArray());
+        List<Object> pageArgs = new ArrayList<>(args);
+        pageArgs.add(q.size());
+        pageArgs.add((long) q.page() * q.size());
+        List<AuditRecord> items = jdbc.query("SELECT d.decision_json, d.request_json, d.recorded_at FROM decision d"
+                + where + " ORDER BY d.decided_at DESC, d.recorded_at DESC, d.id LIMIT ? OFFSET ?", this::record,
+                pageArgs.toArray());
+        return new AuditPage(items, q.page(), q.size(), total == null ? 0 : total);
+    }
+
+    private AuditRecord record(ResultSet rs, int row) throws SQLException {
+        try {
+            Decision d = json.readValue(rs.getString("decision_json"), Decision.class);
+            JsonNode request = json.readTree(rs.getString("request_json"));
+            OffsetDateTime recorded = rs.getObject("recorded_at", OffsetDateTime.class);
+            return new AuditRecord(d, request, recorded.toInstant());
+        } catch (JsonProcessingException e) {
+            throw new SQLException("unreadable audit record: " + e.getMessage(), e);
+        }
+    }
+
+    private static OffsetDateTime ts(Instant i) {
+        return i == null ? null : i.atOffset(ZoneOffset.UTC);
+    }
+}

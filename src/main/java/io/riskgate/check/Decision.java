@@ -1,0 +1,61 @@
+package io.riskgate.check;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.riskgate.policy.Side;
+import io.riskgate.rules.Adjustment;
+import io.riskgate.rules.FiredRule;
+import io.riskgate.rules.Rejection;
+import io.riskgate.sizing.SizingResult;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The answer to a pre-trade check, as returned to the caller and stored in the audit.
+ *
+ * <p>The price levels are boxed because this record is the JSON contract: they are absent (null) when the engine
+ * could not size the order at all ({@code NO_EQUITY}, {@code ENGINE_ERROR}). On a rejection they show what the
+ * order would have been, with quantity 0, so the audit explains the numbers the rules judged.
+ *
+ * @param timestamp the event time the decision was taken at
+ * @param firedRules rule names in firing order; {@code firedRuleDetails} adds each rule's code and category
+ * @param reservationExpiresAt when an approved decision's reservation lapses if it is not filled
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Decision(
+        String decisionId,
+        Outcome outcome,
+        boolean approved,
+        String account,
+        String symbol,
+        Side side,
+        String strategy,
+        double quantity,
+        double notional,
+        Double entryPrice,
+        Double stopLoss,
+        Double takeProfit,
+        Double riskAmount,
+        Double riskPct,
+        Double rewardRisk,
+        List<Rejection> rejections,
+        List<Adjustment> adjustments,
+        List<String> firedRules,
+        List<FiredRule> firedRuleDetails,
+        PolicyRef policy,
+        Instant timestamp,
+        Instant reservationExpiresAt,
+        SizingResult sizing,
+        String error) {
+
+    public Decision {
+        rejections = List.copyOf(rejections);
+        adjustments = List.copyOf(adjustments);
+        firedRules = List.copyOf(firedRules);
+        firedRuleDetails = List.copyOf(firedRuleDetails);
+    }
+
+    /** The rejection codes, in order. */
+    public List<String> codes() {
+        return rejections.stream().map(Rejection::code).toList();
+    }
+}

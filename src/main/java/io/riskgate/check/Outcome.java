@@ -1,0 +1,4 @@
+package io.riskgate.check;
+
+/** How a check ended. Only APPROVED lets a trade through; FAILED means the engine could not decide (fail closed). */
+public enum Outcome { APPROVED, REJECTED, FAILED }

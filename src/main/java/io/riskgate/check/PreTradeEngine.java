@@ -1,0 +1,216 @@
+package io.riskgate.check;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.riskgate.audit.AuditStore;
+import io.riskgate.order.CheckRequest;
+import io.riskgate.order.CheckRequestParser;
+import io.riskgate.policy.HardCaps;
+import io.riskgate.policy.Policy;
+import io.riskgate.policy.PortfolioLimits;
+import io.riskgate.policy.Sizing;
+import io.riskgate.policy.StrategyProfile;
+import io.riskgate.portfolio.AccountBook;
+import io.riskgate.portfolio.EquitySnapshot;
+import io.riskgate.portfolio.Portfolio;
+import io.riskgate.portfolio.Reservation;
+import io.riskgate.rules.Caps;
+import io.riskgate.rules.CompiledPolicy;
+import io.riskgate.rules.OrderFacts;
+import io.riskgate.rules.Rejection;
+import io.riskgate.rules.RuleEvaluator;
+import io.riskgate.rules.RuleSetRegistry;
+import io.riskgate.rules.SizedOrder;
+import io.riskgate.rules.StrategyLimits;
+import io.riskgate.rules.Verdict;
+import io.riskgate.sizing.AtrSizer;
+import io.riskgate.sizing.Cap;
+import io.riskgate.sizing.SizingInput;
+import io.riskgate.sizing.SizingResult;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pre-trade check: the path of one request from JSON to an audited decision.
+ *
+ * <ol>
+ *   <li>parse and validate the request (every bad field reported; nothing stored on a 400);</li>
+ *   <li>read the compiled policy in force once;</li>
+ *   <li>take the account's lock, expire lapsed reservations (event time), record the equity sent along;</li>
+ *   <li>no positive equity known: reject {@code NO_EQUITY};</li>
+ *   <li>evaluate the rules: gates and tables, then Java sizing, then portfolio limits;</li>
+ *   <li>commit the audit record and, if approved, the reservation, in one transaction; release the lock.</li>
+ * </ol>
+ * Any exception while deciding rejects the order as {@code ENGINE_ERROR}, audited and logged: nothing is ever
+ * approved by default. Time comes from the request's market timestamp, else from the injected clock.
+ */
+public final class PreTradeEngine {
+
+    public static final String NO_EQUITY = "NO_EQUITY";
+    public static final String ENGINE_ERROR = "ENGINE_ERROR";
+
+    private static final Logger log = LoggerFactory.getLogger(PreTradeEngine.class);
+
+    private final RuleSetRegistry registry;
+    private final Portfolio portfolio;
+    private final AuditStore audit;
+    private final Clock clock;
+    private final ObjectMapper json;
+    private final MeterRegistry meters;
+    private final AtrSizer sizer = new AtrSizer();
+    private final Timer latency;
+
+    public PreTradeEngine(RuleSetRegistry registry, Portfolio portfolio, AuditStore audit, Clock clock,
+                          ObjectMapper json, MeterRegistry meters) {
+        this.registry = registry;
+        this.portfolio = portfolio;
+        this.audit = audit;
+        this.clock = clock;
+        this.json = json;
+        this.meters = meters;
+        this.latency = Timer.builder("riskgate.check.latency").description("pre-trade check latency, end to end")
+                .publishPercentiles(0.5, 0.99).register(meters);
+    }
+
+    /** Checks a request given as JSON (REST and CLI). Throws InvalidRequestException listing every bad field. */
+    public Decision check(JsonNode body) {
+        return check(CheckRequestParser.parse(body), body);
+    }
+
+    /** Checks a request built in-process. */
+    public Decision check(CheckRequest request) {
+        return check(request, json.valueToTree(request));
+    }
+
+    private Decision check(CheckRequest request, JsonNode raw) {
+        long start = System.nanoTime();
+        CompiledPolicy policy = registry.active();
+        Instant now = request.market().timestamp().orElseGet(clock::instant);
+        String id = UUID.randomUUID().toString();
+        Decision decision = portfolio.withAccount(request.account(), book -> decideAndRecord(id, policy, request,
+                raw, book, now));
+        latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        Counter.builder("riskgate.checks").tag("outcome", decision.outcome().name()).register(meters).increment();
+        for (Rejection r : decision.rejections()) {
+            Counter.builder("riskgate.rejections").tag("code", r.code()).register(meters).increment();
+        }
+        return decision;
+    }
+
+    private Decision decideAndRecord(String id, CompiledPolicy policy, CheckRequest request, JsonNode raw,
+                                     AccountBook book, Instant now) {
+        Decision decision;
+        try {
+            portfolio.expire(book, now);
+            request.equity().ifPresent(e ->
+                    portfolio.recordEquity(book, new EquitySnapshot(request.account(), e, now), "CHECK"));
+            decision = decide(id, policy, request, book, now);
+        } catch (RuntimeException e) {
+            log.error("check {} on account {} failed; rejecting ({})", id, request.account(), ENGINE_ERROR, e);
+            decision = failed(id, policy, request, now, e);
+        }
+        Reservation reservation = decision.approved()
+                ? new Reservation(id, request.account(), request.symbol(),
+                policy.policy().portfolio().assetOf(request.symbol()), request.strategy().orElse(null),
+                decision.notional(), decision.reservationExpiresAt())
+                : null;
+        Decision toStore = decision;
+        try {
+            portfolio.commit(book, () -> audit.insert(toStore, raw, clock.instant()), reservation);
+            return decision;
+        } catch (RuntimeException e) {
+            log.error("check {} on account {} could not be audited; rejecting ({})", id, request.account(),
+                    ENGINE_ERROR, e);
+            return failed(id, policy, request, now, e);
+        }
+    }
+
+    private Decision decide(String id, CompiledPolicy compiled, CheckRequest request, AccountBook book,
+                            Instant now) {
+        Policy policy = compiled.policy();
+        PolicyRef ref = ref(compiled);
+        Optional<Double> equity = book.equity().map(EquitySnapshot::equity).filter(e -> e > 0);
+        if (equity.isEmpty()) {
+            Rejection r = new Rejection(NO_EQUITY, "engine", "no positive equity is known for account '"
+                    + request.account() + "': send equity with the check or PUT /api/v1/accounts/"
+                    + request.account() + "/equity");
+            return new Decision(id, Outcome.REJECTED, false, request.account(), request.symbol(), request.side(),
+                    request.strategy().orElse(null), 0, 0, null, null, null, null, null, null, List.of(r), List.of(),
+                    List.of(), List.of(), ref, now, null, null, null);
+        }
+        double eq = equity.get();
+        Verdict verdict = new Verdict();
+        String asset = policy.portfolio().assetOf(request.symbol());
+        OrderFacts facts = new OrderFacts(policy, request, asset, book.positions().size(),
+                book.reservations().size(), now, verdict);
+        SizedOrder sized = RuleEvaluator.evaluate(compiled, facts, verdict,
+                f -> new SizedOrder(f, size(policy, request, verdict, book, asset, eq), policy.sizing().minPositionUsd(),
+                        policy.sizing().minRewardRisk(), eq, verdict));
+        SizingResult s = sized.sizing();
+        boolean approved = verdict.rejections().isEmpty() && s.quantity() > 0;
+        if (verdict.rejections().isEmpty() && !approved) {
+            throw new IllegalStateException("no rule rejected, yet the sized quantity is " + s.quantity());
+        }
+        return new Decision(id, approved ? Outcome.APPROVED : Outcome.REJECTED, approved, request.account(),
+                request.symbol(), request.side(), request.strategy().orElse(null),
+                approved ? s.quantity() : 0, approved ? s.notional() : 0, s.entry(), s.stopLoss(), s.takeProfit(),
+                s.riskAmount(), s.riskPct(), s.rewardRisk(), verdict.rejections(), verdict.adjustments(),
+                verdict.fired().stream().map(f -> f.name()).toList(), verdict.fired(), ref, now,
+                approved ? now.plus(policy.portfolio().reservationTtl()) : null, s, null);
+    }
+
+    /** Sizes the order from what the first rule phase said, within every cap and headroom. */
+    private SizingResult size(Policy policy, CheckRequest request, Verdict verdict, AccountBook book, String asset,
+                              double equity) {
+        Sizing z = policy.sizing();
+        PortfolioLimits limits = policy.portfolio();
+        List<Cap> caps = new ArrayList<>();
+        caps.add(new Cap(Caps.MAX_POSITION_USD, z.maxPositionUsd()));
+        caps.add(new Cap(Caps.MAX_LEVERAGE, z.maxLeverage() * equity));
+        caps.add(new Cap(Caps.MAX_EXPOSURE, limits.maxExposurePct() * equity - book.exposure()));
+        caps.add(new Cap(Caps.ASSET_CONCENTRATION, limits.maxAssetConcentrationPct() * equity
+                - book.assetExposure(asset)));
+        List<StrategyLimits> strategyLimits = verdict.strategyLimits();
+        if (strategyLimits.size() > 1) {
+            throw new IllegalStateException("several per-strategy rows matched: " + strategyLimits);
+        }
+        for (StrategyLimits l : strategyLimits) {
+            caps.add(new Cap(Caps.STRATEGY_MAX_POSITION, l.maxPositionPct() * equity
+                    - book.strategyExposure(request.strategy().orElse(null))));
+            if (!Double.isNaN(l.maxLeverage())) {
+                caps.add(new Cap(Caps.STRATEGY_MAX_LEVERAGE, l.maxLeverage() * equity));
+            }
+        }
+        Optional<StrategyProfile> profile = policy.strategy(request.strategy().orElse(null));
+        return sizer.size(new SizingInput(request.side().sign(), equity, request.market().price(),
+                request.market().atr(), request.entry(), request.stopLoss(), request.takeProfit(),
+                z.riskPerTradePct(), verdict.riskMultiplier(), z.minRiskPct(),
+                Math.min(z.maxRiskPct(), HardCaps.MAX_RISK_PER_TRADE), z.stopLossAtrMultiple(),
+                z.takeProfitAtrMultiple(), z.targetRewardRisk(),
+                profile.map(StrategyProfile::stopLossPct).orElse(java.util.OptionalDouble.empty()),
+                profile.map(StrategyProfile::takeProfitPct).orElse(java.util.OptionalDouble.empty()), caps));
+    }
+
+    private static Decision failed(String id, CompiledPolicy policy, CheckRequest request, Instant now,
+                                   Exception e) {
+        Rejection r = new Rejection(ENGINE_ERROR, "engine", "the engine could not evaluate this order and "
+                + "rejected it (fail closed): " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        return new Decision(id, Outcome.FAILED, false, request.account(), request.symbol(), request.side(),
+                request.strategy().orElse(null), 0, 0, null, null, null, null, null, null, List.of(r), List.of(),
+                List.of(), List.of(), policy == null ? null : ref(policy), now, null, null, String.valueOf(e));
+    }
+
+    static PolicyRef ref(CompiledPolicy p) {
+        return new PolicyRef(p.id(), p.version(), p.sha256());
+    }
+}

@@ -1,0 +1,73 @@
+package io.riskgate.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.riskgate.RiskgateRuntime;
+import io.riskgate.check.Decision;
+import io.riskgate.order.InvalidRequestException;
+import io.riskgate.policy.PolicyException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.h2.jdbcx.JdbcDataSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code riskgate check FILE.json}: one pre-trade check, audited in the same database the service uses. */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = "Check one order (the JSON of POST /api/v1/checks) and print the decision as JSON.%n"
+                + "Exit 0 approved, 1 rejected, 2 bad input.")
+final class CheckCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "FILE.json", description = "the check request")
+    Path file;
+
+    @Option(names = "--policies", defaultValue = "policies", description = "policy directory (default: ${DEFAULT-VALUE})")
+    Path policies;
+
+    @Option(names = "--rules", defaultValue = "rules", description = "rules directory (default: ${DEFAULT-VALUE})")
+    Path rules;
+
+    @Option(names = "--policy", defaultValue = "default", description = "policy id (default: ${DEFAULT-VALUE})")
+    String policy;
+
+    @Option(names = "--db", defaultValue = "jdbc:h2:file:./data/riskgate;AUTO_SERVER=TRUE",
+            description = "JDBC URL of the audit database (default: ${DEFAULT-VALUE})")
+    String db;
+
+    @Override
+    public Integer call() throws IOException {
+        ObjectMapper json = RiskgateRuntime.jsonMapper();
+        JsonNode body;
+        try {
+            body = json.readTree(Files.readString(file));
+        } catch (IOException e) {
+            System.err.println(json.writeValueAsString(Map.of("error", "cannot read " + file + ": " + e.getMessage())));
+            return 2;
+        }
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL(db);
+        RiskgateRuntime rt;
+        try {
+            rt = RiskgateRuntime.start(policies.toAbsolutePath().normalize(), rules.toAbsolutePath().normalize(),
+                    policy, ds, Clock.systemUTC(), new SimpleMeterRegistry(), json);
+        } catch (PolicyException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        try {
+            Decision d = rt.engine().check(body);
+            System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(d));
+            return d.approved() ? 0 : 1;
+        } catch (InvalidRequestException e) {
+            System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(
+                    Map.of("title", "invalid request", "errors", e.problems())));
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.riskgate.cli;
+
+import io.riskgate.policy.PolicyBundle;
+import io.riskgate.policy.PolicyException;
+import io.riskgate.policy.PolicyLoader;
+import io.riskgate.policy.PolicyProblem;
+import io.riskgate.rules.CompiledPolicy;
+import io.riskgate.rules.RuleSetCompiler;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code riskgate policy validate [DIR]}: load and compile every policy, list every problem. */
+@Command(name = "policy", mixinStandardHelpOptions = true, description = "Work with policies.",
+        subcommands = PolicyCommand.Validate.class)
+final class PolicyCommand implements Runnable {
+
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(System.out);
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Load and compile every policy in DIR with the rule files it uses; print every problem "
+                    + "with file, key path and line. Exit 0 when all are valid, 1 otherwise.")
+    static final class Validate implements Callable<Integer> {
+
+        @Parameters(index = "0", arity = "0..1", defaultValue = "policies", paramLabel = "DIR",
+                description = "policy directory (default: ${DEFAULT-VALUE})")
+        Path dir;
+
+        @Option(names = "--rules", defaultValue = "rules", description = "rules directory (default: ${DEFAULT-VALUE})")
+        Path rules;
+
+        @Override
+        public Integer call() {
+            List<PolicyProblem> problems = new ArrayList<>();
+            Map<String, PolicyBundle> bundles;
+            try {
+                bundles = new PolicyLoader(rules.toAbsolutePath().normalize()).loadDirectory(dir);
+            } catch (PolicyException e) {
+                e.problems().forEach(p -> System.out.println("ERROR " + p));
+                System.out.println(e.problems().size() + " problem(s) found");
+                return 1;
+            }
+            RuleSetCompiler compiler = new RuleSetCompiler();
+            for (PolicyBundle b : bundles.values()) {
+                try {
+                    CompiledPolicy c = compiler.compile(b);
+                    System.out.printf("OK    %s v%s (%s): %d rules from %s, sha256 %s%n", b.id(), b.version(),
+                            b.source().getFileName(), c.rules().size(), b.policy().ruleFiles(), b.sha256());
+                    RuleSetCompiler.release(c.container(), c.releaseId());
+                } catch (PolicyException e) {
+                    problems.addAll(e.problems());
+                }
+            }
+            problems.forEach(p -> System.out.println("ERROR " + p));
+            if (!problems.isEmpty()) {
+                System.out.println(problems.size() + " problem(s) found");
+                return 1;
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.riskgate.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.riskgate.RiskgateRuntime;
+import io.riskgate.audit.AuditStore;
+import io.riskgate.check.PreTradeEngine;
+import io.riskgate.lifecycle.TradeService;
+import io.riskgate.portfolio.Portfolio;
+import io.riskgate.rules.RuleSetRegistry;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires {@link RiskgateRuntime} into Spring: the web layer gets the engine, stores and registry as beans. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(RiskgateProperties.class)
+public class RiskgateConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    RiskgateRuntime riskgateRuntime(RiskgateProperties props, DataSource dataSource, Clock clock,
+                                    MeterRegistry meters, ObjectMapper json) {
+        return RiskgateRuntime.start(props.policiesDir().toAbsolutePath().normalize(),
+                props.rulesDir().toAbsolutePath().normalize(), props.defaultPolicy(), dataSource, clock, meters, json);
+    }
+
+    @Bean
+    PreTradeEngine preTradeEngine(RiskgateRuntime rt) {
+        return rt.engine();
+    }
+
+    @Bean
+    RuleSetRegistry ruleSetRegistry(RiskgateRuntime rt) {
+        return rt.registry();
+    }
+
+    @Bean
+    AuditStore auditStore(RiskgateRuntime rt) {
+        return rt.audit();
+    }
+
+    @Bean
+    Portfolio portfolio(RiskgateRuntime rt) {
+        return rt.portfolio();
+    }
+
+    @Bean
+    TradeService tradeService(RiskgateRuntime rt) {
+        return rt.trades();
+    }
+}

@@ -1,0 +1,42 @@
+package io.riskgate.order;
+
+import io.riskgate.policy.Side;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * A pre-trade check: may this account open this position, and how large? Built by {@link CheckRequestParser},
+ * which reports every bad field at once; the compact constructor re-checks the invariants for in-process callers.
+ *
+ * @param equity when present, recorded as an equity snapshot before the check
+ * @param entry,stopLoss,takeProfit the caller's own levels; when a stop is given the engine sizes from it
+ */
+public record CheckRequest(
+        String account,
+        String symbol,
+        Side side,
+        Optional<String> strategy,
+        Signal signal,
+        Market market,
+        OptionalDouble equity,
+        OptionalDouble entry,
+        OptionalDouble stopLoss,
+        OptionalDouble takeProfit) {
+
+    public CheckRequest {
+        Checks.notBlank("account", account);
+        Checks.notBlank("symbol", symbol);
+        if (side == null || signal == null || market == null) {
+            throw new IllegalArgumentException("side, signal and market are required");
+        }
+        equity.ifPresent(v -> Checks.positive("equity", v));
+        entry.ifPresent(v -> Checks.positive("entry", v));
+        stopLoss.ifPresent(v -> Checks.positive("stopLoss", v));
+        takeProfit.ifPresent(v -> Checks.positive("takeProfit", v));
+    }
+
+    /** The entry price the decision uses: the caller's, else the market price. */
+    public double entryPrice() {
+        return entry.orElse(market.price());
+    }
+}

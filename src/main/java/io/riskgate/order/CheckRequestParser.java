@@ -1,0 +1,107 @@
+package io.riskgate.order;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.riskgate.policy.Consensus;
+import io.riskgate.policy.Side;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+
+/**
+ * Turns the JSON of {@code POST /api/v1/checks} (or a CLI check file) into a {@link CheckRequest}, listing every
+ * bad field at once: a missing, non-finite or negative price, a confidence outside [0, 1], an unknown side, a
+ * stop on the wrong side of the entry, an unknown field.
+ */
+public final class CheckRequestParser {
+
+    public static final String ID_PATTERN = "[A-Za-z0-9_.:/@-]{1,64}";
+    private static final Set<String> TOP = Set.of("account", "symbol", "side", "strategy", "signal", "market",
+            "equity", "entry", "stopLoss", "takeProfit");
+    private static final Set<String> SIGNAL = Set.of("consensus", "confidence", "strength", "modelVotes");
+    private static final Set<String> MARKET = Set.of("price", "atr", "ema200", "volume24h", "spreadBps",
+            "timestamp");
+
+    private CheckRequestParser() {
+    }
+
+    public static CheckRequest parse(JsonNode json) {
+        List<FieldProblem> problems = new ArrayList<>();
+        JsonFields root = JsonFields.root(json, problems);
+        root.rejectUnknown(TOP);
+        String account = root.optionalText("account", ID_PATTERN).orElse("default");
+        String symbol = root.text("symbol", ID_PATTERN);
+        Side side = root.enumValue("side", Side.class);
+        Optional<String> strategy = root.optionalText("strategy", "[A-Za-z0-9_]{1,64}")
+                .map(s -> s.toLowerCase(Locale.ROOT));
+
+        JsonFields s = root.object("signal", true);
+        s.rejectUnknown(SIGNAL);
+        Consensus consensus = s.enumValue("consensus", Consensus.class);
+        double confidence = s.number("confidence", 0, false);
+        if (confidence > 1) {
+            s.problem("confidence", "must be in [0, 1], was " + confidence);
+        }
+        OptionalDouble strength = s.optionalNumber("strength", 0, false);
+        Map<String, String> votes = votes(s, problems);
+
+        JsonFields m = root.object("market", true);
+        m.rejectUnknown(MARKET);
+        double price = m.number("price", 0, true);
+        double atr = m.number("atr", 0, true);
+        double ema200 = m.number("ema200", 0, true);
+        double volume = m.number("volume24h", 0, false);
+        double spread = m.number("spreadBps", 0, false);
+        var timestamp = m.optionalInstant("timestamp");
+
+        OptionalDouble equity = root.optionalNumber("equity", 0, true);
+        OptionalDouble entry = root.optionalNumber("entry", 0, true);
+        OptionalDouble stop = root.optionalNumber("stopLoss", 0, true);
+        OptionalDouble take = root.optionalNumber("takeProfit", 0, true);
+        if (side != null && (stop.isPresent() || take.isPresent()) && Double.isFinite(price)) {
+            double e = entry.orElse(price);
+            int sign = side.sign();
+            if (stop.isPresent() && sign * (e - stop.getAsDouble()) <= 0) {
+                root.problem("stopLoss", "a " + side + " stop must be " + (sign > 0 ? "below" : "above")
+                        + " the entry " + e + ", was " + stop.getAsDouble());
+            }
+            if (take.isPresent() && sign * (take.getAsDouble() - e) <= 0) {
+                root.problem("takeProfit", "a " + side + " take-profit must be " + (sign > 0 ? "above" : "below")
+                        + " the entry " + e + ", was " + take.getAsDouble());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
+        return new CheckRequest(account, symbol.toUpperCase(Locale.ROOT), side, strategy,
+                new Signal(consensus, confidence, strength, votes),
+                new Market(price, atr, ema200, volume, spread, timestamp),
+                equity, entry, stop, take);
+    }
+
+    private static Map<String, String> votes(JsonFields signal, List<FieldProblem> problems) {
+        Map<String, String> out = new LinkedHashMap<>();
+        JsonNode v = signal.raw("modelVotes");
+        if (v == null) {
+            return out;
+        }
+        if (!v.isObject()) {
+            signal.problem("modelVotes", "must be an object of model name to LONG|SHORT|HOLD");
+            return out;
+        }
+        v.fields().forEachRemaining(e -> {
+            String vote = e.getValue().asText("").toUpperCase(Locale.ROOT);
+            if (!Set.of("LONG", "SHORT", "HOLD").contains(vote)) {
+                problems.add(new FieldProblem(signal.path("modelVotes." + e.getKey()),
+                        "must be LONG, SHORT or HOLD, was " + e.getValue()));
+            } else {
+                out.put(e.getKey(), vote);
+            }
+        });
+        return out;
+    }
+}

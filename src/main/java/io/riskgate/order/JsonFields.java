@@ -1,0 +1,193 @@
+package io.riskgate.order;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+
+/**
+ * Reads fields of a JSON object, collecting a {@link FieldProblem} for each bad one instead of stopping at the
+ * first, and rejecting unknown fields (a misspelt {@code stoploss} must not be silently ignored before a trade).
+ */
+public final class JsonFields {
+
+    private final List<FieldProblem> problems;
+    private final String prefix;
+    private final JsonNode node;
+
+    public JsonFields(JsonNode node, String prefix, List<FieldProblem> problems) {
+        this.node = node;
+        this.prefix = prefix;
+        this.problems = problems;
+    }
+
+    public static JsonFields root(JsonNode node, List<FieldProblem> problems) {
+        if (node == null || !node.isObject()) {
+            problems.add(new FieldProblem("$", "request body must be a JSON object"));
+        }
+        return new JsonFields(node, "", problems);
+    }
+
+    public boolean present() {
+        return node != null && node.isObject();
+    }
+
+    public String path(String field) {
+        return prefix.isEmpty() ? field : prefix + "." + field;
+    }
+
+    public void problem(String field, String message) {
+        problems.add(new FieldProblem(path(field), message));
+    }
+
+    private JsonNode get(String field) {
+        if (!present()) {
+            return null;
+        }
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v;
+    }
+
+    public boolean has(String field) {
+        return get(field) != null;
+    }
+
+    /** A required finite number; checks the lower bound (inclusive unless {@code strict}). */
+    public double number(String field, double min, boolean strict) {
+        OptionalDouble v = optionalNumber(field, min, strict);
+        if (v.isEmpty() && get(field) == null && present()) {
+            problem(field, "is required");
+        }
+        return v.orElse(Double.NaN);
+    }
+
+    public OptionalDouble optionalNumber(String field, double min, boolean strict) {
+        JsonNode v = get(field);
+        if (v == null) {
+            return OptionalDouble.empty();
+        }
+        if (!v.isNumber()) {
+            problem(field, "must be a number, was " + v);
+            return OptionalDouble.empty();
+        }
+        double d = v.asDouble();
+        if (!Double.isFinite(d)) {
+            problem(field, "must be a finite number, was " + v);
+            return OptionalDouble.empty();
+        }
+        if (strict ? d <= min : d < min) {
+            problem(field, "must be " + (strict ? "> " : ">= ") + trim(min) + ", was " + v);
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(d);
+    }
+
+    public Optional<String> optionalText(String field, String pattern) {
+        JsonNode v = get(field);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!v.isTextual() || v.asText().isBlank()) {
+            problem(field, "must be a non-empty string, was " + v);
+            return Optional.empty();
+        }
+        String s = v.asText().trim();
+        if (pattern != null && !s.matches(pattern)) {
+            problem(field, "must match " + pattern + ", was '" + s + "'");
+            return Optional.empty();
+        }
+        return Optional.of(s);
+    }
+
+    public String text(String field, String pattern) {
+        Optional<String> v = optionalText(field, pattern);
+        if (get(field) == null && present()) {
+            problem(field, "is required");
+        }
+        return v.orElse(null);
+    }
+
+    public <E extends Enum<E>> E enumValue(String field, Class<E> type) {
+        Optional<String> v = optionalText(field, null);
+        if (get(field) == null && present()) {
+            problem(field, "is required, one of " + names(type));
+            return null;
+        }
+        if (v.isEmpty()) {
+            return null;
+        }
+        try {
+            return Enum.valueOf(type, v.get().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            problem(field, "must be one of " + names(type) + ", was '" + v.get() + "'");
+            return null;
+        }
+    }
+
+    public Optional<Instant> optionalInstant(String field) {
+        Optional<String> v = optionalText(field, null);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(v.get()));
+        } catch (DateTimeParseException e) {
+            try {
+                return Optional.of(java.time.OffsetDateTime.parse(v.get()).toInstant());
+            } catch (DateTimeParseException e2) {
+                problem(field, "must be an ISO-8601 instant such as 2026-11-21T10:00:00Z, was '" + v.get() + "'");
+                return Optional.empty();
+            }
+        }
+    }
+
+    public JsonFields object(String field, boolean required) {
+        JsonNode v = get(field);
+        if (v == null) {
+            if (required && present()) {
+                problem(field, "is required");
+            }
+            return new JsonFields(null, path(field), problems);
+        }
+        if (!v.isObject()) {
+            problem(field, "must be an object, was " + v);
+            return new JsonFields(null, path(field), problems);
+        }
+        return new JsonFields(v, path(field), problems);
+    }
+
+    public JsonNode raw(String field) {
+        return get(field);
+    }
+
+    /** Reports fields not in {@code known}. */
+    public void rejectUnknown(Set<String> known) {
+        if (!present()) {
+            return;
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!known.contains(f)) {
+                problem(f, "unknown field (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+            }
+        }
+    }
+
+    private static <E extends Enum<E>> String names(Class<E> type) {
+        List<String> n = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            n.add(e.name());
+        }
+        return String.join("|", n);
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+}

@@ -1,0 +1,30 @@
+package io.riskgate.policy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A risk policy as loaded from {@code policies/<id>.yaml}: typed, validated and immutable.
+ *
+ * @param ruleFiles rule files (DRL and decision tables) under the rules directory that this policy uses
+ */
+public record Policy(
+        String id,
+        String version,
+        String description,
+        List<String> ruleFiles,
+        Filters filters,
+        Sizing sizing,
+        PortfolioLimits portfolio,
+        Map<String, StrategyProfile> strategies) {
+
+    public Policy {
+        ruleFiles = List.copyOf(ruleFiles);
+        strategies = Map.copyOf(strategies);
+    }
+
+    public Optional<StrategyProfile> strategy(String name) {
+        return name == null ? Optional.empty() : Optional.ofNullable(strategies.get(name));
+    }
+}

@@ -1,0 +1,312 @@
+package io.riskgate.policy;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Reads {@code policies/*.yaml} into {@link PolicyBundle}s. Validation is complete before anything is returned:
+ * every problem in every file is collected (file, key path, line, reason) and thrown together as one
+ * {@link PolicyException}; nothing is half-loaded.
+ */
+public final class PolicyLoader {
+
+    private static final double ANY = Double.MAX_VALUE;
+
+    private final Path rulesDir;
+
+    public PolicyLoader(Path rulesDir) {
+        this.rulesDir = rulesDir;
+    }
+
+    /** Loads every policy file directly inside {@code policiesDir}, keyed by policy id. */
+    public Map<String, PolicyBundle> loadDirectory(Path policiesDir) {
+        List<PolicyProblem> problems = new ArrayList<>();
+        Map<String, PolicyBundle> out = new TreeMap<>();
+        List<Path> files;
+        try (Stream<Path> s = Files.list(policiesDir)) {
+            files = s.filter(PolicyLoader::isPolicyFile).sorted().toList();
+        } catch (IOException e) {
+            throw new PolicyException(List.of(new PolicyProblem(policiesDir.toString(), "", 0,
+                    "cannot list policy directory: " + e.getMessage())));
+        }
+        if (files.isEmpty()) {
+            problems.add(new PolicyProblem(policiesDir.toString(), "", 0, "no policy files (*.yaml) found"));
+        }
+        for (Path f : files) {
+            read(f, problems).ifPresent(b -> {
+                PolicyBundle previous = out.putIfAbsent(b.id(), b);
+                if (previous != null) {
+                    problems.add(new PolicyProblem(f.getFileName().toString(), "id", 0, "policy id '" + b.id()
+                            + "' is already used by " + previous.source().getFileName()));
+                }
+            });
+        }
+        if (!problems.isEmpty()) {
+            throw new PolicyException(problems);
+        }
+        return out;
+    }
+
+    /** Loads one policy file. */
+    public PolicyBundle load(Path file) {
+        List<PolicyProblem> problems = new ArrayList<>();
+        Optional<PolicyBundle> b = read(file, problems);
+        if (!problems.isEmpty() || b.isEmpty()) {
+            throw new PolicyException(problems);
+        }
+        return b.get();
+    }
+
+    static boolean isPolicyFile(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return Files.isRegularFile(p) && (n.endsWith(".yaml") || n.endsWith(".yml"));
+    }
+
+    private Optional<PolicyBundle> read(Path file, List<PolicyProblem> problems) {
+        String name = file.getFileName().toString();
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            problems.add(new PolicyProblem(name, "", 0, "cannot read: " + e.getMessage()));
+            return Optional.empty();
+        }
+        Node root;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(true); // reported by YamlSection with their lines
+            root = new Yaml(options).compose(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            problems.add(new PolicyProblem(name, "", line, "not valid YAML: " + e.getProblem()));
+            return Optional.empty();
+        } catch (YAMLException e) {
+            problems.add(new PolicyProblem(name, "", 0, "not valid YAML: " + e.getMessage()));
+            return Optional.empty();
+        }
+        if (root == null) {
+            problems.add(new PolicyProblem(name, "", 0, "file is empty"));
+            return Optional.empty();
+        }
+        int before = problems.size();
+        Policy policy = readPolicy(new YamlSection(name, "", root, problems));
+        Map<String, byte[]> rules = readRuleFiles(name, policy, problems);
+        if (problems.size() > before) {
+            return Optional.empty();
+        }
+        return Optional.of(new PolicyBundle(policy, file, bytes, rules, sha256(bytes, rules)));
+    }
+
+    private Policy readPolicy(YamlSection root) {
+        String id = root.text("id");
+        if (!id.isEmpty() && !id.matches("[A-Za-z0-9_.-]{1,64}")) {
+            root.problem(null, "id", "must be 1-64 letters, digits, '_', '.' or '-', was '" + id + "'");
+        }
+        String version = root.text("version");
+        String description = root.text("description", "");
+        List<String> ruleFiles = root.textList("rules");
+        Filters filters = readFilters(root.section("filters"));
+        Sizing sizing = readSizing(root.section("sizing"));
+        PortfolioLimits portfolio = readPortfolio(root.section("portfolio"));
+        Map<String, StrategyProfile> strategies = readStrategies(root.optionalSection("strategies"), sizing);
+        root.finish();
+        crossCheck(root, filters, sizing);
+        return new Policy(id, version, description, ruleFiles, filters, sizing, portfolio, strategies);
+    }
+
+    private static Filters readFilters(YamlSection s) {
+        Set<Consensus> accepted = EnumSet.noneOf(Consensus.class);
+        for (String c : s.textList("accepted_consensus")) {
+            try {
+                accepted.add(Consensus.valueOf(c.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                s.problem(null, s.path() + ".accepted_consensus", "unknown consensus '" + c
+                        + "' (one of UNANIMOUS, STRONG, WEAK, SPLIT)");
+            }
+        }
+        Filters f = new Filters(accepted,
+                s.number("min_confidence", 0, 1),
+                s.bool("require_trend"),
+                s.integer("ema_period", 1, 10_000),
+                s.bool("volatility_gate"),
+                s.number("max_atr_ratio", 0, 1),
+                s.number("high_volatility_atr_ratio", 0, 1),
+                s.number("high_volatility_min_confidence", 0, 1),
+                s.number("min_volume_24h", 0, ANY),
+                s.number("max_spread_bps", 0, 10_000));
+        s.finish();
+        return f;
+    }
+
+    private static Sizing readSizing(YamlSection s) {
+        Sizing z = new Sizing(
+                s.number("risk_per_trade_pct", 0, 1),
+                s.number("min_risk_pct", 0, 1),
+                s.number("max_risk_pct", 0, 1),
+                s.bool("signal_quality_adjustment"),
+                s.integer("atr_period", 1, 1_000),
+                s.number("stop_loss_atr_multiple", 0, 100),
+                s.number("take_profit_atr_multiple", 0, 1_000),
+                s.number("target_reward_risk", 0, 1_000),
+                s.number("min_reward_risk", 0, 1_000),
+                s.number("max_leverage", 0, 1_000),
+                s.number("min_position_usd", 0, ANY),
+                s.number("max_position_usd", 0, ANY));
+        s.finish();
+        return z;
+    }
+
+    private static PortfolioLimits readPortfolio(YamlSection s) {
+        PortfolioLimits p = new PortfolioLimits(
+                s.integer("max_concurrent_trades", 0, 10_000),
+                s.number("max_exposure_pct", 0, 1_000),
+                s.number("max_asset_concentration_pct", 0, 1_000),
+                s.duration("reservation_ttl"),
+                s.textList("quote_currencies").stream().map(q -> q.toUpperCase(Locale.ROOT)).toList());
+        s.finish();
+        return p;
+    }
+
+    private static Map<String, StrategyProfile> readStrategies(Optional<YamlSection> section, Sizing sizing) {
+        Map<String, StrategyProfile> out = new LinkedHashMap<>();
+        if (section.isEmpty()) {
+            return out;
+        }
+        YamlSection all = section.get();
+        for (String name : all.keys()) {
+            YamlSection s = all.section(name);
+            if (!name.matches("[a-z0-9_]{1,64}")) {
+                s.problem(null, s.path(), "strategy names are lower_snake_case, was '" + name + "'");
+            }
+            OptionalDouble stop = s.optionalNumber("stop_loss_pct", 0, 1);
+            OptionalDouble take = s.optionalNumber("take_profit_pct", 0, 10);
+            Optional<Trailing> trailing = s.optionalSection("trailing").map(t -> {
+                Trailing tr = new Trailing(t.number("activation_pct", 0, 1), t.number("distance_pct", 0, 1),
+                        t.number("step_pct", 0, 1));
+                t.finish();
+                return tr;
+            });
+            if (stop.isPresent() && stop.getAsDouble() == 0) {
+                s.problem(null, s.path() + ".stop_loss_pct", "must be above 0: a zero stop cannot size a trade");
+            }
+            if (stop.isPresent() && take.isPresent() && stop.getAsDouble() > 0
+                    && take.getAsDouble() / stop.getAsDouble() < sizing.minRewardRisk()) {
+                s.problem(null, s.path() + ".take_profit_pct", "take_profit_pct / stop_loss_pct = "
+                        + round(take.getAsDouble() / stop.getAsDouble()) + " is below sizing.min_reward_risk "
+                        + sizing.minRewardRisk() + ": every trade of this strategy would be rejected");
+            }
+            s.finish();
+            out.put(name, new StrategyProfile(name, stop, take, trailing));
+        }
+        return out;
+    }
+
+    /** Relations between keys that single-key ranges cannot express, and the hard caps. */
+    private static void crossCheck(YamlSection root, Filters f, Sizing z) {
+        if (z.minRiskPct() > z.riskPerTradePct() || z.riskPerTradePct() > z.maxRiskPct()) {
+            root.problem(null, "sizing.risk_per_trade_pct", "must lie between min_risk_pct (" + z.minRiskPct()
+                    + ") and max_risk_pct (" + z.maxRiskPct() + "), was " + z.riskPerTradePct());
+        }
+        for (String key : List.of("risk_per_trade_pct", "max_risk_pct")) {
+            double v = key.equals("max_risk_pct") ? z.maxRiskPct() : z.riskPerTradePct();
+            if (v > HardCaps.MAX_RISK_PER_TRADE) {
+                root.problem(null, "sizing." + key, "exceeds the hard cap of " + HardCaps.MAX_RISK_PER_TRADE
+                        + " risk per trade (seed 003: never more than 5%), was " + v);
+            }
+        }
+        if (z.minPositionUsd() > z.maxPositionUsd()) {
+            root.problem(null, "sizing.min_position_usd", "must not exceed max_position_usd ("
+                    + z.maxPositionUsd() + "), was " + z.minPositionUsd());
+        }
+        if (z.stopLossAtrMultiple() <= 0) {
+            root.problem(null, "sizing.stop_loss_atr_multiple", "must be above 0: a zero stop cannot size a trade");
+        } else if (z.takeProfitAtrMultiple() / z.stopLossAtrMultiple() < z.minRewardRisk()) {
+            root.problem(null, "sizing.take_profit_atr_multiple", "take_profit_atr_multiple / "
+                    + "stop_loss_atr_multiple = " + round(z.takeProfitAtrMultiple() / z.stopLossAtrMultiple())
+                    + " is below min_reward_risk " + z.minRewardRisk() + ": every ATR-sized trade would be rejected");
+        }
+        if (z.targetRewardRisk() < z.minRewardRisk()) {
+            root.problem(null, "sizing.target_reward_risk", "must be at least min_reward_risk ("
+                    + z.minRewardRisk() + "), was " + z.targetRewardRisk());
+        }
+        if (f.highVolatilityAtrRatio() > f.maxAtrRatio()) {
+            root.problem(null, "filters.high_volatility_atr_ratio", "must not exceed max_atr_ratio ("
+                    + f.maxAtrRatio() + "): above it every order is rejected anyway, was "
+                    + f.highVolatilityAtrRatio());
+        }
+        if (f.highVolatilityMinConfidence() < f.minConfidence()) {
+            root.problem(null, "filters.high_volatility_min_confidence", "must be at least min_confidence ("
+                    + f.minConfidence() + "): the bar is meant to rise in high volatility, was "
+                    + f.highVolatilityMinConfidence());
+        }
+    }
+
+    private Map<String, byte[]> readRuleFiles(String policyFile, Policy policy, List<PolicyProblem> problems) {
+        Map<String, byte[]> out = new TreeMap<>();
+        if (policy.ruleFiles().isEmpty()) {
+            problems.add(new PolicyProblem(policyFile, "rules", 0, "must list at least one rule file"));
+        }
+        for (String r : policy.ruleFiles()) {
+            Path p = rulesDir.resolve(r).normalize();
+            if (!p.startsWith(rulesDir.normalize())) {
+                problems.add(new PolicyProblem(policyFile, "rules", 0, "'" + r + "' is outside the rules directory"));
+            } else if (!RuleFileKind.isRuleFile(r)) {
+                problems.add(new PolicyProblem(policyFile, "rules", 0, "'" + r + "' is not a rule file: use .drl, "
+                        + ".drl.xlsx, .drl.xls or .drl.csv"));
+            } else if (!Files.isRegularFile(p)) {
+                problems.add(new PolicyProblem(policyFile, "rules", 0, "rule file '" + r + "' not found in "
+                        + rulesDir));
+            } else {
+                try {
+                    out.put(r, Files.readAllBytes(p));
+                } catch (IOException e) {
+                    problems.add(new PolicyProblem(r, "", 0, "cannot read: " + e.getMessage()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** sha256 over the policy bytes, then each rule file's name and bytes in name order. */
+    static String sha256(byte[] policyBytes, Map<String, byte[]> ruleFiles) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(policyBytes);
+            for (Map.Entry<String, byte[]> e : new TreeMap<>(ruleFiles).entrySet()) {
+                md.update((byte) 0);
+                md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                md.update(e.getValue());
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JVM", e);
+        }
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+}

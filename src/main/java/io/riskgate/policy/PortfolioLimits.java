@@ -1,0 +1,37 @@
+package io.riskgate.policy;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Account-level limits (seed 001 "Global Risk Settings", seed 000 asset concentration) and how long an approved
+ * but unfilled decision keeps its reservation.
+ *
+ * @param quoteCurrencies suffixes stripped from a symbol to find its asset: BTCUSDT and BTC/USDT:USDT are both BTC
+ */
+public record PortfolioLimits(
+        int maxConcurrentTrades,
+        double maxExposurePct,
+        double maxAssetConcentrationPct,
+        Duration reservationTtl,
+        List<String> quoteCurrencies) {
+
+    public PortfolioLimits {
+        quoteCurrencies = List.copyOf(quoteCurrencies);
+    }
+
+    /** The asset a symbol trades: the part before '/', or the symbol less its quote currency suffix. */
+    public String assetOf(String symbol) {
+        String s = symbol.toUpperCase(java.util.Locale.ROOT);
+        int slash = s.indexOf('/');
+        if (slash > 0) {
+            return s.substring(0, slash);
+        }
+        for (String quote : quoteCurrencies) {
+            if (s.length() > quote.length() && s.endsWith(quote)) {
+                return s.substring(0, s.length() - quote.length());
+            }
+        }
+        return s;
+    }
+}

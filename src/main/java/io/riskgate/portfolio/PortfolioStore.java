@@ -1,0 +1,118 @@
+package io.riskgate.portfolio;
+
+import io.riskgate.policy.Side;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** JDBC access to equity snapshots, reservations and trades. Writes join the caller's transaction. */
+public final class PortfolioStore {
+
+    private final JdbcTemplate jdbc;
+
+    public PortfolioStore(DataSource dataSource) {
+        this.jdbc = new JdbcTemplate(dataSource);
+    }
+
+    static OffsetDateTime ts(Instant i) {
+        return i == null ? null : i.atOffset(ZoneOffset.UTC);
+    }
+
+    static Instant instant(ResultSet rs, String col) throws SQLException {
+        OffsetDateTime t = rs.getObject(col, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    static Double nullableDouble(ResultSet rs, String col) throws SQLException {
+        double v = rs.getDouble(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    /** Reads an account's state from the database. */
+    AccountBook load(String account) {
+        AccountBook book = new AccountBook(account);
+        jdbc.query("SELECT equity, observed_at FROM equity_snapshot WHERE account = ? "
+                        + "ORDER BY observed_at DESC, id DESC LIMIT 1",
+                rs -> {
+                    book.observe(new EquitySnapshot(account, rs.getDouble("equity"), instant(rs, "observed_at")));
+                }, account);
+        for (Trade t : jdbc.query("SELECT * FROM trade WHERE account = ? AND state = 'OPEN' ORDER BY opened_at",
+                PortfolioStore::trade, account)) {
+            book.open(t.position());
+        }
+        jdbc.query("SELECT * FROM reservation WHERE account = ? AND released_at IS NULL ORDER BY expires_at",
+                rs -> {
+                    book.reserve(new Reservation(rs.getString("decision_id"), account, rs.getString("symbol"),
+                            rs.getString("asset"), rs.getString("strategy"), rs.getDouble("notional"),
+                            instant(rs, "expires_at")));
+                }, account);
+        return book;
+    }
+
+    void insertEquity(EquitySnapshot s, String source, Instant recordedAt) {
+        jdbc.update("INSERT INTO equity_snapshot (account, equity, observed_at, recorded_at, source) "
+                + "VALUES (?, ?, ?, ?, ?)", s.account(), s.equity(), ts(s.observedAt()), ts(recordedAt), source);
+    }
+
+    void insertReservation(Reservation r) {
+        jdbc.update("INSERT INTO reservation (decision_id, account, symbol, asset, strategy, notional, expires_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?)", r.decisionId(), r.account(), r.symbol(), r.asset(),
+                r.strategy(), r.notional(), ts(r.expiresAt()));
+    }
+
+    void releaseReservation(String decisionId, Instant at, String reason) {
+        jdbc.update("UPDATE reservation SET released_at = ?, release_reason = ? "
+                + "WHERE decision_id = ? AND released_at IS NULL", ts(at), reason, decisionId);
+    }
+
+    /** The asset an approved decision reserved against. */
+    public Optional<String> reservationAsset(String decisionId) {
+        return jdbc.queryForList("SELECT asset FROM reservation WHERE decision_id = ?", String.class, decisionId)
+                .stream().findFirst();
+    }
+
+    void insertTrade(Trade t) {
+        jdbc.update("INSERT INTO trade (id, decision_id, account, symbol, asset, strategy, side, quantity, "
+                        + "entry_price, stop_loss, take_profit, opened_at, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                t.id(), t.decisionId(), t.account(), t.symbol(), t.asset(), t.strategy(), t.side().name(),
+                t.quantity(), t.entryPrice(), t.stopLoss(), t.takeProfit(), ts(t.openedAt()), t.state().name());
+    }
+
+    void closeTrade(Trade t) {
+        jdbc.update("UPDATE trade SET state = ?, closed_at = ?, exit_price = ?, realized_pnl = ?, result = ? "
+                        + "WHERE id = ?", t.state().name(), ts(t.closedAt()), t.exitPrice(), t.realizedPnl(),
+                t.result().name(), t.id());
+    }
+
+    public Optional<Trade> trade(String id) {
+        return jdbc.query("SELECT * FROM trade WHERE id = ?", PortfolioStore::trade, id).stream().findFirst();
+    }
+
+    public Optional<Trade> tradeForDecisionId(String decisionId) {
+        return jdbc.query("SELECT * FROM trade WHERE decision_id = ?", PortfolioStore::trade, decisionId).stream()
+                .findFirst();
+    }
+
+    /** Closed trades of an account, newest first: the raw material of streak rules. */
+    public List<Trade> closedTrades(String account, int limit) {
+        return jdbc.query("SELECT * FROM trade WHERE account = ? AND state = 'CLOSED' "
+                + "ORDER BY closed_at DESC LIMIT ?", PortfolioStore::trade, account, limit);
+    }
+
+    private static Trade trade(ResultSet rs, int row) throws SQLException {
+        String result = rs.getString("result");
+        return new Trade(rs.getString("id"), rs.getString("decision_id"), rs.getString("account"),
+                rs.getString("symbol"), rs.getString("asset"), rs.getString("strategy"),
+                Side.valueOf(rs.getString("side")), rs.getDouble("quantity"), rs.getDouble("entry_price"),
+                rs.getDouble("stop_loss"), rs.getDouble("take_profit"), instant(rs, "opened_at"),
+                TradeState.valueOf(rs.getString("state")), instant(rs, "closed_at"),
+                nullableDouble(rs, "exit_price"), nullableDouble(rs, "realized_pnl"),
+                result == null ? null : TradeResult.valueOf(result));
+    }
+}

@@ -1,0 +1,5 @@
+package io.riskgate.rules;
+
+/** A rule that fired during a decision, in firing order, with its metadata. */
+public record FiredRule(String name, String code, String category) {
+}

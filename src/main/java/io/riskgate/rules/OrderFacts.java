@@ -1,0 +1,100 @@
+package io.riskgate.rules;
+
+import io.riskgate.order.CheckRequest;
+import io.riskgate.policy.Consensus;
+import io.riskgate.policy.Filters;
+import io.riskgate.policy.Policy;
+import io.riskgate.policy.Side;
+import java.time.Instant;
+import org.kie.api.runtime.rule.RuleContext;
+
+/**
+ * The one flat fact the pre-sizing rules match: the order, its signal and market, the account's open slots, and
+ * the policy thresholds, all reachable from a single pattern ({@code OrderFacts(confidence < minConfidence)}).
+ * Keeping it flat keeps evaluation in the microseconds (see docs/performance.md); thresholds are read from the
+ * policy, never written into the DRL.
+ */
+public final class OrderFacts {
+
+    private final Policy policy;
+    private final Filters filters;
+    private final CheckRequest request;
+    private final String asset;
+    private final int openTrades;
+    private final int reservedTrades;
+    private final Instant timestamp;
+    private final Verdict verdict;
+
+    public OrderFacts(Policy policy, CheckRequest request, String asset, int openTrades, int reservedTrades,
+                      Instant timestamp, Verdict verdict) {
+        this.policy = policy;
+        this.filters = policy.filters();
+        this.request = request;
+        this.asset = asset;
+        this.openTrades = openTrades;
+        this.reservedTrades = reservedTrades;
+        this.timestamp = timestamp;
+        this.verdict = verdict;
+    }
+
+    // ---- the order ----
+    public String getAccount() { return request.account(); }
+    public String getSymbol() { return request.symbol(); }
+    public String getAsset() { return asset; }
+    public Side getSide() { return request.side(); }
+    public boolean isLong() { return request.side() == Side.LONG; }
+    public boolean isShort() { return request.side() == Side.SHORT; }
+    /** The strategy name, or null when the order names none. */
+    public String getStrategy() { return request.strategy().orElse(null); }
+    /** True when the order names a strategy the policy declares. */
+    public boolean isStrategyKnown() { return request.strategy().map(policy.strategies()::containsKey).orElse(false); }
+    public Instant getTimestamp() { return timestamp; }
+
+    // ---- the signal ----
+    public Consensus getConsensus() { return request.signal().consensus(); }
+    public double getConfidence() { return request.signal().confidence(); }
+    public double getStrength() { return request.signal().strength().orElse(Double.NaN); }
+
+    // ---- the market ----
+    public double getPrice() { return request.market().price(); }
+    public double getAtr() { return request.market().atr(); }
+    public double getEma200() { return request.market().ema200(); }
+    public double getVolume24h() { return request.market().volume24h(); }
+    public double getSpreadBps() { return request.market().spreadBps(); }
+    /** ATR / price: seed 001's example 1500 / 50000 = 0.03. */
+    public double getAtrRatio() { return request.market().atr() / request.market().price(); }
+    /** ATR/price strictly above the policy's high-volatility ratio. */
+    public boolean isHighVolatility() { return getAtrRatio() > filters.highVolatilityAtrRatio(); }
+
+    // ---- the account ----
+    /** Open positions plus approved-but-unfilled reservations: each holds a trade slot. */
+    public int getOpenTrades() { return openTrades + reservedTrades; }
+    public int getOpenPositions() { return openTrades; }
+    public int getReservedTrades() { return reservedTrades; }
+
+    // ---- policy thresholds ----
+    public boolean isConsensusAccepted() { return filters.acceptedConsensus().contains(getConsensus()); }
+    public String getAcceptedConsensus() { return filters.acceptedConsensus().toString(); }
+    public double getMinConfidence() { return filters.minConfidence(); }
+    public boolean isRequireTrend() { return filters.requireTrend(); }
+    public boolean isVolatilityGate() { return filters.volatilityGate(); }
+    public double getMaxAtrRatio() { return filters.maxAtrRatio(); }
+    public double getHighVolatilityAtrRatio() { return filters.highVolatilityAtrRatio(); }
+    public double getHighVolatilityMinConfidence() { return filters.highVolatilityMinConfidence(); }
+    public double getMinVolume24h() { return filters.minVolume24h(); }
+    public double getMaxSpreadBps() { return filters.maxSpreadBps(); }
+    public boolean isSignalQualityAdjustment() { return policy.sizing().signalQualityAdjustment(); }
+    public int getMaxConcurrentTrades() { return policy.portfolio().maxConcurrentTrades(); }
+
+    // ---- what rules may say ----
+    public void reject(RuleContext ctx, String message) { verdict.reject(ctx, message); }
+    public void adjust(RuleContext ctx, double factor, String reason) { verdict.adjust(ctx, factor, reason); }
+    /** Adjusts risk with the rule's name as the reason (decision-table rows). */
+    public void adjust(RuleContext ctx, double factor) { verdict.adjust(ctx, factor, ctx.getRule().getName()); }
+    public void limitStrategy(RuleContext ctx, double maxPositionPct) { verdict.limitStrategy(ctx, maxPositionPct); }
+    public void limitStrategyLeverage(RuleContext ctx, double maxLeverage) {
+        verdict.limitStrategyLeverage(ctx, maxLeverage);
+    }
+
+    public CheckRequest request() { return request; }
+}

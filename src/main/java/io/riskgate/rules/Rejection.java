@@ -1,0 +1,5 @@
+package io.riskgate.rules;
+
+/** Why an order was refused: the stable code clients and audits key on, the rule that said so, and its words. */
+public record Rejection(String code, String rule, String message) {
+}

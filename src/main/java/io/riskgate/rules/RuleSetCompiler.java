@@ -1,0 +1,188 @@
+package io.riskgate.rules;
+
+import io.riskgate.order.CheckRequest;
+import io.riskgate.order.Market;
+import io.riskgate.order.Signal;
+import io.riskgate.policy.Consensus;
+import io.riskgate.policy.Policy;
+import io.riskgate.policy.PolicyBundle;
+import io.riskgate.policy.PolicyException;
+import io.riskgate.policy.PolicyProblem;
+import io.riskgate.policy.RuleFileKind;
+import io.riskgate.policy.Side;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import org.drools.base.definitions.rule.impl.RuleImpl;
+import org.kie.api.KieBase;
+import org.kie.api.KieServices;
+import org.kie.api.builder.KieBuilder;
+import org.kie.api.builder.KieFileSystem;
+import org.kie.api.builder.Message;
+import org.kie.api.builder.ReleaseId;
+import org.kie.api.definition.KiePackage;
+import org.kie.api.definition.rule.Rule;
+import org.kie.api.runtime.KieContainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compiles a {@link PolicyBundle}'s rule files (DRL and decision tables) into a {@link CompiledPolicy}.
+ *
+ * <p>Uses Drools' classic compiler with the MVEL dialect (drools-mvel): it builds a rule base in about a second,
+ * half the executable model's time, at the same evaluation latency (docs/architecture.md gives the figures). Each
+ * build gets its own ReleaseId (policy id + content hash) so concurrent builds never share a KieModule.
+ *
+ * <p>A build is refused, with every problem listed, when a file does not compile (file and line), when a rule
+ * lacks its {@code @code} or {@code @category} metadata, or when the per-strategy table does not give exactly
+ * one row of sane limits to each strategy the policy declares.
+ */
+public final class RuleSetCompiler {
+
+    private static final Logger log = LoggerFactory.getLogger(RuleSetCompiler.class);
+    private static final String RULES_ROOT = "src/main/resources/rules/";
+
+    public CompiledPolicy compile(PolicyBundle bundle) {
+        long start = System.nanoTime();
+        KieServices ks = KieServices.Factory.get();
+        ReleaseId releaseId = ks.newReleaseId("io.riskgate.policy", bundle.id(),
+                sanitize(bundle.version()) + "-" + bundle.sha256().substring(0, 16));
+        KieFileSystem kfs = ks.newKieFileSystem();
+        kfs.generateAndWritePomXML(releaseId);
+        for (Map.Entry<String, byte[]> f : bundle.ruleFiles().entrySet()) {
+            kfs.write(RULES_ROOT + f.getKey(), f.getValue());
+        }
+        KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
+        List<PolicyProblem> problems = new ArrayList<>();
+        for (Message m : builder.getResults().getMessages(Message.Level.ERROR)) {
+            problems.add(toProblem(m));
+        }
+        if (!problems.isEmpty()) {
+            ks.getRepository().removeKieModule(releaseId);
+            throw new PolicyException(problems);
+        }
+        KieContainer container = ks.newKieContainer(releaseId);
+        try {
+            KieBase base = container.getKieBase();
+            List<RuleInfo> rules = catalog(base, problems);
+            CompiledPolicy compiled = new CompiledPolicy(bundle, base, container, releaseId, rules, Instant.now(),
+                    (System.nanoTime() - start) / 1_000_000);
+            probeStrategies(compiled, problems);
+            if (!problems.isEmpty()) {
+                throw new PolicyException(problems);
+            }
+            log.info("compiled policy {} v{} ({} rules, sha256 {}) in {} ms", bundle.id(), bundle.version(),
+                    rules.size(), bundle.sha256().substring(0, 12), compiled.compileMillis());
+            return compiled;
+        } catch (RuntimeException e) {
+            release(container, releaseId);
+            throw e;
+        }
+    }
+
+    /** Frees a rule base that is no longer used: Drools keeps every KieModule in a JVM-wide repository. */
+    public static void release(KieContainer container, ReleaseId releaseId) {
+        container.dispose();
+        KieServices.Factory.get().getRepository().removeKieModule(releaseId);
+    }
+
+    private static PolicyProblem toProblem(Message m) {
+        String path = m.getPath() == null ? "" : m.getPath();
+        if (path.startsWith(RULES_ROOT)) {
+            path = path.substring(RULES_ROOT.length());
+        } else if (path.startsWith("rules/")) {
+            path = path.substring("rules/".length());
+        }
+        String text = m.getText().trim();
+        RuleFileKind kind = RuleFileKind.of(path);
+        if (kind == RuleFileKind.XLS || kind == RuleFileKind.CSV) {
+            text += " (line numbers refer to the DRL the table generates: see it with 'riskgate rules show "
+                    + path + "')";
+        }
+        return new PolicyProblem(path, "", Math.max(m.getLine(), 0), text);
+    }
+
+    private static List<RuleInfo> catalog(KieBase base, List<PolicyProblem> problems) {
+        List<RuleInfo> out = new ArrayList<>();
+        for (KiePackage p : base.getKiePackages()) {
+            for (Rule r : p.getRules()) {
+                String file = fileOf(r);
+                Object code = r.getMetaData().get("code");
+                Object category = r.getMetaData().get("category");
+                if (code == null || category == null) {
+                    problems.add(new PolicyProblem(file, "", 0, "rule '" + r.getName() + "' needs @code(...) and "
+                            + "@category(...) metadata: the code is what clients and audits see"));
+                } else if (!String.valueOf(code).matches("[A-Z][A-Z0-9_]*")) {
+                    problems.add(new PolicyProblem(file, "", 0, "rule '" + r.getName() + "' has code '" + code
+                            + "': codes are UPPER_SNAKE_CASE"));
+                }
+                out.add(new RuleInfo(r.getName(), String.valueOf(code), String.valueOf(category), file));
+            }
+        }
+        out.sort(java.util.Comparator.comparing(RuleInfo::file).thenComparing(RuleInfo::name));
+        return out;
+    }
+
+    private static String fileOf(Rule r) {
+        if (r instanceof RuleImpl impl && impl.getResource() != null && impl.getResource().getSourcePath() != null) {
+            String p = impl.getResource().getSourcePath();
+            return p.startsWith(RULES_ROOT) ? p.substring(RULES_ROOT.length()) : p;
+        }
+        return r.getPackageName();
+    }
+
+    /**
+     * Runs the first phase once per declared strategy: its row of the per-strategy table must fire exactly once
+     * with a position limit in (0, 1] of equity and a leverage in (0, policy max]. This also warms the rule base.
+     */
+    private static void probeStrategies(CompiledPolicy compiled, List<PolicyProblem> problems) {
+        Policy policy = compiled.policy();
+        String file = compiled.bundle().source().getFileName().toString();
+        for (String name : policy.strategies().keySet()) {
+            Verdict v = probe(compiled, Optional.of(name));
+            Collection<StrategyLimits> limits = v.strategyLimits();
+            if (limits.size() != 1) {
+                problems.add(new PolicyProblem(file, "strategies." + name, 0, limits.isEmpty()
+                        ? "no row of the per-strategy limits table matches strategy '" + name + "'"
+                        : limits.size() + " rows of the per-strategy limits table match strategy '" + name
+                        + "' (" + limits.stream().map(StrategyLimits::rule).toList() + "): keep exactly one"));
+                continue;
+            }
+            StrategyLimits l = limits.iterator().next();
+            if (!(l.maxPositionPct() > 0 && l.maxPositionPct() <= 1)) {
+                problems.add(new PolicyProblem(file, "strategies." + name, 0, "table row '" + l.rule()
+                        + "' sets max position " + l.maxPositionPct() + ": must be in (0, 1] of equity"));
+            }
+            if (!Double.isNaN(l.maxLeverage())
+                    && !(l.maxLeverage() > 0 && l.maxLeverage() <= policy.sizing().maxLeverage())) {
+                problems.add(new PolicyProblem(file, "strategies." + name, 0, "table row '" + l.rule()
+                        + "' sets max leverage " + l.maxLeverage() + ": must be in (0, sizing.max_leverage "
+                        + policy.sizing().maxLeverage() + "]"));
+            }
+        }
+        if (!probe(compiled, Optional.empty()).strategyLimits().isEmpty()) {
+            problems.add(new PolicyProblem(file, "strategies", 0,
+                    "a per-strategy limits row matches orders that name no strategy: every row must name one"));
+        }
+    }
+
+    private static Verdict probe(CompiledPolicy compiled, Optional<String> strategy) {
+        CheckRequest probe = new CheckRequest("probe", "PROBEUSDT", Side.LONG, strategy,
+                new Signal(Consensus.STRONG, 0.75, OptionalDouble.empty(), Map.of()),
+                new Market(50_000, 1_500, 48_000, 5e9, 10, Optional.empty()),
+                OptionalDouble.of(10_000), OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty());
+        Verdict v = new Verdict();
+        OrderFacts facts = new OrderFacts(compiled.policy(), probe, "PROBE", 0, 0, Instant.EPOCH, v);
+        RuleEvaluator.evaluate(compiled, facts, v, f -> null);
+        return v;
+    }
+
+    private static String sanitize(String version) {
+        String s = version.replaceAll("[^A-Za-z0-9_.-]", "_");
+        return s.isEmpty() ? "0" : s;
+    }
+}

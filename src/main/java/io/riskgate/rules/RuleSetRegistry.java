@@ -1,0 +1,135 @@
+package io.riskgate.rules;
+
+import io.riskgate.policy.PolicyBundle;
+import io.riskgate.policy.PolicyException;
+import io.riskgate.policy.PolicyLoader;
+import io.riskgate.policy.PolicyProblem;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The compiled policies in force. A reload loads and compiles the whole policy directory off to the side; only
+ * when everything is valid is the new set published with one atomic reference swap, so a check in flight keeps
+ * the set it started with and never sees half a reload. An unchanged policy (same sha256) is reused, not
+ * recompiled. A refused reload throws with every problem and leaves the running set active.
+ */
+public final class RuleSetRegistry {
+
+    private static final Logger log = LoggerFactory.getLogger(RuleSetRegistry.class);
+
+    /** The published set: every policy by id, and the id used for accounts without an assignment. */
+    public record Snapshot(Map<String, CompiledPolicy> policies, String defaultId) {
+        public CompiledPolicy active() {
+            return policies.get(defaultId);
+        }
+    }
+
+    /** What a reload changed. */
+    public record ReloadResult(List<String> compiled, List<String> unchanged, List<String> removed,
+                               CompiledPolicy active) {
+    }
+
+    private final Path policiesDir;
+    private final PolicyLoader loader;
+    private final RuleSetCompiler compiler = new RuleSetCompiler();
+    private final String defaultId;
+    private final AtomicReference<Snapshot> current = new AtomicReference<>();
+    private final ReentrantLock reloadLock = new ReentrantLock();
+
+    public RuleSetRegistry(Path policiesDir, Path rulesDir, String defaultId) {
+        this.policiesDir = policiesDir;
+        this.loader = new PolicyLoader(rulesDir);
+        this.defaultId = defaultId;
+    }
+
+    /** The set in force; read it once per request. */
+    public Snapshot snapshot() {
+        Snapshot s = current.get();
+        if (s == null) {
+            throw new IllegalStateException("no policy loaded yet");
+        }
+        return s;
+    }
+
+    public CompiledPolicy active() {
+        return snapshot().active();
+    }
+
+    public Optional<CompiledPolicy> policy(String id) {
+        return Optional.ofNullable(snapshot().policies().get(id));
+    }
+
+    public Path policiesDir() {
+        return policiesDir;
+    }
+
+    public ReloadResult reload() {
+        reloadLock.lock();
+        try {
+            Snapshot old = current.get();
+            Map<String, PolicyBundle> bundles = loader.loadDirectory(policiesDir);
+            if (!bundles.containsKey(defaultId)) {
+                throw new PolicyException(List.of(new PolicyProblem(policiesDir.toString(), "id", 0,
+                        "no policy with id '" + defaultId + "' (the default policy); found " + bundles.keySet())));
+            }
+            Map<String, CompiledPolicy> next = new LinkedHashMap<>();
+            List<String> compiled = new ArrayList<>();
+            List<String> unchanged = new ArrayList<>();
+            List<PolicyProblem> problems = new ArrayList<>();
+            for (PolicyBundle b : bundles.values()) {
+                CompiledPolicy existing = old == null ? null : old.policies().get(b.id());
+                if (existing != null && existing.sha256().equals(b.sha256())) {
+                    next.put(b.id(), existing);
+                    unchanged.add(b.id());
+                    continue;
+                }
+                try {
+                    next.put(b.id(), compiler.compile(b));
+                    compiled.add(b.id());
+                } catch (PolicyException e) {
+                    problems.addAll(e.problems());
+                }
+            }
+            if (!problems.isEmpty()) {
+                compiled.forEach(id -> release(next.get(id)));
+                throw new PolicyException(problems);
+            }
+            current.set(new Snapshot(Map.copyOf(next), defaultId));
+            List<String> removed = new ArrayList<>();
+            if (old != null) {
+                for (CompiledPolicy p : old.policies().values()) {
+                    if (next.get(p.id()) != p) {
+                        release(p);
+                        if (!next.containsKey(p.id())) {
+                            removed.add(p.id());
+                        }
+                    }
+                }
+            }
+            log.info("policies in force: {} (compiled {}, unchanged {}, removed {})", next.keySet(), compiled,
+                    unchanged, removed);
+            return new ReloadResult(compiled, unchanged, removed, next.get(defaultId));
+        } finally {
+            reloadLock.unlock();
+        }
+    }
+
+    /**
+     * Drops a policy from Drools' JVM-wide KieModule repository. The container is not disposed: a check that
+     * read the old snapshot just before the swap may still be running on its rule base; once no check holds it,
+     * the garbage collector reclaims it.
+     */
+    private static void release(CompiledPolicy p) {
+        if (p != null) {
+            org.kie.api.KieServices.Factory.get().getRepository().removeKieModule(p.releaseId());
+        }
+    }
+}

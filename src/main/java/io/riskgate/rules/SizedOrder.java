@@ -1,0 +1,71 @@
+package io.riskgate.rules;
+
+import io.riskgate.sizing.Cap;
+import io.riskgate.sizing.SizingResult;
+import org.kie.api.runtime.rule.RuleContext;
+
+/**
+ * The fact the portfolio-limit rules match once Java has sized the order: the proposed position, the headroom
+ * left under each limit, and the policy minimums. A headroom below the minimum position means the limit leaves
+ * no room for this order.
+ */
+public final class SizedOrder {
+
+    private final OrderFacts order;
+    private final SizingResult sizing;
+    private final double minPositionUsd;
+    private final double minRewardRisk;
+    private final double equity;
+    private final Verdict verdict;
+
+    public SizedOrder(OrderFacts order, SizingResult sizing, double minPositionUsd, double minRewardRisk,
+                      double equity, Verdict verdict) {
+        this.order = order;
+        this.sizing = sizing;
+        this.minPositionUsd = minPositionUsd;
+        this.minRewardRisk = minRewardRisk;
+        this.equity = equity;
+        this.verdict = verdict;
+    }
+
+    public OrderFacts getOrder() { return order; }
+    public String getSymbol() { return order.getSymbol(); }
+    public String getAsset() { return order.getAsset(); }
+    public String getStrategy() { return order.getStrategy(); }
+    public double getEquity() { return equity; }
+    public double getQuantity() { return sizing.quantity(); }
+    public double getNotional() { return sizing.notional(); }
+    public double getEntry() { return sizing.entry(); }
+    public double getStopLoss() { return sizing.stopLoss(); }
+    public double getTakeProfit() { return sizing.takeProfit(); }
+    public double getRiskAmount() { return sizing.riskAmount(); }
+    public String getBindingCap() { return sizing.bindingCap(); }
+    public double getRewardRisk() { return sizing.rewardRisk(); }
+    public double getMinRewardRisk() { return minRewardRisk; }
+    public double getMinPositionUsd() { return minPositionUsd; }
+    public String getStopSource() { return sizing.stopSource().name(); }
+
+    /** Notional room left under the named cap, or +infinity when the cap does not apply to this order. */
+    public double headroom(String cap) {
+        for (Cap c : sizing.caps()) {
+            if (c.name().equals(cap)) {
+                return c.notional();
+            }
+        }
+        return Double.POSITIVE_INFINITY;
+    }
+
+    public double getExposureHeadroomUsd() { return headroom(Caps.MAX_EXPOSURE); }
+    public double getAssetHeadroomUsd() { return headroom(Caps.ASSET_CONCENTRATION); }
+    public double getStrategyHeadroomUsd() { return headroom(Caps.STRATEGY_MAX_POSITION); }
+
+    /** True when a headroom limit, not the risk budget, leaves less than the minimum position. */
+    public boolean isHeadroomShort() {
+        return getExposureHeadroomUsd() < minPositionUsd || getAssetHeadroomUsd() < minPositionUsd
+                || getStrategyHeadroomUsd() < minPositionUsd;
+    }
+
+    public void reject(RuleContext ctx, String message) { verdict.reject(ctx, message); }
+
+    public SizingResult sizing() { return sizing; }
+}

@@ -1,0 +1,79 @@
+package io.riskgate.sizing;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Seed 001's ATR position sizing, bounded by the caps the engine passes in.
+ *
+ * <pre>
+ * stop distance = k x ATR            (or the strategy's stop %, or |entry - caller stop|)
+ * risk amount   = equity x clamp(risk % x multipliers, min risk %, max risk %)
+ * quantity      = min(risk amount / stop distance, every cap / entry)
+ * </pre>
+ *
+ * Seed 001's example: equity 10,000, risk 1%, ATR 1,500, k 1.5 gives risk 100 over a 2,250 stop,
+ * 0.0444 BTC (2,222 notional); the 500 max position binds, so 0.01 BTC. Stop 50,000 - 2,250 = 47,750;
+ * take-profit 50,000 + 3.75 x 1,500 = 55,625.
+ */
+public final class AtrSizer {
+
+    /** Quantities are floored to this many decimal places so a cap is never overshot by rounding. */
+    public static final int QUANTITY_DECIMALS = 8;
+    private static final double SCALE = Math.pow(10, QUANTITY_DECIMALS);
+
+    public SizingResult size(SizingInput in) {
+        double entry = in.entry().orElse(in.marketPrice());
+        int dir = in.direction();
+
+        StopSource source;
+        double distance;
+        if (in.stopLoss().isPresent()) {
+            source = StopSource.CALLER;
+            distance = Math.abs(entry - in.stopLoss().getAsDouble());
+        } else if (in.strategyStopPct().isPresent()) {
+            source = StopSource.STRATEGY_PCT;
+            distance = entry * in.strategyStopPct().getAsDouble();
+        } else {
+            source = StopSource.ATR;
+            distance = in.stopAtrMultiple() * in.atr();
+        }
+        if (!(distance > 0)) {
+            throw new IllegalArgumentException("stop distance must be > 0, was " + distance);
+        }
+        double stopLoss = entry - dir * distance;
+
+        double takeProfit;
+        if (in.takeProfit().isPresent()) {
+            takeProfit = in.takeProfit().getAsDouble();
+        } else if (in.strategyTakeProfitPct().isPresent()) {
+            takeProfit = entry + dir * entry * in.strategyTakeProfitPct().getAsDouble();
+        } else if (source == StopSource.ATR) {
+            takeProfit = entry + dir * in.takeProfitAtrMultiple() * in.atr();
+        } else {
+            takeProfit = entry + dir * in.targetRewardRisk() * distance;
+        }
+        double rewardRisk = dir * (takeProfit - entry) / distance;
+
+        double riskPct = Math.max(in.minRiskPct(), Math.min(in.maxRiskPct(), in.baseRiskPct() * in.riskMultiplier()));
+        double riskAmount = in.equity() * riskPct;
+        double riskQuantity = riskAmount / distance;
+
+        double notional = riskQuantity * entry;
+        String binding = "RISK";
+        List<Cap> caps = new ArrayList<>(in.caps());
+        for (Cap c : caps) {
+            if (c.notional() < notional) {
+                notional = c.notional();
+                binding = c.name();
+            }
+        }
+        double quantity = floor(Math.max(0, notional) / entry);
+        return new SizingResult(entry, stopLoss, takeProfit, distance, source, riskPct, riskAmount, riskQuantity,
+                quantity, quantity * entry, binding, caps, rewardRisk, quantity * distance);
+    }
+
+    static double floor(double quantity) {
+        return Math.floor(quantity * SCALE + 1e-6) / SCALE;
+    }
+}
