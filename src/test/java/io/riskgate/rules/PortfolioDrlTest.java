@@ -1,0 +1,152 @@
+package io.riskgate.rules;
+
+import static io.riskgate.testing.Requests.set;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.riskgate.check.Decision;
+import io.riskgate.testing.Engine;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * rules/portfolio.drl, rule by rule, with the default policy (equity 10,000 throughout). Headroom is created by
+ * real fills: a fill reports its own price, so filling 0.01 BTC "at" 799,500 puts exactly 0.01 x 799,500 = 7,995
+ * of exposure on the account, which lets each test stand exactly on a limit's boundary.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PortfolioDrlTest {
+
+    private Engine engine;
+
+    @BeforeAll
+    void start() {
+        engine = new Engine();
+    }
+
+    private ObjectNode order(String account) {
+        return set(engine.seed001(), "account", account);
+    }
+
+    @Test
+    void maxConcurrentTradesAllowsTheFourthAndRefusesTheFifth() {
+        String account = Engine.freshAccount();
+        // max_concurrent_trades 4: approvals 1-4 each hold a slot (reservation), so the 5th finds 4 of 4 taken.
+        // Exposure stays small: 4 x 500 = 2,000 <= 8,000, and BTC 2,000 <= 2,500.
+        for (int i = 1; i <= 4; i++) {
+            Decision d = engine.check(order(account));
+            assertThat(d.approved()).as("order %d: %s", i, d.rejections()).isTrue();
+        }
+        Decision fifth = engine.check(order(account));
+        assertThat(fifth.codes()).containsExactly("MAX_CONCURRENT_TRADES");
+    }
+
+    @Test
+    void openPositionsAndReservationsBothHoldSlots() {
+        String account = Engine.freshAccount();
+        // two filled positions (ETH, SOL) + two reservations (BTC) = 4 slots
+        engine.openPosition(account, "ETHUSDT", null, 0.01, 50_000);
+        engine.openPosition(account, "SOLUSDT", null, 0.01, 50_000);
+        assertThat(engine.check(order(account)).approved()).isTrue();
+        assertThat(engine.check(order(account)).approved()).isTrue();
+        assertThat(engine.check(order(account)).codes()).containsExactly("MAX_CONCURRENT_TRADES");
+    }
+
+    @Test
+    void exposureHeadroomOfExactlyTheMinimumPositionIsApproved() {
+        String account = Engine.freshAccount();
+        // max exposure 0.80 x 10,000 = 8,000; an ETH position of 0.01 x 799,500 = 7,995 leaves 5 = min position.
+        engine.openPosition(account, "ETHUSDT", null, 0.01, 799_500);
+        Decision d = engine.check(order(account));
+        assertThat(d.approved()).as("%s", d.rejections()).isTrue();
+        assertThat(d.sizing().bindingCap()).isEqualTo("MAX_EXPOSURE");
+        // 5 of headroom at 50,000 per BTC = 0.0001 BTC
+        assertThat(d.quantity()).isCloseTo(0.0001, within(1e-12));
+    }
+
+    @Test
+    void exposureHeadroomBelowTheMinimumPositionIsRefused() {
+        String account = Engine.freshAccount();
+        // 0.01 x 799,550 = 7,995.5 leaves 8,000 - 7,995.5 = 4.5 < 5
+        engine.openPosition(account, "ETHUSDT", null, 0.01, 799_550);
+        assertThat(engine.check(order(account)).codes()).containsExactly("MAX_EXPOSURE");
+    }
+
+    @Test
+    void assetConcentrationHeadroomOfExactlyTheMinimumIsApproved() {
+        String account = Engine.freshAccount();
+        // BTC limit 0.25 x 10,000 = 2,500; a BTC position of 0.01 x 249,500 = 2,495 leaves 5.
+        engine.openPosition(account, "BTCUSDT", null, 0.01, 249_500);
+        Decision d = engine.check(order(account));
+        assertThat(d.approved()).as("%s", d.rejections()).isTrue();
+        assertThat(d.sizing().bindingCap()).isEqualTo("ASSET_CONCENTRATION");
+    }
+
+    @Test
+    void assetConcentrationCountsEveryQuoteOfTheSameAsset() {
+        String account = Engine.freshAccount();
+        // BTC/USDC and BTCUSDT are both BTC: 0.01 x 249,550 = 2,495.5 leaves 4.5 < 5.
+        engine.openPosition(account, "BTCUSDC", null, 0.01, 249_550);
+        assertThat(engine.check(order(account)).codes()).containsExactly("ASSET_CONCENTRATION");
+        // ETH is another asset: still approved
+        assertThat(engine.check(set(order(account), "symbol", "ETHUSDT")).approved()).isTrue();
+    }
+
+    @Test
+    void strategyHeadroomOfExactlyTheMinimumIsApproved() {
+        String account = Engine.freshAccount();
+        // trend_following max position 0.15 x 10,000 = 1,500; 0.01 x 149,500 = 1,495 of it in use leaves 5.
+        engine.openPosition(account, "ETHUSDT", "trend_following", 0.01, 149_500);
+        Decision d = engine.check(set(order(account), "strategy", "trend_following"));
+        assertThat(d.approved()).as("%s", d.rejections()).isTrue();
+        assertThat(d.sizing().bindingCap()).isEqualTo("STRATEGY_MAX_POSITION");
+    }
+
+    @Test
+    void strategyHeadroomBelowTheMinimumIsRefusedButOtherStrategiesAreNot() {
+        String account = Engine.freshAccount();
+        // 0.01 x 149,550 = 1,495.5 leaves 1,500 - 1,495.5 = 4.5 < 5
+        engine.openPosition(account, "ETHUSDT", "trend_following", 0.01, 149_550);
+        assertThat(engine.check(set(order(account), "strategy", "trend_following")).codes())
+                .containsExactly("STRATEGY_MAX_POSITION");
+        assertThat(engine.check(set(order(account), "strategy", "htf")).approved()).isTrue();
+    }
+
+    @Test
+    void positionOfExactlyTheMinimumIsApproved() {
+        // equity 22.5: risk 1% = 0.225 over a 2,250 stop = 0.0001 BTC = 5.00 at 50,000 = min position.
+        // Headrooms are larger: exposure 0.8 x 22.5 = 18, BTC 0.25 x 22.5 = 5.625.
+        Decision d = engine.check(set(engine.seed001(), "equity", 22.5));
+        assertThat(d.approved()).as("%s", d.rejections()).isTrue();
+        assertThat(d.notional()).isCloseTo(5.0, within(1e-9));
+    }
+
+    @Test
+    void positionBelowTheMinimumIsRefused() {
+        // equity 22.49: 0.2249 / 2,250 = 0.00009995 BTC = 4.9978 < 5; headrooms 17.99 and 5.6225 are fine.
+        Decision d = engine.check(set(engine.seed001(), "equity", 22.49));
+        assertThat(d.codes()).containsExactly("BELOW_MIN_POSITION");
+    }
+
+    @Test
+    void rewardRiskAtTheMinimumIsApproved() {
+        // caller stop 49,000 (risk 1,000) and target 51,500 (reward 1,500): 1.5 = min_reward_risk
+        ObjectNode r = set(engine.seed001(), "stopLoss", 49_000.0);
+        set(r, "takeProfit", 51_500.0);
+        Decision d = engine.check(r);
+        assertThat(d.approved()).as("%s", d.rejections()).isTrue();
+        assertThat(d.stopLoss()).isEqualTo(49_000.0);
+        // risk 100 / 1,000 = 0.1 BTC = 5,000, capped at 500 -> 0.01 BTC
+        assertThat(d.quantity()).isEqualTo(0.01);
+    }
+
+    @Test
+    void rewardRiskBelowTheMinimumIsRefused() {
+        // target 51,499.99: reward 1,499.99 / risk 1,000 = 1.49999 < 1.5
+        ObjectNode r = set(engine.seed001(), "stopLoss", 49_000.0);
+        set(r, "takeProfit", 51_499.99);
+        assertThat(engine.check(r).codes()).containsExactly("MIN_REWARD_RISK");
+    }
+}

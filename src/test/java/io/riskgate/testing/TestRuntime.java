@@ -1,0 +1,74 @@
+package io.riskgate.testing;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.riskgate.RiskgateRuntime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.h2.jdbcx.JdbcDataSource;
+
+/**
+ * A real riskgate runtime for tests: the shipped policies and rules (or copies a test edits), compiled by
+ * Drools, over a fresh in-memory H2 database migrated by Flyway, with a clock the test controls.
+ */
+public final class TestRuntime {
+
+    /** Seed 001's example timestamp; tests move the clock from here. */
+    public static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+
+    private TestRuntime() {
+    }
+
+    public static Path repoPolicies() {
+        return Path.of("policies").toAbsolutePath();
+    }
+
+    public static Path repoRules() {
+        return Path.of("rules").toAbsolutePath();
+    }
+
+    /** An in-memory H2 database unique to the caller. */
+    public static JdbcDataSource memoryDatabase() {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:rg-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        return ds;
+    }
+
+    public static RiskgateRuntime start(MutableClock clock) {
+        return start(repoPolicies(), repoRules(), clock);
+    }
+
+    public static RiskgateRuntime start(Path policies, Path rules, MutableClock clock) {
+        return RiskgateRuntime.start(policies, rules, "default", memoryDatabase(), clock, new SimpleMeterRegistry());
+    }
+
+    /**
+     * Copies the shipped policies and rules into {@code dir}/policies and {@code dir}/rules so a test can edit
+     * them without touching the repository.
+     */
+    public static Path copyRepoConfig(Path dir) {
+        copyTree(repoPolicies(), dir.resolve("policies"));
+        copyTree(repoRules(), dir.resolve("rules"));
+        return dir;
+    }
+
+    private static void copyTree(Path from, Path to) {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.sorted(Comparator.naturalOrder()).toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
