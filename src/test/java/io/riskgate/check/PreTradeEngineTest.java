@@ -1,0 +1,261 @@
+package io.riskgate.check;
+
+import static io.riskgate.testing.Requests.set;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.riskgate.audit.AuditRecord;
+import io.riskgate.errors.ConflictException;
+import io.riskgate.lifecycle.CloseRequest;
+import io.riskgate.lifecycle.FillRequest;
+import io.riskgate.lifecycle.TradeService;
+import io.riskgate.order.InvalidRequestException;
+import io.riskgate.portfolio.AccountView;
+import io.riskgate.portfolio.EquitySnapshot;
+import io.riskgate.portfolio.Trade;
+import io.riskgate.portfolio.TradeResult;
+import io.riskgate.testing.Engine;
+import io.riskgate.testing.TestRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The engine end to end on the default policy: sizing, fail-closed paths, reservations, fills and the audit. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PreTradeEngineTest {
+
+    private Engine engine;
+
+    @BeforeAll
+    void start() {
+        engine = new Engine();
+    }
+
+    @Test
+    void approvesSeed001ExampleWithItsNumbers() {
+        Decision d = engine.check(engine.seed001());
+        // risk 1% x 10,000 = 100 over a 1.5 x 1,500 = 2,250 stop = 0.0444 BTC = 2,222 notional;
+        // the 500 max position binds: 500 / 50,000 = 0.01 BTC
+        assertThat(d.approved()).isTrue();
+        assertThat(d.outcome()).isEqualTo(Outcome.APPROVED);
+        assertThat(d.quantity()).isEqualTo(0.01);
+        assertThat(d.notional()).isEqualTo(500.0);
+        assertThat(d.sizing().riskQuantity()).isCloseTo(0.0444, within(0.0001));
+        assertThat(d.sizing().bindingCap()).isEqualTo("MAX_POSITION_USD");
+        // stop 50,000 - 2,250 = 47,750; target 50,000 + 3.75 x 1,500 = 55,625
+        assertThat(d.stopLoss()).isEqualTo(47_750.0);
+        assertThat(d.takeProfit()).isEqualTo(55_625.0);
+        assertThat(d.riskAmount()).isEqualTo(100.0);
+        assertThat(d.rewardRisk()).isEqualTo(2.5);
+        assertThat(d.policy().id()).isEqualTo("default");
+        assertThat(d.policy().sha256()).hasSize(64);
+        // the reservation lasts 5 minutes of event time
+        assertThat(d.reservationExpiresAt()).isEqualTo(TestRuntime.T0.plus(Duration.ofMinutes(5)));
+    }
+
+    @Test
+    void shortIsTheMirrorOfLong() {
+        ObjectNode r = set(engine.seed001(), "side", "SHORT");
+        set(r, "market.ema200", 52_000.0);
+        Decision d = engine.check(r);
+        // stop 50,000 + 2,250 = 52,250; target 50,000 - 5,625 = 44,375; same 0.01 BTC
+        assertThat(d.approved()).isTrue();
+        assertThat(d.stopLoss()).isEqualTo(52_250.0);
+        assertThat(d.takeProfit()).isEqualTo(44_375.0);
+        assertThat(d.quantity()).isEqualTo(0.01);
+    }
+
+    @Test
+    void rejectsWithNoEquityWhenNoneIsKnown() {
+        ObjectNode r = set(engine.seed001(), "equity", null);
+        Decision d = engine.check(r);
+        assertThat(d.approved()).isFalse();
+        assertThat(d.codes()).containsExactly(PreTradeEngine.NO_EQUITY);
+        assertThat(d.quantity()).isZero();
+        assertThat(engine.rt.audit().find(d.decisionId())).isPresent();
+    }
+
+    @Test
+    void rejectsWithNoEquityWhenTheLatestEquityIsZero() {
+        String account = Engine.freshAccount();
+        engine.rt.portfolio().reportEquity(new EquitySnapshot(account, 0, TestRuntime.T0));
+        Decision d = engine.check(set(set(engine.seed001(), "account", account), "equity", null));
+        assertThat(d.codes()).containsExactly(PreTradeEngine.NO_EQUITY);
+    }
+
+    @Test
+    void usesTheEquityOnFileWhenTheCheckSendsNone() {
+        String account = Engine.freshAccount();
+        engine.rt.portfolio().reportEquity(new EquitySnapshot(account, 10_000, TestRuntime.T0));
+        Decision d = engine.check(set(set(engine.seed001(), "account", account), "equity", null));
+        assertThat(d.approved()).isTrue();
+        assertThat(d.riskAmount()).isEqualTo(100.0);
+    }
+
+    @Test
+    void anOlderEquitySnapshotDoesNotReplaceANewerOne() {
+        String account = Engine.freshAccount();
+        engine.rt.portfolio().reportEquity(new EquitySnapshot(account, 20_000, TestRuntime.T0));
+        engine.rt.portfolio().reportEquity(new EquitySnapshot(account, 5_000, TestRuntime.T0.minusSeconds(60)));
+        AccountView v = engine.rt.portfolio().view(account, TestRuntime.T0);
+        assertThat(v.equity()).isEqualTo(20_000.0);
+    }
+
+    @Test
+    void malformedRequestStoresNothing() {
+        String account = Engine.freshAccount();
+        ObjectNode r = set(set(engine.seed001(), "account", account), "market.price", -1.0);
+        set(r, "signal.confidence", 2.0);
+        assertThatThrownBy(() -> engine.check(r)).isInstanceOf(InvalidRequestException.class)
+                .satisfies(e -> assertThat(((InvalidRequestException) e).problems()).hasSize(2));
+        AccountView v = engine.rt.portfolio().view(account, TestRuntime.T0);
+        assertThat(v.reservations()).isEmpty();
+        assertThat(v.equity()).isNull();
+    }
+
+    @Test
+    void auditRecordHoldsRequestPolicyRulesAndNumbers() {
+        ObjectNode r = set(engine.seed001(), "signal.confidence", 0.9);
+        set(r, "strategy", "htf");
+        Decision d = engine.check(r);
+        AuditRecord rec = engine.rt.audit().find(d.decisionId()).orElseThrow();
+        assertThat(rec.request().get("strategy").asText()).isEqualTo("htf");
+        assertThat(rec.decision().policy()).isEqualTo(d.policy());
+        assertThat(rec.decision().firedRules()).containsExactlyInAnyOrder("High confidence: risk x1.5",
+                "Strategy limits: htf");
+        assertThat(rec.decision().firedRules()).isEqualTo(d.firedRules());
+        assertThat(rec.decision().adjustments()).singleElement().satisfies(a -> assertThat(a.factor()).isEqualTo(1.5));
+        assertThat(rec.decision().quantity()).isEqualTo(d.quantity());
+        assertThat(rec.decision().sizing()).isEqualTo(d.sizing());
+    }
+
+    @Test
+    void reservationHoldsUntilItsTimeToLiveByEventTime() {
+        String account = Engine.freshAccount();
+        ObjectNode r = set(engine.seed001(), "account", account);
+        Decision d = engine.check(r);
+        assertThat(engine.rt.portfolio().view(account, TestRuntime.T0).reservations()).hasSize(1);
+        // 4m59s later (event time) the reservation still holds 500 of exposure
+        Instant before = TestRuntime.T0.plus(Duration.ofMinutes(5)).minusSeconds(1);
+        AccountView v = engine.rt.portfolio().view(account, before);
+        assertThat(v.reservations()).singleElement().satisfies(res ->
+                assertThat(res.decisionId()).isEqualTo(d.decisionId()));
+        assertThat(v.exposure()).isEqualTo(500.0);
+        // at exactly 5 minutes it lapses
+        Instant at = TestRuntime.T0.plus(Duration.ofMinutes(5));
+        assertThat(engine.rt.portfolio().view(account, at).reservations()).isEmpty();
+    }
+
+    @Test
+    void aLaterCheckReleasesLapsedReservationsByItsOwnTimestamp() {
+        String account = Engine.freshAccount();
+        for (int i = 0; i < 4; i++) {
+            assertThat(engine.check(set(engine.seed001(), "account", account)).approved()).isTrue();
+        }
+        ObjectNode fifth = set(engine.seed001(), "account", account);
+        assertThat(engine.check(fifth).codes()).containsExactly("MAX_CONCURRENT_TRADES");
+        // the same order 5 minutes later (its market timestamp) finds the four reservations lapsed
+        set(fifth, "market.timestamp", TestRuntime.T0.plus(Duration.ofMinutes(5)).toString());
+        assertThat(engine.check(fifth).approved()).isTrue();
+    }
+
+    @Test
+    void aDecisionIsFilledOnceAndTheSecondFillIsRefused() {
+        Decision d = engine.check(engine.seed001());
+        TradeService.FillResult first = engine.rt.trades().fill(new FillRequest(d.decisionId(), 50_010, 0.01,
+                Optional.of(TestRuntime.T0.plusSeconds(1))));
+        assertThat(first.lateFill()).isFalse();
+        assertThat(first.trade().entryPrice()).isEqualTo(50_010.0);
+        assertThatThrownBy(() -> engine.rt.trades().fill(new FillRequest(d.decisionId(), 50_010, 0.01,
+                Optional.empty()))).isInstanceOf(ConflictException.class).hasMessageContaining("already filled");
+        AccountView v = engine.rt.portfolio().view(d.account(), TestRuntime.T0);
+        assertThat(v.reservations()).isEmpty();
+        assertThat(v.openPositions()).hasSize(1);
+    }
+
+    @Test
+    void aFillAboveTheApprovedQuantityIsRefused() {
+        Decision d = engine.check(engine.seed001());
+        assertThatThrownBy(() -> engine.rt.trades().fill(new FillRequest(d.decisionId(), 50_000, 0.0101,
+                Optional.empty()))).isInstanceOf(ConflictException.class).hasMessageContaining("exceeds");
+    }
+
+    @Test
+    void aRejectedDecisionCannotBeFilled() {
+        Decision d = engine.check(set(engine.seed001(), "signal.consensus", "SPLIT"));
+        assertThatThrownBy(() -> engine.rt.trades().fill(new FillRequest(d.decisionId(), 50_000, 0.01,
+                Optional.empty()))).isInstanceOf(ConflictException.class).hasMessageContaining("REJECTED");
+    }
+
+    @Test
+    void aLateFillIsRecordedAndFlagged() {
+        Decision d = engine.check(engine.seed001());
+        engine.rt.portfolio().view(d.account(), TestRuntime.T0.plus(Duration.ofMinutes(6)));
+        TradeService.FillResult f = engine.rt.trades().fill(new FillRequest(d.decisionId(), 50_000, 0.01,
+                Optional.of(TestRuntime.T0.plus(Duration.ofMinutes(6)))));
+        assertThat(f.lateFill()).isTrue();
+        assertThat(engine.rt.portfolio().view(d.account(), TestRuntime.T0).openPositions()).hasSize(1);
+    }
+
+    @Test
+    void closingRealizesProfitAndLossOnceForLongAndShort() {
+        Decision longD = engine.check(engine.seed001());
+        Trade t = engine.rt.trades().fill(new FillRequest(longD.decisionId(), 50_000, 0.01, Optional.empty()))
+                .trade();
+        // 0.01 BTC long from 50,000 closed at 47,750 (the stop): (47,750 - 50,000) x 0.01 = -22.5
+        Trade closed = engine.rt.trades().close(t.id(), new CloseRequest(47_750, Optional.of(TestRuntime.T0
+                .plusSeconds(3600))));
+        assertThat(closed.realizedPnl()).isCloseTo(-22.5, within(1e-9));
+        assertThat(closed.result()).isEqualTo(TradeResult.LOSS);
+        assertThatThrownBy(() -> engine.rt.trades().close(t.id(), new CloseRequest(50_000, Optional.empty())))
+                .isInstanceOf(ConflictException.class).hasMessageContaining("already CLOSED");
+        assertThat(engine.rt.portfolio().view(longD.account(), TestRuntime.T0).openPositions()).isEmpty();
+
+        ObjectNode s = set(engine.seed001(), "side", "SHORT");
+        set(s, "market.ema200", 52_000.0);
+        Decision shortD = engine.check(s);
+        Trade st = engine.rt.trades().fill(new FillRequest(shortD.decisionId(), 50_000, 0.01, Optional.empty()))
+                .trade();
+        // 0.01 BTC short from 50,000 closed at 44,375 (the target): (50,000 - 44,375) x 0.01 = +56.25
+        Trade sc = engine.rt.trades().close(st.id(), new CloseRequest(44_375, Optional.empty()));
+        assertThat(sc.realizedPnl()).isCloseTo(56.25, within(1e-9));
+        assertThat(sc.result()).isEqualTo(TradeResult.WIN);
+    }
+
+    @Test
+    void anExceptionInsideTheRulesRejectsAsEngineErrorAndIsAudited(@TempDir Path dir) throws IOException {
+        TestRuntime.copyRepoConfig(dir);
+        // a rule whose consequence throws (a negative factor is refused by Verdict.adjust) for symbol BOOMUSDT
+        Files.writeString(dir.resolve("rules/boom.drl"), """
+                package test.boom;
+                dialect "mvel"
+                import io.riskgate.rules.OrderFacts;
+                rule "Explodes" @code(BOOM) @category(test)
+                when $o : OrderFacts( symbol == "BOOMUSDT" )
+                then $o.adjust(kcontext, -1.0, "boom");
+                end
+                """);
+        Path policy = dir.resolve("policies/default.yaml");
+        Files.writeString(policy, Files.readString(policy).replace("  - gates.drl", "  - gates.drl\n  - boom.drl"));
+        Engine boom = new Engine(dir.resolve("policies"), dir.resolve("rules"));
+        Decision d = boom.check(set(boom.seed001(), "symbol", "BOOMUSDT"));
+        assertThat(d.approved()).isFalse();
+        assertThat(d.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(d.codes()).containsExactly(PreTradeEngine.ENGINE_ERROR);
+        assertThat(d.error()).contains("invalid factor");
+        assertThat(boom.rt.audit().find(d.decisionId())).hasValueSatisfying(rec ->
+                assertThat(rec.decision().outcome()).isEqualTo(Outcome.FAILED));
+        assertThat(boom.rt.portfolio().view(d.account(), TestRuntime.T0).reservations()).isEmpty();
+        // other symbols are unaffected
+        assertThat(boom.check(boom.seed001()).approved()).isTrue();
+    }
+}
