@@ -91,12 +91,7 @@ public final class RuleSetCompiler {
     }
 
     private static PolicyProblem toProblem(Message m) {
-        String path = m.getPath() == null ? "" : m.getPath();
-        if (path.startsWith(RULES_ROOT)) {
-            path = path.substring(RULES_ROOT.length());
-        } else if (path.startsWith("rules/")) {
-            path = path.substring("rules/".length());
-        }
+        String path = relative(m.getPath() == null ? "" : m.getPath());
         String text = m.getText().trim();
         RuleFileKind kind = RuleFileKind.of(path);
         if (kind == RuleFileKind.XLS || kind == RuleFileKind.CSV) {
@@ -129,8 +124,7 @@ public final class RuleSetCompiler {
 
     private static String fileOf(Rule r) {
         if (r instanceof RuleImpl impl && impl.getResource() != null && impl.getResource().getSourcePath() != null) {
-            String p = impl.getResource().getSourcePath();
-            return p.startsWith(RULES_ROOT) ? p.substring(RULES_ROOT.length()) : p;
+            return relative(impl.getResource().getSourcePath());
         }
         return r.getPackageName();
     }
@@ -179,6 +173,14 @@ public final class RuleSetCompiler {
         OrderFacts facts = new OrderFacts(compiled.policy(), probe, "PROBE", 0, 0, Instant.EPOCH, v);
         RuleEvaluator.evaluate(compiled, facts, v, f -> null);
         return v;
+    }
+
+    /** A KieFileSystem path as the officer knows it: relative to the rules directory. */
+    private static String relative(String path) {
+        if (path.startsWith(RULES_ROOT)) {
+            return path.substring(RULES_ROOT.length());
+        }
+        return path.startsWith("rules/") ? path.substring("rules/".length()) : path;
     }
 
     private static String sanitize(String version) {
