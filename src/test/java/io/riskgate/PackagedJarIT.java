@@ -1,0 +1,151 @@
+package io.riskgate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.riskgate.testing.Requests;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real artefact: {@code target/riskgate.jar} started as a process (Drools compiles the rules inside the
+ * Spring Boot fat jar), a seed 001 check over HTTP, and the CLI from the same jar. Runs in Maven's
+ * integration-test phase, after packaging.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PackagedJarIT {
+
+    private static final Path JAR = Path.of(System.getProperty("riskgate.jar", "target/riskgate.jar"));
+
+    @TempDir
+    Path work;
+
+    private Process server;
+    private int port;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    void startJar() throws Exception {
+        assertThat(JAR).exists();
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        server = new ProcessBuilder(java(), "-jar", JAR.toAbsolutePath().toString(), "--server.port=" + port,
+                "--riskgate.policies-dir=" + Path.of("policies").toAbsolutePath(),
+                "--riskgate.rules-dir=" + Path.of("rules").toAbsolutePath(),
+                "--spring.datasource.url=jdbc:h2:file:" + work.resolve("db").toAbsolutePath())
+                .redirectErrorStream(true).redirectOutput(work.resolve("server.log").toFile()).start();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+        while (Instant.now().isBefore(deadline)) {
+            if (!server.isAlive()) {
+                throw new AssertionError("jar exited: " + Files.readString(work.resolve("server.log")));
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/actuator/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("jar did not become healthy: " + Files.readString(work.resolve("server.log")));
+    }
+
+    @AfterAll
+    void stopJar() throws InterruptedException {
+        if (server != null) {
+            server.destroy();
+            if (!server.waitFor(20, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    @Test
+    void theJarApprovesSeed001OverHttp() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/api/v1/checks"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Requests.seed001().toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode d = Requests.JSON.readTree(r.body());
+        // risk 100 over a 2,250 stop = 0.0444 BTC; the 500 max position binds: 0.01 BTC
+        assertThat(d.get("approved").asBoolean()).isTrue();
+        assertThat(d.get("quantity").asDouble()).isEqualTo(0.01);
+        assertThat(d.get("stopLoss").asDouble()).isEqualTo(47_750.0);
+        assertThat(d.get("takeProfit").asDouble()).isEqualTo(55_625.0);
+
+        HttpResponse<String> audit = http.send(HttpRequest.newBuilder(
+                uri("/api/v1/decisions/" + d.get("decisionId").asText())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(audit.statusCode()).isEqualTo(200);
+        assertThat(Requests.JSON.readTree(audit.body()).at("/policy/sha256").asText())
+                .isEqualTo(d.at("/policy/sha256").asText());
+    }
+
+    @Test
+    void theJarServesItsOpenApiDescription() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/v3/api-docs")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("/api/v1/checks");
+    }
+
+    @Test
+    void theJarRunsTheCliCheckWithExitCodes() throws Exception {
+        Path request = work.resolve("check.json");
+        Files.writeString(request, Requests.seed001().toString());
+        CliRun approved = cli(List.of("check", request.toString(), "--db",
+                "jdbc:h2:file:" + work.resolve("cli-db").toAbsolutePath()));
+        assertThat(approved.exit()).isZero();
+        assertThat(Requests.JSON.readTree(approved.out()).get("quantity").asDouble()).isEqualTo(0.01);
+
+        Files.writeString(request, Requests.set(Requests.seed001(), "signal.consensus", "SPLIT").toString());
+        CliRun rejected = cli(List.of("check", request.toString(), "--db",
+                "jdbc:h2:file:" + work.resolve("cli-db").toAbsolutePath()));
+        assertThat(rejected.exit()).isEqualTo(1);
+        assertThat(rejected.out()).contains("CONSENSUS_NOT_ACCEPTED");
+
+        Files.writeString(request, "{\"symbol\": 3}");
+        assertThat(cli(List.of("check", request.toString(), "--db",
+                "jdbc:h2:file:" + work.resolve("cli-db").toAbsolutePath())).exit()).isEqualTo(2);
+    }
+
+    /** Exit code and standard output of one CLI run of the jar. */
+    private record CliRun(int exit, String out) {
+    }
+
+    private CliRun cli(List<String> args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(java(), "-jar", JAR.toAbsolutePath().toString()));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectError(work.resolve("cli.err").toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new CliRun(p.exitValue(), out);
+    }
+}
