@@ -135,6 +135,14 @@ public final class PreTradeEngine {
         }
     }
 
+    /**
+     * Decides without any I/O: nothing is audited, reserved or recorded. The account book must be read under the
+     * account's lock ({@code portfolio.withAccount}). For benchmarks and previews; live checks use {@link #check}.
+     */
+    public Decision evaluate(CompiledPolicy policy, CheckRequest request, AccountBook book, Instant now) {
+        return decide(UUID.randomUUID().toString(), policy, request, book, now);
+    }
+
     private Decision decide(String id, CompiledPolicy compiled, CheckRequest request, AccountBook book,
                             Instant now) {
         Policy policy = compiled.policy();

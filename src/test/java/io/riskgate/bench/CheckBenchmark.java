@@ -1,0 +1,95 @@
+package io.riskgate.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.riskgate.RiskgateRuntime;
+import io.riskgate.check.Decision;
+import io.riskgate.order.CheckRequest;
+import io.riskgate.order.CheckRequestParser;
+import io.riskgate.rules.CompiledPolicy;
+import io.riskgate.testing.Requests;
+import io.riskgate.testing.TestRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.h2.jdbcx.JdbcDataSource;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One in-process check with the default policy (shipped rules/ and policies/), on demand:
+ * {@code mvn -Pbench test-compile exec:exec} (all benchmarks) or {@code -Dbench.args="CheckBenchmark.evaluate"}.
+ *
+ * <ul>
+ *   <li>{@code evaluate}: rules + sizing, no I/O (the "without the audit write" budget: p50 <= 50 us);</li>
+ *   <li>{@code checkWithAudit}: the full in-process check, audit record and reservation committed to an H2 file
+ *   database. Each call's event time is 5 minutes after the previous one, so the previous reservation lapses and
+ *   the account stays approvable, as when orders are checked and filled in turn.</li>
+ * </ul>
+ * Modes: sample time (p50/p99 per op) and throughput (ops/s), one thread.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode({Mode.SampleTime, Mode.Throughput})
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
+public class CheckBenchmark {
+
+    private RiskgateRuntime rt;
+    private CompiledPolicy policy;
+    private CheckRequest request;
+    private Path dbDir;
+    private Instant now;
+    private ObjectNode json;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        dbDir = Files.createTempDirectory("riskgate-bench");
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:file:" + dbDir.resolve("db"));
+        rt = RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default", ds,
+                Clock.systemUTC(), new SimpleMeterRegistry());
+        policy = rt.registry().active();
+        json = Requests.seed001();
+        request = CheckRequestParser.parse(json);
+        now = TestRuntime.T0;
+        // first check records the account's equity (10,000) so evaluate() sizes from it
+        rt.engine().check(request);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        try (Stream<Path> s = Files.walk(dbDir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Benchmark
+    public Decision evaluate() {
+        return rt.portfolio().withAccount("default", book -> rt.engine().evaluate(policy, request, book, now));
+    }
+
+    @Benchmark
+    public Decision checkWithAudit() {
+        now = now.plus(Duration.ofMinutes(5));
+        Requests.set(json, "market.timestamp", now.toString());
+        return rt.engine().check(json);
+    }
+}
