@@ -236,7 +236,10 @@ public final class PolicyLoader {
                         + " risk per trade (seed 003: never more than 5%), was " + v);
             }
         }
-        if (z.minPositionUsd() > z.maxPositionUsd()) {
+        if (z.minPositionUsd() <= 0) {
+            root.problem(null, "sizing.min_position_usd", "must be above 0: an order too small to trade must be "
+                    + "rejected, never approved for nothing");
+        } else if (z.minPositionUsd() > z.maxPositionUsd()) {
             root.problem(null, "sizing.min_position_usd", "must not exceed max_position_usd ("
                     + z.maxPositionUsd() + "), was " + z.minPositionUsd());
         }
