@@ -34,15 +34,24 @@ final class YamlSection {
     private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
     private final Set<String> read = new LinkedHashSet<>();
     private final List<PolicyProblem> problems;
+    /** Line of every key path in the file, shared by all sections of it: cross-key problems point at a line too. */
+    private final Map<String, Integer> lines;
 
     YamlSection(String file, String path, Node node, List<PolicyProblem> problems) {
+        this(file, path, node, problems, new java.util.HashMap<>());
+    }
+
+    private YamlSection(String file, String path, Node node, List<PolicyProblem> problems,
+                        Map<String, Integer> lines) {
         this.file = file;
         this.path = path;
         this.node = node;
         this.problems = problems;
+        this.lines = lines;
         if (node instanceof MappingNode mapping) {
             for (NodeTuple t : mapping.getValue()) {
                 String key = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : String.valueOf(t.getKeyNode());
+                lines.putIfAbsent(key(key), t.getKeyNode().getStartMark().getLine() + 1);
                 if (entries.putIfAbsent(key, t) != null) {
                     problem(t.getKeyNode(), key(key), "duplicate key");
                 }
@@ -68,8 +77,9 @@ final class YamlSection {
         return path.isEmpty() ? key : path + "." + key;
     }
 
+    /** Records a problem at a node, or, when {@code at} is null, at the line where {@code keyPath} is written. */
     void problem(Node at, String keyPath, String message) {
-        int line = at == null ? 0 : at.getStartMark().getLine() + 1;
+        int line = at != null ? at.getStartMark().getLine() + 1 : lines.getOrDefault(keyPath, 0);
         problems.add(new PolicyProblem(file, keyPath, line, message));
     }
 
@@ -220,12 +230,12 @@ final class YamlSection {
     }
 
     YamlSection section(String key) {
-        return new YamlSection(file, key(key), value(key, true), problems);
+        return new YamlSection(file, key(key), value(key, true), problems, lines);
     }
 
     Optional<YamlSection> optionalSection(String key) {
         Node v = value(key, false);
-        return v == null ? Optional.empty() : Optional.of(new YamlSection(file, key(key), v, problems));
+        return v == null ? Optional.empty() : Optional.of(new YamlSection(file, key(key), v, problems, lines));
     }
 
     /** Reports every key present but never read: unknown keys are errors. */
