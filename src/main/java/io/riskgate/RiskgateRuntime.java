@@ -58,9 +58,13 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
     }
 
-    /** The JSON mapper riskgate uses outside Spring: ISO-8601 instants, Optional support. */
+    /**
+     * The JSON mapper riskgate uses outside Spring: ISO-8601 instants, Optional support, and a repeated key is an
+     * error (an order saying "side": "LONG" and then "side": "SHORT" is refused, not read as SHORT).
+     */
     public static ObjectMapper jsonMapper() {
         return JsonMapper.builder().addModule(new JavaTimeModule()).addModule(new Jdk8Module())
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
     }
 }

@@ -50,6 +50,9 @@ class AccountsController {
 
     @GetMapping("/{id}")
     AccountView get(@PathVariable String id) {
-        return portfolio.view(id, clock.instant());
+        if (!id.matches(CheckRequestParser.ID_PATTERN)) {
+            throw InvalidRequestException.of("id", "must match " + CheckRequestParser.ID_PATTERN);
+        }
+        return portfolio.view(id);
     }
 }

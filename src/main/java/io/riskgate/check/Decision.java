@@ -16,6 +16,7 @@ import java.util.List;
  * could not size the order at all ({@code NO_EQUITY}, {@code ENGINE_ERROR}). On a rejection they show what the
  * order would have been, with quantity 0, so the audit explains the numbers the rules judged.
  *
+ * @param equity the account equity the decision sized from (the latest snapshot by event time)
  * @param timestamp the event time the decision was taken at
  * @param firedRules rule names in firing order; {@code firedRuleDetails} adds each rule's code and category
  * @param reservationExpiresAt when an approved decision's reservation lapses if it is not filled
@@ -36,6 +37,7 @@ public record Decision(
         Double takeProfit,
         Double riskAmount,
         Double riskPct,
+        Double equity,
         Double rewardRisk,
         List<Rejection> rejections,
         List<Adjustment> adjustments,

@@ -97,8 +97,16 @@ public final class PreTradeEngine {
         CompiledPolicy policy = registry.active();
         Instant now = request.market().timestamp().orElseGet(clock::instant);
         String id = UUID.randomUUID().toString();
-        Decision decision = portfolio.withAccount(request.account(), book -> decideAndRecord(id, policy, request,
-                raw, book, now));
+        Decision decision;
+        try {
+            decision = portfolio.withAccount(request.account(), book -> decideAndRecord(id, policy, request, raw,
+                    book, now));
+        } catch (RuntimeException e) {
+            // the account could not even be loaded (database down): reject, log; there is nowhere to audit it
+            log.error("check {} on account {} failed before deciding; rejecting ({}), not audited", id,
+                    request.account(), ENGINE_ERROR, e);
+            decision = failed(id, policy, request, now, e);
+        }
         latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         Counter.builder("riskgate.checks").tag("outcome", decision.outcome().name()).register(meters).increment();
         for (Rejection r : decision.rejections()) {
@@ -131,7 +139,14 @@ public final class PreTradeEngine {
         } catch (RuntimeException e) {
             log.error("check {} on account {} could not be audited; rejecting ({})", id, request.account(),
                     ENGINE_ERROR, e);
-            return failed(id, policy, request, now, e);
+            Decision failed = failed(id, policy, request, now, e);
+            try {
+                // the full record may have failed on its content: the bare failure record still tells the story
+                portfolio.commit(book, () -> audit.insert(failed, raw, clock.instant()), null);
+            } catch (RuntimeException again) {
+                log.error("check {}: the failure record could not be audited either", id, again);
+            }
+            return failed;
         }
     }
 
@@ -153,8 +168,8 @@ public final class PreTradeEngine {
                     + request.account() + "': send equity with the check or PUT /api/v1/accounts/"
                     + request.account() + "/equity");
             return new Decision(id, Outcome.REJECTED, false, request.account(), request.symbol(), request.side(),
-                    request.strategy().orElse(null), 0, 0, null, null, null, null, null, null, List.of(r), List.of(),
-                    List.of(), List.of(), ref, now, null, null, null);
+                    request.strategy().orElse(null), 0, 0, null, null, null, null, null, null, null, List.of(r),
+                    List.of(), List.of(), List.of(), ref, now, null, null, null);
         }
         double eq = equity.get();
         Verdict verdict = new Verdict();
@@ -172,7 +187,7 @@ public final class PreTradeEngine {
         return new Decision(id, approved ? Outcome.APPROVED : Outcome.REJECTED, approved, request.account(),
                 request.symbol(), request.side(), request.strategy().orElse(null),
                 approved ? s.quantity() : 0, approved ? s.notional() : 0, s.entry(), s.stopLoss(), s.takeProfit(),
-                s.riskAmount(), s.riskPct(), s.rewardRisk(), verdict.rejections(), verdict.adjustments(),
+                s.riskAmount(), s.riskPct(), eq, s.rewardRisk(), verdict.rejections(), verdict.adjustments(),
                 verdict.fired().stream().map(f -> f.name()).toList(), verdict.fired(), ref, now,
                 approved ? now.plus(policy.portfolio().reservationTtl()) : null, s, null);
     }
@@ -188,7 +203,9 @@ public final class PreTradeEngine {
         caps.add(new Cap(Caps.MAX_EXPOSURE, limits.maxExposurePct() * equity - book.exposure()));
         caps.add(new Cap(Caps.ASSET_CONCENTRATION, limits.maxAssetConcentrationPct() * equity
                 - book.assetExposure(asset)));
-        List<StrategyLimits> strategyLimits = verdict.strategyLimits();
+        // limits apply to declared strategies only; an undeclared one is rejected (UNKNOWN_STRATEGY) anyway
+        List<StrategyLimits> strategyLimits = policy.strategy(request.strategy().orElse(null)).isPresent()
+                ? verdict.strategyLimits() : List.of();
         if (strategyLimits.size() > 1) {
             throw new IllegalStateException("several per-strategy rows matched: " + strategyLimits);
         }
@@ -214,8 +231,9 @@ public final class PreTradeEngine {
         Rejection r = new Rejection(ENGINE_ERROR, "engine", "the engine could not evaluate this order and "
                 + "rejected it (fail closed): " + e.getClass().getSimpleName() + ": " + e.getMessage());
         return new Decision(id, Outcome.FAILED, false, request.account(), request.symbol(), request.side(),
-                request.strategy().orElse(null), 0, 0, null, null, null, null, null, null, List.of(r), List.of(),
-                List.of(), List.of(), policy == null ? null : ref(policy), now, null, null, String.valueOf(e));
+                request.strategy().orElse(null), 0, 0, null, null, null, null, null, null, null, List.of(r),
+                List.of(), List.of(), List.of(), policy == null ? null : ref(policy), now, null, null,
+                String.valueOf(e));
     }
 
     static PolicyRef ref(CompiledPolicy p) {

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 /** {@code riskgate check FILE.json}: one pre-trade check, audited in the same database the service uses. */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Check one order (the JSON of POST /api/v1/checks) and print the decision as JSON.%n"
-                + "Exit 0 approved, 1 rejected, 2 bad input.")
+                + "Exit 0 approved, 1 rejected, 2 bad input, 3 could not run (invalid policy, database unavailable).")
 final class CheckCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE.json", description = "the check request")
@@ -36,8 +36,9 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--policy", defaultValue = "default", description = "policy id (default: ${DEFAULT-VALUE})")
     String policy;
 
-    @Option(names = "--db", defaultValue = "jdbc:h2:file:./data/riskgate;AUTO_SERVER=TRUE",
-            description = "JDBC URL of the audit database (default: ${DEFAULT-VALUE})")
+    @Option(names = "--db", defaultValue = "jdbc:h2:file:./data/riskgate-cli",
+            description = "JDBC URL of the CLI's own audit and portfolio database (default: ${DEFAULT-VALUE}). "
+                    + "Do not point it at a running service's database: one process owns a database.")
     String db;
 
     @Override
@@ -52,13 +53,15 @@ final class CheckCommand implements Callable<Integer> {
         }
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL(db);
+        ds.setUser("sa");
+        ds.setPassword("");
         RiskgateRuntime rt;
         try {
             rt = RiskgateRuntime.start(policies.toAbsolutePath().normalize(), rules.toAbsolutePath().normalize(),
                     policy, ds, Clock.systemUTC(), new SimpleMeterRegistry(), json);
         } catch (PolicyException e) {
-            System.err.println(e.getMessage());
-            return 2;
+            System.err.println("the policy is invalid; nothing was checked\n" + e.getMessage());
+            return RiskgateCli.EXIT_CANNOT_RUN;
         }
         try {
             Decision d = rt.engine().check(body);

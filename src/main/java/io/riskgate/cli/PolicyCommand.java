@@ -7,8 +7,8 @@ import io.riskgate.policy.PolicyProblem;
 import io.riskgate.rules.CompiledPolicy;
 import io.riskgate.rules.RuleSetCompiler;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,17 +39,13 @@ final class PolicyCommand implements Runnable {
 
         @Override
         public Integer call() {
-            List<PolicyProblem> problems = new ArrayList<>();
-            Map<String, PolicyBundle> bundles;
-            try {
-                bundles = new PolicyLoader(rules.toAbsolutePath().normalize()).loadDirectory(dir);
-            } catch (PolicyException e) {
-                e.problems().forEach(p -> System.out.println("ERROR " + p));
-                System.out.println(e.problems().size() + " problem(s) found");
-                return 1;
-            }
+            PolicyLoader.LoadResult loaded = new PolicyLoader(rules.toAbsolutePath().normalize()).loadAll(dir);
             RuleSetCompiler compiler = new RuleSetCompiler();
-            for (PolicyBundle b : bundles.values()) {
+            Set<PolicyProblem> problems = new LinkedHashSet<>(loaded.problems());
+            for (Map<String, byte[]> refused : loaded.ruleFilesOfRefused()) {
+                problems.addAll(compiler.ruleProblems(refused));
+            }
+            for (PolicyBundle b : loaded.bundles().values()) {
                 try {
                     CompiledPolicy c = compiler.compile(b);
                     System.out.printf("OK    %s v%s (%s): %d rules from %s, sha256 %s%n", b.id(), b.version(),

@@ -5,12 +5,16 @@ import picocli.CommandLine.Command;
 
 /**
  * The command line in the same jar as the service: {@code check}, {@code policy validate}, {@code rules show}.
- * Exit codes: 0 success/approved, 1 rejected or invalid, 2 bad input or usage.
+ * Exit codes: 0 success/approved, 1 rejected or invalid, 2 bad input or usage, 3 could not run (an invalid policy
+ * for {@code check}, a database that cannot be opened, any unexpected error): never 1, so a script cannot mistake
+ * a failure for a rejection.
  */
 @Command(name = "riskgate", mixinStandardHelpOptions = true, version = "riskgate 0.1.0",
         description = "Pre-trade risk policy engine. With no arguments the jar serves the REST API on port 8080.",
         subcommands = {CheckCommand.class, PolicyCommand.class, RulesCommand.class})
 public final class RiskgateCli implements Runnable {
+
+    public static final int EXIT_CANNOT_RUN = 3;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -25,6 +29,11 @@ public final class RiskgateCli implements Runnable {
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "logback-cli.xml");
         }
-        return new CommandLine(new RiskgateCli()).execute(args);
+        CommandLine cli = new CommandLine(new RiskgateCli());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("riskgate: could not run: " + e);
+            return EXIT_CANNOT_RUN;
+        });
+        return cli.execute(args);
     }
 }

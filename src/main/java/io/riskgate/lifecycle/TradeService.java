@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * account's lock, so a fill and a check on the same account never interleave.
  *
  * <p>A decision can be filled once, for at most its approved quantity (a partial fill releases the rest).
- * A fill that arrives after the reservation lapsed is still recorded, because the position exists whether or not
- * riskgate likes it, but it is flagged in the log and in {@link FillResult#lateFill()}.
+ * A fill that arrives after the reservation lapsed (by the fill's own timestamp) is still recorded, because the
+ * position exists whether or not riskgate likes it, but it is flagged in the log and in
+ * {@link FillResult#lateFill()}. A fill timed before its decision is refused.
  */
 public final class TradeService {
 
@@ -55,11 +56,17 @@ public final class TradeService {
                     + d.quantity() + " of decision " + d.decisionId());
         }
         Instant at = fill.timestamp().orElseGet(clock::instant);
+        if (at.isBefore(d.timestamp())) {
+            throw new ConflictException("fill time " + at + " is before the decision time " + d.timestamp()
+                    + " of decision " + d.decisionId());
+        }
         return portfolio.withAccount(d.account(), book -> {
+            portfolio.expire(book, at);
             portfolio.store().tradeForDecisionId(d.decisionId()).ifPresent(t -> {
                 throw new ConflictException("decision " + d.decisionId() + " was already filled by trade " + t.id()
                         + "; a decision can be filled once");
             });
+            // the reservation has lapsed by this fill's time (or an earlier event already released it)
             boolean late = book.reservations().stream().noneMatch(r -> r.decisionId().equals(d.decisionId()));
             if (late) {
                 log.warn("fill for decision {} arrived after its reservation lapsed at {}; recording the position",

@@ -33,6 +33,15 @@ public record CheckRequest(
         entry.ifPresent(v -> Checks.positive("entry", v));
         stopLoss.ifPresent(v -> Checks.positive("stopLoss", v));
         takeProfit.ifPresent(v -> Checks.positive("takeProfit", v));
+        double e = entry.orElse(market.price());
+        if (stopLoss.isPresent() && side.sign() * (e - stopLoss.getAsDouble()) <= 0) {
+            throw new IllegalArgumentException("a " + side + " stopLoss must be " + (side.sign() > 0 ? "below" : "above")
+                    + " the entry " + e + ", was " + stopLoss.getAsDouble());
+        }
+        if (takeProfit.isPresent() && side.sign() * (takeProfit.getAsDouble() - e) <= 0) {
+            throw new IllegalArgumentException("a " + side + " takeProfit must be " + (side.sign() > 0 ? "above"
+                    : "below") + " the entry " + e + ", was " + takeProfit.getAsDouble());
+        }
     }
 
     /** The entry price the decision uses: the caller's, else the market price. */

@@ -62,8 +62,8 @@ public final class CheckRequestParser {
         OptionalDouble entry = root.optionalNumber("entry", 0, true);
         OptionalDouble stop = root.optionalNumber("stopLoss", 0, true);
         OptionalDouble take = root.optionalNumber("takeProfit", 0, true);
-        if (side != null && (stop.isPresent() || take.isPresent()) && Double.isFinite(price)) {
-            double e = entry.orElse(price);
+        double e = entry.orElse(price);
+        if (side != null && (stop.isPresent() || take.isPresent()) && Double.isFinite(e)) {
             int sign = side.sign();
             if (stop.isPresent() && sign * (e - stop.getAsDouble()) <= 0) {
                 root.problem("stopLoss", "a " + side + " stop must be " + (sign > 0 ? "below" : "above")

@@ -40,9 +40,27 @@ public final class PolicyLoader {
         this.rulesDir = rulesDir;
     }
 
-    /** Loads every policy file directly inside {@code policiesDir}, keyed by policy id. */
+    /**
+     * What reading a policy directory found: the valid bundles, every problem, and the rule files of the policies
+     * that were refused, so their rule files can still be compiled and their errors reported in the same pass.
+     */
+    public record LoadResult(Map<String, PolicyBundle> bundles, List<PolicyProblem> problems,
+                             List<Map<String, byte[]>> ruleFilesOfRefused) {
+    }
+
+    /** Loads every policy file directly inside {@code policiesDir}, keyed by policy id; throws on any problem. */
     public Map<String, PolicyBundle> loadDirectory(Path policiesDir) {
+        LoadResult r = loadAll(policiesDir);
+        if (!r.problems().isEmpty()) {
+            throw new PolicyException(r.problems());
+        }
+        return r.bundles();
+    }
+
+    /** Reads every policy file directly inside {@code policiesDir} without throwing on policy problems. */
+    public LoadResult loadAll(Path policiesDir) {
         List<PolicyProblem> problems = new ArrayList<>();
+        List<Map<String, byte[]>> refusedRules = new ArrayList<>();
         Map<String, PolicyBundle> out = new TreeMap<>();
         List<Path> files;
         try (Stream<Path> s = Files.list(policiesDir)) {
@@ -55,7 +73,7 @@ public final class PolicyLoader {
             problems.add(new PolicyProblem(policiesDir.toString(), "", 0, "no policy files (*.yaml) found"));
         }
         for (Path f : files) {
-            read(f, problems).ifPresent(b -> {
+            read(f, problems, refusedRules).ifPresent(b -> {
                 PolicyBundle previous = out.putIfAbsent(b.id(), b);
                 if (previous != null) {
                     problems.add(new PolicyProblem(f.getFileName().toString(), "id", 0, "policy id '" + b.id()
@@ -63,16 +81,13 @@ public final class PolicyLoader {
                 }
             });
         }
-        if (!problems.isEmpty()) {
-            throw new PolicyException(problems);
-        }
-        return out;
+        return new LoadResult(out, problems, refusedRules);
     }
 
     /** Loads one policy file. */
     public PolicyBundle load(Path file) {
         List<PolicyProblem> problems = new ArrayList<>();
-        Optional<PolicyBundle> b = read(file, problems);
+        Optional<PolicyBundle> b = read(file, problems, new ArrayList<>());
         if (!problems.isEmpty() || b.isEmpty()) {
             throw new PolicyException(problems);
         }
@@ -84,7 +99,8 @@ public final class PolicyLoader {
         return Files.isRegularFile(p) && (n.endsWith(".yaml") || n.endsWith(".yml"));
     }
 
-    private Optional<PolicyBundle> read(Path file, List<PolicyProblem> problems) {
+    private Optional<PolicyBundle> read(Path file, List<PolicyProblem> problems,
+                                        List<Map<String, byte[]>> refusedRules) {
         String name = file.getFileName().toString();
         byte[] bytes;
         try {
@@ -111,9 +127,11 @@ public final class PolicyLoader {
             return Optional.empty();
         }
         int before = problems.size();
-        Policy policy = readPolicy(new YamlSection(name, "", root, problems));
-        Map<String, byte[]> rules = readRuleFiles(name, policy, problems);
+        YamlSection section = new YamlSection(name, "", root, problems);
+        Policy policy = readPolicy(section);
+        Map<String, byte[]> rules = readRuleFiles(section, policy);
         if (problems.size() > before) {
+            refusedRules.add(rules);
             return Optional.empty();
         }
         return Optional.of(new PolicyBundle(policy, file, bytes, rules, sha256(bytes, rules)));
@@ -223,69 +241,87 @@ public final class PolicyLoader {
         return out;
     }
 
-    /** Relations between keys that single-key ranges cannot express, and the hard caps. */
+    /**
+     * Relations between keys that single-key ranges cannot express, and the hard caps. A relation is only checked
+     * when its keys are individually valid, so one bad value is reported once.
+     */
     private static void crossCheck(YamlSection root, Filters f, Sizing z) {
-        if (z.minRiskPct() > z.riskPerTradePct() || z.riskPerTradePct() > z.maxRiskPct()) {
-            root.problem(null, "sizing.risk_per_trade_pct", "must lie between min_risk_pct (" + z.minRiskPct()
-                    + ") and max_risk_pct (" + z.maxRiskPct() + "), was " + z.riskPerTradePct());
+        String risk = "sizing.risk_per_trade_pct";
+        String minRisk = "sizing.min_risk_pct";
+        String maxRisk = "sizing.max_risk_pct";
+        if (root.valid(risk) && z.riskPerTradePct() > HardCaps.MAX_RISK_PER_TRADE) {
+            root.problem(null, risk, hardCap(z.riskPerTradePct()));
         }
-        for (String key : List.of("risk_per_trade_pct", "max_risk_pct")) {
-            double v = key.equals("max_risk_pct") ? z.maxRiskPct() : z.riskPerTradePct();
-            if (v > HardCaps.MAX_RISK_PER_TRADE) {
-                root.problem(null, "sizing." + key, "exceeds the hard cap of " + HardCaps.MAX_RISK_PER_TRADE
-                        + " risk per trade (seed 003: never more than 5%), was " + v);
-            }
+        if (root.valid(maxRisk) && z.maxRiskPct() > HardCaps.MAX_RISK_PER_TRADE) {
+            root.problem(null, maxRisk, hardCap(z.maxRiskPct()));
         }
-        if (z.minPositionUsd() <= 0) {
-            root.problem(null, "sizing.min_position_usd", "must be above 0: an order too small to trade must be "
-                    + "rejected, never approved for nothing");
-        } else if (z.minPositionUsd() > z.maxPositionUsd()) {
-            root.problem(null, "sizing.min_position_usd", "must not exceed max_position_usd ("
-                    + z.maxPositionUsd() + "), was " + z.minPositionUsd());
+        if (root.valid(risk, minRisk, maxRisk)
+                && (z.minRiskPct() > z.riskPerTradePct() || z.riskPerTradePct() > z.maxRiskPct())) {
+            root.problem(null, risk, "must lie between min_risk_pct (" + z.minRiskPct() + ") and max_risk_pct ("
+                    + z.maxRiskPct() + "), was " + z.riskPerTradePct());
         }
-        if (z.stopLossAtrMultiple() <= 0) {
-            root.problem(null, "sizing.stop_loss_atr_multiple", "must be above 0: a zero stop cannot size a trade");
-        } else if (z.takeProfitAtrMultiple() / z.stopLossAtrMultiple() < z.minRewardRisk()) {
-            root.problem(null, "sizing.take_profit_atr_multiple", "take_profit_atr_multiple / "
-                    + "stop_loss_atr_multiple = " + round(z.takeProfitAtrMultiple() / z.stopLossAtrMultiple())
-                    + " is below min_reward_risk " + z.minRewardRisk() + ": every ATR-sized trade would be rejected");
+        String minPos = "sizing.min_position_usd";
+        String maxPos = "sizing.max_position_usd";
+        if (root.valid(minPos) && z.minPositionUsd() <= 0) {
+            root.problem(null, minPos, "must be above 0: an order too small to trade must be rejected, never "
+                    + "approved for nothing");
+        } else if (root.valid(minPos, maxPos) && z.minPositionUsd() > z.maxPositionUsd()) {
+            root.problem(null, minPos, "must not exceed max_position_usd (" + z.maxPositionUsd() + "), was "
+                    + z.minPositionUsd());
         }
-        if (z.targetRewardRisk() < z.minRewardRisk()) {
-            root.problem(null, "sizing.target_reward_risk", "must be at least min_reward_risk ("
-                    + z.minRewardRisk() + "), was " + z.targetRewardRisk());
+        String stop = "sizing.stop_loss_atr_multiple";
+        String take = "sizing.take_profit_atr_multiple";
+        String minRr = "sizing.min_reward_risk";
+        if (root.valid(stop) && z.stopLossAtrMultiple() <= 0) {
+            root.problem(null, stop, "must be above 0: a zero stop cannot size a trade");
+        } else if (root.valid(stop, take, minRr)
+                && z.takeProfitAtrMultiple() / z.stopLossAtrMultiple() < z.minRewardRisk()) {
+            root.problem(null, take, "take_profit_atr_multiple / stop_loss_atr_multiple = "
+                    + round(z.takeProfitAtrMultiple() / z.stopLossAtrMultiple()) + " is below min_reward_risk "
+                    + z.minRewardRisk() + ": every ATR-sized trade would be rejected");
         }
-        if (f.highVolatilityAtrRatio() > f.maxAtrRatio()) {
-            root.problem(null, "filters.high_volatility_atr_ratio", "must not exceed max_atr_ratio ("
-                    + f.maxAtrRatio() + "): above it every order is rejected anyway, was "
-                    + f.highVolatilityAtrRatio());
+        String target = "sizing.target_reward_risk";
+        if (root.valid(target, minRr) && z.targetRewardRisk() < z.minRewardRisk()) {
+            root.problem(null, target, "must be at least min_reward_risk (" + z.minRewardRisk() + "), was "
+                    + z.targetRewardRisk());
         }
-        if (f.highVolatilityMinConfidence() < f.minConfidence()) {
-            root.problem(null, "filters.high_volatility_min_confidence", "must be at least min_confidence ("
-                    + f.minConfidence() + "): the bar is meant to rise in high volatility, was "
-                    + f.highVolatilityMinConfidence());
+        String highVol = "filters.high_volatility_atr_ratio";
+        if (root.valid(highVol, "filters.max_atr_ratio") && f.highVolatilityAtrRatio() > f.maxAtrRatio()) {
+            root.problem(null, highVol, "must not exceed max_atr_ratio (" + f.maxAtrRatio() + "): above it every "
+                    + "order is rejected anyway, was " + f.highVolatilityAtrRatio());
+        }
+        String highConf = "filters.high_volatility_min_confidence";
+        if (root.valid(highConf, "filters.min_confidence") && f.highVolatilityMinConfidence() < f.minConfidence()) {
+            root.problem(null, highConf, "must be at least min_confidence (" + f.minConfidence() + "): the bar is "
+                    + "meant to rise in high volatility, was " + f.highVolatilityMinConfidence());
         }
     }
 
-    private Map<String, byte[]> readRuleFiles(String policyFile, Policy policy, List<PolicyProblem> problems) {
+    private static String hardCap(double v) {
+        return "exceeds the hard cap of " + HardCaps.MAX_RISK_PER_TRADE + " risk per trade (seed 003: never more "
+                + "than 5%), was " + v;
+    }
+
+    private Map<String, byte[]> readRuleFiles(YamlSection root, Policy policy) {
         Map<String, byte[]> out = new TreeMap<>();
-        if (policy.ruleFiles().isEmpty()) {
-            problems.add(new PolicyProblem(policyFile, "rules", 0, "must list at least one rule file"));
+        if (policy.ruleFiles().isEmpty() && root.has("rules")) {
+            root.problem(null, "rules", "must list at least one rule file");
         }
-        for (String r : policy.ruleFiles()) {
+        for (int i = 0; i < policy.ruleFiles().size(); i++) {
+            String r = policy.ruleFiles().get(i);
+            String at = "rules[" + i + "]";
             Path p = rulesDir.resolve(r).normalize();
             if (!p.startsWith(rulesDir.normalize())) {
-                problems.add(new PolicyProblem(policyFile, "rules", 0, "'" + r + "' is outside the rules directory"));
+                root.problem(null, at, "'" + r + "' is outside the rules directory");
             } else if (!RuleFileKind.isRuleFile(r)) {
-                problems.add(new PolicyProblem(policyFile, "rules", 0, "'" + r + "' is not a rule file: use .drl, "
-                        + ".drl.xlsx, .drl.xls or .drl.csv"));
+                root.problem(null, at, "'" + r + "' is not a rule file: use .drl, .drl.xlsx, .drl.xls or .drl.csv");
             } else if (!Files.isRegularFile(p)) {
-                problems.add(new PolicyProblem(policyFile, "rules", 0, "rule file '" + r + "' not found in "
-                        + rulesDir));
+                root.problem(null, at, "rule file '" + r + "' not found in " + rulesDir);
             } else {
                 try {
                     out.put(r, Files.readAllBytes(p));
                 } catch (IOException e) {
-                    problems.add(new PolicyProblem(r, "", 0, "cannot read: " + e.getMessage()));
+                    root.problem(null, at, "cannot read '" + r + "': " + e.getMessage());
                 }
             }
         }

@@ -17,7 +17,9 @@ public record PortfolioLimits(
         List<String> quoteCurrencies) {
 
     public PortfolioLimits {
-        quoteCurrencies = List.copyOf(quoteCurrencies);
+        // longest first, so BUSD is stripped before USD whatever order the policy lists them in
+        quoteCurrencies = quoteCurrencies.stream()
+                .sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList();
     }
 
     /** The asset a symbol trades: the part before '/', or the symbol less its quote currency suffix. */

@@ -36,18 +36,21 @@ final class YamlSection {
     private final List<PolicyProblem> problems;
     /** Line of every key path in the file, shared by all sections of it: cross-key problems point at a line too. */
     private final Map<String, Integer> lines;
+    /** Key paths that already have a problem: checks across keys stay quiet about them. */
+    private final Set<String> bad;
 
     YamlSection(String file, String path, Node node, List<PolicyProblem> problems) {
-        this(file, path, node, problems, new java.util.HashMap<>());
+        this(file, path, node, problems, new java.util.HashMap<>(), new java.util.HashSet<>());
     }
 
     private YamlSection(String file, String path, Node node, List<PolicyProblem> problems,
-                        Map<String, Integer> lines) {
+                        Map<String, Integer> lines, Set<String> bad) {
         this.file = file;
         this.path = path;
         this.node = node;
         this.problems = problems;
         this.lines = lines;
+        this.bad = bad;
         if (node instanceof MappingNode mapping) {
             for (NodeTuple t : mapping.getValue()) {
                 String key = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : String.valueOf(t.getKeyNode());
@@ -80,6 +83,7 @@ final class YamlSection {
     /** Records a problem at a node, or, when {@code at} is null, at the line where {@code keyPath} is written. */
     void problem(Node at, String keyPath, String message) {
         int line = at != null ? at.getStartMark().getLine() + 1 : lines.getOrDefault(keyPath, 0);
+        bad.add(keyPath);
         problems.add(new PolicyProblem(file, keyPath, line, message));
     }
 
@@ -201,7 +205,7 @@ final class YamlSection {
                 problem(entries.get(key).getValueNode(), key(key), "must be longer than zero, was " + v);
             }
             return d;
-        } catch (DateTimeParseException | ArithmeticException e) {
+        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
             problem(entries.get(key).getValueNode(), key(key),
                     "must be a duration such as 30s, 5m, 4h, 1d or PT5M, was '" + v + "'");
             return Duration.ZERO;
@@ -220,6 +224,7 @@ final class YamlSection {
         }
         for (int i = 0; i < seq.getValue().size(); i++) {
             Node item = seq.getValue().get(i);
+            lines.putIfAbsent(key(key) + "[" + i + "]", item.getStartMark().getLine() + 1);
             if (item instanceof ScalarNode s && !s.getValue().isBlank()) {
                 out.add(s.getValue().trim());
             } else {
@@ -230,12 +235,22 @@ final class YamlSection {
     }
 
     YamlSection section(String key) {
-        return new YamlSection(file, key(key), value(key, true), problems, lines);
+        return new YamlSection(file, key(key), value(key, true), problems, lines, bad);
     }
 
     Optional<YamlSection> optionalSection(String key) {
         Node v = value(key, false);
-        return v == null ? Optional.empty() : Optional.of(new YamlSection(file, key(key), v, problems, lines));
+        return v == null ? Optional.empty() : Optional.of(new YamlSection(file, key(key), v, problems, lines, bad));
+    }
+
+    /** True when none of these key paths has a problem yet: a check across them would only repeat it. */
+    boolean valid(String... keyPaths) {
+        for (String k : keyPaths) {
+            if (bad.contains(k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Reports every key present but never read: unknown keys are errors. */

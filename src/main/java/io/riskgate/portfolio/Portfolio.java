@@ -63,12 +63,12 @@ public final class Portfolio {
         return expired;
     }
 
-    /** The account as it stands at {@code now}: lapsed reservations are released first. */
-    public AccountView view(String account, Instant now) {
-        return withAccount(account, book -> {
-            expire(book, now);
-            return AccountView.of(book);
-        });
+    /**
+     * The account as the engine holds it. Read-only: reservations are released by event time, when the next check
+     * or fill on the account carries a timestamp at or past their expiry, never by reading the account.
+     */
+    public AccountView view(String account) {
+        return withAccount(account, AccountView::of);
     }
 
     /** Records an equity snapshot reported by the caller (event time {@code snapshot.observedAt()}). */

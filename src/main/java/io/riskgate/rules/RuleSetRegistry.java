@@ -75,15 +75,19 @@ public final class RuleSetRegistry {
         reloadLock.lock();
         try {
             Snapshot old = current.get();
-            Map<String, PolicyBundle> bundles = loader.loadDirectory(policiesDir);
-            if (!bundles.containsKey(defaultId)) {
-                throw new PolicyException(List.of(new PolicyProblem(policiesDir.toString(), "id", 0,
-                        "no policy with id '" + defaultId + "' (the default policy); found " + bundles.keySet())));
+            PolicyLoader.LoadResult loaded = loader.loadAll(policiesDir);
+            Map<String, PolicyBundle> bundles = loaded.bundles();
+            java.util.Set<PolicyProblem> problems = new java.util.LinkedHashSet<>(loaded.problems());
+            for (Map<String, byte[]> rules : loaded.ruleFilesOfRefused()) {
+                problems.addAll(compiler.ruleProblems(rules));
+            }
+            if (loaded.problems().isEmpty() && !bundles.containsKey(defaultId)) {
+                problems.add(new PolicyProblem(policiesDir.toString(), "id", 0,
+                        "no policy with id '" + defaultId + "' (the default policy); found " + bundles.keySet()));
             }
             Map<String, CompiledPolicy> next = new LinkedHashMap<>();
             List<String> compiled = new ArrayList<>();
             List<String> unchanged = new ArrayList<>();
-            List<PolicyProblem> problems = new ArrayList<>();
             for (PolicyBundle b : bundles.values()) {
                 CompiledPolicy existing = old == null ? null : old.policies().get(b.id());
                 if (existing != null && existing.sha256().equals(b.sha256())) {
@@ -100,7 +104,7 @@ public final class RuleSetRegistry {
             }
             if (!problems.isEmpty()) {
                 compiled.forEach(id -> release(next.get(id)));
-                throw new PolicyException(problems);
+                throw new PolicyException(new ArrayList<>(problems));
             }
             current.set(new Snapshot(Map.copyOf(next), defaultId));
             List<String> removed = new ArrayList<>();

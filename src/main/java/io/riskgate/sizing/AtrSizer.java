@@ -20,7 +20,6 @@ public final class AtrSizer {
 
     /** Quantities are floored to this many decimal places so a cap is never overshot by rounding. */
     public static final int QUANTITY_DECIMALS = 8;
-    private static final double SCALE = Math.pow(10, QUANTITY_DECIMALS);
 
     public SizingResult size(SizingInput in) {
         double entry = in.entry().orElse(in.marketPrice());
@@ -68,12 +67,19 @@ public final class AtrSizer {
                 binding = c.name();
             }
         }
-        double quantity = floor(Math.max(0, notional) / entry);
+        double quantity = floor(Math.max(0, notional), entry);
         return new SizingResult(entry, stopLoss, takeProfit, distance, source, riskPct, riskAmount, riskQuantity,
                 quantity, quantity * entry, binding, caps, rewardRisk, quantity * distance);
     }
 
-    static double floor(double quantity) {
-        return Math.floor(quantity * SCALE + 1e-6) / SCALE;
+    /**
+     * notional / entry rounded down to {@link #QUANTITY_DECIMALS} places, in decimal arithmetic on the two
+     * numbers as written (500 / 50,000 is exactly 0.01, not 0.00999999), so rounding never adds to a cap.
+     */
+    static double floor(double notional, double entry) {
+        return new java.math.BigDecimal(Double.toString(notional))
+                .divide(new java.math.BigDecimal(Double.toString(entry)), QUANTITY_DECIMALS,
+                        java.math.RoundingMode.FLOOR)
+                .doubleValue();
     }
 }

@@ -49,7 +49,7 @@ class ConcurrentChecksTest {
         assertThat(approved).isEqualTo(4);
         assertThat(decisions.stream().filter(d -> !d.approved()))
                 .allSatisfy(d -> assertThat(d.codes()).containsExactly("MAX_CONCURRENT_TRADES"));
-        AccountView v = engine.rt.portfolio().view(account, TestRuntime.T0);
+        AccountView v = engine.rt.portfolio().view(account);
         assertThat(v.reservations()).hasSize(4);
         // 4 x 500 = 2,000 <= 8,000 max exposure
         assertThat(v.exposure()).isEqualTo(2_000.0);
@@ -83,6 +83,6 @@ class ConcurrentChecksTest {
         }
         pool.shutdown();
         assertThat(approvedNotional).isLessThanOrEqualTo(1_600.0 + 1e-9);
-        assertThat(engine.rt.portfolio().view(account, TestRuntime.T0).exposure()).isLessThanOrEqualTo(1_600.0 + 1e-9);
+        assertThat(engine.rt.portfolio().view(account).exposure()).isLessThanOrEqualTo(1_600.0 + 1e-9);
     }
 }

@@ -106,7 +106,7 @@ class PreTradeEngineTest {
         String account = Engine.freshAccount();
         engine.rt.portfolio().reportEquity(new EquitySnapshot(account, 20_000, TestRuntime.T0));
         engine.rt.portfolio().reportEquity(new EquitySnapshot(account, 5_000, TestRuntime.T0.minusSeconds(60)));
-        AccountView v = engine.rt.portfolio().view(account, TestRuntime.T0);
+        AccountView v = engine.rt.portfolio().view(account);
         assertThat(v.equity()).isEqualTo(20_000.0);
     }
 
@@ -117,7 +117,7 @@ class PreTradeEngineTest {
         set(r, "signal.confidence", 2.0);
         assertThatThrownBy(() -> engine.check(r)).isInstanceOf(InvalidRequestException.class)
                 .satisfies(e -> assertThat(((InvalidRequestException) e).problems()).hasSize(2));
-        AccountView v = engine.rt.portfolio().view(account, TestRuntime.T0);
+        AccountView v = engine.rt.portfolio().view(account);
         assertThat(v.reservations()).isEmpty();
         assertThat(v.equity()).isNull();
     }
@@ -141,18 +141,29 @@ class PreTradeEngineTest {
     @Test
     void reservationHoldsUntilItsTimeToLiveByEventTime() {
         String account = Engine.freshAccount();
-        ObjectNode r = set(engine.seed001(), "account", account);
-        Decision d = engine.check(r);
-        assertThat(engine.rt.portfolio().view(account, TestRuntime.T0).reservations()).hasSize(1);
-        // 4m59s later (event time) the reservation still holds 500 of exposure
-        Instant before = TestRuntime.T0.plus(Duration.ofMinutes(5)).minusSeconds(1);
-        AccountView v = engine.rt.portfolio().view(account, before);
+        Decision d = engine.check(set(engine.seed001(), "account", account));
+        // a rejected check on the account 4m59s later (event time) finds the reservation still holding 500
+        ObjectNode later = set(set(engine.seed001(), "account", account), "signal.consensus", "SPLIT");
+        set(later, "market.timestamp", TestRuntime.T0.plus(Duration.ofMinutes(5)).minusSeconds(1).toString());
+        assertThat(engine.check(later).approved()).isFalse();
+        AccountView v = engine.rt.portfolio().view(account);
         assertThat(v.reservations()).singleElement().satisfies(res ->
                 assertThat(res.decisionId()).isEqualTo(d.decisionId()));
         assertThat(v.exposure()).isEqualTo(500.0);
-        // at exactly 5 minutes it lapses
-        Instant at = TestRuntime.T0.plus(Duration.ofMinutes(5));
-        assertThat(engine.rt.portfolio().view(account, at).reservations()).isEmpty();
+        // one at exactly 5 minutes releases it
+        set(later, "market.timestamp", TestRuntime.T0.plus(Duration.ofMinutes(5)).toString());
+        engine.check(later);
+        assertThat(engine.rt.portfolio().view(account).reservations()).isEmpty();
+    }
+
+    @Test
+    void readingAnAccountReleasesNothing() {
+        String account = Engine.freshAccount();
+        engine.check(set(engine.seed001(), "account", account));
+        // the wall clock is far past the 5-minute TTL, but only event time releases reservations
+        engine.clock.advance(Duration.ofDays(1));
+        assertThat(engine.rt.portfolio().view(account).reservations()).hasSize(1);
+        engine.clock.set(TestRuntime.T0);
     }
 
     @Test
@@ -177,7 +188,7 @@ class PreTradeEngineTest {
         assertThat(first.trade().entryPrice()).isEqualTo(50_010.0);
         assertThatThrownBy(() -> engine.rt.trades().fill(new FillRequest(d.decisionId(), 50_010, 0.01,
                 Optional.empty()))).isInstanceOf(ConflictException.class).hasMessageContaining("already filled");
-        AccountView v = engine.rt.portfolio().view(d.account(), TestRuntime.T0);
+        AccountView v = engine.rt.portfolio().view(d.account());
         assertThat(v.reservations()).isEmpty();
         assertThat(v.openPositions()).hasSize(1);
     }
@@ -199,11 +210,19 @@ class PreTradeEngineTest {
     @Test
     void aLateFillIsRecordedAndFlagged() {
         Decision d = engine.check(engine.seed001());
-        engine.rt.portfolio().view(d.account(), TestRuntime.T0.plus(Duration.ofMinutes(6)));
+        // filled 6 minutes after the decision: the 5-minute reservation has lapsed by the fill's own time
         TradeService.FillResult f = engine.rt.trades().fill(new FillRequest(d.decisionId(), 50_000, 0.01,
                 Optional.of(TestRuntime.T0.plus(Duration.ofMinutes(6)))));
         assertThat(f.lateFill()).isTrue();
-        assertThat(engine.rt.portfolio().view(d.account(), TestRuntime.T0).openPositions()).hasSize(1);
+        assertThat(engine.rt.portfolio().view(d.account()).openPositions()).hasSize(1);
+    }
+
+    @Test
+    void aFillTimedBeforeItsDecisionIsRefused() {
+        Decision d = engine.check(engine.seed001());
+        assertThatThrownBy(() -> engine.rt.trades().fill(new FillRequest(d.decisionId(), 50_000, 0.01,
+                Optional.of(TestRuntime.T0.minusSeconds(1))))).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("before the decision time");
     }
 
     @Test
@@ -218,7 +237,7 @@ class PreTradeEngineTest {
         assertThat(closed.result()).isEqualTo(TradeResult.LOSS);
         assertThatThrownBy(() -> engine.rt.trades().close(t.id(), new CloseRequest(50_000, Optional.empty())))
                 .isInstanceOf(ConflictException.class).hasMessageContaining("already CLOSED");
-        assertThat(engine.rt.portfolio().view(longD.account(), TestRuntime.T0).openPositions()).isEmpty();
+        assertThat(engine.rt.portfolio().view(longD.account()).openPositions()).isEmpty();
 
         ObjectNode s = set(engine.seed001(), "side", "SHORT");
         set(s, "market.ema200", 52_000.0);
@@ -254,7 +273,7 @@ class PreTradeEngineTest {
         assertThat(d.error()).contains("invalid factor");
         assertThat(boom.rt.audit().find(d.decisionId())).hasValueSatisfying(rec ->
                 assertThat(rec.decision().outcome()).isEqualTo(Outcome.FAILED));
-        assertThat(boom.rt.portfolio().view(d.account(), TestRuntime.T0).reservations()).isEmpty();
+        assertThat(boom.rt.portfolio().view(d.account()).reservations()).isEmpty();
         // other symbols are unaffected
         assertThat(boom.check(boom.seed001()).approved()).isTrue();
     }

@@ -162,4 +162,26 @@ class RuleSetCompilerTest {
         assertThat(DecisionTables.toDrl("bands.drl.csv", Files.readAllBytes(dir.resolve("rules/bands.drl.csv"))))
                 .contains("$o : OrderFacts(confidence >= 0.70, confidence < 0.80)");
     }
+
+    @Test
+    void refusesATableRowThatFailsOnSomeOrders(@TempDir Path dir) throws IOException {
+        TestRuntime.copyRepoConfig(dir);
+        // a negative multiplier from confidence 0.9 up: the probe orders at 0.90, 0.95 and 1.00 make it throw
+        Files.writeString(dir.resolve("rules/bad-bands.drl.csv"), """
+                RuleSet,test.badbands
+                Import,io.riskgate.rules.OrderFacts
+                RuleTable Bad bands
+                NAME,CONDITION,ACTION,METADATA,METADATA
+                ,$o : OrderFacts,,,
+                ,confidence >= $param,"$o.adjust(kcontext, $param);",code($param),category($param)
+                Band,From,Factor,Code,Category
+                Typo band,0.90,-1.5,SIZE_TYPO,sizing
+                """);
+        edit(dir.resolve("policies/default.yaml"), "  - gates.drl", "  - gates.drl\n  - bad-bands.drl.csv");
+        assertThatThrownBy(() -> compiler.compile(load(dir))).isInstanceOf(PolicyException.class)
+                .satisfies(e -> assertThat(((PolicyException) e).problems()).singleElement().satisfies(p -> {
+                    assertThat(p.message()).contains("confidence 0.9").contains("Typo band")
+                            .contains("invalid factor -1.5");
+                }));
+    }
 }

@@ -1,0 +1,41 @@
+package io.riskgate.api;
+
+import io.riskgate.testing.TestRuntime;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+
+/**
+ * One real riskgate server for the API tests: random port, the repository's {@code policies/} and {@code rules/}
+ * (tests run from the repository root), a private in-memory H2 database, and a clock pinned to seed 001's
+ * timestamp (2026-11-21T10:00:00Z) so that reservations made by checks at that event time are still live when
+ * {@code GET /api/v1/accounts/{id}} or a fill without a timestamp reads the clock. Every class carrying this
+ * annotation has the same configuration and so shares one cached Spring context; tests keep apart by using their
+ * own account ids.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.datasource.url=jdbc:h2:mem:riskgate-api-tests;DB_CLOSE_DELAY=-1",
+        "riskgate.policies-dir=policies",
+        "riskgate.rules-dir=rules"})
+@Import(RiskgateServerTest.PinnedClock.class)
+@interface RiskgateServerTest {
+
+    @TestConfiguration(proxyBeanMethods = false)
+    class PinnedClock {
+        @Bean
+        @Primary
+        Clock pinnedClock() {
+            return Clock.fixed(TestRuntime.T0, ZoneOffset.UTC);
+        }
+    }
+}

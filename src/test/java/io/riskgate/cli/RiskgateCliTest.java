@@ -1,0 +1,267 @@
+package io.riskgate.cli;
+
+import static io.riskgate.testing.Requests.JSON;
+import static io.riskgate.testing.Requests.seed001;
+import static io.riskgate.testing.Requests.set;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.riskgate.testing.TestRuntime;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The command line in-process through {@link RiskgateCli#run(String...)}: exit codes and what is printed.
+ * Tests run from the repository root, so the defaults {@code policies} and {@code rules} are the shipped ones;
+ * every check writes to a file database in a temporary directory, never to ./data.
+ */
+class RiskgateCliTest {
+
+    @TempDir
+    Path tmp;
+
+    String db;
+
+    /** What one run printed and returned. */
+    record Run(int exitCode, String out, String err) {
+
+        /**
+         * The pretty-printed JSON document in stdout. It starts at a line holding only "{": when a Spring test ran
+         * earlier in the same JVM its console logging (which writes to whatever System.out is) may precede it.
+         */
+        JsonNode json() throws IOException {
+            int start = out.startsWith("{") ? 0 : out.indexOf("\n{");
+            assertThat(start).as("a JSON object in stdout:%n%s", out).isNotNegative();
+            return JSON.readTree(out.substring(start));
+        }
+    }
+
+    @BeforeEach
+    void database() {
+        db = "jdbc:h2:file:" + tmp.resolve("db").toAbsolutePath();
+    }
+
+    private static Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = RiskgateCli.run(args);
+            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private Path write(String name, Object content) throws IOException {
+        Path f = tmp.resolve(name);
+        Files.writeString(f, content instanceof String s ? s : JSON.writeValueAsString(content));
+        return f;
+    }
+
+    // ---- check
+
+    @Test
+    void checkOfSeed001ExitsZeroAndPrintsTheApprovedDecisionAuditedInTheGivenDatabase() throws IOException {
+        Path request = write("seed001.json", seed001());
+
+        Run r = run("check", request.toString(), "--db", db);
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode d = r.json();
+        // risk 1% of 10,000 = 100 over a 1.5 x 1,500 = 2,250 stop is 0.0444 BTC; max_position_usd 500 caps it
+        // at 500 / 50,000 = 0.01 BTC; stop 50,000 - 2,250 = 47,750; target 50,000 + 3.75 x 1,500 = 55,625
+        assertThat(d.path("approved").asBoolean()).isTrue();
+        assertThat(d.path("quantity").asDouble()).isEqualTo(0.01);
+        assertThat(d.path("stopLoss").asDouble()).isEqualTo(47_750.0);
+        assertThat(d.path("takeProfit").asDouble()).isEqualTo(55_625.0);
+        assertThat(d.path("policy").path("sha256").asText()).matches("[0-9a-f]{64}");
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL(db);
+        ds.setUser("sa"); // the CLI's user
+        assertThat(new JdbcTemplate(ds).queryForObject("SELECT approved FROM decision WHERE id = ?", Boolean.class,
+                d.path("decisionId").asText())).isTrue();
+    }
+
+    @Test
+    void checkOfTheShippedExampleFileExitsZero() throws IOException {
+        Run r = run("check", "docs/examples/seed001-check.json", "--db", db);
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.json().path("quantity").asDouble()).isEqualTo(0.01);
+    }
+
+    @Test
+    void checkOfARejectedOrderExitsOneAndPrintsTheRejection() throws IOException {
+        Path request = write("low-confidence.json", set(seed001(), "signal.confidence", 0.5));
+
+        Run r = run("check", request.toString(), "--db", db);
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        JsonNode d = r.json();
+        assertThat(d.path("approved").asBoolean()).isFalse();
+        assertThat(d.path("quantity").asDouble()).isZero();
+        assertThat(d.path("rejections")).extracting(j -> j.path("code").asText()).containsExactly("LOW_CONFIDENCE");
+    }
+
+    @Test
+    void checkOfAMalformedRequestExitsTwoAndPrintsEveryBadField() throws IOException {
+        Path request = write("bad.json", set(set(set(seed001(), "market.price", -3), "signal.confidence", 1.5),
+                "side", "UP"));
+
+        Run r = run("check", request.toString(), "--db", db);
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        List<String> fields = new ArrayList<>();
+        r.json().path("errors").forEach(e -> fields.add(e.path("field").asText()));
+        assertThat(fields).containsExactlyInAnyOrder("market.price", "signal.confidence", "side");
+    }
+
+    @Test
+    void checkOfAFileThatIsNotJsonExitsTwo() throws IOException {
+        Path request = write("truncated.json", "{\"symbol\": \"BTCUSDT\", ");
+
+        Run r = run("check", request.toString(), "--db", db);
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("cannot read");
+    }
+
+    @Test
+    void checkOfAMissingFileExitsTwo() {
+        Run r = run("check", tmp.resolve("nowhere.json").toString(), "--db", db);
+
+        assertThat(r.exitCode()).isEqualTo(2);
+    }
+
+    // ---- policy validate
+
+    /** A copy of policies/ and rules/ with gates.drl's "Confidence below minimum" pattern left unclosed. */
+    private Path copyWithBrokenDrl(Path dir) throws IOException {
+        TestRuntime.copyRepoConfig(dir);
+        Path gates = dir.resolve("rules/gates.drl");
+        String drl = Files.readString(gates);
+        String broken = drl.replace("$o : OrderFacts( confidence < minConfidence )",
+                "$o : OrderFacts( confidence < minConfidence");
+        assertThat(broken).isNotEqualTo(drl);
+        Files.writeString(gates, broken);
+        return dir;
+    }
+
+    /** Adds {@code max_drawdown_pct}, which the schema does not know, as line 28 under {@code filters}. */
+    private static void addUnknownKey(Path dir) throws IOException {
+        Path policy = dir.resolve("policies/default.yaml");
+        List<String> lines = new ArrayList<>(Files.readAllLines(policy));
+        assertThat(lines.get(26)).startsWith("  max_spread_bps:");
+        lines.add(27, "  max_drawdown_pct: 0.03");
+        Files.write(policy, lines);
+    }
+
+    @Test
+    void policyValidateExitsZeroOnTheShippedPolicies() {
+        Run r = run("policy", "validate");
+
+        assertThat(r.exitCode()).as(r.out()).isZero();
+        assertThat(r.out()).contains("OK    default v1 (default.yaml)").doesNotContain("ERROR");
+    }
+
+    @Test
+    void policyValidateExitsOneOnABrokenDrlPrintingFileAndLine() throws IOException {
+        Path dir = copyWithBrokenDrl(tmp.resolve("broken-drl"));
+
+        Run r = run("policy", "validate", dir.resolve("policies").toString(), "--rules",
+                dir.resolve("rules").toString());
+
+        // the missing ')' on line 21 is noticed at the next token, 'then' on line 22
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("ERROR gates.drl:22:").contains("problem(s) found").doesNotContain("OK ");
+    }
+
+    @Test
+    void policyValidateExitsOneOnAnUnknownKeyPrintingFileLineAndKey() throws IOException {
+        Path dir = tmp.resolve("unknown-key");
+        TestRuntime.copyRepoConfig(dir);
+        addUnknownKey(dir);
+
+        Run r = run("policy", "validate", dir.resolve("policies").toString(), "--rules",
+                dir.resolve("rules").toString());
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("ERROR default.yaml:28 filters.max_drawdown_pct: unknown key")
+                .contains("1 problem(s) found");
+    }
+
+    @Test
+    void policyValidateListsABrokenDrlAndAnUnknownKeyTogether() throws IOException {
+        Path dir = copyWithBrokenDrl(tmp.resolve("both"));
+        addUnknownKey(dir);
+
+        Run r = run("policy", "validate", dir.resolve("policies").toString(), "--rules",
+                dir.resolve("rules").toString());
+
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("ERROR default.yaml:28 filters.max_drawdown_pct").contains("ERROR gates.drl:22:");
+    }
+
+    @Test
+    void checkAgainstABrokenPolicyExitsThreeNotRejected() throws IOException {
+        Path dir = copyWithBrokenDrl(tmp.resolve("broken-for-check"));
+        Path request = write("seed001.json", seed001());
+
+        Run r = run("check", request.toString(), "--db", db, "--policies", dir.resolve("policies").toString(),
+                "--rules", dir.resolve("rules").toString());
+
+        // 3 = could not run: a script must not read a broken policy as "rejected" (1) or "bad request" (2)
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.err()).contains("gates.drl:22");
+    }
+
+    @Test
+    void checkWithAnUnusableDatabaseExitsThree() throws IOException {
+        Path request = write("seed001-db.json", seed001());
+        // a directory cannot be created under a regular file: the database cannot be opened
+        Path file = write("not-a-dir", JSON.createObjectNode());
+        Run r = run("check", request.toString(), "--db", "jdbc:h2:file:" + file.resolve("db"));
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.err()).contains("could not run");
+    }
+
+    // ---- rules show
+
+    @Test
+    void rulesShowPrintsTheDrlOfTheConfidenceBandsTable() {
+        Run r = run("rules", "show", "rules/confidence-bands.drl.xlsx");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("rule \"High confidence").contains("confidence >= 0.85")
+                .contains("rule \"Low confidence").contains("confidence < 0.60");
+    }
+
+    @Test
+    void rulesShowOfAMissingFileExitsTwo() {
+        Run r = run("rules", "show", "rules/no-such-table.drl.xlsx");
+
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("no such file");
+    }
+
+    @Test
+    void unknownCommandExitsTwo() {
+        assertThat(run("approve-everything").exitCode()).isEqualTo(2);
+    }
+}
