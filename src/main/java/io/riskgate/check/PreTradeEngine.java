@@ -117,11 +117,11 @@ public final class PreTradeEngine {
 
     private Decision decideAndRecord(String id, CompiledPolicy policy, CheckRequest request, JsonNode raw,
                                      AccountBook book, Instant now) {
+        Portfolio.Batch batch = portfolio.batch(book).expire(now);
+        request.equity().ifPresent(e ->
+                batch.recordEquity(new EquitySnapshot(request.account(), e, now), "CHECK"));
         Decision decision;
         try {
-            portfolio.expire(book, now);
-            request.equity().ifPresent(e ->
-                    portfolio.recordEquity(book, new EquitySnapshot(request.account(), e, now), "CHECK"));
             decision = decide(id, policy, request, book, now);
         } catch (RuntimeException e) {
             log.error("check {} on account {} failed; rejecting ({})", id, request.account(), ENGINE_ERROR, e);
@@ -134,7 +134,7 @@ public final class PreTradeEngine {
                 : null;
         Decision toStore = decision;
         try {
-            portfolio.commit(book, () -> audit.insert(toStore, raw, clock.instant()), reservation);
+            batch.commit(() -> audit.insert(toStore, raw, clock.instant()), reservation);
             return decision;
         } catch (RuntimeException e) {
             log.error("check {} on account {} could not be audited; rejecting ({})", id, request.account(),
@@ -142,7 +142,7 @@ public final class PreTradeEngine {
             Decision failed = failed(id, policy, request, now, e);
             try {
                 // the full record may have failed on its content: the bare failure record still tells the story
-                portfolio.commit(book, () -> audit.insert(failed, raw, clock.instant()), null);
+                portfolio.batch(book).commit(() -> audit.insert(failed, raw, clock.instant()), null);
             } catch (RuntimeException again) {
                 log.error("check {}: the failure record could not be audited either", id, again);
             }

@@ -52,6 +52,77 @@ public final class Portfolio {
         }
     }
 
+    /**
+     * The changes one check makes to an account, gathered under the account's lock and written in ONE
+     * transaction: lapsed reservations, the equity the check reported, the audit record, the new reservation.
+     * Lapses and equity are applied to the book at once (the decision must see them); the reservation only after
+     * the commit. If the commit fails, the book is dropped and reloaded from the database on next use, so memory
+     * never holds what the database does not.
+     */
+    public final class Batch {
+        private final AccountBook book;
+        private final List<Reservation> lapsed = new java.util.ArrayList<>();
+        private EquitySnapshot equity;
+        private String equitySource;
+
+        private Batch(AccountBook book) {
+            this.book = book;
+        }
+
+        /** Releases reservations whose time-to-live ran out by {@code now} (event time). */
+        public Batch expire(Instant now) {
+            for (Reservation r : book.expiredAt(now)) {
+                lapsed.add(r);
+                book.release(r.decisionId());
+            }
+            return this;
+        }
+
+        public Batch recordEquity(EquitySnapshot snapshot, String source) {
+            equity = snapshot;
+            equitySource = source;
+            book.observe(snapshot);
+            return this;
+        }
+
+        /** Writes everything, with {@code alongside} and the reservation (may be null), in one transaction. */
+        public void commit(Runnable alongside, Reservation reservation) {
+            try {
+                tx.executeWithoutResult(s -> {
+                    lapsed.forEach(r -> store.releaseReservation(r.decisionId(), r.expiresAt(), "EXPIRED"));
+                    if (equity != null) {
+                        store.insertEquity(equity, equitySource, clock.instant());
+                    }
+                    alongside.run();
+                    if (reservation != null) {
+                        store.insertReservation(reservation);
+                    }
+                });
+            } catch (RuntimeException e) {
+                invalidate(book.account());
+                throw e;
+            }
+            lapsed.clear();
+            equity = null;
+            if (reservation != null) {
+                book.reserve(reservation);
+            }
+        }
+    }
+
+    /** Starts the changes of one check on an account. Call under the lock. */
+    public Batch batch(AccountBook book) {
+        return new Batch(book);
+    }
+
+    /** Drops an account's cached book; the next access reloads it from the database. Call under the lock. */
+    private void invalidate(String account) {
+        Slot slot = slots.get(account);
+        if (slot != null) {
+            slot.book = null;
+        }
+    }
+
     /** Releases reservations whose time-to-live ran out by {@code now} (event time). Call under the lock. */
     public List<Reservation> expire(AccountBook book, Instant now) {
         List<Reservation> expired = book.expiredAt(now);
@@ -83,22 +154,6 @@ public final class Portfolio {
     public void recordEquity(AccountBook book, EquitySnapshot snapshot, String source) {
         tx.executeWithoutResult(s -> store.insertEquity(snapshot, source, clock.instant()));
         book.observe(snapshot);
-    }
-
-    /**
-     * Commits {@code alongside} (the decision's audit record) and, when given, the reservation in one transaction,
-     * then holds the reservation in the book. Call under the lock.
-     */
-    public void commit(AccountBook book, Runnable alongside, Reservation reservation) {
-        tx.executeWithoutResult(s -> {
-            alongside.run();
-            if (reservation != null) {
-                store.insertReservation(reservation);
-            }
-        });
-        if (reservation != null) {
-            book.reserve(reservation);
-        }
     }
 
     /** Opens a trade against a decision's reservation. Call under the lock. */
