@@ -37,6 +37,10 @@ final class PolicyCommand implements Runnable {
         @Option(names = "--rules", defaultValue = "rules", description = "rules directory (default: ${DEFAULT-VALUE})")
         Path rules;
 
+        @Option(names = "--default-policy", defaultValue = "default",
+                description = "the policy id the service uses for accounts (default: ${DEFAULT-VALUE}); it must exist")
+        String defaultPolicy;
+
         @Override
         public Integer call() {
             PolicyLoader.LoadResult loaded = new PolicyLoader(rules.toAbsolutePath().normalize()).loadAll(dir);
@@ -44,6 +48,10 @@ final class PolicyCommand implements Runnable {
             Set<PolicyProblem> problems = new LinkedHashSet<>(loaded.problems());
             for (Map<String, byte[]> refused : loaded.ruleFilesOfRefused()) {
                 problems.addAll(compiler.ruleProblems(refused));
+            }
+            if (loaded.problems().isEmpty() && !loaded.bundles().containsKey(defaultPolicy)) {
+                problems.add(new PolicyProblem(dir.toString(), "id", 0, "no policy with id '" + defaultPolicy
+                        + "' (the default policy the service starts with); found " + loaded.bundles().keySet()));
             }
             for (PolicyBundle b : loaded.bundles().values()) {
                 try {

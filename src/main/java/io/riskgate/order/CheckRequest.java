@@ -24,8 +24,9 @@ public record CheckRequest(
         OptionalDouble takeProfit) {
 
     public CheckRequest {
-        Checks.notBlank("account", account);
-        Checks.notBlank("symbol", symbol);
+        Checks.matches("account", account, CheckRequestParser.ID_PATTERN);
+        Checks.matches("symbol", symbol, CheckRequestParser.ID_PATTERN);
+        strategy.ifPresent(s -> Checks.matches("strategy", s, "[a-z0-9_]{1,64}"));
         if (side == null || signal == null || market == null) {
             throw new IllegalArgumentException("side, signal and market are required");
         }

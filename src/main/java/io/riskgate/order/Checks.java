@@ -27,6 +27,13 @@ public final class Checks {
         return v;
     }
 
+    public static String matches(String name, String v, String pattern) {
+        if (v == null || !v.matches(pattern)) {
+            throw new IllegalArgumentException(name + " must match " + pattern + ", was '" + v + "'");
+        }
+        return v;
+    }
+
     public static String notBlank(String name, String v) {
         if (v == null || v.isBlank()) {
             throw new IllegalArgumentException(name + " must not be blank");

@@ -143,6 +143,10 @@ public final class PolicyLoader {
             root.problem(null, "id", "must be 1-64 letters, digits, '_', '.' or '-', was '" + id + "'");
         }
         String version = root.text("version");
+        if (!version.isEmpty() && !version.matches("[A-Za-z0-9_.:+-]{1,64}")) {
+            root.problem(null, "version", "must be 1-64 letters, digits or '_', '.', ':', '+', '-' (it is stored "
+                    + "with every decision), was '" + version + "'");
+        }
         String description = root.text("description", "");
         List<String> ruleFiles = root.textList("rules");
         Filters filters = readFilters(root.section("filters"));
@@ -201,7 +205,8 @@ public final class PolicyLoader {
                 s.integer("max_concurrent_trades", 0, 10_000),
                 s.number("max_exposure_pct", 0, 1_000),
                 s.number("max_asset_concentration_pct", 0, 1_000),
-                s.duration("reservation_ttl"),
+                // an approval holding room for more than a day is a mistake, not a policy
+                s.duration("reservation_ttl", java.time.Duration.ofDays(1)),
                 s.textList("quote_currencies").stream().map(q -> q.toUpperCase(Locale.ROOT)).toList());
         s.finish();
         return p;

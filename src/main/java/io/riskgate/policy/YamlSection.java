@@ -180,8 +180,8 @@ final class YamlSection {
         return false;
     }
 
-    /** A duration: 30s, 5m, 4h, 1d, or ISO-8601 such as PT5M. */
-    Duration duration(String key) {
+    /** A duration above zero and at most {@code max}: 30s, 5m, 4h, 1d, or ISO-8601 such as PT5M. */
+    Duration duration(String key, Duration max) {
         Optional<String> raw = scalar(key, true);
         if (raw.isEmpty()) {
             return Duration.ZERO;
@@ -203,6 +203,8 @@ final class YamlSection {
             }
             if (d.isNegative() || d.isZero()) {
                 problem(entries.get(key).getValueNode(), key(key), "must be longer than zero, was " + v);
+            } else if (d.compareTo(max) > 0) {
+                problem(entries.get(key).getValueNode(), key(key), "must be at most " + max + ", was " + v);
             }
             return d;
         } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {

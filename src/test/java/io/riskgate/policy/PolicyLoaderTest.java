@@ -690,4 +690,23 @@ class PolicyLoaderTest {
         assertThat(sectionOf).containsKey(key);
         return sectionOf.get(key) + "." + key;
     }
+
+    @Test
+    void refusesAVersionTheAuditCannotStore() throws IOException {
+        // the version is stored with every decision (64 characters): 64 pass, 65 are refused
+        assertThat(load(setValue(shipped, "version", "\"" + "v".repeat(64) + "\"")).policy().version()).hasSize(64);
+        assertThat(problemsOf(setValue(shipped, "version", "\"" + "v".repeat(65) + "\"")))
+                .extracting(PolicyProblem::path).containsExactly("version");
+    }
+
+    @Test
+    void refusesAReservationTtlLongerThanADay() throws IOException {
+        assertThat(load(setValue(shipped, "reservation_ttl", "1d")).policy().portfolio().reservationTtl())
+                .isEqualTo(java.time.Duration.ofDays(1));
+        assertThat(problemsOf(setValue(shipped, "reservation_ttl", "PT24H0M1S")))
+                .singleElement().satisfies(p -> {
+                    assertThat(p.path()).isEqualTo("portfolio.reservation_ttl");
+                    assertThat(p.message()).contains("at most PT24H");
+                });
+    }
 }
