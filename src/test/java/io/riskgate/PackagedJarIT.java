@@ -33,7 +33,7 @@ class PackagedJarIT {
     private static final Path JAR = Path.of(System.getProperty("riskgate.jar", "target/riskgate.jar"));
 
     @TempDir
-    Path work;
+    static Path work;
 
     private Process server;
     private int port;
