@@ -70,6 +70,10 @@ class OperationsApiTest {
 
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body().path("status").asText()).isEqualTo("UP");
+        // the policy component names the policy deciding checks, as GET /api/v1/policies/active does
+        assertThat(r.body().at("/components/policy/status").asText()).isEqualTo("UP");
+        assertThat(r.body().at("/components/policy/details/sha256").asText())
+                .isEqualTo(api.get("/api/v1/policies/active").body().path("sha256").asText());
     }
 
     @Test
