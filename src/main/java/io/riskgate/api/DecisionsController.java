@@ -4,6 +4,7 @@ import io.riskgate.audit.AuditPage;
 import io.riskgate.audit.AuditQuery;
 import io.riskgate.audit.AuditRecord;
 import io.riskgate.audit.AuditStore;
+import io.riskgate.check.Outcome;
 import io.riskgate.errors.NotFoundException;
 import java.time.Instant;
 import java.util.Optional;
@@ -32,10 +33,10 @@ class DecisionsController {
 
     @GetMapping
     AuditPage search(@RequestParam Optional<String> account, @RequestParam Optional<Boolean> approved,
-                     @RequestParam Optional<String> code,
+                     @RequestParam Optional<Outcome> outcome, @RequestParam Optional<String> code,
                      @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Optional<Instant> from,
                      @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Optional<Instant> to,
                      @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        return audit.search(new AuditQuery(account, approved, code, from, to, page, size));
+        return audit.search(new AuditQuery(account, approved, outcome, code, from, to, page, size));
     }
 }

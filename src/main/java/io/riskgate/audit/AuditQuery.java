@@ -1,5 +1,6 @@
 package io.riskgate.audit;
 
+import io.riskgate.check.Outcome;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -7,10 +8,11 @@ import java.util.Optional;
  * A search over audited decisions; every filter is optional. Times are decision (event) times, {@code from}
  * inclusive and {@code to} exclusive.
  *
+ * @param outcome APPROVED, REJECTED or FAILED (the engine could not decide)
  * @param code matches a rejection, an adjustment or any fired rule with this code
  */
-public record AuditQuery(Optional<String> account, Optional<Boolean> approved, Optional<String> code,
-                         Optional<Instant> from, Optional<Instant> to, int page, int size) {
+public record AuditQuery(Optional<String> account, Optional<Boolean> approved, Optional<Outcome> outcome,
+                         Optional<String> code, Optional<Instant> from, Optional<Instant> to, int page, int size) {
 
     public static final int MAX_SIZE = 500;
 

@@ -84,6 +84,10 @@ public final class AuditStore {
             where.append(" AND d.approved = ?");
             args.add(a);
         });
+        q.outcome().ifPresent(o -> {
+            where.append(" AND d.outcome = ?");
+            args.add(o.name());
+        });
         q.code().ifPresent(c -> {
             where.append(" AND EXISTS (SELECT 1 FROM decision_rule r WHERE r.decision_id = d.id AND r.code = ?)");
             args.add(c);

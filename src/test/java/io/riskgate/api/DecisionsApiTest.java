@@ -132,6 +132,15 @@ class DecisionsApiTest {
     }
 
     @Test
+    void outcomeFilterSeparatesApprovedRejectedAndFailed() {
+        assertThat(search("outcome=APPROVED")).containsExactly(d1);
+        assertThat(search("outcome=REJECTED")).containsExactly(d4, d3, d2);
+        // none of these four failed (the engine decided each one)
+        assertThat(search("outcome=FAILED")).isEmpty();
+        assertThat(api.get("/api/v1/decisions?outcome=MAYBE").status()).isEqualTo(400);
+    }
+
+    @Test
     void approvedFilterAloneSeparatesApprovedFromRejected() {
         assertThat(search("approved=true")).containsExactly(d1);
         assertThat(search("approved=false")).containsExactly(d4, d3, d2);
