@@ -101,7 +101,7 @@ public final class PreTradeEngine {
         try {
             decision = portfolio.withAccount(request.account(), book -> decideAndRecord(id, policy, request, raw,
                     book, now));
-        } catch (RuntimeException e) {
+        } catch (Exception | Error e) {
             // the account could not even be loaded (database down): reject, log; there is nowhere to audit it
             log.error("check {} on account {} failed before deciding; rejecting ({}), not audited", id,
                     request.account(), ENGINE_ERROR, e);
@@ -117,13 +117,16 @@ public final class PreTradeEngine {
 
     private Decision decideAndRecord(String id, CompiledPolicy policy, CheckRequest request, JsonNode raw,
                                      AccountBook book, Instant now) {
-        Portfolio.Batch batch = portfolio.batch(book).expire(now);
+        // reservations live on the account's event clock, which never runs backwards (see AccountBook.advance)
+        Instant accountNow = book.advance(now);
+        Portfolio.Batch batch = portfolio.batch(book).expire(accountNow);
         request.equity().ifPresent(e ->
                 batch.recordEquity(new EquitySnapshot(request.account(), e, now), "CHECK"));
         Decision decision;
         try {
-            decision = decide(id, policy, request, book, now);
-        } catch (RuntimeException e) {
+            decision = decide(id, policy, request, book, now, accountNow);
+        } catch (Exception | Error e) {
+            // any failure, a rule's Error included, rejects: fail closed
             log.error("check {} on account {} failed; rejecting ({})", id, request.account(), ENGINE_ERROR, e);
             decision = failed(id, policy, request, now, e);
         }
@@ -155,11 +158,11 @@ public final class PreTradeEngine {
      * account's lock ({@code portfolio.withAccount}). For benchmarks and previews; live checks use {@link #check}.
      */
     public Decision evaluate(CompiledPolicy policy, CheckRequest request, AccountBook book, Instant now) {
-        return decide(UUID.randomUUID().toString(), policy, request, book, now);
+        return decide(UUID.randomUUID().toString(), policy, request, book, now, now);
     }
 
     private Decision decide(String id, CompiledPolicy compiled, CheckRequest request, AccountBook book,
-                            Instant now) {
+                            Instant now, Instant accountNow) {
         Policy policy = compiled.policy();
         PolicyRef ref = ref(compiled);
         Optional<Double> equity = book.equity().map(EquitySnapshot::equity).filter(e -> e > 0);
@@ -189,7 +192,7 @@ public final class PreTradeEngine {
                 approved ? s.quantity() : 0, approved ? s.notional() : 0, s.entry(), s.stopLoss(), s.takeProfit(),
                 s.riskAmount(), s.riskPct(), eq, s.rewardRisk(), verdict.rejections(), verdict.adjustments(),
                 verdict.fired().stream().map(f -> f.name()).toList(), verdict.fired(), ref, now,
-                approved ? now.plus(policy.portfolio().reservationTtl()) : null, s, null);
+                approved ? accountNow.plus(policy.portfolio().reservationTtl()) : null, s, null);
     }
 
     /** Sizes the order from what the first rule phase said, within every cap and headroom. */
@@ -227,7 +230,7 @@ public final class PreTradeEngine {
     }
 
     private static Decision failed(String id, CompiledPolicy policy, CheckRequest request, Instant now,
-                                   Exception e) {
+                                   Throwable e) {
         Rejection r = new Rejection(ENGINE_ERROR, "engine", "the engine could not evaluate this order and "
                 + "rejected it (fail closed): " + e.getClass().getSimpleName() + ": " + e.getMessage());
         return new Decision(id, Outcome.FAILED, false, request.account(), request.symbol(), request.side(),

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.riskgate.RiskgateRuntime;
 import io.riskgate.check.Decision;
-import io.riskgate.check.Outcome;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.policy.PolicyException;
 import java.io.IOException;
@@ -21,8 +20,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code riskgate check FILE.json}: one pre-trade check, audited in the CLI's own database (never a running
- * service's: one process owns a database). Exit 0 approved, 1 rejected, 2 bad input, 3 could not run, which
- * includes a FAILED decision (the engine could not evaluate the order).
+ * service's: one process owns a database). Exit 0 approved; 1 rejected, including a FAILED decision (the engine
+ * could not evaluate the order: fail closed); 2 bad input; 3 could not run (invalid policy, no database).
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Check one order (the JSON of POST /api/v1/checks) and print the decision as JSON.%n"
@@ -71,7 +70,8 @@ final class CheckCommand implements Callable<Integer> {
         try {
             Decision d = rt.engine().check(body);
             System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(d));
-            return d.approved() ? 0 : d.outcome() == Outcome.FAILED ? RiskgateCli.EXIT_CANNOT_RUN : 1;
+            // FAILED is a rejection too (the contract's 1); its outcome field says the engine could not decide
+            return d.approved() ? 0 : 1;
         } catch (InvalidRequestException e) {
             System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(
                     Map.of("title", "invalid request", "errors", e.problems())));

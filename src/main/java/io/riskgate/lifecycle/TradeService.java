@@ -30,8 +30,8 @@ public final class TradeService {
     private static final double QUANTITY_TOLERANCE = 1e-9;
     private static final Logger log = LoggerFactory.getLogger(TradeService.class);
 
-    /** The opened trade and whether its decision's reservation had already lapsed. */
-    public record FillResult(Trade trade, boolean lateFill) {
+    /** The opened trade (its fields at the top level of the JSON) and whether its reservation had lapsed. */
+    public record FillResult(@com.fasterxml.jackson.annotation.JsonUnwrapped Trade trade, boolean lateFill) {
     }
 
     private final Portfolio portfolio;
@@ -61,7 +61,7 @@ public final class TradeService {
                     + " of decision " + d.decisionId());
         }
         return portfolio.withAccount(d.account(), book -> {
-            portfolio.expire(book, at);
+            portfolio.expire(book, book.advance(at));
             portfolio.store().tradeForDecisionId(d.decisionId()).ifPresent(t -> {
                 throw new ConflictException("decision " + d.decisionId() + " was already filled by trade " + t.id()
                         + "; a decision can be filled once");

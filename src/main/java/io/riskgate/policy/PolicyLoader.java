@@ -154,7 +154,7 @@ public final class PolicyLoader {
         PortfolioLimits portfolio = readPortfolio(root.section("portfolio"));
         Map<String, StrategyProfile> strategies = readStrategies(root.optionalSection("strategies"), sizing);
         root.finish();
-        crossCheck(root, filters, sizing);
+        crossCheck(root, filters, sizing, portfolio);
         return new Policy(id, version, description, ruleFiles, filters, sizing, portfolio, strategies);
     }
 
@@ -177,7 +177,8 @@ public final class PolicyLoader {
                 s.number("high_volatility_atr_ratio", 0, 1),
                 s.number("high_volatility_min_confidence", 0, 1),
                 s.number("min_volume_24h", 0, ANY),
-                s.number("max_spread_bps", 0, 10_000));
+                s.number("max_spread_bps", 0, 10_000),
+                s.number("max_entry_deviation_pct", 0, 1));
         s.finish();
         return f;
     }
@@ -250,7 +251,19 @@ public final class PolicyLoader {
      * Relations between keys that single-key ranges cannot express, and the hard caps. A relation is only checked
      * when its keys are individually valid, so one bad value is reported once.
      */
-    private static void crossCheck(YamlSection root, Filters f, Sizing z) {
+    private static void crossCheck(YamlSection root, Filters f, Sizing z, PortfolioLimits pl) {
+        // a percentage typed as a whole number (80 for 80%) must not load: exposure is bounded by leverage, and
+        // one asset's share by the whole exposure
+        String exposure = "portfolio.max_exposure_pct";
+        String asset = "portfolio.max_asset_concentration_pct";
+        if (root.valid(exposure, "sizing.max_leverage") && pl.maxExposurePct() > z.maxLeverage()) {
+            root.problem(null, exposure, "must not exceed sizing.max_leverage (" + z.maxLeverage() + ") - write 80% "
+                    + "as 0.80, was " + pl.maxExposurePct());
+        }
+        if (root.valid(asset, exposure) && pl.maxAssetConcentrationPct() > pl.maxExposurePct()) {
+            root.problem(null, asset, "must not exceed max_exposure_pct (" + pl.maxExposurePct() + ") - write 25% "
+                    + "as 0.25, was " + pl.maxAssetConcentrationPct());
+        }
         String risk = "sizing.risk_per_trade_pct";
         String minRisk = "sizing.min_risk_pct";
         String maxRisk = "sizing.max_risk_pct";

@@ -22,12 +22,18 @@ public record PortfolioLimits(
                 .sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList();
     }
 
-    /** The asset a symbol trades: the part before '/', or the symbol less its quote currency suffix. */
+    /**
+     * The asset a symbol trades, so one asset's concentration cannot be split by spelling: the part before the
+     * first separator ({@code / - _ : .}), less a quote-currency suffix. BTCUSDT, BTC/USDT:USDT, BTC-USDT,
+     * BTC_USDT and BTCUSDT.P are all BTC.
+     */
     public String assetOf(String symbol) {
         String s = symbol.toUpperCase(java.util.Locale.ROOT);
-        int slash = s.indexOf('/');
-        if (slash > 0) {
-            return s.substring(0, slash);
+        for (int i = 1; i < s.length(); i++) {
+            if ("/-_:.".indexOf(s.charAt(i)) >= 0) {
+                s = s.substring(0, i);
+                break;
+            }
         }
         for (String quote : quoteCurrencies) {
             if (s.length() > quote.length() && s.endsWith(quote)) {

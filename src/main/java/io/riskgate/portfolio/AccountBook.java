@@ -18,6 +18,7 @@ public final class AccountBook {
 
     private final String account;
     private EquitySnapshot equity;
+    private Instant clock = Instant.MIN;
     private final Map<String, Position> positions = new LinkedHashMap<>();
     private final Map<String, Reservation> reservations = new LinkedHashMap<>();
 
@@ -27,6 +28,18 @@ public final class AccountBook {
 
     public String account() {
         return account;
+    }
+
+    /**
+     * Advances the account's event clock to {@code eventTime} if it is later, and returns the clock. The account's
+     * time never runs backwards: a check timed ten minutes in the past neither releases reservations early nor gets
+     * a reservation that lapses before the ones already held.
+     */
+    public Instant advance(Instant eventTime) {
+        if (eventTime.isAfter(clock)) {
+            clock = eventTime;
+        }
+        return clock;
     }
 
     public Optional<EquitySnapshot> equity() {

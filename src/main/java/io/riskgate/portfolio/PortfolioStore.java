@@ -37,6 +37,13 @@ public final class PortfolioStore {
     /** Reads an account's state from the database. */
     AccountBook load(String account) {
         AccountBook book = new AccountBook(account);
+        // the account's event clock resumes from its latest audited decision
+        jdbc.query("SELECT MAX(decided_at) AS t FROM decision WHERE account = ?", rs -> {
+            Instant t = instant(rs, "t");
+            if (t != null) {
+                book.advance(t);
+            }
+        }, account);
         jdbc.query("SELECT equity, observed_at FROM equity_snapshot WHERE account = ? "
                         + "ORDER BY observed_at DESC, id DESC LIMIT 1",
                 rs -> {

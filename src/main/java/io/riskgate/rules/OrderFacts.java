@@ -57,6 +57,10 @@ public final class OrderFacts {
 
     // ---- the market ----
     public double getPrice() { return request.market().price(); }
+    /** The entry the order is sized at: the caller's, else the market price. */
+    public double getEntry() { return request.entryPrice(); }
+    /** |entry - price| / price: 0 when the caller sends no entry. */
+    public double getEntryDeviation() { return Math.abs(request.entryPrice() - getPrice()) / getPrice(); }
     public double getAtr() { return request.market().atr(); }
     public double getEma200() { return request.market().ema200(); }
     public double getVolume24h() { return request.market().volume24h(); }
@@ -83,6 +87,7 @@ public final class OrderFacts {
     public double getHighVolatilityMinConfidence() { return filters.highVolatilityMinConfidence(); }
     public double getMinVolume24h() { return filters.minVolume24h(); }
     public double getMaxSpreadBps() { return filters.maxSpreadBps(); }
+    public double getMaxEntryDeviationPct() { return filters.maxEntryDeviationPct(); }
     public boolean isSignalQualityAdjustment() { return policy.sizing().signalQualityAdjustment(); }
     public int getMaxConcurrentTrades() { return policy.portfolio().maxConcurrentTrades(); }
 

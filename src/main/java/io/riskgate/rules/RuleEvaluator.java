@@ -16,7 +16,21 @@ import org.kie.api.runtime.KieSession;
  */
 public final class RuleEvaluator {
 
+    /**
+     * A phase of one decision fires each rule at most once on its one fact; far more firings than that means a
+     * rule loops (one that updates its own fact, say), and the decision fails closed instead of holding the
+     * account's lock forever. An engine safety bound, not a risk threshold.
+     */
+    static final int MAX_FIRINGS_PER_PHASE = 10_000;
+
     private RuleEvaluator() {
+    }
+
+    private static void fire(KieSession session) {
+        int fired = session.fireAllRules(MAX_FIRINGS_PER_PHASE);
+        if (fired >= MAX_FIRINGS_PER_PHASE) {
+            throw new IllegalStateException("rules fired " + fired + " times in one phase: a rule loops");
+        }
     }
 
     public static SizedOrder evaluate(CompiledPolicy policy, OrderFacts facts, Verdict verdict,
@@ -30,11 +44,11 @@ public final class RuleEvaluator {
                 }
             });
             session.insert(facts);
-            session.fireAllRules();
+            fire(session);
             SizedOrder sized = sizer.apply(facts);
             if (sized != null) {
                 session.insert(sized);
-                session.fireAllRules();
+                fire(session);
             }
             return sized;
         } finally {

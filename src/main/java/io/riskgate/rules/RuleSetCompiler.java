@@ -46,13 +46,15 @@ public final class RuleSetCompiler {
 
     private static final Logger log = LoggerFactory.getLogger(RuleSetCompiler.class);
     private static final String RULES_ROOT = "src/main/resources/rules/";
+    private static final java.util.concurrent.atomic.AtomicLong BUILDS = new java.util.concurrent.atomic.AtomicLong();
 
     /** Compiles a bundle, or throws {@link PolicyException} with every problem. */
     public CompiledPolicy compile(PolicyBundle bundle) {
         long start = System.nanoTime();
         KieServices ks = KieServices.Factory.get();
+        // one ReleaseId per build, even of the same content: two builds never share (or release) a KieModule
         ReleaseId releaseId = ks.newReleaseId("io.riskgate.policy", bundle.id(),
-                sanitize(bundle.version()) + "-" + bundle.sha256().substring(0, 16));
+                sanitize(bundle.version()) + "-" + bundle.sha256().substring(0, 16) + "-" + BUILDS.incrementAndGet());
         List<PolicyProblem> problems = build(ks, releaseId, bundle.ruleFiles());
         if (!problems.isEmpty()) {
             ks.getRepository().removeKieModule(releaseId);

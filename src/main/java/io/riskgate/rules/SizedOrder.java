@@ -44,6 +44,8 @@ public final class SizedOrder {
     public double getMinRewardRisk() { return minRewardRisk; }
     public double getMinPositionUsd() { return minPositionUsd; }
     public String getStopSource() { return sizing.stopSource().name(); }
+    /** Both price levels above zero: a wide ATR stop or a large take-profit % can push one through zero. */
+    public boolean isLevelsPositive() { return sizing.stopLoss() > 0 && sizing.takeProfit() > 0; }
 
     /** Notional room left under the named cap, or +infinity when the cap does not apply to this order. */
     public double headroom(String cap) {

@@ -187,7 +187,7 @@ class AccountsAndTradesApiTest {
         HttpApi.Response r = api.post("/api/v1/trades", fill(decisionId, 50_000, 0.01));
 
         assertThat(r.status()).isEqualTo(201);
-        JsonNode trade = r.body().path("trade");
+        JsonNode trade = r.body(); // the trade, its id at the top level, plus lateFill
         assertThat(trade.path("id").asText()).matches("[0-9a-f-]{36}");
         assertThat(trade.path("decisionId").asText()).isEqualTo(decisionId);
         assertThat(trade.path("state").asText()).isEqualTo("OPEN");
@@ -303,7 +303,7 @@ class AccountsAndTradesApiTest {
         HttpApi.Response r = api.post("/api/v1/trades", fill(d.path("decisionId").asText(), fillPrice,
                 d.path("quantity").asDouble()));
         assertThat(r.status()).isEqualTo(201);
-        return r.body().path("trade").path("id").asText();
+        return r.body().path("id").asText();
     }
 
     @Test

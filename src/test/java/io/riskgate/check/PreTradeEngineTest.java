@@ -256,11 +256,18 @@ class PreTradeEngineTest {
         // a rule whose consequence throws (a negative factor is refused by Verdict.adjust) for symbol BOOMUSDT
         Files.writeString(dir.resolve("rules/boom.drl"), """
                 package test.boom;
-                dialect "mvel"
                 import io.riskgate.rules.OrderFacts;
-                rule "Explodes" @code(BOOM) @category(test)
+                rule "Explodes" @code(BOOM) @category(test) dialect "mvel"
                 when $o : OrderFacts( symbol == "BOOMUSDT" )
                 then $o.adjust(kcontext, -1.0, "boom");
+                end
+                rule "Throws an Error" @code(BOOM_ERROR) @category(test) dialect "java"
+                when $o : OrderFacts( symbol == "ERRORUSDT" )
+                then throw new AssertionError("a rule's Error");
+                end
+                rule "Loops" @code(BOOM_LOOP) @category(test) dialect "java"
+                when $o : OrderFacts( symbol == "LOOPUSDT" )
+                then update($o);
                 end
                 """);
         Path policy = dir.resolve("policies/default.yaml");
@@ -276,5 +283,35 @@ class PreTradeEngineTest {
         assertThat(boom.rt.portfolio().view(d.account()).reservations()).isEmpty();
         // other symbols are unaffected
         assertThat(boom.check(boom.seed001()).approved()).isTrue();
+
+        // an Error (not an Exception) thrown by a rule fails closed too
+        Decision error = boom.check(set(boom.seed001(), "symbol", "ERRORUSDT"));
+        assertThat(error.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(error.error()).contains("a rule's Error");
+
+        // a rule that loops is stopped, fails closed, and releases the account's lock
+        String account = Engine.freshAccount();
+        Decision loop = boom.check(set(set(boom.seed001(), "symbol", "LOOPUSDT"), "account", account));
+        assertThat(loop.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(loop.error()).contains("a rule loops");
+        assertThat(boom.check(set(boom.seed001(), "account", account)).approved()).isTrue();
+    }
+
+    @Test
+    void staleTimestampsCannotReleaseReservationsEarly() {
+        String account = Engine.freshAccount();
+        // orders alternately timed T0 and ten minutes earlier: the account's clock stays at T0, so every
+        // approval holds its slot until T0 + 5 min, and max_concurrent_trades 4 holds
+        int approved = 0;
+        for (int i = 0; i < 8; i++) {
+            Instant t = i % 2 == 0 ? TestRuntime.T0 : TestRuntime.T0.minus(Duration.ofMinutes(10));
+            Decision d = engine.check(set(set(engine.seed001(), "account", account), "market.timestamp",
+                    t.toString()));
+            if (d.approved()) {
+                approved++;
+                assertThat(d.reservationExpiresAt()).isEqualTo(TestRuntime.T0.plus(Duration.ofMinutes(5)));
+            }
+        }
+        assertThat(approved).isEqualTo(4);
     }
 }

@@ -89,7 +89,8 @@ class PolicyLoaderTest {
                 0.04,        // riskgate's "volatile" bar: seed 001's example 1,500 / 50,000 = 0.03 stays below it
                 0.80,        // RM_HIGH_VOL_CONFIDENCE=0.80
                 1_000_000,   // RM_MIN_VOLUME_24H=1000000 ($1M)
-                50));        // RM_MAX_SPREAD_BPS=50
+                50,          // RM_MAX_SPREAD_BPS=50
+                0.02));      // riskgate: a caller's own entry within 2% of the market price
 
         // seed 001, "Position Sizing Settings" and "Exit Policy Settings"; seed 003 for min reward:risk
         assertThat(p.sizing()).isEqualTo(new Sizing(

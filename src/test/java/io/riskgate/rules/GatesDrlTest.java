@@ -74,6 +74,14 @@ class GatesDrlTest {
                 // max_spread_bps 50, inclusive
                 Arguments.of("SPREAD_TOO_WIDE", "spread 50 bps", op("market.spreadBps", 50.0), false),
                 Arguments.of("SPREAD_TOO_WIDE", "spread 50.01 bps", op("market.spreadBps", 50.01), true),
+                // a caller's entry within 2% of the 50,000 market price: 51,000 is exactly 2% away (with a stop and
+                // target around it); 51,000.5 is 2.001% away and refused
+                Arguments.of("ENTRY_FAR_FROM_MARKET", "entry 2% above the market",
+                        entry(51_000.0), false),
+                Arguments.of("ENTRY_FAR_FROM_MARKET", "entry 2.001% above the market",
+                        entry(51_000.5), true),
+                Arguments.of("ENTRY_FAR_FROM_MARKET", "entry 2.001% below the market",
+                        entry(48_999.5), true),
                 // strategies must be declared in the policy
                 Arguments.of("UNKNOWN_STRATEGY", "declared strategy", op("strategy", "trend_following"), false),
                 Arguments.of("UNKNOWN_STRATEGY", "undeclared strategy", op("strategy", "scalping"), true));
@@ -121,6 +129,11 @@ class GatesDrlTest {
 
     static UnaryOperator<ObjectNode> op(String path, Object value) {
         return r -> set(r, path, value);
+    }
+
+    /** A caller's entry with a stop 1,000 below and a target 2,000 above it (reward:risk 2). */
+    static UnaryOperator<ObjectNode> entry(double entry) {
+        return r -> set(set(set(r, "entry", entry), "stopLoss", entry - 1_000), "takeProfit", entry + 2_000);
     }
 
     static UnaryOperator<ObjectNode> both(UnaryOperator<ObjectNode> a, UnaryOperator<ObjectNode> b) {

@@ -7,6 +7,11 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.riskgate.check.Decision;
 import io.riskgate.testing.Engine;
+import io.riskgate.testing.TestRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -148,5 +153,29 @@ class PortfolioDrlTest {
         ObjectNode r = set(engine.seed001(), "stopLoss", 49_000.0);
         set(r, "takeProfit", 51_499.99);
         assertThat(engine.check(r).codes()).containsExactly("MIN_REWARD_RISK");
+    }
+
+    @Test
+    void aTakeProfitAtOrBelowZeroIsRefused(@TempDir Path dir) throws IOException {
+        // arbitrage with take_profit_pct: a SHORT target is entry x (1 - pct): at 0.99 it is 500 (valid), at 1.0
+        // it is 0 (not a price). The ATR stop 50,000 + 2,250 = 52,250 keeps reward:risk far above 1.5.
+        ObjectNode shortOrder = set(set(engine.seed001(), "side", "SHORT"), "market.ema200", 52_000.0);
+        set(shortOrder, "strategy", "arbitrage");
+
+        Engine valid = withArbitrageTakeProfit(dir.resolve("a"), "0.99");
+        Decision d = valid.check(shortOrder.deepCopy());
+        assertThat(d.approved()).as("%s", d.rejections()).isTrue();
+        assertThat(d.takeProfit()).isCloseTo(500.0, within(1e-6));
+
+        Engine zero = withArbitrageTakeProfit(dir.resolve("b"), "1.0");
+        assertThat(zero.check(shortOrder.deepCopy()).codes()).containsExactly("INVALID_LEVELS");
+    }
+
+    private static Engine withArbitrageTakeProfit(Path dir, String pct) throws IOException {
+        TestRuntime.copyRepoConfig(dir);
+        Path policy = dir.resolve("policies/default.yaml");
+        Files.writeString(policy, Files.readString(policy)
+                .replace("  arbitrage: {}", "  arbitrage: {take_profit_pct: " + pct + "}"));
+        return new Engine(dir.resolve("policies"), dir.resolve("rules"));
     }
 }

@@ -33,8 +33,8 @@ class RuleSetCompilerTest {
     @Test
     void compilesTheDefaultPolicyWithEveryRuleCatalogued(@TempDir Path dir) {
         CompiledPolicy p = compiler.compile(load(TestRuntime.copyRepoConfig(dir)));
-        // gates.drl 9 rules, portfolio.drl 6, confidence bands 2 rows, strategy limits 5 rows
-        assertThat(p.rules()).hasSize(22);
+        // gates.drl 10 rules, portfolio.drl 7, confidence bands 2 rows, strategy limits 5 rows
+        assertThat(p.rules()).hasSize(24);
         assertThat(p.rules()).extracting(RuleInfo::code).contains("TREND_MISALIGNED", "MAX_EXPOSURE",
                 "SIZE_HIGH_CONFIDENCE", "STRATEGY_LIMITS");
         assertThat(p.rules()).filteredOn(r -> r.code().equals("SIZE_HIGH_CONFIDENCE"))

@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
+import io.riskgate.check.Decision;
+import io.riskgate.testing.Engine;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,27 +88,48 @@ class RuleSetRegistryTest {
     }
 
     @Test
-    void checksInFlightSeeEitherTheOldOrTheNewSetNeverAMix(@TempDir Path dir) throws Exception {
-        RuleSetRegistry r = registry(TestRuntime.copyRepoConfig(dir));
-        String oldSha = r.active().sha256();
+    void checksDuringAReloadDecideEntirelyUnderTheSetTheyRecord(@TempDir Path dir) throws Exception {
+        TestRuntime.copyRepoConfig(dir);
+        Engine engine = new Engine(dir.resolve("policies"), dir.resolve("rules"));
+        String oldSha = engine.rt.registry().active().sha256();
+        // confidence 0.75: approved under min_confidence 0.70, rejected (LOW_CONFIDENCE) under 0.80
+        List<Decision> decisions = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean stop = new AtomicBoolean();
-        AtomicReference<String> bad = new AtomicReference<>();
-        Thread reader = new Thread(() -> {
+        Thread checker = new Thread(() -> {
             while (!stop.get()) {
-                CompiledPolicy p = r.active();
-                // a published policy's rule base, bundle and sha always belong together
-                if (!p.releaseId().getVersion().endsWith(p.sha256().substring(0, 16))) {
-                    bad.set(p.releaseId() + " vs " + p.sha256());
-                }
+                decisions.add(engine.check(engine.seed001()));
             }
         });
-        reader.start();
-        edit(dir.resolve("policies/default.yaml"), "min_confidence: 0.70", "min_confidence: 0.71");
-        r.reload();
+        checker.start();
+        while (decisions.size() < 5) {
+            Thread.onSpinWait();
+        }
+        edit(dir.resolve("policies/default.yaml"), "min_confidence: 0.70", "min_confidence: 0.80");
+        edit(dir.resolve("policies/default.yaml"), "high_volatility_min_confidence: 0.80",
+                "high_volatility_min_confidence: 0.85");
+        engine.rt.registry().reload();
+        String newSha = engine.rt.registry().active().sha256();
+        int before = decisions.size();
+        while (decisions.size() < before + 5) {
+            Thread.onSpinWait();
+        }
         stop.set(true);
-        reader.join();
-        assertThat(bad.get()).isNull();
-        assertThat(r.active().sha256()).isNotEqualTo(oldSha);
+        checker.join();
+
+        assertThat(newSha).isNotEqualTo(oldSha);
+        List<Decision> all;
+        synchronized (decisions) {
+            all = new ArrayList<>(decisions);
+        }
+        assertThat(all).extracting(d -> d.policy().sha256()).contains(oldSha, newSha);
+        for (Decision d : all) {
+            if (d.policy().sha256().equals(oldSha)) {
+                assertThat(d.approved()).as("decided under the old policy").isTrue();
+            } else {
+                assertThat(d.policy().sha256()).isEqualTo(newSha);
+                assertThat(d.codes()).as("decided under the new policy").containsExactly("LOW_CONFIDENCE");
+            }
+        }
     }
 
     @Test
