@@ -123,7 +123,8 @@ class GatesDrlTest {
     @Test
     void rejectionMessageStatesValueAndThreshold() {
         Decision d = engine.check(set(engine.seed001(), "market.spreadBps", 50.01));
-        assertThat(d.rejections().get(0).message()).contains("50.01").contains("50.0");
+        assertThat(d.rejections().get(0).message())
+                .isEqualTo("spread 50.01 bps is above the maximum 50.0 bps");
         assertThat(d.rejections().get(0).rule()).isEqualTo("Spread above maximum");
     }
 

@@ -43,6 +43,7 @@ class StrategyLimitsTableTest {
     void rowFiresForItsStrategyAndSetsItsLimits(String strategy, double maxPosition, double maxLeverage) {
         Decision d = engine.check(set(engine.seed001(), "strategy", strategy));
         assertThat(d.firedRules()).containsExactly("Strategy limits: " + strategy);
+        assertThat(d.firedRuleDetails()).extracting(FiredRule::code).containsExactly("STRATEGY_LIMITS");
         assertThat(Engine.cap(d, "STRATEGY_MAX_POSITION")).isEqualTo(maxPosition);
         if (Double.isNaN(maxLeverage)) {
             assertThat(d.sizing().caps()).extracting(c -> c.name()).doesNotContain("STRATEGY_MAX_LEVERAGE");
