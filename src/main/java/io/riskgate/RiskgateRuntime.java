@@ -49,7 +49,7 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
         Portfolio portfolio = new Portfolio(new PortfolioStore(dataSource), tx, clock);
         AuditStore audit = new AuditStore(dataSource, json);
         PreTradeEngine engine = new PreTradeEngine(registry, portfolio, audit, clock, json, meters);
-        return new RiskgateRuntime(registry, portfolio, audit, engine, new TradeService(portfolio, audit, clock), json,
+        return new RiskgateRuntime(registry, portfolio, audit, engine, new TradeService(portfolio, audit, registry, clock), json,
                 clock);
     }
 

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>A decision can be filled once, for at most its approved quantity (a partial fill releases the rest).
  * A fill that arrives after the reservation lapsed (by the fill's own timestamp) is still recorded, because the
  * position exists whether or not riskgate likes it, but it is flagged in the log and in
- * {@link FillResult#lateFill()}. A fill timed before its decision is refused.
+ * {@link FillResult#lateFill()}. A fill timed before its decision is refused, and so is a fill price further from
+ * the decision's entry than the policy's {@code portfolio.max_fill_deviation_pct}: exposure is valued at the fill.
  */
 public final class TradeService {
 
@@ -36,11 +37,14 @@ public final class TradeService {
 
     private final Portfolio portfolio;
     private final AuditStore audit;
+    private final io.riskgate.rules.RuleSetRegistry registry;
     private final Clock clock;
 
-    public TradeService(Portfolio portfolio, AuditStore audit, Clock clock) {
+    public TradeService(Portfolio portfolio, AuditStore audit, io.riskgate.rules.RuleSetRegistry registry,
+                        Clock clock) {
         this.portfolio = portfolio;
         this.audit = audit;
+        this.registry = registry;
         this.clock = clock;
     }
 
@@ -54,6 +58,14 @@ public final class TradeService {
         if (fill.quantity() > d.quantity() * (1 + QUANTITY_TOLERANCE)) {
             throw new ConflictException("fill quantity " + fill.quantity() + " exceeds the approved quantity "
                     + d.quantity() + " of decision " + d.decisionId());
+        }
+        double maxDeviation = registry.active().policy().portfolio().maxFillDeviationPct();
+        double deviation = Math.abs(fill.fillPrice() - d.entryPrice()) / d.entryPrice();
+        if (deviation > maxDeviation) {
+            throw new ConflictException("fill price " + fill.fillPrice() + " is " + Math.round(deviation * 10_000)
+                    / 100.0 + "% from the decision's entry " + d.entryPrice() + " (maximum "
+                    + maxDeviation * 100 + "%, portfolio.max_fill_deviation_pct): check the price and its unit; "
+                    + "nothing was recorded");
         }
         Instant at = fill.timestamp().orElseGet(clock::instant);
         if (at.isBefore(d.timestamp())) {

@@ -7,6 +7,8 @@ import java.util.List;
  * Account-level limits (seed 001 "Global Risk Settings", seed 000 asset concentration) and how long an approved
  * but unfilled decision keeps its reservation.
  *
+ * @param maxFillDeviationPct how far a reported fill price may lie from the decision's entry: the position's
+ *        exposure is valued at the fill, so a fill far off (a unit error, a stale decision) would break the limits
  * @param quoteCurrencies suffixes stripped from a symbol to find its asset: BTCUSDT and BTC/USDT:USDT are both BTC
  */
 public record PortfolioLimits(
@@ -14,6 +16,7 @@ public record PortfolioLimits(
         double maxExposurePct,
         double maxAssetConcentrationPct,
         Duration reservationTtl,
+        double maxFillDeviationPct,
         List<String> quoteCurrencies) {
 
     public PortfolioLimits {

@@ -218,6 +218,19 @@ class PreTradeEngineTest {
     }
 
     @Test
+    void aFillPriceWithinTheDeviationIsRecordedAndBeyondItIsRefused() {
+        // max_fill_deviation_pct 0.05 of the 50,000 entry: 52,500 is exactly 5% away, 52,500.5 is 5.001%
+        Decision within = engine.check(engine.seed001());
+        assertThat(engine.rt.trades().fill(new FillRequest(within.decisionId(), 52_500, 0.01, Optional.empty()))
+                .trade().entryPrice()).isEqualTo(52_500.0);
+        Decision beyond = engine.check(engine.seed001());
+        assertThatThrownBy(() -> engine.rt.trades().fill(new FillRequest(beyond.decisionId(), 52_500.5, 0.01,
+                Optional.empty()))).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("max_fill_deviation_pct");
+        assertThat(engine.rt.portfolio().view(beyond.account()).openPositions()).isEmpty();
+    }
+
+    @Test
     void aFillTimedBeforeItsDecisionIsRefused() {
         Decision d = engine.check(engine.seed001());
         assertThatThrownBy(() -> engine.rt.trades().fill(new FillRequest(d.decisionId(), 50_000, 0.01,

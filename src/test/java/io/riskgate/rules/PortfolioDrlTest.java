@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * rules/portfolio.drl, rule by rule, with the default policy (equity 10,000 throughout). Headroom is created by
- * real fills: a fill reports its own price, so filling 0.01 BTC "at" 799,500 puts exactly 0.01 x 799,500 = 7,995
- * of exposure on the account, which lets each test stand exactly on a limit's boundary.
+ * rules/portfolio.drl, rule by rule, with the default policy. A limit's headroom is set with realistic positions
+ * (seed 001's 0.01 BTC-sized order filled at 50,000 = 500) and the equity the next check reports: the limits are
+ * fractions of equity, so choosing the equity puts the headroom exactly on the minimum position, or just below.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PortfolioDrlTest {
@@ -59,12 +59,18 @@ class PortfolioDrlTest {
         assertThat(engine.check(order(account)).codes()).containsExactly("MAX_CONCURRENT_TRADES");
     }
 
+    /** Seed 001's order on {@code account} reporting {@code equity}: headroom is set by the equity. */
+    private ObjectNode order(String account, double equity) {
+        return set(order(account), "equity", equity);
+    }
+
     @Test
     void exposureHeadroomOfExactlyTheMinimumPositionIsApproved() {
         String account = Engine.freshAccount();
-        // max exposure 0.80 x 10,000 = 8,000; an ETH position of 0.01 x 799,500 = 7,995 leaves 5 = min position.
-        engine.openPosition(account, "ETHUSDT", null, 0.01, 799_500);
-        Decision d = engine.check(order(account));
+        // an ETH position of 0.01 at 50,000 = 500; at equity 631.25 max exposure is 0.8 x 631.25 = 505,
+        // leaving 5 = min position. (Risk 1% = 6.31 over 2,250 = 140 notional; BTC limit 0.25 x 631.25 = 157.8.)
+        engine.openPosition(account, "ETHUSDT", null, 0.01, 50_000);
+        Decision d = engine.check(order(account, 631.25));
         assertThat(d.approved()).as("%s", d.rejections()).isTrue();
         assertThat(d.sizing().bindingCap()).isEqualTo("MAX_EXPOSURE");
         // 5 of headroom at 50,000 per BTC = 0.0001 BTC
@@ -74,17 +80,18 @@ class PortfolioDrlTest {
     @Test
     void exposureHeadroomBelowTheMinimumPositionIsRefused() {
         String account = Engine.freshAccount();
-        // 0.01 x 799,550 = 7,995.5 leaves 8,000 - 7,995.5 = 4.5 < 5
-        engine.openPosition(account, "ETHUSDT", null, 0.01, 799_550);
-        assertThat(engine.check(order(account)).codes()).containsExactly("MAX_EXPOSURE");
+        // equity 630.625: 0.8 x 630.625 = 504.5, minus the 500 position leaves 4.5 < 5
+        engine.openPosition(account, "ETHUSDT", null, 0.01, 50_000);
+        assertThat(engine.check(order(account, 630.625)).codes()).containsExactly("MAX_EXPOSURE");
     }
 
     @Test
     void assetConcentrationHeadroomOfExactlyTheMinimumIsApproved() {
         String account = Engine.freshAccount();
-        // BTC limit 0.25 x 10,000 = 2,500; a BTC position of 0.01 x 249,500 = 2,495 leaves 5.
-        engine.openPosition(account, "BTCUSDT", null, 0.01, 249_500);
-        Decision d = engine.check(order(account));
+        // a BTC position of 500; at equity 2,020 the BTC limit is 0.25 x 2,020 = 505, leaving 5.
+        // (Exposure headroom 0.8 x 2,020 - 500 = 1,116; risk 20.2 / 2,250 x 50,000 = 449.)
+        engine.openPosition(account, "BTCUSDT", null, 0.01, 50_000);
+        Decision d = engine.check(order(account, 2_020));
         assertThat(d.approved()).as("%s", d.rejections()).isTrue();
         assertThat(d.sizing().bindingCap()).isEqualTo("ASSET_CONCENTRATION");
     }
@@ -92,19 +99,20 @@ class PortfolioDrlTest {
     @Test
     void assetConcentrationCountsEveryQuoteOfTheSameAsset() {
         String account = Engine.freshAccount();
-        // BTC/USDC and BTCUSDT are both BTC: 0.01 x 249,550 = 2,495.5 leaves 4.5 < 5.
-        engine.openPosition(account, "BTCUSDC", null, 0.01, 249_550);
-        assertThat(engine.check(order(account)).codes()).containsExactly("ASSET_CONCENTRATION");
+        // BTCUSDC and BTCUSDT are both BTC: at equity 2,018 the limit is 504.5, minus 500 leaves 4.5 < 5
+        engine.openPosition(account, "BTCUSDC", null, 0.01, 50_000);
+        assertThat(engine.check(order(account, 2_018)).codes()).containsExactly("ASSET_CONCENTRATION");
         // ETH is another asset: still approved
-        assertThat(engine.check(set(order(account), "symbol", "ETHUSDT")).approved()).isTrue();
+        assertThat(engine.check(set(order(account, 2_018), "symbol", "ETHUSDT")).approved()).isTrue();
     }
 
     @Test
     void strategyHeadroomOfExactlyTheMinimumIsApproved() {
         String account = Engine.freshAccount();
-        // trend_following max position 0.15 x 10,000 = 1,500; 0.01 x 149,500 = 1,495 of it in use leaves 5.
-        engine.openPosition(account, "ETHUSDT", "trend_following", 0.01, 149_500);
-        Decision d = engine.check(set(order(account), "strategy", "trend_following"));
+        // an htf position of 500 (on ETH); at equity 2,525 htf's max position is 0.20 x 2,525 = 505, leaving 5.
+        // (htf stop 2% = 1,000: risk 25.25 / 1,000 x 50,000 = 1,262; exposure headroom 1,520; BTC 631.)
+        engine.openPosition(account, "ETHUSDT", "htf", 0.01, 50_000);
+        Decision d = engine.check(set(order(account, 2_525), "strategy", "htf"));
         assertThat(d.approved()).as("%s", d.rejections()).isTrue();
         assertThat(d.sizing().bindingCap()).isEqualTo("STRATEGY_MAX_POSITION");
     }
@@ -112,11 +120,12 @@ class PortfolioDrlTest {
     @Test
     void strategyHeadroomBelowTheMinimumIsRefusedButOtherStrategiesAreNot() {
         String account = Engine.freshAccount();
-        // 0.01 x 149,550 = 1,495.5 leaves 1,500 - 1,495.5 = 4.5 < 5
-        engine.openPosition(account, "ETHUSDT", "trend_following", 0.01, 149_550);
-        assertThat(engine.check(set(order(account), "strategy", "trend_following")).codes())
+        // equity 2,522.5: 0.20 x 2,522.5 = 504.5, minus 500 leaves 4.5 < 5
+        engine.openPosition(account, "ETHUSDT", "htf", 0.01, 50_000);
+        assertThat(engine.check(set(order(account, 2_522.5), "strategy", "htf")).codes())
                 .containsExactly("STRATEGY_MAX_POSITION");
-        assertThat(engine.check(set(order(account), "strategy", "htf")).approved()).isTrue();
+        // trend_following has its own 0.15 x 2,522.5 = 378 of headroom
+        assertThat(engine.check(set(order(account, 2_522.5), "strategy", "trend_following")).approved()).isTrue();
     }
 
     @Test
