@@ -25,10 +25,12 @@ import org.springframework.web.bind.annotation.RestController;
 class AccountsController {
 
     private final Portfolio portfolio;
+    private final io.riskgate.rules.RuleSetRegistry registry;
     private final Clock clock;
 
-    AccountsController(Portfolio portfolio, Clock clock) {
+    AccountsController(Portfolio portfolio, io.riskgate.rules.RuleSetRegistry registry, Clock clock) {
         this.portfolio = portfolio;
+        this.registry = registry;
         this.clock = clock;
     }
 
@@ -42,6 +44,13 @@ class AccountsController {
         f.rejectUnknown(Set.of("equity", "timestamp"));
         double equity = f.number("equity", 0, false);
         var at = f.optionalInstant("timestamp");
+        at.ifPresent(t -> {
+            try {
+                registry.active().policy().portfolio().requireNotAhead("timestamp", t, clock.instant());
+            } catch (IllegalArgumentException e) {
+                problems.add(new FieldProblem("timestamp", e.getMessage()));
+            }
+        });
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }

@@ -96,6 +96,11 @@ public final class PreTradeEngine {
         long start = System.nanoTime();
         CompiledPolicy policy = registry.active();
         Instant now = request.market().timestamp().orElseGet(clock::instant);
+        try {
+            policy.policy().portfolio().requireNotAhead("market.timestamp", now, clock.instant());
+        } catch (IllegalArgumentException e) {
+            throw io.riskgate.order.InvalidRequestException.of("market.timestamp", e.getMessage());
+        }
         String id = UUID.randomUUID().toString();
         Decision decision;
         try {

@@ -68,6 +68,7 @@ public final class TradeService {
                     + "nothing was recorded");
         }
         Instant at = fill.timestamp().orElseGet(clock::instant);
+        notAhead("timestamp", at);
         if (at.isBefore(d.timestamp())) {
             throw new ConflictException("fill time " + at + " is before the decision time " + d.timestamp()
                     + " of decision " + d.decisionId());
@@ -96,6 +97,7 @@ public final class TradeService {
         Trade open = portfolio.store().trade(tradeId)
                 .orElseThrow(() -> new NotFoundException("no trade " + tradeId));
         Instant at = close.timestamp().orElseGet(clock::instant);
+        notAhead("timestamp", at);
         return portfolio.withAccount(open.account(), book -> {
             Trade t = portfolio.store().trade(tradeId).orElseThrow();
             if (t.state() != TradeState.OPEN) {
@@ -112,6 +114,14 @@ public final class TradeService {
             portfolio.close(book, closed);
             return closed;
         });
+    }
+
+    private void notAhead(String field, Instant at) {
+        try {
+            registry.active().policy().portfolio().requireNotAhead(field, at, clock.instant());
+        } catch (IllegalArgumentException e) {
+            throw io.riskgate.order.InvalidRequestException.of(field, e.getMessage());
+        }
     }
 
     private String assetOf(Decision d) {

@@ -209,6 +209,7 @@ public final class PolicyLoader {
                 // an approval holding room for more than a day is a mistake, not a policy
                 s.duration("reservation_ttl", java.time.Duration.ofDays(1)),
                 s.number("max_fill_deviation_pct", 0, 1),
+                s.duration("max_event_lead", java.time.Duration.ofDays(1)),
                 s.textList("quote_currencies").stream().map(q -> q.toUpperCase(Locale.ROOT)).toList());
         s.finish();
         return p;

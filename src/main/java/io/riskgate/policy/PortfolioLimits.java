@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param maxFillDeviationPct how far a reported fill price may lie from the decision's entry: the position's
  *        exposure is valued at the fill, so a fill far off (a unit error, a stale decision) would break the limits
+ * @param maxEventLead how far ahead of riskgate's clock an event (check, equity report, fill, close) may be
+ *        timed: a far-future timestamp would pin the latest equity and run the account's clock ahead
  * @param quoteCurrencies suffixes stripped from a symbol to find its asset: BTCUSDT and BTC/USDT:USDT are both BTC
  */
 public record PortfolioLimits(
@@ -17,12 +19,24 @@ public record PortfolioLimits(
         double maxAssetConcentrationPct,
         Duration reservationTtl,
         double maxFillDeviationPct,
+        Duration maxEventLead,
         List<String> quoteCurrencies) {
 
     public PortfolioLimits {
         // longest first, so BUSD is stripped before USD whatever order the policy lists them in
         quoteCurrencies = quoteCurrencies.stream()
                 .sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList();
+    }
+
+    /**
+     * Throws {@code IllegalArgumentException} naming {@code field} when {@code eventTime} is more than
+     * {@link #maxEventLead()} ahead of {@code now}. Past times are always allowed: replays feed history.
+     */
+    public void requireNotAhead(String field, java.time.Instant eventTime, java.time.Instant now) {
+        if (eventTime.isAfter(now.plus(maxEventLead))) {
+            throw new IllegalArgumentException(field + " " + eventTime + " is more than " + maxEventLead
+                    + " ahead of riskgate's clock " + now + " (portfolio.max_event_lead)");
+        }
     }
 
     /**

@@ -211,8 +211,14 @@ class PreTradeEngineTest {
     void aLateFillIsRecordedAndFlagged() {
         Decision d = engine.check(engine.seed001());
         // filled 6 minutes after the decision: the 5-minute reservation has lapsed by the fill's own time
-        TradeService.FillResult f = engine.rt.trades().fill(new FillRequest(d.decisionId(), 50_000, 0.01,
-                Optional.of(TestRuntime.T0.plus(Duration.ofMinutes(6)))));
+        engine.clock.set(TestRuntime.T0.plus(Duration.ofMinutes(6)));
+        TradeService.FillResult f;
+        try {
+            f = engine.rt.trades().fill(new FillRequest(d.decisionId(), 50_000, 0.01,
+                    Optional.of(TestRuntime.T0.plus(Duration.ofMinutes(6)))));
+        } finally {
+            engine.clock.set(TestRuntime.T0);
+        }
         assertThat(f.lateFill()).isTrue();
         assertThat(engine.rt.portfolio().view(d.account()).openPositions()).hasSize(1);
     }
@@ -231,6 +237,19 @@ class PreTradeEngineTest {
     }
 
     @Test
+    void anEventTimedTooFarAheadOfTheClockIsRefused() {
+        // max_event_lead 5m with the clock at T0: T0 + 5m is accepted, T0 + 5m 1s is a bad request
+        Decision ok = engine.check(set(engine.seed001(), "market.timestamp",
+                TestRuntime.T0.plus(Duration.ofMinutes(5)).toString()));
+        assertThat(ok.approved()).isTrue();
+        assertThatThrownBy(() -> engine.check(set(engine.seed001(), "market.timestamp",
+                TestRuntime.T0.plus(Duration.ofMinutes(5)).plusSeconds(1).toString())))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("max_event_lead");
+        assertThatThrownBy(() -> engine.rt.trades().fill(new FillRequest(ok.decisionId(), 50_000, 0.01,
+                Optional.of(TestRuntime.T0.plus(Duration.ofDays(1)))))).isInstanceOf(InvalidRequestException.class);
+    }
+
+    @Test
     void aFillTimedBeforeItsDecisionIsRefused() {
         Decision d = engine.check(engine.seed001());
         assertThatThrownBy(() -> engine.rt.trades().fill(new FillRequest(d.decisionId(), 50_000, 0.01,
@@ -245,7 +264,7 @@ class PreTradeEngineTest {
                 .trade();
         // 0.01 BTC long from 50,000 closed at 47,750 (the stop): (47,750 - 50,000) x 0.01 = -22.5
         Trade closed = engine.rt.trades().close(t.id(), new CloseRequest(47_750, Optional.of(TestRuntime.T0
-                .plusSeconds(3600))));
+                .plusSeconds(60))));
         assertThat(closed.realizedPnl()).isCloseTo(-22.5, within(1e-9));
         assertThat(closed.result()).isEqualTo(TradeResult.LOSS);
         assertThatThrownBy(() -> engine.rt.trades().close(t.id(), new CloseRequest(50_000, Optional.empty())))

@@ -117,6 +117,7 @@ class PolicyLoaderTest {
                 0.25,        // seed 000: "all BTC positions to 25% of the portfolio"
                 Duration.ofMinutes(5), // reservation_ttl: 5m
                 0.05,        // max_fill_deviation_pct: a fill within 5% of the decision's entry
+                Duration.ofMinutes(5), // max_event_lead: 5m
                 List.of("USDT", "USDC", "BUSD", "USD", "EUR")));
 
         // seed 002, "Strategy-Specific Risk Limits" (stop loss and trailing columns)

@@ -46,6 +46,6 @@ class PortfolioLimitsTest {
 
     private static PortfolioLimits limits(List<String> quotes) {
         // seed 001: 4 concurrent trades, 80% exposure; seed 000: 25% per asset; 5m reservation
-        return new PortfolioLimits(4, 0.80, 0.25, Duration.ofMinutes(5), 0.05, quotes);
+        return new PortfolioLimits(4, 0.80, 0.25, Duration.ofMinutes(5), 0.05, Duration.ofMinutes(5), quotes);
     }
 }
