@@ -7,6 +7,7 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.riskgate.audit.AuditStore;
+import io.riskgate.audit.PolicyArchive;
 import io.riskgate.check.PreTradeEngine;
 import io.riskgate.lifecycle.TradeService;
 import io.riskgate.portfolio.Portfolio;
@@ -33,7 +34,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * policy or rule file is invalid.
  */
 public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, AuditStore audit,
-                              PreTradeEngine engine, TradeService trades, ObjectMapper json, Clock clock) {
+                              PolicyArchive policyArchive, PreTradeEngine engine, TradeService trades,
+                              ObjectMapper json, Clock clock) {
 
     public static RiskgateRuntime start(Path policiesDir, Path rulesDir, String defaultPolicy, DataSource dataSource,
                                         Clock clock, MeterRegistry meters) {
@@ -44,13 +46,25 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
                                         Clock clock, MeterRegistry meters, ObjectMapper json) {
         migrate(dataSource);
         RuleSetRegistry registry = new RuleSetRegistry(policiesDir, rulesDir, defaultPolicy);
+        PolicyArchive archive = new PolicyArchive(dataSource, json, clock);
+        registry.setListener(new RuleSetRegistry.Listener() {
+            @Override
+            public void published(RuleSetRegistry.Snapshot snapshot, RuleSetRegistry.ReloadResult result) {
+                archive.activated(snapshot.policies().values(), result.compiled());
+            }
+
+            @Override
+            public void refused(java.util.List<io.riskgate.policy.PolicyProblem> problems) {
+                archive.refused(problems);
+            }
+        });
         registry.reload();
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         Portfolio portfolio = new Portfolio(new PortfolioStore(dataSource), tx, clock);
         AuditStore audit = new AuditStore(dataSource, json);
         PreTradeEngine engine = new PreTradeEngine(registry, portfolio, audit, clock, json, meters);
-        return new RiskgateRuntime(registry, portfolio, audit, engine, new TradeService(portfolio, audit, registry, clock), json,
-                clock);
+        return new RiskgateRuntime(registry, portfolio, audit, archive, engine,
+                new TradeService(portfolio, audit, registry, clock), json, clock);
     }
 
     /** Applies the schema migrations in classpath:db/migration. */

@@ -171,17 +171,21 @@ public final class PreTradeEngine {
         Policy policy = compiled.policy();
         PolicyRef ref = ref(compiled);
         Optional<Double> equity = book.equity().map(EquitySnapshot::equity).filter(e -> e > 0);
+        String asset = policy.portfolio().assetOf(request.symbol());
+        AccountState state = new AccountState(book.equity().map(EquitySnapshot::equity).orElse(null),
+                book.equity().map(EquitySnapshot::observedAt).orElse(null), book.positions().size(),
+                book.reservations().size(), book.exposure(), book.assetExposure(asset),
+                request.strategy().map(book::strategyExposure).orElse(null), accountNow);
         if (equity.isEmpty()) {
             Rejection r = new Rejection(NO_EQUITY, "engine", "no positive equity is known for account '"
                     + request.account() + "': send equity with the check or PUT /api/v1/accounts/"
                     + request.account() + "/equity");
             return new Decision(id, Outcome.REJECTED, false, request.account(), request.symbol(), request.side(),
                     request.strategy().orElse(null), 0, 0, null, null, null, null, null, null, null, List.of(r),
-                    List.of(), List.of(), List.of(), ref, now, null, null, null);
+                    List.of(), List.of(), List.of(), ref, now, null, state, null, null);
         }
         double eq = equity.get();
         Verdict verdict = new Verdict();
-        String asset = policy.portfolio().assetOf(request.symbol());
         OrderFacts facts = new OrderFacts(policy, request, asset, book.positions().size(),
                 book.reservations().size(), now, verdict);
         SizedOrder sized = RuleEvaluator.evaluate(compiled, facts, verdict,
@@ -197,7 +201,7 @@ public final class PreTradeEngine {
                 approved ? s.quantity() : 0, approved ? s.notional() : 0, s.entry(), s.stopLoss(), s.takeProfit(),
                 s.riskAmount(), s.riskPct(), eq, s.rewardRisk(), verdict.rejections(), verdict.adjustments(),
                 verdict.fired().stream().map(f -> f.name()).toList(), verdict.fired(), ref, now,
-                approved ? accountNow.plus(policy.portfolio().reservationTtl()) : null, s, null);
+                approved ? accountNow.plus(policy.portfolio().reservationTtl()) : null, state, s, null);
     }
 
     /** Sizes the order from what the first rule phase said, within every cap and headroom. */
@@ -240,7 +244,7 @@ public final class PreTradeEngine {
                 + "rejected it (fail closed): " + e.getClass().getSimpleName() + ": " + e.getMessage());
         return new Decision(id, Outcome.FAILED, false, request.account(), request.symbol(), request.side(),
                 request.strategy().orElse(null), 0, 0, null, null, null, null, null, null, null, List.of(r),
-                List.of(), List.of(), List.of(), policy == null ? null : ref(policy), now, null, null,
+                List.of(), List.of(), List.of(), policy == null ? null : ref(policy), now, null, null, null,
                 String.valueOf(e));
     }
 

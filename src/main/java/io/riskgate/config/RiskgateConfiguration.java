@@ -47,6 +47,11 @@ public class RiskgateConfiguration {
     }
 
     @Bean
+    io.riskgate.audit.PolicyArchive policyArchive(RiskgateRuntime rt) {
+        return rt.policyArchive();
+    }
+
+    @Bean
     Portfolio portfolio(RiskgateRuntime rt) {
         return rt.portfolio();
     }

@@ -42,6 +42,21 @@ public final class RuleSetRegistry {
     private final RuleSetCompiler compiler = new RuleSetCompiler();
     private final String defaultId;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
+    private volatile Listener listener = new Listener() {
+    };
+
+    /** Told of every published set and every refused reload (the policy archive and activation log). */
+    public interface Listener {
+        default void published(Snapshot snapshot, ReloadResult result) {
+        }
+
+        default void refused(List<PolicyProblem> problems) {
+        }
+    }
+
+    public void setListener(Listener listener) {
+        this.listener = listener;
+    }
     private final ReentrantLock reloadLock = new ReentrantLock();
 
     public RuleSetRegistry(Path policiesDir, Path rulesDir, String defaultId) {
@@ -104,9 +119,12 @@ public final class RuleSetRegistry {
             }
             if (!problems.isEmpty()) {
                 compiled.forEach(id -> release(next.get(id)));
-                throw new PolicyException(new ArrayList<>(problems));
+                List<PolicyProblem> all = new ArrayList<>(problems);
+                notifyRefused(all);
+                throw new PolicyException(all);
             }
-            current.set(new Snapshot(Map.copyOf(next), defaultId));
+            Snapshot published = new Snapshot(Map.copyOf(next), defaultId);
+            current.set(published);
             List<String> removed = new ArrayList<>();
             if (old != null) {
                 for (CompiledPolicy p : old.policies().values()) {
@@ -120,7 +138,13 @@ public final class RuleSetRegistry {
             }
             log.info("policies in force: {} (compiled {}, unchanged {}, removed {})", next.keySet(), compiled,
                     unchanged, removed);
-            return new ReloadResult(compiled, unchanged, removed, next.get(defaultId));
+            ReloadResult result = new ReloadResult(compiled, unchanged, removed, next.get(defaultId));
+            try {
+                listener.published(published, result);
+            } catch (RuntimeException e) {
+                log.error("policy set published, but recording it failed", e);
+            }
+            return result;
         } finally {
             reloadLock.unlock();
         }
@@ -131,6 +155,14 @@ public final class RuleSetRegistry {
      * read the old snapshot just before the swap may still be running on its rule base; once no check holds it,
      * the garbage collector reclaims it.
      */
+    private void notifyRefused(List<PolicyProblem> problems) {
+        try {
+            listener.refused(problems);
+        } catch (RuntimeException e) {
+            log.error("recording a refused reload failed", e);
+        }
+    }
+
     private static void release(CompiledPolicy p) {
         if (p != null) {
             org.kie.api.KieServices.Factory.get().getRepository().removeKieModule(p.releaseId());

@@ -65,6 +65,18 @@ class OperationsApiTest {
     }
 
     @Test
+    void theActivePolicysShaLeadsToItsArchivedFilesAndActivation() {
+        String sha = api.get("/api/v1/policies/active").body().path("sha256").asText();
+        HttpApi.Response archived = api.get("/api/v1/policies/archive/" + sha);
+        assertThat(archived.status()).isEqualTo(200);
+        assertThat(archived.body().path("policyYaml").asText()).contains("min_confidence: 0.70");
+        assertThat(archived.body().path("ruleFiles")).hasSize(4);
+        assertThat(api.get("/api/v1/policies/archive/" + "0".repeat(64)).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/policies/activations").body())
+                .anySatisfy(a -> assertThat(a.path("sha256").asText()).isEqualTo(sha));
+    }
+
+    @Test
     void healthIsUp() {
         HttpApi.Response r = api.get("/actuator/health");
 

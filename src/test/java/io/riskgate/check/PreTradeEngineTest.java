@@ -136,6 +136,10 @@ class PreTradeEngineTest {
         assertThat(rec.decision().adjustments()).singleElement().satisfies(a -> assertThat(a.factor()).isEqualTo(1.5));
         assertThat(rec.decision().quantity()).isEqualTo(d.quantity());
         assertThat(rec.decision().sizing()).isEqualTo(d.sizing());
+        // the account as the decision saw it: the equity it sized from, nothing held yet
+        assertThat(rec.decision().accountState().equity()).isEqualTo(10_000.0);
+        assertThat(rec.decision().accountState().exposure()).isZero();
+        assertThat(rec.decision().accountState().strategyExposure()).isZero();
     }
 
     @Test

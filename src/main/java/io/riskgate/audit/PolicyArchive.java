@@ -1,0 +1,127 @@
+package io.riskgate.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.riskgate.policy.PolicyBundle;
+import io.riskgate.policy.PolicyProblem;
+import io.riskgate.policy.RuleFileKind;
+import io.riskgate.rules.CompiledPolicy;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Keeps every policy version that was ever in force, by sha256, with its exact YAML and rule files, and a log of
+ * every reload (activated or refused, with the problems). With it, an audited decision's {@code policy.sha256}
+ * answers "which thresholds and which rules decided this?" long after the files have changed.
+ */
+public final class PolicyArchive {
+
+    /** A rule file as archived: text for DRL and CSV, base64 for spreadsheets. */
+    public record ArchivedFile(String name, String encoding, String content) {
+    }
+
+    /** An archived policy version. */
+    public record ArchivedPolicy(String sha256, String id, String version, String sourceFile, String policyYaml,
+                                 List<ArchivedFile> ruleFiles, Instant firstLoadedAt) {
+    }
+
+    /** One reload as logged. */
+    public record Activation(long id, Instant occurredAt, String outcome, String policyId, String sha256,
+                             String detail) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public PolicyArchive(DataSource dataSource, ObjectMapper json, Clock clock) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** Archives each policy not archived yet and logs its activation. */
+    public void activated(Collection<CompiledPolicy> policies, Collection<String> changed) {
+        Instant now = clock.instant();
+        for (CompiledPolicy p : policies) {
+            PolicyBundle b = p.bundle();
+            Integer known = jdbc.queryForObject("SELECT COUNT(*) FROM policy_version WHERE sha256 = ?",
+                    Integer.class, b.sha256());
+            if (known == null || known == 0) {
+                jdbc.update("INSERT INTO policy_version (sha256, policy_id, version, source_file, policy_yaml, "
+                                + "rule_files_json, first_loaded_at) VALUES (?,?,?,?,?,?,?)", b.sha256(), b.id(),
+                        b.version(), b.source().getFileName().toString(),
+                        new String(b.policyBytes(), StandardCharsets.UTF_8), ruleFilesJson(b), ts(now));
+            }
+            if (changed.contains(b.id())) {
+                log(now, "ACTIVATED", b.id(), b.sha256(), p.rules().size() + " rules, compiled in "
+                        + p.compileMillis() + " ms");
+            }
+        }
+    }
+
+    /** Logs a refused reload with every problem. */
+    public void refused(List<PolicyProblem> problems) {
+        log(clock.instant(), "REFUSED", null, null, problems.stream().map(PolicyProblem::toString)
+                .reduce((a, b) -> a + "\n" + b).orElse(""));
+    }
+
+    public Optional<ArchivedPolicy> find(String sha256) {
+        return jdbc.query("SELECT * FROM policy_version WHERE sha256 = ?", this::archived, sha256).stream()
+                .findFirst();
+    }
+
+    /** The latest reloads, newest first. */
+    public List<Activation> activations(int limit) {
+        return jdbc.query("SELECT * FROM policy_activation ORDER BY id DESC LIMIT ?", (rs, i) -> new Activation(
+                rs.getLong("id"), rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),
+                rs.getString("outcome"), rs.getString("policy_id"), rs.getString("sha256"), rs.getString("detail")),
+                limit);
+    }
+
+    private void log(Instant at, String outcome, String id, String sha, String detail) {
+        jdbc.update("INSERT INTO policy_activation (occurred_at, outcome, policy_id, sha256, detail) "
+                + "VALUES (?,?,?,?,?)", ts(at), outcome, id, sha, detail);
+    }
+
+    private String ruleFilesJson(PolicyBundle b) {
+        Map<String, ArchivedFile> files = new LinkedHashMap<>();
+        b.ruleFiles().forEach((name, bytes) -> files.put(name, RuleFileKind.of(name) == RuleFileKind.XLS
+                ? new ArchivedFile(name, "base64", Base64.getEncoder().encodeToString(bytes))
+                : new ArchivedFile(name, "utf-8", new String(bytes, StandardCharsets.UTF_8))));
+        try {
+            return json.writeValueAsString(files.values());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ArchivedPolicy archived(ResultSet rs, int row) throws SQLException {
+        try {
+            List<ArchivedFile> files = List.of(json.readValue(rs.getString("rule_files_json"),
+                    ArchivedFile[].class));
+            return new ArchivedPolicy(rs.getString("sha256"), rs.getString("policy_id"), rs.getString("version"),
+                    rs.getString("source_file"), rs.getString("policy_yaml"), files,
+                    rs.getObject("first_loaded_at", OffsetDateTime.class).toInstant());
+        } catch (JsonProcessingException e) {
+            throw new SQLException("unreadable archived policy: " + e.getMessage(), e);
+        }
+    }
+
+    private static OffsetDateTime ts(Instant i) {
+        return i.atOffset(ZoneOffset.UTC);
+    }
+}

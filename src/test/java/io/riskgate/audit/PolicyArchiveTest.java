@@ -1,0 +1,69 @@
+package io.riskgate.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.riskgate.RiskgateRuntime;
+import io.riskgate.check.Decision;
+import io.riskgate.policy.PolicyException;
+import io.riskgate.testing.MutableClock;
+import io.riskgate.testing.Requests;
+import io.riskgate.testing.TestRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every policy version in force is archived by sha256, and every reload is logged, activated or refused. */
+class PolicyArchiveTest {
+
+    @Test
+    void aDecisionsShaLeadsBackToTheExactFilesThatDecidedIt(@TempDir Path dir) throws IOException {
+        TestRuntime.copyRepoConfig(dir);
+        RiskgateRuntime rt = TestRuntime.start(dir.resolve("policies"), dir.resolve("rules"),
+                new MutableClock(TestRuntime.T0));
+        Decision d = rt.engine().check(Requests.seed001());
+
+        // the files change afterwards...
+        Path policy = dir.resolve("policies/default.yaml");
+        String original = Files.readString(policy);
+        Files.writeString(policy, original.replace("min_confidence: 0.70", "min_confidence: 0.75"));
+        rt.registry().reload();
+
+        // ...and the decision's sha still yields the YAML and rule files as they were
+        PolicyArchive.ArchivedPolicy a = rt.policyArchive().find(d.policy().sha256()).orElseThrow();
+        assertThat(a.policyYaml()).isEqualTo(original);
+        assertThat(a.version()).isEqualTo(d.policy().version());
+        assertThat(a.ruleFiles()).extracting(PolicyArchive.ArchivedFile::name).containsExactly(
+                "confidence-bands.drl.xlsx", "gates.drl", "portfolio.drl", "strategy-limits.drl.xlsx");
+        PolicyArchive.ArchivedFile gates = a.ruleFiles().get(1);
+        assertThat(gates.content()).isEqualTo(Files.readString(dir.resolve("rules/gates.drl")));
+        PolicyArchive.ArchivedFile table = a.ruleFiles().get(0);
+        assertThat(table.encoding()).isEqualTo("base64");
+        assertThat(Base64.getDecoder().decode(table.content()))
+                .isEqualTo(Files.readAllBytes(dir.resolve("rules/confidence-bands.drl.xlsx")));
+        assertThat(rt.policyArchive().find(rt.registry().active().sha256())).isPresent();
+    }
+
+    @Test
+    void everyReloadIsLoggedActivatedOrRefused(@TempDir Path dir) throws IOException {
+        TestRuntime.copyRepoConfig(dir);
+        RiskgateRuntime rt = TestRuntime.start(dir.resolve("policies"), dir.resolve("rules"),
+                new MutableClock(TestRuntime.T0));
+        Path policy = dir.resolve("policies/default.yaml");
+        Files.writeString(policy, Files.readString(policy).replace("max_spread_bps: 50", "max_sprad_bps: 50"));
+        assertThatThrownBy(() -> rt.registry().reload()).isInstanceOf(PolicyException.class);
+
+        List<PolicyArchive.Activation> log = rt.policyArchive().activations(10);
+        assertThat(log).extracting(PolicyArchive.Activation::outcome).containsExactly("REFUSED", "ACTIVATED");
+        assertThat(log.get(0).detail()).contains("filters.max_sprad_bps").contains("filters.max_spread_bps");
+        assertThat(log.get(1).sha256()).isEqualTo(rt.registry().active().sha256());
+        // a reload of unchanged files activates nothing new
+        Files.writeString(policy, Files.readString(policy).replace("max_sprad_bps: 50", "max_spread_bps: 50"));
+        rt.registry().reload();
+        assertThat(rt.policyArchive().activations(10)).hasSize(2);
+    }
+}
