@@ -5,7 +5,10 @@ import io.riskgate.audit.AuditQuery;
 import io.riskgate.audit.AuditRecord;
 import io.riskgate.audit.AuditStore;
 import io.riskgate.check.Outcome;
+import io.riskgate.check.Decision;
 import io.riskgate.errors.NotFoundException;
+import io.riskgate.lifecycle.TradeService;
+import org.springframework.web.bind.annotation.PostMapping;
 import java.time.Instant;
 import java.util.Optional;
 import org.springframework.format.annotation.DateTimeFormat;
@@ -21,9 +24,18 @@ import org.springframework.web.bind.annotation.RestController;
 class DecisionsController {
 
     private final AuditStore audit;
+    private final TradeService trades;
 
-    DecisionsController(AuditStore audit) {
+    DecisionsController(AuditStore audit, TradeService trades) {
         this.audit = audit;
+        this.trades = trades;
+    }
+
+    /** Cancels an approval that will not be traded: its reservation is released now, and it cannot be filled. */
+    @PostMapping("/{id}/cancel")
+    java.util.Map<String, Object> cancel(@PathVariable String id) {
+        Decision d = trades.cancel(id);
+        return java.util.Map.of("decisionId", d.decisionId(), "cancelled", true, "account", d.account());
     }
 
     @GetMapping("/{id}")

@@ -42,13 +42,13 @@ public final class AuditStore {
         }
         jdbc.update("INSERT INTO decision (id, account, symbol, side, strategy, outcome, approved, quantity, notional,"
                         + " entry_price, stop_loss, take_profit, risk_amount, policy_id, policy_version, policy_sha256,"
-                        + " decided_at, recorded_at, request_json, decision_json)"
-                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        + " decided_at, recorded_at, request_json, decision_json, client_order_id)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 d.decisionId(), d.account(), d.symbol(), d.side() == null ? "" : d.side().name(), d.strategy(),
                 d.outcome().name(), d.approved(), d.quantity(), d.notional(), d.entryPrice(), d.stopLoss(),
                 d.takeProfit(), d.riskAmount(), d.policy() == null ? null : d.policy().id(),
                 d.policy() == null ? null : d.policy().version(), d.policy() == null ? null : d.policy().sha256(),
-                ts(d.timestamp()), ts(recordedAt), request.toString(), decisionJson);
+                ts(d.timestamp()), ts(recordedAt), request.toString(), decisionJson, d.clientOrderId());
         List<Object[]> rows = new ArrayList<>();
         int seq = 0;
         for (FiredRule f : d.firedRuleDetails()) {
@@ -71,6 +71,12 @@ public final class AuditStore {
     public Optional<AuditRecord> find(String decisionId) {
         return jdbc.query("SELECT decision_json, request_json, recorded_at FROM decision WHERE id = ?",
                 this::record, decisionId).stream().findFirst();
+    }
+
+    /** The decision an account already took for a caller's order id, if any. */
+    public Optional<AuditRecord> findByClientOrderId(String account, String clientOrderId) {
+        return jdbc.query("SELECT decision_json, request_json, recorded_at FROM decision WHERE account = ? "
+                + "AND client_order_id = ?", this::record, account, clientOrderId).stream().findFirst();
     }
 
     public AuditPage search(AuditQuery q) {

@@ -31,6 +31,7 @@ public record Decision(
         String symbol,
         Side side,
         String strategy,
+        String clientOrderId,
         double quantity,
         double notional,
         Double entryPrice,

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.riskgate.audit.AuditRecord;
 import io.riskgate.audit.AuditStore;
+import io.riskgate.errors.ConflictException;
 import io.riskgate.order.CheckRequest;
 import io.riskgate.order.CheckRequestParser;
 import io.riskgate.policy.HardCaps;
@@ -106,6 +108,8 @@ public final class PreTradeEngine {
         try {
             decision = portfolio.withAccount(request.account(), book -> decideAndRecord(id, policy, request, raw,
                     book, now));
+        } catch (ConflictException e) {
+            throw e;
         } catch (Exception | Error e) {
             // the account could not even be loaded (database down): reject, log; there is nowhere to audit it
             log.error("check {} on account {} failed before deciding; rejecting ({}), not audited", id,
@@ -122,6 +126,18 @@ public final class PreTradeEngine {
 
     private Decision decideAndRecord(String id, CompiledPolicy policy, CheckRequest request, JsonNode raw,
                                      AccountBook book, Instant now) {
+        if (request.clientOrderId().isPresent()) {
+            Optional<AuditRecord> first = audit.findByClientOrderId(request.account(), request.clientOrderId().get());
+            if (first.isPresent()) {
+                // a retry: the same request gets the first answer, and takes no second slot
+                if (!first.get().request().equals(raw)) {
+                    throw new ConflictException("clientOrderId '" + request.clientOrderId().get() + "' was already "
+                            + "used on account '" + request.account() + "' by decision "
+                            + first.get().decision().decisionId() + " for a different request");
+                }
+                return first.get().decision();
+            }
+        }
         // reservations live on the account's event clock, which never runs backwards (see AccountBook.advance)
         Instant accountNow = book.advance(now);
         Portfolio.Batch batch = portfolio.batch(book).expire(accountNow);
@@ -181,8 +197,9 @@ public final class PreTradeEngine {
                     + request.account() + "': send equity with the check or PUT /api/v1/accounts/"
                     + request.account() + "/equity");
             return new Decision(id, Outcome.REJECTED, false, request.account(), request.symbol(), request.side(),
-                    request.strategy().orElse(null), 0, 0, null, null, null, null, null, null, null, List.of(r),
-                    List.of(), List.of(), List.of(), ref, now, null, state, null, null);
+                    request.strategy().orElse(null), request.clientOrderId().orElse(null), 0, 0, null, null, null,
+                    null, null, null, null, List.of(r), List.of(), List.of(), List.of(), ref, now, null, state, null,
+                    null);
         }
         double eq = equity.get();
         Verdict verdict = new Verdict();
@@ -198,7 +215,8 @@ public final class PreTradeEngine {
         }
         return new Decision(id, approved ? Outcome.APPROVED : Outcome.REJECTED, approved, request.account(),
                 request.symbol(), request.side(), request.strategy().orElse(null),
-                approved ? s.quantity() : 0, approved ? s.notional() : 0, s.entry(), s.stopLoss(), s.takeProfit(),
+                request.clientOrderId().orElse(null), approved ? s.quantity() : 0, approved ? s.notional() : 0,
+                s.entry(), s.stopLoss(), s.takeProfit(),
                 s.riskAmount(), s.riskPct(), eq, s.rewardRisk(), verdict.rejections(), verdict.adjustments(),
                 verdict.fired().stream().map(f -> f.name()).toList(), verdict.fired(), ref, now,
                 approved ? accountNow.plus(policy.portfolio().reservationTtl()) : null, state, s, null);
@@ -243,9 +261,9 @@ public final class PreTradeEngine {
         Rejection r = new Rejection(ENGINE_ERROR, "engine", "the engine could not evaluate this order and "
                 + "rejected it (fail closed): " + e.getClass().getSimpleName() + ": " + e.getMessage());
         return new Decision(id, Outcome.FAILED, false, request.account(), request.symbol(), request.side(),
-                request.strategy().orElse(null), 0, 0, null, null, null, null, null, null, null, List.of(r),
-                List.of(), List.of(), List.of(), policy == null ? null : ref(policy), now, null, null, null,
-                String.valueOf(e));
+                request.strategy().orElse(null), request.clientOrderId().orElse(null), 0, 0, null, null, null,
+                null, null, null, null, List.of(r), List.of(), List.of(), List.of(),
+                policy == null ? null : ref(policy), now, null, null, null, String.valueOf(e));
     }
 
     static PolicyRef ref(CompiledPolicy p) {

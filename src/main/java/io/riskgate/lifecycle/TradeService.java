@@ -80,6 +80,9 @@ public final class TradeService {
                         + "; a decision can be filled once");
             });
             // the reservation has lapsed by this fill's time (or an earlier event already released it)
+            if (portfolio.store().reservationRelease(d.decisionId()).filter("CANCELLED"::equals).isPresent()) {
+                throw new ConflictException("decision " + d.decisionId() + " was cancelled; it cannot be filled");
+            }
             boolean late = book.reservations().stream().noneMatch(r -> r.decisionId().equals(d.decisionId()));
             if (late) {
                 log.warn("fill for decision {} arrived after its reservation lapsed at {}; recording the position",
@@ -90,6 +93,30 @@ public final class TradeService {
                     fill.fillPrice(), d.stopLoss(), d.takeProfit(), at, TradeState.OPEN, null, null, null, null);
             portfolio.open(book, t);
             return new FillResult(t, late);
+        });
+    }
+
+    /**
+     * Cancels an approval the caller will not trade, releasing its reservation (exposure and trade slot) at once
+     * instead of at the end of its time-to-live. A cancelled decision cannot be filled.
+     */
+    public Decision cancel(String decisionId) {
+        Decision d = audit.find(decisionId).map(AuditRecord::decision)
+                .orElseThrow(() -> new NotFoundException("no decision " + decisionId));
+        if (!d.approved()) {
+            throw new ConflictException("decision " + decisionId + " was " + d.outcome() + ": there is nothing "
+                    + "to cancel");
+        }
+        return portfolio.withAccount(d.account(), book -> {
+            var held = book.reservations().stream().filter(r -> r.decisionId().equals(decisionId)).findFirst();
+            if (held.isEmpty()) {
+                String why = portfolio.store().tradeForDecisionId(decisionId).map(t -> "was filled by trade " + t.id())
+                        .orElseGet(() -> "no longer holds a reservation ("
+                                + portfolio.store().reservationRelease(decisionId).orElse("released") + ")");
+                throw new ConflictException("decision " + decisionId + " " + why + "; it cannot be cancelled");
+            }
+            portfolio.cancel(book, held.get(), clock.instant());
+            return d;
         });
     }
 

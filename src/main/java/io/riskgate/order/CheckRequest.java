@@ -10,6 +10,8 @@ import java.util.OptionalDouble;
  *
  * @param equity when present, recorded as an equity snapshot before the check
  * @param entry,stopLoss,takeProfit the caller's own levels; when a stop is given the engine sizes from it
+ * @param clientOrderId the caller's id for this order, unique per account: a retry with the same id and the same
+ *        request returns the first decision instead of deciding (and reserving) again
  */
 public record CheckRequest(
         String account,
@@ -21,12 +23,14 @@ public record CheckRequest(
         OptionalDouble equity,
         OptionalDouble entry,
         OptionalDouble stopLoss,
-        OptionalDouble takeProfit) {
+        OptionalDouble takeProfit,
+        Optional<String> clientOrderId) {
 
     public CheckRequest {
         Checks.matches("account", account, CheckRequestParser.ID_PATTERN);
         Checks.matches("symbol", symbol, CheckRequestParser.ID_PATTERN);
         strategy.ifPresent(s -> Checks.matches("strategy", s, "[a-z0-9_]{1,64}"));
+        clientOrderId.ifPresent(c -> Checks.matches("clientOrderId", c, CheckRequestParser.ID_PATTERN));
         if (side == null || signal == null || market == null) {
             throw new IllegalArgumentException("side, signal and market are required");
         }

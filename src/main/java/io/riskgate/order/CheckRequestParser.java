@@ -20,7 +20,8 @@ import java.util.Set;
 public final class CheckRequestParser {
 
     public static final String ID_PATTERN = "[A-Za-z0-9_.:/@-]{1,64}";
-    private static final Set<String> TOP = Set.of("account", "symbol", "side", "strategy", "signal", "market",
+    private static final Set<String> TOP = Set.of("account", "symbol", "side", "strategy", "clientOrderId", "signal",
+            "market",
             "equity", "entry", "stopLoss", "takeProfit");
     private static final Set<String> SIGNAL = Set.of("consensus", "confidence", "strength", "modelVotes");
     private static final Set<String> MARKET = Set.of("price", "atr", "ema200", "volume24h", "spreadBps",
@@ -38,6 +39,7 @@ public final class CheckRequestParser {
         Side side = root.enumValue("side", Side.class);
         Optional<String> strategy = root.optionalText("strategy", "[A-Za-z0-9_]{1,64}")
                 .map(s -> s.toLowerCase(Locale.ROOT));
+        Optional<String> clientOrderId = root.optionalText("clientOrderId", ID_PATTERN);
 
         JsonFields s = root.object("signal", true);
         s.rejectUnknown(SIGNAL);
@@ -80,7 +82,7 @@ public final class CheckRequestParser {
         return new CheckRequest(account, symbol.toUpperCase(Locale.ROOT), side, strategy,
                 new Signal(consensus, confidence, strength, votes),
                 new Market(price, atr, ema200, volume, spread, timestamp),
-                equity, entry, stop, take);
+                equity, entry, stop, take, clientOrderId);
     }
 
     private static Map<String, String> votes(JsonFields signal, List<FieldProblem> problems) {

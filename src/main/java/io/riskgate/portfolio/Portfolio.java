@@ -156,6 +156,12 @@ public final class Portfolio {
         book.observe(snapshot);
     }
 
+    /** Releases an approval's reservation at the caller's request. Call under the lock. */
+    public void cancel(AccountBook book, Reservation r, Instant at) {
+        tx.executeWithoutResult(s -> store.releaseReservation(r.decisionId(), at, "CANCELLED"));
+        book.release(r.decisionId());
+    }
+
     /** Opens a trade against a decision's reservation. Call under the lock. */
     public void open(AccountBook book, Trade trade) {
         tx.executeWithoutResult(s -> {

@@ -78,6 +78,12 @@ public final class PortfolioStore {
                 + "WHERE decision_id = ? AND released_at IS NULL", ts(at), reason, decisionId);
     }
 
+    /** Why a decision's reservation was released (FILLED, EXPIRED, CANCELLED), empty while it still holds. */
+    public Optional<String> reservationRelease(String decisionId) {
+        return jdbc.queryForList("SELECT release_reason FROM reservation WHERE decision_id = ? "
+                + "AND released_at IS NOT NULL", String.class, decisionId).stream().findFirst();
+    }
+
     /** The asset an approved decision reserved against. */
     public Optional<String> reservationAsset(String decisionId) {
         return jdbc.queryForList("SELECT asset FROM reservation WHERE decision_id = ?", String.class, decisionId)

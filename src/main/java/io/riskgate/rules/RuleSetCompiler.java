@@ -239,7 +239,8 @@ public final class RuleSetCompiler {
         CheckRequest probe = new CheckRequest("probe", "PROBEUSDT", Side.LONG, strategy,
                 new Signal(Consensus.STRONG, confidence, OptionalDouble.empty(), Map.of()),
                 new Market(50_000, 1_500, 48_000, 5e9, 10, Optional.empty()),
-                OptionalDouble.of(10_000), OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty());
+                OptionalDouble.of(10_000), OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
+                Optional.empty());
         Verdict v = new Verdict();
         OrderFacts facts = new OrderFacts(compiled.policy(), probe, "PROBE", 0, 0, Instant.EPOCH, v);
         RuleEvaluator.evaluate(compiled, facts, v, f -> null);

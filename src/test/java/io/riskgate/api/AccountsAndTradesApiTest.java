@@ -181,6 +181,22 @@ class AccountsAndTradesApiTest {
     // ---- fills
 
     @Test
+    void cancellingAnApprovalReleasesItsReservationAndItCannotBeFilledOrCancelledAgain() {
+        String decisionId = approvedDecision();
+        assertThat(account().path("reservations")).hasSize(1);
+
+        HttpApi.Response cancel = api.post("/api/v1/decisions/" + decisionId + "/cancel", json());
+        assertThat(cancel.status()).isEqualTo(200);
+        assertThat(cancel.body().path("cancelled").asBoolean()).isTrue();
+        assertThat(account().path("reservations")).isEmpty();
+
+        assertThat(api.post("/api/v1/decisions/" + decisionId + "/cancel", json()).status()).isEqualTo(409);
+        assertThat(api.post("/api/v1/trades", fill(decisionId, 50_000, 0.01)).status()).isEqualTo(409);
+        assertThat(api.post("/api/v1/decisions/" + java.util.UUID.randomUUID() + "/cancel", json()).status())
+                .isEqualTo(404);
+    }
+
+    @Test
     void fillOpensATradeAndReplacesTheReservationWithAnOpenPosition() {
         String decisionId = approvedDecision();
 

@@ -184,6 +184,39 @@ class PreTradeEngineTest {
     }
 
     @Test
+    void aRetryWithTheSameClientOrderIdGetsTheFirstDecisionAndTakesNoSecondSlot() {
+        String account = Engine.freshAccount();
+        ObjectNode r = set(set(engine.seed001(), "account", account), "clientOrderId", "ord-42");
+        Decision first = engine.check(r);
+        Decision retry = engine.check(r.deepCopy());
+        assertThat(retry).isEqualTo(first);
+        assertThat(engine.rt.portfolio().view(account).reservations()).hasSize(1);
+        // the same id for a different order is a conflict, not a silent second answer
+        assertThatThrownBy(() -> engine.check(set(r.deepCopy(), "signal.confidence", 0.9)))
+                .isInstanceOf(ConflictException.class).hasMessageContaining("ord-42");
+        // ids are per account
+        assertThat(engine.check(set(r.deepCopy(), "account", Engine.freshAccount())).decisionId())
+                .isNotEqualTo(first.decisionId());
+    }
+
+    @Test
+    void aCancelledApprovalFreesItsSlotAndCannotBeFilled() {
+        String account = Engine.freshAccount();
+        Decision d = null;
+        for (int i = 0; i < 4; i++) {
+            d = engine.check(set(engine.seed001(), "account", account));
+        }
+        assertThat(engine.check(set(engine.seed001(), "account", account)).codes())
+                .containsExactly("MAX_CONCURRENT_TRADES");
+        engine.rt.trades().cancel(d.decisionId());
+        assertThat(engine.check(set(engine.seed001(), "account", account)).approved()).isTrue();
+        String cancelled = d.decisionId();
+        assertThatThrownBy(() -> engine.rt.trades().fill(new FillRequest(cancelled, 50_000, 0.01,
+                Optional.empty()))).isInstanceOf(ConflictException.class).hasMessageContaining("cancelled");
+        assertThatThrownBy(() -> engine.rt.trades().cancel(cancelled)).isInstanceOf(ConflictException.class);
+    }
+
+    @Test
     void aDecisionIsFilledOnceAndTheSecondFillIsRefused() {
         Decision d = engine.check(engine.seed001());
         TradeService.FillResult first = engine.rt.trades().fill(new FillRequest(d.decisionId(), 50_010, 0.01,
