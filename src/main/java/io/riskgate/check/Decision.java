@@ -1,6 +1,7 @@
 package io.riskgate.check;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.riskgate.order.CheckRequest;
 import io.riskgate.policy.Side;
 import io.riskgate.rules.Adjustment;
 import io.riskgate.rules.FiredRule;
@@ -62,5 +63,20 @@ public record Decision(
     /** The rejection codes, in order. */
     public List<String> codes() {
         return rejections.stream().map(Rejection::code).toList();
+    }
+
+    /**
+     * A decision taken before any sizing: {@code NO_EQUITY} (REJECTED) or {@code ENGINE_ERROR} (FAILED). Quantity
+     * 0, no price levels, the one rejection that says why.
+     */
+    public static Decision unsized(String id, Outcome outcome, CheckRequest request, Rejection why, PolicyRef policy,
+                                   Instant timestamp, AccountState accountState, String error) {
+        if (outcome == Outcome.APPROVED) {
+            throw new IllegalArgumentException("an unsized decision cannot be approved");
+        }
+        return new Decision(id, outcome, false, request.account(), request.symbol(), request.side(),
+                request.strategy().orElse(null), request.clientOrderId().orElse(null), 0, 0, null, null, null, null,
+                null, null, null, List.of(why), List.of(), List.of(), List.of(), policy, timestamp, null,
+                accountState, null, error);
     }
 }

@@ -196,10 +196,7 @@ public final class PreTradeEngine {
             Rejection r = new Rejection(NO_EQUITY, "engine", "no positive equity is known for account '"
                     + request.account() + "': send equity with the check or PUT /api/v1/accounts/"
                     + request.account() + "/equity");
-            return new Decision(id, Outcome.REJECTED, false, request.account(), request.symbol(), request.side(),
-                    request.strategy().orElse(null), request.clientOrderId().orElse(null), 0, 0, null, null, null,
-                    null, null, null, null, List.of(r), List.of(), List.of(), List.of(), ref, now, null, state, null,
-                    null);
+            return Decision.unsized(id, Outcome.REJECTED, request, r, ref, now, state, null);
         }
         double eq = equity.get();
         Verdict verdict = new Verdict();
@@ -260,10 +257,8 @@ public final class PreTradeEngine {
                                    Throwable e) {
         Rejection r = new Rejection(ENGINE_ERROR, "engine", "the engine could not evaluate this order and "
                 + "rejected it (fail closed): " + e.getClass().getSimpleName() + ": " + e.getMessage());
-        return new Decision(id, Outcome.FAILED, false, request.account(), request.symbol(), request.side(),
-                request.strategy().orElse(null), request.clientOrderId().orElse(null), 0, 0, null, null, null,
-                null, null, null, null, List.of(r), List.of(), List.of(), List.of(),
-                policy == null ? null : ref(policy), now, null, null, null, String.valueOf(e));
+        return Decision.unsized(id, Outcome.FAILED, request, r, policy == null ? null : ref(policy), now, null,
+                String.valueOf(e));
     }
 
     static PolicyRef ref(CompiledPolicy p) {
