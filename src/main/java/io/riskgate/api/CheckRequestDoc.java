@@ -10,6 +10,8 @@ record CheckRequestDoc(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "BTCUSDT") String symbol,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"LONG", "SHORT"}) String side,
         @Schema(description = "strategy declared by the policy", example = "trend_following") String strategy,
+        @Schema(description = "the caller's order id, unique per account: a retry with the same id and request "
+                + "returns the first decision", example = "ord-42") String clientOrderId,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) SignalDoc signal,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED) MarketDoc market,
         @Schema(description = "account equity, also recorded as a snapshot", example = "10000") Double equity,

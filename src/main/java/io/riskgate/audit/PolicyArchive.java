@@ -53,9 +53,12 @@ public final class PolicyArchive {
         this.clock = clock;
     }
 
-    /** Archives each policy not archived yet and logs its activation. */
+    /** Archives each policy not archived yet and logs the reload: ACTIVATED per changed policy, else UNCHANGED. */
     public void activated(Collection<CompiledPolicy> policies, Collection<String> changed) {
         Instant now = clock.instant();
+        if (changed.isEmpty()) {
+            log(now, "UNCHANGED", null, null, "reload found no changed policy");
+        }
         for (CompiledPolicy p : policies) {
             PolicyBundle b = p.bundle();
             Integer known = jdbc.queryForObject("SELECT COUNT(*) FROM policy_version WHERE sha256 = ?",

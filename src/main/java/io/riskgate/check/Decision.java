@@ -21,7 +21,7 @@ import java.util.List;
  * @param timestamp the event time the decision was taken at
  * @param firedRules rule names in firing order; {@code firedRuleDetails} adds each rule's code and category
  * @param reservationExpiresAt when an approved decision's reservation lapses if it is not filled
- * @param accountState the account as the decision saw it (null when the account could not be read)
+ * @param accountState the account as the decision saw it (null on ENGINE_ERROR decisions)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Decision(

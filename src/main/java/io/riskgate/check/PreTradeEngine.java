@@ -130,7 +130,7 @@ public final class PreTradeEngine {
             Optional<AuditRecord> first = audit.findByClientOrderId(request.account(), request.clientOrderId().get());
             if (first.isPresent()) {
                 // a retry: the same request gets the first answer, and takes no second slot
-                if (!first.get().request().equals(raw)) {
+                if (!sameOrder(first.get().request(), request)) {
                     throw new ConflictException("clientOrderId '" + request.clientOrderId().get() + "' was already "
                             + "used on account '" + request.account() + "' by decision "
                             + first.get().decision().decisionId() + " for a different request");
@@ -171,6 +171,15 @@ public final class PreTradeEngine {
                 log.error("check {}: the failure record could not be audited either", id, again);
             }
             return failed;
+        }
+    }
+
+    /** Whether a stored request is the same order as a retried one, compared as parsed values (50000 = 50000.0). */
+    private static boolean sameOrder(JsonNode stored, CheckRequest retried) {
+        try {
+            return CheckRequestParser.parse(stored).equals(retried);
+        } catch (RuntimeException unreadable) {
+            return false;
         }
     }
 

@@ -72,6 +72,11 @@ final class CheckCommand implements Callable<Integer> {
             System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(d));
             // FAILED is a rejection too (the contract's 1); its outcome field says the engine could not decide
             return d.approved() ? 0 : 1;
+        } catch (io.riskgate.errors.ConflictException e) {
+            // a clientOrderId already used for a different order: the input is wrong, not the engine
+            System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(
+                    Map.of("title", "conflict", "detail", e.getMessage())));
+            return 2;
         } catch (InvalidRequestException e) {
             System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(
                     Map.of("title", "invalid request", "errors", e.problems())));
