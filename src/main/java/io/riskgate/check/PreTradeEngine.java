@@ -116,6 +116,9 @@ public final class PreTradeEngine {
                     request.account(), ENGINE_ERROR, e);
             decision = failed(id, policy, request, now, e);
         }
+        if (!decision.decisionId().equals(id)) {
+            return decision; // a clientOrderId retry answered from the audit: it was counted the first time
+        }
         latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         Counter.builder("riskgate.checks").tag("outcome", decision.outcome().name()).register(meters).increment();
         for (Rejection r : decision.rejections()) {
