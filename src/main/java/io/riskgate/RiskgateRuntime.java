@@ -50,7 +50,7 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
         registry.setListener(new RuleSetRegistry.Listener() {
             @Override
             public void published(RuleSetRegistry.Snapshot snapshot, RuleSetRegistry.ReloadResult result) {
-                archive.activated(snapshot.policies().values(), result.compiled());
+                archive.activated(snapshot.policies().values(), result.compiled(), result.removed());
             }
 
             @Override

@@ -48,7 +48,9 @@ public final class AuditStore {
                 d.outcome().name(), d.approved(), d.quantity(), d.notional(), d.entryPrice(), d.stopLoss(),
                 d.takeProfit(), d.riskAmount(), d.policy() == null ? null : d.policy().id(),
                 d.policy() == null ? null : d.policy().version(), d.policy() == null ? null : d.policy().sha256(),
-                ts(d.timestamp()), ts(recordedAt), request.toString(), decisionJson, d.clientOrderId());
+                ts(d.timestamp()), ts(recordedAt), request.toString(), decisionJson,
+                // a FAILED answer does not bind the caller's order id: a retry after the fault decides afresh
+                d.outcome() == io.riskgate.check.Outcome.FAILED ? null : d.clientOrderId());
         List<Object[]> rows = new ArrayList<>();
         int seq = 0;
         for (FiredRule f : d.firedRuleDetails()) {

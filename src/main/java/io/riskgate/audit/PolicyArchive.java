@@ -44,21 +44,33 @@ public final class PolicyArchive {
     }
 
     private final JdbcTemplate jdbc;
+    private final org.springframework.transaction.support.TransactionTemplate tx;
     private final ObjectMapper json;
     private final Clock clock;
 
     public PolicyArchive(DataSource dataSource, ObjectMapper json, Clock clock) {
         this.jdbc = new JdbcTemplate(dataSource);
+        this.tx = new org.springframework.transaction.support.TransactionTemplate(
+                new org.springframework.jdbc.datasource.DataSourceTransactionManager(dataSource));
         this.json = json;
         this.clock = clock;
     }
 
-    /** Archives each policy not archived yet and logs the reload: ACTIVATED per changed policy, else UNCHANGED. */
-    public void activated(Collection<CompiledPolicy> policies, Collection<String> changed) {
+    /**
+     * Archives each policy not archived yet and logs the reload: ACTIVATED per changed policy, REMOVED per policy
+     * no longer in the directory, UNCHANGED when neither; all in one transaction.
+     */
+    public void activated(Collection<CompiledPolicy> policies, Collection<String> changed,
+                          Collection<String> removed) {
+        tx.executeWithoutResult(s -> record(policies, changed, removed));
+    }
+
+    private void record(Collection<CompiledPolicy> policies, Collection<String> changed, Collection<String> removed) {
         Instant now = clock.instant();
-        if (changed.isEmpty()) {
+        if (changed.isEmpty() && removed.isEmpty()) {
             log(now, "UNCHANGED", null, null, "reload found no changed policy");
         }
+        removed.forEach(id -> log(now, "REMOVED", id, null, "policy file no longer in the policies directory"));
         for (CompiledPolicy p : policies) {
             PolicyBundle b = p.bundle();
             Integer known = jdbc.queryForObject("SELECT COUNT(*) FROM policy_version WHERE sha256 = ?",

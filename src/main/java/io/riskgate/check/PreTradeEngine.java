@@ -138,7 +138,15 @@ public final class PreTradeEngine {
                             + "used on account '" + request.account() + "' by decision "
                             + first.get().decision().decisionId() + " for a different request");
                 }
-                return first.get().decision();
+                Decision earlier = first.get().decision();
+                String released = earlier.approved()
+                        ? portfolio.store().reservationRelease(earlier.decisionId()).orElse("") : "";
+                if (released.equals("EXPIRED") || released.equals("CANCELLED")) {
+                    throw new ConflictException("clientOrderId '" + request.clientOrderId().get() + "' was approved "
+                            + "by decision " + earlier.decisionId() + ", whose reservation is " + released
+                            + ": check again with a new clientOrderId");
+                }
+                return earlier;
             }
         }
         // reservations live on the account's event clock, which never runs backwards (see AccountBook.advance)
@@ -163,14 +171,14 @@ public final class PreTradeEngine {
         try {
             batch.commit(() -> audit.insert(toStore, raw, clock.instant()), reservation);
             return decision;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             log.error("check {} on account {} could not be audited; rejecting ({})", id, request.account(),
                     ENGINE_ERROR, e);
             Decision failed = failed(id, policy, request, now, e);
             try {
                 // the full record may have failed on its content: the bare failure record still tells the story
                 portfolio.batch(book).commit(() -> audit.insert(failed, raw, clock.instant()), null);
-            } catch (RuntimeException again) {
+            } catch (RuntimeException | Error again) {
                 log.error("check {}: the failure record could not be audited either", id, again);
             }
             return failed;

@@ -74,15 +74,15 @@ public final class TradeService {
                     + " of decision " + d.decisionId());
         }
         return portfolio.withAccount(d.account(), book -> {
-            portfolio.expire(book, book.advance(at));
             portfolio.store().tradeForDecisionId(d.decisionId()).ifPresent(t -> {
                 throw new ConflictException("decision " + d.decisionId() + " was already filled by trade " + t.id()
                         + "; a decision can be filled once");
             });
-            // the reservation has lapsed by this fill's time (or an earlier event already released it)
             if (portfolio.store().reservationRelease(d.decisionId()).filter("CANCELLED"::equals).isPresent()) {
                 throw new ConflictException("decision " + d.decisionId() + " was cancelled; it cannot be filled");
             }
+            // late: the reservation has lapsed by this fill's time (or an earlier event already released it)
+            portfolio.expire(book, book.advance(at));
             boolean late = book.reservations().stream().noneMatch(r -> r.decisionId().equals(d.decisionId()));
             if (late) {
                 log.warn("fill for decision {} arrived after its reservation lapsed at {}; recording the position",

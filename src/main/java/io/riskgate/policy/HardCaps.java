@@ -10,6 +10,17 @@ public final class HardCaps {
     /** Seed 003, best practices: "Never exceed 5% risk per trade". */
     public static final double MAX_RISK_PER_TRADE = 0.05;
 
+    /**
+     * Rule codes every policy must contain: the pre-trade gates and portfolio limits of the foundation contract.
+     * A policy that leaves out {@code gates.drl} would otherwise load and approve anything. An officer switches a
+     * gate off with its policy key (e.g. {@code require_trend: false}), never by dropping its rule.
+     */
+    public static final java.util.Set<String> REQUIRED_RULE_CODES = java.util.Set.of(
+            "CONSENSUS_NOT_ACCEPTED", "LOW_CONFIDENCE", "LOW_CONFIDENCE_HIGH_VOLATILITY", "TREND_MISALIGNED",
+            "VOLATILITY_TOO_HIGH", "LOW_VOLUME", "SPREAD_TOO_WIDE", "ENTRY_FAR_FROM_MARKET", "UNKNOWN_STRATEGY",
+            "MAX_CONCURRENT_TRADES", "MAX_EXPOSURE", "ASSET_CONCENTRATION", "STRATEGY_MAX_POSITION",
+            "BELOW_MIN_POSITION", "INVALID_LEVELS", "MIN_REWARD_RISK");
+
     private HardCaps() {
     }
 }

@@ -98,7 +98,7 @@ public final class Portfolio {
                         store.insertReservation(reservation);
                     }
                 });
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 invalidate(book.account());
                 throw e;
             }

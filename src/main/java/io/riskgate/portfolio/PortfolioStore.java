@@ -37,13 +37,17 @@ public final class PortfolioStore {
     /** Reads an account's state from the database. */
     AccountBook load(String account) {
         AccountBook book = new AccountBook(account);
-        // the account's event clock resumes from its latest audited decision
-        jdbc.query("SELECT MAX(decided_at) AS t FROM decision WHERE account = ?", rs -> {
-            Instant t = instant(rs, "t");
-            if (t != null) {
-                book.advance(t);
-            }
-        }, account);
+        // the account's event clock resumes from the latest event time stored for it: decisions, fills, closes
+        for (String sql : List.of("SELECT MAX(decided_at) AS t FROM decision WHERE account = ?",
+                "SELECT MAX(opened_at) AS t FROM trade WHERE account = ?",
+                "SELECT MAX(closed_at) AS t FROM trade WHERE account = ?")) {
+            jdbc.query(sql, rs -> {
+                Instant t = instant(rs, "t");
+                if (t != null) {
+                    book.advance(t);
+                }
+            }, account);
+        }
         jdbc.query("SELECT equity, observed_at FROM equity_snapshot WHERE account = ? "
                         + "ORDER BY observed_at DESC, id DESC LIMIT 1",
                 rs -> {

@@ -64,6 +64,14 @@ public final class RuleSetCompiler {
         try {
             KieBase base = container.getKieBase();
             List<RuleInfo> rules = catalog(base, problems);
+            java.util.Set<String> missing = new java.util.TreeSet<>(io.riskgate.policy.HardCaps.REQUIRED_RULE_CODES);
+            rules.forEach(r -> missing.remove(r.code()));
+            if (!missing.isEmpty()) {
+                problems.add(new PolicyProblem(bundle.source().getFileName().toString(), "rules", 0,
+                        "the rule files leave out required checks " + missing + ": every policy must include the "
+                                + "gates and portfolio limits (gates.drl, portfolio.drl); switch a gate off with its "
+                                + "policy key instead"));
+            }
             CompiledPolicy compiled = new CompiledPolicy(bundle, base, container, releaseId, rules, Instant.now(),
                     (System.nanoTime() - start) / 1_000_000);
             probeConfidences(compiled, problems);
@@ -76,7 +84,7 @@ public final class RuleSetCompiler {
             log.info("compiled policy {} v{} ({} rules, sha256 {}) in {} ms", bundle.id(), bundle.version(),
                     rules.size(), bundle.sha256().substring(0, 12), compiled.compileMillis());
             return compiled;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             release(container, releaseId);
             throw e;
         }
@@ -211,7 +219,7 @@ public final class RuleSetCompiler {
                 double confidence = i / 20.0;
                 try {
                     probe(compiled, strategy, confidence);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
                     String message = "a rule fails on an order with confidence " + confidence
                             + strategy.map(s -> " and strategy " + s).orElse("") + ": " + rootMessage(e);
                     if (seen.add(rootMessage(e))) {

@@ -45,7 +45,10 @@ public final class RuleSetRegistry {
     private volatile Listener listener = new Listener() {
     };
 
-    /** Told of every published set and every refused reload (the policy archive and activation log). */
+    /**
+     * Told of every set about to be published and every refused reload (the policy archive and activation log).
+     * If {@code published} throws, the set is not activated.
+     */
     public interface Listener {
         default void published(Snapshot snapshot, ReloadResult result) {
         }
@@ -115,6 +118,9 @@ public final class RuleSetRegistry {
                     compiled.add(b.id());
                 } catch (PolicyException e) {
                     problems.addAll(e.problems());
+                } catch (RuntimeException | LinkageError | AssertionError e) {
+                    problems.add(new PolicyProblem(b.source().getFileName().toString(), "", 0,
+                            "the rule base could not be built: " + e));
                 }
             }
             if (!problems.isEmpty()) {
@@ -124,27 +130,26 @@ public final class RuleSetRegistry {
                 throw new PolicyException(all);
             }
             Snapshot published = new Snapshot(Map.copyOf(next), defaultId);
+            List<String> removedIds = old == null ? List.of()
+                    : old.policies().keySet().stream().filter(id -> !next.containsKey(id)).toList();
+            ReloadResult pending = new ReloadResult(compiled, unchanged, removedIds, next.get(defaultId));
+            try {
+                // archived before it decides anything: every sha a decision carries can be looked up
+                listener.published(published, pending);
+            } catch (RuntimeException e) {
+                compiled.forEach(id -> release(next.get(id)));
+                List<PolicyProblem> archiveProblem = List.of(new PolicyProblem(policiesDir.toString(), "", 0,
+                        "the policy set could not be archived, so it was not activated: " + e.getMessage()));
+                throw new PolicyException(archiveProblem);
+            }
             current.set(published);
-            List<String> removed = new ArrayList<>();
             if (old != null) {
-                for (CompiledPolicy p : old.policies().values()) {
-                    if (next.get(p.id()) != p) {
-                        release(p);
-                        if (!next.containsKey(p.id())) {
-                            removed.add(p.id());
-                        }
-                    }
-                }
+                old.policies().values().stream().filter(p -> next.get(p.id()) != p)
+                        .forEach(RuleSetRegistry::release);
             }
             log.info("policies in force: {} (compiled {}, unchanged {}, removed {})", next.keySet(), compiled,
-                    unchanged, removed);
-            ReloadResult result = new ReloadResult(compiled, unchanged, removed, next.get(defaultId));
-            try {
-                listener.published(published, result);
-            } catch (RuntimeException e) {
-                log.error("policy set published, but recording it failed", e);
-            }
-            return result;
+                    unchanged, removedIds);
+            return pending;
         } finally {
             reloadLock.unlock();
         }

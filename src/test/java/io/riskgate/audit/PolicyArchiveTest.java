@@ -67,4 +67,20 @@ class PolicyArchiveTest {
         assertThat(rt.policyArchive().activations(10)).extracting(PolicyArchive.Activation::outcome)
                 .containsExactly("UNCHANGED", "REFUSED", "ACTIVATED");
     }
+
+    @Test
+    void aRemovedPolicyIsLoggedAsRemoved(@TempDir Path dir) throws IOException {
+        TestRuntime.copyRepoConfig(dir);
+        Path other = dir.resolve("policies/other.yaml");
+        Files.writeString(other, Files.readString(dir.resolve("policies/default.yaml")).replace("id: default",
+                "id: other"));
+        RiskgateRuntime rt = TestRuntime.start(dir.resolve("policies"), dir.resolve("rules"),
+                new MutableClock(TestRuntime.T0));
+        Files.delete(other);
+        rt.registry().reload();
+        assertThat(rt.policyArchive().activations(1)).singleElement().satisfies(a -> {
+            assertThat(a.outcome()).isEqualTo("REMOVED");
+            assertThat(a.policyId()).isEqualTo("other");
+        });
+    }
 }

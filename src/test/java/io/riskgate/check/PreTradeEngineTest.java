@@ -17,6 +17,7 @@ import io.riskgate.portfolio.EquitySnapshot;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.portfolio.TradeResult;
 import io.riskgate.testing.Engine;
+import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -198,6 +199,60 @@ class PreTradeEngineTest {
         // ids are per account
         assertThat(engine.check(set(r.deepCopy(), "account", Engine.freshAccount())).decisionId())
                 .isNotEqualTo(first.decisionId());
+    }
+
+    @Test
+    void aRetryOfACancelledApprovalIsAConflictNotAStaleApproval() {
+        ObjectNode r = set(engine.seed001(), "clientOrderId", "ord-cancel");
+        Decision first = engine.check(r);
+        engine.rt.trades().cancel(first.decisionId());
+        assertThatThrownBy(() -> engine.check(r.deepCopy())).isInstanceOf(ConflictException.class)
+                .hasMessageContaining("CANCELLED");
+    }
+
+    @Test
+    void aFailedAnswerDoesNotBindTheClientOrderId(@TempDir Path dir) throws IOException {
+        TestRuntime.copyRepoConfig(dir);
+        Files.writeString(dir.resolve("rules/boom.drl"), """
+                package test.boom;
+                import io.riskgate.rules.OrderFacts;
+                rule "Explodes" @code(BOOM) @category(test) dialect "mvel"
+                when $o : OrderFacts( symbol == "BOOMUSDT" )
+                then $o.adjust(kcontext, -1.0, "boom");
+                end
+                """);
+        Path policy = dir.resolve("policies/default.yaml");
+        String original = Files.readString(policy);
+        Files.writeString(policy, original.replace("  - gates.drl", "  - gates.drl\n  - boom.drl"));
+        Engine boom = new Engine(dir.resolve("policies"), dir.resolve("rules"));
+        ObjectNode r = set(set(boom.seed001(), "symbol", "BOOMUSDT"), "clientOrderId", "ord-retry");
+        assertThat(boom.check(r).outcome()).isEqualTo(Outcome.FAILED);
+        // the faulty rule is removed; the retry with the same id is decided afresh
+        Files.writeString(policy, original);
+        boom.rt.registry().reload();
+        assertThat(boom.check(r.deepCopy()).approved()).isTrue();
+    }
+
+    @Test
+    void theAccountClockResumesAfterARestartFromFillsToo() {
+        // one database, two runtimes: the second is a restart
+        var db = TestRuntime.memoryDatabase();
+        io.riskgate.testing.MutableClock clock = new io.riskgate.testing.MutableClock(TestRuntime.T0);
+        var first = io.riskgate.RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default",
+                db, clock, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        Decision d = first.engine().check(Requests.seed001());
+        clock.set(TestRuntime.T0.plus(Duration.ofMinutes(30)));
+        first.trades().fill(new FillRequest(d.decisionId(), 50_000, 0.01,
+                Optional.of(TestRuntime.T0.plus(Duration.ofMinutes(30)))));
+
+        var restarted = io.riskgate.RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(),
+                "default", db, clock, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        // a check timed T0 + 1 min: the account's clock stands at the fill's T0 + 30 min, so its reservation
+        // lasts until T0 + 35 min, as it would have without the restart
+        Decision later = restarted.engine().check(set(Requests.seed001(), "market.timestamp",
+                TestRuntime.T0.plus(Duration.ofMinutes(1)).toString()));
+        assertThat(later.accountState().accountClock()).isEqualTo(TestRuntime.T0.plus(Duration.ofMinutes(30)));
+        assertThat(later.reservationExpiresAt()).isEqualTo(TestRuntime.T0.plus(Duration.ofMinutes(35)));
     }
 
     @Test

@@ -80,6 +80,8 @@ class GatesDrlTest {
                         entry(51_000.0), false),
                 Arguments.of("ENTRY_FAR_FROM_MARKET", "entry 2.001% above the market",
                         entry(51_000.5), true),
+                Arguments.of("ENTRY_FAR_FROM_MARKET", "entry 2% below the market",
+                        entry(49_000.0), false),
                 Arguments.of("ENTRY_FAR_FROM_MARKET", "entry 2.001% below the market",
                         entry(48_999.5), true),
                 // strategies must be declared in the policy

@@ -187,4 +187,19 @@ class PortfolioDrlTest {
                 .replace("  arbitrage: {}", "  arbitrage: {take_profit_pct: " + pct + "}"));
         return new Engine(dir.resolve("policies"), dir.resolve("rules"));
     }
+
+    @Test
+    void aStopAtOrBelowZeroIsRefused(@TempDir Path dir) throws IOException {
+        // with the volatility gate off, a LONG's ATR stop is 50,000 - 1.5 x ATR: ATR 33,333 puts it at 0.5 (a
+        // price), ATR 33,334 at -1 (not a price). Target 50,000 + 3.75 x ATR keeps reward:risk at 2.5.
+        TestRuntime.copyRepoConfig(dir);
+        Path policy = dir.resolve("policies/default.yaml");
+        Files.writeString(policy, Files.readString(policy).replace("volatility_gate: true", "volatility_gate: false"));
+        Engine noGate = new Engine(dir.resolve("policies"), dir.resolve("rules"));
+        Decision valid = noGate.check(set(noGate.seed001(), "market.atr", 33_333.0));
+        assertThat(valid.approved()).as("%s", valid.rejections()).isTrue();
+        assertThat(valid.stopLoss()).isCloseTo(0.5, within(1e-9));
+        assertThat(noGate.check(set(noGate.seed001(), "market.atr", 33_334.0)).codes())
+                .containsExactly("INVALID_LEVELS");
+    }
 }

@@ -72,8 +72,10 @@ class RuleSetCompilerTest {
         TestRuntime.copyRepoConfig(dir);
         edit(dir.resolve("rules/gates.drl"), "@code(SPREAD_TOO_WIDE) @category(market)", "@category(market)");
         assertThatThrownBy(() -> compiler.compile(load(dir))).isInstanceOf(PolicyException.class)
-                .satisfies(e -> assertThat(((PolicyException) e).problems()).singleElement()
-                        .satisfies(p -> assertThat(p.message()).contains("Spread above maximum").contains("@code")));
+                .satisfies(e -> assertThat(((PolicyException) e).problems()).extracting(PolicyProblem::message)
+                        .anySatisfy(m -> assertThat(m).contains("Spread above maximum").contains("@code"))
+                        // and the spread gate's code is now missing from the policy
+                        .anySatisfy(m -> assertThat(m).contains("required checks [SPREAD_TOO_WIDE]")));
     }
 
     @Test
@@ -183,5 +185,15 @@ class RuleSetCompilerTest {
                     assertThat(p.message()).contains("confidence 0.9").contains("Typo band")
                             .contains("invalid factor -1.5");
                 }));
+    }
+
+    @Test
+    void refusesAPolicyThatLeavesOutTheGates(@TempDir Path dir) throws IOException {
+        TestRuntime.copyRepoConfig(dir);
+        // without gates.drl the policy would approve any order: refused, naming what is missing
+        edit(dir.resolve("policies/default.yaml"), "  - gates.drl\n", "");
+        assertThatThrownBy(() -> compiler.compile(load(dir))).isInstanceOf(PolicyException.class)
+                .hasMessageContaining("leave out required checks")
+                .hasMessageContaining("TREND_MISALIGNED").hasMessageContaining("SPREAD_TOO_WIDE");
     }
 }
