@@ -210,25 +210,35 @@ class PreTradeEngineTest {
                 .hasMessageContaining("CANCELLED");
     }
 
+
+    /**
+     * An engine over a copy of the shipped config whose policy also lists rules/boom.drl holding {@code rules}.
+     */
+    private static Engine withExtraRules(Path dir, String rules) throws IOException {
+        TestRuntime.copyRepoConfig(dir);
+        Files.writeString(dir.resolve("rules/boom.drl"), "package test.boom;\n"
+                + "import io.riskgate.rules.OrderFacts;\n" + rules);
+        Path policy = dir.resolve("policies/default.yaml");
+        Files.writeString(policy, Files.readString(policy).replace("  - gates.drl", "  - gates.drl\n  - boom.drl"));
+        return new Engine(dir.resolve("policies"), dir.resolve("rules"));
+    }
+
+    /** A rule whose consequence throws (Verdict.adjust refuses a negative factor) for symbol BOOMUSDT. */
+    private static final String EXPLODES = """
+            rule "Explodes" @code(BOOM) @category(test) dialect "mvel"
+            when $o : OrderFacts( symbol == "BOOMUSDT" )
+            then $o.adjust(kcontext, -1.0, "boom");
+            end
+            """;
+
     @Test
     void aFailedAnswerDoesNotBindTheClientOrderId(@TempDir Path dir) throws IOException {
-        TestRuntime.copyRepoConfig(dir);
-        Files.writeString(dir.resolve("rules/boom.drl"), """
-                package test.boom;
-                import io.riskgate.rules.OrderFacts;
-                rule "Explodes" @code(BOOM) @category(test) dialect "mvel"
-                when $o : OrderFacts( symbol == "BOOMUSDT" )
-                then $o.adjust(kcontext, -1.0, "boom");
-                end
-                """);
+        Engine boom = withExtraRules(dir, EXPLODES);
         Path policy = dir.resolve("policies/default.yaml");
-        String original = Files.readString(policy);
-        Files.writeString(policy, original.replace("  - gates.drl", "  - gates.drl\n  - boom.drl"));
-        Engine boom = new Engine(dir.resolve("policies"), dir.resolve("rules"));
         ObjectNode r = set(set(boom.seed001(), "symbol", "BOOMUSDT"), "clientOrderId", "ord-retry");
         assertThat(boom.check(r).outcome()).isEqualTo(Outcome.FAILED);
         // the faulty rule is removed; the retry with the same id is decided afresh
-        Files.writeString(policy, original);
+        Files.writeString(policy, Files.readString(policy).replace("\n  - boom.drl", ""));
         boom.rt.registry().reload();
         assertThat(boom.check(r.deepCopy()).approved()).isTrue();
     }
@@ -377,15 +387,7 @@ class PreTradeEngineTest {
 
     @Test
     void anExceptionInsideTheRulesRejectsAsEngineErrorAndIsAudited(@TempDir Path dir) throws IOException {
-        TestRuntime.copyRepoConfig(dir);
-        // a rule whose consequence throws (a negative factor is refused by Verdict.adjust) for symbol BOOMUSDT
-        Files.writeString(dir.resolve("rules/boom.drl"), """
-                package test.boom;
-                import io.riskgate.rules.OrderFacts;
-                rule "Explodes" @code(BOOM) @category(test) dialect "mvel"
-                when $o : OrderFacts( symbol == "BOOMUSDT" )
-                then $o.adjust(kcontext, -1.0, "boom");
-                end
+        Engine boom = withExtraRules(dir, EXPLODES + """
                 rule "Throws an Error" @code(BOOM_ERROR) @category(test) dialect "java"
                 when $o : OrderFacts( symbol == "ERRORUSDT" )
                 then throw new AssertionError("a rule's Error");
@@ -395,9 +397,6 @@ class PreTradeEngineTest {
                 then update($o);
                 end
                 """);
-        Path policy = dir.resolve("policies/default.yaml");
-        Files.writeString(policy, Files.readString(policy).replace("  - gates.drl", "  - gates.drl\n  - boom.drl"));
-        Engine boom = new Engine(dir.resolve("policies"), dir.resolve("rules"));
         Decision d = boom.check(set(boom.seed001(), "symbol", "BOOMUSDT"));
         assertThat(d.approved()).isFalse();
         assertThat(d.outcome()).isEqualTo(Outcome.FAILED);
