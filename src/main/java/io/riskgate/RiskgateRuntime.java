@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.riskgate.audit.AuditStore;
 import io.riskgate.audit.PolicyArchive;
 import io.riskgate.check.PreTradeEngine;
+import io.riskgate.exits.ExitLog;
+import io.riskgate.exits.ExitService;
 import io.riskgate.lifecycle.TradeService;
 import io.riskgate.portfolio.Portfolio;
 import io.riskgate.portfolio.PortfolioStore;
@@ -35,7 +37,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, AuditStore audit,
                               PolicyArchive policyArchive, PreTradeEngine engine, TradeService trades,
-                              ObjectMapper json, Clock clock) {
+                              ExitService exits, ObjectMapper json, Clock clock) {
 
     public static RiskgateRuntime start(Path policiesDir, Path rulesDir, String defaultPolicy, DataSource dataSource,
                                         Clock clock, MeterRegistry meters) {
@@ -63,8 +65,10 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
         Portfolio portfolio = new Portfolio(new PortfolioStore(dataSource), tx, clock);
         AuditStore audit = new AuditStore(dataSource, json);
         PreTradeEngine engine = new PreTradeEngine(registry, portfolio, audit, clock, json, meters);
+        ExitLog exitLog = new ExitLog(dataSource, json);
         return new RiskgateRuntime(registry, portfolio, audit, archive, engine,
-                new TradeService(portfolio, audit, registry, clock), json, clock);
+                new TradeService(portfolio, audit, registry, exitLog, clock),
+                new ExitService(registry, portfolio, exitLog, clock, meters), json, clock);
     }
 
     /** Applies the schema migrations in classpath:db/migration. */

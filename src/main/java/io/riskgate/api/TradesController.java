@@ -1,14 +1,13 @@
 package io.riskgate.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.riskgate.errors.NotFoundException;
 import io.riskgate.lifecycle.CloseRequest;
 import io.riskgate.lifecycle.FillRequest;
+import io.riskgate.lifecycle.TradeDetail;
 import io.riskgate.lifecycle.TradeService;
 import io.riskgate.order.FieldProblem;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.order.JsonFields;
-import io.riskgate.portfolio.Portfolio;
 import io.riskgate.portfolio.Trade;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +27,9 @@ import org.springframework.web.bind.annotation.RestController;
 class TradesController {
 
     private final TradeService trades;
-    private final Portfolio portfolio;
 
-    TradesController(TradeService trades, Portfolio portfolio) {
+    TradesController(TradeService trades) {
         this.trades = trades;
-        this.portfolio = portfolio;
     }
 
     @PostMapping
@@ -55,17 +52,22 @@ class TradesController {
     Trade close(@PathVariable String id, @RequestBody JsonNode body) {
         List<FieldProblem> problems = new ArrayList<>();
         JsonFields f = JsonFields.root(body, problems);
-        f.rejectUnknown(Set.of("price", "timestamp"));
+        f.rejectUnknown(Set.of("price", "quantity", "reason", "timestamp"));
         double price = f.number("price", 0, true);
+        var quantity = f.optionalNumber("quantity", 0, true);
+        var reason = f.optionalText("reason", null);
+        if (reason.filter(r -> r.length() > 500).isPresent()) {
+            f.problem("reason", "must be at most 500 characters, was " + reason.get().length());
+        }
         var at = f.optionalInstant("timestamp");
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
-        return trades.close(id, new CloseRequest(price, at));
+        return trades.close(id, new CloseRequest(price, quantity, reason, at));
     }
 
     @GetMapping("/{id}")
-    Trade get(@PathVariable String id) {
-        return portfolio.store().trade(id).orElseThrow(() -> new NotFoundException("no trade " + id));
+    TradeDetail get(@PathVariable String id) {
+        return trades.detail(id);
     }
 }

@@ -60,4 +60,9 @@ public class RiskgateConfiguration {
     TradeService tradeService(RiskgateRuntime rt) {
         return rt.trades();
     }
+
+    @Bean
+    io.riskgate.exits.ExitService exitService(RiskgateRuntime rt) {
+        return rt.exits();
+    }
 }

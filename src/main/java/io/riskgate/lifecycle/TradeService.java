@@ -5,12 +5,16 @@ import io.riskgate.audit.AuditStore;
 import io.riskgate.check.Decision;
 import io.riskgate.errors.ConflictException;
 import io.riskgate.errors.NotFoundException;
+import io.riskgate.exits.ExitInstruction;
+import io.riskgate.exits.ExitLog;
 import io.riskgate.portfolio.Portfolio;
+import io.riskgate.portfolio.TradeClose;
 import io.riskgate.portfolio.Trade;
-import io.riskgate.portfolio.TradeResult;
 import io.riskgate.portfolio.TradeState;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,18 +43,21 @@ public final class TradeService {
     private final AuditStore audit;
     private final io.riskgate.rules.RuleSetRegistry registry;
     private final Clock clock;
+    private final ExitLog exitLog;
 
     public TradeService(Portfolio portfolio, AuditStore audit, io.riskgate.rules.RuleSetRegistry registry,
-                        Clock clock) {
+                        ExitLog exitLog, Clock clock) {
         this.portfolio = portfolio;
+        this.exitLog = exitLog;
         this.audit = audit;
         this.registry = registry;
         this.clock = clock;
     }
 
     public FillResult fill(FillRequest fill) {
-        Decision d = audit.find(fill.decisionId()).map(AuditRecord::decision)
+        AuditRecord record = audit.find(fill.decisionId())
                 .orElseThrow(() -> new NotFoundException("no decision " + fill.decisionId()));
+        Decision d = record.decision();
         if (!d.approved()) {
             throw new ConflictException("decision " + d.decisionId() + " was " + d.outcome()
                     + " (" + String.join(", ", d.codes()) + "): only approved decisions can be filled");
@@ -88,9 +95,9 @@ public final class TradeService {
                 log.warn("fill for decision {} arrived after its reservation lapsed at {}; recording the position",
                         d.decisionId(), d.reservationExpiresAt());
             }
-            Trade t = new Trade(UUID.randomUUID().toString(), d.decisionId(), d.account(), d.symbol(),
-                    assetOf(d), d.strategy(), d.side(), fill.quantity(),
-                    fill.fillPrice(), d.stopLoss(), d.takeProfit(), at, TradeState.OPEN, null, null, null, null);
+            Trade t = Trade.opened(UUID.randomUUID().toString(), d.decisionId(), d.account(), d.symbol(),
+                    assetOf(d), d.strategy(), d.side(), fill.quantity(), fill.fillPrice(), d.stopLoss(),
+                    d.takeProfit(), atrOf(record), at);
             portfolio.open(book, t);
             return new FillResult(t, late);
         });
@@ -120,27 +127,81 @@ public final class TradeService {
         });
     }
 
+    /**
+     * Records a close the caller carried out: all that is open, or part of it. A full close ends the trade in the
+     * state of the exit instruction it carried out (CLOSED_SL, CLOSED_TP, CLOSED_TIME, CLOSED_BREAKER), or
+     * CLOSED_MANUAL when none was outstanding. Closing a closed trade, or more than is open, is refused (409).
+     */
     public Trade close(String tradeId, CloseRequest close) {
-        Trade open = portfolio.store().trade(tradeId)
+        Trade known = portfolio.store().trade(tradeId)
                 .orElseThrow(() -> new NotFoundException("no trade " + tradeId));
         Instant at = close.timestamp().orElseGet(clock::instant);
         notAhead("timestamp", at);
-        return portfolio.withAccount(open.account(), book -> {
+        return portfolio.withAccount(known.account(), book -> {
             Trade t = portfolio.store().trade(tradeId).orElseThrow();
-            if (t.state() != TradeState.OPEN) {
+            if (t.state().isClosed()) {
                 throw new ConflictException("trade " + tradeId + " is already " + t.state() + " (closed at "
-                        + t.closedAt() + " for " + t.exitPrice() + "); it cannot be closed again");
+                        + t.closedAt() + ", average exit " + t.exitPrice() + "); it cannot be closed again");
+            }
+            double quantity = close.quantity().orElse(t.openQuantity());
+            if (quantity > t.openQuantity() * (1 + QUANTITY_TOLERANCE)) {
+                throw new ConflictException("cannot close " + quantity + " of trade " + tradeId + ": only "
+                        + t.openQuantity() + " of its " + t.quantity() + " is open; nothing was recorded");
             }
             if (at.isBefore(t.openedAt())) {
                 throw new ConflictException("close time " + at + " is before the trade opened at " + t.openedAt());
             }
-            double pnl = t.side().sign() * (close.price() - t.entryPrice()) * t.quantity();
-            Trade closed = new Trade(t.id(), t.decisionId(), t.account(), t.symbol(), t.asset(), t.strategy(),
-                    t.side(), t.quantity(), t.entryPrice(), t.stopLoss(), t.takeProfit(), t.openedAt(),
-                    TradeState.CLOSED, at, close.price(), pnl, TradeResult.of(pnl));
-            portfolio.close(book, closed);
-            return closed;
+            double remaining = Math.max(0, java.math.BigDecimal.valueOf(t.openQuantity())
+                    .subtract(java.math.BigDecimal.valueOf(quantity)).doubleValue());
+            if (remaining <= t.quantity() * QUANTITY_TOLERANCE) {
+                remaining = 0;
+            }
+            TradeState pending = t.progress().pendingExit();
+            Trade after = t.withClose(Math.min(quantity, t.openQuantity()), close.price(), at, remaining,
+                    pending != null ? pending : TradeState.CLOSED_MANUAL);
+            portfolio.close(book, after, Math.min(quantity, t.openQuantity()), close.price(),
+                    close.reason().orElse(null), at);
+            return after;
         });
+    }
+
+    /** A trade with its R-multiple, excursions, holding time and history. */
+    public TradeDetail detail(String tradeId) {
+        Trade t = portfolio.store().trade(tradeId).orElseThrow(() -> new NotFoundException("no trade " + tradeId));
+        List<TradeDetail.Event> history = new ArrayList<>();
+        audit.find(t.decisionId()).map(AuditRecord::decision).ifPresent(d -> history.add(new TradeDetail.Event(
+                d.timestamp(), "APPROVED", TradeState.APPROVED, d.quantity(), d.entryPrice(), d.stopLoss(),
+                null, null, null, null, d.policy())));
+        history.add(new TradeDetail.Event(t.openedAt(), "OPEN", TradeState.OPEN, t.quantity(), t.entryPrice(),
+                t.initialStop(), null, null, null, null, null));
+        Instant last = t.openedAt();
+        for (ExitInstruction i : exitLog.forTrade(tradeId)) {
+            history.add(new TradeDetail.Event(i.timestamp(), i.action().name(), i.state(), i.quantity(), i.price(),
+                    i.stopLoss(), i.reason(), i.rule(), i.code(), i.instructionId(), i.policy()));
+            last = later(last, i.timestamp());
+        }
+        for (TradeClose c : portfolio.store().closes(tradeId)) {
+            history.add(new TradeDetail.Event(c.at(), "CLOSED", c.stateAfter(), c.quantity(), c.price(), null,
+                    c.reason(), null, null, null, null));
+            last = later(last, c.at());
+        }
+        history.sort(java.util.Comparator.comparing(TradeDetail.Event::at));
+        if (t.progress().lastMarkAt() != null) {
+            last = later(last, t.progress().lastMarkAt());
+        }
+        Instant end = t.closedAt() != null ? t.closedAt() : last;
+        double r = t.riskPerUnit();
+        int sign = t.side().sign();
+        double mfe = Math.max(0, sign * (t.progress().bestPrice() - t.entryPrice()));
+        double mae = Math.max(0, sign * (t.entryPrice() - t.progress().worstPrice()));
+        java.time.Duration held = java.time.Duration.between(t.openedAt(), end);
+        return new TradeDetail(t, t.realizedPnl() == null || r == 0 ? null : t.realizedPnl() / (r * t.quantity()),
+                new TradeDetail.Excursion(mfe, r == 0 ? 0 : mfe / r), new TradeDetail.Excursion(mae, r == 0 ? 0 : mae / r),
+                held.toString(), held.toMillis() / 3_600_000.0, history);
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return b.isAfter(a) ? b : a;
     }
 
     private void notAhead(String field, Instant at) {
@@ -149,6 +210,12 @@ public final class TradeService {
         } catch (IllegalArgumentException e) {
             throw io.riskgate.order.InvalidRequestException.of(field, e.getMessage());
         }
+    }
+
+    /** The ATR the decision was sized with, from the request as received. */
+    private static Double atrOf(AuditRecord record) {
+        var atr = record.request() == null ? null : record.request().path("market").path("atr");
+        return atr != null && atr.isNumber() && atr.asDouble() > 0 ? atr.asDouble() : null;
     }
 
     private String assetOf(Decision d) {

@@ -12,14 +12,17 @@ public final class HardCaps {
 
     /**
      * Rule codes every policy must contain: the pre-trade gates and portfolio limits of the foundation contract.
-     * A policy that leaves out {@code gates.drl} would otherwise load and approve anything. An officer switches a
+     * A policy that leaves out {@code gates.drl} would otherwise load and approve anything, one without
+     * {@code exits.drl} would never stop a trade out. An officer switches a
      * gate off with its policy key (e.g. {@code require_trend: false}), never by dropping its rule.
      */
     public static final java.util.Set<String> REQUIRED_RULE_CODES = java.util.Set.of(
             "CONSENSUS_NOT_ACCEPTED", "LOW_CONFIDENCE", "LOW_CONFIDENCE_HIGH_VOLATILITY", "TREND_MISALIGNED",
             "VOLATILITY_TOO_HIGH", "LOW_VOLUME", "SPREAD_TOO_WIDE", "ENTRY_FAR_FROM_MARKET", "UNKNOWN_STRATEGY",
             "MAX_CONCURRENT_TRADES", "MAX_EXPOSURE", "ASSET_CONCENTRATION", "STRATEGY_MAX_POSITION",
-            "BELOW_MIN_POSITION", "INVALID_LEVELS", "MIN_REWARD_RISK");
+            "BELOW_MIN_POSITION", "INVALID_LEVELS", "MIN_REWARD_RISK",
+            // without them an open trade's stop and target would never be watched (exits.drl)
+            "STOP_LOSS_HIT", "TAKE_PROFIT_HIT");
 
     private HardCaps() {
     }

@@ -17,6 +17,7 @@ public record Policy(
         Filters filters,
         Sizing sizing,
         PortfolioLimits portfolio,
+        Exits exits,
         Map<String, StrategyProfile> strategies) {
 
     public Policy {

@@ -152,10 +152,11 @@ public final class PolicyLoader {
         Filters filters = readFilters(root.section("filters"));
         Sizing sizing = readSizing(root.section("sizing"));
         PortfolioLimits portfolio = readPortfolio(root.section("portfolio"));
+        Exits exits = readExits(root.section("exits"));
         Map<String, StrategyProfile> strategies = readStrategies(root.optionalSection("strategies"), sizing);
         root.finish();
         crossCheck(root, filters, sizing, portfolio);
-        return new Policy(id, version, description, ruleFiles, filters, sizing, portfolio, strategies);
+        return new Policy(id, version, description, ruleFiles, filters, sizing, portfolio, exits, strategies);
     }
 
     private static Filters readFilters(YamlSection s) {
@@ -215,6 +216,25 @@ public final class PolicyLoader {
         return p;
     }
 
+    private static Exits readExits(YamlSection s) {
+        YamlSection be = s.section("breakeven");
+        YamlSection tp = s.section("partial_take_profit");
+        YamlSection tr = s.section("trailing");
+        YamlSection te = s.section("time_exit");
+        Exits e = new Exits(
+                be.bool("enabled"), be.positive("at_r", 100), be.number("offset_pct", 0, 0.1),
+                tp.bool("enabled"), tp.positive("at_r", 100), tp.positive("fraction", 0.99),
+                tr.bool("enabled"), tr.positive("start_r", 100), tr.positive("atr_multiple", 100),
+                s.bool("take_profit_after_trailing"),
+                // seed 001's RM_MAX_HOURS_NO_PROGRESS=24: hours, at most 30 days
+                te.bool("enabled"), java.time.Duration.ofMillis(Math.round(te.positive("max_hours_no_progress",
+                        24 * 30) * 3_600_000)), te.positive("min_progress_r", 100));
+        for (YamlSection sub : List.of(be, tp, tr, te, s)) {
+            sub.finish();
+        }
+        return e;
+    }
+
     private static Map<String, StrategyProfile> readStrategies(Optional<YamlSection> section, Sizing sizing) {
         Map<String, StrategyProfile> out = new LinkedHashMap<>();
         if (section.isEmpty()) {
@@ -228,12 +248,11 @@ public final class PolicyLoader {
             }
             OptionalDouble stop = s.optionalNumber("stop_loss_pct", 0, 1);
             OptionalDouble take = s.optionalNumber("take_profit_pct", 0, 10);
-            Optional<Trailing> trailing = s.optionalSection("trailing").map(t -> {
-                Trailing tr = new Trailing(t.number("activation_pct", 0, 1), t.number("distance_pct", 0, 1),
-                        t.number("step_pct", 0, 1));
-                t.finish();
-                return tr;
-            });
+            if (s.has("trailing")) {
+                s.problem(null, s.path() + ".trailing", "a strategy's percentage trail is a row of the decision "
+                        + "table rules/trailing-stops.drl.xlsx (activation, distance, step), not a policy key");
+                s.ignore("trailing");
+            }
             if (stop.isPresent() && stop.getAsDouble() == 0) {
                 s.problem(null, s.path() + ".stop_loss_pct", "must be above 0: a zero stop cannot size a trade");
             }
@@ -244,7 +263,7 @@ public final class PolicyLoader {
                         + sizing.minRewardRisk() + ": every trade of this strategy would be rejected");
             }
             s.finish();
-            out.put(name, new StrategyProfile(name, stop, take, trailing));
+            out.put(name, new StrategyProfile(name, stop, take));
         }
         return out;
     }

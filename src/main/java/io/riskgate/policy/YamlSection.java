@@ -124,6 +124,20 @@ final class YamlSection {
         return number(key, min, max, true).orElse(min);
     }
 
+    /** A number above 0 and at most {@code max}: a multiple, a fraction or a count of R that cannot be zero. */
+    double positive(String key, double max) {
+        double v = number(key, 0, max);
+        if (v == 0 && has(key) && valid(key(key))) {
+            problem(entries.get(key).getValueNode(), key(key), "must be above 0, was " + scalar(key, true).orElse(""));
+        }
+        return v;
+    }
+
+    /** Marks a key as handled (already reported) so {@link #finish()} does not report it again as unknown. */
+    void ignore(String key) {
+        read.add(key);
+    }
+
     OptionalDouble optionalNumber(String key, double min, double max) {
         return number(key, min, max, false);
     }

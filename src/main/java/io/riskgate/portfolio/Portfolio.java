@@ -172,9 +172,33 @@ public final class Portfolio {
         book.open(trade.position());
     }
 
-    /** Records a closed trade. Call under the lock. */
-    public void close(AccountBook book, Trade closed) {
-        tx.executeWithoutResult(s -> store.closeTrade(closed));
-        book.close(closed.id());
+    /**
+     * Records a close of {@code quantity} at {@code price}; {@code after} is the trade as it stands after it (still
+     * open with less quantity, or closed). Call under the lock.
+     */
+    public void close(AccountBook book, Trade after, double quantity, double price, String reason, Instant at) {
+        tx.executeWithoutResult(s -> store.closeTrade(after, quantity, price, reason, at, clock.instant()));
+        if (after.state().isClosed()) {
+            book.close(after.id());
+        } else {
+            book.open(after.position());
+        }
+    }
+
+    /**
+     * Writes what a mark changed on an account's trades, with {@code alongside} (the audit of the instructions),
+     * in one transaction; the book sees the new stops after the commit. Call under the lock.
+     */
+    public void applyMarks(AccountBook book, List<Trade> updated, Runnable alongside) {
+        try {
+            tx.executeWithoutResult(s -> {
+                updated.forEach(store::updateExitState);
+                alongside.run();
+            });
+        } catch (RuntimeException | Error e) {
+            invalidate(book.account());
+            throw e;
+        }
+        updated.forEach(t -> book.open(t.position()));
     }
 }

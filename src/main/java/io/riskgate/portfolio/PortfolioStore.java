@@ -40,7 +40,8 @@ public final class PortfolioStore {
         // the account's event clock resumes from the latest event time stored for it: decisions, fills, closes
         for (String sql : List.of("SELECT MAX(decided_at) AS t FROM decision WHERE account = ?",
                 "SELECT MAX(opened_at) AS t FROM trade WHERE account = ?",
-                "SELECT MAX(closed_at) AS t FROM trade WHERE account = ?")) {
+                "SELECT MAX(closed_at) AS t FROM trade WHERE account = ?",
+                "SELECT MAX(last_mark_at) AS t FROM trade WHERE account = ?")) {
             jdbc.query(sql, rs -> {
                 Instant t = instant(rs, "t");
                 if (t != null) {
@@ -53,8 +54,8 @@ public final class PortfolioStore {
                 rs -> {
                     book.observe(new EquitySnapshot(account, rs.getDouble("equity"), instant(rs, "observed_at")));
                 }, account);
-        for (Trade t : jdbc.query("SELECT * FROM trade WHERE account = ? AND state = 'OPEN' ORDER BY opened_at",
-                PortfolioStore::trade, account)) {
+        for (Trade t : jdbc.query("SELECT * FROM trade WHERE account = ? AND state NOT LIKE 'CLOSED%' "
+                + "ORDER BY opened_at", PortfolioStore::trade, account)) {
             book.open(t.position());
         }
         jdbc.query("SELECT * FROM reservation WHERE account = ? AND released_at IS NULL ORDER BY expires_at",
@@ -96,15 +97,53 @@ public final class PortfolioStore {
 
     void insertTrade(Trade t) {
         jdbc.update("INSERT INTO trade (id, decision_id, account, symbol, asset, strategy, side, quantity, "
-                        + "entry_price, stop_loss, take_profit, opened_at, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        + "open_quantity, entry_price, initial_stop, stop_loss, take_profit, atr, opened_at, state, "
+                        + "best_price, worst_price) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 t.id(), t.decisionId(), t.account(), t.symbol(), t.asset(), t.strategy(), t.side().name(),
-                t.quantity(), t.entryPrice(), t.stopLoss(), t.takeProfit(), ts(t.openedAt()), t.state().name());
+                t.quantity(), t.openQuantity(), t.entryPrice(), t.initialStop(), t.stopLoss(), t.takeProfit(),
+                t.atr(), ts(t.openedAt()), t.state().name(), t.progress().bestPrice(), t.progress().worstPrice());
     }
 
-    void closeTrade(Trade t) {
-        jdbc.update("UPDATE trade SET state = ?, closed_at = ?, exit_price = ?, realized_pnl = ?, result = ? "
-                        + "WHERE id = ?", t.state().name(), ts(t.closedAt()), t.exitPrice(), t.realizedPnl(),
-                t.result().name(), t.id());
+    /** Writes what a mark changed: the stop, the state and the exit progress. Joins the caller's transaction. */
+    public void updateExitState(Trade t) {
+        ExitProgress p = t.progress();
+        jdbc.update("UPDATE trade SET stop_loss = ?, state = ?, best_price = ?, worst_price = ?, last_mark_at = ?, "
+                        + "breakeven_done = ?, partial_done = ?, trailing_active = ?, pending_exit = ? WHERE id = ?",
+                t.stopLoss(), t.state().name(), p.bestPrice(), p.worstPrice(), ts(p.lastMarkAt()), p.breakeven(),
+                p.partial(), p.trailing(), p.pendingExit() == null ? null : p.pendingExit().name(), t.id());
+    }
+
+    /** Records one close (partial or final) and the trade as it stands after it. */
+    void closeTrade(Trade after, double quantity, double price, String reason, Instant at, Instant recordedAt) {
+        jdbc.update("UPDATE trade SET open_quantity = ?, state = ?, closed_at = ?, exit_price = ?, realized_pnl = ?, "
+                        + "result = ?, pending_exit = ? WHERE id = ?", after.openQuantity(), after.state().name(),
+                ts(after.closedAt()), after.exitPrice(), after.realizedPnl(),
+                after.result() == null ? null : after.result().name(),
+                after.progress().pendingExit() == null ? null : after.progress().pendingExit().name(), after.id());
+        jdbc.update("INSERT INTO trade_close (trade_id, closed_at, recorded_at, quantity, price, pnl, open_after, "
+                        + "state_after, reason) VALUES (?,?,?,?,?,?,?,?,?)", after.id(), ts(at), ts(recordedAt),
+                quantity, price, after.side().sign() * (price - after.entryPrice()) * quantity, after.openQuantity(),
+                after.state().name(), reason);
+    }
+
+    /** The closes of a trade in time order. */
+    public List<TradeClose> closes(String tradeId) {
+        return jdbc.query("SELECT * FROM trade_close WHERE trade_id = ? ORDER BY closed_at, id",
+                (rs, i) -> new TradeClose(instant(rs, "closed_at"), rs.getDouble("quantity"), rs.getDouble("price"),
+                        rs.getDouble("pnl"), rs.getDouble("open_after"), TradeState.valueOf(rs.getString("state_after")),
+                        rs.getString("reason")), tradeId);
+    }
+
+    /** Accounts holding a live trade on {@code symbol}: the ones a mark on that symbol concerns. */
+    public List<String> accountsTrading(String symbol) {
+        return jdbc.queryForList("SELECT DISTINCT account FROM trade WHERE symbol = ? AND state NOT LIKE 'CLOSED%' "
+                + "ORDER BY account", String.class, symbol);
+    }
+
+    /** An account's live trades on {@code symbol}, oldest first. */
+    public List<Trade> liveTrades(String account, String symbol) {
+        return jdbc.query("SELECT * FROM trade WHERE account = ? AND symbol = ? AND state NOT LIKE 'CLOSED%' "
+                + "ORDER BY opened_at, id", PortfolioStore::trade, account, symbol);
     }
 
     public Optional<Trade> trade(String id) {
@@ -118,17 +157,22 @@ public final class PortfolioStore {
 
     /** Closed trades of an account, newest first: the raw material of streak rules. */
     public List<Trade> closedTrades(String account, int limit) {
-        return jdbc.query("SELECT * FROM trade WHERE account = ? AND state = 'CLOSED' "
+        return jdbc.query("SELECT * FROM trade WHERE account = ? AND state LIKE 'CLOSED%' "
                 + "ORDER BY closed_at DESC LIMIT ?", PortfolioStore::trade, account, limit);
     }
 
     private static Trade trade(ResultSet rs, int row) throws SQLException {
         String result = rs.getString("result");
+        String pending = rs.getString("pending_exit");
+        ExitProgress progress = new ExitProgress(rs.getDouble("best_price"), rs.getDouble("worst_price"),
+                instant(rs, "last_mark_at"), rs.getBoolean("breakeven_done"), rs.getBoolean("partial_done"),
+                rs.getBoolean("trailing_active"), pending == null ? null : TradeState.valueOf(pending));
         return new Trade(rs.getString("id"), rs.getString("decision_id"), rs.getString("account"),
                 rs.getString("symbol"), rs.getString("asset"), rs.getString("strategy"),
-                Side.valueOf(rs.getString("side")), rs.getDouble("quantity"), rs.getDouble("entry_price"),
-                rs.getDouble("stop_loss"), rs.getDouble("take_profit"), instant(rs, "opened_at"),
-                TradeState.valueOf(rs.getString("state")), instant(rs, "closed_at"),
+                Side.valueOf(rs.getString("side")), rs.getDouble("quantity"), rs.getDouble("open_quantity"),
+                rs.getDouble("entry_price"), rs.getDouble("initial_stop"), rs.getDouble("stop_loss"),
+                rs.getDouble("take_profit"), nullableDouble(rs, "atr"), instant(rs, "opened_at"),
+                TradeState.valueOf(rs.getString("state")), progress, instant(rs, "closed_at"),
                 nullableDouble(rs, "exit_price"), nullableDouble(rs, "realized_pnl"),
                 result == null ? null : TradeResult.valueOf(result));
     }

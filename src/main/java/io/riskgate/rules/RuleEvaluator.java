@@ -33,16 +33,35 @@ public final class RuleEvaluator {
         }
     }
 
+    /**
+     * Fires the rule base once on a single fact (an exit's {@code ExitFacts}), recording every fired rule in
+     * {@code verdict}. The session is disposed whatever happens.
+     */
+    public static void fireOn(CompiledPolicy policy, Object fact, Verdict verdict) {
+        KieSession session = policy.kieBase().newKieSession();
+        try {
+            session.addEventListener(listener(verdict));
+            session.insert(fact);
+            fire(session);
+        } finally {
+            session.dispose();
+        }
+    }
+
+    private static DefaultAgendaEventListener listener(Verdict verdict) {
+        return new DefaultAgendaEventListener() {
+            @Override
+            public void afterMatchFired(AfterMatchFiredEvent event) {
+                verdict.fired(event.getMatch().getRule());
+            }
+        };
+    }
+
     public static SizedOrder evaluate(CompiledPolicy policy, OrderFacts facts, Verdict verdict,
                                       Function<OrderFacts, SizedOrder> sizer) {
         KieSession session = policy.kieBase().newKieSession();
         try {
-            session.addEventListener(new DefaultAgendaEventListener() {
-                @Override
-                public void afterMatchFired(AfterMatchFiredEvent event) {
-                    verdict.fired(event.getMatch().getRule());
-                }
-            });
+            session.addEventListener(listener(verdict));
             session.insert(facts);
             fire(session);
             SizedOrder sized = sizer.apply(facts);

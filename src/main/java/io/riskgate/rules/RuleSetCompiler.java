@@ -78,6 +78,11 @@ public final class RuleSetCompiler {
             if (problems.isEmpty()) {
                 probeStrategies(compiled, problems);
             }
+            if (problems.isEmpty()) {
+                String file = bundle.source().getFileName().toString();
+                io.riskgate.exits.ExitProbe.problems(compiled)
+                        .forEach(m -> problems.add(new PolicyProblem(file, "rules", 0, m)));
+            }
             if (!problems.isEmpty()) {
                 throw new PolicyException(problems);
             }

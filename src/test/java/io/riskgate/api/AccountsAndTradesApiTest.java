@@ -331,7 +331,7 @@ class AccountsAndTradesApiTest {
 
         // LONG 0.01 BTC from 50,000 closed at 51,000: +1 x (51,000 - 50,000) x 0.01 = +10
         assertThat(r.status()).isEqualTo(200);
-        assertThat(r.body().path("state").asText()).isEqualTo("CLOSED");
+        assertThat(r.body().path("state").asText()).isEqualTo("CLOSED_MANUAL");
         assertThat(r.body().path("exitPrice").asDouble()).isEqualTo(51_000.0);
         assertThat(r.body().path("realizedPnl").asDouble()).isCloseTo(10.0, within(1e-9));
         assertThat(r.body().path("result").asText()).isEqualTo("WIN");

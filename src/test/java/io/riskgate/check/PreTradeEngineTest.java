@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -366,12 +367,12 @@ class PreTradeEngineTest {
         Trade t = engine.rt.trades().fill(new FillRequest(longD.decisionId(), 50_000, 0.01, Optional.empty()))
                 .trade();
         // 0.01 BTC long from 50,000 closed at 47,750 (the stop): (47,750 - 50,000) x 0.01 = -22.5
-        Trade closed = engine.rt.trades().close(t.id(), new CloseRequest(47_750, Optional.of(TestRuntime.T0
-                .plusSeconds(60))));
+        Trade closed = engine.rt.trades().close(t.id(), new CloseRequest(47_750, OptionalDouble.empty(),
+                Optional.empty(), Optional.of(TestRuntime.T0.plusSeconds(60))));
         assertThat(closed.realizedPnl()).isCloseTo(-22.5, within(1e-9));
         assertThat(closed.result()).isEqualTo(TradeResult.LOSS);
-        assertThatThrownBy(() -> engine.rt.trades().close(t.id(), new CloseRequest(50_000, Optional.empty())))
-                .isInstanceOf(ConflictException.class).hasMessageContaining("already CLOSED");
+        assertThatThrownBy(() -> engine.rt.trades().close(t.id(), CloseRequest.all(50_000)))
+                .isInstanceOf(ConflictException.class).hasMessageContaining("already CLOSED_MANUAL");
         assertThat(engine.rt.portfolio().view(longD.account()).openPositions()).isEmpty();
 
         ObjectNode s = set(engine.seed001(), "side", "SHORT");
@@ -380,7 +381,7 @@ class PreTradeEngineTest {
         Trade st = engine.rt.trades().fill(new FillRequest(shortD.decisionId(), 50_000, 0.01, Optional.empty()))
                 .trade();
         // 0.01 BTC short from 50,000 closed at 44,375 (the target): (50,000 - 44,375) x 0.01 = +56.25
-        Trade sc = engine.rt.trades().close(st.id(), new CloseRequest(44_375, Optional.empty()));
+        Trade sc = engine.rt.trades().close(st.id(), CloseRequest.all(44_375));
         assertThat(sc.realizedPnl()).isCloseTo(56.25, within(1e-9));
         assertThat(sc.result()).isEqualTo(TradeResult.WIN);
     }

@@ -45,7 +45,7 @@ class PolicyLoaderTest {
     private static final String FILE = "default.yaml";
     /** The rule files policies/default.yaml lists, in its order. */
     private static final List<String> RULE_FILES = List.of("gates.drl", "portfolio.drl",
-            "confidence-bands.drl.xlsx", "strategy-limits.drl.xlsx");
+            "confidence-bands.drl.xlsx", "strategy-limits.drl.xlsx", "exits.drl", "trailing-stops.drl.xlsx");
 
     @TempDir
     Path tmp;
@@ -120,16 +120,22 @@ class PolicyLoaderTest {
                 Duration.ofMinutes(5), // max_event_lead: 5m
                 List.of("USDT", "USDC", "BUSD", "USD", "EUR")));
 
-        // seed 002, "Strategy-Specific Risk Limits" (stop loss and trailing columns)
+        // seed 001, "Exit Policy Settings"
+        assertThat(p.exits()).isEqualTo(new Exits(
+                true, 1.0, 0.001,       // RM_BREAKEVEN_AT_R=1.0, RM_BREAKEVEN_OFFSET_PCT=0.001
+                true, 2.0, 0.5,         // RM_PARTIAL_TP_AT_R=2.0, RM_PARTIAL_TP_PERCENT=0.5
+                true, 2.0, 1.0,         // RM_TRAILING_START_R=2.0, RM_TRAILING_DISTANCE_ATR=1.0
+                false,                  // the remainder runs on the trail ("let winners run")
+                true, Duration.ofHours(24), 0.5)); // RM_MAX_HOURS_NO_PROGRESS=24; progress = +0.5R
+
+        // seed 002, "Strategy-Specific Risk Limits" (stop loss column; trailing is rules/trailing-stops.drl.xlsx)
         assertThat(p.strategies()).isEqualTo(Map.of(
                 "trend_following", new StrategyProfile("trend_following",
                         OptionalDouble.of(0.01),                          // "Stop Loss: 1% initial"
-                        OptionalDouble.empty(),
-                        Optional.of(new Trailing(0.01, 0.005, 0.002))),   // activation 1%, distance 0.5%, step 0.2%
+                        OptionalDouble.empty()),
                 "htf", new StrategyProfile("htf",
                         OptionalDouble.of(0.02),                          // "Stop Loss: 2% initial"
-                        OptionalDouble.empty(),
-                        Optional.of(new Trailing(0.015, 0.01, 0.005))),   // activation 1.5%, distance 1%, step 0.5%
+                        OptionalDouble.empty()),
                 "arbitrage", none("arbitrage"),                           // "No trailing stop"
                 "market_making", none("market_making"),
                 "news_driven", none("news_driven")));
@@ -444,9 +450,9 @@ class PolicyLoaderTest {
                         htfStop + "    take_profit_pct: 10\n", List.of()),
                 Arguments.of("take profit 1001%", htfStop,
                         htfStop + "    take_profit_pct: 10.01\n", List.of("strategies.htf.take_profit_pct")),
-                Arguments.of("misspelt trailing key: 'step' is unknown and 'step_pct' then missing",
-                        "step_pct: 0.005}", "step: 0.005}",
-                        List.of("strategies.htf.trailing.step", "strategies.htf.trailing.step_pct")),
+                Arguments.of("a trailing key left from before the trailing table: pointed to the table", htfStop,
+                        htfStop + "    trailing: {activation_pct: 0.015, distance_pct: 0.01, step_pct: 0.005}\n",
+                        List.of("strategies.htf.trailing")),
                 Arguments.of("unknown strategy key", htfStop, htfStop + "    max_position_pct: 0.20\n",
                         List.of("strategies.htf.max_position_pct")));
     }
@@ -467,7 +473,7 @@ class PolicyLoaderTest {
 
     @Test
     void sha256IsStableForSameBytes() throws IOException {
-        writeRules("rule a", "rule b", "table c", "table d");
+        writeRules("rule a", "rule b", "table c", "table d", "rule e", "table f");
         Path other = Files.createDirectory(tmp.resolve("copy"));
         Files.writeString(other.resolve("elsewhere.yaml"), shipped);
 
@@ -481,14 +487,14 @@ class PolicyLoaderTest {
 
     @Test
     void sha256CoversPolicyBytesThenEachRuleFileNameAndBytesInNameOrder() throws Exception {
-        writeRules("rule a", "rule b", "table c", "table d");
+        writeRules("rule a", "rule b", "table c", "table d", "rule e", "table f");
 
         PolicyBundle b = load(shipped);
 
         // computed here from PolicyBundle's documented layout, independently of PolicyLoader.sha256
         MessageDigest md = MessageDigest.getInstance("SHA-256");
         md.update(shipped.getBytes(StandardCharsets.UTF_8));
-        for (String name : new TreeSet<>(RULE_FILES)) { // confidence-bands, gates, portfolio, strategy-limits
+        for (String name : new TreeSet<>(RULE_FILES)) { // confidence-bands, exits, gates, portfolio, strategy-limits, trailing-stops
             md.update((byte) 0);
             md.update(name.getBytes(StandardCharsets.UTF_8));
             md.update((byte) 0);
@@ -534,10 +540,10 @@ class PolicyLoaderTest {
 
     @Test
     void sha256DependsOnWhichRuleFileHoldsWhichBytes() throws IOException {
-        writeRules("rule a", "rule b", "table c", "table d");
+        writeRules("rule a", "rule b", "table c", "table d", "rule e", "table f");
         String before = load(shipped).sha256();
 
-        writeRules("rule b", "rule a", "table c", "table d"); // same bytes overall, swapped between two files
+        writeRules("rule b", "rule a", "table c", "table d", "rule e", "table f"); // same bytes overall, swapped between two files
         String after = load(shipped).sha256();
 
         assertThat(after).isNotEqualTo(before);
@@ -598,7 +604,7 @@ class PolicyLoaderTest {
     // ---------------------------------------------------------------- helpers
 
     private static StrategyProfile none(String name) {
-        return new StrategyProfile(name, OptionalDouble.empty(), OptionalDouble.empty(), Optional.empty());
+        return new StrategyProfile(name, OptionalDouble.empty(), OptionalDouble.empty());
     }
 
     private PolicyBundle load(String yaml) throws IOException {

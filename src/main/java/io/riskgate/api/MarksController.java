@@ -1,0 +1,57 @@
+package io.riskgate.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.riskgate.exits.ExitInstruction;
+import io.riskgate.exits.ExitService;
+import io.riskgate.exits.Mark;
+import io.riskgate.order.CheckRequestParser;
+import io.riskgate.order.FieldProblem;
+import io.riskgate.order.InvalidRequestException;
+import io.riskgate.order.JsonFields;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Market marks: each updates every open trade on its symbol and answers with the exit instructions. */
+@RestController
+@RequestMapping("/api/v1/marks")
+class MarksController {
+
+    private final ExitService exits;
+
+    MarksController(ExitService exits) {
+        this.exits = exits;
+    }
+
+    @PostMapping
+    List<ExitInstruction> mark(@RequestBody JsonNode body) {
+        List<FieldProblem> problems = new ArrayList<>();
+        JsonFields f = JsonFields.root(body, problems);
+        f.rejectUnknown(Set.of("symbol", "price", "timestamp", "high", "low"));
+        String symbol = f.text("symbol", CheckRequestParser.ID_PATTERN);
+        double price = f.number("price", 0, true);
+        var high = f.optionalNumber("high", 0, true);
+        var low = f.optionalNumber("low", 0, true);
+        var at = f.optionalInstant("timestamp");
+        if (f.present() && !f.has("timestamp")) {
+            f.problem("timestamp", "is required: exits run on event time, so a replay behaves like live trading");
+        }
+        if (problems.isEmpty()) {
+            if (high.isPresent() && high.getAsDouble() < price) {
+                f.problem("high", "must be at least price " + price + ", was " + high.getAsDouble());
+            }
+            if (low.isPresent() && low.getAsDouble() > price) {
+                f.problem("low", "must be at most price " + price + ", was " + low.getAsDouble());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
+        // symbols are compared as the check stored them: upper case
+        return exits.mark(new Mark(symbol.toUpperCase(java.util.Locale.ROOT), price, high.orElse(price), low.orElse(price), at.orElseThrow()));
+    }
+}

@@ -1,0 +1,99 @@
+package io.riskgate.exits;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.riskgate.check.PolicyRef;
+import io.riskgate.portfolio.TradeState;
+import io.riskgate.rules.FiredRule;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The audit of exit instructions: each one with the mark that caused it, every rule that fired for its trade on
+ * that mark, the trade's state before and after, and the policy id, version and sha256. Inserts join the caller's
+ * transaction.
+ */
+public final class ExitLog {
+
+    private static final TypeReference<List<FiredRule>> FIRED = new TypeReference<>() { };
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+
+    public ExitLog(DataSource dataSource, ObjectMapper json) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.json = json;
+    }
+
+    void insert(ExitInstruction i, TradeState before, Mark mark, Instant recordedAt) {
+        PolicyRef p = i.policy();
+        jdbc.update("INSERT INTO exit_instruction (id, trade_id, account, symbol, action, quantity, stop_loss, price, "
+                        + "reason, rule_name, code, state_before, state_after, issued_at, recorded_at, policy_id, "
+                        + "policy_version, policy_sha256, mark_json, fired_json) "
+                        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                i.instructionId(), i.tradeId(), i.account(), i.symbol(), i.action().name(), i.quantity(),
+                i.stopLoss(), i.price(), truncate(i.reason()), i.rule(), i.code(), before.name(), i.state().name(),
+                ts(i.timestamp()), ts(recordedAt), p == null ? null : p.id(), p == null ? null : p.version(),
+                p == null ? null : p.sha256(), write(mark), write(i.firedRules()));
+    }
+
+    /** A trade's instructions in the order they were issued. */
+    public List<ExitInstruction> forTrade(String tradeId) {
+        return jdbc.query("SELECT * FROM exit_instruction WHERE trade_id = ? ORDER BY issued_at, recorded_at",
+                this::instruction, tradeId);
+    }
+
+    /** The mark an instruction was issued on, as received. */
+    public Map<String, Object> markOf(String instructionId) {
+        return jdbc.query("SELECT mark_json FROM exit_instruction WHERE id = ?", (rs, i) -> {
+            try {
+                return json.readValue(rs.getString(1), new TypeReference<Map<String, Object>>() { });
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }, instructionId).stream().findFirst().orElse(Map.of());
+    }
+
+    private ExitInstruction instruction(ResultSet rs, int row) throws SQLException {
+        double price = rs.getDouble("price");
+        Double boxed = rs.wasNull() ? null : price;
+        String policyId = rs.getString("policy_id");
+        List<FiredRule> fired;
+        try {
+            fired = json.readValue(rs.getString("fired_json"), FIRED);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored instruction " + rs.getString("id") + " is unreadable", e);
+        }
+        return new ExitInstruction(rs.getString("id"), rs.getString("trade_id"), rs.getString("account"),
+                rs.getString("symbol"), ExitAction.valueOf(rs.getString("action")), rs.getDouble("quantity"),
+                rs.getDouble("stop_loss"), boxed, rs.getString("reason"), rs.getString("rule_name"),
+                rs.getString("code"), TradeState.valueOf(rs.getString("state_after")),
+                rs.getObject("issued_at", OffsetDateTime.class).toInstant(),
+                policyId == null ? null : new PolicyRef(policyId, rs.getString("policy_version"),
+                        rs.getString("policy_sha256")), fired);
+    }
+
+    private String write(Object o) {
+        try {
+            return json.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + o, e);
+        }
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= 2000 ? s : s.substring(0, 1997) + "...";
+    }
+
+    private static OffsetDateTime ts(Instant i) {
+        return i.atOffset(ZoneOffset.UTC);
+    }
+}

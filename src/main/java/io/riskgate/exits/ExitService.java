@@ -1,0 +1,110 @@
+package io.riskgate.exits;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.riskgate.check.PolicyRef;
+import io.riskgate.order.InvalidRequestException;
+import io.riskgate.portfolio.AccountBook;
+import io.riskgate.portfolio.Portfolio;
+import io.riskgate.portfolio.Trade;
+import io.riskgate.portfolio.TradeState;
+import io.riskgate.rules.CompiledPolicy;
+import io.riskgate.rules.FiredRule;
+import io.riskgate.rules.RuleSetRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies a mark to every live trade on its symbol, across accounts: runs the exit rules of the active policy,
+ * stores each trade's new stop, state and best/worst price, audits every instruction, and returns the
+ * instructions. Each account is handled under its lock in one transaction, so a mark never interleaves with a
+ * check, fill or close on the same account.
+ *
+ * <p>A mark older than the last one a trade has seen, or timed before the trade opened, leaves that trade alone:
+ * its high-water mark moves forward in event time only. If the rules cannot be evaluated for a trade (an engine
+ * fault), the trade is left exactly as it was, its resting stop stays in force, and an ERROR instruction with code
+ * ENGINE_ERROR is returned and audited: exits fail safe, they never loosen a stop.
+ */
+public final class ExitService {
+
+    private static final Logger log = LoggerFactory.getLogger(ExitService.class);
+
+    private final RuleSetRegistry registry;
+    private final Portfolio portfolio;
+    private final ExitLog exitLog;
+    private final Clock clock;
+    private final MeterRegistry meters;
+    private volatile StopTightening tightening = StopTightening.NONE;
+
+    public ExitService(RuleSetRegistry registry, Portfolio portfolio, ExitLog exitLog, Clock clock,
+                       MeterRegistry meters) {
+        this.registry = registry;
+        this.portfolio = portfolio;
+        this.exitLog = exitLog;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    /** The governor's hook: how much to tighten trailing stops per account (seed 004). */
+    public void setStopTightening(StopTightening tightening) {
+        this.tightening = tightening == null ? StopTightening.NONE : tightening;
+    }
+
+    public ExitLog log() {
+        return exitLog;
+    }
+
+    public List<ExitInstruction> mark(Mark mark) {
+        CompiledPolicy policy = registry.active();
+        try {
+            policy.policy().portfolio().requireNotAhead("timestamp", mark.timestamp(), clock.instant());
+        } catch (IllegalArgumentException e) {
+            throw InvalidRequestException.of("timestamp", e.getMessage());
+        }
+        List<ExitInstruction> out = new ArrayList<>();
+        for (String account : portfolio.store().accountsTrading(mark.symbol())) {
+            out.addAll(portfolio.withAccount(account, book -> markAccount(policy, book, mark)));
+        }
+        out.forEach(i -> Counter.builder("riskgate.exit.instructions").tag("action", i.action().name())
+                .tag("code", i.code()).register(meters).increment());
+        return out;
+    }
+
+    private List<ExitInstruction> markAccount(CompiledPolicy policy, AccountBook book, Mark mark) {
+        book.advance(mark.timestamp());
+        List<Trade> updated = new ArrayList<>();
+        List<ExitInstruction> instructions = new ArrayList<>();
+        Map<String, TradeState> before = new LinkedHashMap<>();
+        double factor = tightening.factor(book.account(), mark.timestamp());
+        for (Trade t : portfolio.store().liveTrades(book.account(), mark.symbol())) {
+            boolean stale = t.progress().lastMarkAt() != null && mark.timestamp().isBefore(t.progress().lastMarkAt());
+            if (stale || mark.timestamp().isBefore(t.openedAt())) {
+                continue;
+            }
+            before.put(t.id(), t.state());
+            try {
+                ExitEvaluator.Outcome o = ExitEvaluator.evaluate(policy, t, mark, factor);
+                updated.add(o.trade());
+                instructions.addAll(o.instructions());
+            } catch (RuntimeException | Error e) {
+                log.error("exit rules failed for trade {} on {}; its stop {} stays in force", t.id(), mark, t.stopLoss(),
+                        e);
+                instructions.add(new ExitInstruction(UUID.randomUUID().toString(), t.id(), t.account(), t.symbol(),
+                        ExitAction.ERROR, t.openQuantity(), t.stopLoss(), null, "the exit rules could not be evaluated ("
+                        + e + "); nothing changed and the stop " + t.stopLoss() + " stays in force", "engine",
+                        "ENGINE_ERROR", t.state(), mark.timestamp(),
+                        new PolicyRef(policy.id(), policy.version(), policy.sha256()),
+                        List.<FiredRule>of()));
+            }
+        }
+        portfolio.applyMarks(book, updated, () -> instructions.forEach(i ->
+                exitLog.insert(i, before.get(i.tradeId()), mark, clock.instant())));
+        return instructions;
+    }
+}
