@@ -103,11 +103,12 @@ public final class ExitEvaluator {
                     partialClose = c;
                 }
                 case MOVE, PERCENT_TRAIL -> {
-                    breakeven |= c.state == TradeState.BREAKEVEN;
                     trailing |= isTrail(c);
                     double level = c.kind == ExitFacts.Proposal.Kind.PERCENT_TRAIL
                             ? best * (1 - sign * c.distancePct / f.tightening()) : c.level;
                     boolean behindBest = sign * (best - level) > 0;
+                    // breakeven is passed once its stop can stand (behind the best price); with a tiny R it waits
+                    breakeven |= c.state == TradeState.BREAKEVEN && behindBest;
                     boolean stepReached = c.kind != ExitFacts.Proposal.Kind.PERCENT_TRAIL
                             || sign * (level - t.stopLoss()) >= c.stepPct * t.entryPrice();
                     if (behindBest && stepReached && sign * (level - stop) > 0) {
