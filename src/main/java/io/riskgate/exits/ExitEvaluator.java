@@ -104,8 +104,8 @@ public final class ExitEvaluator {
                 }
                 case MOVE, PERCENT_TRAIL -> {
                     trailing |= isTrail(c);
-                    double level = c.kind == ExitFacts.Proposal.Kind.PERCENT_TRAIL
-                            ? best * (1 - sign * c.distancePct / f.tightening()) : c.level;
+                    double level = round8(c.kind == ExitFacts.Proposal.Kind.PERCENT_TRAIL
+                            ? best * (1 - sign * c.distancePct / f.tightening()) : c.level);
                     boolean behindBest = sign * (best - level) > 0;
                     // breakeven is passed once its stop can stand (behind the best price); with a tiny R it waits
                     breakeven |= c.state == TradeState.BREAKEVEN && behindBest;
@@ -172,6 +172,11 @@ public final class ExitEvaluator {
         return new ExitInstruction(UUID.randomUUID().toString(), after.id(), after.account(), after.symbol(), action,
                 quantity, after.stopLoss(), price, reason, rule, code, after.state(), f.mark().timestamp(), ref,
                 fired);
+    }
+
+    /** Price levels are rounded to 8 decimals: 49,747.49999999999 from binary arithmetic is 49,747.5. */
+    static double round8(double v) {
+        return BigDecimal.valueOf(v).setScale(8, RoundingMode.HALF_EVEN).doubleValue();
     }
 
     /** Quantities are floored to 8 decimals, as the sizer does: never close more than the fraction. */

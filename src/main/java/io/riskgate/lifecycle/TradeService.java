@@ -195,7 +195,7 @@ public final class TradeService {
         double mfe = Math.max(0, sign * (t.progress().bestPrice() - t.entryPrice()));
         double mae = Math.max(0, sign * (t.entryPrice() - t.progress().worstPrice()));
         java.time.Duration held = java.time.Duration.between(t.openedAt(), end);
-        return new TradeDetail(t, t.realizedPnl() == null || r == 0 ? null : t.realizedPnl() / (r * t.quantity()),
+        return new TradeDetail(t, t.realizedR(),
                 new TradeDetail.Excursion(mfe, r == 0 ? 0 : mfe / r), new TradeDetail.Excursion(mae, r == 0 ? 0 : mae / r),
                 held.toString(), held.toMillis() / 3_600_000.0, history);
     }

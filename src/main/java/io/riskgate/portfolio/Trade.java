@@ -64,6 +64,16 @@ public record Trade(String id, String decisionId, String account, String symbol,
         return Math.abs(entryPrice - initialStop);
     }
 
+    /**
+     * Realized P&L in R: the closes' P&L over the initial risk of the whole filled quantity (1R x quantity); null
+     * before the first close.
+     */
+    @JsonIgnore
+    public Double realizedR() {
+        double risk = riskPerUnit() * quantity;
+        return realizedPnl == null || risk == 0 ? null : realizedPnl / risk;
+    }
+
     public Position position() {
         return new Position(id, decisionId, account, symbol, asset, strategy, side, openQuantity, entryPrice, stopLoss,
                 takeProfit, openedAt);
