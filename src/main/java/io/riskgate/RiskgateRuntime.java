@@ -62,7 +62,7 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
         });
         registry.reload();
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        Portfolio portfolio = new Portfolio(new PortfolioStore(dataSource), tx, clock);
+        Portfolio portfolio = new Portfolio(new PortfolioStore(dataSource, json), tx, clock);
         AuditStore audit = new AuditStore(dataSource, json);
         PreTradeEngine engine = new PreTradeEngine(registry, portfolio, audit, clock, json, meters);
         ExitLog exitLog = new ExitLog(dataSource, json);

@@ -25,6 +25,7 @@ CREATE INDEX trade_symbol_state ON trade (symbol, state);
 
 CREATE TABLE exit_instruction (
     id              VARCHAR(36)              PRIMARY KEY,
+    seq             BIGINT AUTO_INCREMENT    NOT NULL UNIQUE,
     trade_id        VARCHAR(36)              NOT NULL REFERENCES trade (id),
     account         VARCHAR(64)              NOT NULL,
     symbol          VARCHAR(64)              NOT NULL,

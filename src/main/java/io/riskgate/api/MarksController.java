@@ -40,18 +40,16 @@ class MarksController {
         if (f.present() && !f.has("timestamp")) {
             f.problem("timestamp", "is required: exits run on event time, so a replay behaves like live trading");
         }
-        if (problems.isEmpty()) {
-            if (high.isPresent() && high.getAsDouble() < price) {
-                f.problem("high", "must be at least price " + price + ", was " + high.getAsDouble());
-            }
-            if (low.isPresent() && low.getAsDouble() > price) {
-                f.problem("low", "must be at most price " + price + ", was " + low.getAsDouble());
-            }
+        // price reads as 0 when it is itself bad: then there is nothing to compare the bar with
+        if (price > 0 && high.isPresent() && high.getAsDouble() < price) {
+            f.problem("high", "must be at least price " + price + ", was " + high.getAsDouble());
+        }
+        if (price > 0 && low.isPresent() && low.getAsDouble() > price) {
+            f.problem("low", "must be at most price " + price + ", was " + low.getAsDouble());
         }
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
-        // symbols are compared as the check stored them: upper case
-        return exits.mark(new Mark(symbol.toUpperCase(java.util.Locale.ROOT), price, high.orElse(price), low.orElse(price), at.orElseThrow()));
+        return exits.mark(new Mark(symbol, price, high.orElse(price), low.orElse(price), at.orElseThrow()));
     }
 }

@@ -21,12 +21,16 @@ import java.util.UUID;
  *
  * <p>Resolution, in this order:
  * <ol>
- *   <li>A full close wins over everything else. Within one bar the stop wins over the take-profit (the bar's order
- *       of prices is unknown; assuming the worse outcome is the safe side), and both win over the time exit.</li>
- *   <li>The take-profit no longer closes once a trail has begun (earlier, or in this bar: price passes the trail's
- *       start before it reaches a farther target) unless {@code exits.take_profit_after_trailing} is true.</li>
- *   <li>Otherwise: a partial close, and the tightest proposed stop that lies behind the best price. A stop only
- *       ever tightens; a percentage trail moves only by at least its step.</li>
+ *   <li>The new stop: the tightest proposed level that lies behind the best price. A stop only ever tightens; a
+ *       percentage trail moves only by at least its step. A trail has begun once it has moved the stop.</li>
+ *   <li>A full close wins over everything else. Within one bar the stop (the one in force before the bar) wins
+ *       over the take-profit (the bar's order of prices is unknown; assuming the worse outcome is the safe side),
+ *       and both win over the time exit.</li>
+ *   <li>The take-profit no longer closes once a trail has begun, on an earlier bar or in this one when price
+ *       passes the ATR trail's start before it reaches a farther target, unless
+ *       {@code exits.take_profit_after_trailing} is true.</li>
+ *   <li>Otherwise: a partial close (when its quantity is above zero once floored to 8 decimals), then the stop
+ *       move.</li>
  *   <li>If the new stop is at or through the mark's price, the position is already past it: close at market.</li>
  * </ol>
  */
@@ -69,11 +73,41 @@ public final class ExitEvaluator {
         PolicyRef ref = new PolicyRef(policy.id(), policy.version(), policy.sha256());
         List<ExitFacts.Proposal> proposals = f.proposals();
 
-        boolean trailBegins = p.trailing() || proposals.stream().anyMatch(ExitEvaluator::isTrail);
+        // 1. where the stop would go: the tightest proposal that can stand behind the best price
+        double stop = t.stopLoss();
+        ExitFacts.Proposal winner = null;
+        String winnerReason = null;
+        boolean breakeven = p.breakeven();
+        ExitFacts.Proposal partialClose = null;
+        for (ExitFacts.Proposal c : proposals) {
+            if (c.kind == ExitFacts.Proposal.Kind.PARTIAL) {
+                partialClose = c;
+            } else if (c.kind != ExitFacts.Proposal.Kind.CLOSE) {
+                double level = round8(c.kind == ExitFacts.Proposal.Kind.PERCENT_TRAIL
+                        ? best * (1 - sign * c.distancePct / f.tightening()) : c.level);
+                boolean behindBest = sign * (best - level) > 0;
+                // breakeven is passed once its stop can stand (behind the best price); with a tiny R it waits
+                breakeven |= c.state == TradeState.BREAKEVEN && behindBest;
+                boolean stepReached = c.kind != ExitFacts.Proposal.Kind.PERCENT_TRAIL
+                        || sign * (level - t.stopLoss()) >= c.stepPct * t.entryPrice();
+                if (behindBest && stepReached && sign * (level - stop) > 0) {
+                    stop = level;
+                    winner = c;
+                    winnerReason = c.kind == ExitFacts.Proposal.Kind.PERCENT_TRAIL
+                            ? percentTrailReason(c, f, best, level) : c.reason;
+                }
+            }
+        }
+        // a trail has begun once it has moved the stop, on an earlier bar or this one
+        boolean trailedNow = winner != null && isTrail(winner);
+        boolean trailing = p.trailing() || trailedNow;
+
+        // 2. a full close wins: the stop in force before this bar, then the target, then the time exit
         ExitFacts.Proposal close = null;
         for (TradeState exit : List.of(TradeState.CLOSED_SL, TradeState.CLOSED_TP, TradeState.CLOSED_TIME)) {
-            if (exit == TradeState.CLOSED_TP && trailBegins && !exits.takeProfitAfterTrailing()) {
-                continue;
+            if (exit == TradeState.CLOSED_TP && !exits.takeProfitAfterTrailing()
+                    && (p.trailing() || (trailedNow && atrTrailStartsBeforeTarget(winner, t, exits)))) {
+                continue; // the remainder runs on the trail
             }
             for (ExitFacts.Proposal c : proposals) {
                 if (close == null && c.kind == ExitFacts.Proposal.Kind.CLOSE && c.state == exit) {
@@ -89,69 +123,51 @@ public final class ExitEvaluator {
                     close.reason, close.rule, close.code, f, ref, fired)), fired);
         }
 
-        double stop = t.stopLoss();
-        ExitFacts.Proposal winner = null;
-        String winnerReason = null;
-        boolean breakeven = p.breakeven();
-        boolean partial = p.partial();
-        boolean trailing = p.trailing();
-        ExitFacts.Proposal partialClose = null;
-        for (ExitFacts.Proposal c : proposals) {
-            switch (c.kind) {
-                case PARTIAL -> {
-                    partial = true;
-                    partialClose = c;
-                }
-                case MOVE, PERCENT_TRAIL -> {
-                    trailing |= isTrail(c);
-                    double level = round8(c.kind == ExitFacts.Proposal.Kind.PERCENT_TRAIL
-                            ? best * (1 - sign * c.distancePct / f.tightening()) : c.level);
-                    boolean behindBest = sign * (best - level) > 0;
-                    // breakeven is passed once its stop can stand (behind the best price); with a tiny R it waits
-                    breakeven |= c.state == TradeState.BREAKEVEN && behindBest;
-                    boolean stepReached = c.kind != ExitFacts.Proposal.Kind.PERCENT_TRAIL
-                            || sign * (level - t.stopLoss()) >= c.stepPct * t.entryPrice();
-                    if (behindBest && stepReached && sign * (level - stop) > 0) {
-                        stop = level;
-                        winner = c;
-                        winnerReason = c.kind == ExitFacts.Proposal.Kind.PERCENT_TRAIL
-                                ? percentTrailReason(c, f, best, level) : c.reason;
-                    }
-                }
-                case CLOSE -> {
-                    // a take-profit the trail superseded: the rule fired (and is audited) but closes nothing
-                }
-            }
-        }
+        // 3. a partial close, then the stop move
+        double open = t.openQuantity();
+        double partialQty = partialClose == null ? 0 : floor8(exits.partialFraction() * open);
+        boolean partialNow = partialQty > 0 && partialQty < open;
+        boolean partial = p.partial() || partialNow;
         TradeState state = trailing ? TradeState.TRAILING : partial ? TradeState.PARTIAL_TP
                 : breakeven ? TradeState.BREAKEVEN : TradeState.OPEN;
         List<ExitInstruction> out = new ArrayList<>(2);
         if (winner != null && sign * (f.getPrice() - stop) <= 0) {
             // the new stop is already at or through the market: a resting stop there would trigger at once
-            ExitProgress np = new ExitProgress(best, worst, f.mark().timestamp(), breakeven, partial, trailing,
+            ExitProgress np = new ExitProgress(best, worst, f.mark().timestamp(), breakeven, p.partial(), trailing,
                     TradeState.CLOSED_SL);
             Trade after = t.withExitState(stop, state, np);
-            out.add(instruction(after, ExitAction.CLOSE, t.openQuantity(), f.getPrice(), winnerReason
+            out.add(instruction(after, ExitAction.CLOSE, open, f.getPrice(), winnerReason
                     + "; the price " + ExitFacts.fmt(f.getPrice()) + " is already at or through it: close at market",
                     winner.rule, winner.code, f, ref, fired));
             return new Outcome(after, out, fired);
         }
         ExitProgress np = new ExitProgress(best, worst, f.mark().timestamp(), breakeven, partial, trailing, null);
         Trade after = t.withExitState(stop, state, np);
-        double open = t.openQuantity();
-        if (partialClose != null) {
-            double qty = floor8(exits.partialFraction() * open);
-            if (qty > 0 && qty < open) {
-                out.add(instruction(after, ExitAction.CLOSE_PARTIAL, qty, partialClose.level, partialClose.reason,
-                        partialClose.rule, partialClose.code, f, ref, fired));
-                open = BigDecimal.valueOf(open).subtract(BigDecimal.valueOf(qty)).doubleValue();
-            }
+        if (partialNow) {
+            out.add(instruction(after, ExitAction.CLOSE_PARTIAL, partialQty, partialClose.level, partialClose.reason,
+                    partialClose.rule, partialClose.code, f, ref, fired));
+            open = BigDecimal.valueOf(open).subtract(BigDecimal.valueOf(partialQty)).doubleValue();
         }
         if (winner != null) {
             out.add(instruction(after, ExitAction.MOVE_STOP, open, null, winnerReason, winner.rule, winner.code, f,
                     ref, fired));
         }
         return new Outcome(after, out, fired);
+    }
+
+    /**
+     * Within one bar, price passes the ATR trail's start (+{@code start_r} R) before a target lying beyond it: the
+     * trail begins first and the target no longer closes. A target nearer than the start is reached first and
+     * closes. A percentage trail first reached in the same bar as the target never supersedes it (its activation
+     * is a table row, not a level known here): the target closes, the conservative reading.
+     */
+    private static boolean atrTrailStartsBeforeTarget(ExitFacts.Proposal winner, Trade t, Exits exits) {
+        if (winner.kind != ExitFacts.Proposal.Kind.MOVE) {
+            return false;
+        }
+        int sign = t.side().sign();
+        double start = t.entryPrice() + sign * exits.trailingStartR() * t.riskPerUnit();
+        return sign * (t.takeProfit() - start) > 0;
     }
 
     private static boolean isTrail(ExitFacts.Proposal c) {

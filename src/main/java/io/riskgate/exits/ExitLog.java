@@ -47,8 +47,14 @@ public final class ExitLog {
 
     /** A trade's instructions in the order they were issued. */
     public List<ExitInstruction> forTrade(String tradeId) {
-        return jdbc.query("SELECT * FROM exit_instruction WHERE trade_id = ? ORDER BY issued_at, recorded_at",
+        return jdbc.query("SELECT * FROM exit_instruction WHERE trade_id = ? ORDER BY issued_at, seq",
                 this::instruction, tradeId);
+    }
+
+    /** The latest full CLOSE issued for a trade: the one still outstanding while its close is pending. */
+    public java.util.Optional<ExitInstruction> latestClose(String tradeId) {
+        return jdbc.query("SELECT * FROM exit_instruction WHERE trade_id = ? AND action = 'CLOSE' "
+                + "ORDER BY seq DESC LIMIT 1", this::instruction, tradeId).stream().findFirst();
     }
 
     /** The mark an instruction was issued on, as received. */

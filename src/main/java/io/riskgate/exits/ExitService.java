@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * instructions. Each account is handled under its lock in one transaction, so a mark never interleaves with a
  * check, fill or close on the same account.
  *
+ * <p>While a full CLOSE is outstanding (issued, its close not yet reported), every later mark on the trade answers
+ * with that same instruction again, so a caller that lost the response that carried it is told again; it is
+ * audited once.
+ *
  * <p>A mark older than the last one a trade has seen, or timed before the trade opened, leaves that trade alone:
  * its high-water mark moves forward in event time only. If the rules cannot be evaluated for a trade (an engine
  * fault), the trade is left exactly as it was, its resting stop stays in force, and an ERROR instruction with code
@@ -80,6 +84,7 @@ public final class ExitService {
         book.advance(mark.timestamp());
         List<Trade> updated = new ArrayList<>();
         List<ExitInstruction> instructions = new ArrayList<>();
+        List<ExitInstruction> outstanding = new ArrayList<>();
         Map<String, TradeState> before = new LinkedHashMap<>();
         double factor = tightening.factor(book.account(), mark.timestamp());
         for (Trade t : portfolio.store().liveTrades(book.account(), mark.symbol())) {
@@ -92,6 +97,11 @@ public final class ExitService {
                 ExitEvaluator.Outcome o = ExitEvaluator.evaluate(policy, t, mark, factor);
                 updated.add(o.trade());
                 instructions.addAll(o.instructions());
+                if (t.progress().pendingExit() != null) {
+                    // the close asked for earlier is still outstanding: answer with it again (not re-audited),
+                    // so a caller that lost a response is told again
+                    exitLog.latestClose(t.id()).ifPresent(outstanding::add);
+                }
             } catch (RuntimeException | Error e) {
                 log.error("exit rules failed for trade {} on {}; its stop {} stays in force", t.id(), mark, t.stopLoss(),
                         e);
@@ -103,8 +113,10 @@ public final class ExitService {
                         List.<FiredRule>of()));
             }
         }
-        portfolio.applyMarks(book, updated, () -> instructions.forEach(i ->
+        portfolio.applyMarks(book, updated, mark.price(), () -> instructions.forEach(i ->
                 exitLog.insert(i, before.get(i.tradeId()), mark, clock.instant())));
-        return instructions;
+        List<ExitInstruction> answer = new ArrayList<>(instructions);
+        answer.addAll(outstanding);
+        return answer;
     }
 }

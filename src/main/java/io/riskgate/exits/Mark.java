@@ -10,6 +10,11 @@ import java.time.Instant;
 public record Mark(String symbol, double price, double high, double low, Instant timestamp) {
 
     public Mark {
+        if (symbol == null || symbol.isBlank()) {
+            throw new IllegalArgumentException("symbol must not be blank");
+        }
+        // symbols are compared as checks store them: upper case
+        symbol = symbol.toUpperCase(java.util.Locale.ROOT);
         if (!(price > 0) || !(low > 0) || !Double.isFinite(high)) {
             throw new IllegalArgumentException("price, high and low must be above 0, were " + price + ", " + high
                     + ", " + low);

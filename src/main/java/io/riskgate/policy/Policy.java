@@ -18,6 +18,7 @@ public record Policy(
         Sizing sizing,
         PortfolioLimits portfolio,
         Exits exits,
+        Governor governor,
         Map<String, StrategyProfile> strategies) {
 
     public Policy {

@@ -153,10 +153,12 @@ public final class PolicyLoader {
         Sizing sizing = readSizing(root.section("sizing"));
         PortfolioLimits portfolio = readPortfolio(root.section("portfolio"));
         Exits exits = readExits(root.section("exits"));
+        Governor governor = readGovernor(root.section("governor"));
         Map<String, StrategyProfile> strategies = readStrategies(root.optionalSection("strategies"), sizing);
         root.finish();
         crossCheck(root, filters, sizing, portfolio);
-        return new Policy(id, version, description, ruleFiles, filters, sizing, portfolio, exits, strategies);
+        return new Policy(id, version, description, ruleFiles, filters, sizing, portfolio, exits, governor,
+                strategies);
     }
 
     private static Filters readFilters(YamlSection s) {
@@ -233,6 +235,110 @@ public final class PolicyLoader {
             sub.finish();
         }
         return e;
+    }
+
+    private static Governor readGovernor(YamlSection s) {
+        java.time.ZoneId zone = java.time.ZoneOffset.UTC;
+        String zoneText = s.text("time_zone");
+        try {
+            zone = java.time.ZoneId.of(zoneText);
+        } catch (java.time.DateTimeException e) {
+            if (!zoneText.isEmpty()) {
+                s.problem(null, "governor.time_zone", "unknown time zone '" + zoneText + "' (e.g. UTC, "
+                        + "America/New_York, Europe/London)");
+            }
+        }
+        java.time.LocalTime reset = java.time.LocalTime.MIDNIGHT;
+        String resetText = s.text("daily_reset");
+        try {
+            reset = java.time.LocalTime.parse(resetText);
+        } catch (java.time.format.DateTimeParseException e) {
+            if (!resetText.isEmpty()) {
+                s.problem(null, "governor.daily_reset", "must be a time of day such as \"00:00\" or \"17:00\", was '"
+                        + resetText + "'");
+            }
+        }
+        java.time.DayOfWeek weekStarts = enumOf(s, "week_starts", java.time.DayOfWeek.class, java.time.DayOfWeek.MONDAY);
+        YamlSection b = s.section("breakers");
+        Governor.Breaker daily = readBreaker(b.section("daily_loss"), true);
+        Governor.Breaker weekly = readBreaker(b.section("weekly_loss"), true);
+        Governor.Breaker circuit = readBreaker(b.section("circuit_breaker"), false);
+        Governor.Breaker maxDd = readBreaker(b.section("max_drawdown"), false);
+        b.finish();
+        double positionLoss = s.positive("position_loss_limit_pct", 1);
+        double reduce = s.positive("emergency_reduce_fraction", 1);
+        YamlSection m = s.section("multipliers");
+        YamlSection streak = m.section("losing_streak");
+        YamlSection recovery = m.section("recovery");
+        YamlSection target = m.section("weekly_target");
+        YamlSection winRate = m.section("win_rate");
+        YamlSection vol = m.section("volatility");
+        Governor g = new Governor(zone, reset, weekStarts, daily, weekly, circuit, maxDd, positionLoss, reduce,
+                streak.integer("trades", 1, 1_000), streak.positive("factor", 10),
+                recovery.positive("drawdown_pct", 1), recovery.positive("factor", 10),
+                target.positive("target_pct", 100), target.positive("preservation_factor", 10),
+                winRate.integer("min_trades", 1, 100_000), winRate.integer("window_trades", 1, 100_000),
+                winRate.number("low_below", 0, 1), winRate.positive("low_factor", 10),
+                winRate.number("high_above", 0, 1), winRate.positive("high_factor", 10),
+                vol.positive("atr_ratio_above", 1), vol.positive("factor", 10),
+                enumOf(m, "dynamic_combine", Governor.Combine.class, Governor.Combine.MOST_RESTRICTIVE));
+        for (YamlSection sub : List.of(streak, recovery, target, winRate, vol, m, s)) {
+            sub.finish();
+        }
+        if (s.valid("governor.multipliers.win_rate.min_trades", "governor.multipliers.win_rate.window_trades")
+                && g.winRateWindowTrades() < g.winRateMinTrades()) {
+            s.problem(null, "governor.multipliers.win_rate.window_trades", "must be at least min_trades ("
+                    + g.winRateMinTrades() + "), was " + g.winRateWindowTrades());
+        }
+        if (s.valid("governor.multipliers.win_rate.low_below", "governor.multipliers.win_rate.high_above")
+                && g.lowWinRate() > g.highWinRate()) {
+            s.problem(null, "governor.multipliers.win_rate.low_below", "must not exceed high_above ("
+                    + g.highWinRate() + "), was " + g.lowWinRate());
+        }
+        return g;
+    }
+
+    /** A breaker: limit, the state it moves the account to, how long, and its emergency protocol. */
+    private static Governor.Breaker readBreaker(YamlSection s, boolean windowed) {
+        boolean enabled = s.bool("enabled");
+        double limit = s.positive("limit_pct", 1);
+        String state = s.text("state").toUpperCase(Locale.ROOT);
+        if (!state.isEmpty() && !state.equals("HALTED") && !state.equals("REDUCING")) {
+            s.problem(null, s.path() + ".state", "must be HALTED (nothing new) or REDUCING (no new risk), was '"
+                    + state + "'");
+        }
+        String until = s.text("until");
+        Governor.Until kind = Governor.Until.RESET;
+        Optional<java.time.Duration> cooldown = Optional.empty();
+        if (until.equalsIgnoreCase("window_end")) {
+            kind = Governor.Until.WINDOW_END;
+            if (!windowed) {
+                s.problem(null, s.path() + ".until", "window_end applies to daily_loss and weekly_loss only: use a "
+                        + "cooldown such as 4h, or reset");
+            }
+        } else if (until.equalsIgnoreCase("reset")) {
+            kind = Governor.Until.RESET;
+        } else if (!until.isEmpty()) {
+            kind = Governor.Until.COOLDOWN;
+            cooldown = Optional.of(s.duration("until", java.time.Duration.ofDays(7)));
+        }
+        Governor.Emergency emergency = enumOf(s, "emergency", Governor.Emergency.class, Governor.Emergency.NONE);
+        s.finish();
+        return new Governor.Breaker(enabled, limit, state, kind, cooldown, emergency);
+    }
+
+    private static <E extends Enum<E>> E enumOf(YamlSection s, String key, Class<E> type, E fallback) {
+        String v = s.text(key);
+        if (v.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            s.problem(null, s.path().isEmpty() ? key : s.path() + "." + key, "must be one of "
+                    + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT) + ", was '" + v + "'");
+            return fallback;
+        }
     }
 
     private static Map<String, StrategyProfile> readStrategies(Optional<YamlSection> section, Sizing sizing) {

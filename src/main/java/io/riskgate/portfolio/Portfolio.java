@@ -64,6 +64,7 @@ public final class Portfolio {
         private final List<Reservation> lapsed = new java.util.ArrayList<>();
         private EquitySnapshot equity;
         private String equitySource;
+        private boolean rebase;
 
         private Batch(AccountBook book) {
             this.book = book;
@@ -81,7 +82,7 @@ public final class Portfolio {
         public Batch recordEquity(EquitySnapshot snapshot, String source) {
             equity = snapshot;
             equitySource = source;
-            book.observe(snapshot);
+            rebase |= book.observe(snapshot);
             return this;
         }
 
@@ -93,10 +94,14 @@ public final class Portfolio {
                     if (equity != null) {
                         store.insertEquity(equity, equitySource, clock.instant());
                     }
+                    if (rebase) {
+                        store.rebaseRefPrices(book.account());
+                    }
                     alongside.run();
                     if (reservation != null) {
                         store.insertReservation(reservation);
                     }
+                    store.saveGovernor(book.account(), book.governor(), clock.instant());
                 });
             } catch (RuntimeException | Error e) {
                 invalidate(book.account());
@@ -104,6 +109,7 @@ public final class Portfolio {
             }
             lapsed.clear();
             equity = null;
+            rebase = false;
             if (reservation != null) {
                 book.reserve(reservation);
             }
@@ -152,8 +158,35 @@ public final class Portfolio {
 
     /** Records an equity snapshot. Call under the lock. */
     public void recordEquity(AccountBook book, EquitySnapshot snapshot, String source) {
-        tx.executeWithoutResult(s -> store.insertEquity(snapshot, source, clock.instant()));
-        book.observe(snapshot);
+        try {
+            tx.executeWithoutResult(s -> {
+                store.insertEquity(snapshot, source, clock.instant());
+                if (book.observe(snapshot)) {
+                    store.rebaseRefPrices(book.account());
+                    store.saveGovernor(book.account(), book.governor(), clock.instant());
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            invalidate(book.account());
+            throw e;
+        }
+    }
+
+    /**
+     * Stores the account's governor state with {@code alongside} (breaker events, instructions, alerts) in one
+     * transaction. The state is already in the book; if the write fails the book is dropped and reloaded. Call
+     * under the lock.
+     */
+    public void saveGovernor(AccountBook book, Runnable alongside) {
+        try {
+            tx.executeWithoutResult(s -> {
+                store.saveGovernor(book.account(), book.governor(), clock.instant());
+                alongside.run();
+            });
+        } catch (RuntimeException | Error e) {
+            invalidate(book.account());
+            throw e;
+        }
     }
 
     /** Releases an approval's reservation at the caller's request. Call under the lock. */
@@ -170,6 +203,7 @@ public final class Portfolio {
         });
         book.release(trade.decisionId());
         book.open(trade.position());
+        book.value(trade.id(), trade.entryPrice(), trade.entryPrice());
     }
 
     /**
@@ -177,7 +211,20 @@ public final class Portfolio {
      * open with less quantity, or closed). Call under the lock.
      */
     public void close(AccountBook book, Trade after, double quantity, double price, String reason, Instant at) {
-        tx.executeWithoutResult(s -> store.closeTrade(after, quantity, price, reason, at, clock.instant()));
+        // equity: what this close realized over the trade's reference price joins the P&L since the snapshot
+        io.riskgate.governor.GovernorState before = book.governor();
+        double ref = book.refPrice(after.id());
+        double realized = after.side().sign() * (price - (Double.isNaN(ref) ? after.entryPrice() : ref)) * quantity;
+        book.governor(before.withRealized(realized));
+        try {
+            tx.executeWithoutResult(s -> {
+                store.closeTrade(after, quantity, price, reason, at, clock.instant());
+                store.saveGovernor(book.account(), book.governor(), clock.instant());
+            });
+        } catch (RuntimeException | Error e) {
+            invalidate(book.account());
+            throw e;
+        }
         if (after.state().isClosed()) {
             book.close(after.id());
         } else {
@@ -189,16 +236,20 @@ public final class Portfolio {
      * Writes what a mark changed on an account's trades, with {@code alongside} (the audit of the instructions),
      * in one transaction; the book sees the new stops after the commit. Call under the lock.
      */
-    public void applyMarks(AccountBook book, List<Trade> updated, Runnable alongside) {
+    public void applyMarks(AccountBook book, List<Trade> updated, double price, Runnable alongside) {
         try {
             tx.executeWithoutResult(s -> {
                 updated.forEach(store::updateExitState);
+                store.updateLastPrice(updated, price);
                 alongside.run();
             });
         } catch (RuntimeException | Error e) {
             invalidate(book.account());
             throw e;
         }
-        updated.forEach(t -> book.open(t.position()));
+        updated.forEach(t -> {
+            book.open(t.position());
+            book.mark(t.id(), price);
+        });
     }
 }

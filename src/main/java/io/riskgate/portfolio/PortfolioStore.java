@@ -15,9 +15,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class PortfolioStore {
 
     private final JdbcTemplate jdbc;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
 
-    public PortfolioStore(DataSource dataSource) {
+    public PortfolioStore(DataSource dataSource, com.fasterxml.jackson.databind.ObjectMapper json) {
         this.jdbc = new JdbcTemplate(dataSource);
+        this.json = json;
     }
 
     static OffsetDateTime ts(Instant i) {
@@ -58,6 +60,17 @@ public final class PortfolioStore {
                 + "ORDER BY opened_at", PortfolioStore::trade, account)) {
             book.open(t.position());
         }
+        jdbc.query("SELECT id, last_price, ref_price FROM trade WHERE account = ? AND state NOT LIKE 'CLOSED%'",
+                rs -> {
+                    book.value(rs.getString("id"), rs.getDouble("last_price"), rs.getDouble("ref_price"));
+                }, account);
+        jdbc.query("SELECT state_json FROM governor_state WHERE account = ?", rs -> {
+            try {
+                book.governor(json.readValue(rs.getString(1), io.riskgate.governor.GovernorState.class));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("the governor state of account " + account + " is unreadable", e);
+            }
+        }, account);
         jdbc.query("SELECT * FROM reservation WHERE account = ? AND released_at IS NULL ORDER BY expires_at",
                 rs -> {
                     book.reserve(new Reservation(rs.getString("decision_id"), account, rs.getString("symbol"),
@@ -98,10 +111,41 @@ public final class PortfolioStore {
     void insertTrade(Trade t) {
         jdbc.update("INSERT INTO trade (id, decision_id, account, symbol, asset, strategy, side, quantity, "
                         + "open_quantity, entry_price, initial_stop, stop_loss, take_profit, atr, opened_at, state, "
-                        + "best_price, worst_price) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        + "best_price, worst_price, last_price, ref_price) "
+                        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 t.id(), t.decisionId(), t.account(), t.symbol(), t.asset(), t.strategy(), t.side().name(),
                 t.quantity(), t.openQuantity(), t.entryPrice(), t.initialStop(), t.stopLoss(), t.takeProfit(),
-                t.atr(), ts(t.openedAt()), t.state().name(), t.progress().bestPrice(), t.progress().worstPrice());
+                t.atr(), ts(t.openedAt()), t.state().name(), t.progress().bestPrice(), t.progress().worstPrice(),
+                t.entryPrice(), t.entryPrice());
+    }
+
+    /** A mark's price becomes the last price of these trades. */
+    void updateLastPrice(List<Trade> trades, double price) {
+        for (Trade t : trades) {
+            jdbc.update("UPDATE trade SET last_price = ? WHERE id = ?", price, t.id());
+        }
+    }
+
+    /** After a new equity snapshot, every live trade is valued from its last price on. */
+    void rebaseRefPrices(String account) {
+        jdbc.update("UPDATE trade SET ref_price = last_price WHERE account = ? AND state NOT LIKE 'CLOSED%'", account);
+    }
+
+    /** Stores the governor's state of an account (one row per account). */
+    public void saveGovernor(String account, io.riskgate.governor.GovernorState state, Instant at) {
+        String text;
+        try {
+            text = json.writeValueAsString(state);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise the governor state of " + account, e);
+        }
+        jdbc.update("MERGE INTO governor_state (account, state_json, updated_at) KEY (account) VALUES (?, ?, ?)",
+                account, text, ts(at));
+    }
+
+    /** Accounts whose governor state is stored. */
+    public List<String> governedAccounts() {
+        return jdbc.queryForList("SELECT account FROM governor_state ORDER BY account", String.class);
     }
 
     /** Writes what a mark changed: the stop, the state and the exit progress. Joins the caller's transaction. */

@@ -69,8 +69,8 @@ public final class RuleSetCompiler {
             if (!missing.isEmpty()) {
                 problems.add(new PolicyProblem(bundle.source().getFileName().toString(), "rules", 0,
                         "the rule files leave out required checks " + missing + ": every policy must include the "
-                                + "gates and portfolio limits (gates.drl, portfolio.drl); switch a gate off with its "
-                                + "policy key instead"));
+                                + "gates, portfolio limits and hard exits (gates.drl, portfolio.drl, exits.drl); "
+                                + "switch a gate off with its policy key instead"));
             }
             CompiledPolicy compiled = new CompiledPolicy(bundle, base, container, releaseId, rules, Instant.now(),
                     (System.nanoTime() - start) / 1_000_000);

@@ -18,7 +18,6 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -216,11 +215,6 @@ class MarksApiTest {
     }
 
     @Test
-    @Disabled("bug: MarksController checks high/low against price only when no other field is bad, so a mark with "
-            + "a bad symbol, an unknown field or a missing timestamp answers 400 without its high and low problems; "
-            + "e.g. {symbol 'BTC USDT', price 50000, high 49000, low 51000, venue 'x'} lists symbol, timestamp and "
-            + "venue but not high or low. The guard should be: price valid (and the bound present), not problems "
-            + "empty")
     void everyBadFieldOfAMarkIsReportedAtOnce() {
         HttpApi.Response r = api.post("/api/v1/marks", body("symbol", "BTC USDT", "price", 50_000,
                 "high", 49_000, "low", 51_000, "venue", "binance"));

@@ -396,8 +396,12 @@ class ExitServiceTest {
         assertThat(exit.price()).isEqualTo(50_500.0);
         assertThat(exit.quantity()).isEqualTo(0.01);
         assertThat(exit.reason()).contains("open 24 h").contains("0.5R");
-        // while the close is outstanding, even a bar through the stop issues nothing new
-        assertThat(desk.mark(t, 47_000, at(hours(25)))).isEmpty();
+        // while the close is outstanding, even a bar through the stop issues nothing new: later marks answer with
+        // the same instruction again (a caller that lost the first answer is told again), audited once
+        assertThat(desk.mark(t, 47_000, at(hours(25)))).extracting(ExitInstruction::instructionId)
+                .containsExactly(exit.instructionId());
+        assertThat(desk.engine.rt.exits().log().forTrade(t.id())).extracting(ExitInstruction::instructionId)
+                .containsExactly(exit.instructionId());
 
         // the caller closes in two parts: the first leaves the trade live, the last ends it as the instruction said
         assertThat(desk.closePart(t, 0.004, 50_500, at(hours(25))).state()).isEqualTo(TradeState.OPEN);
