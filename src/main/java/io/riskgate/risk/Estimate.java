@@ -11,7 +11,7 @@ import java.util.function.Function;
  * <p>VaR over 12 returns gives {@code InsufficientData("returns", 20, 12)}, whose reason reads
  * "returns needs at least 20 points, had 12".
  */
-public sealed interface Estimate<T> permits Estimate.Ready, Estimate.InsufficientData, Estimate.Undefined {
+public sealed interface Estimate<T> permits Estimate.Ready, Estimate.Unavailable {
 
     static <T> Estimate<T> ready(T value) {
         return new Ready<>(value);
@@ -68,31 +68,38 @@ public sealed interface Estimate<T> permits Estimate.Ready, Estimate.Insufficien
         }
     }
 
+    /** Not computable: {@link InsufficientData} or {@link Undefined}, with the reason in words. */
+    sealed interface Unavailable<T> extends Estimate<T> permits InsufficientData, Undefined {
+
+        String reason();
+
+        @Override
+        default boolean isReady() {
+            return false;
+        }
+
+        @Override
+        default Optional<T> asOptional() {
+            return Optional.empty();
+        }
+
+        @Override
+        default Optional<String> unavailableReason() {
+            return Optional.of(reason());
+        }
+    }
+
     /** Too little history: {@code input} needs at least {@code needed} points and had {@code had}. */
-    record InsufficientData<T>(String input, int needed, int had) implements Estimate<T> {
+    record InsufficientData<T>(String input, int needed, int had) implements Unavailable<T> {
         public InsufficientData {
             if (had >= needed) {
                 throw new IllegalArgumentException("had must be < needed, was " + had + " of " + needed);
             }
         }
 
+        @Override
         public String reason() {
             return input + " needs at least " + needed + " points, had " + had;
-        }
-
-        @Override
-        public boolean isReady() {
-            return false;
-        }
-
-        @Override
-        public Optional<T> asOptional() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> unavailableReason() {
-            return Optional.of(reason());
         }
 
         @Override
@@ -102,22 +109,7 @@ public sealed interface Estimate<T> permits Estimate.Ready, Estimate.Insufficien
     }
 
     /** Enough history, but the figure does not exist for these data (e.g. a constant series has no correlation). */
-    record Undefined<T>(String reason) implements Estimate<T> {
-        @Override
-        public boolean isReady() {
-            return false;
-        }
-
-        @Override
-        public Optional<T> asOptional() {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> unavailableReason() {
-            return Optional.of(reason);
-        }
-
+    record Undefined<T>(String reason) implements Unavailable<T> {
         @Override
         public <R> Estimate<R> map(Function<? super T, ? extends R> f) {
             return new Undefined<>(reason);

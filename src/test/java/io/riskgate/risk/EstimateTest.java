@@ -53,6 +53,17 @@ class EstimateTest {
     }
 
     @Test
+    void bothKindsOfUnavailableGiveTheirReasonThroughOneType() {
+        Estimate<String> few = Estimate.insufficient("returns", 30, 29);
+        Estimate<String> flat = Estimate.undefined("returns of USDT never change");
+
+        assertThat(few).isInstanceOfSatisfying(Estimate.Unavailable.class,
+                u -> assertThat(u.reason()).isEqualTo("returns needs at least 30 points, had 29"));
+        assertThat(flat).isInstanceOfSatisfying(Estimate.Unavailable.class,
+                u -> assertThat(u.reason()).isEqualTo("returns of USDT never change"));
+    }
+
+    @Test
     void readyRejectsNull() {
         assertThatThrownBy(() -> Estimate.ready(null)).hasMessage("value must not be null");
     }
