@@ -1,5 +1,6 @@
 package io.riskgate.risk;
 
+import io.riskgate.order.Checks;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,7 @@ public final class AlignedReturns {
         int length = -1;
         String first = null;
         for (Map.Entry<String, Returns> e : bySymbol.entrySet()) {
-            String symbol = io.riskgate.order.Checks.notBlank("symbol", e.getKey());
+            String symbol = Checks.notBlank("symbol", e.getKey());
             Returns r = e.getValue();
             if (r == null) {
                 throw new IllegalArgumentException("returns of " + symbol + " must not be null");

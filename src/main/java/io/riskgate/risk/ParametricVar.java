@@ -1,5 +1,6 @@
 package io.riskgate.risk;
 
+import io.riskgate.order.Checks;
 import org.hipparchus.distribution.continuous.NormalDistribution;
 import org.hipparchus.stat.descriptive.moment.Mean;
 import org.hipparchus.stat.descriptive.moment.StandardDeviation;
@@ -38,7 +39,7 @@ public final class ParametricVar implements VarModel {
      */
     public static VarResult fromMoments(double mean, double standardDeviation, VarSpec spec) {
         Args.finite("mean", mean);
-        io.riskgate.order.Checks.nonNegative("standardDeviation", standardDeviation);
+        Checks.nonNegative("standardDeviation", standardDeviation);
         return normal(mean, standardDeviation, 0, spec);
     }
 

@@ -1,5 +1,7 @@
 package io.riskgate.sizing;
 
+import io.riskgate.order.Checks;
+
 /**
  * A sizer's answer: the fraction of equity to use, what the formula gave before the limits, and which limit
  * applied. Kelly 0.20 with max 0.10 is {@code EquityFraction(0.10, 0.20, MAX)}.
@@ -10,7 +12,7 @@ package io.riskgate.sizing;
 public record EquityFraction(double value, double raw, Bound bound) {
 
     public EquityFraction {
-        io.riskgate.order.Checks.inRange("value", value, 0, 1);
+        Checks.inRange("value", value, 0, 1);
         if (!Double.isFinite(raw) || bound == null) {
             throw new IllegalArgumentException("raw must be finite and bound set, were " + raw + ", " + bound);
         }
