@@ -35,7 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * correlation), on demand: {@code mvn -Pbench test-compile exec:exec -Dbench.args="RiskBenchmark -f 1 -wi 2 -i 3"}.
  *
  * <ul>
- *   <li>{@code historicalVar}: one series of 500 returns;</li>
+ *   <li>{@code historicalVar}: one series of 500 returns, a different one of the 50 on each call (sorting the same
+ *   array every time lets the branch predictor learn it and reads about three times faster than real);</li>
  *   <li>{@code historicalPortfolioVar} / {@code parametricPortfolioVar}: the 50-position book, portfolio figure and
  *   the 50 stand-alone VaRs for the undiversified sum;</li>
  *   <li>{@code correlation}: the 50 x 50 Pearson matrix;</li>
@@ -56,7 +57,8 @@ public class RiskBenchmark {
 
     private AlignedReturns returns;
     private Exposures book;
-    private Returns single;
+    private Returns[] singles;
+    private int next;
     private final VarSpec spec = new VarSpec(0.99, 1);
     private final HistoricalVar historical = new HistoricalVar();
     private final PortfolioVar historicalPortfolio = new PortfolioVar(new HistoricalVar());
@@ -83,12 +85,13 @@ public class RiskBenchmark {
         }
         returns = AlignedReturns.of(series);
         book = new Exposures(250_000, positions);
-        single = returns.returns("SYM0");
+        singles = returns.symbols().stream().map(returns::returns).toArray(Returns[]::new);
     }
 
     @Benchmark
     public Estimate<VarResult> historicalVar() {
-        return historical.estimate(single, spec);
+        next = (next + 1) % singles.length;
+        return historical.estimate(singles[next], spec);
     }
 
     @Benchmark
