@@ -10,6 +10,9 @@ import io.riskgate.audit.AuditStore;
 import io.riskgate.audit.PolicyArchive;
 import io.riskgate.check.PreTradeEngine;
 import io.riskgate.exits.ExitLog;
+import io.riskgate.governor.EventBus;
+import io.riskgate.governor.GovernorService;
+import io.riskgate.governor.GovernorStore;
 import io.riskgate.exits.ExitService;
 import io.riskgate.lifecycle.TradeService;
 import io.riskgate.portfolio.Portfolio;
@@ -37,7 +40,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, AuditStore audit,
                               PolicyArchive policyArchive, PreTradeEngine engine, TradeService trades,
-                              ExitService exits, ObjectMapper json, Clock clock) {
+                              ExitService exits, GovernorService governor, ObjectMapper json, Clock clock) {
 
     public static RiskgateRuntime start(Path policiesDir, Path rulesDir, String defaultPolicy, DataSource dataSource,
                                         Clock clock, MeterRegistry meters) {
@@ -64,11 +67,15 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         Portfolio portfolio = new Portfolio(new PortfolioStore(dataSource, json), tx, clock);
         AuditStore audit = new AuditStore(dataSource, json);
-        PreTradeEngine engine = new PreTradeEngine(registry, portfolio, audit, clock, json, meters);
+        GovernorService governor = new GovernorService(registry, portfolio, new GovernorStore(dataSource, json),
+                new EventBus(), clock);
+        portfolio.setAfterEquityReport((book, at) -> governor.refresh(registry.active(), book, at));
+        PreTradeEngine engine = new PreTradeEngine(registry, portfolio, audit, governor, clock, json, meters);
         ExitLog exitLog = new ExitLog(dataSource, json);
+        ExitService exits = new ExitService(registry, portfolio, exitLog, governor, clock, meters);
+        exits.setStopTightening(governor.stopTightening());
         return new RiskgateRuntime(registry, portfolio, audit, archive, engine,
-                new TradeService(portfolio, audit, registry, exitLog, clock),
-                new ExitService(registry, portfolio, exitLog, clock, meters), json, clock);
+                new TradeService(portfolio, audit, registry, exitLog, governor, clock), exits, governor, json, clock);
     }
 
     /** Applies the schema migrations in classpath:db/migration. */

@@ -66,14 +66,17 @@ public final class PreTradeEngine {
     private final RuleSetRegistry registry;
     private final Portfolio portfolio;
     private final AuditStore audit;
+    private final io.riskgate.governor.GovernorService governor;
     private final Clock clock;
     private final ObjectMapper json;
     private final MeterRegistry meters;
     private final AtrSizer sizer = new AtrSizer();
     private final Timer latency;
 
-    public PreTradeEngine(RuleSetRegistry registry, Portfolio portfolio, AuditStore audit, Clock clock,
-                          ObjectMapper json, MeterRegistry meters) {
+    public PreTradeEngine(RuleSetRegistry registry, Portfolio portfolio, AuditStore audit,
+                          io.riskgate.governor.GovernorService governor, Clock clock, ObjectMapper json,
+                          MeterRegistry meters) {
+        this.governor = governor;
         this.registry = registry;
         this.portfolio = portfolio;
         this.audit = audit;
@@ -155,7 +158,10 @@ public final class PreTradeEngine {
         request.equity().ifPresent(e ->
                 batch.recordEquity(new EquitySnapshot(request.account(), e, now), "CHECK"));
         Decision decision;
+        io.riskgate.governor.GovernorEvaluator.Update governed = null;
         try {
+            // the governor first: the equity this check reports, and the clock, may trip or clear a breaker
+            governed = governor.evaluate(policy, book, accountNow);
             decision = decide(id, policy, request, book, now, accountNow);
         } catch (Exception | Error e) {
             // any failure, a rule's Error included, rejects: fail closed
@@ -168,8 +174,16 @@ public final class PreTradeEngine {
                 decision.notional(), decision.reservationExpiresAt())
                 : null;
         Decision toStore = decision;
+        io.riskgate.governor.GovernorEvaluator.Update update = governed;
+        List<List<io.riskgate.governor.GovernorEvent>> events = new ArrayList<>(1);
         try {
-            batch.commit(() -> audit.insert(toStore, raw, clock.instant()), reservation);
+            batch.commit(() -> {
+                audit.insert(toStore, raw, clock.instant());
+                if (update != null) {
+                    events.add(governor.persist(update, policy.sha256()));
+                }
+            }, reservation);
+            events.forEach(governor::publish);
             return decision;
         } catch (RuntimeException | Error e) {
             log.error("check {} on account {} could not be audited; rejecting ({})", id, request.account(),
@@ -221,7 +235,7 @@ public final class PreTradeEngine {
         double eq = equity.get();
         Verdict verdict = new Verdict();
         OrderFacts facts = new OrderFacts(policy, request, asset, book.positions().size(),
-                book.reservations().size(), now, verdict);
+                book.reservations().size(), now, verdict, book.governor());
         SizedOrder sized = RuleEvaluator.evaluate(compiled, facts, verdict,
                 f -> new SizedOrder(f, size(policy, request, verdict, book, asset, eq), policy.sizing().minPositionUsd(),
                         policy.sizing().minRewardRisk(), eq, verdict));
@@ -270,7 +284,8 @@ public final class PreTradeEngine {
                 Math.min(z.maxRiskPct(), HardCaps.MAX_RISK_PER_TRADE), z.stopLossAtrMultiple(),
                 z.takeProfitAtrMultiple(), z.targetRewardRisk(),
                 profile.map(StrategyProfile::stopLossPct).orElse(java.util.OptionalDouble.empty()),
-                profile.map(StrategyProfile::takeProfitPct).orElse(java.util.OptionalDouble.empty()), caps));
+                profile.map(StrategyProfile::takeProfitPct).orElse(java.util.OptionalDouble.empty()), caps,
+                verdict.protectiveMultiplier(policy.governor().dynamicCombine())));
     }
 
     private static Decision failed(String id, CompiledPolicy policy, CheckRequest request, Instant now,

@@ -65,4 +65,9 @@ public class RiskgateConfiguration {
     io.riskgate.exits.ExitService exitService(RiskgateRuntime rt) {
         return rt.exits();
     }
+
+    @Bean
+    io.riskgate.governor.GovernorService governorService(RiskgateRuntime rt) {
+        return rt.governor();
+    }
 }

@@ -42,12 +42,14 @@ public final class ExitService {
     private final RuleSetRegistry registry;
     private final Portfolio portfolio;
     private final ExitLog exitLog;
+    private final io.riskgate.governor.GovernorService governor;
     private final Clock clock;
     private final MeterRegistry meters;
     private volatile StopTightening tightening = StopTightening.NONE;
 
-    public ExitService(RuleSetRegistry registry, Portfolio portfolio, ExitLog exitLog, Clock clock,
-                       MeterRegistry meters) {
+    public ExitService(RuleSetRegistry registry, Portfolio portfolio, ExitLog exitLog,
+                       io.riskgate.governor.GovernorService governor, Clock clock, MeterRegistry meters) {
+        this.governor = governor;
         this.registry = registry;
         this.portfolio = portfolio;
         this.exitLog = exitLog;
@@ -115,6 +117,10 @@ public final class ExitService {
         }
         portfolio.applyMarks(book, updated, mark.price(), () -> instructions.forEach(i ->
                 exitLog.insert(i, before.get(i.tradeId()), mark, clock.instant())));
+        if (!updated.isEmpty()) {
+            // the marked prices move the account's equity: the governor measures it (breakers, position loss)
+            governor.refresh(policy, book, mark.timestamp());
+        }
         List<ExitInstruction> answer = new ArrayList<>(instructions);
         answer.addAll(outstanding);
         return answer;

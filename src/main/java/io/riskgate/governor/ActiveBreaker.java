@@ -6,8 +6,9 @@ import java.time.Instant;
  * A tripped breaker still in force: which rule tripped it, what it measured against which limit, when, and until
  * when (null: until an officer resets it).
  *
- * @param measured the value that crossed the limit (a daily loss of 0.031 = 3.1%); NaN for an officer's trip
+ * @param measured the value that crossed the limit (a daily loss of 0.031 = 3.1%); null for an officer's trip
+ * @param actor "rules" or "officer"
  */
-public record ActiveBreaker(String code, String rule, TradingState state, double measured, double limit,
-                            Instant trippedAt, Instant until, String reason) {
+public record ActiveBreaker(String code, String rule, TradingState state, Double measured, Double limit,
+                            Instant trippedAt, Instant until, String reason, String actor) {
 }

@@ -44,9 +44,11 @@ public final class TradeService {
     private final io.riskgate.rules.RuleSetRegistry registry;
     private final Clock clock;
     private final ExitLog exitLog;
+    private final io.riskgate.governor.GovernorService governor;
 
     public TradeService(Portfolio portfolio, AuditStore audit, io.riskgate.rules.RuleSetRegistry registry,
-                        ExitLog exitLog, Clock clock) {
+                        ExitLog exitLog, io.riskgate.governor.GovernorService governor, Clock clock) {
+        this.governor = governor;
         this.portfolio = portfolio;
         this.exitLog = exitLog;
         this.audit = audit;
@@ -161,6 +163,8 @@ public final class TradeService {
                     pending != null ? pending : TradeState.CLOSED_MANUAL);
             portfolio.close(book, after, Math.min(quantity, t.openQuantity()), close.price(),
                     close.reason().orElse(null), at);
+            // realized P&L and, on a final close, a new result: the governor measures both
+            governor.refresh(registry.active(), book, book.advance(at));
             return after;
         });
     }

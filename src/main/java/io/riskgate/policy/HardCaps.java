@@ -22,7 +22,10 @@ public final class HardCaps {
             "MAX_CONCURRENT_TRADES", "MAX_EXPOSURE", "ASSET_CONCENTRATION", "STRATEGY_MAX_POSITION",
             "BELOW_MIN_POSITION", "INVALID_LEVELS", "MIN_REWARD_RISK",
             // without them an open trade's stop and target would never be watched (exits.drl)
-            "STOP_LOSS_HIT", "TAKE_PROFIT_HIT");
+            "STOP_LOSS_HIT", "TAKE_PROFIT_HIT",
+            // without them a tripped breaker would not stop new entries, nor a loss trip one (governor.drl)
+            "ACCOUNT_NOT_ACTIVE", "DAILY_LOSS_LIMIT", "WEEKLY_LOSS_LIMIT", "CIRCUIT_BREAKER", "MAX_DRAWDOWN",
+            "POSITION_LOSS_LIMIT");
 
     private HardCaps() {
     }

@@ -24,6 +24,10 @@ public final class AccountBook {
     /** Per live trade: {last price seen, reference price} for valuing it since the latest equity snapshot. */
     private final Map<String, double[]> valuations = new LinkedHashMap<>();
     private io.riskgate.governor.GovernorState governor = io.riskgate.governor.GovernorState.initial();
+    /** Results of the latest closed trades, newest first (streak and win-rate rules). */
+    private final java.util.ArrayDeque<TradeResult> results = new java.util.ArrayDeque<>();
+    /** How many results are kept: the policy's win-rate window and losing streak are capped at it. */
+    public static final int RESULTS_KEPT = 1_000;
 
     AccountBook(String account) {
         this.account = account;
@@ -104,6 +108,19 @@ public final class AccountBook {
         double[] v = valuations.get(tradeId);
         if (v != null) {
             v[0] = price;
+        }
+    }
+
+    /** Results of the latest closed trades, newest first. */
+    public List<TradeResult> recentResults() {
+        return List.copyOf(results);
+    }
+
+    /** A trade closed for good: its result joins the front. Also used at load, oldest first. */
+    void recordResult(TradeResult r) {
+        results.addFirst(r);
+        while (results.size() > RESULTS_KEPT) {
+            results.removeLast();
         }
     }
 

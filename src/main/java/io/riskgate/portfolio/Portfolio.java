@@ -27,6 +27,7 @@ public final class Portfolio {
     private final TransactionOperations tx;
     private final Clock clock;
     private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
+    private volatile java.util.function.BiConsumer<AccountBook, Instant> afterEquityReport = (book, at) -> { };
 
     public Portfolio(PortfolioStore store, TransactionOperations tx, Clock clock) {
         this.store = store;
@@ -148,10 +149,16 @@ public final class Portfolio {
         return withAccount(account, AccountView::of);
     }
 
+    /** What runs, under the lock, after an equity report: the governor measures the new equity. */
+    public void setAfterEquityReport(java.util.function.BiConsumer<AccountBook, Instant> hook) {
+        this.afterEquityReport = hook;
+    }
+
     /** Records an equity snapshot reported by the caller (event time {@code snapshot.observedAt()}). */
     public AccountView reportEquity(EquitySnapshot snapshot) {
         return withAccount(snapshot.account(), book -> {
             recordEquity(book, snapshot, "API");
+            afterEquityReport.accept(book, book.advance(snapshot.observedAt()));
             return AccountView.of(book);
         });
     }
@@ -227,6 +234,7 @@ public final class Portfolio {
         }
         if (after.state().isClosed()) {
             book.close(after.id());
+            book.recordResult(after.result());
         } else {
             book.open(after.position());
         }

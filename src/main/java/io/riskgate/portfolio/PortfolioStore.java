@@ -64,6 +64,12 @@ public final class PortfolioStore {
                 rs -> {
                     book.value(rs.getString("id"), rs.getDouble("last_price"), rs.getDouble("ref_price"));
                 }, account);
+        List<Trade> closed = closedTrades(account, AccountBook.RESULTS_KEPT);
+        for (int i = closed.size() - 1; i >= 0; i--) {
+            if (closed.get(i).result() != null) {
+                book.recordResult(closed.get(i).result());
+            }
+        }
         jdbc.query("SELECT state_json FROM governor_state WHERE account = ?", rs -> {
             try {
                 book.governor(json.readValue(rs.getString(1), io.riskgate.governor.GovernorState.class));
@@ -143,6 +149,17 @@ public final class PortfolioStore {
                 account, text, ts(at));
     }
 
+    /**
+     * Marks live trades as to be closed by a breaker's emergency instruction: their close, when reported, ends
+     * them CLOSED_BREAKER. Trades with an exit already outstanding keep it.
+     */
+    public void markBreakerExit(List<String> tradeIds) {
+        for (String id : tradeIds) {
+            jdbc.update("UPDATE trade SET pending_exit = 'CLOSED_BREAKER' WHERE id = ? AND pending_exit IS NULL "
+                    + "AND state NOT LIKE 'CLOSED%'", id);
+        }
+    }
+
     /** Accounts whose governor state is stored. */
     public List<String> governedAccounts() {
         return jdbc.queryForList("SELECT account FROM governor_state ORDER BY account", String.class);
@@ -202,7 +219,7 @@ public final class PortfolioStore {
     /** Closed trades of an account, newest first: the raw material of streak rules. */
     public List<Trade> closedTrades(String account, int limit) {
         return jdbc.query("SELECT * FROM trade WHERE account = ? AND state LIKE 'CLOSED%' "
-                + "ORDER BY closed_at DESC LIMIT ?", PortfolioStore::trade, account, limit);
+                + "ORDER BY closed_at DESC, id DESC LIMIT ?", PortfolioStore::trade, account, limit);
     }
 
     private static Trade trade(ResultSet rs, int row) throws SQLException {

@@ -24,9 +24,18 @@ public final class OrderFacts {
     private final int reservedTrades;
     private final Instant timestamp;
     private final Verdict verdict;
+    private final io.riskgate.governor.GovernorState governor;
 
     public OrderFacts(Policy policy, CheckRequest request, String asset, int openTrades, int reservedTrades,
                       Instant timestamp, Verdict verdict) {
+        this(policy, request, asset, openTrades, reservedTrades, timestamp, verdict,
+                io.riskgate.governor.GovernorState.initial());
+    }
+
+    /** @param governor the account's governor state as the check found it (trading state, standing multipliers) */
+    public OrderFacts(Policy policy, CheckRequest request, String asset, int openTrades, int reservedTrades,
+                      Instant timestamp, Verdict verdict, io.riskgate.governor.GovernorState governor) {
+        this.governor = governor;
         this.policy = policy;
         this.filters = policy.filters();
         this.request = request;
@@ -91,6 +100,13 @@ public final class OrderFacts {
     public boolean isSignalQualityAdjustment() { return policy.sizing().signalQualityAdjustment(); }
     public int getMaxConcurrentTrades() { return policy.portfolio().maxConcurrentTrades(); }
 
+    // ---- the governor ----
+    public io.riskgate.governor.TradingState getTradingState() { return governor.state(); }
+    public boolean isAccountActive() { return governor.state() == io.riskgate.governor.TradingState.ACTIVE; }
+    /** True when the governor holds standing multipliers for the account. */
+    public boolean isGovernorMultipliers() { return !governor.multipliers().isEmpty(); }
+    public double getGovernorHighVolatilityAtrRatio() { return policy.governor().highVolatilityAtrRatio(); }
+
     // ---- what rules may say ----
     public void reject(RuleContext ctx, String message) { verdict.reject(ctx, message); }
     public void adjust(RuleContext ctx, double factor, String reason) { verdict.adjust(ctx, factor, reason); }
@@ -99,6 +115,29 @@ public final class OrderFacts {
     public void limitStrategy(RuleContext ctx, double maxPositionPct) { verdict.limitStrategy(ctx, maxPositionPct); }
     public void limitStrategyLeverage(RuleContext ctx, double maxLeverage) {
         verdict.limitStrategyLeverage(ctx, maxLeverage);
+    }
+
+    /** Rejects with the code of each breaker holding the account (DAILY_LOSS_LIMIT, ...), saying since and until. */
+    public void rejectForBreakers(RuleContext ctx) {
+        for (io.riskgate.governor.ActiveBreaker b : governor.breakers()) {
+            verdict.rejectAs(ctx, b.code(), "account is " + governor.state() + ": " + b.code() + " tripped at "
+                    + b.trippedAt() + " (" + b.reason() + "), " + (b.until() == null ? "until an officer resets it"
+                    : "until " + b.until()) + "; new entries are refused");
+        }
+    }
+
+    /** Applies the governor's standing multipliers (streak, recovery, weekly target, drawdown, win rate). */
+    public void applyGovernorMultipliers(RuleContext ctx) {
+        for (io.riskgate.governor.Multiplier m : governor.multipliers()) {
+            verdict.add(new Adjustment(m.rule(), m.code(), m.factor(), m.reason(), m.group()));
+        }
+    }
+
+    /** Seed 004's volatility factor: a dynamic factor, combined with the other dynamic ones as the policy says. */
+    public void volatilityFactor(RuleContext ctx) {
+        double f = policy.governor().volatilityFactor();
+        verdict.adjust(ctx, f, "ATR/price " + getAtrRatio() + " is above " + getGovernorHighVolatilityAtrRatio()
+                + " (high volatility): risk x " + f, Adjustment.DYNAMIC);
     }
 
     public CheckRequest request() { return request; }

@@ -38,10 +38,15 @@ public final class RuleEvaluator {
      * {@code verdict}. The session is disposed whatever happens.
      */
     public static void fireOn(CompiledPolicy policy, Object fact, Verdict verdict) {
+        fireOn(policy, java.util.List.of(fact), verdict);
+    }
+
+    /** Fires the rule base once on several facts, each matched on its own (single-pattern rules). */
+    public static void fireOn(CompiledPolicy policy, java.util.List<?> facts, Verdict verdict) {
         KieSession session = policy.kieBase().newKieSession();
         try {
             session.addEventListener(listener(verdict));
-            session.insert(fact);
+            facts.forEach(session::insert);
             fire(session);
         } finally {
             session.dispose();

@@ -69,7 +69,8 @@ public final class RuleSetCompiler {
             if (!missing.isEmpty()) {
                 problems.add(new PolicyProblem(bundle.source().getFileName().toString(), "rules", 0,
                         "the rule files leave out required checks " + missing + ": every policy must include the "
-                                + "gates, portfolio limits and hard exits (gates.drl, portfolio.drl, exits.drl); "
+                                + "gates, portfolio limits, hard exits and breakers (gates.drl, portfolio.drl, exits.drl, "
+                                + "governor.drl); "
                                 + "switch a gate off with its policy key instead"));
             }
             CompiledPolicy compiled = new CompiledPolicy(bundle, base, container, releaseId, rules, Instant.now(),
@@ -81,6 +82,8 @@ public final class RuleSetCompiler {
             if (problems.isEmpty()) {
                 String file = bundle.source().getFileName().toString();
                 io.riskgate.exits.ExitProbe.problems(compiled)
+                        .forEach(m -> problems.add(new PolicyProblem(file, "rules", 0, m)));
+                io.riskgate.governor.GovernorProbe.problems(compiled)
                         .forEach(m -> problems.add(new PolicyProblem(file, "rules", 0, m)));
             }
             if (!problems.isEmpty()) {

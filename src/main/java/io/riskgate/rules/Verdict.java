@@ -25,12 +25,27 @@ public final class Verdict {
     }
 
     public void adjust(RuleContext ctx, double factor, String reason) {
-        if (!Double.isFinite(factor) || factor < 0) {
-            throw new IllegalArgumentException("rule '" + ctx.getRule().getName()
-                    + "' produced an invalid factor " + factor);
-        }
         Rule r = ctx.getRule();
-        adjustments.add(new Adjustment(r.getName(), code(r), factor, reason));
+        add(new Adjustment(r.getName(), code(r), factor, reason, null));
+    }
+
+    /** A protective or dynamic factor, applied after the risk clamp (see {@link Adjustment#group()}). */
+    public void adjust(RuleContext ctx, double factor, String reason, String group) {
+        Rule r = ctx.getRule();
+        add(new Adjustment(r.getName(), code(r), factor, reason, group));
+    }
+
+    /** An adjustment decided elsewhere (the governor's standing multipliers), applied as it is. */
+    public void add(Adjustment a) {
+        if (!Double.isFinite(a.factor()) || a.factor() < 0) {
+            throw new IllegalArgumentException("rule '" + a.rule() + "' produced an invalid factor " + a.factor());
+        }
+        adjustments.add(a);
+    }
+
+    /** A rejection with a code other than the firing rule's: a breaker's code, reported by the rule that saw it. */
+    public void rejectAs(RuleContext ctx, String code, String message) {
+        rejections.add(new Rejection(code, ctx.getRule().getName(), message));
     }
 
     /** A per-strategy table row: the strategy's max position as a fraction of equity. */
@@ -78,12 +93,33 @@ public final class Verdict {
         return Collections.unmodifiableList(strategyLimits);
     }
 
-    /** Product of every adjustment's factor; 1.0 when none fired. */
+    /** Product of the signal-quality factors (no group); 1.0 when none fired. */
     public double riskMultiplier() {
         double m = 1.0;
         for (Adjustment a : adjustments) {
-            m *= a.factor();
+            if (a.group() == null) {
+                m *= a.factor();
+            }
         }
         return m;
+    }
+
+    /**
+     * The protective multiplier: the product of the governor's factors, times the dynamic factors combined as the
+     * policy says (seed 004: the most restrictive, i.e. the lowest, wins; or their product). 1.0 when none fired.
+     */
+    public double protectiveMultiplier(io.riskgate.policy.Governor.Combine dynamicCombine) {
+        double governor = 1.0;
+        Double dynamic = null;
+        for (Adjustment a : adjustments) {
+            if (Adjustment.GOVERNOR.equals(a.group())) {
+                governor *= a.factor();
+            } else if (Adjustment.DYNAMIC.equals(a.group())) {
+                dynamic = dynamic == null ? a.factor()
+                        : dynamicCombine == io.riskgate.policy.Governor.Combine.PRODUCT ? dynamic * a.factor()
+                        : Math.min(dynamic, a.factor());
+            }
+        }
+        return governor * (dynamic == null ? 1.0 : dynamic);
     }
 }

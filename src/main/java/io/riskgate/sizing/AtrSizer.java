@@ -54,7 +54,8 @@ public final class AtrSizer {
         }
         double rewardRisk = dir * (takeProfit - entry) / distance;
 
-        double riskPct = Math.max(in.minRiskPct(), Math.min(in.maxRiskPct(), in.baseRiskPct() * in.riskMultiplier()));
+        double riskPct = Math.min(in.maxRiskPct(), in.protectiveMultiplier()
+                * Math.max(in.minRiskPct(), Math.min(in.maxRiskPct(), in.baseRiskPct() * in.riskMultiplier())));
         double riskAmount = in.equity() * riskPct;
         double riskQuantity = riskAmount / distance;
 

@@ -7,7 +7,10 @@ import java.util.OptionalDouble;
  * Everything {@link AtrSizer} needs, as plain numbers.
  *
  * @param direction +1 long, -1 short
- * @param riskMultiplier product of the factors the rules produced (1.0 when none fired)
+ * @param riskMultiplier product of the signal-quality factors the rules produced (1.0 when none fired); the risk
+ *        it gives is clamped to [minRiskPct, maxRiskPct]
+ * @param protectiveMultiplier the governor's factors (losing streak, recovery, drawdown...), applied after that
+ *        clamp and capped by maxRiskPct only: a halving in a losing streak is not undone by the minimum risk
  * @param maxRiskPct the policy's max risk, already lowered to the hard cap by the caller
  * @param caps notional caps; the smallest binds
  */
@@ -28,7 +31,19 @@ public record SizingInput(
         double targetRewardRisk,
         OptionalDouble strategyStopPct,
         OptionalDouble strategyTakeProfitPct,
-        List<Cap> caps) {
+        List<Cap> caps,
+        double protectiveMultiplier) {
+
+    /** Without protective factors (1.0). */
+    public SizingInput(int direction, double equity, double marketPrice, double atr, OptionalDouble entry,
+                       OptionalDouble stopLoss, OptionalDouble takeProfit, double baseRiskPct, double riskMultiplier,
+                       double minRiskPct, double maxRiskPct, double stopAtrMultiple, double takeProfitAtrMultiple,
+                       double targetRewardRisk, OptionalDouble strategyStopPct, OptionalDouble strategyTakeProfitPct,
+                       List<Cap> caps) {
+        this(direction, equity, marketPrice, atr, entry, stopLoss, takeProfit, baseRiskPct, riskMultiplier,
+                minRiskPct, maxRiskPct, stopAtrMultiple, takeProfitAtrMultiple, targetRewardRisk, strategyStopPct,
+                strategyTakeProfitPct, caps, 1.0);
+    }
 
     public SizingInput {
         if (direction != 1 && direction != -1) {
@@ -39,5 +54,8 @@ public record SizingInput(
                     + marketPrice + ", " + atr);
         }
         caps = List.copyOf(caps);
+        if (!(protectiveMultiplier >= 0) || !Double.isFinite(protectiveMultiplier)) {
+            throw new IllegalArgumentException("protectiveMultiplier must be >= 0, was " + protectiveMultiplier);
+        }
     }
 }

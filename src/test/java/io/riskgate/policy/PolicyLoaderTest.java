@@ -45,7 +45,8 @@ class PolicyLoaderTest {
     private static final String FILE = "default.yaml";
     /** The rule files policies/default.yaml lists, in its order. */
     private static final List<String> RULE_FILES = List.of("gates.drl", "portfolio.drl",
-            "confidence-bands.drl.xlsx", "strategy-limits.drl.xlsx", "exits.drl", "trailing-stops.drl.xlsx");
+            "confidence-bands.drl.xlsx", "strategy-limits.drl.xlsx", "exits.drl", "trailing-stops.drl.xlsx",
+            "governor.drl", "drawdown-factors.drl.xlsx");
 
     @TempDir
     Path tmp;
@@ -473,7 +474,7 @@ class PolicyLoaderTest {
 
     @Test
     void sha256IsStableForSameBytes() throws IOException {
-        writeRules("rule a", "rule b", "table c", "table d", "rule e", "table f");
+        writeRules("rule a", "rule b", "table c", "table d", "rule e", "table f", "rule g", "table h");
         Path other = Files.createDirectory(tmp.resolve("copy"));
         Files.writeString(other.resolve("elsewhere.yaml"), shipped);
 
@@ -487,14 +488,14 @@ class PolicyLoaderTest {
 
     @Test
     void sha256CoversPolicyBytesThenEachRuleFileNameAndBytesInNameOrder() throws Exception {
-        writeRules("rule a", "rule b", "table c", "table d", "rule e", "table f");
+        writeRules("rule a", "rule b", "table c", "table d", "rule e", "table f", "rule g", "table h");
 
         PolicyBundle b = load(shipped);
 
         // computed here from PolicyBundle's documented layout, independently of PolicyLoader.sha256
         MessageDigest md = MessageDigest.getInstance("SHA-256");
         md.update(shipped.getBytes(StandardCharsets.UTF_8));
-        for (String name : new TreeSet<>(RULE_FILES)) { // confidence-bands, exits, gates, portfolio, strategy-limits, trailing-stops
+        for (String name : new TreeSet<>(RULE_FILES)) { // in name order
             md.update((byte) 0);
             md.update(name.getBytes(StandardCharsets.UTF_8));
             md.update((byte) 0);
@@ -540,10 +541,10 @@ class PolicyLoaderTest {
 
     @Test
     void sha256DependsOnWhichRuleFileHoldsWhichBytes() throws IOException {
-        writeRules("rule a", "rule b", "table c", "table d", "rule e", "table f");
+        writeRules("rule a", "rule b", "table c", "table d", "rule e", "table f", "rule g", "table h");
         String before = load(shipped).sha256();
 
-        writeRules("rule b", "rule a", "table c", "table d", "rule e", "table f"); // same bytes overall, swapped between two files
+        writeRules("rule b", "rule a", "table c", "table d", "rule e", "table f", "rule g", "table h"); // same bytes overall, swapped between two files
         String after = load(shipped).sha256();
 
         assertThat(after).isNotEqualTo(before);

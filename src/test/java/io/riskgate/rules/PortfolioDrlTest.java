@@ -27,8 +27,9 @@ class PortfolioDrlTest {
     private Engine engine;
 
     @BeforeAll
-    void start() {
-        engine = new Engine();
+    void start(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        // headroom is shaped by reporting a small equity after opening positions: breakers off (see Engine)
+        engine = Engine.withoutBreakers(dir);
     }
 
     private ObjectNode order(String account) {

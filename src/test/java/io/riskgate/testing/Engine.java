@@ -28,6 +28,24 @@ public final class Engine {
         this.rt = TestRuntime.start(policies, rules, clock);
     }
 
+    /**
+     * The shipped policy with the governor's four breakers switched off (copied under {@code dir}), for tests that
+     * shape headroom by reporting a far smaller equity after opening positions: the governor would rightly read
+     * 10,000 then 631.25 as a 94% loss and halt the account. The breakers have tests of their own.
+     */
+    public static Engine withoutBreakers(Path dir) {
+        TestRuntime.copyRepoConfig(dir);
+        Path yaml = dir.resolve("policies/default.yaml");
+        try {
+            java.nio.file.Files.writeString(yaml, java.nio.file.Files.readString(yaml)
+                    .replaceAll("(daily_loss|weekly_loss|circuit_breaker|max_drawdown): +\\{enabled: true",
+                            "$1: {enabled: false"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new Engine(dir.resolve("policies"), dir.resolve("rules"));
+    }
+
     public static String freshAccount() {
         return "acct-" + UUID.randomUUID().toString().substring(0, 8);
     }

@@ -1,0 +1,152 @@
+package io.riskgate.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.riskgate.governor.AccountGovernorView;
+import io.riskgate.governor.EmergencyInstruction;
+import io.riskgate.governor.GovernorEvent;
+import io.riskgate.governor.GovernorService;
+import io.riskgate.governor.TradingState;
+import io.riskgate.order.CheckRequestParser;
+import io.riskgate.order.FieldProblem;
+import io.riskgate.order.InvalidRequestException;
+import io.riskgate.order.JsonFields;
+import io.riskgate.policy.Governor;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * The portfolio governor over REST: an account's trading state, an officer's trip and reset, emergency
+ * instructions and their acknowledgement, and the alert stream (Server-Sent Events).
+ */
+@RestController
+class GovernorController {
+
+    private final GovernorService governor;
+
+    GovernorController(GovernorService governor) {
+        this.governor = governor;
+    }
+
+    @GetMapping("/api/v1/accounts/{id}/state")
+    AccountGovernorView state(@PathVariable String id) {
+        return governor.view(account(id));
+    }
+
+    @PostMapping("/api/v1/accounts/{id}/breaker")
+    AccountGovernorView breaker(@PathVariable String id, @RequestBody JsonNode body) {
+        List<FieldProblem> problems = new ArrayList<>();
+        if (!id.matches(CheckRequestParser.ID_PATTERN)) {
+            problems.add(new FieldProblem("id", "must match " + CheckRequestParser.ID_PATTERN));
+        }
+        JsonFields f = JsonFields.root(body, problems);
+        f.rejectUnknown(Set.of("action", "reason", "state", "emergency", "code"));
+        String action = f.text("action", "(?i)TRIP|RESET");
+        String reason = f.text("reason", null);
+        if (reason != null && reason.length() > 500) {
+            f.problem("reason", "must be at most 500 characters, was " + reason.length());
+        }
+        Optional<TradingState> state = f.optionalText("state", "(?i)HALTED|REDUCING")
+                .map(s -> TradingState.valueOf(s.toUpperCase(Locale.ROOT)));
+        Optional<Governor.Emergency> emergency = f.optionalText("emergency", "(?i)NONE|CLOSE_ALL|REDUCE")
+                .map(s -> Governor.Emergency.valueOf(s.toUpperCase(Locale.ROOT)));
+        Optional<String> code = f.optionalText("code", "[A-Z][A-Z0-9_]{0,63}");
+        if (action != null && action.equalsIgnoreCase("RESET") && (state.isPresent() || emergency.isPresent())) {
+            f.problem("action", "RESET takes a reason and optionally the code of one breaker, not a state or an "
+                    + "emergency protocol");
+        }
+        if (action != null && action.equalsIgnoreCase("TRIP") && code.isPresent()) {
+            f.problem("code", "an officer's TRIP is recorded as OFFICER_HALT; code names the breaker to RESET");
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
+        return governor.officer(id, action.toUpperCase(Locale.ROOT), reason, state, emergency, code);
+    }
+
+    @GetMapping("/api/v1/accounts/{id}/instructions")
+    List<EmergencyInstruction> instructions(@PathVariable String id,
+                                            @RequestParam(name = "open", defaultValue = "false") boolean open) {
+        return governor.instructions(account(id), open);
+    }
+
+    @PostMapping("/api/v1/accounts/{id}/instructions/{iid}/ack")
+    EmergencyInstruction acknowledge(@PathVariable String id, @PathVariable String iid,
+                                     @RequestBody(required = false) JsonNode body) {
+        List<FieldProblem> problems = new ArrayList<>();
+        Optional<String> note = Optional.empty();
+        if (body != null && !body.isNull()) {
+            JsonFields f = JsonFields.root(body, problems);
+            f.rejectUnknown(Set.of("note"));
+            note = f.optionalText("note", null);
+            if (note.filter(n -> n.length() > 500).isPresent()) {
+                f.problem("note", "must be at most 500 characters");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
+        return governor.acknowledge(account(id), iid, note);
+    }
+
+    /**
+     * The alert stream. Replays stored events after {@code since} (or the {@code Last-Event-ID} a reconnecting
+     * client sends), then streams new ones as they happen; {@code account} keeps one account's.
+     */
+    @GetMapping(path = "/api/v1/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter events(@RequestParam(name = "account", required = false) String account,
+                      @RequestParam(name = "since", required = false) Long since,
+                      @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId) {
+        Optional<String> only = Optional.ofNullable(account);
+        SseEmitter emitter = new SseEmitter(0L);
+        long from = since != null ? since : lastEventId != null ? lastEventId : -1;
+        Object lock = new Object();
+        Runnable[] unsubscribe = new Runnable[1];
+        unsubscribe[0] = governor.bus().subscribe(e -> {
+            if (only.isEmpty() || only.get().equals(e.account())) {
+                synchronized (lock) {
+                    send(emitter, e);
+                }
+            }
+        });
+        emitter.onCompletion(() -> unsubscribe[0].run());
+        emitter.onTimeout(() -> unsubscribe[0].run());
+        emitter.onError(e -> unsubscribe[0].run());
+        if (from >= 0) {
+            synchronized (lock) {
+                for (GovernorEvent e : governor.store().events(from, only, 1_000)) {
+                    send(emitter, e);
+                }
+            }
+        }
+        return emitter;
+    }
+
+    private static void send(SseEmitter emitter, GovernorEvent e) {
+        try {
+            emitter.send(SseEmitter.event().id(String.valueOf(e.id())).name(e.type()).data(e,
+                    MediaType.APPLICATION_JSON));
+        } catch (IOException gone) {
+            throw new IllegalStateException("subscriber gone", gone);
+        }
+    }
+
+    private static String account(String id) {
+        if (!id.matches(CheckRequestParser.ID_PATTERN)) {
+            throw InvalidRequestException.of("id", "must match " + CheckRequestParser.ID_PATTERN);
+        }
+        return id;
+    }
+}

@@ -1,0 +1,189 @@
+package io.riskgate.governor;
+
+import io.riskgate.policy.Governor;
+import io.riskgate.rules.Adjustment;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.kie.api.definition.rule.Rule;
+import org.kie.api.runtime.rule.RuleContext;
+
+/**
+ * The one flat fact the governor's rules match: an account's measured equity, drawdowns, streak and win rate, with
+ * the policy's governor thresholds, all reachable from a single pattern ({@code AccountFacts(dailyLossPct >=
+ * dailyLossLimitPct)}). Rules decide; {@link GovernorEvaluator} applies what they said (a breaker trips only on
+ * crossing, see {@link GovernorState#disarmed()}).
+ *
+ * <p>Seed 001's account: 10,000 at the day's start, 9,700 now: daily loss 300 / 10,000 = 0.03, at the 3% limit.
+ */
+public final class AccountFacts {
+
+    /** A breaker whose limit the account is at or beyond, as its rule reported it. */
+    /** @param window "day" or "week" for the windowed breakers (they last to the window's end), else null */
+    record Trip(String code, String rule, TradingState state, double measured, double limit,
+                Governor.Breaker breaker, String window, String reason) {
+    }
+
+    private final Governor g;
+    private final String account;
+    private final double equity;
+    private final double drawdownPct;
+    private final double dailyLossPct;
+    private final double weeklyLossPct;
+    private final double weeklyGainPct;
+    private final int lossStreak;
+    private final int winRateTrades;
+    private final double winRate;
+    private final boolean recovery;
+    private final boolean weeklyTargetReached;
+    private final List<Trip> trips = new ArrayList<>(2);
+    private final List<Multiplier> multipliers = new ArrayList<>(4);
+    private double stopTightening = 1;
+
+    AccountFacts(Governor g, String account, double equity, double drawdownPct, double dailyLossPct,
+                 double weeklyLossPct, double weeklyGainPct, int lossStreak, int winRateTrades, double winRate,
+                 boolean recovery, boolean weeklyTargetReached) {
+        this.g = g;
+        this.account = account;
+        this.equity = equity;
+        this.drawdownPct = drawdownPct;
+        this.dailyLossPct = dailyLossPct;
+        this.weeklyLossPct = weeklyLossPct;
+        this.weeklyGainPct = weeklyGainPct;
+        this.lossStreak = lossStreak;
+        this.winRateTrades = winRateTrades;
+        this.winRate = winRate;
+        this.recovery = recovery;
+        this.weeklyTargetReached = weeklyTargetReached;
+    }
+
+    // ---- measured ----
+    public String getAccount() { return account; }
+    public double getEquity() { return equity; }
+    /** (peak - equity) / peak. */
+    public double getDrawdownPct() { return drawdownPct; }
+    /** Loss since the day window opened, over the equity it opened with (0 when up). */
+    public double getDailyLossPct() { return dailyLossPct; }
+    public double getWeeklyLossPct() { return weeklyLossPct; }
+    /** Gain since the week window opened, over the equity it opened with (negative when down). */
+    public double getWeeklyGainPct() { return weeklyGainPct; }
+    /** Consecutive losing trades, newest first. */
+    public int getLossStreak() { return lossStreak; }
+    /** Closed trades in the win-rate window (at most the policy's window_trades). */
+    public int getWinRateTrades() { return winRateTrades; }
+    public double getWinRate() { return winRate; }
+    public boolean isRecovery() { return recovery; }
+    public boolean isWeeklyTargetReached() { return weeklyTargetReached; }
+
+    // ---- policy thresholds ----
+    public boolean isDailyLossEnabled() { return g.dailyLoss().enabled(); }
+    public double getDailyLossLimitPct() { return g.dailyLoss().limitPct(); }
+    public boolean isWeeklyLossEnabled() { return g.weeklyLoss().enabled(); }
+    public double getWeeklyLossLimitPct() { return g.weeklyLoss().limitPct(); }
+    public boolean isCircuitBreakerEnabled() { return g.circuitBreaker().enabled(); }
+    public double getCircuitBreakerLimitPct() { return g.circuitBreaker().limitPct(); }
+    public boolean isMaxDrawdownEnabled() { return g.maxDrawdown().enabled(); }
+    public double getMaxDrawdownLimitPct() { return g.maxDrawdown().limitPct(); }
+    public int getLosingStreakTrades() { return g.losingStreakTrades(); }
+    public int getWinRateMinTrades() { return g.winRateMinTrades(); }
+    public double getLowWinRate() { return g.lowWinRate(); }
+    public double getHighWinRate() { return g.highWinRate(); }
+
+    // ---- what rules may say ----
+    public void tripDailyLoss(RuleContext ctx) {
+        trip(ctx, g.dailyLoss(), "day", dailyLossPct, "daily loss " + pct(dailyLossPct) + " reached the limit "
+                + pct(g.dailyLoss().limitPct()));
+    }
+
+    public void tripWeeklyLoss(RuleContext ctx) {
+        trip(ctx, g.weeklyLoss(), "week", weeklyLossPct, "weekly loss " + pct(weeklyLossPct) + " reached the limit "
+                + pct(g.weeklyLoss().limitPct()));
+    }
+
+    public void tripCircuitBreaker(RuleContext ctx) {
+        trip(ctx, g.circuitBreaker(), null, drawdownPct, "drawdown " + pct(drawdownPct) + " from the equity peak reached "
+                + "the circuit breaker's " + pct(g.circuitBreaker().limitPct()));
+    }
+
+    public void tripMaxDrawdown(RuleContext ctx) {
+        trip(ctx, g.maxDrawdown(), null, drawdownPct, "drawdown " + pct(drawdownPct) + " from the equity peak reached "
+                + "the maximum " + pct(g.maxDrawdown().limitPct()));
+    }
+
+    public void losingStreak(RuleContext ctx) {
+        multiply(ctx, g.losingStreakFactor(), Adjustment.GOVERNOR, lossStreak + " losing trades in a row (limit "
+                + g.losingStreakTrades() + "): risk x " + g.losingStreakFactor());
+    }
+
+    public void recoveryMode(RuleContext ctx) {
+        multiply(ctx, g.recoveryFactor(), Adjustment.GOVERNOR, "recovery mode since a drawdown of "
+                + pct(g.recoveryDrawdownPct()) + " (now " + pct(drawdownPct) + "), until a new equity peak: risk x "
+                + g.recoveryFactor());
+    }
+
+    public void preserveWeeklyGain(RuleContext ctx) {
+        multiply(ctx, g.preservationFactor(), Adjustment.GOVERNOR, "the weekly target " + pct(g.weeklyTargetPct())
+                + " was reached this week: risk x " + g.preservationFactor() + " until the week resets");
+    }
+
+    public void lowWinRate(RuleContext ctx) {
+        multiply(ctx, g.lowWinRateFactor(), Adjustment.DYNAMIC, "win rate " + pct(winRate) + " over the last "
+                + winRateTrades + " trades is below " + pct(g.lowWinRate()) + ": risk x " + g.lowWinRateFactor());
+    }
+
+    public void highWinRate(RuleContext ctx) {
+        multiply(ctx, g.highWinRateFactor(), Adjustment.DYNAMIC, "win rate " + pct(winRate) + " over the last "
+                + winRateTrades + " trades is above " + pct(g.highWinRate()) + ": risk x " + g.highWinRateFactor());
+    }
+
+    /** A row of the drawdown table (seed 004): its position factor. */
+    public void drawdownFactor(RuleContext ctx, double factor) {
+        multiply(ctx, factor, Adjustment.DYNAMIC, "drawdown " + pct(drawdownPct) + " from the equity peak: "
+                + ctx.getRule().getName() + ", position size x " + factor);
+    }
+
+    /** The same row's stop tightening: trailing distances are divided by it. */
+    public void tightenStops(RuleContext ctx, double factor) {
+        if (!(factor >= 1) || !Double.isFinite(factor)) {
+            throw new IllegalArgumentException("rule '" + ctx.getRule().getName() + "' tightens stops by "
+                    + factor + ": a tightening factor must be at least 1");
+        }
+        stopTightening = Math.max(stopTightening, factor);
+    }
+
+    private void trip(RuleContext ctx, Governor.Breaker b, String window, double measured, String reason) {
+        Rule r = ctx.getRule();
+        trips.add(new Trip(code(r), r.getName(), TradingState.valueOf(b.state()), measured, b.limitPct(), b, window,
+                reason));
+    }
+
+    private void multiply(RuleContext ctx, double factor, String group, String reason) {
+        if (!(factor >= 0) || !Double.isFinite(factor)) {
+            throw new IllegalArgumentException("rule '" + ctx.getRule().getName() + "' produced factor " + factor);
+        }
+        Rule r = ctx.getRule();
+        multipliers.add(new Multiplier(code(r), r.getName(), factor, group, reason));
+    }
+
+    private static String code(Rule r) {
+        Object c = r.getMetaData().get("code");
+        return c == null ? r.getName() : String.valueOf(c);
+    }
+
+    static String pct(double v) {
+        return java.math.BigDecimal.valueOf(v * 100).setScale(4, java.math.RoundingMode.HALF_EVEN)
+                .stripTrailingZeros().toPlainString() + "%";
+    }
+
+    List<Trip> trips() {
+        return Collections.unmodifiableList(trips);
+    }
+
+    List<Multiplier> multipliers() {
+        return Collections.unmodifiableList(multipliers);
+    }
+
+    double stopTightening() {
+        return stopTightening;
+    }
+}

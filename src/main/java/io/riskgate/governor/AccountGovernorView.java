@@ -1,0 +1,26 @@
+package io.riskgate.governor;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An account as {@code GET /api/v1/accounts/{id}/state} shows it: trading state, active breakers (reason,
+ * measured value, limit, until when), drawdown per window, the multipliers a check would apply now, and the
+ * stop tightening exits use.
+ *
+ * @param equity account equity now (snapshot plus P&L since), null while none is known
+ * @param openInstructions emergency instructions not yet acknowledged
+ */
+public record AccountGovernorView(String account, TradingState state, List<ActiveBreaker> breakers, Double equity,
+                                  Double peakEquity, Drawdown drawdown, boolean recovery,
+                                  boolean weeklyTargetReached, List<Multiplier> multipliers, double stopTightening,
+                                  long openInstructions, Instant asOf) {
+
+    /**
+     * Losses as fractions: {@code daily} since the day window opened with {@code dayOpenEquity}, {@code weekly}
+     * likewise, {@code fromPeak} below the equity peak; {@code weeklyGain} is signed.
+     */
+    public record Drawdown(double daily, double weekly, double fromPeak, double weeklyGain, Instant dayStart,
+                           Double dayOpenEquity, Instant weekStart, Double weekOpenEquity) {
+    }
+}

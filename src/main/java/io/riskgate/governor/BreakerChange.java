@@ -1,0 +1,13 @@
+package io.riskgate.governor;
+
+import java.time.Instant;
+
+/**
+ * A breaker tripped or cleared, as the breaker log keeps it: by the rules (actor "rules"), by its window or
+ * cooldown ending ("clock"), or by an officer ("officer").
+ *
+ * @param action TRIP or CLEAR
+ */
+public record BreakerChange(String account, String action, String code, String rule, TradingState state,
+                            Double measured, Double limit, Instant at, Instant until, String reason, String actor) {
+}

@@ -1,0 +1,187 @@
+package io.riskgate.governor;
+
+import io.riskgate.errors.ConflictException;
+import io.riskgate.errors.NotFoundException;
+import io.riskgate.policy.Governor;
+import io.riskgate.portfolio.AccountBook;
+import io.riskgate.portfolio.Portfolio;
+import io.riskgate.portfolio.Position;
+import io.riskgate.rules.CompiledPolicy;
+import io.riskgate.rules.RuleSetRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the governor on every event that can move an account's equity or clock (a check, an equity report, a mark,
+ * a close) and on an officer's trip or reset; stores what changed with the event, or in its own transaction, and
+ * streams the alerts after the commit. Always under the account's lock.
+ */
+public final class GovernorService {
+
+    private static final Logger log = LoggerFactory.getLogger(GovernorService.class);
+
+    private final RuleSetRegistry registry;
+    private final Portfolio portfolio;
+    private final GovernorStore store;
+    private final EventBus bus;
+    private final Clock clock;
+
+    public GovernorService(RuleSetRegistry registry, Portfolio portfolio, GovernorStore store, EventBus bus,
+                           Clock clock) {
+        this.registry = registry;
+        this.portfolio = portfolio;
+        this.store = store;
+        this.bus = bus;
+        this.clock = clock;
+    }
+
+    public GovernorStore store() {
+        return store;
+    }
+
+    public EventBus bus() {
+        return bus;
+    }
+
+    /** Evaluates the account at event time {@code at} and puts the new state in the book. Call under the lock. */
+    public GovernorEvaluator.Update evaluate(CompiledPolicy policy, AccountBook book, Instant at) {
+        Map<String, Double> prices = new HashMap<>();
+        List<Position> positions = new ArrayList<>(book.positions());
+        positions.forEach(p -> prices.put(p.tradeId(), book.lastPrice(p.tradeId())));
+        GovernorEvaluator.Update u = GovernorEvaluator.evaluate(policy, book.governor(), new GovernorEvaluator.Input(
+                book.account(), book.markedEquity(), at, book.recentResults(), positions, prices));
+        book.governor(u.state());
+        return u;
+    }
+
+    /** Writes what an update changed; joins the caller's transaction. Returns the events as stored (with ids). */
+    public List<GovernorEvent> persist(GovernorEvaluator.Update u, String policySha) {
+        Instant now = clock.instant();
+        u.changes().forEach(c -> store.insertChange(c, policySha, now));
+        for (EmergencyInstruction i : u.instructions()) {
+            store.insertInstruction(i, policySha, now);
+            if (!i.kind().equals("REDUCE")) {
+                portfolio.store().markBreakerExit(i.tradeIds());
+            }
+        }
+        List<GovernorEvent> stored = new ArrayList<>();
+        u.events().forEach(e -> stored.add(store.insertEvent(e, now)));
+        return stored;
+    }
+
+    /** Streams stored events to subscribers; call after the commit. */
+    public void publish(List<GovernorEvent> events) {
+        if (!events.isEmpty()) {
+            events.forEach(e -> log.info("governor {} {} {}: {}", e.account(), e.level(), e.type(), e.message()));
+            bus.publish(events);
+        }
+    }
+
+    /** Evaluates and stores in its own transaction, then streams. Call under the lock. */
+    public GovernorEvaluator.Update refresh(CompiledPolicy policy, AccountBook book, Instant at) {
+        GovernorEvaluator.Update u = evaluate(policy, book, at);
+        List<List<GovernorEvent>> stored = new ArrayList<>(1);
+        portfolio.saveGovernor(book, () -> stored.add(persist(u, policy.sha256())));
+        publish(stored.get(0));
+        return u;
+    }
+
+    /** An account's governor state now (read-only: breakers expire by event time, on the account's next event). */
+    public AccountGovernorView view(String account) {
+        return portfolio.withAccount(account, book -> view(book));
+    }
+
+    private AccountGovernorView view(AccountBook book) {
+        GovernorState s = book.governor();
+        Double equity = book.markedEquity().orElse(null);
+        double daily = 0;
+        double weekly = 0;
+        double fromPeak = 0;
+        double gain = 0;
+        if (equity != null) {
+            daily = lossFrom(s.dayOpenEquity(), equity);
+            weekly = lossFrom(s.weekOpenEquity(), equity);
+            fromPeak = s.peakEquity() == null ? 0 : lossFrom(Math.max(s.peakEquity(), equity), equity);
+            gain = s.weekOpenEquity() == null || s.weekOpenEquity() <= 0 ? 0
+                    : (equity - s.weekOpenEquity()) / s.weekOpenEquity();
+        }
+        long open = store.instructions(book.account(), true).size();
+        return new AccountGovernorView(book.account(), s.state(), s.breakers(), equity, s.peakEquity(),
+                new AccountGovernorView.Drawdown(daily, weekly, fromPeak, gain, s.dayStart(), s.dayOpenEquity(),
+                        s.weekStart(), s.weekOpenEquity()), s.recovery(), s.weeklyTargetReached(), s.multipliers(),
+                s.stopTightening(), open, s.lastEventAt());
+    }
+
+    private static double lossFrom(Double reference, double equity) {
+        return reference == null || reference <= 0 ? 0 : Math.max(0, (reference - equity) / reference);
+    }
+
+    /**
+     * An officer trips ({@code TRIP}: the account goes to {@code state}, HALTED by default, with the emergency
+     * protocol asked for) or resets ({@code RESET}: every active breaker, or the one named) the account, with a
+     * reason. Audited in the breaker log and streamed.
+     */
+    public AccountGovernorView officer(String account, String action, String reason, Optional<TradingState> state,
+                                       Optional<Governor.Emergency> emergency, Optional<String> code) {
+        CompiledPolicy policy = registry.active();
+        return portfolio.withAccount(account, book -> {
+            Instant at = book.advance(clock.instant());
+            GovernorEvaluator.Update u;
+            if (action.equals("TRIP")) {
+                u = GovernorEvaluator.officerTrip(book.governor(), account, at, reason,
+                        state.orElse(TradingState.HALTED), emergency.orElse(Governor.Emergency.NONE),
+                        policy.policy().governor(), book.positions().stream().map(Position::tradeId).toList());
+            } else {
+                if (book.governor().breakers().stream().noneMatch(b -> code.isEmpty() || code.get().equals(b.code()))) {
+                    throw new ConflictException("account " + account + " has no active breaker"
+                            + code.map(c -> " " + c).orElse("") + " to reset (state " + book.governor().state() + ")");
+                }
+                u = GovernorEvaluator.officerReset(book.governor(), account, at, reason, code);
+            }
+            book.governor(u.state());
+            List<List<GovernorEvent>> stored = new ArrayList<>(1);
+            portfolio.saveGovernor(book, () -> stored.add(persist(u, policy.sha256())));
+            publish(stored.get(0));
+            return view(book);
+        });
+    }
+
+    /** An account's emergency instructions, newest first; only the open ones when {@code open}. */
+    public List<EmergencyInstruction> instructions(String account, boolean open) {
+        return store.instructions(account, open);
+    }
+
+    /** Acknowledges an emergency instruction (once: a second acknowledgement is a 409). */
+    public EmergencyInstruction acknowledge(String account, String id, Optional<String> note) {
+        return portfolio.withAccount(account, book -> {
+            EmergencyInstruction i = store.instruction(account, id)
+                    .orElseThrow(() -> new NotFoundException("no instruction " + id + " on account " + account));
+            if (i.acknowledged()) {
+                throw new ConflictException("instruction " + id + " was already acknowledged at " + i.acknowledgedAt());
+            }
+            Instant at = clock.instant();
+            GovernorEvent e = GovernorEvent.of(account, at, "INFO", "INSTRUCTION_ACKNOWLEDGED", i.kind() + " "
+                    + i.tradeIds() + " acknowledged" + note.map(n -> ": " + n).orElse(""),
+                    Map.of("instructionId", id));
+            List<GovernorEvent> stored = new ArrayList<>(1);
+            portfolio.saveGovernor(book, () -> {
+                store.acknowledge(id, at, note.orElse(null));
+                stored.add(store.insertEvent(e, at));
+            });
+            publish(stored);
+            return store.instruction(account, id).orElseThrow();
+        });
+    }
+
+    /** The governor's stop tightening for exits (seed 004), read under the account's lock. */
+    public io.riskgate.exits.StopTightening stopTightening() {
+        return (account, at) -> portfolio.withAccount(account, b -> b.governor().stopTightening());
+    }
+}

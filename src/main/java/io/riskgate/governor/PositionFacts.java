@@ -1,0 +1,62 @@
+package io.riskgate.governor;
+
+import io.riskgate.portfolio.Position;
+import org.kie.api.runtime.rule.RuleContext;
+
+/**
+ * One open position as the governor sees it: its open P&L at the last price against the account's equity (seed
+ * 003's position loss limit). A long of 0.01 BTC from 50,000 marked at 20,000 on a 10,000 account has lost
+ * 300 = 3% of equity.
+ */
+public final class PositionFacts {
+
+    private final Position position;
+    private final double lastPrice;
+    private final double equity;
+    private final double limitPct;
+    private String closeReason;
+    private String rule;
+    private String code;
+
+    PositionFacts(Position position, double lastPrice, double equity, double limitPct) {
+        this.position = position;
+        this.lastPrice = lastPrice;
+        this.equity = equity;
+        this.limitPct = limitPct;
+    }
+
+    public String getTradeId() { return position.tradeId(); }
+    public String getSymbol() { return position.symbol(); }
+    public String getStrategy() { return position.strategy(); }
+    public double getLastPrice() { return lastPrice; }
+    /** Open P&L at the last price: negative when losing. */
+    public double getOpenPnl() { return position.side().sign() * (lastPrice - position.entryPrice()) * position.quantity(); }
+    /** The open loss as a share of equity (0 when the position is winning). */
+    public double getLossPct() { return equity > 0 ? Math.max(0, -getOpenPnl()) / equity : 0; }
+    public double getPositionLossLimitPct() { return limitPct; }
+
+    public void close(RuleContext ctx) {
+        rule = ctx.getRule().getName();
+        Object c = ctx.getRule().getMetaData().get("code");
+        code = c == null ? rule : String.valueOf(c);
+        closeReason = "open loss " + String.format(java.util.Locale.ROOT, "%.2f", -getOpenPnl()) + " on "
+                + position.symbol() + " is " + AccountFacts.pct(getLossPct()) + " of equity, above the position loss "
+                + "limit " + AccountFacts.pct(limitPct);
+    }
+
+    String closeReason() {
+        return closeReason;
+    }
+
+    String rule() {
+        return rule;
+    }
+
+    String code() {
+        return code;
+    }
+
+    Position position() {
+        return position;
+    }
+}
