@@ -32,7 +32,8 @@ class ConventionsTest {
 
     /** Where rule behaviour is tested: the rule and engine tests, not the API or CLI plumbing. */
     private static final List<Path> RULE_TESTS = List.of(Path.of("src/test/java/io/riskgate/rules"),
-            Path.of("src/test/java/io/riskgate/check"), Path.of("src/test/java/io/riskgate/exits"));
+            Path.of("src/test/java/io/riskgate/check"), Path.of("src/test/java/io/riskgate/exits"),
+            Path.of("src/test/java/io/riskgate/governor"));
     private static final Path REFERENCE = Path.of("docs/policy-reference.md");
     private Set<String> codes;
 

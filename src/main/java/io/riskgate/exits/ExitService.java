@@ -77,8 +77,6 @@ public final class ExitService {
         for (String account : portfolio.store().accountsTrading(mark.symbol())) {
             out.addAll(portfolio.withAccount(account, book -> markAccount(policy, book, mark)));
         }
-        out.forEach(i -> Counter.builder("riskgate.exit.instructions").tag("action", i.action().name())
-                .tag("code", i.code()).register(meters).increment());
         return out;
     }
 
@@ -102,7 +100,11 @@ public final class ExitService {
                 if (t.progress().pendingExit() != null) {
                     // the close asked for earlier is still outstanding: answer with it again (not re-audited),
                     // so a caller that lost a response is told again
-                    exitLog.latestClose(t.id()).ifPresent(outstanding::add);
+                    // with the quantity still open now, should part of it have been closed since
+                    exitLog.latestClose(t.id()).map(i -> new ExitInstruction(i.instructionId(), i.tradeId(),
+                            i.account(), i.symbol(), i.action(), t.openQuantity(), i.stopLoss(), i.price(),
+                            i.reason(), i.rule(), i.code(), i.state(), i.timestamp(), i.policy(), i.firedRules()))
+                            .ifPresent(outstanding::add);
                 }
             } catch (RuntimeException | Error e) {
                 log.error("exit rules failed for trade {} on {}; its stop {} stays in force", t.id(), mark, t.stopLoss(),
@@ -117,6 +119,9 @@ public final class ExitService {
         }
         portfolio.applyMarks(book, updated, mark.price(), () -> instructions.forEach(i ->
                 exitLog.insert(i, before.get(i.tradeId()), mark, clock.instant())));
+        // counted once, when issued (an outstanding CLOSE answered again is not counted again)
+        instructions.forEach(i -> Counter.builder("riskgate.exit.instructions").tag("action", i.action().name())
+                .tag("code", i.code()).register(meters).increment());
         if (!updated.isEmpty()) {
             // the marked prices move the account's equity: the governor measures it (breakers, position loss)
             governor.refresh(policy, book, mark.timestamp());
