@@ -13,6 +13,9 @@ import io.riskgate.exits.ExitLog;
 import io.riskgate.governor.EventBus;
 import io.riskgate.governor.GovernorService;
 import io.riskgate.governor.GovernorStore;
+import io.riskgate.market.BarStore;
+import io.riskgate.market.MarketData;
+import io.riskgate.market.PortfolioRisk;
 import io.riskgate.exits.ExitService;
 import io.riskgate.lifecycle.TradeService;
 import io.riskgate.portfolio.Portfolio;
@@ -40,7 +43,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, AuditStore audit,
                               PolicyArchive policyArchive, PreTradeEngine engine, TradeService trades,
-                              ExitService exits, GovernorService governor, ObjectMapper json, Clock clock) {
+                              ExitService exits, GovernorService governor, MarketData market, ObjectMapper json,
+                              Clock clock) {
 
     public static RiskgateRuntime start(Path policiesDir, Path rulesDir, String defaultPolicy, DataSource dataSource,
                                         Clock clock, MeterRegistry meters) {
@@ -67,15 +71,22 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         Portfolio portfolio = new Portfolio(new PortfolioStore(dataSource, json), tx, clock);
         AuditStore audit = new AuditStore(dataSource, json);
+        MarketData market = new MarketData(new BarStore(dataSource), tx, clock);
+        PortfolioRisk risk = new PortfolioRisk(market);
         GovernorService governor = new GovernorService(registry, portfolio, new GovernorStore(dataSource, json),
-                new EventBus(), clock);
+                new EventBus(), risk, clock);
+        // the batch's latest close, but never ahead of riskgate's clock (a bar still forming closes in the future)
+        market.onUpdate((symbols, at) -> governor.barsPosted(symbols,
+                at.isAfter(clock.instant()) ? clock.instant() : at));
         portfolio.setAfterEquityReport((book, at) -> governor.refresh(registry.active(), book, at));
-        PreTradeEngine engine = new PreTradeEngine(registry, portfolio, audit, governor, clock, json, meters);
+        PreTradeEngine engine = new PreTradeEngine(registry, portfolio, audit, governor, risk,
+                clock, json, meters);
         ExitLog exitLog = new ExitLog(dataSource, json);
         ExitService exits = new ExitService(registry, portfolio, exitLog, governor, clock, meters);
         exits.setStopTightening(governor.stopTightening());
         return new RiskgateRuntime(registry, portfolio, audit, archive, engine,
-                new TradeService(portfolio, audit, registry, exitLog, governor, clock), exits, governor, json, clock);
+                new TradeService(portfolio, audit, registry, exitLog, governor, clock), exits, governor, market, json,
+                clock);
     }
 
     /** Applies the schema migrations in classpath:db/migration. */

@@ -51,7 +51,8 @@ public record Decision(
         Instant reservationExpiresAt,
         AccountState accountState,
         SizingResult sizing,
-        String error) {
+        String error,
+        OrderAnalytics analytics) {
 
     public Decision {
         rejections = List.copyOf(rejections);
@@ -77,6 +78,6 @@ public record Decision(
         return new Decision(id, outcome, false, request.account(), request.symbol(), request.side(),
                 request.strategy().orElse(null), request.clientOrderId().orElse(null), 0, 0, null, null, null, null,
                 null, null, null, List.of(why), List.of(), List.of(), List.of(), policy, timestamp, null,
-                accountState, null, error);
+                accountState, null, error, null);
     }
 }

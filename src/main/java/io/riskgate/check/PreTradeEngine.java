@@ -36,6 +36,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +61,7 @@ public final class PreTradeEngine {
 
     public static final String NO_EQUITY = "NO_EQUITY";
     public static final String ENGINE_ERROR = "ENGINE_ERROR";
+    public static final String INSUFFICIENT_MARKET_DATA = "INSUFFICIENT_MARKET_DATA";
 
     private static final Logger log = LoggerFactory.getLogger(PreTradeEngine.class);
 
@@ -67,6 +69,7 @@ public final class PreTradeEngine {
     private final Portfolio portfolio;
     private final AuditStore audit;
     private final io.riskgate.governor.GovernorService governor;
+    private final io.riskgate.market.PortfolioRisk risk;
     private final Clock clock;
     private final ObjectMapper json;
     private final MeterRegistry meters;
@@ -74,9 +77,10 @@ public final class PreTradeEngine {
     private final Timer latency;
 
     public PreTradeEngine(RuleSetRegistry registry, Portfolio portfolio, AuditStore audit,
-                          io.riskgate.governor.GovernorService governor, Clock clock, ObjectMapper json,
-                          MeterRegistry meters) {
+                          io.riskgate.governor.GovernorService governor, io.riskgate.market.PortfolioRisk risk,
+                          Clock clock, ObjectMapper json, MeterRegistry meters) {
         this.governor = governor;
+        this.risk = risk;
         this.registry = registry;
         this.portfolio = portfolio;
         this.audit = audit;
@@ -216,9 +220,10 @@ public final class PreTradeEngine {
         return decide(UUID.randomUUID().toString(), policy, request, book, now, now);
     }
 
-    private Decision decide(String id, CompiledPolicy compiled, CheckRequest request, AccountBook book,
+    private Decision decide(String id, CompiledPolicy compiled, CheckRequest checked, AccountBook book,
                             Instant now, Instant accountNow) {
         Policy policy = compiled.policy();
+        CheckRequest request = checked;
         PolicyRef ref = ref(compiled);
         Optional<Double> equity = book.equity().map(EquitySnapshot::equity).filter(e -> e > 0);
         String asset = policy.portfolio().assetOf(request.symbol());
@@ -233,13 +238,33 @@ public final class PreTradeEngine {
             return Decision.unsized(id, Outcome.REJECTED, request, r, ref, now, state, null);
         }
         double eq = equity.get();
+        // the ATR and EMA a check omits come from stored bars; too few bars rejects (fail closed), never a 0
+        Map<String, Double> computed = new java.util.LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        request = withIndicators(policy, request, now, computed, missing);
+        if (!missing.isEmpty()) {
+            Rejection r = new Rejection(INSUFFICIENT_MARKET_DATA, "engine", "the check omits " + String.join(" and ",
+                    missing) + ": send them, or post enough bars to /api/v1/market/bars");
+            return Decision.unsized(id, Outcome.REJECTED, request, r, ref, now, state, null);
+        }
+        CheckRequest order = request;
         Verdict verdict = new Verdict();
-        OrderFacts facts = new OrderFacts(policy, request, asset, book.positions().size(),
+        OrderFacts facts = new OrderFacts(policy, order, asset, book.positions().size(),
                 book.reservations().size(), now, verdict, book.governor());
-        SizedOrder sized = RuleEvaluator.evaluate(compiled, facts, verdict,
-                f -> new SizedOrder(f, size(policy, request, verdict, book, asset, eq), policy.sizing().minPositionUsd(),
-                        policy.sizing().minRewardRisk(), eq, verdict));
+        facts.correlation(risk.correlation(policy.analytics(), policy.portfolio(), order.symbol(), order.side(),
+                book.positions(), now));
+        SizedOrder sized = RuleEvaluator.evaluate(compiled, facts, verdict, f -> {
+            SizingResult sr = size(policy, order, verdict, book, asset, eq);
+            return new SizedOrder(f, sr, policy.sizing().minPositionUsd(), policy.sizing().minRewardRisk(), eq, verdict)
+                    .exposure(risk.exposure(policy.analytics(), order.symbol(), order.side(), sr.quantity(),
+                            sr.entry(), sr.riskAtStop(), book, eq, now));
+        });
         SizingResult s = sized.sizing();
+        var c = facts.correlation();
+        var x = sized.exposure();
+        OrderAnalytics analytics = new OrderAnalytics(computed.isEmpty() ? null : computed, c.max(), c.with(),
+                c.unmeasured().isEmpty() ? null : c.unmeasured(), x.heatPct(), x.varPct(), x.varMethod(),
+                x.observations(), x.varNote());
         boolean approved = verdict.rejections().isEmpty() && s.quantity() > 0;
         if (verdict.rejections().isEmpty() && !approved) {
             throw new IllegalStateException("no rule rejected, yet the sized quantity is " + s.quantity());
@@ -250,7 +275,44 @@ public final class PreTradeEngine {
                 s.entry(), s.stopLoss(), s.takeProfit(),
                 s.riskAmount(), s.riskPct(), eq, s.rewardRisk(), verdict.rejections(), verdict.adjustments(),
                 verdict.fired().stream().map(f -> f.name()).toList(), verdict.fired(), ref, now,
-                approved ? accountNow.plus(policy.portfolio().reservationTtl()) : null, state, s, null);
+                approved ? accountNow.plus(policy.portfolio().reservationTtl()) : null, state, s, null, analytics);
+    }
+
+    /**
+     * Fills in the ATR and EMA the check omitted, computed from the bars closed by {@code now}; what was computed
+     * goes to {@code computed}, what could not be (and why) to {@code missing}.
+     */
+    private CheckRequest withIndicators(Policy policy, CheckRequest request, Instant now, Map<String, Double> computed,
+                                        List<String> missing) {
+        io.riskgate.order.Market m = request.market();
+        if (m.atrGiven() && m.ema200Given()) {
+            return request;
+        }
+        String interval = policy.analytics().barInterval();
+        var series = risk.market().series(request.symbol(), interval).closedBy(now);
+        double atr = m.atr();
+        double ema = m.ema200();
+        if (!m.atrGiven()) {
+            var e = series.atr(policy.sizing().atrPeriod());
+            if (e.isReady()) {
+                atr = e.orElseThrow().value();
+                computed.put("atr", atr);
+            } else {
+                missing.add("market.atr, and ATR(" + policy.sizing().atrPeriod() + ") of " + request.symbol() + " "
+                        + interval + " bars cannot be computed (" + e.unavailableReason().orElse("") + ")");
+            }
+        }
+        if (!m.ema200Given()) {
+            var e = series.ema(policy.filters().emaPeriod());
+            if (e.isReady()) {
+                ema = e.orElseThrow().value();
+                computed.put("ema200", ema);
+            } else {
+                missing.add("market.ema200, and EMA(" + policy.filters().emaPeriod() + ") of " + request.symbol() + " "
+                        + interval + " bars cannot be computed (" + e.unavailableReason().orElse("") + ")");
+            }
+        }
+        return missing.isEmpty() ? request.withMarket(m.withIndicators(atr, ema)) : request;
     }
 
     /** Sizes the order from what the first rule phase said, within every cap and headroom. */

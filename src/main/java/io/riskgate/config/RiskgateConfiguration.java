@@ -70,4 +70,9 @@ public class RiskgateConfiguration {
     io.riskgate.governor.GovernorService governorService(RiskgateRuntime rt) {
         return rt.governor();
     }
+
+    @Bean
+    io.riskgate.market.MarketData marketData(RiskgateRuntime rt) {
+        return rt.market();
+    }
 }

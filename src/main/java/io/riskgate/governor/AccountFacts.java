@@ -36,13 +36,18 @@ public final class AccountFacts {
     private final double winRate;
     private final boolean recovery;
     private final boolean weeklyTargetReached;
+    private final double volatilitySpikeSigma;
+    private final double maxPairCorrelation;
     private final List<Trip> trips = new ArrayList<>(2);
     private final List<Multiplier> multipliers = new ArrayList<>(4);
     private double stopTightening = 1;
 
     AccountFacts(Governor g, String account, double equity, double drawdownPct, double dailyLossPct,
                  double weeklyLossPct, double weeklyGainPct, int lossStreak, int winRateTrades, double winRate,
-                 boolean recovery, boolean weeklyTargetReached) {
+                 boolean recovery, boolean weeklyTargetReached, double volatilitySpikeSigma,
+                 double maxPairCorrelation) {
+        this.volatilitySpikeSigma = volatilitySpikeSigma;
+        this.maxPairCorrelation = maxPairCorrelation;
         this.g = g;
         this.account = account;
         this.equity = equity;
@@ -74,6 +79,10 @@ public final class AccountFacts {
     public double getWinRate() { return winRate; }
     public boolean isRecovery() { return recovery; }
     public boolean isWeeklyTargetReached() { return weeklyTargetReached; }
+    /** How many standard deviations an open symbol's latest return lies from its window's mean (largest); NaN if none. */
+    public double getVolatilitySpikeSigma() { return volatilitySpikeSigma; }
+    /** The highest direction-adjusted correlation between two open positions of different assets; NaN if none. */
+    public double getMaxPairCorrelation() { return maxPairCorrelation; }
 
     // ---- policy thresholds ----
     public boolean isDailyLossEnabled() { return g.dailyLoss().enabled(); }
@@ -84,6 +93,10 @@ public final class AccountFacts {
     public double getCircuitBreakerLimitPct() { return g.circuitBreaker().limitPct(); }
     public boolean isMaxDrawdownEnabled() { return g.maxDrawdown().enabled(); }
     public double getMaxDrawdownLimitPct() { return g.maxDrawdown().limitPct(); }
+    public boolean isVolatilitySpikeEnabled() { return g.volatilitySpike().enabled(); }
+    public double getVolatilitySpikeLimit() { return g.volatilitySpike().limitPct(); }
+    public boolean isCorrelationSpikeEnabled() { return g.correlationSpike().enabled(); }
+    public double getCorrelationSpikeLimit() { return g.correlationSpike().limitPct(); }
     public int getLosingStreakTrades() { return g.losingStreakTrades(); }
     public int getWinRateMinTrades() { return g.winRateMinTrades(); }
     public double getLowWinRate() { return g.lowWinRate(); }
@@ -108,6 +121,21 @@ public final class AccountFacts {
     public void tripMaxDrawdown(RuleContext ctx) {
         trip(ctx, g.maxDrawdown(), null, drawdownPct, "drawdown " + pct(drawdownPct) + " from the equity peak reached "
                 + "the maximum " + pct(g.maxDrawdown().limitPct()));
+    }
+
+    public void tripVolatilitySpike(RuleContext ctx) {
+        trip(ctx, g.volatilitySpike(), null, volatilitySpikeSigma, "an open symbol's latest return is "
+                + round(volatilitySpikeSigma) + " standard deviations from its mean (limit "
+                + g.volatilitySpike().limitPct() + ")");
+    }
+
+    public void tripCorrelationSpike(RuleContext ctx) {
+        trip(ctx, g.correlationSpike(), null, maxPairCorrelation, "two open positions correlate at "
+                + round(maxPairCorrelation) + " (limit " + g.correlationSpike().limitPct() + ")");
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
     }
 
     public void losingStreak(RuleContext ctx) {

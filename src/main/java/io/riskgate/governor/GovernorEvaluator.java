@@ -30,8 +30,21 @@ import java.util.UUID;
 public final class GovernorEvaluator {
 
     /** What the governor sees of an account at one event. */
+    /**
+     * @param volatilitySpikeSigma the largest distance, in standard deviations of its window, of an open symbol's
+     *        latest return from the window's mean; NaN when not measurable
+     * @param maxPairCorrelation the highest direction-adjusted correlation between two open positions of different
+     *        assets; NaN when fewer than two or not measurable
+     */
     public record Input(String account, Optional<Double> equity, Instant at, List<TradeResult> recentResults,
-                        List<Position> positions, Map<String, Double> lastPrices) {
+                        List<Position> positions, Map<String, Double> lastPrices, double volatilitySpikeSigma,
+                        double maxPairCorrelation) {
+
+        /** Without market-data measures (no bars). */
+        public Input(String account, Optional<Double> equity, Instant at, List<TradeResult> recentResults,
+                     List<Position> positions, Map<String, Double> lastPrices) {
+            this(account, equity, at, recentResults, positions, lastPrices, Double.NaN, Double.NaN);
+        }
     }
 
     /** The new state and what changed. */
@@ -135,7 +148,8 @@ public final class GovernorEvaluator {
 
         // rules
         AccountFacts facts = new AccountFacts(g, account, equity == null ? 0 : equity, drawdown, dailyLoss,
-                weeklyLoss, weeklyGain, streak, window.size(), winRate, recovery, weeklyTarget);
+                weeklyLoss, weeklyGain, streak, window.size(), winRate, recovery, weeklyTarget,
+                in.volatilitySpikeSigma(), in.maxPairCorrelation());
         List<Object> all = new ArrayList<>();
         all.add(facts);
         List<PositionFacts> positions = new ArrayList<>();

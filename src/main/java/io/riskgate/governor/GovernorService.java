@@ -31,10 +31,12 @@ public final class GovernorService {
     private final Portfolio portfolio;
     private final GovernorStore store;
     private final EventBus bus;
+    private final io.riskgate.market.PortfolioRisk risk;
     private final Clock clock;
 
     public GovernorService(RuleSetRegistry registry, Portfolio portfolio, GovernorStore store, EventBus bus,
-                           Clock clock) {
+                           io.riskgate.market.PortfolioRisk risk, Clock clock) {
+        this.risk = risk;
         this.registry = registry;
         this.portfolio = portfolio;
         this.store = store;
@@ -55,8 +57,11 @@ public final class GovernorService {
         Map<String, Double> prices = new HashMap<>();
         List<Position> positions = new ArrayList<>(book.positions());
         positions.forEach(p -> prices.put(p.tradeId(), book.lastPrice(p.tradeId())));
+        double[] spikes = positions.isEmpty() ? new double[] {Double.NaN, Double.NaN}
+                : risk.spikes(policy.policy().analytics(), policy.policy().portfolio(), positions, at);
         GovernorEvaluator.Update u = GovernorEvaluator.evaluate(policy, book.governor(), new GovernorEvaluator.Input(
-                book.account(), book.markedEquity(), at, book.recentResults(), positions, prices));
+                book.account(), book.markedEquity(), at, book.recentResults(), positions, prices, spikes[0],
+                spikes[1]));
         book.governor(u.state());
         return u;
     }
@@ -178,6 +183,19 @@ public final class GovernorService {
             publish(stored);
             return store.instruction(account, id).orElseThrow();
         });
+    }
+
+    /**
+     * After a batch of bars: every account holding one of {@code symbols} is measured again (the spike breakers),
+     * at the account's own clock advanced to {@code at}.
+     */
+    public void barsPosted(java.util.Set<String> symbols, Instant at) {
+        CompiledPolicy policy = registry.active();
+        java.util.Set<String> accounts = new java.util.TreeSet<>();
+        symbols.forEach(s -> accounts.addAll(portfolio.store().accountsTrading(s)));
+        for (String account : accounts) {
+            portfolio.withAccount(account, book -> refresh(policy, book, book.advance(at)));
+        }
     }
 
     /** The governor's stop tightening for exits (seed 004), read under the account's lock. */

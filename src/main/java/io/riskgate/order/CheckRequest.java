@@ -53,4 +53,10 @@ public record CheckRequest(
     public double entryPrice() {
         return entry.orElse(market.price());
     }
+
+    /** The same request with another market (the engine's computed ATR and EMA filled in). */
+    public CheckRequest withMarket(Market m) {
+        return new CheckRequest(account, symbol, side, strategy, signal, m, equity, entry, stopLoss, takeProfit,
+                clientOrderId);
+    }
 }

@@ -54,8 +54,9 @@ public final class CheckRequestParser {
         JsonFields m = root.object("market", true);
         m.rejectUnknown(MARKET);
         double price = m.number("price", 0, true);
-        double atr = m.number("atr", 0, true);
-        double ema200 = m.number("ema200", 0, true);
+        // omitted: computed from stored bars (analytics.bar_interval, sizing.atr_period, filters.ema_period)
+        double atr = m.optionalNumber("atr", 0, true).orElse(Double.NaN);
+        double ema200 = m.optionalNumber("ema200", 0, true).orElse(Double.NaN);
         double volume = m.number("volume24h", 0, false);
         double spread = m.number("spreadBps", 0, false);
         var timestamp = m.optionalInstant("timestamp");

@@ -5,16 +5,36 @@ import java.util.Optional;
 
 /**
  * Market conditions at the time of the signal (seed 001's MarketConditions). The timestamp is the event time
- * every time-dependent decision uses; when absent the engine's clock supplies it.
+ * every time-dependent decision uses; when absent the engine's clock supplies it. {@code atr} and {@code ema200}
+ * are NaN when the caller omits them: the engine then computes them from stored bars before any rule runs.
  */
 public record Market(double price, double atr, double ema200, double volume24h, double spreadBps,
                      Optional<Instant> timestamp) {
 
     public Market {
         Checks.positive("market.price", price);
-        Checks.positive("market.atr", atr);
-        Checks.positive("market.ema200", ema200);
+        if (!Double.isNaN(atr)) {
+            Checks.positive("market.atr", atr);
+        }
+        if (!Double.isNaN(ema200)) {
+            Checks.positive("market.ema200", ema200);
+        }
         Checks.nonNegative("market.volume24h", volume24h);
         Checks.nonNegative("market.spreadBps", spreadBps);
+    }
+
+    /** True when the caller gave the ATR. */
+    public boolean atrGiven() {
+        return !Double.isNaN(atr);
+    }
+
+    /** True when the caller gave the EMA 200. */
+    public boolean ema200Given() {
+        return !Double.isNaN(ema200);
+    }
+
+    /** The same market with the ATR and EMA the engine computed. */
+    public Market withIndicators(double atr, double ema200) {
+        return new Market(price, atr, ema200, volume24h, spreadBps, timestamp);
     }
 }

@@ -16,6 +16,9 @@ import java.util.Optional;
  * <p>Windows: a day starts at {@code dailyReset} in {@code timeZone} (00:00 UTC by default; 17:00
  * America/New_York is the US market close), a week at that time on {@code weekStarts}.
  *
+ * @param volatilitySpike trips when an open position's latest return is at least {@code limitPct} standard
+ *        deviations from its window's mean (seed 003: 3 sigma); its limit is in sigmas, not a fraction
+ * @param correlationSpike trips when two open positions' correlation reaches {@code limitPct} (seed 003: 90%)
  * @param positionLossLimitPct an open position losing more than this share of equity gets a CLOSE instruction
  *        (seed 003: 3%)
  * @param emergencyReduceFraction the share of every position a REDUCE instruction asks to close (seed 003: 50%)
@@ -30,6 +33,8 @@ public record Governor(
         Breaker weeklyLoss,
         Breaker circuitBreaker,
         Breaker maxDrawdown,
+        Breaker volatilitySpike,
+        Breaker correlationSpike,
         double positionLossLimitPct,
         double emergencyReduceFraction,
         int losingStreakTrades,

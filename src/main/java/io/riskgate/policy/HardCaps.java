@@ -25,7 +25,9 @@ public final class HardCaps {
             "STOP_LOSS_HIT", "TAKE_PROFIT_HIT",
             // without them a tripped breaker would not stop new entries, nor a loss trip one (governor.drl)
             "ACCOUNT_NOT_ACTIVE", "DAILY_LOSS_LIMIT", "WEEKLY_LOSS_LIMIT", "CIRCUIT_BREAKER", "MAX_DRAWDOWN",
-            "POSITION_LOSS_LIMIT");
+            "POSITION_LOSS_LIMIT", "VOLATILITY_SPIKE", "CORRELATION_SPIKE",
+            // the analytics limits (analytics.drl)
+            "CORRELATION_TOO_HIGH", "PORTFOLIO_HEAT", "VAR_LIMIT");
 
     private HardCaps() {
     }

@@ -19,6 +19,7 @@ public record Policy(
         PortfolioLimits portfolio,
         Exits exits,
         Governor governor,
+        Analytics analytics,
         Map<String, StrategyProfile> strategies) {
 
     public Policy {

@@ -154,11 +154,12 @@ public final class PolicyLoader {
         PortfolioLimits portfolio = readPortfolio(root.section("portfolio"));
         Exits exits = readExits(root.section("exits"));
         Governor governor = readGovernor(root.section("governor"));
+        Analytics analytics = readAnalytics(root.section("analytics"));
         Map<String, StrategyProfile> strategies = readStrategies(root.optionalSection("strategies"), sizing);
         root.finish();
         crossCheck(root, filters, sizing, portfolio);
         return new Policy(id, version, description, ruleFiles, filters, sizing, portfolio, exits, governor,
-                strategies);
+                analytics, strategies);
     }
 
     private static Filters readFilters(YamlSection s) {
@@ -237,6 +238,31 @@ public final class PolicyLoader {
         return e;
     }
 
+    private static Analytics readAnalytics(YamlSection s) {
+        String interval = s.text("bar_interval");
+        if (!interval.isEmpty() && !interval.matches(BAR_INTERVAL)) {
+            s.problem(null, "analytics.bar_interval", "must be an interval such as 1m, 15m, 1h, 4h, 1d or 1w, was '"
+                    + interval + "'");
+        }
+        String method = s.text("var_method").toUpperCase(Locale.ROOT);
+        if (!method.isEmpty() && !method.equals("HISTORICAL") && !method.equals("PARAMETRIC")) {
+            s.problem(null, "analytics.var_method", "must be historical or parametric, was '" + method + "'");
+        }
+        String missing = s.text("missing_data").toLowerCase(Locale.ROOT);
+        if (!missing.isEmpty() && !missing.equals("reject") && !missing.equals("allow")) {
+            s.problem(null, "analytics.missing_data", "must be reject or allow, was '" + missing + "'");
+        }
+        Analytics a = new Analytics(interval, s.integer("returns_window", 20, 5_000),
+                s.number("var_confidence", 0.5, 0.9999), s.integer("var_horizon_bars", 1, 250), method,
+                s.positive("max_var_pct", 1), s.positive("max_correlation", 1), s.positive("max_portfolio_heat_pct", 1),
+                missing.equals("reject"));
+        s.finish();
+        return a;
+    }
+
+    /** Bar intervals riskgate accepts: a count and a unit (minutes, hours, days, weeks). */
+    public static final String BAR_INTERVAL = "[1-9][0-9]{0,2}[mhdw]";
+
     private static Governor readGovernor(YamlSection s) {
         java.time.ZoneId zone = java.time.ZoneOffset.UTC;
         String zoneText = s.text("time_zone");
@@ -264,6 +290,8 @@ public final class PolicyLoader {
         Governor.Breaker weekly = readBreaker(b.section("weekly_loss"), true);
         Governor.Breaker circuit = readBreaker(b.section("circuit_breaker"), false);
         Governor.Breaker maxDd = readBreaker(b.section("max_drawdown"), false);
+        Governor.Breaker volSpike = readBreaker(b.section("volatility_spike"), false, "sigma", 100);
+        Governor.Breaker corrSpike = readBreaker(b.section("correlation_spike"), false, "correlation", 1);
         b.finish();
         double positionLoss = s.positive("position_loss_limit_pct", 1);
         double reduce = s.positive("emergency_reduce_fraction", 1);
@@ -273,11 +301,12 @@ public final class PolicyLoader {
         YamlSection target = m.section("weekly_target");
         YamlSection winRate = m.section("win_rate");
         YamlSection vol = m.section("volatility");
-        Governor g = new Governor(zone, reset, weekStarts, daily, weekly, circuit, maxDd, positionLoss, reduce,
+        Governor g = new Governor(zone, reset, weekStarts, daily, weekly, circuit, maxDd, volSpike, corrSpike,
+                positionLoss, reduce,
                 streak.integer("trades", 1, 1_000), streak.positive("factor", 10),
                 recovery.positive("drawdown_pct", 1), recovery.positive("factor", 10),
                 target.positive("target_pct", 100), target.positive("preservation_factor", 10),
-                winRate.integer("min_trades", 1, 100_000), winRate.integer("window_trades", 1, 100_000),
+                winRate.integer("min_trades", 1, 1_000), winRate.integer("window_trades", 1, 1_000),
                 winRate.number("low_below", 0, 1), winRate.positive("low_factor", 10),
                 winRate.number("high_above", 0, 1), winRate.positive("high_factor", 10),
                 vol.positive("atr_ratio_above", 1), vol.positive("factor", 10),
@@ -300,8 +329,12 @@ public final class PolicyLoader {
 
     /** A breaker: limit, the state it moves the account to, how long, and its emergency protocol. */
     private static Governor.Breaker readBreaker(YamlSection s, boolean windowed) {
+        return readBreaker(s, windowed, "limit_pct", 1);
+    }
+
+    private static Governor.Breaker readBreaker(YamlSection s, boolean windowed, String limitKey, double max) {
         boolean enabled = s.bool("enabled");
-        double limit = s.positive("limit_pct", 1);
+        double limit = s.positive(limitKey, max);
         String state = s.text("state").toUpperCase(Locale.ROOT);
         if (!state.isEmpty() && !state.equals("HALTED") && !state.equals("REDUCING")) {
             s.problem(null, s.path() + ".state", "must be HALTED (nothing new) or REDUCING (no new risk), was '"

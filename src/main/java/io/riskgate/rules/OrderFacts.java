@@ -25,6 +25,8 @@ public final class OrderFacts {
     private final Instant timestamp;
     private final Verdict verdict;
     private final io.riskgate.governor.GovernorState governor;
+    private io.riskgate.market.PortfolioRisk.CorrelationCheck correlation =
+            io.riskgate.market.PortfolioRisk.CorrelationCheck.NONE;
 
     public OrderFacts(Policy policy, CheckRequest request, String asset, int openTrades, int reservedTrades,
                       Instant timestamp, Verdict verdict) {
@@ -106,6 +108,23 @@ public final class OrderFacts {
     /** True when the governor holds standing multipliers for the account. */
     public boolean isGovernorMultipliers() { return !governor.multipliers().isEmpty(); }
     public double getGovernorHighVolatilityAtrRatio() { return policy.governor().highVolatilityAtrRatio(); }
+
+    // ---- analytics (measured from stored bars before the rules run) ----
+    /** Sets what the correlation gate judges; call before inserting the fact. */
+    public void correlation(io.riskgate.market.PortfolioRisk.CorrelationCheck c) { this.correlation = c; }
+    public io.riskgate.market.PortfolioRisk.CorrelationCheck correlation() { return correlation; }
+    public boolean isCorrelationMeasured() { return correlation.max() != null; }
+    /** The highest direction-adjusted correlation with an open position of another asset; NaN when none measured. */
+    public double getMaxCorrelation() { return correlation.max() == null ? Double.NaN : correlation.max(); }
+    public String getCorrelatedWith() { return correlation.with(); }
+    /** Some open position's correlation with this order could not be measured (too few bars). */
+    public boolean isCorrelationMissing() { return !correlation.unmeasured().isEmpty(); }
+    public String getCorrelationMissingReasons() { return String.join("; ", correlation.unmeasured()); }
+    public double getMaxCorrelationLimit() { return policy.analytics().maxCorrelation(); }
+    public double getMaxPortfolioHeatPct() { return policy.analytics().maxPortfolioHeatPct(); }
+    public double getMaxVarPct() { return policy.analytics().maxVarPct(); }
+    /** analytics.missing_data: reject. */
+    public boolean isMissingDataRejects() { return policy.analytics().missingDataRejects(); }
 
     // ---- what rules may say ----
     public void reject(RuleContext ctx, String message) { verdict.reject(ctx, message); }

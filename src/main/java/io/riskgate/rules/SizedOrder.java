@@ -70,4 +70,22 @@ public final class SizedOrder {
     public void reject(RuleContext ctx, String message) { verdict.reject(ctx, message); }
 
     public SizingResult sizing() { return sizing; }
+
+    // ---- analytics with this order added ----
+    private io.riskgate.market.PortfolioRisk.ExposureCheck exposure;
+
+    /** Sets the heat and VaR with this order added; call before inserting the fact. */
+    public SizedOrder exposure(io.riskgate.market.PortfolioRisk.ExposureCheck e) { this.exposure = e; return this; }
+    public io.riskgate.market.PortfolioRisk.ExposureCheck exposure() { return exposure; }
+    /** Every open position's risk to its stop plus this order's, over equity. */
+    public double getPortfolioHeatPct() { return exposure == null ? 0 : exposure.heatPct(); }
+    public double getMaxPortfolioHeatPct() { return order.getMaxPortfolioHeatPct(); }
+    public boolean isVarMeasured() { return exposure != null && exposure.varPct() != null; }
+    /** The portfolio's VaR with this order, over equity; NaN when not measured. */
+    public double getVarPct() { return isVarMeasured() ? exposure.varPct() : Double.NaN; }
+    public double getMaxVarPct() { return order.getMaxVarPct(); }
+    /** VaR could not be measured (too few aligned returns). */
+    public boolean isVarMissing() { return exposure != null && exposure.varPct() == null; }
+    public boolean isMissingDataRejects() { return order.isMissingDataRejects(); }
+    public String getVarNote() { return exposure == null ? null : exposure.varNote(); }
 }

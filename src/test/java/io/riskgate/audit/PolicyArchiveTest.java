@@ -38,11 +38,11 @@ class PolicyArchiveTest {
         assertThat(a.policyYaml()).isEqualTo(original);
         assertThat(a.version()).isEqualTo(d.policy().version());
         assertThat(a.ruleFiles()).extracting(PolicyArchive.ArchivedFile::name).containsExactly(
-                "confidence-bands.drl.xlsx", "drawdown-factors.drl.xlsx", "exits.drl", "gates.drl", "governor.drl",
-                "portfolio.drl", "strategy-limits.drl.xlsx", "trailing-stops.drl.xlsx");
-        PolicyArchive.ArchivedFile gates = a.ruleFiles().get(3);
+                "analytics.drl", "confidence-bands.drl.xlsx", "drawdown-factors.drl.xlsx", "exits.drl", "gates.drl",
+                "governor.drl", "portfolio.drl", "strategy-limits.drl.xlsx", "trailing-stops.drl.xlsx");
+        PolicyArchive.ArchivedFile gates = a.ruleFiles().get(4);
         assertThat(gates.content()).isEqualTo(Files.readString(dir.resolve("rules/gates.drl")));
-        PolicyArchive.ArchivedFile table = a.ruleFiles().get(0);
+        PolicyArchive.ArchivedFile table = a.ruleFiles().get(1);
         assertThat(table.encoding()).isEqualTo("base64");
         assertThat(Base64.getDecoder().decode(table.content()))
                 .isEqualTo(Files.readAllBytes(dir.resolve("rules/confidence-bands.drl.xlsx")));

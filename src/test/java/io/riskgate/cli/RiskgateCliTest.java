@@ -163,12 +163,12 @@ class RiskgateCliTest {
         return dir;
     }
 
-    /** Adds {@code max_drawdown_pct}, which the schema does not know, as line 32 under {@code filters}. */
+    /** Adds {@code max_drawdown_pct}, which the schema does not know, as line 33 under {@code filters}. */
     private static void addUnknownKey(Path dir) throws IOException {
         Path policy = dir.resolve("policies/default.yaml");
         List<String> lines = new ArrayList<>(Files.readAllLines(policy));
-        assertThat(lines.get(30)).startsWith("  max_spread_bps:");
-        lines.add(31, "  max_drawdown_pct: 0.03");
+        assertThat(lines.get(31)).startsWith("  max_spread_bps:");
+        lines.add(32, "  max_drawdown_pct: 0.03");
         Files.write(policy, lines);
     }
 
@@ -202,7 +202,7 @@ class RiskgateCliTest {
                 dir.resolve("rules").toString());
 
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.out()).contains("ERROR default.yaml:32 filters.max_drawdown_pct: unknown key")
+        assertThat(r.out()).contains("ERROR default.yaml:33 filters.max_drawdown_pct: unknown key")
                 .contains("1 problem(s) found");
     }
 
@@ -215,7 +215,7 @@ class RiskgateCliTest {
                 dir.resolve("rules").toString());
 
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.out()).contains("ERROR default.yaml:32 filters.max_drawdown_pct").contains("ERROR gates.drl:22:");
+        assertThat(r.out()).contains("ERROR default.yaml:33 filters.max_drawdown_pct").contains("ERROR gates.drl:22:");
     }
 
     @Test

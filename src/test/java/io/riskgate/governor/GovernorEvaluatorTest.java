@@ -300,7 +300,7 @@ class GovernorEvaluatorTest {
         assertThat(g.dayStart(Instant.parse("2026-11-21T23:59:59Z"))).isEqualTo(Instant.parse("2026-11-21T00:00:00Z"));
         io.riskgate.policy.Governor ny = new io.riskgate.policy.Governor(java.time.ZoneId.of("America/New_York"),
                 java.time.LocalTime.of(17, 0), java.time.DayOfWeek.SUNDAY, g.dailyLoss(), g.weeklyLoss(),
-                g.circuitBreaker(), g.maxDrawdown(), g.positionLossLimitPct(), g.emergencyReduceFraction(),
+                g.circuitBreaker(), g.maxDrawdown(), g.volatilitySpike(), g.correlationSpike(), g.positionLossLimitPct(), g.emergencyReduceFraction(),
                 g.losingStreakTrades(), g.losingStreakFactor(), g.recoveryDrawdownPct(), g.recoveryFactor(),
                 g.weeklyTargetPct(), g.preservationFactor(), g.winRateMinTrades(), g.winRateWindowTrades(),
                 g.lowWinRate(), g.lowWinRateFactor(), g.highWinRate(), g.highWinRateFactor(),

@@ -46,7 +46,7 @@ class PolicyLoaderTest {
     /** The rule files policies/default.yaml lists, in its order. */
     private static final List<String> RULE_FILES = List.of("gates.drl", "portfolio.drl",
             "confidence-bands.drl.xlsx", "strategy-limits.drl.xlsx", "exits.drl", "trailing-stops.drl.xlsx",
-            "governor.drl", "drawdown-factors.drl.xlsx");
+            "governor.drl", "analytics.drl", "drawdown-factors.drl.xlsx");
 
     @TempDir
     Path tmp;
@@ -474,7 +474,7 @@ class PolicyLoaderTest {
 
     @Test
     void sha256IsStableForSameBytes() throws IOException {
-        writeRules("rule a", "rule b", "table c", "table d", "rule e", "table f", "rule g", "table h");
+        writeRules("rule a", "rule b", "table c", "table d", "rule e", "table f", "rule g", "rule h", "table i");
         Path other = Files.createDirectory(tmp.resolve("copy"));
         Files.writeString(other.resolve("elsewhere.yaml"), shipped);
 
@@ -488,7 +488,7 @@ class PolicyLoaderTest {
 
     @Test
     void sha256CoversPolicyBytesThenEachRuleFileNameAndBytesInNameOrder() throws Exception {
-        writeRules("rule a", "rule b", "table c", "table d", "rule e", "table f", "rule g", "table h");
+        writeRules("rule a", "rule b", "table c", "table d", "rule e", "table f", "rule g", "rule h", "table i");
 
         PolicyBundle b = load(shipped);
 
@@ -541,10 +541,10 @@ class PolicyLoaderTest {
 
     @Test
     void sha256DependsOnWhichRuleFileHoldsWhichBytes() throws IOException {
-        writeRules("rule a", "rule b", "table c", "table d", "rule e", "table f", "rule g", "table h");
+        writeRules("rule a", "rule b", "table c", "table d", "rule e", "table f", "rule g", "rule h", "table i");
         String before = load(shipped).sha256();
 
-        writeRules("rule b", "rule a", "table c", "table d", "rule e", "table f", "rule g", "table h"); // same bytes overall, swapped between two files
+        X bytes overall, swapped between two files
         String after = load(shipped).sha256();
 
         assertThat(after).isNotEqualTo(before);
