@@ -33,7 +33,7 @@ class ConventionsTest {
     /** Where rule behaviour is tested: the rule and engine tests, not the API or CLI plumbing. */
     private static final List<Path> RULE_TESTS = List.of(Path.of("src/test/java/io/riskgate/rules"),
             Path.of("src/test/java/io/riskgate/check"), Path.of("src/test/java/io/riskgate/exits"),
-            Path.of("src/test/java/io/riskgate/governor"));
+            Path.of("src/test/java/io/riskgate/governor"), Path.of("src/test/java/io/riskgate/market"));
     private static final Path REFERENCE = Path.of("docs/policy-reference.md");
     private Set<String> codes;
 

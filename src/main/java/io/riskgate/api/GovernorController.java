@@ -34,10 +34,50 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @RestController
 class GovernorController {
 
-    private final GovernorService governor;
+    /**
+     * A stream ends after this long (the client reconnects with Last-Event-ID and misses nothing): a client that
+     * went away without closing is dropped by then at the latest.
+     */
+    static final long STREAM_TIMEOUT_MS = 10 * 60 * 1000L;
 
-    GovernorController(GovernorService governor) {
+    private final GovernorService governor;
+    private final java.util.Set<SseEmitter> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ScheduledExecutorService heartbeat =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "riskgate-sse-heartbeat");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /**
+     * @param heartbeat how often every open stream gets a comment line: a client that went away is noticed (and
+     *        unsubscribed) within one interval, and proxies keep the connection open
+     */
+    GovernorController(GovernorService governor,
+                       @org.springframework.beans.factory.annotation.Value("${riskgate.events.heartbeat:15s}")
+                       java.time.Duration heartbeat) {
         this.governor = governor;
+        long ms = Math.max(100, heartbeat.toMillis());
+        this.heartbeat.scheduleAtFixedRate(this::beat, ms, ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        heartbeat.shutdownNow();
+        streams.forEach(SseEmitter::complete);
+    }
+
+    private void beat() {
+        for (SseEmitter e : streams) {
+            try {
+                synchronized (e) {
+                    e.send(SseEmitter.event().comment("heartbeat"));
+                }
+            } catch (IOException | IllegalStateException gone) {
+                streams.remove(e);
+                e.completeWithError(gone);
+            }
+        }
     }
 
     @GetMapping("/api/v1/accounts/{id}/state")
@@ -103,16 +143,17 @@ class GovernorController {
 
     /**
      * The alert stream. Replays stored events after {@code since} (or the {@code Last-Event-ID} a reconnecting
-     * client sends), then streams new ones as they happen; {@code account} keeps one account's.
+     * client sends), then streams new ones as they happen; {@code account} keeps one account's. An event stored
+     * while the replay runs may arrive twice: ids only grow, so a client skips any id it has seen.
      */
     @GetMapping(path = "/api/v1/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(@RequestParam(name = "account", required = false) String account,
                       @RequestParam(name = "since", required = false) Long since,
                       @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId) {
         Optional<String> only = Optional.ofNullable(account);
-        SseEmitter emitter = new SseEmitter(0L);
+        SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT_MS);
         long from = since != null ? since : lastEventId != null ? lastEventId : -1;
-        Object lock = new Object();
+        Object lock = emitter;
         Runnable[] unsubscribe = new Runnable[1];
         unsubscribe[0] = governor.bus().subscribe(e -> {
             if (only.isEmpty() || only.get().equals(e.account())) {
@@ -121,9 +162,23 @@ class GovernorController {
                 }
             }
         });
-        emitter.onCompletion(() -> unsubscribe[0].run());
-        emitter.onTimeout(() -> unsubscribe[0].run());
-        emitter.onError(e -> unsubscribe[0].run());
+        // an opening comment commits the response at once: the client knows it is subscribed
+        synchronized (lock) {
+            try {
+                emitter.send(SseEmitter.event().comment("riskgate events" + only.map(a -> " for " + a).orElse("")));
+            } catch (IOException gone) {
+                unsubscribe[0].run();
+                throw new IllegalStateException("subscriber gone", gone);
+            }
+        }
+        streams.add(emitter);
+        Runnable end = () -> {
+            unsubscribe[0].run();
+            streams.remove(emitter);
+        };
+        emitter.onCompletion(end);
+        emitter.onTimeout(end);
+        emitter.onError(e -> end.run());
         if (from >= 0) {
             synchronized (lock) {
                 for (GovernorEvent e : governor.store().events(from, only, 1_000)) {

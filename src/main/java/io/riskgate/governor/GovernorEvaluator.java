@@ -286,6 +286,9 @@ public final class GovernorEvaluator {
     private static Optional<EmergencyInstruction> emergency(Governor.Emergency e, Governor g, String account,
                                                             List<String> trades, String code, String rule,
                                                             String reason, Instant at) {
+        if (trades.isEmpty()) {
+            return Optional.empty(); // nothing open: nothing to close or reduce
+        }
         return switch (e) {
             case NONE -> Optional.empty();
             case CLOSE_ALL -> Optional.of(new EmergencyInstruction(UUID.randomUUID().toString(), account, "CLOSE_ALL",

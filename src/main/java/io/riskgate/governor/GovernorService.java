@@ -137,7 +137,8 @@ public final class GovernorService {
                                        Optional<Governor.Emergency> emergency, Optional<String> code) {
         CompiledPolicy policy = registry.active();
         return portfolio.withAccount(account, book -> {
-            Instant at = book.advance(clock.instant());
+            // an officer's action happens now, by riskgate's clock; it does not move the account's event clock
+            Instant at = clock.instant();
             GovernorEvaluator.Update u;
             if (action.equals("TRIP")) {
                 u = GovernorEvaluator.officerTrip(book.governor(), account, at, reason,

@@ -34,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -529,13 +528,6 @@ class GovernorApiTest {
     }
 
     @Test
-    @Disabled("bug: GET /api/v1/events sends no status line or headers until the first event for the subscriber. "
-            + "GovernorController returns the SseEmitter without sending anything, and Spring MVC (6.2.18 "
-            + "here) does not commit the response when a handler returns an emitter, so a client subscribing to a "
-            + "quiet account (this one has no events) waits with no 200 and no Content-Type: java.net.http's "
-            + "sendAsync does not complete, a browser's EventSource stays CONNECTING, and a proxy's response-header "
-            + "timeout cuts it. Sending a comment (SseEmitter.event().comment(\"subscribed\")) right after "
-            + "subscribing would commit it.")
     void eventStreamAnswersWithItsHeadersBeforeTheFirstEvent() {
         CompletableFuture<HttpResponse<Stream<String>>> f = EventStream.request(port, "?account=" + account, null);
         try {
@@ -551,11 +543,6 @@ class GovernorApiTest {
     }
 
     @Test
-    @Disabled("bug: a stream whose client has gone stays subscribed (and its async request open) until an event "
-            + "passing its filter is written to it: GovernorController's SseEmitter has no timeout (0) and nothing is "
-            + "sent between events, so Tomcat never notices the closed connection. A client of a quiet account that "
-            + "reconnects every minute adds a dead subscriber every minute (EventBus.subscribers() grows). A periodic "
-            + "heartbeat comment would drop it (then wait here longer than its interval).")
     void streamClosedByItsClientIsDroppedFromTheBus() {
         int before = governor.bus().subscribers();
         try (EventStream stream = EventStream.open(governor.bus(), port, "?account=" + account, null)) {

@@ -26,7 +26,9 @@ import org.springframework.context.annotation.Primary;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.datasource.url=jdbc:h2:mem:riskgate-api-tests;DB_CLOSE_DELAY=-1",
         "riskgate.policies-dir=policies",
-        "riskgate.rules-dir=rules"})
+        "riskgate.rules-dir=rules",
+        // a dead event-stream client is dropped within a second (GovernorApiTest)
+        "riskgate.events.heartbeat=500ms"})
 @Import(RiskgateServerTest.PinnedClock.class)
 @interface RiskgateServerTest {
 
