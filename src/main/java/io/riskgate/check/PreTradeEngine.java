@@ -247,6 +247,12 @@ public final class PreTradeEngine {
                     missing) + ": send them, or post enough bars to /api/v1/market/bars");
             return Decision.unsized(id, Outcome.REJECTED, request, r, ref, now, state, null);
         }
+        double volatility = realizedVolatility(policy, request, now, missing);
+        if (!missing.isEmpty()) {
+            Rejection r = new Rejection(INSUFFICIENT_MARKET_DATA, "engine", "the order cannot be sized without "
+                    + missing.get(0) + ": post enough bars to /api/v1/market/bars");
+            return Decision.unsized(id, Outcome.REJECTED, request, r, ref, now, state, null);
+        }
         CheckRequest order = request;
         Verdict verdict = new Verdict();
         OrderFacts facts = new OrderFacts(policy, order, asset, book.positions().size(),
@@ -254,7 +260,7 @@ public final class PreTradeEngine {
         facts.correlation(risk.correlation(policy.analytics(), policy.portfolio(), order.symbol(), order.side(),
                 book.positions(), now));
         SizedOrder sized = RuleEvaluator.evaluate(compiled, facts, verdict, f -> {
-            SizingResult sr = size(policy, order, verdict, book, asset, eq);
+            SizingResult sr = size(policy, order, verdict, book, asset, eq, volatility);
             return new SizedOrder(f, sr, policy.sizing().minPositionUsd(), policy.sizing().minRewardRisk(), eq, verdict)
                     .exposure(risk.exposure(policy.analytics(), order.symbol(), order.side(), sr.quantity(),
                             sr.entry(), sr.riskAtStop(), book, eq, now));
@@ -317,7 +323,7 @@ public final class PreTradeEngine {
 
     /** Sizes the order from what the first rule phase said, within every cap and headroom. */
     private SizingResult size(Policy policy, CheckRequest request, Verdict verdict, AccountBook book, String asset,
-                              double equity) {
+                              double equity, double realizedVolatility) {
         Sizing z = policy.sizing();
         PortfolioLimits limits = policy.portfolio();
         List<Cap> caps = new ArrayList<>();
@@ -340,14 +346,74 @@ public final class PreTradeEngine {
             }
         }
         Optional<StrategyProfile> profile = policy.strategy(request.strategy().orElse(null));
-        return sizer.size(new SizingInput(request.side().sign(), equity, request.market().price(),
-                request.market().atr(), request.entry(), request.stopLoss(), request.takeProfit(),
-                z.riskPerTradePct(), verdict.riskMultiplier(), z.minRiskPct(),
+        double protective = verdict.protectiveMultiplier(policy.governor().dynamicCombine());
+        java.util.function.DoubleFunction<SizingInput> input = target -> new SizingInput(request.side().sign(), equity,
+                request.market().price(), request.market().atr(), request.entry(), request.stopLoss(),
+                request.takeProfit(), z.riskPerTradePct(), verdict.riskMultiplier(), z.minRiskPct(),
                 Math.min(z.maxRiskPct(), HardCaps.MAX_RISK_PER_TRADE), z.stopLossAtrMultiple(),
                 z.takeProfitAtrMultiple(), z.targetRewardRisk(),
                 profile.map(StrategyProfile::stopLossPct).orElse(java.util.OptionalDouble.empty()),
                 profile.map(StrategyProfile::takeProfitPct).orElse(java.util.OptionalDouble.empty()), caps,
-                verdict.protectiveMultiplier(policy.governor().dynamicCombine())));
+                protective, target);
+        SizingResult byRisk = sizer.size(input.apply(Double.NaN));
+        Optional<io.riskgate.policy.SizerSpec> spec = profile.flatMap(StrategyProfile::sizer);
+        if (spec.isEmpty()) {
+            return byRisk;
+        }
+        // the strategy's own sizer (seed 004): a fraction of equity, with the governor's protective factors
+        double fraction = fraction(policy, spec.get(), request, byRisk.rewardRisk(), book, realizedVolatility);
+        return sizer.size(input.apply(fraction * protective * equity));
+    }
+
+    /** The fraction of equity a strategy's sizer gives this order. */
+    private static double fraction(Policy policy, io.riskgate.policy.SizerSpec spec, CheckRequest request,
+                                   double rewardRisk, AccountBook book, double realizedVolatility) {
+        io.riskgate.sizing.FractionLimits limits = new io.riskgate.sizing.FractionLimits(spec.minFraction(),
+                spec.maxFraction());
+        io.riskgate.sizing.SizingSignals none = io.riskgate.sizing.SizingSignals.none();
+        return switch (spec.method()) {
+            case FIXED_FRACTION -> new io.riskgate.sizing.FixedFractionSizer(spec.baseFraction(), limits).size(none)
+                    .value();
+            case CONFIDENCE_WEIGHTED -> new io.riskgate.sizing.ConfidenceWeightedSizer(spec.baseFraction(), limits)
+                    .size(none.withConfidence(spec.confidenceKey().equals("strength")
+                            ? request.signal().strength().orElse(0) : request.signal().confidence())).value();
+            case KELLY -> {
+                var g = policy.governor();
+                List<io.riskgate.portfolio.TradeResult> recent = book.recentResults();
+                List<io.riskgate.portfolio.TradeResult> window = recent.subList(0,
+                        Math.min(g.winRateWindowTrades(), recent.size()));
+                if (window.size() < g.winRateMinTrades() || !(rewardRisk > 0)) {
+                    yield spec.minFraction(); // too little history for an edge: the smallest allowed
+                }
+                double p = window.stream().filter(r -> r == io.riskgate.portfolio.TradeResult.WIN).count()
+                        / (double) window.size();
+                yield new io.riskgate.sizing.KellySizer(spec.kellyFraction(), limits)
+                        .size(none.withEdge(p, rewardRisk)).value();
+            }
+            case VOLATILITY_ADJUSTED -> new io.riskgate.sizing.VolatilityAdjustedSizer(spec.baseFraction(),
+                    spec.targetVolatility(), limits).size(none.withRealizedVolatility(realizedVolatility)).value();
+        };
+    }
+
+    /**
+     * The symbol's realized volatility (standard deviation of its returns over the analytics window) when its
+     * strategy sizes by volatility; NaN otherwise. Too few returns go to {@code missing}.
+     */
+    private double realizedVolatility(Policy policy, CheckRequest request, Instant now, List<String> missing) {
+        boolean needed = policy.strategy(request.strategy().orElse(null)).flatMap(StrategyProfile::sizer)
+                .filter(x -> x.method() == io.riskgate.policy.SizerSpec.Method.VOLATILITY_ADJUSTED).isPresent();
+        if (!needed) {
+            return Double.NaN;
+        }
+        var a = policy.analytics();
+        double[] r = risk.market().alignedReturns(List.of(request.symbol()), a.barInterval(), a.returnsWindow(), now)
+                .get(request.symbol());
+        if (r.length < io.riskgate.risk.VarModel.MIN_OBSERVATIONS) {
+            missing.add("the realized volatility its strategy sizes by: " + io.riskgate.risk.VarModel.MIN_OBSERVATIONS
+                    + " returns of " + request.symbol() + " " + a.barInterval() + " needed, had " + r.length);
+            return Double.NaN;
+        }
+        return new org.hipparchus.stat.descriptive.moment.StandardDeviation().evaluate(r);
     }
 
     private static Decision failed(String id, CompiledPolicy policy, CheckRequest request, Instant now,

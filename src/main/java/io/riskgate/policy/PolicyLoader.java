@@ -238,6 +238,29 @@ public final class PolicyLoader {
         return e;
     }
 
+    private static SizerSpec readSizer(YamlSection s) {
+        SizerSpec.Method method = enumOf(s, "method", SizerSpec.Method.class, SizerSpec.Method.FIXED_FRACTION);
+        boolean base = method != SizerSpec.Method.KELLY;
+        double baseFraction = base ? s.positive("base_fraction", 1) : 0;
+        double min = s.number("min_fraction", 0, 1);
+        double max = s.positive("max_fraction", 1);
+        String key = "confidence";
+        if (method == SizerSpec.Method.CONFIDENCE_WEIGHTED) {
+            key = s.text("confidence_key", "confidence");
+            if (!key.equals("confidence") && !key.equals("strength")) {
+                s.problem(null, s.path() + ".confidence_key", "must be confidence or strength (a field of the "
+                        + "order's signal), was '" + key + "'");
+            }
+        }
+        double kelly = method == SizerSpec.Method.KELLY ? s.positive("kelly_fraction", 1) : 0;
+        double target = method == SizerSpec.Method.VOLATILITY_ADJUSTED ? s.positive("target_volatility", 1) : 0;
+        s.finish();
+        if (s.valid(s.path() + ".min_fraction", s.path() + ".max_fraction") && min > max) {
+            s.problem(null, s.path() + ".min_fraction", "must not exceed max_fraction (" + max + "), was " + min);
+        }
+        return new SizerSpec(method, baseFraction, min, max, key, kelly, target);
+    }
+
     private static Analytics readAnalytics(YamlSection s) {
         String interval = s.text("bar_interval");
         if (!interval.isEmpty() && !interval.matches(BAR_INTERVAL)) {
@@ -401,8 +424,9 @@ public final class PolicyLoader {
                         + round(take.getAsDouble() / stop.getAsDouble()) + " is below sizing.min_reward_risk "
                         + sizing.minRewardRisk() + ": every trade of this strategy would be rejected");
             }
+            Optional<SizerSpec> sizer = s.optionalSection("sizer").map(PolicyLoader::readSizer);
             s.finish();
-            out.put(name, new StrategyProfile(name, stop, take));
+            out.put(name, new StrategyProfile(name, stop, take, sizer));
         }
         return out;
     }

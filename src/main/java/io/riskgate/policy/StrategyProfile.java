@@ -9,9 +9,16 @@ import java.util.OptionalDouble;
  *
  * @param stopLossPct when present, replaces the ATR stop: a 1% stop on 50,000 sits 500 away
  * @param takeProfitPct when present, replaces the reward:risk target
+ * @param sizer when present, the strategy's own sizing method instead of the ATR risk budget (seed 004)
  */
 public record StrategyProfile(
         String name,
         OptionalDouble stopLossPct,
-        OptionalDouble takeProfitPct) {
+        OptionalDouble takeProfitPct,
+        java.util.Optional<SizerSpec> sizer) {
+
+    /** A strategy sized by the policy's ATR risk budget. */
+    public StrategyProfile(String name, OptionalDouble stopLossPct, OptionalDouble takeProfitPct) {
+        this(name, stopLossPct, takeProfitPct, java.util.Optional.empty());
+    }
 }

@@ -62,6 +62,15 @@ public final class AtrSizer {
         double notional = riskQuantity * entry;
         String binding = "RISK";
         List<Cap> caps = new ArrayList<>(in.caps());
+        if (!Double.isNaN(in.targetNotional())) {
+            // a fraction sizer chose the position; its risk at the stop may not exceed the max risk per trade
+            notional = Math.max(0, in.targetNotional());
+            binding = "SIZER";
+            caps.add(new Cap("MAX_RISK", in.maxRiskPct() * in.equity() / distance * entry));
+            riskAmount = notional / entry * distance;
+            riskPct = riskAmount / in.equity();
+            riskQuantity = notional / entry;
+        }
         for (Cap c : caps) {
             if (c.notional() < notional) {
                 notional = c.notional();

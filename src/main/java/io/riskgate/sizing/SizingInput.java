@@ -11,6 +11,9 @@ import java.util.OptionalDouble;
  *        it gives is clamped to [minRiskPct, maxRiskPct]
  * @param protectiveMultiplier the governor's factors (losing streak, recovery, drawdown...), applied after that
  *        clamp and capped by maxRiskPct only: a halving in a losing streak is not undone by the minimum risk
+ * @param targetNotional the position a fraction sizer chose (fraction x equity, already with the protective
+ *        factors), used instead of the risk budget; NaN for ATR risk sizing. The caps still apply, and the risk at
+ *        the stop is capped at maxRiskPct of equity
  * @param maxRiskPct the policy's max risk, already lowered to the hard cap by the caller
  * @param caps notional caps; the smallest binds
  */
@@ -32,7 +35,8 @@ public record SizingInput(
         OptionalDouble strategyStopPct,
         OptionalDouble strategyTakeProfitPct,
         List<Cap> caps,
-        double protectiveMultiplier) {
+        double protectiveMultiplier,
+        double targetNotional) {
 
     /** Without protective factors (1.0). */
     public SizingInput(int direction, double equity, double marketPrice, double atr, OptionalDouble entry,
@@ -42,7 +46,7 @@ public record SizingInput(
                        List<Cap> caps) {
         this(direction, equity, marketPrice, atr, entry, stopLoss, takeProfit, baseRiskPct, riskMultiplier,
                 minRiskPct, maxRiskPct, stopAtrMultiple, takeProfitAtrMultiple, targetRewardRisk, strategyStopPct,
-                strategyTakeProfitPct, caps, 1.0);
+                strategyTakeProfitPct, caps, 1.0, Double.NaN);
     }
 
     public SizingInput {
