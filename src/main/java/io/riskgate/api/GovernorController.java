@@ -116,6 +116,16 @@ class GovernorController {
         return governor.officer(id, action.toUpperCase(Locale.ROOT), reason, state, emergency, code);
     }
 
+    /** The account's breaker log, newest first: every trip and clear, by the rules, the clock or an officer. */
+    @GetMapping("/api/v1/accounts/{id}/breakers")
+    List<io.riskgate.governor.BreakerChange> breakers(@PathVariable String id,
+                                                      @RequestParam(name = "limit", defaultValue = "100") int limit) {
+        if (limit < 1 || limit > 1_000) {
+            throw InvalidRequestException.of("limit", "must be between 1 and 1000, was " + limit);
+        }
+        return governor.store().changes(account(id), limit);
+    }
+
     @GetMapping("/api/v1/accounts/{id}/instructions")
     List<EmergencyInstruction> instructions(@PathVariable String id,
                                             @RequestParam(name = "open", defaultValue = "false") boolean open) {

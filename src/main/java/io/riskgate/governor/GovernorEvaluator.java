@@ -321,7 +321,8 @@ public final class GovernorEvaluator {
                 Map.of("from", from.name(), "to", to.name()));
     }
 
+    /** Each multiplier as CODE x factor: a change of factor (the drawdown table stepping) is a change too. */
     private static List<String> codes(List<Multiplier> ms) {
-        return ms.stream().map(Multiplier::code).sorted().toList();
+        return ms.stream().map(m -> m.code() + " x " + m.factor()).sorted().toList();
     }
 }

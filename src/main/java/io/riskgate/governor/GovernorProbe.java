@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * Runs a policy's governor rules over sample accounts before the policy is activated: equity from its peak down
- * to half of it in 2.5% steps, with and without a losing streak and an open position, so a table row that
+ * to 2.5% of it in 2.5% steps, with and without a losing streak and an open position, so a table row that
  * throws (a stop tightening below 1, a negative factor) is refused at load instead of met on a live account.
  */
 public final class GovernorProbe {
@@ -30,7 +30,7 @@ public final class GovernorProbe {
         for (int i = 0; i < 30; i++) {
             losses.add(TradeResult.LOSS);
         }
-        for (int step = 0; step <= 20; step++) {
+        for (int step = 0; step <= 39; step++) {
             double equity = 10_000 * (1 - step * 0.025);
             GovernorState s = new GovernorState(TradingState.ACTIVE, 0, 10_000.0, Instant.EPOCH, 10_000.0,
                     Instant.EPOCH, 10_000.0, 10_000.0, Instant.EPOCH, false, false, Set.of(), Set.of(), List.of(),

@@ -89,13 +89,33 @@ public final class GovernorService {
         }
     }
 
-    /** Evaluates and stores in its own transaction, then streams. Call under the lock. */
-    public GovernorEvaluator.Update refresh(CompiledPolicy policy, AccountBook book, Instant at) {
-        GovernorEvaluator.Update u = evaluate(policy, book, at);
-        List<List<GovernorEvent>> stored = new ArrayList<>(1);
-        portfolio.saveGovernor(book, () -> stored.add(persist(u, policy.sha256())));
-        publish(stored.get(0));
-        return u;
+    /**
+     * Evaluates and stores in its own transaction, then streams. Call under the lock, after an event that is
+     * already stored (an equity report, a mark, a close): a governor failure does not undo it. The failure is
+     * logged and alerted (GOVERNOR_ERROR), the governor state stays as it was, and the account's next check, which
+     * runs the governor first, fails closed (ENGINE_ERROR) while the fault lasts.
+     */
+    public Optional<GovernorEvaluator.Update> refresh(CompiledPolicy policy, AccountBook book, Instant at) {
+        GovernorState before = book.governor();
+        try {
+            GovernorEvaluator.Update u = evaluate(policy, book, at);
+            List<List<GovernorEvent>> stored = new ArrayList<>(1);
+            portfolio.saveGovernor(book, () -> stored.add(persist(u, policy.sha256())));
+            publish(stored.get(0));
+            return Optional.of(u);
+        } catch (RuntimeException | Error e) {
+            log.error("governor failed on account {} at {}; its state is unchanged", book.account(), at, e);
+            book.governor(before);
+            try {
+                GovernorEvent stored = store.insertEvent(GovernorEvent.of(book.account(), at, "CRITICAL",
+                        "GOVERNOR_ERROR", "the governor could not evaluate the account (" + e + "); new checks fail "
+                                + "closed until it can", Map.of()), clock.instant());
+                publish(List.of(stored));
+            } catch (RuntimeException again) {
+                log.error("governor error on account {} could not be stored either", book.account(), again);
+            }
+            return Optional.empty();
+        }
     }
 
     /** An account's governor state now (read-only: breakers expire by event time, on the account's next event). */
@@ -141,6 +161,11 @@ public final class GovernorService {
             Instant at = clock.instant();
             GovernorEvaluator.Update u;
             if (action.equals("TRIP")) {
+                book.governor().breakers().stream().filter(b -> b.code().equals(GovernorEvaluator.OFFICER_CODE))
+                        .findFirst().ifPresent(b -> {
+                            throw new ConflictException("account " + account + " is already tripped by an officer ("
+                                    + b.state() + " since " + b.trippedAt() + ": " + b.reason() + "); RESET it first");
+                        });
                 u = GovernorEvaluator.officerTrip(book.governor(), account, at, reason,
                         state.orElse(TradingState.HALTED), emergency.orElse(Governor.Emergency.NONE),
                         policy.policy().governor(), book.positions().stream().map(Position::tradeId).toList());
@@ -179,6 +204,8 @@ public final class GovernorService {
             List<GovernorEvent> stored = new ArrayList<>(1);
             portfolio.saveGovernor(book, () -> {
                 store.acknowledge(id, at, note.orElse(null));
+                // trades still open after the instruction was handled go back under the exit rules
+                portfolio.store().clearBreakerExit(i.tradeIds());
                 stored.add(store.insertEvent(e, at));
             });
             publish(stored);

@@ -4,9 +4,11 @@ import io.riskgate.portfolio.Position;
 import org.kie.api.runtime.rule.RuleContext;
 
 /**
- * One open position as the governor sees it: its open P&L at the last price against the account's equity (seed
- * 003's position loss limit). A long of 0.01 BTC from 50,000 marked at 20,000 on a 10,000 account has lost
- * 300 = 3% of equity.
+ * One open position as the governor sees it: its open P&L at the last price against the account's equity before
+ * that loss (seed 003's position loss limit). A long of 0.01 BTC from 50,000 marked at 20,000 has lost 300; the
+ * account, 10,000 before it, now shows 9,700: 300 / (9,700 + 300) = 3% of equity.
+ *
+ * @param equity the account's equity now, this position's open loss included
  */
 public final class PositionFacts {
 
@@ -31,8 +33,11 @@ public final class PositionFacts {
     public double getLastPrice() { return lastPrice; }
     /** Open P&L at the last price: negative when losing. */
     public double getOpenPnl() { return position.side().sign() * (lastPrice - position.entryPrice()) * position.quantity(); }
-    /** The open loss as a share of equity (0 when the position is winning). */
-    public double getLossPct() { return equity > 0 ? Math.max(0, -getOpenPnl()) / equity : 0; }
+    /** The open loss as a share of the equity before it: loss / (equity + loss); 0 when the position is winning. */
+    public double getLossPct() {
+        double loss = Math.max(0, -getOpenPnl());
+        return equity + loss > 0 ? loss / (equity + loss) : 0;
+    }
     public double getPositionLossLimitPct() { return limitPct; }
 
     public void close(RuleContext ctx) {

@@ -51,6 +51,8 @@ public record Governor(
         double highWinRateFactor,
         double highVolatilityAtrRatio,
         double volatilityFactor,
+        double lowVolatilityAtrRatio,
+        double lowVolatilityFactor,
         Combine dynamicCombine) {
 
     /** How a group of factors combines into one multiplier. */

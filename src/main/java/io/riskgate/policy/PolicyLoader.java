@@ -333,6 +333,7 @@ public final class PolicyLoader {
                 winRate.number("low_below", 0, 1), winRate.positive("low_factor", 10),
                 winRate.number("high_above", 0, 1), winRate.positive("high_factor", 10),
                 vol.positive("atr_ratio_above", 1), vol.positive("factor", 10),
+                vol.positive("atr_ratio_below", 1), vol.positive("low_factor", 10),
                 enumOf(m, "dynamic_combine", Governor.Combine.class, Governor.Combine.MOST_RESTRICTIVE));
         for (YamlSection sub : List.of(streak, recovery, target, winRate, vol, m, s)) {
             sub.finish();

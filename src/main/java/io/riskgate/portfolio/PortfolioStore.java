@@ -160,6 +160,14 @@ public final class PortfolioStore {
         }
     }
 
+    /** Live trades named by an acknowledged emergency instruction go back under the exit rules. */
+    public void clearBreakerExit(List<String> tradeIds) {
+        for (String id : tradeIds) {
+            jdbc.update("UPDATE trade SET pending_exit = NULL WHERE id = ? AND pending_exit = 'CLOSED_BREAKER' "
+                    + "AND state NOT LIKE 'CLOSED%'", id);
+        }
+    }
+
     /** Accounts whose governor state is stored. */
     public List<String> governedAccounts() {
         return jdbc.queryForList("SELECT account FROM governor_state ORDER BY account", String.class);

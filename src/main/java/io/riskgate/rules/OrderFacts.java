@@ -108,6 +108,7 @@ public final class OrderFacts {
     /** True when the governor holds standing multipliers for the account. */
     public boolean isGovernorMultipliers() { return !governor.multipliers().isEmpty(); }
     public double getGovernorHighVolatilityAtrRatio() { return policy.governor().highVolatilityAtrRatio(); }
+    public double getGovernorLowVolatilityAtrRatio() { return policy.governor().lowVolatilityAtrRatio(); }
 
     // ---- analytics (measured from stored bars before the rules run) ----
     /** Sets what the correlation gate judges; call before inserting the fact. */
@@ -157,6 +158,13 @@ public final class OrderFacts {
         double f = policy.governor().volatilityFactor();
         verdict.adjust(ctx, f, "ATR/price " + getAtrRatio() + " is above " + getGovernorHighVolatilityAtrRatio()
                 + " (high volatility): risk x " + f, Adjustment.DYNAMIC);
+    }
+
+    /** Seed 004's low-volatility factor (a dynamic factor, like the high-volatility one). */
+    public void lowVolatilityFactor(RuleContext ctx) {
+        double f = policy.governor().lowVolatilityFactor();
+        verdict.adjust(ctx, f, "ATR/price " + getAtrRatio() + " is below " + getGovernorLowVolatilityAtrRatio()
+                + " (low volatility): risk x " + f, Adjustment.DYNAMIC);
     }
 
     public CheckRequest request() { return request; }

@@ -161,25 +161,26 @@ class GovernorEvaluatorTest {
 
     @Test
     void aPositionLosingMoreThanThreePercentOfEquityGetsOneClose() {
-        // 0.01 BTC long from 50,000 on 10,000 of equity: 3% = 300 = a fall to 20,000
+        // 0.01 BTC long from 50,000; 10,000 of equity before its loss: 3% = 300 = a fall to 20,000, the account
+        // then at 9,700 (the loss over the equity before it: 300 / (9,700 + 300))
         Position p = new Position("t1", "d1", "acc", "BTCUSDT", "BTC", null, Side.LONG, 0.01, 50_000, 47_750, 55_625,
                 T0);
         GovernorState s = at10k();
-        GovernorEvaluator.Update at3 = eval(s, 10_000.0, T0.plusSeconds(60), List.of(), List.of(p),
+        GovernorEvaluator.Update at3 = eval(s, 9_700.0, T0.plusSeconds(60), List.of(), List.of(p),
                 Map.of("t1", 20_000.0));
         assertThat(fired(at3)).doesNotContain("POSITION_LOSS_LIMIT");
 
-        GovernorEvaluator.Update over = eval(s, 10_000.0, T0.plusSeconds(60), List.of(), List.of(p),
-                Map.of("t1", 19_999.0)); // 300.01 = 3.0001%
+        GovernorEvaluator.Update over = eval(s, 9_699.99, T0.plusSeconds(60), List.of(), List.of(p),
+                Map.of("t1", 19_999.0)); // 300.01 / 10,000 = 3.0001%
         assertThat(over.instructions()).extracting(EmergencyInstruction::kind, EmergencyInstruction::tradeIds,
                 EmergencyInstruction::code).containsExactly(tuple("CLOSE", List.of("t1"), "POSITION_LOSS_LIMIT"));
         // a short loses when the price rises: 0.01 from 50,000 to 80,001 = 300.01
         Position sp = new Position("t2", "d2", "acc", "BTCUSDT", "BTC", null, Side.SHORT, 0.01, 50_000, 52_250,
                 44_375, T0);
-        assertThat(eval(s, 10_000.0, T0.plusSeconds(60), List.of(), List.of(sp), Map.of("t2", 80_001.0))
+        assertThat(eval(s, 9_699.99, T0.plusSeconds(60), List.of(), List.of(sp), Map.of("t2", 80_001.0))
                 .instructions()).extracting(EmergencyInstruction::tradeIds).containsExactly(List.of("t2"));
         // once per trade
-        assertThat(eval(over.state(), 10_000.0, T0.plusSeconds(120), List.of(), List.of(p),
+        assertThat(eval(over.state(), 9_690.0, T0.plusSeconds(120), List.of(), List.of(p),
                 Map.of("t1", 19_000.0)).instructions()).isEmpty();
     }
 
@@ -304,7 +305,8 @@ class GovernorEvaluatorTest {
                 g.losingStreakTrades(), g.losingStreakFactor(), g.recoveryDrawdownPct(), g.recoveryFactor(),
                 g.weeklyTargetPct(), g.preservationFactor(), g.winRateMinTrades(), g.winRateWindowTrades(),
                 g.lowWinRate(), g.lowWinRateFactor(), g.highWinRate(), g.highWinRateFactor(),
-                g.highVolatilityAtrRatio(), g.volatilityFactor(), g.dynamicCombine());
+                g.highVolatilityAtrRatio(), g.volatilityFactor(), g.lowVolatilityAtrRatio(), g.lowVolatilityFactor(),
+                g.dynamicCombine());
         // 17:00 New York in November (EST, UTC-5) is 22:00 UTC: 21:59 UTC still belongs to the previous day
         assertThat(ny.dayStart(Instant.parse("2026-11-20T21:59:00Z"))).isEqualTo(Instant.parse("2026-11-19T22:00:00Z"));
         assertThat(ny.dayStart(Instant.parse("2026-11-20T22:00:00Z"))).isEqualTo(Instant.parse("2026-11-20T22:00:00Z"));

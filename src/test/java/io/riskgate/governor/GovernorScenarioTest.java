@@ -195,6 +195,24 @@ class GovernorScenarioTest {
     }
 
     @Test
+    void lowVolatilityRaisesRiskByTheDynamicFactor() {
+        equity(10_000, T0);
+        // ATR 500 / 50,000 = 0.01: not below 1%, no factor: risk 1% = 100
+        clock.set(T0.plusSeconds(60));
+        ObjectNode at1 = Requests.set(Requests.seed001(), "account", account);
+        Requests.set(at1, "market.atr", 500.0);
+        Requests.set(at1, "market.timestamp", T0.plusSeconds(60).toString());
+        Decision calm = rt.engine().check(at1);
+        assertThat(adjustment(calm, "LOW_VOLATILITY_FACTOR")).isEmpty();
+        assertThat(calm.riskAmount()).isCloseTo(100, within(1e-9));
+        // ATR 499.5: 0.00999 < 1%, x 1.3: 1% x 1.3 = 1.3% = 130 (within max_risk_pct 1.5%)
+        Requests.set(at1, "market.atr", 499.5);
+        Decision low = rt.engine().check(at1);
+        assertThat(adjustment(low, "LOW_VOLATILITY_FACTOR")).map(Adjustment::factor).contains(1.3);
+        assertThat(low.riskAmount()).isCloseTo(130, within(1e-9));
+    }
+
+    @Test
     void recoveryModeStartsTwoPercentBelowThePeakAndEndsOnANewPeak() {
         equity(10_000, T0);
         equity(9_800, T0.plusSeconds(60)); // 2% below the peak
