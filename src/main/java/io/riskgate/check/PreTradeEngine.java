@@ -91,6 +91,15 @@ public final class PreTradeEngine {
                 .publishPercentiles(0.5, 0.99).register(meters);
     }
 
+    /**
+     * An engine that only previews ({@link #evaluate}): no account lock, no audit, no reservation, no governor
+     * write. For policy scenario tests and what-if replays.
+     */
+    public static PreTradeEngine forPreview(io.riskgate.market.PortfolioRisk risk, Clock clock, ObjectMapper json) {
+        return new PreTradeEngine(null, null, null, null, risk, clock, json,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
     /** Checks a request given as JSON (REST and CLI). Throws InvalidRequestException listing every bad field. */
     public Decision check(JsonNode body) {
         return check(CheckRequestParser.parse(body), body);

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code riskgate policy validate [DIR]}: load and compile every policy, list every problem. */
 @Command(name = "policy", mixinStandardHelpOptions = true, description = "Work with policies.",
-        subcommands = PolicyCommand.Validate.class)
+        subcommands = {PolicyCommand.Validate.class, PolicyCommand.Test.class})
 final class PolicyCommand implements Runnable {
 
     @Override
@@ -69,6 +69,43 @@ final class PolicyCommand implements Runnable {
                 return 1;
             }
             return 0;
+        }
+    }
+
+    @Command(name = "test", mixinStandardHelpOptions = true,
+            description = "Run the scenario tests in DIR/tests/*.yaml against the policies of DIR: print each failure "
+                    + "with what differed, then 'N passed, N failed'. Exit 0 when all pass, 1 on any failure, 3 when "
+                    + "the policies or tests cannot be loaded.")
+    static final class Test implements Callable<Integer> {
+
+        @Parameters(index = "0", arity = "0..1", defaultValue = "policies", paramLabel = "DIR",
+                description = "policy directory (default: ${DEFAULT-VALUE}); its tests/ holds the scenarios")
+        Path dir;
+
+        @Option(names = "--rules", defaultValue = "rules", description = "rules directory (default: ${DEFAULT-VALUE})")
+        Path rules;
+
+        @Override
+        public Integer call() {
+            Path tests = dir.resolve("tests");
+            if (!java.nio.file.Files.isDirectory(tests)) {
+                System.out.println("ERROR no scenario tests: " + tests + " is not a directory");
+                return 3;
+            }
+            io.riskgate.scenario.ScenarioRunner.Report report;
+            try {
+                report = new io.riskgate.scenario.ScenarioRunner(dir, rules).run(tests);
+            } catch (PolicyException e) {
+                e.problems().forEach(p -> System.out.println("ERROR " + p));
+                System.out.println(e.problems().size() + " problem(s) found: fix the policy before testing it");
+                return 3;
+            } catch (java.io.IOException e) {
+                System.out.println("ERROR cannot read " + tests + ": " + e.getMessage());
+                return 3;
+            }
+            report.failures().forEach(f -> System.out.println("FAIL  " + f));
+            System.out.println(report.passed() + " passed, " + report.failed() + " failed");
+            return report.failed() == 0 ? 0 : 1;
         }
     }
 }

@@ -33,6 +33,29 @@ public final class AccountBook {
         this.account = account;
     }
 
+    /**
+     * A book that exists only in memory, for previews (policy scenario tests, what-if): the given equity, open
+     * positions valued at {@code lastPrices} (or their entry), and closed-trade results (newest first). Nothing of
+     * it is ever stored.
+     */
+    public static AccountBook preview(String account, EquitySnapshot equity, List<Position> positions,
+                                      Map<String, Double> lastPrices, List<TradeResult> results) {
+        AccountBook b = new AccountBook(account);
+        if (equity != null) {
+            b.observe(equity);
+            b.advance(equity.observedAt());
+        }
+        for (Position p : positions) {
+            b.open(p);
+            double price = lastPrices.getOrDefault(p.tradeId(), p.entryPrice());
+            b.value(p.tradeId(), price, price);
+        }
+        for (int i = results.size() - 1; i >= 0; i--) {
+            b.recordResult(results.get(i));
+        }
+        return b;
+    }
+
     public String account() {
         return account;
     }

@@ -1,0 +1,366 @@
+package io.riskgate.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.riskgate.RiskgateRuntime;
+import io.riskgate.check.Decision;
+import io.riskgate.check.PreTradeEngine;
+import io.riskgate.exits.ExitEvaluator;
+import io.riskgate.exits.ExitInstruction;
+import io.riskgate.exits.Mark;
+import io.riskgate.governor.GovernorEvaluator;
+import io.riskgate.governor.GovernorState;
+import io.riskgate.market.BarStore;
+import io.riskgate.market.MarketData;
+import io.riskgate.market.PortfolioRisk;
+import io.riskgate.order.CheckRequest;
+import io.riskgate.order.CheckRequestParser;
+import io.riskgate.order.InvalidRequestException;
+import io.riskgate.policy.PolicyBundle;
+import io.riskgate.policy.PolicyLoader;
+import io.riskgate.policy.Side;
+import io.riskgate.portfolio.AccountBook;
+import io.riskgate.portfolio.EquitySnapshot;
+import io.riskgate.portfolio.Position;
+import io.riskgate.portfolio.Trade;
+import io.riskgate.portfolio.TradeResult;
+import io.riskgate.rules.Adjustment;
+import io.riskgate.rules.CompiledPolicy;
+import io.riskgate.rules.FiredRule;
+import io.riskgate.rules.RuleSetCompiler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.springframework.transaction.support.TransactionOperations;
+
+/**
+ * Runs the scenario tests risk officers write beside their policies ({@code policies/tests/*.yaml}): each scenario
+ * gives an account, and an order (a pre-trade check) or a trade and a mark (the exit rules), and what the policy
+ * must answer. Everything runs in memory on the real compiled rule base: no database state, no audit, nothing
+ * stored. The file format is described in docs/risk-officer-guide.md.
+ */
+public final class ScenarioRunner {
+
+    /** When a scenario gives no time, it is decided at this one, so results never depend on the day they run. */
+    static final Instant DEFAULT_TIME = Instant.parse("2026-01-05T12:00:00Z");
+    static final double DEFAULT_TOLERANCE = 1e-8;
+
+    /** One scenario that did not answer as expected, with every difference. */
+    public record Failure(String file, String scenario, List<String> differences) {
+        @Override
+        public String toString() {
+            return file + ": " + scenario + "\n    " + String.join("\n    ", differences);
+        }
+    }
+
+    /** The outcome of a run; {@code codesSeen} are the rule codes the passing scenarios asserted. */
+    public record Report(int passed, List<Failure> failures, Set<String> codesSeen) {
+        public int failed() {
+            return failures.size();
+        }
+    }
+
+    private final YAMLMapper yaml = new YAMLMapper();
+    private final Path rulesDir;
+    private final Map<String, CompiledPolicy> compiled = new HashMap<>();
+    private final Map<String, PolicyBundle> bundles;
+    private final PreTradeEngine engine;
+
+    /** Loads and compiles the policies of {@code policiesDir}; throws PolicyException listing every problem. */
+    public ScenarioRunner(Path policiesDir, Path rulesDir) {
+        this.rulesDir = rulesDir.toAbsolutePath().normalize();
+        this.bundles = new PolicyLoader(this.rulesDir).loadDirectory(policiesDir);
+        // an empty in-memory store of bars: scenarios give their market in the order
+        var ds = new org.h2.jdbcx.JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:scenarios-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        RiskgateRuntime.migrate(ds);
+        MarketData market = new MarketData(new BarStore(ds), TransactionOperations.withoutTransaction(),
+                Clock.systemUTC());
+        this.engine = PreTradeEngine.forPreview(new PortfolioRisk(market), Clock.fixed(DEFAULT_TIME, ZoneOffset.UTC),
+                RiskgateRuntime.jsonMapper());
+    }
+
+    /** Runs every {@code *.yaml} file in {@code testsDir}, in name order. */
+    public Report run(Path testsDir) throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(testsDir)) {
+            files = s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+        }
+        int passed = 0;
+        List<Failure> failures = new ArrayList<>();
+        Set<String> codes = new TreeSet<>();
+        for (Path f : files) {
+            Report r = runFile(f);
+            passed += r.passed();
+            failures.addAll(r.failures());
+            codes.addAll(r.codesSeen());
+        }
+        return new Report(passed, failures, codes);
+    }
+
+    public Report runFile(Path file) throws IOException {
+        String name = file.getFileName().toString();
+        JsonNode root;
+        try {
+            root = yaml.readTree(file.toFile());
+        } catch (IOException e) {
+            return new Report(0, List.of(new Failure(name, "(file)", List.of("not valid YAML: " + e.getMessage()))),
+                    Set.of());
+        }
+        String policyId = root.path("policy").asText("default");
+        PolicyBundle bundle = bundles.get(policyId);
+        if (bundle == null) {
+            return new Report(0, List.of(new Failure(name, "(file)", List.of("no policy '" + policyId + "' in "
+                    + bundles.keySet()))), Set.of());
+        }
+        CompiledPolicy policy = compiled.computeIfAbsent(policyId, id -> new RuleSetCompiler().compile(bundle));
+        JsonNode defaults = root.path("defaults");
+        int passed = 0;
+        List<Failure> failures = new ArrayList<>();
+        Set<String> codes = new TreeSet<>();
+        JsonNode scenarios = root.path("scenarios");
+        if (!scenarios.isArray() || scenarios.isEmpty()) {
+            failures.add(new Failure(name, "(file)", List.of("needs a non-empty 'scenarios' list")));
+        }
+        for (int i = 0; i < scenarios.size(); i++) {
+            JsonNode sc = scenarios.get(i);
+            String title = sc.path("name").asText("scenario " + (i + 1));
+            List<String> diffs = new ArrayList<>();
+            Set<String> asserted = new LinkedHashSet<>();
+            try {
+                run(policy, defaults, sc, diffs, asserted);
+            } catch (InvalidRequestException e) {
+                diffs.add("the order is not a valid check: " + e.getMessage());
+            } catch (RuntimeException e) {
+                diffs.add("could not run: " + e);
+            }
+            if (diffs.isEmpty()) {
+                passed++;
+                codes.addAll(asserted);
+            } else {
+                failures.add(new Failure(name, title, diffs));
+            }
+        }
+        return new Report(passed, failures, codes);
+    }
+
+    private void run(CompiledPolicy policy, JsonNode defaults, JsonNode sc, List<String> diffs, Set<String> asserted) {
+        JsonNode expect = sc.path("expect");
+        if (!expect.isObject() || expect.isEmpty()) {
+            diffs.add("needs an 'expect' block: a scenario that asserts nothing cannot fail");
+            return;
+        }
+        ObjectNode account = merge(defaults.path("account"), sc.path("account"));
+        if (sc.has("mark")) {
+            runMark(policy, sc, expect, diffs, asserted);
+            return;
+        }
+        ObjectNode order = merge(defaults.path("order"), sc.path("order"));
+        order.put("account", "scenario");
+        Instant at = instant(order.path("market").path("timestamp"), instant(account.path("at"), DEFAULT_TIME));
+        ((ObjectNode) order.with("market")).put("timestamp", at.toString());
+        CheckRequest request = CheckRequestParser.parse(order);
+        double equity = account.has("equity") ? account.path("equity").asDouble()
+                : request.equity().orElseThrow(() -> new IllegalArgumentException(
+                        "give the account's equity (account.equity, or equity in the order)"));
+        List<Position> positions = new ArrayList<>();
+        Map<String, Double> prices = new LinkedHashMap<>();
+        int n = 0;
+        for (JsonNode p : account.path("positions")) {
+            String id = "position-" + (++n);
+            Side side = Side.valueOf(p.path("side").asText("LONG").toUpperCase(Locale.ROOT));
+            double entry = p.path("entry").asDouble();
+            String symbol = p.path("symbol").asText().toUpperCase(Locale.ROOT);
+            positions.add(new Position(id, id, "scenario", symbol, policy.policy().portfolio().assetOf(symbol),
+                    p.hasNonNull("strategy") ? p.path("strategy").asText() : null, side,
+                    p.path("quantity").asDouble(), entry, p.path("stop_loss").asDouble(entry * (1 - side.sign() * 0.05)),
+                    p.path("take_profit").asDouble(entry * (1 + side.sign() * 0.1)), at));
+            if (p.has("last_price")) {
+                prices.put(id, p.path("last_price").asDouble());
+            }
+        }
+        List<TradeResult> results = new ArrayList<>();
+        for (JsonNode r : account.path("results")) {
+            results.add(TradeResult.valueOf(r.asText().toUpperCase(Locale.ROOT)));
+        }
+        AccountBook book = AccountBook.preview("scenario", new EquitySnapshot("scenario", equity, at), positions,
+                prices, results);
+        var g = policy.policy().governor();
+        double peak = account.path("peak_equity").asDouble(equity);
+        double dayOpen = account.path("day_open_equity").asDouble(Math.max(equity, 0));
+        double weekOpen = account.path("week_open_equity").asDouble(dayOpen);
+        GovernorState start = new GovernorState(null, 0, peak, g.dayStart(at), dayOpen, g.weekStart(at), weekOpen,
+                dayOpen, at, false, false, Set.of(), Set.of(), List.of(), List.of(), 1);
+        GovernorEvaluator.Update governed = GovernorEvaluator.evaluate(policy, start, new GovernorEvaluator.Input(
+                "scenario", book.markedEquity(), at, results, positions, positionsPrices(book, positions),
+                account.path("volatility_spike_sigma").asDouble(Double.NaN),
+                account.path("max_pair_correlation").asDouble(Double.NaN)));
+        book.governor(governed.state());
+        Decision d = engine.evaluate(policy, request, book, at);
+
+        List<String> fired = d.firedRuleDetails().stream().map(FiredRule::code).toList();
+        List<String> governorFired = governed.fired().stream().map(FiredRule::code).toList();
+        if (expect.has("approved")) {
+            boolean want = expect.path("approved").asBoolean();
+            if (d.approved() != want) {
+                diffs.add("expected " + (want ? "approved" : "rejected") + " but was " + d.outcome()
+                        + (d.rejections().isEmpty() ? "" : " " + d.codes()));
+            }
+        }
+        if (expect.has("codes")) {
+            Set<String> want = texts(expect.path("codes"));
+            Set<String> got = new TreeSet<>(d.codes());
+            asserted.addAll(want);
+            if (!want.equals(got)) {
+                diffs.add("expected rejection codes " + want + " but got " + got);
+            }
+        }
+        number(expect.path("quantity"), d.quantity(), "quantity", diffs);
+        number(expect.path("risk_amount"), d.riskAmount() == null ? Double.NaN : d.riskAmount(), "risk amount",
+                diffs);
+        number(expect.path("stop_loss"), d.stopLoss() == null ? Double.NaN : d.stopLoss(), "stop loss", diffs);
+        number(expect.path("take_profit"), d.takeProfit() == null ? Double.NaN : d.takeProfit(), "take profit",
+                diffs);
+        List<String> allFired = new ArrayList<>(fired);
+        allFired.addAll(governorFired);
+        for (String code : texts(expect.path("fired"))) {
+            asserted.add(code);
+            if (!allFired.contains(code)) {
+                diffs.add("expected rule " + code + " to fire; fired " + allFired);
+            }
+        }
+        for (String code : texts(expect.path("not_fired"))) {
+            asserted.add(code);
+            if (allFired.contains(code)) {
+                diffs.add("expected rule " + code + " not to fire, but it did");
+            }
+        }
+        List<String> adjustments = d.adjustments().stream().map(a -> a.code() + " x " + a.factor()).toList();
+        for (String code : texts(expect.path("adjustments"))) {
+            asserted.add(code);
+            if (d.adjustments().stream().map(Adjustment::code).noneMatch(code::equals)) {
+                diffs.add("expected adjustment " + code + "; got " + adjustments);
+            }
+        }
+        if (expect.has("state") && !expect.path("state").asText().equalsIgnoreCase(governed.state().state().name())) {
+            diffs.add("expected trading state " + expect.path("state").asText() + " but was "
+                    + governed.state().state());
+        }
+        if (expect.has("instructions")) {
+            List<String> want = new ArrayList<>(texts(expect.path("instructions")));
+            asserted.addAll(want);
+            List<String> got = governed.instructions().stream().map(i -> i.code()).toList();
+            if (!new TreeSet<>(want).equals(new TreeSet<>(got))) {
+                diffs.add("expected governor instructions " + want + " but got " + got);
+            }
+        }
+    }
+
+    private static Map<String, Double> positionsPrices(AccountBook book, List<Position> positions) {
+        Map<String, Double> out = new HashMap<>();
+        positions.forEach(p -> out.put(p.tradeId(), book.lastPrice(p.tradeId())));
+        return out;
+    }
+
+    private void runMark(CompiledPolicy policy, JsonNode sc, JsonNode expect, List<String> diffs,
+                         Set<String> asserted) {
+        JsonNode t = sc.path("trade");
+        Side side = Side.valueOf(t.path("side").asText("LONG").toUpperCase(Locale.ROOT));
+        double entry = t.path("entry").asDouble();
+        Instant opened = instant(t.path("opened_at"), DEFAULT_TIME);
+        Trade trade = Trade.opened("scenario-trade", "scenario", "scenario",
+                t.path("symbol").asText("BTCUSDT").toUpperCase(Locale.ROOT), "X",
+                t.hasNonNull("strategy") ? t.path("strategy").asText() : null, side, t.path("quantity").asDouble(0.01),
+                entry, t.path("stop_loss").asDouble(), t.path("take_profit").asDouble(),
+                t.has("atr") ? t.path("atr").asDouble() : null, opened);
+        JsonNode m = sc.path("mark");
+        double price = m.path("price").asDouble();
+        Mark mark = new Mark(trade.symbol(), price, m.path("high").asDouble(price), m.path("low").asDouble(price),
+                instant(m.path("at"), opened.plusSeconds(60)));
+        ExitEvaluator.Outcome o = ExitEvaluator.evaluate(policy, trade, mark, sc.path("tightening").asDouble(1));
+        List<String> got = o.instructions().stream().map(ExitInstruction::code).toList();
+        if (expect.has("instructions")) {
+            List<String> want = new ArrayList<>(texts(expect.path("instructions")));
+            asserted.addAll(want);
+            if (!new TreeSet<>(want).equals(new TreeSet<>(got))) {
+                diffs.add("expected exit instructions " + want + " but got " + got + " ("
+                        + o.instructions().stream().map(i -> i.action() + " " + i.code()).toList() + ")");
+            }
+        }
+        number(expect.path("stop_loss"), o.trade().stopLoss(), "stop loss", diffs);
+        for (String code : texts(expect.path("fired"))) {
+            asserted.add(code);
+            if (o.fired().stream().map(FiredRule::code).noneMatch(code::equals)) {
+                diffs.add("expected rule " + code + " to fire; fired " + o.fired().stream().map(FiredRule::code)
+                        .toList());
+            }
+        }
+        if (expect.has("state") && !expect.path("state").asText().equalsIgnoreCase(o.trade().state().name())) {
+            diffs.add("expected trade state " + expect.path("state").asText() + " but was " + o.trade().state());
+        }
+    }
+
+    /** {@code expected} is a number, or {value, tolerance}; compared when present. */
+    private static void number(JsonNode expected, double actual, String what, List<String> diffs) {
+        if (expected.isMissingNode() || expected.isNull()) {
+            return;
+        }
+        double want = expected.isObject() ? expected.path("value").asDouble() : expected.asDouble();
+        double tolerance = expected.isObject() ? expected.path("tolerance").asDouble(DEFAULT_TOLERANCE)
+                : DEFAULT_TOLERANCE;
+        if (!(Math.abs(actual - want) <= tolerance)) {
+            diffs.add("expected " + what + " " + want + " (+/- " + tolerance + ") but was " + actual);
+        }
+    }
+
+    private static Set<String> texts(JsonNode list) {
+        Set<String> out = new LinkedHashSet<>();
+        if (list.isArray()) {
+            list.forEach(n -> out.add(n.asText()));
+        } else if (list.isTextual()) {
+            out.add(list.asText());
+        }
+        return out;
+    }
+
+    private static Instant instant(JsonNode n, Instant fallback) {
+        return n.isTextual() ? Instant.parse(n.asText()) : fallback;
+    }
+
+    /** {@code over} merged onto a copy of {@code base}, objects recursively (a scenario changes only what it names). */
+    static ObjectNode merge(JsonNode base, JsonNode over) {
+        ObjectNode out = base.isObject() ? ((ObjectNode) base).deepCopy() : JsonNodeFactory.instance.objectNode();
+        if (!over.isObject()) {
+            return out;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = over.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode existing = out.get(e.getKey());
+            if (existing != null && existing.isObject() && e.getValue().isObject()) {
+                out.set(e.getKey(), merge(existing, e.getValue()));
+            } else if (e.getValue().isNull()) {
+                out.remove(e.getKey()); // "key: null" drops a default
+            } else {
+                out.set(e.getKey(), e.getValue().deepCopy());
+            }
+        }
+        return out;
+    }
+}
