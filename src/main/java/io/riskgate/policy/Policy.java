@@ -20,11 +20,13 @@ public record Policy(
         Exits exits,
         Governor governor,
         Analytics analytics,
+        List<CustomGate> gates,
         Map<String, StrategyProfile> strategies) {
 
     public Policy {
         ruleFiles = List.copyOf(ruleFiles);
         strategies = Map.copyOf(strategies);
+        gates = List.copyOf(gates);
     }
 
     public Optional<StrategyProfile> strategy(String name) {

@@ -155,11 +155,12 @@ public final class PolicyLoader {
         Exits exits = readExits(root.section("exits"));
         Governor governor = readGovernor(root.section("governor"));
         Analytics analytics = readAnalytics(root.section("analytics"));
+        List<CustomGate> gates = readGates(root);
         Map<String, StrategyProfile> strategies = readStrategies(root.optionalSection("strategies"), sizing);
         root.finish();
         crossCheck(root, filters, sizing, portfolio);
         return new Policy(id, version, description, ruleFiles, filters, sizing, portfolio, exits, governor,
-                analytics, strategies);
+                analytics, gates, strategies);
     }
 
     private static Filters readFilters(YamlSection s) {
@@ -236,6 +237,36 @@ public final class PolicyLoader {
             sub.finish();
         }
         return e;
+    }
+
+    /** The policy's YAML-authored gates (optional): code, when (an MVEL condition), message, category. */
+    private static List<CustomGate> readGates(YamlSection root) {
+        List<CustomGate> out = new ArrayList<>();
+        List<YamlSection> items = root.optionalList("gates");
+        java.util.Set<String> codes = new java.util.HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            YamlSection g = items.get(i);
+            String code = g.text("code");
+            if (!code.isEmpty() && !code.matches("[A-Z][A-Z0-9_]{0,63}")) {
+                g.problem(null, g.path() + ".code", "codes are UPPER_SNAKE_CASE, at most 64 characters, was '" + code
+                        + "'");
+            } else if (!code.isEmpty() && !codes.add(code)) {
+                g.problem(null, g.path() + ".code", "code " + code + " is used by another gate of this policy");
+            }
+            String when = g.text("when");
+            String why = when.isEmpty() ? null : CustomGate.problemWith(when);
+            if (why != null) {
+                g.problem(null, g.path() + ".when", why);
+            }
+            String message = g.text("message");
+            String category = g.text("category", "custom");
+            if (!category.matches("[a-z][a-z0-9_]{0,31}")) {
+                g.problem(null, g.path() + ".category", "categories are lower_snake_case, was '" + category + "'");
+            }
+            g.finish();
+            out.add(new CustomGate(code, when, message, category, i, g.lineOf("when")));
+        }
+        return out;
     }
 
     private static SizerSpec readSizer(YamlSection s) {

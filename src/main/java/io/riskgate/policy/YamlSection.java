@@ -250,6 +250,30 @@ final class YamlSection {
         return out;
     }
 
+    /** A list of mappings (may be absent): each item a section with path {@code key[i]}. */
+    List<YamlSection> optionalList(String key) {
+        Node v = value(key, false);
+        List<YamlSection> out = new ArrayList<>();
+        if (v == null) {
+            return out;
+        }
+        if (!(v instanceof SequenceNode seq)) {
+            problem(v, key(key), "must be a list of entries (- code: ...)");
+            return out;
+        }
+        for (int i = 0; i < seq.getValue().size(); i++) {
+            Node item = seq.getValue().get(i);
+            lines.putIfAbsent(key(key) + "[" + i + "]", item.getStartMark().getLine() + 1);
+            out.add(new YamlSection(file, key(key) + "[" + i + "]", item, problems, lines, bad));
+        }
+        return out;
+    }
+
+    /** The line where {@code key} of this section is written (0 when absent). */
+    int lineOf(String key) {
+        return lines.getOrDefault(key(key), lines.getOrDefault(path, 0));
+    }
+
     YamlSection section(String key) {
         return new YamlSection(file, key(key), value(key, true), problems, lines, bad);
     }

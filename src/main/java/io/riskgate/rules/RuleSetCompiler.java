@@ -55,7 +55,18 @@ public final class RuleSetCompiler {
         // one ReleaseId per build, even of the same content: two builds never share (or release) a KieModule
         ReleaseId releaseId = ks.newReleaseId("io.riskgate.policy", bundle.id(),
                 sanitize(bundle.version()) + "-" + bundle.sha256().substring(0, 16) + "-" + BUILDS.incrementAndGet());
-        List<PolicyProblem> problems = build(ks, releaseId, bundle.ruleFiles());
+        // the policy's YAML-authored gates compile with its rule files; their errors point at the YAML line
+        Map<String, byte[]> files = new java.util.TreeMap<>(bundle.ruleFiles());
+        List<io.riskgate.policy.CustomGate> gates = bundle.policy().gates();
+        String gatesFile = bundle.source().getFileName() + ".gates.drl";
+        if (!gates.isEmpty()) {
+            files.put(gatesFile, io.riskgate.policy.CustomGate.toDrl(bundle.id(), gates)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        List<PolicyProblem> problems = new ArrayList<>();
+        for (PolicyProblem p : build(ks, releaseId, files)) {
+            problems.add(p.file().equals(gatesFile) ? gateProblem(bundle, gates, p) : p);
+        }
         if (!problems.isEmpty()) {
             ks.getRepository().removeKieModule(releaseId);
             throw new PolicyException(problems);
@@ -96,6 +107,17 @@ public final class RuleSetCompiler {
             release(container, releaseId);
             throw e;
         }
+    }
+
+    /** A compile error in the generated gates DRL, told at the gate's YAML line. */
+    private static PolicyProblem gateProblem(PolicyBundle bundle, List<io.riskgate.policy.CustomGate> gates,
+                                             PolicyProblem p) {
+        String file = bundle.source().getFileName().toString();
+        return io.riskgate.policy.CustomGate.lineOf(gates, p.line())
+                .map(g -> new PolicyProblem(file, "gates[" + g.index() + "].when", g.line(), "gate " + g.code()
+                        + " does not compile (when: " + g.when() + "): "
+                        + p.message().replaceAll("\\s*\\[Line: \\d+, Column: \\d+\\]\\s*$", "")))
+                .orElseGet(() -> new PolicyProblem(file, "gates", 0, "the gates do not compile: " + p.message()));
     }
 
     /**
