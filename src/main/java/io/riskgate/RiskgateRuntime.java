@@ -43,8 +43,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, AuditStore audit,
                               PolicyArchive policyArchive, PreTradeEngine engine, TradeService trades,
-                              ExitService exits, GovernorService governor, MarketData market, ObjectMapper json,
-                              Clock clock) {
+                              ExitService exits, GovernorService governor, MarketData market,
+                              io.riskgate.audit.AccountPolicies accountPolicies, ObjectMapper json, Clock clock) {
 
     public static RiskgateRuntime start(Path policiesDir, Path rulesDir, String defaultPolicy, DataSource dataSource,
                                         Clock clock, MeterRegistry meters) {
@@ -59,15 +59,19 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
         registry.setListener(new RuleSetRegistry.Listener() {
             @Override
             public void published(RuleSetRegistry.Snapshot snapshot, RuleSetRegistry.ReloadResult result) {
-                archive.activated(snapshot.policies().values(), result.compiled(), result.removed());
+                archive.activated(snapshot.policies().values(), result.compiled(), result.removed(), result.actor(),
+                        result.reason());
             }
 
             @Override
-            public void refused(java.util.List<io.riskgate.policy.PolicyProblem> problems) {
-                archive.refused(problems);
+            public void refused(java.util.List<io.riskgate.policy.PolicyProblem> problems, String actor,
+                                String reason) {
+                archive.refused(problems, actor, reason);
             }
         });
-        registry.reload();
+        io.riskgate.audit.AccountPolicies accountPolicies = new io.riskgate.audit.AccountPolicies(dataSource, clock);
+        registry.setAssignments(accountPolicies::assigned);
+        registry.reload("startup", "riskgate started");
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         Portfolio portfolio = new Portfolio(new PortfolioStore(dataSource, json), tx, clock);
         AuditStore audit = new AuditStore(dataSource, json);
@@ -78,15 +82,16 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
         // the batch's latest close, but never ahead of riskgate's clock (a bar still forming closes in the future)
         market.onUpdate((symbols, at) -> governor.barsPosted(symbols,
                 at.isAfter(clock.instant()) ? clock.instant() : at));
-        portfolio.setAfterEquityReport((book, at) -> governor.refresh(registry.active(), book, at));
+        portfolio.setAfterEquityReport((book, at) -> governor.refresh(registry.forAccount(book.account()), book,
+                at));
         PreTradeEngine engine = new PreTradeEngine(registry, portfolio, audit, governor, risk,
                 clock, json, meters);
         ExitLog exitLog = new ExitLog(dataSource, json);
         ExitService exits = new ExitService(registry, portfolio, exitLog, governor, clock, meters);
         exits.setStopTightening(governor.stopTightening());
         return new RiskgateRuntime(registry, portfolio, audit, archive, engine,
-                new TradeService(portfolio, audit, registry, exitLog, governor, clock), exits, governor, market, json,
-                clock);
+                new TradeService(portfolio, audit, registry, exitLog, governor, clock), exits, governor, market,
+                accountPolicies, json, clock);
     }
 
     /** Applies the schema migrations in classpath:db/migration. */

@@ -39,8 +39,9 @@ public final class PolicyArchive {
     }
 
     /** One reload as logged. */
+    /** @param actor who put it in force (an officer's name, "startup", "watcher"); {@code reason} why */
     public record Activation(long id, Instant occurredAt, String outcome, String policyId, String sha256,
-                             String detail) {
+                             String detail, String actor, String reason) {
     }
 
     private final JdbcTemplate jdbc;
@@ -61,16 +62,18 @@ public final class PolicyArchive {
      * no longer in the directory, UNCHANGED when neither; all in one transaction.
      */
     public void activated(Collection<CompiledPolicy> policies, Collection<String> changed,
-                          Collection<String> removed) {
-        tx.executeWithoutResult(s -> record(policies, changed, removed));
+                          Collection<String> removed, String actor, String reason) {
+        tx.executeWithoutResult(s -> record(policies, changed, removed, actor, reason));
     }
 
-    private void record(Collection<CompiledPolicy> policies, Collection<String> changed, Collection<String> removed) {
+    private void record(Collection<CompiledPolicy> policies, Collection<String> changed, Collection<String> removed,
+                        String actor, String reason) {
         Instant now = clock.instant();
         if (changed.isEmpty() && removed.isEmpty()) {
-            log(now, "UNCHANGED", null, null, "reload found no changed policy");
+            log(now, "UNCHANGED", null, null, "reload found no changed policy", actor, reason);
         }
-        removed.forEach(id -> log(now, "REMOVED", id, null, "policy file no longer in the policies directory"));
+        removed.forEach(id -> log(now, "REMOVED", id, null, "policy file no longer in the policies directory", actor,
+                reason));
         for (CompiledPolicy p : policies) {
             PolicyBundle b = p.bundle();
             Integer known = jdbc.queryForObject("SELECT COUNT(*) FROM policy_version WHERE sha256 = ?",
@@ -83,15 +86,20 @@ public final class PolicyArchive {
             }
             if (changed.contains(b.id())) {
                 log(now, "ACTIVATED", b.id(), b.sha256(), p.rules().size() + " rules, compiled in "
-                        + p.compileMillis() + " ms");
+                        + p.compileMillis() + " ms", actor, reason);
             }
         }
     }
 
     /** Logs a refused reload with every problem. */
-    public void refused(List<PolicyProblem> problems) {
+    public void refused(List<PolicyProblem> problems, String actor, String reason) {
         log(clock.instant(), "REFUSED", null, null, problems.stream().map(PolicyProblem::toString)
-                .reduce((a, b) -> a + "\n" + b).orElse(""));
+                .reduce((a, b) -> a + "\n" + b).orElse(""), actor, reason);
+    }
+
+    /** Records an account's assignment to a policy in the activation log (outcome ASSIGNED). */
+    public void assigned(String account, String policyId, String sha256, String actor, String reason) {
+        log(clock.instant(), "ASSIGNED", policyId, sha256, "account " + account, actor, reason);
     }
 
     public Optional<ArchivedPolicy> find(String sha256) {
@@ -101,15 +109,44 @@ public final class PolicyArchive {
 
     /** The latest reloads, newest first. */
     public List<Activation> activations(int limit) {
-        return jdbc.query("SELECT * FROM policy_activation ORDER BY id DESC LIMIT ?", (rs, i) -> new Activation(
-                rs.getLong("id"), rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),
-                rs.getString("outcome"), rs.getString("policy_id"), rs.getString("sha256"), rs.getString("detail")),
-                limit);
+        return jdbc.query("SELECT * FROM policy_activation ORDER BY id DESC LIMIT ?", this::activation, limit);
     }
 
-    private void log(Instant at, String outcome, String id, String sha, String detail) {
-        jdbc.update("INSERT INTO policy_activation (occurred_at, outcome, policy_id, sha256, detail) "
-                + "VALUES (?,?,?,?,?)", ts(at), outcome, id, sha, detail);
+    private Activation activation(ResultSet rs, int row) throws SQLException {
+        return new Activation(rs.getLong("id"), rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),
+                rs.getString("outcome"), rs.getString("policy_id"), rs.getString("sha256"), rs.getString("detail"),
+                rs.getString("actor"), rs.getString("reason"));
+    }
+
+    /** Every version of a policy ever loaded, newest first, each with its activations (when, who, why). */
+    public List<PolicyVersion> versions(String policyId) {
+        List<PolicyVersion> out = new java.util.ArrayList<>();
+        jdbc.query("SELECT sha256, version, source_file, first_loaded_at FROM policy_version WHERE policy_id = ? "
+                + "ORDER BY first_loaded_at DESC", rs -> {
+                    String sha = rs.getString("sha256");
+                    out.add(new PolicyVersion(policyId, rs.getString("version"), sha, rs.getString("source_file"),
+                            rs.getObject("first_loaded_at", OffsetDateTime.class).toInstant(),
+                            jdbc.query("SELECT * FROM policy_activation WHERE sha256 = ? AND outcome IN "
+                                    + "('ACTIVATED', 'ASSIGNED') ORDER BY id", this::activation, sha)));
+                }, policyId);
+        return out;
+    }
+
+    /** One archived version of a policy, by its sha256 or its version string (the latest loaded with it). */
+    public Optional<ArchivedPolicy> version(String policyId, String shaOrVersion) {
+        return jdbc.query("SELECT * FROM policy_version WHERE policy_id = ? AND (sha256 = ? OR version = ?) "
+                + "ORDER BY CASE WHEN sha256 = ? THEN 0 ELSE 1 END, first_loaded_at DESC LIMIT 1", this::archived,
+                policyId, shaOrVersion, shaOrVersion, shaOrVersion).stream().findFirst();
+    }
+
+    /** A version of a policy with every time it was put in force. */
+    public record PolicyVersion(String policyId, String version, String sha256, String sourceFile,
+                                Instant firstLoadedAt, List<Activation> activations) {
+    }
+
+    private void log(Instant at, String outcome, String id, String sha, String detail, String actor, String reason) {
+        jdbc.update("INSERT INTO policy_activation (occurred_at, outcome, policy_id, sha256, detail, actor, reason) "
+                + "VALUES (?,?,?,?,?,?,?)", ts(at), outcome, id, sha, detail, actor, reason);
     }
 
     private String ruleFilesJson(PolicyBundle b) {

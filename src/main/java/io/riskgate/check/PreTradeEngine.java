@@ -112,17 +112,20 @@ public final class PreTradeEngine {
 
     private Decision check(CheckRequest request, JsonNode raw) {
         long start = System.nanoTime();
-        CompiledPolicy policy = registry.active();
         Instant now = request.market().timestamp().orElseGet(clock::instant);
         try {
-            policy.policy().portfolio().requireNotAhead("market.timestamp", now, clock.instant());
+            registry.active().policy().portfolio().requireNotAhead("market.timestamp", now, clock.instant());
         } catch (IllegalArgumentException e) {
             throw io.riskgate.order.InvalidRequestException.of("market.timestamp", e.getMessage());
         }
         String id = UUID.randomUUID().toString();
         Decision decision;
+        CompiledPolicy policy = null;
         try {
-            decision = portfolio.withAccount(request.account(), book -> decideAndRecord(id, policy, request, raw,
+            // the account's assigned policy, else the default; one assigned but not loaded fails closed
+            policy = registry.forAccount(request.account());
+            CompiledPolicy chosen = policy;
+            decision = portfolio.withAccount(request.account(), book -> decideAndRecord(id, chosen, request, raw,
                     book, now));
         } catch (ConflictException e) {
             throw e;

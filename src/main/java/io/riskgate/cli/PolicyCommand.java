@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code riskgate policy validate [DIR]}: load and compile every policy, list every problem. */
 @Command(name = "policy", mixinStandardHelpOptions = true, description = "Work with policies.",
-        subcommands = {PolicyCommand.Validate.class, PolicyCommand.Test.class})
+        subcommands = {PolicyCommand.Validate.class, PolicyCommand.Test.class, PolicyCommand.WhatIfCommand.class})
 final class PolicyCommand implements Runnable {
 
     @Override
@@ -106,6 +106,71 @@ final class PolicyCommand implements Runnable {
             report.failures().forEach(f -> System.out.println("FAIL  " + f));
             System.out.println(report.passed() + " passed, " + report.failed() + " failed");
             return report.failed() == 0 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "what-if", mixinStandardHelpOptions = true,
+            description = "Decide the last N audited decisions again under a candidate policy (DIR holds it; its "
+                    + "sibling rules directory, else --rules), without changing anything; print each decision that "
+                    + "would change and the rules that caused it. Exit 0.")
+    static final class WhatIfCommand implements Callable<Integer> {
+
+        @Parameters(index = "0", paramLabel = "DIR", description = "the candidate's policy directory")
+        Path dir;
+
+        @Option(names = "--rules", defaultValue = "rules", description = "rules directory when DIR has no sibling "
+                + "rules/ (default: ${DEFAULT-VALUE})")
+        Path rules;
+
+        @Option(names = "--policy", defaultValue = "default", description = "policy id (default: ${DEFAULT-VALUE})")
+        String policyId;
+
+        @Option(names = "--last", defaultValue = "100", description = "how many of the latest decisions "
+                + "(default: ${DEFAULT-VALUE}, at most 500)")
+        int last;
+
+        @Option(names = "--db", defaultValue = "jdbc:h2:file:./data/riskgate-cli",
+                description = "the database holding the audit (default: ${DEFAULT-VALUE})")
+        String db;
+
+        @Override
+        public Integer call() {
+            org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
+            ds.setURL(db);
+            ds.setUser("sa");
+            var json = io.riskgate.RiskgateRuntime.jsonMapper();
+            io.riskgate.RiskgateRuntime.migrate(ds);
+            CompiledPolicy candidate;
+            try {
+                candidate = io.riskgate.scenario.Candidate.compile(dir, null, policyId,
+                        io.riskgate.scenario.Candidate.rulesBeside(dir, rules));
+            } catch (PolicyException e) {
+                e.problems().forEach(p -> System.out.println("ERROR " + p));
+                return 3;
+            }
+            try {
+                var decisions = new io.riskgate.audit.AuditStore(ds, json).search(new io.riskgate.audit.AuditQuery(
+                        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
+                        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), 0,
+                        Math.max(1, Math.min(last, io.riskgate.audit.AuditQuery.MAX_SIZE)))).items();
+                var market = new io.riskgate.market.MarketData(new io.riskgate.market.BarStore(ds),
+                        org.springframework.transaction.support.TransactionOperations.withoutTransaction(),
+                        java.time.Clock.systemUTC());
+                var report = io.riskgate.scenario.WhatIf.run(candidate, decisions,
+                        io.riskgate.check.PreTradeEngine.forPreview(new io.riskgate.market.PortfolioRisk(market),
+                                java.time.Clock.systemUTC(), json));
+                for (var c : report.changes()) {
+                    System.out.printf("CHANGED %s %s %s at %s: %s %s q=%s -> %s %s q=%s (caused by %s)%n",
+                            c.decisionId(), c.account(), c.symbol(), c.at(), c.before(), c.beforeCodes(),
+                            c.beforeQuantity(), c.after(), c.afterCodes(), c.afterQuantity(), c.causedBy());
+                }
+                report.skipped().forEach(s -> System.out.println("SKIPPED " + s));
+                System.out.printf("%d evaluated, %d would change under %s v%s (sha256 %s)%n", report.evaluated(),
+                        report.changed(), candidate.id(), candidate.version(), candidate.sha256());
+                return 0;
+            } finally {
+                RuleSetCompiler.release(candidate.container(), candidate.releaseId());
+            }
         }
     }
 }

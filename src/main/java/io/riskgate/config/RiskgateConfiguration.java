@@ -75,4 +75,20 @@ public class RiskgateConfiguration {
     io.riskgate.market.MarketData marketData(RiskgateRuntime rt) {
         return rt.market();
     }
+
+    @Bean
+    io.riskgate.audit.AccountPolicies accountPolicies(RiskgateRuntime rt) {
+        return rt.accountPolicies();
+    }
+
+    /** Reloads the policies when their files change (debounced); off with riskgate.policies.watch=false. */
+    @Bean(destroyMethod = "close")
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "riskgate.policies.watch",
+            havingValue = "true", matchIfMissing = true)
+    io.riskgate.rules.PolicyWatcher policyWatcher(RiskgateRuntime rt, RiskgateProperties props,
+                                                  @org.springframework.beans.factory.annotation.Value(
+                                                          "${riskgate.policies.watch-debounce:2s}")
+                                                  java.time.Duration debounce) throws java.io.IOException {
+        return new io.riskgate.rules.PolicyWatcher(rt.registry(), props.policiesDir(), props.rulesDir(), debounce);
+    }
 }

@@ -67,14 +67,14 @@ public final class ExitService {
     }
 
     public List<ExitInstruction> mark(Mark mark) {
-        CompiledPolicy policy = registry.active();
         try {
-            policy.policy().portfolio().requireNotAhead("timestamp", mark.timestamp(), clock.instant());
+            registry.active().policy().portfolio().requireNotAhead("timestamp", mark.timestamp(), clock.instant());
         } catch (IllegalArgumentException e) {
             throw InvalidRequestException.of("timestamp", e.getMessage());
         }
         List<ExitInstruction> out = new ArrayList<>();
         for (String account : portfolio.store().accountsTrading(mark.symbol())) {
+            CompiledPolicy policy = registry.forAccount(account);
             out.addAll(portfolio.withAccount(account, book -> markAccount(policy, book, mark)));
         }
         return out;

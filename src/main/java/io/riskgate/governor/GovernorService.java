@@ -155,7 +155,7 @@ public final class GovernorService {
      */
     public AccountGovernorView officer(String account, String action, String reason, Optional<TradingState> state,
                                        Optional<Governor.Emergency> emergency, Optional<String> code) {
-        CompiledPolicy policy = registry.active();
+        CompiledPolicy policy = registry.forAccount(account);
         return portfolio.withAccount(account, book -> {
             // an officer's action happens now, by riskgate's clock; it does not move the account's event clock
             Instant at = clock.instant();
@@ -218,10 +218,10 @@ public final class GovernorService {
      * at the account's own clock advanced to {@code at}.
      */
     public void barsPosted(java.util.Set<String> symbols, Instant at) {
-        CompiledPolicy policy = registry.active();
         java.util.Set<String> accounts = new java.util.TreeSet<>();
         symbols.forEach(s -> accounts.addAll(portfolio.store().accountsTrading(s)));
         for (String account : accounts) {
+            CompiledPolicy policy = registry.forAccount(account);
             portfolio.withAccount(account, book -> refresh(policy, book, book.advance(at)));
         }
     }

@@ -34,7 +34,32 @@ public final class RuleSetRegistry {
 
     /** What a reload changed. */
     public record ReloadResult(List<String> compiled, List<String> unchanged, List<String> removed,
-                               CompiledPolicy active) {
+                               CompiledPolicy active, String actor, String reason) {
+    }
+
+    /**
+     * Which policy an account is assigned to (empty: the default). Set by the service from its account
+     * assignments; a policy assigned but not loaded fails the account's checks closed.
+     */
+    private volatile java.util.function.Function<String, Optional<String>> assignments = a -> Optional.empty();
+
+    public void setAssignments(java.util.function.Function<String, Optional<String>> assignments) {
+        this.assignments = assignments;
+    }
+
+    /** The policy that decides for {@code account}: its assigned one, else the default. */
+    public CompiledPolicy forAccount(String account) {
+        Snapshot s = snapshot();
+        Optional<String> assigned = assignments.apply(account);
+        if (assigned.isEmpty()) {
+            return s.active();
+        }
+        CompiledPolicy p = s.policies().get(assigned.get());
+        if (p == null) {
+            throw new IllegalStateException("account " + account + " is assigned to policy '" + assigned.get()
+                    + "', which is not loaded (loaded: " + s.policies().keySet() + "): its orders are refused");
+        }
+        return p;
     }
 
     private final Path policiesDir;
@@ -53,7 +78,7 @@ public final class RuleSetRegistry {
         default void published(Snapshot snapshot, ReloadResult result) {
         }
 
-        default void refused(List<PolicyProblem> problems) {
+        default void refused(List<PolicyProblem> problems, String actor, String reason) {
         }
     }
 
@@ -90,6 +115,11 @@ public final class RuleSetRegistry {
     }
 
     public ReloadResult reload() {
+        return reload("system", "reload");
+    }
+
+    /** Reloads every policy; {@code actor} and {@code reason} are kept with the activation. */
+    public ReloadResult reload(String actor, String reason) {
         reloadLock.lock();
         try {
             Snapshot old = current.get();
@@ -126,13 +156,14 @@ public final class RuleSetRegistry {
             if (!problems.isEmpty()) {
                 compiled.forEach(id -> release(next.get(id)));
                 List<PolicyProblem> all = new ArrayList<>(problems);
-                notifyRefused(all);
+                notifyRefused(all, actor, reason);
                 throw new PolicyException(all);
             }
             Snapshot published = new Snapshot(Map.copyOf(next), defaultId);
             List<String> removedIds = old == null ? List.of()
                     : old.policies().keySet().stream().filter(id -> !next.containsKey(id)).toList();
-            ReloadResult pending = new ReloadResult(compiled, unchanged, removedIds, next.get(defaultId));
+            ReloadResult pending = new ReloadResult(compiled, unchanged, removedIds, next.get(defaultId), actor,
+                    reason);
             try {
                 // archived before it decides anything: every sha a decision carries can be looked up
                 listener.published(published, pending);
@@ -160,9 +191,9 @@ public final class RuleSetRegistry {
      * read the old snapshot just before the swap may still be running on its rule base; once no check holds it,
      * the garbage collector reclaims it.
      */
-    private void notifyRefused(List<PolicyProblem> problems) {
+    private void notifyRefused(List<PolicyProblem> problems, String actor, String reason) {
         try {
-            listener.refused(problems);
+            listener.refused(problems, actor, reason);
         } catch (RuntimeException e) {
             log.error("recording a refused reload failed", e);
         }

@@ -28,7 +28,9 @@ import org.springframework.context.annotation.Primary;
         "riskgate.policies-dir=policies",
         "riskgate.rules-dir=rules",
         // a dead event-stream client is dropped within a second (GovernorApiTest)
-        "riskgate.events.heartbeat=500ms"})
+        "riskgate.events.heartbeat=500ms",
+        // reloads are the tests' to make (PolicyReloadApiTest); the watcher has its own test
+        "riskgate.policies.watch=false"})
 @Import(RiskgateServerTest.PinnedClock.class)
 @interface RiskgateServerTest {
 

@@ -1,0 +1,159 @@
+package io.riskgate.scenario;
+
+import io.riskgate.audit.AuditRecord;
+import io.riskgate.check.AccountState;
+import io.riskgate.check.Decision;
+import io.riskgate.check.Outcome;
+import io.riskgate.check.PolicyRef;
+import io.riskgate.check.PreTradeEngine;
+import io.riskgate.governor.ActiveBreaker;
+import io.riskgate.governor.GovernorState;
+import io.riskgate.governor.Multiplier;
+import io.riskgate.governor.TradingState;
+import io.riskgate.order.CheckRequest;
+import io.riskgate.order.CheckRequestParser;
+import io.riskgate.policy.Side;
+import io.riskgate.portfolio.AccountBook;
+import io.riskgate.portfolio.EquitySnapshot;
+import io.riskgate.portfolio.Position;
+import io.riskgate.rules.Adjustment;
+import io.riskgate.rules.CompiledPolicy;
+import io.riskgate.rules.FiredRule;
+import io.riskgate.rules.Rejection;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What-if: audited decisions decided again under a candidate policy, in memory, without touching live state. Each
+ * decision is replayed as its account stood, from what the audit kept of it: the order as received, the equity,
+ * the open positions and reservations (their count, total exposure, the order's asset and strategy exposure), the
+ * breakers that held the account and the governor's multipliers. A decision changes when its outcome, its
+ * rejection codes or its quantity differ; the rules that caused it are those that fired (or rejected, or adjusted)
+ * on one side only.
+ */
+public final class WhatIf {
+
+    /** One decision the candidate would decide differently. */
+    public record Change(String decisionId, String account, String symbol, Instant at, Outcome before,
+                         List<String> beforeCodes, double beforeQuantity, Outcome after, List<String> afterCodes,
+                         double afterQuantity, List<String> causedBy) {
+    }
+
+    public record Report(PolicyRef candidate, int evaluated, int changed, List<Change> changes,
+                         List<String> skipped) {
+    }
+
+    private WhatIf() {
+    }
+
+    public static Report run(CompiledPolicy candidate, List<AuditRecord> decisions, PreTradeEngine engine) {
+        List<Change> changes = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        int evaluated = 0;
+        for (AuditRecord r : decisions) {
+            Decision d = r.decision();
+            if (d.accountState() == null || d.outcome() == Outcome.FAILED) {
+                skipped.add(d.decisionId() + ": " + d.outcome() + " (the engine could not decide it then)");
+                continue;
+            }
+            CheckRequest request;
+            try {
+                request = CheckRequestParser.parse(r.request());
+            } catch (RuntimeException e) {
+                skipped.add(d.decisionId() + ": its request no longer parses (" + e.getMessage() + ")");
+                continue;
+            }
+            evaluated++;
+            Decision after;
+            try {
+                after = engine.evaluate(candidate, request, book(candidate, d, request), d.timestamp());
+            } catch (RuntimeException e) {
+                skipped.add(d.decisionId() + ": the candidate could not decide it (" + e + ")");
+                continue;
+            }
+            boolean sameOutcome = d.outcome() == after.outcome();
+            boolean sameCodes = new java.util.TreeSet<>(d.codes()).equals(new java.util.TreeSet<>(after.codes()));
+            boolean sameQuantity = Math.abs(d.quantity() - after.quantity()) <= 1e-9;
+            if (!(sameOutcome && sameCodes && sameQuantity)) {
+                changes.add(new Change(d.decisionId(), d.account(), d.symbol(), d.timestamp(), d.outcome(), d.codes(),
+                        d.quantity(), after.outcome(), after.codes(), after.quantity(), causes(d, after)));
+            }
+        }
+        return new Report(new PolicyRef(candidate.id(), candidate.version(), candidate.sha256()), evaluated,
+                changes.size(), changes, skipped);
+    }
+
+    /** Codes of the rules that fired, rejected or adjusted on one side only. */
+    private static List<String> causes(Decision before, Decision after) {
+        Set<String> a = signature(before);
+        Set<String> b = signature(after);
+        Set<String> out = new LinkedHashSet<>();
+        a.stream().filter(x -> !b.contains(x)).forEach(out::add);
+        b.stream().filter(x -> !a.contains(x)).forEach(out::add);
+        return out.stream().map(x -> x.substring(x.indexOf(':') + 1)).distinct().toList();
+    }
+
+    private static Set<String> signature(Decision d) {
+        Set<String> s = new LinkedHashSet<>();
+        d.firedRuleDetails().forEach(f -> s.add("fired:" + f.code()));
+        d.rejections().forEach(x -> s.add("rejected:" + x.code()));
+        d.adjustments().forEach(x -> s.add("adjusted " + x.factor() + ":" + x.code()));
+        return s;
+    }
+
+    /** The account as the audit kept it at the decision: equity, exposures and slots, breakers, multipliers. */
+    static AccountBook book(CompiledPolicy policy, Decision d, CheckRequest request) {
+        AccountState st = d.accountState();
+        double price = request.market().price();
+        int slots = st.openPositions() + st.reservedTrades();
+        List<Position> positions = new ArrayList<>();
+        double left = st.exposure();
+        String asset = policy.policy().portfolio().assetOf(request.symbol());
+        if (st.assetExposure() > 0) {
+            positions.add(position(positions.size(), request.symbol(), asset, null, st.assetExposure(), price));
+            left -= st.assetExposure();
+        }
+        double strategyOnly = st.strategyExposure() == null ? 0 : st.strategyExposure() - st.assetExposure();
+        if (strategyOnly > 0 && request.strategy().isPresent()) {
+            positions.add(position(positions.size(), "WHATIFSTRATEGY", "WHATIFSTRATEGY", request.strategy().get(),
+                    strategyOnly, price));
+            left -= strategyOnly;
+        }
+        if (left > 1e-9) {
+            positions.add(position(positions.size(), "WHATIFOTHER", "WHATIFOTHER", null, left, price));
+        }
+        while (positions.size() < slots) {
+            positions.add(position(positions.size(), "WHATIFSLOT", "WHATIFSLOT", null, 0, price));
+        }
+        EquitySnapshot equity = st.equity() == null ? null
+                : new EquitySnapshot(d.account(), st.equity(), st.equityAt() == null ? d.timestamp() : st.equityAt());
+        AccountBook book = AccountBook.preview(d.account(), equity, positions, Map.of(), List.of());
+        List<ActiveBreaker> breakers = new ArrayList<>();
+        for (Rejection r : d.rejections()) {
+            if (r.rule().equals("Account not active")) {
+                breakers.add(new ActiveBreaker(r.code(), r.code(), TradingState.HALTED, null, null, d.timestamp(),
+                        null, r.message(), "audit"));
+            }
+        }
+        List<Multiplier> multipliers = new ArrayList<>();
+        for (Adjustment a : d.adjustments()) {
+            if (a.group() != null && !a.code().equals("VOLATILITY_FACTOR") && !a.code().equals("LOW_VOLATILITY_FACTOR")) {
+                multipliers.add(new Multiplier(a.code(), a.rule(), a.factor(), a.group(), a.reason()));
+            }
+        }
+        book.governor(new GovernorState(breakers.isEmpty() ? TradingState.ACTIVE : TradingState.HALTED, 0, null, null,
+                null, null, null, null, null, false, false, Set.of(), Set.of(), breakers, multipliers, 1));
+        return book;
+    }
+
+    private static Position position(int n, String symbol, String asset, String strategy, double notional,
+                                     double price) {
+        String id = "whatif-" + n;
+        return new Position(id, id, "whatif", symbol, asset, strategy, Side.LONG, notional / price, price,
+                price * 0.95, price * 1.1, Instant.EPOCH);
+    }
+}
