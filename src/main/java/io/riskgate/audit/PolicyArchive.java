@@ -121,8 +121,10 @@ public final class PolicyArchive {
     /** Every version of a policy ever loaded, newest first, each with its activations (when, who, why). */
     public List<PolicyVersion> versions(String policyId) {
         List<PolicyVersion> out = new java.util.ArrayList<>();
-        jdbc.query("SELECT sha256, version, source_file, first_loaded_at FROM policy_version WHERE policy_id = ? "
-                + "ORDER BY first_loaded_at DESC", rs -> {
+        // newest first: by the latest time it was put in force, then by when it was first loaded
+        jdbc.query("SELECT v.sha256, v.version, v.source_file, v.first_loaded_at, (SELECT MAX(a.id) FROM "
+                + "policy_activation a WHERE a.sha256 = v.sha256) AS last_activation FROM policy_version v "
+                + "WHERE v.policy_id = ? ORDER BY last_activation DESC NULLS LAST, v.first_loaded_at DESC", rs -> {
                     String sha = rs.getString("sha256");
                     out.add(new PolicyVersion(policyId, rs.getString("version"), sha, rs.getString("source_file"),
                             rs.getObject("first_loaded_at", OffsetDateTime.class).toInstant(),

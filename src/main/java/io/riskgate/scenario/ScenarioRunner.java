@@ -60,6 +60,34 @@ public final class ScenarioRunner {
 
     /** When a scenario gives no time, it is decided at this one, so results never depend on the day they run. */
     static final Instant DEFAULT_TIME = Instant.parse("2026-01-05T12:00:00Z");
+
+    // the keys each part of a scenario file may hold: anything else is a typo, reported, never silently ignored
+    static final Set<String> FILE_KEYS = Set.of("policy", "defaults", "scenarios");
+    static final Set<String> DEFAULTS_KEYS = Set.of("account", "order");
+    static final Set<String> SCENARIO_KEYS = Set.of("name", "account", "order", "trade", "mark", "tightening",
+            "expect");
+    static final Set<String> ACCOUNT_KEYS = Set.of("equity", "positions", "results", "peak_equity",
+            "day_open_equity", "week_open_equity", "at", "volatility_spike_sigma", "max_pair_correlation");
+    static final Set<String> POSITION_KEYS = Set.of("symbol", "side", "quantity", "entry", "stop_loss",
+            "take_profit", "strategy", "last_price");
+    static final Set<String> ORDER_EXPECT = Set.of("approved", "codes", "quantity", "risk_amount", "stop_loss",
+            "take_profit", "fired", "not_fired", "adjustments", "state", "instructions");
+    static final Set<String> MARK_EXPECT = Set.of("instructions", "stop_loss", "fired", "not_fired", "state");
+    static final Set<String> TRADE_KEYS = Set.of("symbol", "side", "entry", "stop_loss", "take_profit", "atr",
+            "quantity", "strategy", "opened_at");
+    static final Set<String> MARK_KEYS = Set.of("price", "high", "low", "at");
+
+    /** Adds a difference for each key of {@code node} not in {@code known}. */
+    static void unknownKeys(JsonNode node, Set<String> known, String where, List<String> diffs) {
+        if (node == null || !node.isObject()) {
+            return;
+        }
+        node.fieldNames().forEachRemaining(k -> {
+            if (!known.contains(k)) {
+                diffs.add("unknown key '" + k + "' in " + where + " (known: " + new TreeSet<>(known) + ")");
+            }
+        });
+    }
     static final double DEFAULT_TOLERANCE = 1e-8;
 
     /** One scenario that did not answer as expected, with every difference. */
@@ -134,6 +162,13 @@ public final class ScenarioRunner {
         JsonNode defaults = root.path("defaults");
         int passed = 0;
         List<Failure> failures = new ArrayList<>();
+        List<String> fileProblems = new ArrayList<>();
+        unknownKeys(root, FILE_KEYS, "the file", fileProblems);
+        unknownKeys(defaults, DEFAULTS_KEYS, "defaults", fileProblems);
+        unknownKeys(defaults.path("account"), ACCOUNT_KEYS, "defaults.account", fileProblems);
+        if (!fileProblems.isEmpty()) {
+            failures.add(new Failure(name, "(file)", fileProblems));
+        }
         Set<String> codes = new TreeSet<>();
         JsonNode scenarios = root.path("scenarios");
         if (!scenarios.isArray() || scenarios.isEmpty()) {
@@ -163,15 +198,41 @@ public final class ScenarioRunner {
 
     private void run(CompiledPolicy policy, JsonNode defaults, JsonNode sc, List<String> diffs, Set<String> asserted) {
         JsonNode expect = sc.path("expect");
+        unknownKeys(sc, SCENARIO_KEYS, "the scenario", diffs);
         if (!expect.isObject() || expect.isEmpty()) {
             diffs.add("needs an 'expect' block: a scenario that asserts nothing cannot fail");
             return;
         }
-        ObjectNode account = merge(defaults.path("account"), sc.path("account"));
-        if (sc.has("mark")) {
-            runMark(policy, sc, expect, diffs, asserted);
+        if (sc.has("mark") || sc.has("trade")) {
+            if (!sc.has("mark") || !sc.has("trade")) {
+                diffs.add("an exit scenario needs both a 'trade' and a 'mark'");
+                return;
+            }
+            unknownKeys(expect, MARK_EXPECT, "expect of an exit scenario", diffs);
+            unknownKeys(sc.path("trade"), TRADE_KEYS, "trade", diffs);
+            unknownKeys(sc.path("mark"), MARK_KEYS, "mark", diffs);
+            for (String required : List.of("entry", "stop_loss", "take_profit")) {
+                if (!sc.path("trade").has(required)) {
+                    diffs.add("trade." + required + " is required");
+                }
+            }
+            if (!sc.path("mark").has("price")) {
+                diffs.add("mark.price is required");
+            }
+            if (diffs.isEmpty()) {
+                runMark(policy, sc, expect, diffs, asserted);
+            }
             return;
         }
+        unknownKeys(expect, ORDER_EXPECT, "expect", diffs);
+        unknownKeys(sc.path("account"), ACCOUNT_KEYS, "account", diffs);
+        for (JsonNode p : sc.path("account").path("positions")) {
+            unknownKeys(p, POSITION_KEYS, "a position", diffs);
+        }
+        if (!diffs.isEmpty()) {
+            return;
+        }
+        ObjectNode account = merge(defaults.path("account"), sc.path("account"));
         ObjectNode order = merge(defaults.path("order"), sc.path("order"));
         order.put("account", "scenario");
         Instant at = instant(order.path("market").path("timestamp"), instant(account.path("at"), DEFAULT_TIME));
@@ -189,7 +250,7 @@ public final class ScenarioRunner {
             double entry = p.path("entry").asDouble();
             String symbol = p.path("symbol").asText().toUpperCase(Locale.ROOT);
             positions.add(new Position(id, id, "scenario", symbol, policy.policy().portfolio().assetOf(symbol),
-                    p.hasNonNull("strategy") ? p.path("strategy").asText() : null, side,
+                    p.hasNonNull("strategy") ? p.path("strategy").asText().toLowerCase(Locale.ROOT) : null, side,
                     p.path("quantity").asDouble(), entry, p.path("stop_loss").asDouble(entry * (1 - side.sign() * 0.05)),
                     p.path("take_profit").asDouble(entry * (1 + side.sign() * 0.1)), at));
             if (p.has("last_price")) {
@@ -305,11 +366,17 @@ public final class ScenarioRunner {
             }
         }
         number(expect.path("stop_loss"), o.trade().stopLoss(), "stop loss", diffs);
+        List<String> firedCodes = o.fired().stream().map(FiredRule::code).toList();
         for (String code : texts(expect.path("fired"))) {
             asserted.add(code);
-            if (o.fired().stream().map(FiredRule::code).noneMatch(code::equals)) {
-                diffs.add("expected rule " + code + " to fire; fired " + o.fired().stream().map(FiredRule::code)
-                        .toList());
+            if (!firedCodes.contains(code)) {
+                diffs.add("expected rule " + code + " to fire; fired " + firedCodes);
+            }
+        }
+        for (String code : texts(expect.path("not_fired"))) {
+            asserted.add(code);
+            if (firedCodes.contains(code)) {
+                diffs.add("expected rule " + code + " not to fire, but it did");
             }
         }
         if (expect.has("state") && !expect.path("state").asText().equalsIgnoreCase(o.trade().state().name())) {
