@@ -19,7 +19,8 @@ final class RulesCommand implements Runnable {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
-            description = "Print the DRL that a decision table (.drl.xlsx, .drl.xls, .drl.csv) compiles to.")
+            description = "Print a rule file: a DRL file as it is; a decision table (.drl.xlsx, .drl.xls, .drl.csv) as "
+                    + "its rows in plain text, then the DRL it compiles to, after any cell problems.")
     static final class Show implements Callable<Integer> {
 
         @Parameters(index = "0", paramLabel = "FILE")
@@ -37,8 +38,21 @@ final class RulesCommand implements Runnable {
                 return 2;
             }
             try {
-                System.out.print(kind == RuleFileKind.DRL ? Files.readString(file)
-                        : DecisionTables.toDrl(file.getFileName().toString(), Files.readAllBytes(file)));
+                if (kind == RuleFileKind.DRL) {
+                    System.out.print(Files.readString(file));
+                    return 0;
+                }
+                String name = file.getFileName().toString();
+                byte[] bytes = Files.readAllBytes(file);
+                var problems = io.riskgate.rules.DecisionTableCells.problems(name, bytes);
+                problems.forEach(p -> System.out.println("ERROR " + p));
+                System.out.println("// rows");
+                io.riskgate.rules.DecisionTableCells.rowsAsText(name, bytes).lines()
+                        .forEach(l -> System.out.println("// " + l));
+                if (!problems.isEmpty()) {
+                    return 1;
+                }
+                System.out.print(DecisionTables.toDrl(name, bytes));
                 return 0;
             } catch (RuntimeException e) {
                 System.err.println(file + ": " + e.getMessage());

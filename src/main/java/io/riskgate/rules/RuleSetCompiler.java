@@ -137,11 +137,20 @@ public final class RuleSetCompiler {
     private static List<PolicyProblem> build(KieServices ks, ReleaseId releaseId, Map<String, byte[]> files) {
         KieFileSystem kfs = ks.newKieFileSystem();
         kfs.generateAndWritePomXML(releaseId);
+        List<PolicyProblem> problems = new ArrayList<>();
         for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            RuleFileKind kind = RuleFileKind.of(f.getKey());
+            if (kind == RuleFileKind.XLS || kind == RuleFileKind.CSV) {
+                // a table's cells are checked first: the problem names the cell, not a line of generated DRL
+                List<PolicyProblem> cells = DecisionTableCells.problems(f.getKey(), f.getValue());
+                if (!cells.isEmpty()) {
+                    problems.addAll(cells);
+                    continue;
+                }
+            }
             kfs.write(RULES_ROOT + f.getKey(), f.getValue());
         }
         KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
-        List<PolicyProblem> problems = new ArrayList<>();
         for (Message m : builder.getResults().getMessages(Message.Level.ERROR)) {
             problems.add(toProblem(m));
         }
