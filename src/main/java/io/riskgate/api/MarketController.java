@@ -63,6 +63,11 @@ class MarketController {
             root.problem("bars", "holds " + array.size() + " bars; post at most " + MAX_BATCH + " at a time");
         } else {
             for (int i = 0; i < array.size(); i++) {
+                if (!array.get(i).isObject()) {
+                    problems.add(new FieldProblem("bars[" + i + "]", "must be a bar object {openTime, open, high, low, "
+                            + "close, volume}, was " + array.get(i)));
+                    continue;
+                }
                 JsonFields b = new JsonFields(array.get(i), "bars[" + i + "]", problems);
                 b.rejectUnknown(Set.of("symbol", "interval", "openTime", "open", "high", "low", "close", "volume"));
                 String s = b.optionalText("symbol", CheckRequestParser.ID_PATTERN).orElse(symbol);
@@ -79,7 +84,7 @@ class MarketController {
                 if (iv == null) {
                     b.problem("interval", "is required (here or at the top of the batch), e.g. 1d");
                 }
-                if (openTime.isEmpty() && b.present()) {
+                if (openTime.isEmpty() && !array.get(i).has("openTime")) {
                     b.problem("openTime", "is required");
                 }
                 if (open > 0 && close > 0 && high > 0 && high < Math.max(open, close)) {

@@ -374,7 +374,8 @@ public final class PreTradeEngine {
         }
         // the strategy's own sizer (seed 004): a fraction of equity, with the governor's protective factors
         double fraction = fraction(policy, spec.get(), request, byRisk.rewardRisk(), book, realizedVolatility);
-        return sizer.size(input.apply(fraction * protective * equity));
+        // the protective factors may lower the fraction, or raise it (a high win rate) but never past max_fraction
+        return sizer.size(input.apply(Math.min(fraction * protective, spec.get().maxFraction()) * equity));
     }
 
     /** The fraction of equity a strategy's sizer gives this order. */

@@ -221,8 +221,13 @@ public final class GovernorService {
         java.util.Set<String> accounts = new java.util.TreeSet<>();
         symbols.forEach(s -> accounts.addAll(portfolio.store().accountsTrading(s)));
         for (String account : accounts) {
-            CompiledPolicy policy = registry.forAccount(account);
-            portfolio.withAccount(account, book -> refresh(policy, book, book.advance(at)));
+            try {
+                CompiledPolicy policy = registry.forAccount(account);
+                portfolio.withAccount(account, book -> refresh(policy, book, book.advance(at)));
+            } catch (RuntimeException e) {
+                // the bars are stored; this account's next event runs the governor again
+                log.error("governor could not measure account {} after a batch of bars", account, e);
+            }
         }
     }
 

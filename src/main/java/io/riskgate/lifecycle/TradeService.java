@@ -216,10 +216,14 @@ public final class TradeService {
         }
     }
 
-    /** The ATR the decision was sized with, from the request as received. */
+    /** The ATR the decision was sized with: the request's, or the one the engine computed from bars. */
     private static Double atrOf(AuditRecord record) {
         var atr = record.request() == null ? null : record.request().path("market").path("atr");
-        return atr != null && atr.isNumber() && atr.asDouble() > 0 ? atr.asDouble() : null;
+        if (atr != null && atr.isNumber() && atr.asDouble() > 0) {
+            return atr.asDouble();
+        }
+        var a = record.decision().analytics();
+        return a == null || a.computed() == null ? null : a.computed().get("atr");
     }
 
     private String assetOf(Decision d) {

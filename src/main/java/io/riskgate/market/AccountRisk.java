@@ -9,7 +9,7 @@ import java.util.Map;
  * An account's portfolio risk as {@code GET /api/v1/accounts/{id}/risk} shows it, each figure with the data window
  * it used. Fractions are of equity unless named otherwise; a figure that cannot be computed is null with a note.
  *
- * @param var the one-horizon VaR and expected shortfall by method (HISTORICAL, PARAMETRIC), fractions of equity
+ * @param var the one-horizon VaR and expected shortfall by method (HISTORICAL, PARAMETRIC_NORMAL), fractions of equity
  * @param heatPct every open position's risk to its stop over equity
  * @param correlation pairwise correlations of the open symbols' returns
  * @param effectivePositions 1 / Herfindahl index of gross exposure

@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
- * Stored bars and what is computed from them, cached per bar update (only bars closed by an event's time count,
- * so a replay sees what live trading saw): each symbol's latest bars at an interval
+ * Stored bars and what is computed from them (only bars closed by an event's time count, so a replay sees what
+ * live trading saw). Each series' latest bars and each pair's correlation are cached until a batch touches them;
+ * ATR, EMA and returns are computed from the cached bars when asked: each symbol's latest bars at an interval
  * (Wilder's ATR, the EMA, returns), and the correlation of each pair of symbols. A batch of bars invalidates the
  * series it touches, so a pre-trade check reads cached values and never recomputes a correlation matrix per request.
  */

@@ -27,7 +27,7 @@ public final class HardCaps {
             "ACCOUNT_NOT_ACTIVE", "DAILY_LOSS_LIMIT", "WEEKLY_LOSS_LIMIT", "CIRCUIT_BREAKER", "MAX_DRAWDOWN",
             "POSITION_LOSS_LIMIT", "VOLATILITY_SPIKE", "CORRELATION_SPIKE",
             // the analytics limits (analytics.drl)
-            "CORRELATION_TOO_HIGH", "PORTFOLIO_HEAT", "VAR_LIMIT");
+            "CORRELATION_TOO_HIGH", "PORTFOLIO_HEAT", "VAR_LIMIT", "INSUFFICIENT_MARKET_DATA");
 
     private HardCaps() {
     }

@@ -306,7 +306,8 @@ public final class PolicyLoader {
         if (!missing.isEmpty() && !missing.equals("reject") && !missing.equals("allow")) {
             s.problem(null, "analytics.missing_data", "must be reject or allow, was '" + missing + "'");
         }
-        Analytics a = new Analytics(interval, s.integer("returns_window", 20, 5_000),
+        // at most 999 returns: the latest 1,000 bars of a symbol are what the engine holds (MarketData.HISTORY)
+        Analytics a = new Analytics(interval, s.integer("returns_window", 20, 999),
                 s.number("var_confidence", 0.5, 0.9999), s.integer("var_horizon_bars", 1, 250), method,
                 s.positive("max_var_pct", 1), s.positive("max_correlation", 1), s.positive("max_portfolio_heat_pct", 1),
                 missing.equals("reject"));
