@@ -182,7 +182,7 @@ public final class DecisionTableCells {
         List<List<String>> cells = new ArrayList<>();
         if (kind == RuleFileKind.CSV) {
             for (String line : new String(content, StandardCharsets.UTF_8).split("\r?\n")) {
-                cells.add(csv(line));
+                cells.add(csvLine(line));
             }
             return new Grid("csv", cells);
         }
@@ -204,8 +204,8 @@ public final class DecisionTableCells {
         }
     }
 
-    /** One CSV line: commas, with "quoted, fields" and "" for a quote. */
-    private static List<String> csv(String line) {
+    /** One CSV line: commas separate, double quotes quote, "" is a literal quote. */
+    public static List<String> csvLine(String line) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         boolean quoted = false;

@@ -97,32 +97,8 @@ public final class DecisionTableWorkbook {
         }
     }
 
-    /** Splits one CSV line: commas separate, double quotes quote, "" is a literal quote. */
+    /** Splits one CSV line as riskgate reads CSV tables (io.riskgate.rules.DecisionTableCells). */
     static List<String> parse(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (quoted) {
-                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cur.append('"');
-                    i++;
-                } else if (ch == '"') {
-                    quoted = false;
-                } else {
-                    cur.append(ch);
-                }
-            } else if (ch == '"') {
-                quoted = true;
-            } else if (ch == ',') {
-                out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(ch);
-            }
-        }
-        out.add(cur.toString());
-        return out;
+        return io.riskgate.rules.DecisionTableCells.csvLine(line);
     }
 }
