@@ -1,0 +1,603 @@
+package io.riskgate.api;
+
+import static io.riskgate.testing.Requests.JSON;
+import static io.riskgate.testing.Requests.seed001;
+import static io.riskgate.testing.Requests.set;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.riskgate.testing.DecisionTableWorkbook;
+import io.riskgate.testing.TestRuntime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The risk officer's workflow over real HTTP: reload with who and why, the version archive (list, content, diff),
+ * what-if previews and per-account policy assignment. The server reads a temporary copy of the repository's
+ * policies and rules, which the tests edit (as {@link PolicyReloadApiTest} does); the file watcher is off so every
+ * reload is the test's own. Each test starts from the shipped files, reloaded. The archive and the audit live as
+ * long as the class, so every edited policy carries a version string no other test uses.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "riskgate.policies.watch=false")
+class OfficerApiTest {
+
+    static final Path CONFIG;
+
+    static {
+        try {
+            CONFIG = TestRuntime.copyRepoConfig(Files.createTempDirectory("riskgate-officer-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static final Path POLICY = CONFIG.resolve("policies/default.yaml");
+    static final Path STRICT = CONFIG.resolve("policies/strict.yaml");
+    static final Path BANDS = CONFIG.resolve("rules/confidence-bands.drl.xlsx");
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("riskgate.policies-dir", () -> CONFIG.resolve("policies").toString());
+        registry.add("riskgate.rules-dir", () -> CONFIG.resolve("rules").toString());
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:riskgate-officer-" + UUID.randomUUID()
+                + ";DB_CLOSE_DELAY=-1");
+    }
+
+    @AfterAll
+    static void deleteCopy() throws IOException {
+        try (Stream<Path> s = Files.walk(CONFIG)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    @LocalServerPort
+    int port;
+
+    HttpApi api;
+
+    /** The sha256 of the shipped default policy, as the server computed it in {@link #restoreShippedFiles()}. */
+    String shippedSha;
+
+    @BeforeEach
+    void restoreShippedFiles() throws IOException {
+        api = new HttpApi(port);
+        Files.copy(TestRuntime.repoPolicies().resolve("default.yaml"), POLICY, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(TestRuntime.repoRules().resolve("confidence-bands.drl.xlsx"), BANDS,
+                StandardCopyOption.REPLACE_EXISTING);
+        Files.deleteIfExists(STRICT);
+        HttpApi.Response r = api.post("/api/v1/policies/reload", "");
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        shippedSha = r.body().path("active").path("sha256").asText();
+    }
+
+    // ---- helpers
+
+    private static String shippedYaml() {
+        try {
+            return Files.readString(TestRuntime.repoPolicies().resolve("default.yaml"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The shipped default.yaml with {@code version: "1"} replaced by {@code version} and each (from, to) pair of
+     * {@code edits} applied; every edited text must be there.
+     */
+    private static String editedYaml(String version, String... edits) {
+        String yaml = replace(shippedYaml(), "version: \"1\"", "version: \"" + version + "\"");
+        for (int i = 0; i < edits.length; i += 2) {
+            yaml = replace(yaml, edits[i], edits[i + 1]);
+        }
+        return yaml;
+    }
+
+    private static String replace(String text, String from, String to) {
+        assertThat(text).contains(from);
+        return text.replace(from, to);
+    }
+
+    private static void writePolicy(String version, String... edits) throws IOException {
+        Files.writeString(POLICY, editedYaml(version, edits));
+    }
+
+    private HttpApi.Response reload(String actor, String reason) {
+        ObjectNode body = JSON.createObjectNode().put("actor", actor).put("reason", reason);
+        return api.post("/api/v1/policies/reload", body);
+    }
+
+    /** Reloads as an officer, expecting the edited default policy to be compiled; returns its sha256. */
+    private String activate(String actor, String reason) {
+        HttpApi.Response r = reload(actor, reason);
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        assertThat(r.body().path("compiled")).extracting(JsonNode::asText).contains("default");
+        return r.body().path("active").path("sha256").asText();
+    }
+
+    private String activeSha() {
+        return api.get("/api/v1/policies/active").body().path("sha256").asText();
+    }
+
+    private List<String> versionStrings(String policyId) {
+        List<String> out = new ArrayList<>();
+        api.get("/api/v1/policies/" + policyId + "/versions").body().forEach(v -> out.add(v.path("version").asText()));
+        return out;
+    }
+
+    private static String freshAccount(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    // ---- reload with who and why
+
+    @Test
+    void reloadWithActorAndReasonIsShownInActivationsAndVersions() throws IOException {
+        writePolicy("2-anna", "min_confidence: 0.70", "min_confidence: 0.75");
+
+        String sha = activate("officer-anna", "raise min confidence to 0.75 after the Q3 review");
+
+        assertThat(sha).matches("[0-9a-f]{64}").isNotEqualTo(shippedSha);
+        JsonNode latest = api.get("/api/v1/policies/activations?limit=1").body().get(0);
+        assertThat(latest.path("outcome").asText()).isEqualTo("ACTIVATED");
+        assertThat(latest.path("policyId").asText()).isEqualTo("default");
+        assertThat(latest.path("sha256").asText()).isEqualTo(sha);
+        assertThat(latest.path("actor").asText()).isEqualTo("officer-anna");
+        assertThat(latest.path("reason").asText()).isEqualTo("raise min confidence to 0.75 after the Q3 review");
+
+        JsonNode newest = api.get("/api/v1/policies/default/versions").body().get(0);
+        assertThat(newest.path("version").asText()).isEqualTo("2-anna");
+        assertThat(newest.path("sha256").asText()).isEqualTo(sha);
+        assertThat(newest.path("activations")).extracting(a -> a.path("outcome").asText(),
+                a -> a.path("actor").asText(), a -> a.path("reason").asText())
+                .containsExactly(tuple("ACTIVATED", "officer-anna", "raise min confidence to 0.75 after the Q3 review"));
+    }
+
+    @Test
+    void reloadWithABadActorAndReasonIsRefusedWith400AndNothingIsActivated() throws IOException {
+        writePolicy("2-refused", "min_confidence: 0.70", "min_confidence: 0.76");
+        ObjectNode body = JSON.createObjectNode().put("actor", "anna smith").put("reason", "").put("ticket", 42);
+
+        HttpApi.Response r = api.post("/api/v1/policies/reload", body);
+
+        // a space is not in the id pattern; an empty reason is no reason; "ticket" is not a field
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.errorFields()).containsExactlyInAnyOrder("actor", "reason", "ticket");
+        assertThat(activeSha()).isEqualTo(shippedSha);
+        assertThat(versionStrings("default")).doesNotContain("2-refused");
+    }
+
+    // ---- versions
+
+    @Test
+    void versionsAreListedNewestActivationFirst() throws IOException {
+        writePolicy("2-order", "min_confidence: 0.70", "min_confidence: 0.71");
+        String v2 = activate("officer-anna", "first step");
+        writePolicy("3-order", "min_confidence: 0.70", "min_confidence: 0.72");
+        String v3 = activate("officer-anna", "second step");
+
+        List<String> afterTwo = versionStrings("default");
+
+        assertThat(afterTwo).startsWith("3-order", "2-order", "1");
+        JsonNode list = api.get("/api/v1/policies/default/versions").body();
+        assertThat(list.get(0).path("sha256").asText()).isEqualTo(v3);
+        assertThat(list.get(1).path("sha256").asText()).isEqualTo(v2);
+        // rolling back to the shipped file puts version 1 in force again: it is now the newest activation
+        restoreShippedFiles();
+        assertThat(versionStrings("default")).startsWith("1", "3-order", "2-order");
+    }
+
+    @Test
+    void aVersionIsServedByItsVersionStringAndByItsSha256() throws IOException {
+        writePolicy("2-content", "min_confidence: 0.70", "min_confidence: 0.77");
+        String sha = activate("officer-anna", "content check");
+
+        HttpApi.Response byVersion = api.get("/api/v1/policies/default/versions/2-content");
+        HttpApi.Response bySha = api.get("/api/v1/policies/default/versions/" + sha);
+
+        assertThat(byVersion.status()).isEqualTo(200);
+        assertThat(bySha.status()).isEqualTo(200);
+        assertThat(bySha.body()).isEqualTo(byVersion.body());
+        JsonNode v = byVersion.body();
+        assertThat(v.path("sha256").asText()).isEqualTo(sha);
+        assertThat(v.path("id").asText()).isEqualTo("default");
+        assertThat(v.path("version").asText()).isEqualTo("2-content");
+        assertThat(v.path("sourceFile").asText()).isEqualTo("default.yaml");
+        assertThat(v.path("policyYaml").asText()).isEqualTo(Files.readString(POLICY));
+        // the 9 rule files of the shipped policy, DRL as text and spreadsheets as base64 of their exact bytes
+        assertThat(v.path("ruleFiles")).extracting(f -> f.path("name").asText()).containsExactlyInAnyOrder(
+                "gates.drl", "portfolio.drl", "confidence-bands.drl.xlsx", "strategy-limits.drl.xlsx", "exits.drl",
+                "trailing-stops.drl.xlsx", "governor.drl", "analytics.drl", "drawdown-factors.drl.xlsx");
+        JsonNode gates = file(v, "gates.drl");
+        assertThat(gates.path("encoding").asText()).isEqualTo("utf-8");
+        assertThat(gates.path("content").asText()).isEqualTo(Files.readString(CONFIG.resolve("rules/gates.drl")));
+        JsonNode bands = file(v, "confidence-bands.drl.xlsx");
+        assertThat(bands.path("encoding").asText()).isEqualTo("base64");
+        assertThat(Base64.getDecoder().decode(bands.path("content").asText())).isEqualTo(Files.readAllBytes(BANDS));
+        // the shipped version is still served as it was
+        assertThat(api.get("/api/v1/policies/default/versions/" + shippedSha).body().path("policyYaml").asText())
+                .isEqualTo(shippedYaml()).contains("min_confidence: 0.70");
+    }
+
+    private static JsonNode file(JsonNode version, String name) {
+        for (JsonNode f : version.path("ruleFiles")) {
+            if (f.path("name").asText().equals(name)) {
+                return f;
+            }
+        }
+        throw new AssertionError("no rule file " + name + " in " + version);
+    }
+
+    // ---- diff
+
+    @Test
+    void diffNamesEveryChangedYamlKeyAndNoRuleFile() throws IOException {
+        writePolicy("2-keys", "min_confidence: 0.70", "min_confidence: 0.72", "max_spread_bps: 50",
+                "max_spread_bps: 40");
+        String sha = activate("officer-anna", "tighter filters");
+
+        HttpApi.Response r = api.get("/api/v1/policies/default/diff?from=" + shippedSha + "&to=2-keys");
+
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        assertThat(r.body().path("fromSha256").asText()).isEqualTo(shippedSha);
+        assertThat(r.body().path("toSha256").asText()).isEqualTo(sha);
+        // YAML numbers are compared as numbers: 0.70 reads as 0.7
+        assertThat(r.body().path("yaml")).extracting(k -> k.path("key").asText(), k -> k.path("from").asText(),
+                k -> k.path("to").asText()).containsExactlyInAnyOrder(
+                tuple("version", "1", "2-keys"),
+                tuple("filters.min_confidence", "0.7", "0.72"),
+                tuple("filters.max_spread_bps", "50", "40"));
+        assertThat(r.body().path("rules")).isEmpty();
+    }
+
+    /**
+     * rules/confidence-bands.drl.xlsx as CSV (same layout, so the generated DRL's "rule values at A10" comments
+     * match), with the high band starting at {@code highFrom} instead of 0.85.
+     */
+    private static String confidenceBandsCsv(String highFrom) {
+        return """
+                RuleSet,io.riskgate.rules.tables.confidence
+                Import,io.riskgate.rules.OrderFacts
+                Notes,Confidence bands to risk multipliers
+                ,
+                RuleTable Confidence bands
+                NAME,CONDITION,CONDITION,CONDITION,ACTION,METADATA,METADATA
+                ,$o : OrderFacts...,...,...,,,
+                ,signalQualityAdjustment == $param,confidence >= $param,confidence < $param,"$o.adjust(kcontext, $param);",code($param),category($param)
+                Band (rule name),Applies when,Confidence at least,Confidence below,Risk multiplier,Code,Category
+                High confidence: risk x1.5,true,%s,,1.5,SIZE_HIGH_CONFIDENCE,sizing
+                Low confidence: risk x0.5,true,,0.60,0.5,SIZE_LOW_CONFIDENCE,sizing
+                """.formatted(highFrom);
+    }
+
+    @Test
+    void diffShowsTheGeneratedDrlOfAnEditedDecisionTableAsAUnifiedDiff() throws IOException {
+        Files.write(BANDS, DecisionTableWorkbook.fromCsv(confidenceBandsCsv("0.90")));
+        writePolicy("2-table");
+        String sha = activate("officer-anna", "high band from 0.90");
+
+        HttpApi.Response r = api.get("/api/v1/policies/default/diff?from=1&to=" + sha);
+
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        assertThat(r.body().path("yaml")).extracting(k -> k.path("key").asText()).containsExactly("version");
+        JsonNode rules = r.body().path("rules");
+        assertThat(rules).hasSize(1);
+        assertThat(rules.get(0).path("file").asText()).isEqualTo("confidence-bands.drl.xlsx");
+        assertThat(rules.get(0).path("change").asText()).isEqualTo("changed");
+        List<String> diff = new ArrayList<>();
+        rules.get(0).path("diff").forEach(l -> diff.add(l.asText()));
+        assertThat(diff).startsWith("--- confidence-bands.drl.xlsx (1)", "+++ confidence-bands.drl.xlsx (2-table)");
+        // the table was rebuilt cell by cell; only the high band's threshold differs in the DRL it generates
+        assertThat(diff.stream().filter(l -> (l.startsWith("-") && !l.startsWith("---"))
+                || (l.startsWith("+") && !l.startsWith("+++"))).toList()).containsExactly(
+                "-\t\t$o : OrderFacts(signalQualityAdjustment == true, confidence >= 0.85)",
+                "+\t\t$o : OrderFacts(signalQualityAdjustment == true, confidence >= 0.90)");
+    }
+
+    // ---- unknown ids and versions
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "/api/v1/policies/nope/versions",
+            "/api/v1/policies/nope/versions/1",
+            "/api/v1/policies/default/versions/9.9.9",
+            "/api/v1/policies/default/versions/0000000000000000000000000000000000000000000000000000000000000000",
+            "/api/v1/policies/default/diff?from=1&to=9.9.9",
+            "/api/v1/policies/default/diff?from=9.9.9&to=1",
+            "/api/v1/policies/nope/diff?from=1&to=1"})
+    void anUnknownPolicyOrVersionIs404(String path) {
+        HttpApi.Response r = api.get(path);
+
+        assertThat(r.status()).as(r.raw()).isEqualTo(404);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.body().path("detail").asText()).containsAnyOf("nope", "9.9.9", "0000000000");
+    }
+
+    @Test
+    void aDiffWithoutBothSidesIs400() {
+        HttpApi.Response r = api.get("/api/v1/policies/default/diff?from=1");
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.body().path("errors").get(0).path("message").asText()).contains("to");
+    }
+
+    // ---- what-if
+
+    /** A check on {@code account} at {@code at} with seed 001's order at {@code confidence}; returns its decision. */
+    private JsonNode checkAt(String account, Instant at, double confidence) {
+        return api.check(set(set(set(seed001(), "account", account), "market.timestamp", at.toString()),
+                "signal.confidence", confidence));
+    }
+
+    @Test
+    void whatIfWithARaisedMinConfidenceReportsTheDecisionsItFlipsAndTouchesNoLiveState() throws IOException {
+        // four decisions at event times on 2026-11-20 09:00-09:03, which no other test of this class uses:
+        // confidence 0.70, 0.7499, 0.75, 0.80 all pass min_confidence 0.70 (approved at 0.01 BTC, the $500 cap)
+        Instant t = Instant.parse("2026-11-20T09:00:00Z");
+        double[] confidence = {0.70, 0.7499, 0.75, 0.80};
+        List<String> accounts = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < confidence.length; i++) {
+            accounts.add(freshAccount("whatif"));
+            JsonNode d = checkAt(accounts.get(i), t.plusSeconds(60L * i), confidence[i]);
+            assertThat(d.path("approved").asBoolean()).as("confidence %s", confidence[i]).isTrue();
+            assertThat(d.path("quantity").asDouble()).isEqualTo(0.01);
+            ids.add(d.path("decisionId").asText());
+        }
+        long decisions = api.decisionTotal();
+        List<JsonNode> accountViews = accounts.stream().map(a -> api.get("/api/v1/accounts/" + a).body()).toList();
+        JsonNode activations = api.get("/api/v1/policies/activations?limit=5").body();
+        ObjectNode body = JSON.createObjectNode()
+                .put("yaml", editedYaml("whatif", "min_confidence: 0.70", "min_confidence: 0.75"))
+                .put("from", "2026-11-20T09:00:00Z").put("to", "2026-11-20T10:00:00Z");
+
+        HttpApi.Response r = api.post("/api/v1/policies/what-if", body);
+
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        JsonNode report = r.body();
+        assertThat(report.path("candidate").path("version").asText()).isEqualTo("whatif");
+        assertThat(report.path("evaluated").asInt()).isEqualTo(4);
+        // under min_confidence 0.75, 0.70 and 0.7499 are rejected; 0.75 (not below) and 0.80 still pass
+        assertThat(report.path("changed").asInt()).isEqualTo(2);
+        assertThat(report.path("skipped")).isEmpty();
+        assertThat(report.path("changes")).extracting(c -> c.path("decisionId").asText())
+                .containsExactlyInAnyOrder(ids.get(0), ids.get(1));
+        assertThat(report.path("changes")).allSatisfy(c -> {
+            assertThat(c.path("before").asText()).isEqualTo("APPROVED");
+            assertThat(c.path("beforeCodes")).isEmpty();
+            assertThat(c.path("beforeQuantity").asDouble()).isEqualTo(0.01);
+            assertThat(c.path("after").asText()).isEqualTo("REJECTED");
+            assertThat(c.path("afterCodes")).extracting(JsonNode::asText).containsExactly("LOW_CONFIDENCE");
+            assertThat(c.path("afterQuantity").asDouble()).isZero();
+            assertThat(c.path("causedBy")).extracting(JsonNode::asText).contains("LOW_CONFIDENCE");
+        });
+        // nothing live moved: no decision audited, no account changed, no policy activated or archived
+        assertThat(api.decisionTotal()).isEqualTo(decisions);
+        assertThat(accounts.stream().map(a -> api.get("/api/v1/accounts/" + a).body()).toList())
+                .isEqualTo(accountViews);
+        assertThat(activeSha()).isEqualTo(shippedSha);
+        assertThat(api.get("/api/v1/policies/activations?limit=5").body()).isEqualTo(activations);
+        assertThat(versionStrings("default")).doesNotContain("whatif");
+    }
+
+    @Test
+    void whatIfOfACandidateDirectoryUsesItsSiblingRules() throws IOException {
+        // one decision at 2026-11-20 11:00, confidence 0.78: approved under 0.70
+        String account = freshAccount("whatif-dir");
+        String id = checkAt(account, Instant.parse("2026-11-20T11:00:00Z"), 0.78).path("decisionId").asText();
+        Path candidate = TestRuntime.copyRepoConfig(Files.createTempDirectory(CONFIG, "candidate-"));
+        Files.writeString(candidate.resolve("policies/default.yaml"), editedYaml("whatif-dir",
+                "min_confidence: 0.70", "min_confidence: 0.80"));
+        ObjectNode body = JSON.createObjectNode().put("directory", candidate.resolve("policies").toString())
+                .put("account", account);
+
+        HttpApi.Response r = api.post("/api/v1/policies/what-if", body);
+
+        // 0.78 < 0.80: the one decision of that account flips
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        assertThat(r.body().path("candidate").path("version").asText()).isEqualTo("whatif-dir");
+        assertThat(r.body().path("evaluated").asInt()).isEqualTo(1);
+        assertThat(r.body().path("changes")).singleElement().satisfies(c -> {
+            assertThat(c.path("decisionId").asText()).isEqualTo(id);
+            assertThat(c.path("afterCodes")).extracting(JsonNode::asText).containsExactly("LOW_CONFIDENCE");
+        });
+    }
+
+    static Stream<Arguments> badWhatIfBodies() {
+        String yaml = "id: default";
+        return Stream.of(
+                Arguments.of("neither directory nor yaml", "{}", List.of("directory")),
+                Arguments.of("both directory and yaml", "{\"directory\": \"/tmp\", \"yaml\": \"" + yaml + "\"}",
+                        List.of("directory")),
+                Arguments.of("last 0", "{\"yaml\": \"" + yaml + "\", \"last\": 0}", List.of("last")),
+                Arguments.of("last 501, above the audit page of 500", "{\"yaml\": \"" + yaml + "\", \"last\": 501}",
+                        List.of("last")),
+                Arguments.of("every problem at once", "{\"directory\": \"/tmp\", \"yaml\": \"" + yaml + "\", "
+                        + "\"last\": -1, \"from\": \"yesterday\", \"to\": 5, \"policyId\": \"no such id\", "
+                        + "\"account\": \"a b\", \"colour\": \"red\"}",
+                        List.of("directory", "last", "from", "to", "policyId", "account", "colour")),
+                Arguments.of("not an object", "[]", List.of("$", "directory")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badWhatIfBodies")
+    void aBadWhatIfBodyIs400ListingEveryProblem(String name, String body, List<String> fields) {
+        HttpApi.Response r = api.post("/api/v1/policies/what-if", body);
+
+        assertThat(r.status()).as(r.raw()).isEqualTo(400);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.errorFields()).containsExactlyInAnyOrderElementsOf(fields);
+    }
+
+    @Test
+    void anInvalidCandidateIs422WithEveryProblem() {
+        String yaml = editedYaml("whatif-bad", "max_spread_bps: 50", "max_spread_bps: 50\n  max_drawdown_pct: 0.03",
+                "max_risk_pct: 0.015", "max_risk_pct: 0.06");
+
+        HttpApi.Response r = api.post("/api/v1/policies/what-if", JSON.createObjectNode().put("yaml", yaml));
+
+        // an unknown key, and a max risk per trade of 6%: both listed, as a reload would list them
+        assertThat(r.status()).as(r.raw()).isEqualTo(422);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.body().path("problems")).extracting(p -> p.path("path").asText())
+                .contains("filters.max_drawdown_pct", "sizing.max_risk_pct");
+        assertThat(activeSha()).isEqualTo(shippedSha);
+    }
+
+    // ---- per-account policy
+
+    /** Adds policies/strict.yaml (id strict, min_confidence 0.80) and reloads; returns its sha256. */
+    private String loadStrictPolicy() throws IOException {
+        Files.writeString(STRICT, editedYaml("s1", "id: default", "id: strict", "min_confidence: 0.70",
+                "min_confidence: 0.80"));
+        HttpApi.Response r = reload("officer-ben", "a stricter policy for new desks");
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        assertThat(r.body().path("compiled")).extracting(JsonNode::asText).containsExactly("strict");
+        return api.get("/api/v1/policies/strict/versions").body().get(0).path("sha256").asText();
+    }
+
+    private HttpApi.Response assign(String account, String policyId, String actor, String reason) {
+        ObjectNode body = JSON.createObjectNode();
+        if (policyId != null) {
+            body.put("policyId", policyId);
+        }
+        if (actor != null) {
+            body.put("actor", actor);
+        }
+        if (reason != null) {
+            body.put("reason", reason);
+        }
+        return api.put("/api/v1/accounts/" + account + "/policy", body);
+    }
+
+    @Test
+    void anAssignedPolicyDecidesTheAccountsNextCheck() throws IOException {
+        String strictSha = loadStrictPolicy();
+        String account = freshAccount("assigned");
+        String other = freshAccount("unassigned");
+        JsonNode unassigned = api.get("/api/v1/accounts/" + account + "/policy").body();
+        assertThat(unassigned.path("policyId").asText()).isEqualTo("default");
+        assertThat(unassigned.path("assigned").asBoolean()).isFalse();
+
+        HttpApi.Response r = assign(account, "strict", "officer-ben", "new desk, stricter signals");
+
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        assertThat(r.body().path("account").asText()).isEqualTo(account);
+        assertThat(r.body().path("policyId").asText()).isEqualTo("strict");
+        JsonNode now = api.get("/api/v1/accounts/" + account + "/policy").body();
+        assertThat(now.path("policyId").asText()).isEqualTo("strict");
+        assertThat(now.path("version").asText()).isEqualTo("s1");
+        assertThat(now.path("sha256").asText()).isEqualTo(strictSha);
+        assertThat(now.path("assigned").asBoolean()).isTrue();
+        assertThat(now.path("assignment").path("actor").asText()).isEqualTo("officer-ben");
+        // seed 001's confidence 0.75 is below strict's 0.80, not below default's 0.70
+        JsonNode d = api.check(set(seed001(), "account", account));
+        assertThat(d.path("policy").path("id").asText()).isEqualTo("strict");
+        assertThat(d.path("policy").path("sha256").asText()).isEqualTo(strictSha);
+        assertThat(d.path("rejections")).extracting(j -> j.path("code").asText()).containsExactly("LOW_CONFIDENCE");
+        JsonNode o = api.check(set(seed001(), "account", other));
+        assertThat(o.path("policy").path("id").asText()).isEqualTo("default");
+        assertThat(o.path("approved").asBoolean()).isTrue();
+        // the assignment is audited in the activation log
+        JsonNode logged = api.get("/api/v1/policies/activations?limit=1").body().get(0);
+        assertThat(logged.path("outcome").asText()).isEqualTo("ASSIGNED");
+        assertThat(logged.path("policyId").asText()).isEqualTo("strict");
+        assertThat(logged.path("sha256").asText()).isEqualTo(strictSha);
+        assertThat(logged.path("detail").asText()).isEqualTo("account " + account);
+        assertThat(logged.path("actor").asText()).isEqualTo("officer-ben");
+        assertThat(logged.path("reason").asText()).isEqualTo("new desk, stricter signals");
+    }
+
+    @Test
+    void assigningAPolicyThatIsNotLoadedIs404AndAssignsNothing() {
+        String account = freshAccount("assign-unknown");
+        JsonNode activations = api.get("/api/v1/policies/activations?limit=5").body();
+
+        HttpApi.Response r = assign(account, "nonexistent", "officer-ben", "typo");
+
+        assertThat(r.status()).as(r.raw()).isEqualTo(404);
+        assertThat(r.body().path("detail").asText()).contains("nonexistent");
+        assertThat(api.get("/api/v1/accounts/" + account + "/policy").body().path("assigned").asBoolean()).isFalse();
+        assertThat(api.get("/api/v1/policies/activations?limit=5").body()).isEqualTo(activations);
+    }
+
+    static Stream<Arguments> assignmentsWithoutWhoOrWhy() {
+        return Stream.of(
+                Arguments.of("no actor, no reason", null, null, List.of("actor", "reason")),
+                Arguments.of("no reason", "officer-ben", null, List.of("reason")),
+                Arguments.of("no actor", null, "new desk", List.of("actor")),
+                Arguments.of("an actor that is not an id", "officer ben", "new desk", List.of("actor")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("assignmentsWithoutWhoOrWhy")
+    void anAssignmentWithoutActorOrReasonIs400AndAssignsNothing(String name, String actor, String reason,
+                                                                List<String> fields) {
+        String account = freshAccount("assign-anon");
+
+        HttpApi.Response r = assign(account, "default", actor, reason);
+
+        assertThat(r.status()).as(r.raw()).isEqualTo(400);
+        assertThat(r.errorFields()).containsExactlyInAnyOrderElementsOf(fields);
+        assertThat(api.get("/api/v1/accounts/" + account + "/policy").body().path("assigned").asBoolean()).isFalse();
+    }
+
+    @Test
+    @Disabled("bug: PUT /api/v1/accounts/{id}/policy with body {} answers 400 listing only actor and reason; "
+            + "AccountPolicyController.put throws from actorAndReason before it looks at policyId, so the missing "
+            + "policyId is reported only on the next attempt (STYLE: every problem listed at once)")
+    void anEmptyAssignmentIs400ListingActorReasonAndPolicyIdTogether() {
+        HttpApi.Response r = assign(freshAccount("assign-empty"), null, null, null);
+
+        assertThat(r.status()).as(r.raw()).isEqualTo(400);
+        assertThat(r.errorFields()).containsExactlyInAnyOrder("policyId", "actor", "reason");
+    }
+
+    @Test
+    @Disabled("bug: GET /api/v1/accounts/{id}/policy answers 500 (Spring's default error body, not problem+json) "
+            + "for an account assigned to a policy a later reload removed: RuleSetRegistry.forAccount throws "
+            + "IllegalStateException, which ApiErrors does not map")
+    void theAccountPolicyOfAnAccountWhosePolicyWasRemovedSaysSoInsteadOfFailing() throws IOException {
+        loadStrictPolicy();
+        String account = freshAccount("assign-removed");
+        assertThat(assign(account, "strict", "officer-ben", "new desk").status()).isEqualTo(200);
+        Files.delete(STRICT);
+        HttpApi.Response reloaded = reload("officer-ben", "strict retired");
+        assertThat(reloaded.status()).as(reloaded.raw()).isEqualTo(200);
+        assertThat(reloaded.body().path("removed")).extracting(JsonNode::asText).containsExactly("strict");
+        // the account's orders fail closed (ENGINE_ERROR, as OfficerWorkflowTest shows in process)
+        assertThat(api.check(set(seed001(), "account", account)).path("rejections"))
+                .extracting(j -> j.path("code").asText()).containsExactly("ENGINE_ERROR");
+
+        HttpApi.Response r = api.get("/api/v1/accounts/" + account + "/policy");
+
+        assertThat(r.status()).as(r.raw()).isLessThan(500);
+        assertThat(r.raw()).contains("strict");
+    }
+}

@@ -1,0 +1,223 @@
+package io.riskgate.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.riskgate.policy.PolicyProblem;
+import io.riskgate.testing.TestRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The file watcher over a real registry compiled from a temporary copy of policies/ and rules/: an edit reloads
+ * once the files have been quiet for the debounce (500 ms here), as actor "watcher"; a refused reload leaves the
+ * policy in force; close() stops it. What the registry publishes or refuses is recorded by its listener, the hook
+ * the policy archive uses for the activation log.
+ */
+class PolicyWatcherTest {
+
+    static final Duration DEBOUNCE = Duration.ofMillis(500);
+
+    /**
+     * Long enough for a second reload to have happened if one were coming: the watcher polls every 1 s while idle
+     * and reloads a debounce after the last event, so 1 s + 2 x 500 ms, plus a margin for a slow machine.
+     */
+    static final Duration QUIET = Duration.ofMillis(2_500);
+
+    @TempDir
+    Path dir;
+
+    final List<RuleSetRegistry.ReloadResult> published = new CopyOnWriteArrayList<>();
+    final List<String> refusedBy = new CopyOnWriteArrayList<>();
+    final List<List<PolicyProblem>> refusedProblems = new CopyOnWriteArrayList<>();
+
+    RuleSetRegistry registry;
+    PolicyWatcher watcher;
+    Thread watcherThread;
+
+    /** A registry over {@code policies} and {@code rules}, loaded once, whose listener records into this test. */
+    private RuleSetRegistry registry(Path policies, Path rules) {
+        RuleSetRegistry r = new RuleSetRegistry(policies, rules, "default");
+        r.setListener(new RuleSetRegistry.Listener() {
+            @Override
+            public void published(RuleSetRegistry.Snapshot snapshot, RuleSetRegistry.ReloadResult result) {
+                published.add(result);
+            }
+
+            @Override
+            public void refused(List<PolicyProblem> problems, String actor, String reason) {
+                refusedBy.add(actor);
+                refusedProblems.add(problems);
+            }
+        });
+        r.reload("startup", "test");
+        published.clear();
+        return r;
+    }
+
+    /** Starts the watcher on the copy (the registry loaded first) and finds its thread by name. */
+    private void start() throws IOException {
+        TestRuntime.copyRepoConfig(dir);
+        registry = registry(dir.resolve("policies"), dir.resolve("rules"));
+        watch(dir.resolve("policies"), dir.resolve("rules"));
+    }
+
+    private void watch(Path policies, Path rules) throws IOException {
+        Set<Thread> before = watcherThreads();
+        watcher = new PolicyWatcher(registry, policies, rules, DEBOUNCE);
+        List<Thread> mine = watcherThreads().stream().filter(t -> !before.contains(t)).toList();
+        assertThat(mine).hasSize(1);
+        watcherThread = mine.get(0);
+    }
+
+    private static Set<Thread> watcherThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("riskgate-policy-watcher")).collect(Collectors.toSet());
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        if (watcher != null) {
+            watcher.close();
+        }
+    }
+
+    private Path policy() {
+        return dir.resolve("policies/default.yaml");
+    }
+
+    /** The shipped policy with min_confidence set to {@code value} (0.70 shipped). */
+    private static String withMinConfidence(String value) throws IOException {
+        String shipped = Files.readString(TestRuntime.repoPolicies().resolve("default.yaml"));
+        assertThat(shipped).contains("min_confidence: 0.70");
+        return shipped.replace("min_confidence: 0.70", "min_confidence: " + value);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void anEditOfThePolicyFileReloadsItOnceAsTheWatcher() throws Exception {
+        start();
+        String before = registry.active().sha256();
+
+        Files.writeString(policy(), withMinConfidence("0.72"));
+
+        await("a reload", () -> !published.isEmpty());
+        Thread.sleep(QUIET.toMillis());
+        assertThat(published).hasSize(1);
+        RuleSetRegistry.ReloadResult r = published.get(0);
+        assertThat(r.actor()).isEqualTo("watcher");
+        assertThat(r.reason()).isEqualTo("files changed: default.yaml");
+        assertThat(r.compiled()).containsExactly("default");
+        assertThat(registry.active().sha256()).isNotEqualTo(before);
+        assertThat(registry.active().policy().filters().minConfidence()).isEqualTo(0.72);
+        assertThat(refusedBy).isEmpty();
+    }
+
+    @Test
+    void aBurstOfEditsLongerThanTheDebounceReloadsOnceWithTheLastOne() throws Exception {
+        start();
+        Path gates = dir.resolve("rules/gates.drl");
+        String drl = Files.readString(gates);
+
+        // 8 saves 150 ms apart span 1,050 ms, twice the 500 ms debounce, but no gap reaches it: one reload, once
+        // the burst is over, with the last values (min_confidence 0.78, and a comment in gates.drl)
+        for (int i = 1; i <= 8; i++) {
+            Files.writeString(policy(), withMinConfidence("0.7" + i));
+            Thread.sleep(150);
+        }
+        Files.writeString(gates, drl + "\n// reviewed 2026-11-21\n");
+
+        await("a reload", () -> !published.isEmpty());
+        Thread.sleep(QUIET.toMillis());
+        assertThat(published).hasSize(1);
+        assertThat(published.get(0).actor()).isEqualTo("watcher");
+        assertThat(published.get(0).reason()).isEqualTo("files changed: default.yaml, gates.drl");
+        assertThat(registry.active().policy().filters().minConfidence()).isEqualTo(0.78);
+        assertThat(registry.active().bundle().ruleFiles().get("gates.drl")).isEqualTo(Files.readAllBytes(gates));
+    }
+
+    @Test
+    void aBrokenEditIsRefusedThePolicyInForceStaysAndTheNextEditIsTried() throws Exception {
+        start();
+        CompiledPolicy before = registry.active();
+
+        // max_drawdown_pct is not a filters key
+        Files.writeString(policy(), withMinConfidence("0.70\n  max_drawdown_pct: 0.03"));
+
+        await("a refused reload", () -> !refusedBy.isEmpty());
+        Thread.sleep(QUIET.toMillis());
+        assertThat(refusedBy).containsExactly("watcher");
+        assertThat(refusedProblems.get(0)).extracting(PolicyProblem::path).containsExactly("filters.max_drawdown_pct");
+        assertThat(published).isEmpty();
+        assertThat(registry.active()).isSameAs(before);
+
+        // the officer fixes the file: the watcher tries again
+        Files.writeString(policy(), withMinConfidence("0.73"));
+        await("a reload", () -> !published.isEmpty());
+        assertThat(published.get(0).actor()).isEqualTo("watcher");
+        assertThat(registry.active().policy().filters().minConfidence()).isEqualTo(0.73);
+    }
+
+    @Test
+    void closeStopsTheWatcher() throws Exception {
+        start();
+        CompiledPolicy before = registry.active();
+
+        watcher.close();
+        watcherThread.join(5_000);
+
+        assertThat(watcherThread.isAlive()).isFalse();
+        Files.writeString(policy(), withMinConfidence("0.74"));
+        Thread.sleep(QUIET.toMillis());
+        assertThat(published).isEmpty();
+        assertThat(refusedBy).isEmpty();
+        assertThat(registry.active()).isSameAs(before);
+    }
+
+    @Test
+    @Disabled("bug: new PolicyWatcher(registry, d, d, debounce) throws IllegalArgumentException 'duplicate element' "
+            + "when policies and rules share one directory (Set.of of the two paths), which the registry accepts; "
+            + "the service would not start with riskgate.policies-dir equal to riskgate.rules-dir")
+    void policiesAndRulesInOneDirectoryAreWatchedOnce() throws Exception {
+        // default.yaml beside its rule files (the scenario tests directory is left out: it is not a policy)
+        TestRuntime.copyRepoConfig(dir.resolve("copy"));
+        Path one = Files.createDirectories(dir.resolve("one"));
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> s = Stream.concat(Files.list(dir.resolve("copy/policies")),
+                Files.list(dir.resolve("copy/rules")))) {
+            s.filter(Files::isRegularFile).forEach(files::add);
+        }
+        for (Path f : files) {
+            Files.copy(f, one.resolve(f.getFileName()));
+        }
+        registry = registry(one, one);
+
+        watch(one, one);
+        Files.writeString(one.resolve("default.yaml"), withMinConfidence("0.72"));
+
+        await("a reload", () -> !published.isEmpty());
+        assertThat(published.get(0).actor()).isEqualTo("watcher");
+        assertThat(registry.active().policy().filters().minConfidence()).isEqualTo(0.72);
+    }
+}
