@@ -8,6 +8,7 @@ import io.riskgate.order.CheckRequestParser;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.rules.CompiledPolicy;
 import io.riskgate.rules.RuleSetRegistry;
+import java.util.List;
 import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -32,7 +33,12 @@ class AccountPolicyController {
     @GetMapping("/api/v1/accounts/{id}/policy")
     Map<String, Object> get(@PathVariable String id) {
         account(id);
-        CompiledPolicy p = registry.forAccount(id);
+        CompiledPolicy p;
+        try {
+            p = registry.forAccount(id);
+        } catch (IllegalStateException notLoaded) {
+            throw new io.riskgate.errors.ConflictException(notLoaded.getMessage());
+        }
         var a = assignments.assignment(id);
         return Map.of("account", id, "policyId", p.id(), "version", p.version(), "sha256", p.sha256(),
                 "assigned", a.isPresent(), "assignment", a.map(Object.class::cast).orElse(Map.of()));
@@ -42,8 +48,19 @@ class AccountPolicyController {
     @PutMapping("/api/v1/accounts/{id}/policy")
     AccountPolicies.Assignment put(@PathVariable String id, @RequestBody JsonNode body) {
         account(id);
-        String[] who = PoliciesController.actorAndReason(body, true);
-        String policyId = body.path("policyId").asText("");
+        String policyId = body == null ? "" : body.path("policyId").asText("");
+        String[] who;
+        try {
+            who = PoliciesController.actorAndReason(body, true);
+        } catch (InvalidRequestException e) {
+            // every problem at once: a missing policyId joins the actor/reason problems
+            if (policyId.isEmpty()) {
+                List<io.riskgate.order.FieldProblem> all = new java.util.ArrayList<>(e.problems());
+                all.add(new io.riskgate.order.FieldProblem("policyId", "is required"));
+                throw new InvalidRequestException(all);
+            }
+            throw e;
+        }
         CompiledPolicy p = registry.policy(policyId).orElseThrow(() -> policyId.isEmpty()
                 ? InvalidRequestException.of("policyId", "is required")
                 : new NotFoundException("no policy '" + policyId + "' is loaded (loaded: "

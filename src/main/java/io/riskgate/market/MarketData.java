@@ -31,34 +31,90 @@ public final class MarketData {
     /** Bars kept in memory per series: enough for a 500-return window and an EMA 200 seeded well back. */
     public static final int HISTORY = 1_000;
 
-    /** The latest bars of one symbol at one interval, oldest first; {@code version} changes when they do. */
-    public record Series(String symbol, String interval, long version, List<MarketBar> bars) {
+    /**
+     * The latest bars of one symbol at one interval, oldest first; {@code version} changes when they do. Open
+     * times and closes are also kept as arrays, so aligning many series is a merge of sorted numbers. A series
+     * {@link #closedBy cut at an event time} shares them.
+     */
+    public static final class Series {
+        private final String symbol;
+        private final String interval;
+        private final long version;
+        private final List<MarketBar> all;
+        private final long[] times;
+        private final double[] closes;
+        private final int end;
 
-        public Series {
-            bars = List.copyOf(bars);
+        public Series(String symbol, String interval, long version, List<MarketBar> bars) {
+            this(symbol, interval, version, List.copyOf(bars), times(bars), closes(bars), bars.size());
+        }
+
+        private Series(String symbol, String interval, long version, List<MarketBar> all, long[] times,
+                       double[] closes, int end) {
+            this.symbol = symbol;
+            this.interval = interval;
+            this.version = version;
+            this.all = all;
+            this.times = times;
+            this.closes = closes;
+            this.end = end;
+        }
+
+        private static long[] times(List<MarketBar> bars) {
+            long[] t = new long[bars.size()];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = bars.get(i).openTime().getEpochSecond();
+            }
+            return t;
+        }
+
+        private static double[] closes(List<MarketBar> bars) {
+            double[] c = new double[bars.size()];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = bars.get(i).close();
+            }
+            return c;
+        }
+
+        public String symbol() {
+            return symbol;
+        }
+
+        public String interval() {
+            return interval;
+        }
+
+        public long version() {
+            return version;
+        }
+
+        public List<MarketBar> bars() {
+            return all.subList(0, end);
         }
 
         /** Wilder's ATR over {@code period} bars, or why it cannot be computed. */
         public Estimate<IndicatorValue> atr(int period) {
-            List<Bar> b = new ArrayList<>(bars.size());
-            bars.forEach(x -> b.add(new Bar(x.high(), x.low(), x.close())));
+            List<Bar> b = new ArrayList<>(end);
+            bars().forEach(x -> b.add(new Bar(x.high(), x.low(), x.close())));
             return new WilderAtr(period).latest(b);
         }
 
         /** The EMA of closes over {@code period} bars, or why it cannot be computed. */
         public Estimate<IndicatorValue> ema(int period) {
-            return new Ema(period).latest(bars.stream().mapToDouble(MarketBar::close).toArray());
+            return new Ema(period).latest(java.util.Arrays.copyOf(closes, end));
         }
 
         /** Closes by open time. */
         public Map<Instant, Double> closes() {
             Map<Instant, Double> out = new LinkedHashMap<>();
-            bars.forEach(b -> out.put(b.openTime(), b.close()));
+            for (int i = 0; i < end; i++) {
+                out.put(Instant.ofEpochSecond(times[i]), closes[i]);
+            }
             return out;
         }
 
         public Instant lastOpen() {
-            return bars.isEmpty() ? null : bars.get(bars.size() - 1).openTime();
+            return end == 0 ? null : Instant.ofEpochSecond(times[end - 1]);
         }
 
         /**
@@ -66,12 +122,18 @@ public final class MarketData {
          * of history computes what live trading did.
          */
         public Series closedBy(Instant asOf) {
-            java.time.Duration length = MarketData.duration(interval);
-            int n = bars.size();
-            while (n > 0 && bars.get(n - 1).openTime().plus(length).isAfter(asOf)) {
+            long last = asOf.getEpochSecond() - MarketData.duration(interval).getSeconds();
+            int n = end;
+            while (n > 0 && times[n - 1] > last) {
                 n--;
             }
-            return n == bars.size() ? this : new Series(symbol, interval, version, bars.subList(0, n));
+            return n == end ? this : new Series(symbol, interval, version, all, times, closes, n);
+        }
+
+        /** Index of open time {@code t} among the bars, or -1. */
+        int indexOf(long t) {
+            int i = java.util.Arrays.binarySearch(times, 0, end, t);
+            return i >= 0 ? i : -1;
         }
     }
 
@@ -126,29 +188,41 @@ public final class MarketData {
      */
     public Map<String, double[]> alignedReturns(Collection<String> symbols, String interval, int window,
                                                 Instant asOf) {
-        List<Map<Instant, Double>> closes = new ArrayList<>();
-        Set<Instant> common = null;
+        List<Series> all = new ArrayList<>();
         for (String s : symbols) {
-            Map<Instant, Double> c = series(s, interval).closedBy(asOf).closes();
-            closes.add(c);
-            if (common == null) {
-                common = new TreeSet<>(c.keySet());
-            } else {
-                common.retainAll(c.keySet());
+            all.add(series(s, interval).closedBy(asOf));
+        }
+        // the open times every series has: walk the shortest, keep the times all the others hold too
+        Series shortest = all.isEmpty() ? null : all.get(0);
+        for (Series x : all) {
+            shortest = x.end < shortest.end ? x : shortest;
+        }
+        long[] common = new long[shortest == null ? 0 : shortest.end];
+        int n = 0;
+        for (int i = 0; shortest != null && i < shortest.end; i++) {
+            long t = shortest.times[i];
+            boolean everywhere = true;
+            for (Series x : all) {
+                if (x != shortest && x.indexOf(t) < 0) {
+                    everywhere = false;
+                    break;
+                }
+            }
+            if (everywhere) {
+                common[n++] = t;
             }
         }
-        List<Instant> times = common == null ? List.of() : new ArrayList<>(common);
-        int from = Math.max(0, times.size() - (window + 1));
-        times = times.subList(from, times.size());
+        int from = Math.max(0, n - (window + 1));
         Map<String, double[]> out = new LinkedHashMap<>();
-        int i = 0;
-        for (String s : symbols) {
-            Map<Instant, Double> c = closes.get(i++);
-            double[] r = new double[Math.max(0, times.size() - 1)];
-            for (int t = 1; t < times.size(); t++) {
-                r[t - 1] = c.get(times.get(t)) / c.get(times.get(t - 1)) - 1;
+        for (Series x : all) {
+            double[] r = new double[Math.max(0, n - from - 1)];
+            double prev = n > from ? x.closes[x.indexOf(common[from])] : 0;
+            for (int t = from + 1; t < n; t++) {
+                double close = x.closes[x.indexOf(common[t])];
+                r[t - from - 1] = close / prev - 1;
+                prev = close;
             }
-            out.put(s, r);
+            out.put(x.symbol(), r);
         }
         return out;
     }

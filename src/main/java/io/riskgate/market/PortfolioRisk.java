@@ -130,6 +130,32 @@ public final class PortfolioRisk {
      * when nothing can be measured.
      */
     public double[] spikes(Analytics a, PortfolioLimits limits, Collection<Position> positions, Instant asOf) {
+        // cached per set of positions (symbol and side) and per bar data: recomputed only when a bar is posted or
+        // closes, or the positions change, not on every check
+        StringBuilder key = new StringBuilder(a.barInterval()).append('|').append(a.returnsWindow());
+        new java.util.TreeSet<>(positions.stream().map(p -> p.symbol() + ":" + p.side()).toList())
+                .forEach(k -> key.append('|').append(k));
+        for (String symbol : new java.util.TreeSet<>(positions.stream().map(Position::symbol).toList())) {
+            MarketData.Series s = market.series(symbol, a.barInterval()).closedBy(asOf);
+            key.append('|').append(s.version()).append('@').append(s.lastOpen());
+        }
+        double[] cached = spikeCache.get(key.toString());
+        if (cached != null) {
+            return cached.clone();
+        }
+        double[] measured = measureSpikes(a, limits, positions, asOf);
+        if (spikeCache.size() > 10_000) {
+            spikeCache.clear();
+        }
+        spikeCache.put(key.toString(), measured.clone());
+        return measured;
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, double[]> spikeCache =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private double[] measureSpikes(Analytics a, PortfolioLimits limits, Collection<Position> positions,
+                                   Instant asOf) {
         double sigma = Double.NaN;
         java.util.Set<String> symbols = new java.util.TreeSet<>();
         positions.forEach(p -> symbols.add(p.symbol()));

@@ -8,6 +8,7 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +36,8 @@ public final class PolicyWatcher implements AutoCloseable {
         this.registry = registry;
         this.debounce = debounce;
         this.watch = FileSystems.getDefault().newWatchService();
-        for (Path dir : Set.of(policiesDir.toAbsolutePath().normalize(), rulesDir.toAbsolutePath().normalize())) {
+        for (Path dir : new java.util.LinkedHashSet<>(List.of(policiesDir.toAbsolutePath().normalize(),
+                rulesDir.toAbsolutePath().normalize()))) {
             dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
                     StandardWatchEventKinds.ENTRY_DELETE);
         }

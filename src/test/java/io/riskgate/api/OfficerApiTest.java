@@ -24,7 +24,6 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -569,9 +568,6 @@ class OfficerApiTest {
     }
 
     @Test
-    @Disabled("bug: PUT /api/v1/accounts/{id}/policy with body {} answers 400 listing only actor and reason; "
-            + "AccountPolicyController.put throws from actorAndReason before it looks at policyId, so the missing "
-            + "policyId is reported only on the next attempt (STYLE: every problem listed at once)")
     void anEmptyAssignmentIs400ListingActorReasonAndPolicyIdTogether() {
         HttpApi.Response r = assign(freshAccount("assign-empty"), null, null, null);
 
@@ -580,9 +576,6 @@ class OfficerApiTest {
     }
 
     @Test
-    @Disabled("bug: GET /api/v1/accounts/{id}/policy answers 500 (Spring's default error body, not problem+json) "
-            + "for an account assigned to a policy a later reload removed: RuleSetRegistry.forAccount throws "
-            + "IllegalStateException, which ApiErrors does not map")
     void theAccountPolicyOfAnAccountWhosePolicyWasRemovedSaysSoInsteadOfFailing() throws IOException {
         loadStrictPolicy();
         String account = freshAccount("assign-removed");

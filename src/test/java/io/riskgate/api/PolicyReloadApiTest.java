@@ -48,6 +48,8 @@ class PolicyReloadApiTest {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("riskgate.policies-dir", () -> CONFIG.resolve("policies").toString());
         registry.add("riskgate.rules-dir", () -> CONFIG.resolve("rules").toString());
+        // this test's reloads are its own: the file watcher would race them
+        registry.add("riskgate.policies.watch", () -> "false");
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:riskgate-reload-" + UUID.randomUUID()
                 + ";DB_CLOSE_DELAY=-1");
     }

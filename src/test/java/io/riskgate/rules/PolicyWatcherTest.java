@@ -16,7 +16,6 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -196,9 +195,6 @@ class PolicyWatcherTest {
     }
 
     @Test
-    @Disabled("bug: new PolicyWatcher(registry, d, d, debounce) throws IllegalArgumentException 'duplicate element' "
-            + "when policies and rules share one directory (Set.of of the two paths), which the registry accepts; "
-            + "the service would not start with riskgate.policies-dir equal to riskgate.rules-dir")
     void policiesAndRulesInOneDirectoryAreWatchedOnce() throws Exception {
         // default.yaml beside its rule files (the scenario tests directory is left out: it is not a policy)
         TestRuntime.copyRepoConfig(dir.resolve("copy"));
