@@ -82,7 +82,7 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
         // the batch's latest close, but never ahead of riskgate's clock (a bar still forming closes in the future)
         market.onUpdate((symbols, at) -> governor.barsPosted(symbols,
                 at.isAfter(clock.instant()) ? clock.instant() : at));
-        portfolio.setAfterEquityReport((book, at) -> governor.refresh(registry.forAccount(book.account()), book,
+        portfolio.setAfterEquityReport((book, at) -> governor.refresh(registry.forAccountOrDefault(book.account()), book,
                 at));
         PreTradeEngine engine = new PreTradeEngine(registry, portfolio, audit, governor, risk,
                 clock, json, meters);

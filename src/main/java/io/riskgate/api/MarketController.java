@@ -132,7 +132,7 @@ class MarketController {
         if (!id.matches(CheckRequestParser.ID_PATTERN)) {
             throw InvalidRequestException.of("id", "must match " + CheckRequestParser.ID_PATTERN);
         }
-        var policy = registry.forAccount(id).policy();
+        var policy = registry.forAccountOrDefault(id).policy();
         return portfolio.withAccount(id, book -> new PortfolioRisk(market).accountRisk(policy.analytics(), book,
                 book.markedEquity().orElse(null), clock.instant()));
     }

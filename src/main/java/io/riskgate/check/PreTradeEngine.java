@@ -122,11 +122,20 @@ public final class PreTradeEngine {
         Decision decision;
         CompiledPolicy policy = null;
         try {
-            // the account's assigned policy, else the default; one assigned but not loaded fails closed
-            policy = registry.forAccount(request.account());
-            CompiledPolicy chosen = policy;
-            decision = portfolio.withAccount(request.account(), book -> decideAndRecord(id, chosen, request, raw,
-                    book, now));
+            // the account's assigned policy, else the default; one assigned but not loaded fails closed, audited
+            CompiledPolicy chosen;
+            RuntimeException unloaded = null;
+            try {
+                chosen = registry.forAccount(request.account());
+            } catch (IllegalStateException e) {
+                chosen = registry.active();
+                unloaded = e;
+            }
+            policy = chosen;
+            RuntimeException policyError = unloaded;
+            CompiledPolicy decider = chosen;
+            decision = portfolio.withAccount(request.account(), book -> decideAndRecord(id, decider, request, raw,
+                    book, now, policyError));
         } catch (ConflictException e) {
             throw e;
         } catch (Exception | Error e) {
@@ -147,7 +156,7 @@ public final class PreTradeEngine {
     }
 
     private Decision decideAndRecord(String id, CompiledPolicy policy, CheckRequest request, JsonNode raw,
-                                     AccountBook book, Instant now) {
+                                     AccountBook book, Instant now, RuntimeException policyError) {
         if (request.clientOrderId().isPresent()) {
             Optional<AuditRecord> first = audit.findByClientOrderId(request.account(), request.clientOrderId().get());
             if (first.isPresent()) {
@@ -176,6 +185,9 @@ public final class PreTradeEngine {
         Decision decision;
         io.riskgate.governor.GovernorEvaluator.Update governed = null;
         try {
+            if (policyError != null) {
+                throw policyError; // the account's policy is not loaded: fail closed, and audit it
+            }
             // the governor first: the equity this check reports, and the clock, may trip or clear a breaker
             governed = governor.evaluate(policy, book, accountNow);
             decision = decide(id, policy, request, book, now, accountNow);

@@ -74,7 +74,7 @@ public final class ExitService {
         }
         List<ExitInstruction> out = new ArrayList<>();
         for (String account : portfolio.store().accountsTrading(mark.symbol())) {
-            CompiledPolicy policy = registry.forAccount(account);
+            CompiledPolicy policy = registry.forAccountOrDefault(account);
             out.addAll(portfolio.withAccount(account, book -> markAccount(policy, book, mark)));
         }
         return out;

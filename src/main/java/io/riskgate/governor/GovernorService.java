@@ -155,7 +155,7 @@ public final class GovernorService {
      */
     public AccountGovernorView officer(String account, String action, String reason, Optional<TradingState> state,
                                        Optional<Governor.Emergency> emergency, Optional<String> code) {
-        CompiledPolicy policy = registry.forAccount(account);
+        CompiledPolicy policy = registry.forAccountOrDefault(account);
         return portfolio.withAccount(account, book -> {
             // an officer's action happens now, by riskgate's clock; it does not move the account's event clock
             Instant at = clock.instant();
@@ -222,7 +222,7 @@ public final class GovernorService {
         symbols.forEach(s -> accounts.addAll(portfolio.store().accountsTrading(s)));
         for (String account : accounts) {
             try {
-                CompiledPolicy policy = registry.forAccount(account);
+                CompiledPolicy policy = registry.forAccountOrDefault(account);
                 portfolio.withAccount(account, book -> refresh(policy, book, book.advance(at)));
             } catch (RuntimeException e) {
                 // the bars are stored; this account's next event runs the governor again

@@ -68,7 +68,7 @@ public final class TradeService {
             throw new ConflictException("fill quantity " + fill.quantity() + " exceeds the approved quantity "
                     + d.quantity() + " of decision " + d.decisionId());
         }
-        double maxDeviation = registry.forAccount(d.account()).policy().portfolio().maxFillDeviationPct();
+        double maxDeviation = registry.forAccountOrDefault(d.account()).policy().portfolio().maxFillDeviationPct();
         double deviation = Math.abs(fill.fillPrice() - d.entryPrice()) / d.entryPrice();
         if (deviation > maxDeviation) {
             throw new ConflictException("fill price " + fill.fillPrice() + " is " + Math.round(deviation * 10_000)
@@ -164,7 +164,7 @@ public final class TradeService {
             portfolio.close(book, after, Math.min(quantity, t.openQuantity()), close.price(),
                     close.reason().orElse(null), at);
             // realized P&L and, on a final close, a new result: the governor measures both
-            governor.refresh(registry.forAccount(known.account()), book, book.advance(at));
+            governor.refresh(registry.forAccountOrDefault(known.account()), book, book.advance(at));
             return after;
         });
     }

@@ -75,6 +75,13 @@ public final class RuleSetCompiler {
         try {
             KieBase base = container.getKieBase();
             List<RuleInfo> rules = catalog(base, problems);
+            for (io.riskgate.policy.CustomGate g : bundle.policy().gates()) {
+                rules.stream().filter(r -> r.code().equals(g.code()) && !r.file().endsWith(".gates.drl")).findFirst()
+                        .ifPresent(r -> problems.add(new PolicyProblem(bundle.source().getFileName().toString(),
+                                "gates[" + g.index() + "].code", g.line(), "code " + g.code() + " is already the code "
+                                + "of rule '" + r.name() + "' in " + r.file() + ": a gate needs a code of its own, or "
+                                + "its rejections could not be told apart in the audit")));
+            }
             java.util.Set<String> missing = new java.util.TreeSet<>(io.riskgate.policy.HardCaps.REQUIRED_RULE_CODES);
             rules.forEach(r -> missing.remove(r.code()));
             if (!missing.isEmpty()) {

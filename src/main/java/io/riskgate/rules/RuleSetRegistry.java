@@ -47,6 +47,20 @@ public final class RuleSetRegistry {
         this.assignments = assignments;
     }
 
+    /**
+     * For what follows an order rather than decides one (exits, the governor after a mark or close, fill bounds,
+     * the risk view): the account's policy, or the default one when the assigned policy is not loaded, so open
+     * positions keep their stops managed. New orders never take this path: they fail closed ({@link #forAccount}).
+     */
+    public CompiledPolicy forAccountOrDefault(String account) {
+        try {
+            return forAccount(account);
+        } catch (IllegalStateException notLoaded) {
+            log.warn("{}; its exits and governor run under the default policy meanwhile", notLoaded.getMessage());
+            return snapshot().active();
+        }
+    }
+
     /** The policy that decides for {@code account}: its assigned one, else the default. */
     public CompiledPolicy forAccount(String account) {
         Snapshot s = snapshot();

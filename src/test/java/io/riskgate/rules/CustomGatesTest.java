@@ -81,6 +81,17 @@ class CustomGatesTest {
     }
 
     @Test
+    void aGateMayNotTakeTheCodeOfARuleFile(@TempDir Path dir) throws IOException {
+        Path yaml = policyWith(dir, NEWS_GATE.replace("NEWS_WIDE_SPREAD", "SPREAD_TOO_WIDE"));
+        assertThatThrownBy(() -> new RuleSetCompiler().compile(new PolicyLoader(dir.resolve("rules")).load(yaml)))
+                .isInstanceOf(PolicyException.class).satisfies(e -> assertThat(((PolicyException) e).problems())
+                        .singleElement().satisfies(p -> {
+                            assertThat(p.path()).isEqualTo("gates[0].code");
+                            assertThat(p.message()).contains("gates.drl");
+                        }));
+    }
+
+    @Test
     void aConditionMayNotWriteRuleCodeAndCodesAreUnique(@TempDir Path dir) throws IOException {
         Path yaml = policyWith(dir, """
 

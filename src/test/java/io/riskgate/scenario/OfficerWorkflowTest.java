@@ -144,5 +144,6 @@ class OfficerWorkflowTest {
         Decision gone = rt.engine().check(Requests.set(Requests.seed001(), "account", "acct-gone"));
         assertThat(gone.codes()).containsExactly("ENGINE_ERROR");
         assertThat(gone.rejections().get(0).message()).contains("nonexistent");
+        assertThat(rt.audit().find(gone.decisionId())).as("the refusal is audited").isPresent();
     }
 }
