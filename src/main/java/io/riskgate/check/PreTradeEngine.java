@@ -380,7 +380,9 @@ public final class PreTradeEngine {
                 profile.map(StrategyProfile::takeProfitPct).orElse(java.util.OptionalDouble.empty()), caps,
                 protective, target);
         SizingResult byRisk = sizer.size(input.apply(Double.NaN));
-        Optional<io.riskgate.policy.SizerSpec> spec = profile.flatMap(StrategyProfile::sizer);
+        // the strategy's own sizer, else the policy's default one, else the ATR risk budget
+        Optional<io.riskgate.policy.SizerSpec> spec = profile.flatMap(StrategyProfile::sizer)
+                .or(() -> policy.sizing().sizer());
         if (spec.isEmpty()) {
             return byRisk;
         }
@@ -426,6 +428,7 @@ public final class PreTradeEngine {
      */
     private double realizedVolatility(Policy policy, CheckRequest request, Instant now, List<String> missing) {
         boolean needed = policy.strategy(request.strategy().orElse(null)).flatMap(StrategyProfile::sizer)
+                .or(() -> policy.sizing().sizer())
                 .filter(x -> x.method() == io.riskgate.policy.SizerSpec.Method.VOLATILITY_ADJUSTED).isPresent();
         if (!needed) {
             return Double.NaN;

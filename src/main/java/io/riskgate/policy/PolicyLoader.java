@@ -201,7 +201,8 @@ public final class PolicyLoader {
                 s.number("min_reward_risk", 0, 1_000),
                 s.number("max_leverage", 0, 1_000),
                 s.number("min_position_usd", 0, ANY),
-                s.number("max_position_usd", 0, ANY));
+                s.number("max_position_usd", 0, ANY),
+                s.optionalSection("sizer").map(PolicyLoader::readSizer));
         s.finish();
         return z;
     }

@@ -84,4 +84,18 @@ class StrategySizersTest {
         assertThat(d.codes()).containsExactly("INSUFFICIENT_MARKET_DATA");
         assertThat(d.rejections().get(0).message()).contains("realized volatility");
     }
+
+    @Test
+    void aPolicyWideSizerSizesEveryStrategyWithoutItsOwn(@TempDir Path dir) throws IOException {
+        TestRuntime.copyRepoConfig(dir);
+        Path yaml = dir.resolve("policies/default.yaml");
+        Files.writeString(yaml, Files.readString(yaml).replace("  max_position_usd: 500\n",
+                "  max_position_usd: 500\n  sizer: {method: fixed_fraction, base_fraction: 0.02, min_fraction: 0.005, "
+                        + "max_fraction: 0.10}\n"));
+        Engine policyWide = new Engine(dir.resolve("policies"), dir.resolve("rules"));
+        // 2% of 10,000 = 200 = 0.004 BTC, for an order naming no strategy and for trend_following alike
+        assertThat(policyWide.check(policyWide.seed001()).quantity()).isCloseTo(0.004, within(1e-12));
+        ObjectNode trend = Requests.set(policyWide.seed001(), "strategy", "trend_following");
+        assertThat(policyWide.check(trend).sizing().bindingCap()).isEqualTo("SIZER");
+    }
 }
