@@ -69,7 +69,8 @@ class PoliciesController {
         io.riskgate.order.JsonFields f = io.riskgate.order.JsonFields.root(body, problems);
         f.rejectUnknown(java.util.Set.of("directory", "yaml", "policyId", "last", "from", "to", "account"));
         var directory = f.optionalText("directory", null).map(java.nio.file.Path::of);
-        var yaml = f.optionalText("yaml", null);
+        // the YAML exactly as sent (not trimmed): its sha256 is then the file's
+        var yaml = f.optionalText("yaml", null).map(x -> body.path("yaml").asText());
         String policyId = f.optionalText("policyId", "[A-Za-z0-9_.-]{1,64}").orElse("default");
         int last = (int) f.optionalNumber("last", 0, true).orElse(100);
         var from = f.optionalInstant("from");

@@ -135,17 +135,25 @@ final class PolicyCommand implements Runnable {
 
         @Override
         public Integer call() {
-            org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
-            ds.setURL(db);
-            ds.setUser("sa");
-            var json = io.riskgate.RiskgateRuntime.jsonMapper();
-            io.riskgate.RiskgateRuntime.migrate(ds);
             CompiledPolicy candidate;
             try {
                 candidate = io.riskgate.scenario.Candidate.compile(dir, null, policyId,
                         io.riskgate.scenario.Candidate.rulesBeside(dir, rules));
             } catch (PolicyException e) {
                 e.problems().forEach(p -> System.out.println("ERROR " + p));
+                return 3;
+            }
+            org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
+            // the audit must exist: a mistyped path would otherwise create an empty database and report 0 decisions
+            ds.setURL(db.startsWith("jdbc:h2:file:") && !db.toUpperCase(java.util.Locale.ROOT).contains("IFEXISTS")
+                    ? db + ";IFEXISTS=TRUE" : db);
+            ds.setUser("sa");
+            var json = io.riskgate.RiskgateRuntime.jsonMapper();
+            try {
+                io.riskgate.RiskgateRuntime.migrate(ds);
+            } catch (RuntimeException e) {
+                System.out.println("ERROR cannot open the audit database " + db + ": " + e.getMessage());
+                RuleSetCompiler.release(candidate.container(), candidate.releaseId());
                 return 3;
             }
             try {

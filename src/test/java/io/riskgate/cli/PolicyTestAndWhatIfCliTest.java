@@ -211,4 +211,17 @@ class PolicyTestAndWhatIfCliTest {
         assertThat(r.startingWith("ERROR")).singleElement().satisfies(l ->
                 assertThat(l).contains("default.yaml").contains("filters.max_drawdown_pct").contains("unknown key"));
     }
+
+    @Test
+    void policyWhatIfOnADatabaseThatDoesNotExistExitsThreeInsteadOfCreatingIt() throws IOException {
+        Path candidate = candidate(tmp.resolve("candidate"));
+        String missing = "jdbc:h2:file:" + tmp.resolve("no-such-db").toAbsolutePath();
+
+        Run r = run("policy", "what-if", candidate.toString(), "--db", missing);
+
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.startingWith("ERROR")).singleElement().satisfies(l ->
+                assertThat(l).contains("cannot open the audit database").contains("no-such-db"));
+        assertThat(tmp.resolve("no-such-db.mv.db")).doesNotExist();
+    }
 }
