@@ -179,6 +179,8 @@ public final class PreTradeEngine {
         }
         // reservations live on the account's event clock, which never runs backwards (see AccountBook.advance)
         Instant accountNow = book.advance(now);
+        // the governor's state as stored: what the failure record below writes back if this check's commit fails
+        io.riskgate.governor.GovernorState storedGovernor = book.governor();
         Portfolio.Batch batch = portfolio.batch(book).expire(accountNow);
         request.equity().ifPresent(e ->
                 batch.recordEquity(new EquitySnapshot(request.account(), e, now), "CHECK"));
@@ -218,7 +220,10 @@ public final class PreTradeEngine {
                     ENGINE_ERROR, e);
             Decision failed = failed(id, policy, request, now, e);
             try {
-                // the full record may have failed on its content: the bare failure record still tells the story
+                // the full record may have failed on its content: the bare failure record still tells the story.
+                // The governor's changes of this check were rolled back with it: its state goes back as it was,
+                // so a trip (and its instruction) is not recorded as done when it was never stored
+                book.governor(storedGovernor);
                 portfolio.batch(book).commit(() -> audit.insert(failed, raw, clock.instant()), null);
             } catch (RuntimeException | Error again) {
                 log.error("check {}: the failure record could not be audited either", id, again);

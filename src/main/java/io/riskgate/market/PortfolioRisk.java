@@ -132,7 +132,9 @@ public final class PortfolioRisk {
     public double[] spikes(Analytics a, PortfolioLimits limits, Collection<Position> positions, Instant asOf) {
         // cached per set of positions (symbol and side) and per bar data: recomputed only when a bar is posted or
         // closes, or the positions change, not on every check
-        StringBuilder key = new StringBuilder(a.barInterval()).append('|').append(a.returnsWindow());
+        // the policy's quote currencies decide which positions share an asset (and are skipped as pairs)
+        StringBuilder key = new StringBuilder(a.barInterval()).append('|').append(a.returnsWindow()).append('|')
+                .append(limits.quoteCurrencies());
         new java.util.TreeSet<>(positions.stream().map(p -> p.symbol() + ":" + p.side()).toList())
                 .forEach(k -> key.append('|').append(k));
         for (String symbol : new java.util.TreeSet<>(positions.stream().map(Position::symbol).toList())) {

@@ -352,4 +352,18 @@ class GovernorScenarioTest {
                 BreakerChange::actor, BreakerChange::reason).containsExactly(
                 tuple("CLEAR", "officer", "exchange back"), tuple("TRIP", "officer", "exchange outage"));
     }
+
+    @Test
+    void aStillFormingBarDoesNotMoveTheAccountClockNorClearTheDailyBreaker() {
+        // a daily bar opened today closes at midnight: posting it at 11:00 must not run the account's clock there
+        equity(10_000, T0);
+        Decision d = check(T0.plusSeconds(60));
+        rt.trades().fill(new FillRequest(d.decisionId(), 50_000, 0.01, Optional.of(T0.plusSeconds(90))));
+        equity(9_700, t("2026-11-21T10:30:00Z")); // 3%: HALTED until 2026-11-22 00:00
+        clock.set(t("2026-11-21T11:00:00Z"));
+        rt.market().ingest(List.of(new io.riskgate.market.MarketBar("BTCUSDT", "1d", t("2026-11-21T00:00:00Z"),
+                50_000, 50_100, 49_000, 49_500, 10)));
+        assertThat(state().state()).isEqualTo(TradingState.HALTED);
+        assertThat(check(t("2026-11-21T11:05:00Z")).codes()).contains("DAILY_LOSS_LIMIT");
+    }
 }
