@@ -168,10 +168,6 @@ public final class PortfolioStore {
         }
     }
 
-    /** Accounts whose governor state is stored. */
-    public List<String> governedAccounts() {
-        return jdbc.queryForList("SELECT account FROM governor_state ORDER BY account", String.class);
-    }
 
     /** Writes what a mark changed: the stop, the state and the exit progress. Joins the caller's transaction. */
     public void updateExitState(Trade t) {

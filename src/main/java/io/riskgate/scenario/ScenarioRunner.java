@@ -106,15 +106,13 @@ public final class ScenarioRunner {
     }
 
     private final YAMLMapper yaml = new YAMLMapper();
-    private final Path rulesDir;
     private final Map<String, CompiledPolicy> compiled = new HashMap<>();
     private final Map<String, PolicyBundle> bundles;
     private final PreTradeEngine engine;
 
     /** Loads and compiles the policies of {@code policiesDir}; throws PolicyException listing every problem. */
     public ScenarioRunner(Path policiesDir, Path rulesDir) {
-        this.rulesDir = rulesDir.toAbsolutePath().normalize();
-        this.bundles = new PolicyLoader(this.rulesDir).loadDirectory(policiesDir);
+        this.bundles = new PolicyLoader(rulesDir.toAbsolutePath().normalize()).loadDirectory(policiesDir);
         // an empty in-memory store of bars: scenarios give their market in the order
         var ds = new org.h2.jdbcx.JdbcDataSource();
         ds.setURL("jdbc:h2:mem:scenarios-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");

@@ -61,19 +61,12 @@ class OfficerApiTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("riskgate.policies-dir", () -> CONFIG.resolve("policies").toString());
-        registry.add("riskgate.rules-dir", () -> CONFIG.resolve("rules").toString());
-        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:riskgate-officer-" + UUID.randomUUID()
-                + ";DB_CLOSE_DELAY=-1");
+        io.riskgate.testing.ServerConfig.register(registry, CONFIG, "riskgate-officer");
     }
 
     @AfterAll
     static void deleteCopy() throws IOException {
-        try (Stream<Path> s = Files.walk(CONFIG)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        io.riskgate.testing.ServerConfig.delete(CONFIG);
     }
 
     @LocalServerPort

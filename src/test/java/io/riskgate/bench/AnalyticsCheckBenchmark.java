@@ -202,20 +202,8 @@ public class AnalyticsCheckBenchmark {
         return r;
     }
 
-    /** Daily bars from returns, the last opening at {@code lastOpen}; high/low 0.5% beyond open and close. */
     private static List<MarketBar> bars(String symbol, Instant lastOpen, double[] returns) {
-        List<MarketBar> out = new ArrayList<>(returns.length + 1);
-        double close = PRICE;
-        Instant open = lastOpen.minus(Duration.ofDays(returns.length));
-        for (int i = 0; i <= returns.length; i++) {
-            double prev = close;
-            if (i > 0) {
-                close = prev * (1 + returns[i - 1]);
-            }
-            out.add(new MarketBar(symbol, "1d", open.plus(Duration.ofDays(i)), prev, Math.max(prev, close) * 1.005,
-                    Math.min(prev, close) * 0.995, close, 1_000));
-        }
-        return out;
+        return io.riskgate.testing.Bars.daily(symbol, PRICE, returns, lastOpen);
     }
 
     /** The measured order must be approved with the correlation gate and the VaR measured over everything. */

@@ -60,29 +60,12 @@ class AnalyticsScenarioTest {
         start(dir.resolve("policies"), dir.resolve("rules"));
     }
 
-    /** Daily closes from returns, the last bar opening at LAST_OPEN; high/low 0.5% beyond open and close. */
     static List<MarketBar> bars(String symbol, double start, double[] returns) {
-        List<MarketBar> out = new ArrayList<>();
-        double close = start;
-        Instant open = LAST_OPEN.minus(Duration.ofDays(returns.length));
-        for (int i = 0; i <= returns.length; i++) {
-            double prev = close;
-            if (i > 0) {
-                close = prev * (1 + returns[i - 1]);
-            }
-            out.add(new MarketBar(symbol, "1d", open.plus(Duration.ofDays(i)), prev, Math.max(prev, close) * 1.005,
-                    Math.min(prev, close) * 0.995, close, 1_000));
-        }
-        return out;
+        return io.riskgate.testing.Bars.daily(symbol, start, returns, LAST_OPEN);
     }
 
     static double[] randomReturns(long seed, int n, double sd) {
-        Random r = new Random(seed);
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = r.nextGaussian() * sd;
-        }
-        return out;
+        return io.riskgate.testing.Bars.randomReturns(seed, n, sd);
     }
 
     /** 60 days: BTC, ETH (0.9 x BTC + noise), SOL (independent). */

@@ -57,16 +57,7 @@ class OfficerWorkflowTest {
         Path tests = work.resolve("policies/tests");
         Files.walk(tests).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         Files.createDirectories(tests);
-        Files.writeString(tests.resolve("confidence.yaml"), """
-                policy: default
-                defaults:
-                  account: {equity: 10000}
-                  order:
-                    symbol: BTCUSDT
-                    side: LONG
-                    signal: {consensus: STRONG, confidence: 0.75}
-                    market: {price: 50000, atr: 1500, ema200: 48000, volume24h: 5000000000, spreadBps: 10}
-                scenarios:
+        Files.writeString(tests.resolve("confidence.yaml"), ScenarioRunnerTest.HEAD + """
                   - name: 0.75 is now enough
                     expect: {approved: true, quantity: 0.01}
                   - name: 0.7499 is not

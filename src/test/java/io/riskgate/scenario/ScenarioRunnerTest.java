@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ScenarioRunnerTest {
 
-    private static final String HEAD = """
+    /** A scenario file's head: the default policy, seed 001's account and order as defaults. */
+    static final String HEAD = """
             policy: default
             defaults:
               account: {equity: 10000}

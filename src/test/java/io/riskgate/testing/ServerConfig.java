@@ -1,0 +1,36 @@
+package io.riskgate.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * A Spring Boot test server over a private copy of the shipped policies and rules (tests that edit and reload
+ * them), with its own in-memory database and the file watcher off: the test's reloads are its own.
+ */
+public final class ServerConfig {
+
+    private ServerConfig() {
+    }
+
+    public static void register(DynamicPropertyRegistry registry, Path config, String database) {
+        registry.add("riskgate.policies-dir", () -> config.resolve("policies").toString());
+        registry.add("riskgate.rules-dir", () -> config.resolve("rules").toString());
+        registry.add("riskgate.policies.watch", () -> "false");
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:" + database + "-" + UUID.randomUUID()
+                + ";DB_CLOSE_DELAY=-1");
+    }
+
+    /** Deletes the copy. */
+    public static void delete(Path config) throws IOException {
+        try (Stream<Path> s = Files.walk(config)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
