@@ -37,6 +37,8 @@ class PackagedJarIT {
 
     private Process server;
     private int port;
+    private String traderKey;
+    private String auditorKey;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -48,7 +50,8 @@ class PackagedJarIT {
         server = new ProcessBuilder(java(), "-jar", JAR.toAbsolutePath().toString(), "--server.port=" + port,
                 "--riskgate.policies-dir=" + Path.of("policies").toAbsolutePath(),
                 "--riskgate.rules-dir=" + Path.of("rules").toAbsolutePath(),
-                "--spring.datasource.url=jdbc:h2:file:" + work.resolve("db").toAbsolutePath())
+                "--spring.datasource.url=jdbc:h2:file:" + work.resolve("db").toAbsolutePath(),
+                "--riskgate.security.bootstrap-key-file=" + work.resolve("admin.key").toAbsolutePath())
                 .redirectErrorStream(true).redirectOutput(work.resolve("server.log").toFile()).start();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
         while (Instant.now().isBefore(deadline)) {
@@ -56,9 +59,10 @@ class PackagedJarIT {
                 throw new AssertionError("jar exited: " + Files.readString(work.resolve("server.log")));
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/actuator/health")).build(),
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/actuator/health/readiness")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
+                    createKeys();
                     return;
                 }
             } catch (IOException notYet) {
@@ -67,6 +71,24 @@ class PackagedJarIT {
             Thread.sleep(250);
         }
         throw new AssertionError("jar did not become healthy: " + Files.readString(work.resolve("server.log")));
+    }
+
+    /** The first start wrote an ADMIN key readable by its owner only; with it, a TRADER and an AUDITOR key. */
+    private void createKeys() throws Exception {
+        Path file = work.resolve("admin.key");
+        assertThat(java.nio.file.Files.getPosixFilePermissions(file))
+                .containsExactlyInAnyOrderElementsOf(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String admin = Files.readString(file).trim();
+        traderKey = createKey(admin, "{\"name\":\"exec-1\",\"roles\":[\"TRADER\"],\"accounts\":[\"default\"]}");
+        auditorKey = createKey(admin, "{\"name\":\"auditor-1\",\"roles\":[\"AUDITOR\"]}");
+    }
+
+    private String createKey(String admin, String body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/api/v1/keys"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + admin)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return Requests.JSON.readTree(r.body()).get("key").asText();
     }
 
     @AfterAll
@@ -88,9 +110,19 @@ class PackagedJarIT {
     }
 
     @Test
-    void theJarApprovesSeed001OverHttp() throws Exception {
+    void theJarRefusesAnAnonymousCheck() throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/api/v1/checks"))
                 .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Requests.seed001().toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
+
+    @Test
+    void theJarApprovesSeed001OverHttp() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/api/v1/checks"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + traderKey)
                 .POST(HttpRequest.BodyPublishers.ofString(Requests.seed001().toString())).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
@@ -102,7 +134,8 @@ class PackagedJarIT {
         assertThat(d.get("takeProfit").asDouble()).isEqualTo(55_625.0);
 
         HttpResponse<String> audit = http.send(HttpRequest.newBuilder(
-                uri("/api/v1/decisions/" + d.get("decisionId").asText())).build(), HttpResponse.BodyHandlers.ofString());
+                uri("/api/v1/decisions/" + d.get("decisionId").asText())).header("Authorization", "Bearer " + auditorKey)
+                .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(audit.statusCode()).isEqualTo(200);
         assertThat(Requests.JSON.readTree(audit.body()).at("/policy/sha256").asText())
                 .isEqualTo(d.at("/policy/sha256").asText());
@@ -110,7 +143,8 @@ class PackagedJarIT {
 
     @Test
     void theJarServesItsOpenApiDescription() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/v3/api-docs")).build(),
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/v3/api-docs"))
+                        .header("Authorization", "Bearer " + auditorKey).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("/api/v1/checks");
@@ -134,6 +168,24 @@ class PackagedJarIT {
         Files.writeString(request, "{\"symbol\": 3}");
         assertThat(cli(List.of("check", request.toString(), "--db",
                 "jdbc:h2:file:" + work.resolve("cli-db").toAbsolutePath())).exit()).isEqualTo(2);
+    }
+
+    @Test
+    void theJarManagesKeysFromTheCli() throws Exception {
+        String db = "jdbc:h2:file:" + work.resolve("keys-db").toAbsolutePath();
+        CliRun created = cli(List.of("keys", "--db", db, "create", "--name", "exec-2", "--role", "TRADER",
+                "--accounts", "acct-a,acct-b"));
+        assertThat(created.exit()).isZero();
+        JsonNode c = Requests.JSON.readTree(created.out());
+        assertThat(c.get("key").asText()).matches("rg_[a-z0-9]{10}_[A-Za-z0-9_-]{43}");
+        String id = c.at("/apiKey/id").asText();
+        CliRun listed = cli(List.of("keys", "--db", db, "list"));
+        assertThat(listed.exit()).isZero();
+        assertThat(listed.out()).contains(id).doesNotContain(c.get("key").asText());
+        assertThat(cli(List.of("keys", "--db", db, "revoke", id)).exit()).isZero();
+        assertThat(cli(List.of("keys", "--db", db, "revoke", id)).exit()).isEqualTo(2);
+        // a TRADER key without accounts is refused: exit 2
+        assertThat(cli(List.of("keys", "--db", db, "create", "--name", "x", "--role", "TRADER")).exit()).isEqualTo(2);
     }
 
     /** Exit code and standard output of one CLI run of the jar. */

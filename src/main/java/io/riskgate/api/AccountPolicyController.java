@@ -33,6 +33,7 @@ class AccountPolicyController {
     @GetMapping("/api/v1/accounts/{id}/policy")
     Map<String, Object> get(@PathVariable String id) {
         account(id);
+        io.riskgate.security.AccountAccess.requireReading(id);
         CompiledPolicy p;
         try {
             p = registry.forAccount(id);

@@ -8,6 +8,7 @@ import io.riskgate.order.JsonFields;
 import io.riskgate.portfolio.AccountView;
 import io.riskgate.portfolio.EquitySnapshot;
 import io.riskgate.portfolio.Portfolio;
+import io.riskgate.security.AccountAccess;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,7 @@ class AccountsController {
 
     @PutMapping("/{id}/equity")
     AccountView equity(@PathVariable String id, @RequestBody JsonNode body) {
+        AccountAccess.requireFeeding(id);
         List<FieldProblem> problems = new ArrayList<>();
         if (!id.matches(CheckRequestParser.ID_PATTERN)) {
             problems.add(new FieldProblem("id", "must match " + CheckRequestParser.ID_PATTERN));
@@ -62,6 +64,7 @@ class AccountsController {
         if (!id.matches(CheckRequestParser.ID_PATTERN)) {
             throw InvalidRequestException.of("id", "must match " + CheckRequestParser.ID_PATTERN);
         }
+        AccountAccess.requireReading(id);
         return portfolio.view(id);
     }
 }

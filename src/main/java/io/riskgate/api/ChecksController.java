@@ -3,6 +3,7 @@ package io.riskgate.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.riskgate.check.Decision;
 import io.riskgate.check.PreTradeEngine;
+import io.riskgate.security.AccountAccess;
 import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -27,6 +28,9 @@ class ChecksController {
             @io.swagger.v3.oas.annotations.media.Content(schema =
             @io.swagger.v3.oas.annotations.media.Schema(implementation = CheckRequestDoc.class)))
                    @RequestBody JsonNode body) {
+        // the account the order is for (the engine's default when it is left out) must be one this key trades
+        JsonNode account = body == null ? null : body.get("account");
+        AccountAccess.requireTrading(account == null || account.isNull() ? "default" : account.asText());
         return engine.check(body);
     }
 }

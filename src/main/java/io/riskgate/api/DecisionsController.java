@@ -8,6 +8,7 @@ import io.riskgate.check.Outcome;
 import io.riskgate.check.Decision;
 import io.riskgate.errors.NotFoundException;
 import io.riskgate.lifecycle.TradeService;
+import io.riskgate.security.AccountAccess;
 import org.springframework.web.bind.annotation.PostMapping;
 import java.time.Instant;
 import java.util.Optional;
@@ -34,13 +35,16 @@ class DecisionsController {
     /** Cancels an approval that will not be traded: its reservation is released now, and it cannot be filled. */
     @PostMapping("/{id}/cancel")
     java.util.Map<String, Object> cancel(@PathVariable String id) {
+        audit.find(id).ifPresent(r -> AccountAccess.requireTrading(r.decision().account()));
         Decision d = trades.cancel(id);
         return java.util.Map.of("decisionId", d.decisionId(), "cancelled", true, "account", d.account());
     }
 
     @GetMapping("/{id}")
     AuditRecord get(@PathVariable String id) {
-        return audit.find(id).orElseThrow(() -> new NotFoundException("no decision " + id));
+        AuditRecord r = audit.find(id).orElseThrow(() -> new NotFoundException("no decision " + id));
+        AccountAccess.requireReading(r.decision().account());
+        return r;
     }
 
     @GetMapping
@@ -49,6 +53,7 @@ class DecisionsController {
                      @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Optional<Instant> from,
                      @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Optional<Instant> to,
                      @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+        AccountAccess.requireReading(account);
         return audit.search(new AuditQuery(account, approved, outcome, code, from, to, page, size));
     }
 }

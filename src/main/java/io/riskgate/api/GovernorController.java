@@ -88,7 +88,7 @@ class GovernorController {
 
     @GetMapping("/api/v1/accounts/{id}/state")
     AccountGovernorView state(@PathVariable String id) {
-        return governor.view(account(id));
+        return governor.view(readable(id));
     }
 
     @PostMapping("/api/v1/accounts/{id}/breaker")
@@ -129,13 +129,13 @@ class GovernorController {
         if (limit < 1 || limit > 1_000) {
             throw InvalidRequestException.of("limit", "must be between 1 and 1000, was " + limit);
         }
-        return governor.store().changes(account(id), limit);
+        return governor.store().changes(readable(id), limit);
     }
 
     @GetMapping("/api/v1/accounts/{id}/instructions")
     List<EmergencyInstruction> instructions(@PathVariable String id,
                                             @RequestParam(name = "open", defaultValue = "false") boolean open) {
-        return governor.instructions(account(id), open);
+        return governor.instructions(readable(id), open);
     }
 
     @PostMapping("/api/v1/accounts/{id}/instructions/{iid}/ack")
@@ -154,7 +154,7 @@ class GovernorController {
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
-        return governor.acknowledge(account(id), iid, note);
+        return governor.acknowledge(tradable(id), iid, note);
     }
 
     /**
@@ -167,6 +167,7 @@ class GovernorController {
                       @RequestParam(name = "since", required = false) Long since,
                       @RequestHeader(name = "Last-Event-ID", required = false) Long lastEventId) {
         Optional<String> only = Optional.ofNullable(account);
+        io.riskgate.security.AccountAccess.requireReading(only);
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT_MS);
         long from = since != null ? since : lastEventId != null ? lastEventId : -1;
         Object lock = emitter;
@@ -212,6 +213,18 @@ class GovernorController {
         } catch (IOException gone) {
             throw new IllegalStateException("subscriber gone", gone);
         }
+    }
+
+    /** A path account the caller may read (officers, auditors, a trader's own). */
+    private static String readable(String id) {
+        io.riskgate.security.AccountAccess.requireReading(account(id));
+        return id;
+    }
+
+    /** A path account the caller trades (acknowledgements). */
+    private static String tradable(String id) {
+        io.riskgate.security.AccountAccess.requireTrading(account(id));
+        return id;
     }
 
     private static String account(String id) {

@@ -132,6 +132,7 @@ class MarketController {
         if (!id.matches(CheckRequestParser.ID_PATTERN)) {
             throw InvalidRequestException.of("id", "must match " + CheckRequestParser.ID_PATTERN);
         }
+        io.riskgate.security.AccountAccess.requireReading(id);
         var policy = registry.forAccountOrDefault(id).policy();
         return portfolio.withAccount(id, book -> new PortfolioRisk(market).accountRisk(policy.analytics(), book,
                 book.markedEquity().orElse(null), clock.instant()));

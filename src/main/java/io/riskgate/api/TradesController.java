@@ -9,6 +9,7 @@ import io.riskgate.order.FieldProblem;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.order.JsonFields;
 import io.riskgate.portfolio.Trade;
+import io.riskgate.security.AccountAccess;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -27,9 +28,11 @@ import org.springframework.web.bind.annotation.RestController;
 class TradesController {
 
     private final TradeService trades;
+    private final io.riskgate.audit.AuditStore audit;
 
-    TradesController(TradeService trades) {
+    TradesController(TradeService trades, io.riskgate.audit.AuditStore audit) {
         this.trades = trades;
+        this.audit = audit;
     }
 
     @PostMapping
@@ -45,11 +48,13 @@ class TradesController {
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
+        audit.find(decisionId).ifPresent(r -> AccountAccess.requireTrading(r.decision().account()));
         return trades.fill(new FillRequest(decisionId, price, quantity, at));
     }
 
     @PostMapping("/{id}/close")
     Trade close(@PathVariable String id, @RequestBody JsonNode body) {
+        AccountAccess.requireTrading(trades.detail(id).trade().account());
         List<FieldProblem> problems = new ArrayList<>();
         JsonFields f = JsonFields.root(body, problems);
         f.rejectUnknown(Set.of("price", "quantity", "reason", "timestamp"));
@@ -68,6 +73,8 @@ class TradesController {
 
     @GetMapping("/{id}")
     TradeDetail get(@PathVariable String id) {
-        return trades.detail(id);
+        TradeDetail d = trades.detail(id);
+        AccountAccess.requireReading(d.trade().account());
+        return d;
     }
 }

@@ -28,12 +28,15 @@ class AccountsAndTradesApiTest {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.riskgate.security.ApiKeys keys;
+
     HttpApi api;
     String account;
 
     @BeforeEach
     void connect() {
-        api = new HttpApi(port);
+        api = new HttpApi(port, io.riskgate.testing.TestKeys.superuser(keys));
         account = "acct-" + UUID.randomUUID().toString().substring(0, 8);
     }
 

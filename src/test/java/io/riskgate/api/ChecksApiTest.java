@@ -25,11 +25,14 @@ class ChecksApiTest {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.riskgate.security.ApiKeys keys;
+
     HttpApi api;
 
     @BeforeEach
     void connect() {
-        api = new HttpApi(port);
+        api = new HttpApi(port, io.riskgate.testing.TestKeys.superuser(keys));
     }
 
     private static String newAccount() {

@@ -41,6 +41,9 @@ class DecisionsApiTest {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.riskgate.security.ApiKeys keys;
+
     HttpApi api;
     final String accountA = "audit-a-" + UUID.randomUUID().toString().substring(0, 8);
     final String accountB = "audit-b-" + UUID.randomUUID().toString().substring(0, 8);
@@ -53,7 +56,7 @@ class DecisionsApiTest {
 
     @BeforeAll
     void makeDecisions() {
-        api = new HttpApi(port);
+        api = new HttpApi(port, io.riskgate.testing.TestKeys.superuser(keys));
         request1 = at(accountA, T1);
         d1 = api.check(request1).path("decisionId").asText();
         d2 = api.check(set(at(accountA, T2), "signal.confidence", 0.5)).path("decisionId").asText();

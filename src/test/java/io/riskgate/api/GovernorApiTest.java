@@ -63,6 +63,9 @@ class GovernorApiTest {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.riskgate.security.ApiKeys keys;
+
     /** Only to know when the server has registered an event stream's subscriber (see {@link EventStream}). */
     @Autowired
     GovernorService governor;
@@ -73,7 +76,8 @@ class GovernorApiTest {
 
     @BeforeEach
     void connect() {
-        api = new HttpApi(port);
+        api = new HttpApi(port, io.riskgate.testing.TestKeys.superuser(keys));
+        EventStream.key = io.riskgate.testing.TestKeys.superuser(keys);
         account = newAccount();
         symbol = "G" + UUID.randomUUID().toString().substring(0, 6).toUpperCase(Locale.ROOT) + "USDT";
     }
@@ -611,6 +615,8 @@ class GovernorApiTest {
         }
 
         private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(STREAM_TIMEOUT).build();
+        /** The credential streams are opened with (the test's superuser key). */
+        static volatile String key;
 
         private final CompletableFuture<HttpResponse<Stream<String>>> response;
         private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -626,6 +632,9 @@ class GovernorApiTest {
         static CompletableFuture<HttpResponse<Stream<String>>> request(int port, String query, String lastEventId) {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port
                     + "/api/v1/events" + query)).header("Accept", "text/event-stream").GET();
+            if (key != null) {
+                request.header("Authorization", "Bearer " + key);
+            }
             if (lastEventId != null) {
                 request.header("Last-Event-ID", lastEventId);
             }

@@ -31,15 +31,31 @@ final class HttpApi {
         }
     }
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final String key;
 
-    HttpApi(int port) {
-        this.base = "http://localhost:" + port;
+    /** Requests carrying {@code key} ({@code Authorization: Bearer}); a null key sends none (anonymous). */
+    HttpApi(int port, String key) {
+        this("http://localhost:" + port, key);
+    }
+
+    private HttpApi(String base, String key) {
+        this.base = base;
+        this.key = key;
+    }
+
+    /** The same server with another credential (null: anonymous). */
+    HttpApi as(String otherKey) {
+        return new HttpApi(base, otherKey);
     }
 
     Response get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    Response delete(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE());
     }
 
     /** POSTs {@code body}: a JsonNode is serialised, a String is sent byte for byte (for malformed JSON). */
@@ -84,7 +100,10 @@ final class HttpApi {
 
     private Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> r = client.send(request.timeout(Duration.ofSeconds(30)).build(),
+            if (key != null) {
+                request.header("Authorization", "Bearer " + key);
+            }
+            HttpResponse<String> r = CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             String raw = r.body();
             JsonNode body = raw == null || raw.isBlank() ? MissingNode.getInstance() : Requests.JSON.readTree(raw);

@@ -40,13 +40,16 @@ class MarksApiTest {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.riskgate.security.ApiKeys keys;
+
     HttpApi api;
     String account;
     String symbol;
 
     @BeforeEach
     void connect() {
-        api = new HttpApi(port);
+        api = new HttpApi(port, io.riskgate.testing.TestKeys.superuser(keys));
         account = "acct-" + UUID.randomUUID().toString().substring(0, 8);
         symbol = "M" + UUID.randomUUID().toString().substring(0, 6).toUpperCase(Locale.ROOT) + "USDT";
     }

@@ -72,6 +72,9 @@ class OfficerApiTest {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.riskgate.security.ApiKeys keys;
+
     HttpApi api;
 
     /** The sha256 of the shipped default policy, as the server computed it in {@link #restoreShippedFiles()}. */
@@ -79,7 +82,7 @@ class OfficerApiTest {
 
     @BeforeEach
     void restoreShippedFiles() throws IOException {
-        api = new HttpApi(port);
+        api = new HttpApi(port, io.riskgate.testing.TestKeys.superuser(keys));
         Files.copy(TestRuntime.repoPolicies().resolve("default.yaml"), POLICY, StandardCopyOption.REPLACE_EXISTING);
         Files.copy(TestRuntime.repoRules().resolve("confidence-bands.drl.xlsx"), BANDS,
                 StandardCopyOption.REPLACE_EXISTING);

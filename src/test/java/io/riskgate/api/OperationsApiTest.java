@@ -21,11 +21,14 @@ class OperationsApiTest {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.riskgate.security.ApiKeys keys;
+
     HttpApi api;
 
     @BeforeEach
     void connect() {
-        api = new HttpApi(port);
+        api = new HttpApi(port, io.riskgate.testing.TestKeys.superuser(keys));
     }
 
     /** A meter's measurement (COUNT, TOTAL_TIME, ...) or 0 when the meter does not exist yet (404). */

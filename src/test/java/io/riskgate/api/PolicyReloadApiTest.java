@@ -57,11 +57,14 @@ class PolicyReloadApiTest {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.riskgate.security.ApiKeys keys;
+
     HttpApi api;
 
     @BeforeEach
     void restoreShippedFiles() throws IOException {
-        api = new HttpApi(port);
+        api = new HttpApi(port, io.riskgate.testing.TestKeys.superuser(keys));
         Files.copy(TestRuntime.repoPolicies().resolve("default.yaml"), POLICY, StandardCopyOption.REPLACE_EXISTING);
         Files.copy(TestRuntime.repoRules().resolve("gates.drl"), GATES, StandardCopyOption.REPLACE_EXISTING);
         assertThat(api.post("/api/v1/policies/reload", "").status()).isEqualTo(200);

@@ -30,7 +30,9 @@ import org.springframework.context.annotation.Primary;
         // a dead event-stream client is dropped within a second (GovernorApiTest)
         "riskgate.events.heartbeat=500ms",
         // reloads are the tests' to make (PolicyReloadApiTest); the watcher has its own test
-        "riskgate.policies.watch=false"})
+        "riskgate.policies.watch=false",
+        // the bootstrap ADMIN key of each test server goes to target/, not to the repository's data/
+        "riskgate.security.bootstrap-key-file=target/test-keys/admin.key"})
 @Import(RiskgateServerTest.PinnedClock.class)
 @interface RiskgateServerTest {
 

@@ -21,6 +21,7 @@ public final class ServerConfig {
         registry.add("riskgate.policies-dir", () -> config.resolve("policies").toString());
         registry.add("riskgate.rules-dir", () -> config.resolve("rules").toString());
         registry.add("riskgate.policies.watch", () -> "false");
+        registry.add("riskgate.security.bootstrap-key-file", () -> config.resolve("admin.key").toString());
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:" + database + "-" + UUID.randomUUID()
                 + ";DB_CLOSE_DELAY=-1");
     }

@@ -1,0 +1,129 @@
+package io.riskgate.security;
+
+import io.riskgate.RiskgateRuntime;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
+
+/**
+ * Who may call what (the role table of docs/security.md). Secure by default: every endpoint needs a credential
+ * except the liveness and readiness probes; an {@code /api/} path without an entry here is denied to everyone, so
+ * a new endpoint is closed until it is given its roles. Account ownership (a TRADER only for the accounts its key
+ * names) is checked by the controllers through {@link AccountAccess} once they know the account.
+ * <p>
+ * Credentials: riskgate API keys ({@code Authorization: Bearer rg_...}) always; OIDC bearer tokens when Spring's
+ * resource server is configured ({@code spring.security.oauth2.resourceserver.jwt.issuer-uri},
+ * {@code jwk-set-uri} or {@code public-key-location}). No session, no cookie, no CSRF token: every request carries
+ * its credential.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+public class SecurityConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+    private static final String API = "/api/v1";
+
+    @Bean
+    ApiKeys apiKeys(RiskgateRuntime runtime, DataSource dataSource, Clock clock,
+                    @Value("${riskgate.security.bootstrap-key-file:./data/admin.key}") Path bootstrapFile)
+            throws IOException {
+        // the runtime has migrated the schema (api_key is V8) before this runs
+        ApiKeys keys = new ApiKeys(dataSource, clock);
+        BootstrapAdminKey.ensure(keys, bootstrapFile);
+        return keys;
+    }
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, ApiKeys keys, ObjectProvider<JwtDecoder> jwt,
+                            @Value("${riskgate.security.jwt.roles-claim:roles}") String rolesClaim,
+                            @Value("${riskgate.security.jwt.accounts-claim:accounts}") String accountsClaim,
+                            @Value("${riskgate.security.rate-limit.per-second:500}") long perSecond,
+                            @Value("${riskgate.security.rate-limit.burst:1000}") long burst) throws Exception {
+        JwtDecoder decoder = jwt.getIfAvailable();
+        http.csrf(c -> c.disable())
+                .cors(c -> c.disable())
+                .httpBasic(b -> b.disable())
+                .formLogin(f -> f.disable())
+                .logout(l -> l.disable())
+                .requestCache(r -> r.disable())
+                .anonymous(a -> a.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint((req, res, ex) -> ApiKeyFilter.unauthorized(req, res,
+                                "send 'Authorization: Bearer <key>' with a riskgate API key"))
+                        .accessDeniedHandler((req, res, ex) -> Problems.write(res, 403, "Forbidden",
+                                ex.getMessage() == null || ex.getMessage().equals("Access Denied")
+                                        ? "this credential's roles do not allow " + req.getMethod() + " "
+                                        + path(req) : ex.getMessage(), path(req))))
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers("/error").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/liveness",
+                                "/actuator/health/readiness").permitAll()
+                        // trading
+                        .requestMatchers(HttpMethod.POST, API + "/checks", API + "/trades", API + "/trades/*/close",
+                                API + "/decisions/*/cancel", API + "/accounts/*/instructions/*/ack").hasRole("TRADER")
+                        // market data in
+                        .requestMatchers(HttpMethod.POST, API + "/marks", API + "/market/bars").hasRole("FEED")
+                        .requestMatchers(HttpMethod.PUT, API + "/accounts/*/equity").hasRole("FEED")
+                        // officers
+                        .requestMatchers(HttpMethod.POST, API + "/accounts/*/breaker", API + "/policies/reload",
+                                API + "/policies/what-if").hasRole("OFFICER")
+                        .requestMatchers(HttpMethod.PUT, API + "/accounts/*/policy").hasRole("OFFICER")
+                        // reads: a trader's own accounts (checked in the controller), officers and auditors all
+                        .requestMatchers(HttpMethod.GET, API + "/decisions", API + "/decisions/*", API + "/trades/*",
+                                API + "/accounts/*", API + "/accounts/*/state", API + "/accounts/*/breakers",
+                                API + "/accounts/*/instructions", API + "/accounts/*/risk",
+                                API + "/accounts/*/policy", API + "/events")
+                        .hasAnyRole("TRADER", "OFFICER", "AUDITOR")
+                        .requestMatchers(HttpMethod.GET, API + "/market/bars")
+                        .hasAnyRole("TRADER", "FEED", "OFFICER", "AUDITOR")
+                        .requestMatchers(HttpMethod.GET, API + "/policies/**").hasAnyRole("OFFICER", "AUDITOR")
+                        // keys
+                        .requestMatchers(API + "/keys", API + "/keys/**").hasRole("ADMIN")
+                        // anything else under /api is closed until it is given its roles above
+                        .requestMatchers("/api/**").denyAll()
+                        // actuator details and metrics, the OpenAPI description: any authenticated caller
+                        .anyRequest().authenticated())
+                .addFilterBefore(new ApiKeyFilter(keys, decoder != null), AbstractPreAuthenticatedProcessingFilter.class)
+                .addFilterAfter(new RateLimitFilter(perSecond, burst), AuthorizationFilter.class);
+        if (decoder != null) {
+            DefaultBearerTokenResolver bearer = new DefaultBearerTokenResolver();
+            BearerTokenResolver notApiKeys = req -> {
+                String t = bearer.resolve(req);
+                return t == null || t.startsWith("rg_") ? null : t;
+            };
+            http.oauth2ResourceServer(o -> o.bearerTokenResolver(notApiKeys)
+                    .authenticationEntryPoint((req, res, ex) -> ApiKeyFilter.unauthorized(req, res,
+                            "the bearer token was refused: " + ex.getMessage()))
+                    .jwt(j -> j.decoder(decoder).jwtAuthenticationConverter(new JwtCallers(rolesClaim,
+                            accountsClaim))));
+            log.info("OIDC bearer tokens accepted (roles claim '{}', accounts claim '{}'), beside API keys",
+                    rolesClaim, accountsClaim);
+        }
+        return http.build();
+    }
+
+    /** The request's path, cut to 200 characters: problem answers never echo long caller text. */
+    static String path(HttpServletRequest request) {
+        String p = request.getRequestURI();
+        return p == null ? "" : p.length() <= 200 ? p : p.substring(0, 200) + "…";
+    }
+}
