@@ -45,10 +45,13 @@ class TradesController {
         double price = f.number("fillPrice", 0, true);
         double quantity = f.number("quantity", 0, true);
         var at = f.optionalInstant("timestamp");
+        // whose decision it is comes first: another account's decision is a 403 whatever else is wrong
+        if (decisionId != null) {
+            audit.find(decisionId).ifPresent(r -> AccountAccess.requireTrading(r.decision().account()));
+        }
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
-        audit.find(decisionId).ifPresent(r -> AccountAccess.requireTrading(r.decision().account()));
         return trades.fill(new FillRequest(decisionId, price, quantity, at));
     }
 

@@ -99,7 +99,11 @@ public class SecurityConfiguration {
                         // keys
                         .requestMatchers(API + "/keys", API + "/keys/**").hasRole("ADMIN")
                         // anything else under /api is closed until it is given its roles above
-                        .requestMatchers("/api/**").denyAll()
+                        .requestMatchers("/api/**").access((authentication, request) -> {
+                            // read the authentication first: no credential is still a 401, not a 403
+                            authentication.get();
+                            return new org.springframework.security.authorization.AuthorizationDecision(false);
+                        })
                         // actuator details and metrics, the OpenAPI description: any authenticated caller
                         .anyRequest().authenticated())
                 .addFilterBefore(new ApiKeyFilter(keys, decoder != null), AbstractPreAuthenticatedProcessingFilter.class)

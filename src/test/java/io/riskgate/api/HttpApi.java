@@ -45,6 +45,11 @@ final class HttpApi {
         this.key = key;
     }
 
+    /** The credential this client sends, or null. */
+    String key() {
+        return key;
+    }
+
     /** The same server with another credential (null: anonymous). */
     HttpApi as(String otherKey) {
         return new HttpApi(base, otherKey);
@@ -106,7 +111,10 @@ final class HttpApi {
             HttpResponse<String> r = CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             String raw = r.body();
-            JsonNode body = raw == null || raw.isBlank() ? MissingNode.getInstance() : Requests.JSON.readTree(raw);
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            // JSON bodies are parsed; anything else (HTML, YAML, an event stream) is kept raw only
+            JsonNode body = raw == null || raw.isBlank() || !type.contains("json") ? MissingNode.getInstance()
+                    : Requests.JSON.readTree(raw);
             return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body, raw);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
