@@ -46,7 +46,7 @@ class KeysController {
         List<FieldProblem> problems = new ArrayList<>();
         JsonFields f = JsonFields.root(body, problems);
         f.rejectUnknown(Set.of("name", "roles", "accounts", "expiresInDays"));
-        String name = f.text("name", null);
+        String name = f.text("name", io.riskgate.order.CheckRequestParser.ID_PATTERN);
         Set<Role> roles = EnumSet.noneOf(Role.class);
         for (String r : strings(body, "roles", problems)) {
             Role.parse(r).ifPresentOrElse(roles::add, () -> problems.add(new FieldProblem("roles",
