@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.riskgate.audit.AuditStore;
@@ -89,6 +90,9 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
         Portfolio portfolio = new Portfolio(new PortfolioStore(dataSource, json), tx, clock, residency);
         Gauge.builder("riskgate.accounts.resident", portfolio, Portfolio::residentBooks)
                 .description("account books in memory (riskgate.accounts.max-resident bounds the idle ones)")
+                .register(meters);
+        FunctionCounter.builder("riskgate.accounts.loads", portfolio, Portfolio::bookLoads)
+                .description("account books read from the database (first use, use after eviction, failed write)")
                 .register(meters);
         AuditStore audit = new AuditStore(dataSource, json);
         MarketData market = new MarketData(new BarStore(dataSource), tx, clock);

@@ -43,6 +43,12 @@ public final class AccountPolicies {
                 "SELECT policy_id FROM account_policy WHERE account = ?", String.class, a).stream().findFirst());
     }
 
+    /** How many accounts' assignments are cached (due evictions run first). */
+    public long cachedAccounts() {
+        cache.cleanUp();
+        return cache.estimatedSize();
+    }
+
     public Optional<Assignment> assignment(String account) {
         return jdbc.query("SELECT * FROM account_policy WHERE account = ?", (rs, i) -> new Assignment(
                 rs.getString("account"), rs.getString("policy_id"),
