@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.riskgate.audit.AuditStore;
 import io.riskgate.audit.PolicyArchive;
@@ -53,6 +55,17 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
 
     public static RiskgateRuntime start(Path policiesDir, Path rulesDir, String defaultPolicy, DataSource dataSource,
                                         Clock clock, MeterRegistry meters, ObjectMapper json) {
+        return start(policiesDir, rulesDir, defaultPolicy, dataSource, clock, meters, json,
+                Portfolio.Residency.DEFAULT);
+    }
+
+    /**
+     * As above, with how many account books stay in memory and for how long unused ones do ({@code residency};
+     * the policy assignments cached per account follow the same bounds).
+     */
+    public static RiskgateRuntime start(Path policiesDir, Path rulesDir, String defaultPolicy, DataSource dataSource,
+                                        Clock clock, MeterRegistry meters, ObjectMapper json,
+                                        Portfolio.Residency residency) {
         migrate(dataSource);
         RuleSetRegistry registry = new RuleSetRegistry(policiesDir, rulesDir, defaultPolicy);
         PolicyArchive archive = new PolicyArchive(dataSource, json, clock);
@@ -69,11 +82,18 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
                 archive.refused(problems, actor, reason);
             }
         });
-        io.riskgate.audit.AccountPolicies accountPolicies = new io.riskgate.audit.AccountPolicies(dataSource, clock);
+        io.riskgate.audit.AccountPolicies accountPolicies = new io.riskgate.audit.AccountPolicies(dataSource, clock,
+                residency.idleEviction(), residency.maxResident(), residency.ticker());
         registry.setAssignments(accountPolicies::assigned);
         registry.reload("startup", "riskgate started");
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        Portfolio portfolio = new Portfolio(new PortfolioStore(dataSource, json), tx, clock);
+        Portfolio portfolio = new Portfolio(new PortfolioStore(dataSource, json), tx, clock, residency);
+        Gauge.builder("riskgate.accounts.resident", portfolio, Portfolio::residentBooks)
+                .description("account books in memory (riskgate.accounts.max-resident bounds the idle ones)")
+                .register(meters);
+        FunctionCounter.builder("riskgate.accounts.loads", portfolio, Portfolio::bookLoads)
+                .description("account books read from the database (first use, use after eviction, failed write)")
+                .register(meters);
         AuditStore audit = new AuditStore(dataSource, json);
         MarketData market = new MarketData(new BarStore(dataSource), tx, clock);
         PortfolioRisk risk = new PortfolioRisk(market);

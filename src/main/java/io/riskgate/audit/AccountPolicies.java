@@ -1,18 +1,23 @@
 package io.riskgate.audit;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Which policy each account is assigned to (accounts without one use the default policy). Assignments are stored,
- * audited in the activation log (ASSIGNED, with who and why) and cached in memory.
+ * audited in the activation log (ASSIGNED, with who and why) and cached in memory: an account's entry (its
+ * assignment, or that it has none) leaves the cache when unused for the accounts' idle time, and at most as many
+ * entries as resident account books are kept, so account ids nobody assigned cannot fill memory. An assignment is
+ * written to the database before the cache, and a lookup that misses reads the database.
  */
 public final class AccountPolicies {
 
@@ -22,17 +27,26 @@ public final class AccountPolicies {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
-    private final Map<String, Optional<String>> cache = new ConcurrentHashMap<>();
+    private final Cache<String, Optional<String>> cache;
 
-    public AccountPolicies(DataSource dataSource, Clock clock) {
+    /** Entries unused for {@code idle} leave the cache, and at most {@code maxEntries} are kept. */
+    public AccountPolicies(DataSource dataSource, Clock clock, Duration idle, int maxEntries, Ticker ticker) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.clock = clock;
+        this.cache = Caffeine.newBuilder().ticker(ticker).expireAfterAccess(idle).maximumSize(maxEntries)
+                .executor(Runnable::run).build();
     }
 
     /** The policy id assigned to {@code account}, empty for the default. */
     public Optional<String> assigned(String account) {
-        return cache.computeIfAbsent(account, a -> jdbc.queryForList(
+        return cache.get(account, a -> jdbc.queryForList(
                 "SELECT policy_id FROM account_policy WHERE account = ?", String.class, a).stream().findFirst());
+    }
+
+    /** How many accounts' assignments are cached (due evictions run first). */
+    public long cachedAccounts() {
+        cache.cleanUp();
+        return cache.estimatedSize();
     }
 
     public Optional<Assignment> assignment(String account) {

@@ -24,11 +24,20 @@ public class RiskgateConfiguration {
         return Clock.systemUTC();
     }
 
+    /**
+     * The runtime; account books unused for {@code riskgate.accounts.idle-eviction} leave memory, and at most
+     * {@code riskgate.accounts.max-resident} unused ones stay.
+     */
     @Bean
     RiskgateRuntime riskgateRuntime(RiskgateProperties props, DataSource dataSource, Clock clock,
-                                    MeterRegistry meters, ObjectMapper json) {
+                                    MeterRegistry meters, ObjectMapper json,
+                                    @org.springframework.beans.factory.annotation.Value(
+                                            "${riskgate.accounts.idle-eviction:10m}") java.time.Duration idleEviction,
+                                    @org.springframework.beans.factory.annotation.Value(
+                                            "${riskgate.accounts.max-resident:10000}") int maxResident) {
         return RiskgateRuntime.start(props.policiesDir().toAbsolutePath().normalize(),
-                props.rulesDir().toAbsolutePath().normalize(), props.defaultPolicy(), dataSource, clock, meters, json);
+                props.rulesDir().toAbsolutePath().normalize(), props.defaultPolicy(), dataSource, clock, meters, json,
+                Portfolio.Residency.of(idleEviction, maxResident));
     }
 
     @Bean

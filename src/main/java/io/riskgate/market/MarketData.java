@@ -176,10 +176,21 @@ public final class MarketData {
         return bars.size();
     }
 
-    /** A symbol's latest bars at an interval (cached until the next batch touching it). */
+    /**
+     * A symbol's latest bars at an interval (cached until the next batch touching it). A series with no stored
+     * bars is not cached, so symbols a caller invents do not fill memory; it has version 0 until bars come.
+     */
     public Series series(String symbol, String interval) {
-        return series.computeIfAbsent(key(symbol, interval),
-                k -> new Series(symbol, interval, versions.incrementAndGet(), store.latest(symbol, interval, HISTORY)));
+        Series cached = series.computeIfAbsent(key(symbol, interval), k -> {
+            List<MarketBar> bars = store.latest(symbol, interval, HISTORY);
+            return bars.isEmpty() ? null : new Series(symbol, interval, versions.incrementAndGet(), bars);
+        });
+        return cached != null ? cached : new Series(symbol, interval, 0, List.of());
+    }
+
+    /** How many series are cached. */
+    int cachedSeries() {
+        return series.size();
     }
 
     /**

@@ -1,11 +1,19 @@
 package io.riskgate.portfolio;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
@@ -15,42 +23,154 @@ import org.springframework.transaction.support.TransactionOperations;
  * <p>Each change is written to the database first, in one transaction with whatever the caller adds (the audit
  * record of a decision), and applied to the in-memory {@link AccountBook} only after the commit. One riskgate
  * process owns a database: the book is its write-through cache.
+ *
+ * <p><b>Residency.</b> Only accounts in use stay in memory. An account's book and its lock live in one slot of a
+ * Caffeine cache; a slot nobody has used for {@link Residency#idleEviction()} leaves memory, and beyond
+ * {@link Residency#maxResident()} slots the idle ones Caffeine judges least worth keeping go first (W-TinyLFU:
+ * mostly the least recently used, but a flood of ids used once does not push out accounts in steady use). The next
+ * use of an evicted account loads its book from the database, as a restart would: the book holds nothing the
+ * database does not.
+ *
+ * <p>A slot is never evicted while a thread is inside {@link #withAccount} for its account, holding its lock or
+ * waiting for it, and a check decides and commits inside one such call. Each slot counts its holders; the count
+ * changes only inside the cache's atomic {@code compute} for that account (+1 before taking the lock, -1 after
+ * releasing it), and the same {@code compute} sets the slot's weight and lifetime: weight 0 and no expiry while
+ * held, weight 1 and the idle time once free (Caffeine's documented way of pinning an entry). Caffeine evicts an
+ * entry only inside a {@code compute} on its key that checks its weight and expiry again, so it cannot remove a
+ * slot between a thread's +1 and its -1. Hence two threads on one account always find the same slot and the same
+ * lock: a slot is replaced only when no thread holds it, and a thread that took a slot gives it back before it
+ * can leave. Held slots weigh nothing, so while accounts are busy the resident count may exceed the maximum by at
+ * most the number of threads inside {@code withAccount}.
  */
 public final class Portfolio {
 
+    private static final Logger log = LoggerFactory.getLogger(Portfolio.class);
+
+    /**
+     * How many account books stay in memory: a book unused for {@code idleEviction} leaves it, and at most
+     * {@code maxResident} unused books are kept. {@code ticker} measures the idle time (nanoseconds; tests pass
+     * their own).
+     */
+    public record Residency(Duration idleEviction, int maxResident, Ticker ticker) {
+
+        /** Ten minutes idle, 10,000 books: the service's defaults. */
+        public static final Residency DEFAULT = of(Duration.ofMinutes(10), 10_000);
+
+        public Residency {
+            Objects.requireNonNull(idleEviction, "idleEviction");
+            Objects.requireNonNull(ticker, "ticker");
+            if (idleEviction.isNegative() || idleEviction.isZero()) {
+                throw new IllegalArgumentException("idleEviction must be > 0, was " + idleEviction);
+            }
+            if (maxResident < 1) {
+                throw new IllegalArgumentException("maxResident must be >= 1, was " + maxResident);
+            }
+        }
+
+        /** The settings measured by the system's nanosecond ticker. */
+        public static Residency of(Duration idleEviction, int maxResident) {
+            return new Residency(idleEviction, maxResident, Ticker.systemTicker());
+        }
+    }
+
+    /** One account's lock and book. {@code holders} changes only inside the cache's compute for the account. */
     private static final class Slot {
         final ReentrantLock lock = new ReentrantLock();
+        int holders;
         AccountBook book;
     }
 
     private final PortfolioStore store;
     private final TransactionOperations tx;
     private final Clock clock;
-    private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
+    private final Cache<String, Slot> slots;
+    private final AtomicLong loads = new AtomicLong();
     private volatile java.util.function.BiConsumer<AccountBook, Instant> afterEquityReport = (book, at) -> { };
 
-    public Portfolio(PortfolioStore store, TransactionOperations tx, Clock clock) {
+    public Portfolio(PortfolioStore store, TransactionOperations tx, Clock clock, Residency residency) {
         this.store = store;
         this.tx = tx;
         this.clock = clock;
+        Duration idle = residency.idleEviction();
+        // held: weight 0 and no expiry, so neither the size bound nor the idle time can evict it
+        Expiry<String, Slot> lifetime = Expiry.writing((account, slot) ->
+                slot.holders > 0 ? Duration.ofNanos(Long.MAX_VALUE) : idle);
+        this.slots = Caffeine.newBuilder()
+                .ticker(residency.ticker())
+                .maximumWeight(residency.maxResident())
+                .weigher((String account, Slot slot) -> slot.holders > 0 ? 0 : 1)
+                .expireAfter(lifetime)
+                // evictions run on the calling thread, right after the write that makes them due
+                .executor(Runnable::run)
+                .build();
     }
 
     public PortfolioStore store() {
         return store;
     }
 
-    /** Runs {@code work} holding the account's lock, with its book loaded. */
+    /**
+     * Runs {@code work} holding the account's lock, with its book loaded (from the database if it is not in
+     * memory). The account stays in memory until the call returns. Calls nest on one thread.
+     */
     public <T> T withAccount(String account, Function<AccountBook, T> work) {
-        Slot slot = slots.computeIfAbsent(account, k -> new Slot());
-        slot.lock.lock();
+        Slot slot = hold(account);
         try {
-            if (slot.book == null) {
-                slot.book = store.load(account);
+            slot.lock.lock();
+            try {
+                if (slot.book == null) {
+                    slot.book = store.load(account);
+                    loads.incrementAndGet();
+                }
+                return work.apply(slot.book);
+            } finally {
+                slot.lock.unlock();
             }
-            return work.apply(slot.book);
         } finally {
-            slot.lock.unlock();
+            release(account, slot);
         }
+    }
+
+    /** The account's slot, created if absent, with one more holder: it cannot be evicted until released. */
+    private Slot hold(String account) {
+        return slots.asMap().compute(account, (k, s) -> {
+            Slot held = s == null ? new Slot() : s;
+            held.holders++;
+            return held;
+        });
+    }
+
+    /** One holder fewer; with none left the slot weighs 1 and its idle time starts. */
+    private void release(String account, Slot slot) {
+        slots.asMap().compute(account, (k, s) -> {
+            if (s != slot) {
+                // cannot happen (a held slot is never evicted); the work is committed, so say so and go on
+                log.error("the slot of account {} left memory while held: the account's lock was not exclusive", k);
+                return s;
+            }
+            s.holders--;
+            return s;
+        });
+    }
+
+    /**
+     * How many account books are in memory, after the evictions that are due have run. Held ones count too; see
+     * the class comment for the bound.
+     */
+    public long residentBooks() {
+        slots.cleanUp();
+        return slots.estimatedSize();
+    }
+
+    /** How many times a book was read from the database: first uses, uses after eviction, after a failed write. */
+    public long bookLoads() {
+        return loads.get();
+    }
+
+    /** Whether the account's book is in memory (due evictions run first). */
+    boolean isResident(String account) {
+        slots.cleanUp();
+        return slots.policy().getIfPresentQuietly(account) != null;
     }
 
     /**
@@ -124,7 +244,8 @@ public final class Portfolio {
 
     /** Drops an account's cached book; the next access reloads it from the database. Call under the lock. */
     private void invalidate(String account) {
-        Slot slot = slots.get(account);
+        // the caller holds the slot, so it is there
+        Slot slot = slots.policy().getIfPresentQuietly(account);
         if (slot != null) {
             slot.book = null;
         }

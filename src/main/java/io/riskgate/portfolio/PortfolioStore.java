@@ -39,11 +39,13 @@ public final class PortfolioStore {
     /** Reads an account's state from the database. */
     AccountBook load(String account) {
         AccountBook book = new AccountBook(account);
-        // the account's event clock resumes from the latest event time stored for it: decisions, fills, closes
+        // the account's event clock resumes from the latest event time stored for it: decisions, fills, closes,
+        // marks, equity snapshots, and (below) the governor's last measure, which a batch of bars may have moved
         for (String sql : List.of("SELECT MAX(decided_at) AS t FROM decision WHERE account = ?",
                 "SELECT MAX(opened_at) AS t FROM trade WHERE account = ?",
                 "SELECT MAX(closed_at) AS t FROM trade WHERE account = ?",
-                "SELECT MAX(last_mark_at) AS t FROM trade WHERE account = ?")) {
+                "SELECT MAX(last_mark_at) AS t FROM trade WHERE account = ?",
+                "SELECT MAX(observed_at) AS t FROM equity_snapshot WHERE account = ?")) {
             jdbc.query(sql, rs -> {
                 Instant t = instant(rs, "t");
                 if (t != null) {
@@ -73,6 +75,9 @@ public final class PortfolioStore {
         jdbc.query("SELECT state_json FROM governor_state WHERE account = ?", rs -> {
             try {
                 book.governor(json.readValue(rs.getString(1), io.riskgate.governor.GovernorState.class));
+                if (book.governor().lastEventAt() != null) {
+                    book.advance(book.governor().lastEventAt());
+                }
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException("the governor state of account " + account + " is unreadable", e);
             }

@@ -130,6 +130,19 @@ class OperationsApiTest {
     }
 
     @Test
+    void aNewAccountsBookIsReadOnceAndCountedAmongTheResidentBooks() {
+        double loadsBefore = measurement("riskgate.accounts.loads", "COUNT");
+        String account = "ops-" + UUID.randomUUID().toString().substring(0, 8);
+
+        api.check(set(seed001(), "account", account));
+        api.check(set(seed001(), "account", account));
+
+        // read from the database on its first use only: the second check finds it in memory
+        assertThat(measurement("riskgate.accounts.loads", "COUNT")).isEqualTo(loadsBefore + 1);
+        assertThat(measurement("riskgate.accounts.resident", "VALUE")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
     void malformedCheckIsNotCountedAsACheck() {
         double before = measurement("riskgate.check.latency", "COUNT");
 

@@ -28,6 +28,11 @@ public final class Engine {
         this.rt = TestRuntime.start(policies, rules, clock);
     }
 
+    /** The shipped policies and rules, keeping account books in memory as {@code residency} says. */
+    public Engine(io.riskgate.portfolio.Portfolio.Residency residency) {
+        this.rt = TestRuntime.start(clock, residency);
+    }
+
     /**
      * The shipped policy with the governor's four breakers switched off (copied under {@code dir}), for tests that
      * shape headroom by reporting a far smaller equity after opening positions: the governor would rightly read

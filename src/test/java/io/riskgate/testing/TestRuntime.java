@@ -2,6 +2,7 @@ package io.riskgate.testing;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.riskgate.RiskgateRuntime;
+import io.riskgate.portfolio.Portfolio;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,6 +46,12 @@ public final class TestRuntime {
 
     public static RiskgateRuntime start(Path policies, Path rules, MutableClock clock) {
         return RiskgateRuntime.start(policies, rules, "default", memoryDatabase(), clock, new SimpleMeterRegistry());
+    }
+
+    /** The shipped policies and rules, keeping account books in memory as {@code residency} says. */
+    public static RiskgateRuntime start(MutableClock clock, Portfolio.Residency residency) {
+        return RiskgateRuntime.start(repoPolicies(), repoRules(), "default", memoryDatabase(), clock,
+                new SimpleMeterRegistry(), RiskgateRuntime.jsonMapper(), residency);
     }
 
     /**
