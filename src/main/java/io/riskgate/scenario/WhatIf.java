@@ -47,7 +47,33 @@ public final class WhatIf {
                          List<String> skipped) {
     }
 
+    /**
+     * What a what-if replays against: the audit holding the decisions, and the market data, clock and JSON mapper
+     * of the preview engine (the service's own, or those of a database the CLI opened).
+     */
+    public record Replay(io.riskgate.audit.AuditStore audit, io.riskgate.market.MarketData market,
+                         java.time.Clock clock, com.fasterxml.jackson.databind.ObjectMapper json) {
+    }
+
     private WhatIf() {
+    }
+
+    /**
+     * The what-if, one path for the REST API and the CLI: compiles {@code candidate} (a bad one throws
+     * {@link io.riskgate.policy.PolicyException} with every problem before {@code replay} is asked for, so a bad
+     * candidate is told before a missing database), reads the decisions {@code decisions} selects from the replay's
+     * audit, decides them again under the candidate ({@link #run}) and frees the candidate's rule base.
+     */
+    public static Report preview(Candidate candidate, io.riskgate.audit.AuditQuery decisions,
+                                 java.util.function.Supplier<Replay> replay) {
+        CompiledPolicy compiled = candidate.compile();
+        try {
+            Replay r = replay.get();
+            return run(compiled, r.audit().search(decisions).items(), PreTradeEngine.forPreview(
+                    new io.riskgate.market.PortfolioRisk(r.market()), r.clock(), r.json()));
+        } finally {
+            io.riskgate.rules.RuleSetCompiler.release(compiled.container(), compiled.releaseId());
+        }
     }
 
     public static Report run(CompiledPolicy candidate, List<AuditRecord> decisions, PreTradeEngine engine) {

@@ -20,8 +20,11 @@ import java.util.List;
  */
 final class HttpApi {
 
-    /** A response: status, content type and the body parsed as JSON (a missing node when the body is empty). */
-    record Response(int status, String contentType, JsonNode body, String raw) {
+    /**
+     * A response: status, content type, the body parsed as JSON (a missing node when the body is empty), and the
+     * Retry-After header (null without one).
+     */
+    record Response(int status, String contentType, JsonNode body, String raw, String retryAfter) {
 
         /** The {@code field} of every entry of a problem's {@code errors} list. */
         List<String> errorFields() {
@@ -31,11 +34,24 @@ final class HttpApi {
         }
     }
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client;
     private final String base;
+    /** The principal every request is made as ({@link io.riskgate.testing.TestPrincipal}), or null. */
+    private final String principal;
 
     HttpApi(int port) {
-        this.base = "http://localhost:" + port;
+        this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), "http://localhost:" + port, null);
+    }
+
+    private HttpApi(HttpClient client, String base, String principal) {
+        this.client = client;
+        this.base = base;
+        this.principal = principal;
+    }
+
+    /** The same server, every request made as {@code principal} (a server importing TestPrincipal). */
+    HttpApi as(String principal) {
+        return new HttpApi(client, base, principal);
     }
 
     Response get(String path) {
@@ -83,12 +99,16 @@ final class HttpApi {
     }
 
     private Response send(HttpRequest.Builder request) {
+        if (principal != null) {
+            request.header(io.riskgate.testing.TestPrincipal.HEADER, principal);
+        }
         try {
             HttpResponse<String> r = client.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             String raw = r.body();
             JsonNode body = raw == null || raw.isBlank() ? MissingNode.getInstance() : Requests.JSON.readTree(raw);
-            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body, raw);
+            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body, raw,
+                    r.headers().firstValue("Retry-After").orElse(null));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -19,7 +19,7 @@ import org.springframework.context.annotation.Primary;
  * timestamp (2026-11-21T10:00:00Z) so that reservations made by checks at that event time are still live when
  * {@code GET /api/v1/accounts/{id}} or a fill without a timestamp reads the clock. Every class carrying this
  * annotation has the same configuration and so shares one cached Spring context; tests keep apart by using their
- * own account ids.
+ * own account ids. A request with {@link io.riskgate.testing.TestPrincipal}'s header is made by that principal.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -31,7 +31,7 @@ import org.springframework.context.annotation.Primary;
         "riskgate.events.heartbeat=500ms",
         // reloads are the tests' to make (PolicyReloadApiTest); the watcher has its own test
         "riskgate.policies.watch=false"})
-@Import(RiskgateServerTest.PinnedClock.class)
+@Import({RiskgateServerTest.PinnedClock.class, io.riskgate.testing.TestPrincipal.class})
 @interface RiskgateServerTest {
 
     @TestConfiguration(proxyBeanMethods = false)
