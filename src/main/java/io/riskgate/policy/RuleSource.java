@@ -19,8 +19,13 @@ public interface RuleSource {
     /** Where the files were looked for, as an officer reads it in "rule file 'x' not found in ...". */
     String describe();
 
-    /** The files of a rules directory. */
+    /** The files of a rules directory, described by its path. */
     static RuleSource directory(Path rulesDir) {
+        return directory(rulesDir, rulesDir.toString());
+    }
+
+    /** The files of a rules directory, described as {@code describe} (not the server's path, say). */
+    static RuleSource directory(Path rulesDir, String describe) {
         Path dir = rulesDir.normalize();
         return new RuleSource() {
             @Override
@@ -34,7 +39,7 @@ public interface RuleSource {
 
             @Override
             public String describe() {
-                return rulesDir.toString();
+                return describe;
             }
         };
     }

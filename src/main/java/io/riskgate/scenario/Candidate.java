@@ -65,8 +65,7 @@ public final class Candidate {
         sent.keySet().stream().filter(n -> !isRuleFileName(n)).findFirst().ifPresent(n -> {
             throw new IllegalArgumentException("not a rule file name: " + n);
         });
-        RuleSource rules = RuleSource.overlay(sent, RuleSource.directory(liveRules.toAbsolutePath().normalize()),
-                "the rule files sent nor the live rules directory");
+        RuleSource rules = RuleSource.overlay(sent, live(liveRules), "the files sent or the live rules directory");
         return new Candidate(policyId, () -> {
             PolicyBundle b = new PolicyLoader(rules).load(policyId + ".yaml", yaml.getBytes(StandardCharsets.UTF_8));
             List<PolicyProblem> problems = new ArrayList<>();
@@ -86,8 +85,7 @@ public final class Candidate {
 
     /** The candidate {@code policyId} in a workspace directory, compiled with the workspace's rules beside it. */
     public static Candidate inWorkspace(Workspace.Location location, String policyId, Path liveRules) {
-        RuleSource rules = location.ruleSource()
-                .orElseGet(() -> RuleSource.directory(liveRules.toAbsolutePath().normalize()));
+        RuleSource rules = location.ruleSource().orElseGet(() -> live(liveRules));
         return new Candidate(policyId, () -> fromDirectory(new PolicyLoader(rules), location.policies(), policyId,
                 location.name()), location::relative);
     }
@@ -102,6 +100,11 @@ public final class Candidate {
         Path use = sibling != null && Files.isDirectory(sibling) ? sibling : rules.toAbsolutePath().normalize();
         return new Candidate(policyId, () -> fromDirectory(new PolicyLoader(use), policies, policyId,
                 policies.toString()), Function.identity());
+    }
+
+    /** The live rules, named as such rather than by the server's path. */
+    private static RuleSource live(Path liveRules) {
+        return RuleSource.directory(liveRules.toAbsolutePath().normalize(), "the live rules directory");
     }
 
     private static PolicyBundle fromDirectory(PolicyLoader loader, Path dir, String policyId, String name) {
