@@ -81,6 +81,11 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
                                 String reason) {
                 archive.refused(problems, actor, reason);
             }
+
+            @Override
+            public void detected(RuleSetRegistry.Validation validation, String actor, String reason) {
+                archive.detected(validation.changed(), validation.removed(), actor, reason);
+            }
         });
         io.riskgate.audit.AccountPolicies accountPolicies = new io.riskgate.audit.AccountPolicies(dataSource, clock,
                 residency.idleEviction(), residency.maxResident(), residency.ticker());

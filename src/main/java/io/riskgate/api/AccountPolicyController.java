@@ -5,11 +5,16 @@ import io.riskgate.audit.AccountPolicies;
 import io.riskgate.audit.PolicyArchive;
 import io.riskgate.errors.NotFoundException;
 import io.riskgate.order.CheckRequestParser;
+import io.riskgate.order.FieldProblem;
 import io.riskgate.order.InvalidRequestException;
+import io.riskgate.order.JsonFields;
 import io.riskgate.rules.CompiledPolicy;
 import io.riskgate.rules.RuleSetRegistry;
+import java.security.Principal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -45,29 +50,26 @@ class AccountPolicyController {
                 "assigned", a.isPresent(), "assignment", a.map(Object.class::cast).orElse(Map.of()));
     }
 
-    /** {policyId, actor, reason}: the policy must be loaded; recorded in the activation log as ASSIGNED. */
+    /**
+     * {policyId, reason}: assigns a loaded policy to the account, recorded in the activation log as ASSIGNED with
+     * the authenticated principal as the actor; a body naming an {@code actor} is refused.
+     */
     @PutMapping("/api/v1/accounts/{id}/policy")
-    AccountPolicies.Assignment put(@PathVariable String id, @RequestBody JsonNode body) {
+    AccountPolicies.Assignment put(@PathVariable String id, @RequestBody(required = false) JsonNode body,
+                                   Principal principal) {
         account(id);
-        String policyId = body == null ? "" : body.path("policyId").asText("");
-        String[] who;
-        try {
-            who = PoliciesController.actorAndReason(body, true);
-        } catch (InvalidRequestException e) {
-            // every problem at once: a missing policyId joins the actor/reason problems
-            if (policyId.isEmpty()) {
-                List<io.riskgate.order.FieldProblem> all = new java.util.ArrayList<>(e.problems());
-                all.add(new io.riskgate.order.FieldProblem("policyId", "is required"));
-                throw new InvalidRequestException(all);
-            }
-            throw e;
+        List<FieldProblem> problems = new ArrayList<>();
+        JsonFields f = Officer.request(body, Set.of("policyId", "reason"), problems);
+        String policyId = f.text("policyId", "[A-Za-z0-9_.-]{1,64}");
+        String reason = Officer.reason(f);
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
         }
-        CompiledPolicy p = registry.policy(policyId).orElseThrow(() -> policyId.isEmpty()
-                ? InvalidRequestException.of("policyId", "is required")
-                : new NotFoundException("no policy '" + policyId + "' is loaded (loaded: "
-                        + registry.snapshot().policies().keySet() + ")"));
-        AccountPolicies.Assignment a = assignments.assign(id, p.id(), who[0], who[1]);
-        archive.assigned(id, p.id(), p.sha256(), who[0], who[1]);
+        CompiledPolicy p = registry.policy(policyId).orElseThrow(() -> new NotFoundException("no policy '" + policyId
+                + "' is loaded (loaded: " + registry.snapshot().policies().keySet() + ")"));
+        String actor = Officer.name(principal);
+        AccountPolicies.Assignment a = assignments.assign(id, p.id(), actor, reason);
+        archive.assigned(id, p.id(), p.sha256(), actor, reason);
         return a;
     }
 

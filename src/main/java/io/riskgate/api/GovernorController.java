@@ -12,6 +12,7 @@ import io.riskgate.order.InvalidRequestException;
 import io.riskgate.order.JsonFields;
 import io.riskgate.policy.Governor;
 import java.io.IOException;
+import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -91,14 +92,17 @@ class GovernorController {
         return governor.view(readable(id));
     }
 
+    /**
+     * An officer's TRIP or RESET with a reason; the breaker log records the authenticated principal as the actor (a
+     * body naming an {@code actor} is refused).
+     */
     @PostMapping("/api/v1/accounts/{id}/breaker")
-    AccountGovernorView breaker(@PathVariable String id, @RequestBody JsonNode body) {
+    AccountGovernorView breaker(@PathVariable String id, @RequestBody JsonNode body, Principal principal) {
         List<FieldProblem> problems = new ArrayList<>();
         if (!id.matches(CheckRequestParser.ID_PATTERN)) {
             problems.add(new FieldProblem("id", "must match " + CheckRequestParser.ID_PATTERN));
         }
-        JsonFields f = JsonFields.root(body, problems);
-        f.rejectUnknown(Set.of("action", "reason", "state", "emergency", "code"));
+        JsonFields f = Officer.request(body, Set.of("action", "reason", "state", "emergency", "code"), problems);
         String action = f.text("action", "(?i)TRIP|RESET");
         String reason = f.text("reason", null);
         if (reason != null && reason.length() > 500) {
@@ -119,7 +123,8 @@ class GovernorController {
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
-        return governor.officer(id, action.toUpperCase(Locale.ROOT), reason, state, emergency, code);
+        return governor.officer(id, Officer.name(principal), action.toUpperCase(Locale.ROOT), reason, state,
+                emergency, code);
     }
 
     /** The account's breaker log, newest first: every trip and clear, by the rules, the clock or an officer. */
@@ -138,23 +143,20 @@ class GovernorController {
         return governor.instructions(readable(id), open);
     }
 
+    /** Acknowledges an instruction with an optional note; the alert event names the authenticated principal. */
     @PostMapping("/api/v1/accounts/{id}/instructions/{iid}/ack")
     EmergencyInstruction acknowledge(@PathVariable String id, @PathVariable String iid,
-                                     @RequestBody(required = false) JsonNode body) {
+                                     @RequestBody(required = false) JsonNode body, Principal principal) {
         List<FieldProblem> problems = new ArrayList<>();
-        Optional<String> note = Optional.empty();
-        if (body != null && !body.isNull()) {
-            JsonFields f = JsonFields.root(body, problems);
-            f.rejectUnknown(Set.of("note"));
-            note = f.optionalText("note", null);
-            if (note.filter(n -> n.length() > 500).isPresent()) {
-                f.problem("note", "must be at most 500 characters");
-            }
+        JsonFields f = Officer.request(body, Set.of("note"), problems);
+        Optional<String> note = f.optionalText("note", null);
+        if (note.filter(n -> n.length() > 500).isPresent()) {
+            f.problem("note", "must be at most 500 characters");
         }
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
-        return governor.acknowledge(tradable(id), iid, note);
+        return governor.acknowledge(tradable(id), Officer.name(principal), iid, note);
     }
 
     /**

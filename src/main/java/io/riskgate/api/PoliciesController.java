@@ -1,22 +1,50 @@
 package io.riskgate.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.riskgate.audit.AuditQuery;
+import io.riskgate.audit.AuditStore;
 import io.riskgate.audit.PolicyArchive;
+import io.riskgate.config.RiskgateProperties;
 import io.riskgate.errors.NotFoundException;
+import io.riskgate.market.MarketData;
+import io.riskgate.order.CheckRequestParser;
+import io.riskgate.order.FieldProblem;
+import io.riskgate.order.InvalidRequestException;
+import io.riskgate.order.JsonFields;
 import io.riskgate.rules.CompiledPolicy;
 import io.riskgate.rules.RuleInfo;
 import io.riskgate.rules.RuleSetRegistry;
+import io.riskgate.scenario.Candidate;
+import io.riskgate.scenario.WhatIf;
+import io.riskgate.scenario.Workspace;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.Principal;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The policy in force, hot reload (422 with every problem when the new files are invalid), the archive of every
- * version that was in force, and the reload log.
+ * The policy in force, an officer's reload (422 with every problem when the new files are invalid), the archive of
+ * every version that was in force, the activation log, and what-if previews of candidate policies.
  */
 @RestController
 @RequestMapping("/api/v1/policies")
@@ -36,64 +64,93 @@ class PoliciesController {
     record ReloadView(List<String> compiled, List<String> unchanged, List<String> removed, PolicyView active) {
     }
 
+    /** How long a principal whose what-if is still running is asked to wait before the next (Retry-After). */
+    static final int WHAT_IF_RETRY_AFTER_SECONDS = 5;
+
+
     private final RuleSetRegistry registry;
     private final PolicyArchive archive;
-    private final io.riskgate.audit.AuditStore audit;
-    private final io.riskgate.market.MarketData market;
-    private final java.time.Clock clock;
-    private final com.fasterxml.jackson.databind.ObjectMapper json;
-    private final java.nio.file.Path rulesDir;
+    private final WhatIf.Replay replay;
+    private final Path rulesDir;
+    private final Workspace workspace;
+    private final InFlight whatIfs = new InFlight();
 
-    PoliciesController(RuleSetRegistry registry, PolicyArchive archive, io.riskgate.audit.AuditStore audit,
-                       io.riskgate.market.MarketData market, java.time.Clock clock,
-                       com.fasterxml.jackson.databind.ObjectMapper json, io.riskgate.config.RiskgateProperties props) {
+    PoliciesController(RuleSetRegistry registry, PolicyArchive archive, AuditStore audit, MarketData market,
+                       Clock clock, ObjectMapper json, RiskgateProperties props, Workspace workspace) {
         this.registry = registry;
         this.archive = archive;
-        this.audit = audit;
-        this.market = market;
-        this.clock = clock;
-        this.json = json;
+        this.replay = new WhatIf.Replay(audit, market, clock, json);
         this.rulesDir = props.rulesDir().toAbsolutePath().normalize();
+        this.workspace = workspace;
+    }
+
+    /** A what-if by a principal whose previous one is still running. */
+    static final class WhatIfRunning extends RuntimeException {
+        WhatIfRunning(String principal) {
+            super("a what-if of " + principal + " is still running: one at a time per principal (each compiles a "
+                    + "whole rule base); send this one again when it has answered");
+        }
+    }
+
+    @ExceptionHandler(WhatIfRunning.class)
+    ResponseEntity<ProblemDetail> whatIfRunning(WhatIfRunning e) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, e.getMessage());
+        p.setTitle("A what-if of yours is running");
+        p.setType(URI.create("https://riskgate.io/problems/429"));
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(WHAT_IF_RETRY_AFTER_SECONDS))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(p);
     }
 
     /**
      * What-if: the last {@code last} audited decisions (or those in [from, to], optionally of one account) decided
      * again under a candidate policy, without touching live state; which would change, and the rules that caused
-     * it. The candidate is a {@code directory} of policies (compiled with its sibling rules directory, else the
-     * live rules) or inline {@code yaml}; {@code policyId} picks it (default: "default").
+     * it. The candidate is inline {@code yaml} (compiled with the live rule files; its gates are checked against
+     * the allow-list like any policy's), or a {@code directory} relative to the workspace ({@link Workspace}) whose
+     * rules directory beside it holds candidate rule files; {@code policyId} names it (default: "default"). Rule
+     * files are never taken from a request: DRL and decision-table actions are code. One at a time per principal:
+     * a second while the first runs is a 429 with Retry-After.
      */
     @PostMapping("/what-if")
-    io.riskgate.scenario.WhatIf.Report whatIf(@org.springframework.web.bind.annotation.RequestBody
-                                              com.fasterxml.jackson.databind.JsonNode body) {
-        List<io.riskgate.order.FieldProblem> problems = new java.util.ArrayList<>();
-        io.riskgate.order.JsonFields f = io.riskgate.order.JsonFields.root(body, problems);
-        f.rejectUnknown(java.util.Set.of("directory", "yaml", "policyId", "last", "from", "to", "account"));
-        var directory = f.optionalText("directory", null).map(java.nio.file.Path::of);
+    WhatIf.Report whatIf(@RequestBody JsonNode body, Principal principal) {
+        List<FieldProblem> problems = new ArrayList<>();
+        JsonFields f = JsonFields.root(body, problems);
+        f.rejectUnknown(Set.of("directory", "yaml", "rules", "policyId", "last", "from", "to", "account"));
+        Optional<String> directory = f.optionalText("directory", null);
         // the YAML exactly as sent (not trimmed): its sha256 is then the file's
-        var yaml = f.optionalText("yaml", null).map(x -> body.path("yaml").asText());
+        Optional<String> yaml = f.optionalText("yaml", null).map(x -> body.path("yaml").asText());
         String policyId = f.optionalText("policyId", "[A-Za-z0-9_.-]{1,64}").orElse("default");
         int last = (int) f.optionalNumber("last", 0, true).orElse(100);
-        var from = f.optionalInstant("from");
-        var to = f.optionalInstant("to");
-        var account = f.optionalText("account", io.riskgate.order.CheckRequestParser.ID_PATTERN);
-        if (directory.isPresent() == yaml.isPresent()) {
-            f.problem("directory", "give the candidate as a directory or as inline yaml (one of the two)");
+        Optional<Instant> from = f.optionalInstant("from");
+        Optional<Instant> to = f.optionalInstant("to");
+        Optional<String> account = f.optionalText("account", CheckRequestParser.ID_PATTERN);
+        if (f.has("directory") == f.has("yaml")) {
+            f.problem("directory", "give the candidate as a directory of the workspace or as inline yaml (one of "
+                    + "the two)");
         }
-        if (last > io.riskgate.audit.AuditQuery.MAX_SIZE) {
-            f.problem("last", "must be at most " + io.riskgate.audit.AuditQuery.MAX_SIZE + ", was " + last);
+        if (f.has("rules")) {
+            // DRL consequences and decision-table actions are Java: they would run on this server
+            f.problem("rules", "rule files are code and are not taken from a request: put the candidate's rule files "
+                    + "in the workspace (a rules directory beside its policies) and send its directory");
+        }
+        if (last > AuditQuery.MAX_SIZE) {
+            f.problem("last", "must be at most " + AuditQuery.MAX_SIZE + ", was " + last);
+        }
+        if (directory.isPresent() && problems.stream().noneMatch(p -> p.field().equals("directory"))) {
+            Workspace.problemWith(directory.get()).ifPresent(why -> f.problem("directory", why));
         }
         if (!problems.isEmpty()) {
-            throw new io.riskgate.order.InvalidRequestException(problems);
+            throw new InvalidRequestException(problems);
         }
-        CompiledPolicy candidate = io.riskgate.scenario.Candidate.compile(directory.orElse(null), yaml.orElse(null),
-                policyId, directory.map(d -> io.riskgate.scenario.Candidate.rulesBeside(d, rulesDir)).orElse(rulesDir));
-        try {
-            var decisions = audit.search(new io.riskgate.audit.AuditQuery(account, java.util.Optional.empty(),
-                    java.util.Optional.empty(), java.util.Optional.empty(), from, to, 0, Math.max(1, last))).items();
-            return io.riskgate.scenario.WhatIf.run(candidate, decisions, io.riskgate.check.PreTradeEngine.forPreview(
-                    new io.riskgate.market.PortfolioRisk(market), clock, json));
-        } finally {
-            io.riskgate.rules.RuleSetCompiler.release(candidate.container(), candidate.releaseId());
+        // the files are looked at only for a request that is otherwise valid
+        Optional<Workspace.Location> location = directory.map(workspace::resolve);
+        Candidate candidate = location.isPresent() ? Candidate.inWorkspace(location.get(), policyId, rulesDir)
+                : Candidate.inline(policyId, yaml.orElseThrow(), Map.of(), rulesDir);
+        AuditQuery decisions = new AuditQuery(account, Optional.empty(), Optional.empty(), Optional.empty(), from,
+                to, 0, Math.max(1, last));
+        String who = Officer.name(principal);
+        try (InFlight.Slot slot = whatIfs.enter(who).orElseThrow(() -> new WhatIfRunning(who))) {
+            return WhatIf.preview(candidate, decisions, () -> replay);
         }
     }
 
@@ -119,14 +176,18 @@ class PoliciesController {
     }
 
     /**
-     * Reloads every policy from the files; {@code actor} and {@code reason} (optional body) are kept with the
-     * activation. 422 listing every problem when the new files are invalid: nothing changes then.
+     * Puts the policy files in force: reloads every policy, recording the authenticated principal as the actor and
+     * the body's required {@code reason}; a body naming an {@code actor} is refused. 422 listing every problem when
+     * the files are invalid: nothing changes then.
      */
     @PostMapping("/reload")
-    ReloadView reload(@org.springframework.web.bind.annotation.RequestBody(required = false)
-                      com.fasterxml.jackson.databind.JsonNode body) {
-        String[] who = actorAndReason(body, false);
-        RuleSetRegistry.ReloadResult r = registry.reload(who[0], who[1]);
+    ReloadView reload(@RequestBody(required = false) JsonNode body, Principal principal) {
+        List<FieldProblem> problems = new ArrayList<>();
+        String reason = Officer.reason(Officer.request(body, Set.of("reason"), problems));
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
+        RuleSetRegistry.ReloadResult r = registry.reload(Officer.name(principal), reason);
         return new ReloadView(r.compiled(), r.unchanged(), r.removed(), PolicyView.of(r.active()));
     }
 
@@ -152,26 +213,5 @@ class PoliciesController {
     io.riskgate.audit.PolicyDiff.Result diff(@PathVariable String id, @RequestParam String from,
                                              @RequestParam String to) {
         return io.riskgate.audit.PolicyDiff.of(version(id, from), version(id, to));
-    }
-
-    /** {actor, reason} of an officer's request; both required when {@code required}, else "api"/"reload". */
-    static String[] actorAndReason(com.fasterxml.jackson.databind.JsonNode body, boolean required) {
-        List<io.riskgate.order.FieldProblem> problems = new java.util.ArrayList<>();
-        String actor = "api";
-        String reason = "reload";
-        if (body != null && !body.isNull()) {
-            io.riskgate.order.JsonFields f = io.riskgate.order.JsonFields.root(body, problems);
-            f.rejectUnknown(java.util.Set.of("actor", "reason", "policyId"));
-            actor = required ? f.text("actor", io.riskgate.order.CheckRequestParser.ID_PATTERN)
-                    : f.optionalText("actor", io.riskgate.order.CheckRequestParser.ID_PATTERN).orElse(actor);
-            reason = required ? f.text("reason", "(?s).{1,500}") : f.optionalText("reason", "(?s).{1,500}")
-                    .orElse(reason);
-        } else if (required) {
-            problems.add(new io.riskgate.order.FieldProblem("body", "needs actor and reason"));
-        }
-        if (!problems.isEmpty()) {
-            throw new io.riskgate.order.InvalidRequestException(problems);
-        }
-        return new String[] {actor, reason};
     }
 }

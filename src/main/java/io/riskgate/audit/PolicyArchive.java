@@ -38,8 +38,13 @@ public final class PolicyArchive {
                                  List<ArchivedFile> ruleFiles, Instant firstLoadedAt) {
     }
 
-    /** One reload as logged. */
-    /** @param actor who put it in force (an officer's name, "startup", "watcher"); {@code reason} why */
+    /**
+     * One entry of the activation log: a reload, an assignment, or a change the file watcher found.
+     *
+     * @param outcome ACTIVATED, UNCHANGED, REMOVED, REFUSED, ASSIGNED, or DETECTED (a valid change of the files
+     *        the watcher found, not in force)
+     * @param actor who put it in force (an officer's name, "startup", "watcher"); {@code reason} why
+     */
     public record Activation(long id, Instant occurredAt, String outcome, String policyId, String sha256,
                              String detail, String actor, String reason) {
     }
@@ -97,6 +102,22 @@ public final class PolicyArchive {
                 .reduce((a, b) -> a + "\n" + b).orElse(""), actor, reason);
     }
 
+    /**
+     * Records a valid change of the policy files that is not in force yet (the file watcher found it): outcome
+     * DETECTED, one entry per changed policy (with the sha256 a reload would activate) and per removed one. An
+     * officer's reload puts it in force.
+     */
+    public void detected(java.util.Map<String, String> changed, Collection<String> removed, String actor,
+                         String reason) {
+        tx.executeWithoutResult(s -> {
+            Instant now = clock.instant();
+            changed.forEach((id, sha) -> log(now, "DETECTED", id, sha, "valid, not in force: awaiting an officer's "
+                    + "reload (POST /api/v1/policies/reload)", actor, reason));
+            removed.forEach(id -> log(now, "DETECTED", id, null, "policy file removed, still in force: awaiting an "
+                    + "officer's reload (POST /api/v1/policies/reload)", actor, reason));
+        });
+    }
+
     /** Records an account's assignment to a policy in the activation log (outcome ASSIGNED). */
     public void assigned(String account, String policyId, String sha256, String actor, String reason) {
         log(clock.instant(), "ASSIGNED", policyId, sha256, "account " + account, actor, reason);
@@ -123,7 +144,8 @@ public final class PolicyArchive {
         List<PolicyVersion> out = new java.util.ArrayList<>();
         // newest first: by the latest time it was put in force, then by when it was first loaded
         jdbc.query("SELECT v.sha256, v.version, v.source_file, v.first_loaded_at, (SELECT MAX(a.id) FROM "
-                + "policy_activation a WHERE a.sha256 = v.sha256) AS last_activation FROM policy_version v "
+                + "policy_activation a WHERE a.sha256 = v.sha256 AND a.outcome IN ('ACTIVATED', 'ASSIGNED')) "
+                + "AS last_activation FROM policy_version v "
                 + "WHERE v.policy_id = ? ORDER BY last_activation DESC NULLS LAST, v.first_loaded_at DESC", rs -> {
                     String sha = rs.getString("sha256");
                     out.add(new PolicyVersion(policyId, rs.getString("version"), sha, rs.getString("source_file"),

@@ -112,7 +112,8 @@ final class PolicyCommand implements Runnable {
     @Command(name = "what-if", mixinStandardHelpOptions = true,
             description = "Decide the last N audited decisions again under a candidate policy (DIR holds it; its "
                     + "sibling rules directory, else --rules), without changing anything; print each decision that "
-                    + "would change and the rules that caused it. Exit 0.")
+                    + "would change and the rules that caused it. Exit 0; 3 when the candidate is invalid or the "
+                    + "database cannot be opened.")
     static final class WhatIfCommand implements Callable<Integer> {
 
         @Parameters(index = "0", paramLabel = "DIR", description = "the candidate's policy directory")
@@ -135,49 +136,55 @@ final class PolicyCommand implements Runnable {
 
         @Override
         public Integer call() {
-            CompiledPolicy candidate;
+            io.riskgate.scenario.WhatIf.Report report;
+            var candidate = io.riskgate.scenario.Candidate.directory(dir, policyId, rules);
+            var latest = new io.riskgate.audit.AuditQuery(java.util.Optional.empty(), java.util.Optional.empty(),
+                    java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
+                    java.util.Optional.empty(), 0, Math.max(1, Math.min(last, io.riskgate.audit.AuditQuery.MAX_SIZE)));
             try {
-                candidate = io.riskgate.scenario.Candidate.compile(dir, null, policyId,
-                        io.riskgate.scenario.Candidate.rulesBeside(dir, rules));
+                report = io.riskgate.scenario.WhatIf.preview(candidate, latest, this::openAudit);
             } catch (PolicyException e) {
                 e.problems().forEach(p -> System.out.println("ERROR " + p));
                 return 3;
+            } catch (AuditUnavailable e) {
+                System.out.println("ERROR cannot open the audit database " + db + ": " + e.getMessage());
+                return 3;
             }
+            for (var c : report.changes()) {
+                System.out.printf("CHANGED %s %s %s at %s: %s %s q=%s -> %s %s q=%s (caused by %s)%n",
+                        c.decisionId(), c.account(), c.symbol(), c.at(), c.before(), c.beforeCodes(),
+                        c.beforeQuantity(), c.after(), c.afterCodes(), c.afterQuantity(), c.causedBy());
+            }
+            report.skipped().forEach(s -> System.out.println("SKIPPED " + s));
+            System.out.printf("%d evaluated, %d would change under %s v%s (sha256 %s)%n", report.evaluated(),
+                    report.changed(), report.candidate().id(), report.candidate().version(),
+                    report.candidate().sha256());
+            return 0;
+        }
+
+        /** The audit database {@code --db}, which must exist: a mistyped path would report 0 decisions. */
+        private io.riskgate.scenario.WhatIf.Replay openAudit() {
             org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
-            // the audit must exist: a mistyped path would otherwise create an empty database and report 0 decisions
             ds.setURL(db.startsWith("jdbc:h2:file:") && !db.toUpperCase(java.util.Locale.ROOT).contains("IFEXISTS")
                     ? db + ";IFEXISTS=TRUE" : db);
             ds.setUser("sa");
-            var json = io.riskgate.RiskgateRuntime.jsonMapper();
             try {
                 io.riskgate.RiskgateRuntime.migrate(ds);
             } catch (RuntimeException e) {
-                System.out.println("ERROR cannot open the audit database " + db + ": " + e.getMessage());
-                RuleSetCompiler.release(candidate.container(), candidate.releaseId());
-                return 3;
+                throw new AuditUnavailable(e.getMessage());
             }
-            try {
-                var decisions = new io.riskgate.audit.AuditStore(ds, json).search(new io.riskgate.audit.AuditQuery(
-                        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
-                        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), 0,
-                        Math.max(1, Math.min(last, io.riskgate.audit.AuditQuery.MAX_SIZE)))).items();
-                var market = new io.riskgate.market.MarketData(new io.riskgate.market.BarStore(ds),
-                        org.springframework.transaction.support.TransactionOperations.withoutTransaction(),
-                        java.time.Clock.systemUTC());
-                var report = io.riskgate.scenario.WhatIf.run(candidate, decisions,
-                        io.riskgate.check.PreTradeEngine.forPreview(new io.riskgate.market.PortfolioRisk(market),
-                                java.time.Clock.systemUTC(), json));
-                for (var c : report.changes()) {
-                    System.out.printf("CHANGED %s %s %s at %s: %s %s q=%s -> %s %s q=%s (caused by %s)%n",
-                            c.decisionId(), c.account(), c.symbol(), c.at(), c.before(), c.beforeCodes(),
-                            c.beforeQuantity(), c.after(), c.afterCodes(), c.afterQuantity(), c.causedBy());
-                }
-                report.skipped().forEach(s -> System.out.println("SKIPPED " + s));
-                System.out.printf("%d evaluated, %d would change under %s v%s (sha256 %s)%n", report.evaluated(),
-                        report.changed(), candidate.id(), candidate.version(), candidate.sha256());
-                return 0;
-            } finally {
-                RuleSetCompiler.release(candidate.container(), candidate.releaseId());
+            var json = io.riskgate.RiskgateRuntime.jsonMapper();
+            var market = new io.riskgate.market.MarketData(new io.riskgate.market.BarStore(ds),
+                    org.springframework.transaction.support.TransactionOperations.withoutTransaction(),
+                    java.time.Clock.systemUTC());
+            return new io.riskgate.scenario.WhatIf.Replay(new io.riskgate.audit.AuditStore(ds, json), market,
+                    java.time.Clock.systemUTC(), json);
+        }
+
+        /** The audit database could not be opened. */
+        private static final class AuditUnavailable extends RuntimeException {
+            AuditUnavailable(String message) {
+                super(message);
             }
         }
     }

@@ -90,14 +90,32 @@ public class RiskgateConfiguration {
         return rt.accountPolicies();
     }
 
-    /** Reloads the policies when their files change (debounced); off with riskgate.policies.watch=false. */
+    /**
+     * Validates the policies when their files change (debounced) and records what it found for officers; off with
+     * riskgate.policies.watch=false. Only with riskgate.policies.watch-activates=true (development) does a change
+     * go into force without an officer's reload.
+     */
     @Bean(destroyMethod = "close")
     @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "riskgate.policies.watch",
             havingValue = "true", matchIfMissing = true)
     io.riskgate.rules.PolicyWatcher policyWatcher(RiskgateRuntime rt, RiskgateProperties props,
                                                   @org.springframework.beans.factory.annotation.Value(
                                                           "${riskgate.policies.watch-debounce:2s}")
-                                                  java.time.Duration debounce) throws java.io.IOException {
-        return new io.riskgate.rules.PolicyWatcher(rt.registry(), props.policiesDir(), props.rulesDir(), debounce);
+                                                  java.time.Duration debounce,
+                                                  @org.springframework.beans.factory.annotation.Value(
+                                                          "${riskgate.policies.watch-activates:false}")
+                                                  boolean activates) throws java.io.IOException {
+        return new io.riskgate.rules.PolicyWatcher(rt.registry(), props.policiesDir(), props.rulesDir(), debounce,
+                activates);
+    }
+
+    /**
+     * Where officers keep candidate policies for what-if by directory ({@code riskgate.policies.workspace},
+     * default ./workspace); what-if reads no other directory. Empty: the directory form is refused.
+     */
+    @Bean
+    io.riskgate.scenario.Workspace candidateWorkspace(@org.springframework.beans.factory.annotation.Value(
+            "${riskgate.policies.workspace:./workspace}") String root) {
+        return new io.riskgate.scenario.Workspace(root.isBlank() ? null : java.nio.file.Path.of(root));
     }
 }

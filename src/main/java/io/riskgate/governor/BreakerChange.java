@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * A breaker tripped or cleared, as the breaker log keeps it: by the rules (actor "rules"), by its window or
- * cooldown ending ("clock"), or by an officer ("officer").
+ * cooldown ending ("clock"), or by an officer (actor: the officer's authenticated name, "anonymous" without one;
+ * rule "officer").
  *
  * @param action TRIP or CLEAR
  */

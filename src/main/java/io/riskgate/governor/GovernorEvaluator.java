@@ -231,15 +231,20 @@ public final class GovernorEvaluator {
         return new Update(next, changes, instructions, events, verdict.fired());
     }
 
-    /** An officer trips the account with a reason: audited like a rule's trip, cleared only by a reset. */
-    public static Update officerTrip(GovernorState s, String account, Instant at, String reason, TradingState to,
-                                     Governor.Emergency emergency, Governor g, List<String> liveTrades) {
+    /**
+     * An officer ({@code actor}, as the breaker log records them) trips the account with a reason: audited like a
+     * rule's trip, cleared only by a reset.
+     */
+    public static Update officerTrip(GovernorState s, String account, String actor, Instant at, String reason,
+                                     TradingState to, Governor.Emergency emergency, Governor g,
+                                     List<String> liveTrades) {
         List<ActiveBreaker> breakers = new ArrayList<>(s.breakers());
         breakers.removeIf(b -> b.code().equals(OFFICER_CODE));
-        breakers.add(new ActiveBreaker(OFFICER_CODE, "officer", to, null, null, at, null, reason, "officer"));
+        breakers.add(new ActiveBreaker(OFFICER_CODE, "officer", to, null, null, at, null, reason, actor));
         List<GovernorEvent> events = new ArrayList<>();
-        events.add(GovernorEvent.of(account, at, "CRITICAL", "BREAKER_TRIPPED", OFFICER_CODE + ": " + reason + " -> "
-                + to + " until an officer resets it", Map.of("code", OFFICER_CODE, "state", to.name())));
+        events.add(GovernorEvent.of(account, at, "CRITICAL", "BREAKER_TRIPPED", OFFICER_CODE + " by " + actor + ": "
+                + reason + " -> " + to + " until an officer resets it", Map.of("code", OFFICER_CODE, "state", to.name(),
+                "actor", actor)));
         List<EmergencyInstruction> instructions = new ArrayList<>();
         emergency(emergency, g, account, liveTrades, OFFICER_CODE, "officer", reason, at).ifPresent(instructions::add);
         TradingState state = worst(breakers);
@@ -251,14 +256,14 @@ public final class GovernorEvaluator {
                     + ": " + reason, Map.of("instructionId", i.instructionId(), "kind", i.kind())));
         }
         return new Update(with(s, state, breakers), List.of(new BreakerChange(account, "TRIP", OFFICER_CODE, "officer",
-                to, null, null, at, null, reason, "officer")), instructions, events, List.of());
+                to, null, null, at, null, reason, actor)), instructions, events, List.of());
     }
 
     /**
-     * An officer clears breakers (all, or the one with {@code code}) with a reason. A rule's breaker stays disarmed
-     * until its condition clears, so the reset holds while the account is still beyond the limit.
+     * An officer ({@code actor}) clears breakers (all, or the one with {@code code}) with a reason. A rule's breaker
+     * stays disarmed until its condition clears, so the reset holds while the account is still beyond the limit.
      */
-    public static Update officerReset(GovernorState s, String account, Instant at, String reason,
+    public static Update officerReset(GovernorState s, String account, String actor, Instant at, String reason,
                                       Optional<String> code) {
         List<ActiveBreaker> kept = new ArrayList<>();
         List<BreakerChange> changes = new ArrayList<>();
@@ -268,9 +273,9 @@ public final class GovernorEvaluator {
                 kept.add(b);
             } else {
                 changes.add(new BreakerChange(account, "CLEAR", b.code(), b.rule(), b.state(), null, null, at, null,
-                        reason, "officer"));
-                events.add(GovernorEvent.of(account, at, "INFO", "BREAKER_CLEARED", b.code() + " reset by an officer: "
-                        + reason, Map.of("code", b.code())));
+                        reason, actor));
+                events.add(GovernorEvent.of(account, at, "INFO", "BREAKER_CLEARED", b.code() + " reset by " + actor
+                        + ": " + reason, Map.of("code", b.code(), "actor", actor)));
             }
         }
         TradingState state = worst(kept);

@@ -151,10 +151,11 @@ public final class GovernorService {
     /**
      * An officer trips ({@code TRIP}: the account goes to {@code state}, HALTED by default, with the emergency
      * protocol asked for) or resets ({@code RESET}: every active breaker, or the one named) the account, with a
-     * reason. Audited in the breaker log and streamed.
+     * reason. Audited in the breaker log, with {@code actor} (the officer's authenticated name), and streamed.
      */
-    public AccountGovernorView officer(String account, String action, String reason, Optional<TradingState> state,
-                                       Optional<Governor.Emergency> emergency, Optional<String> code) {
+    public AccountGovernorView officer(String account, String actor, String action, String reason,
+                                       Optional<TradingState> state, Optional<Governor.Emergency> emergency,
+                                       Optional<String> code) {
         CompiledPolicy policy = registry.forAccountOrDefault(account);
         return portfolio.withAccount(account, book -> {
             // an officer's action happens now, by riskgate's clock; it does not move the account's event clock
@@ -166,7 +167,7 @@ public final class GovernorService {
                             throw new ConflictException("account " + account + " is already tripped by an officer ("
                                     + b.state() + " since " + b.trippedAt() + ": " + b.reason() + "); RESET it first");
                         });
-                u = GovernorEvaluator.officerTrip(book.governor(), account, at, reason,
+                u = GovernorEvaluator.officerTrip(book.governor(), account, actor, at, reason,
                         state.orElse(TradingState.HALTED), emergency.orElse(Governor.Emergency.NONE),
                         policy.policy().governor(), book.positions().stream().map(Position::tradeId).toList());
             } else {
@@ -174,7 +175,7 @@ public final class GovernorService {
                     throw new ConflictException("account " + account + " has no active breaker"
                             + code.map(c -> " " + c).orElse("") + " to reset (state " + book.governor().state() + ")");
                 }
-                u = GovernorEvaluator.officerReset(book.governor(), account, at, reason, code);
+                u = GovernorEvaluator.officerReset(book.governor(), account, actor, at, reason, code);
             }
             book.governor(u.state());
             List<List<GovernorEvent>> stored = new ArrayList<>(1);
@@ -189,8 +190,11 @@ public final class GovernorService {
         return store.instructions(account, open);
     }
 
-    /** Acknowledges an emergency instruction (once: a second acknowledgement is a 409). */
-    public EmergencyInstruction acknowledge(String account, String id, Optional<String> note) {
+    /**
+     * Acknowledges an emergency instruction (once: a second acknowledgement is a 409); the alert event names
+     * {@code actor}, who acknowledged it.
+     */
+    public EmergencyInstruction acknowledge(String account, String actor, String id, Optional<String> note) {
         return portfolio.withAccount(account, book -> {
             EmergencyInstruction i = store.instruction(account, id)
                     .orElseThrow(() -> new NotFoundException("no instruction " + id + " on account " + account));
@@ -199,8 +203,8 @@ public final class GovernorService {
             }
             Instant at = clock.instant();
             GovernorEvent e = GovernorEvent.of(account, at, "INFO", "INSTRUCTION_ACKNOWLEDGED", i.kind() + " "
-                    + i.tradeIds() + " acknowledged" + note.map(n -> ": " + n).orElse(""),
-                    Map.of("instructionId", id));
+                    + i.tradeIds() + " acknowledged by " + actor + note.map(n -> ": " + n).orElse(""),
+                    Map.of("instructionId", id, "actor", actor));
             List<GovernorEvent> stored = new ArrayList<>(1);
             portfolio.saveGovernor(book, () -> {
                 store.acknowledge(id, at, note.orElse(null));

@@ -34,10 +34,15 @@ public final class PolicyLoader {
 
     private static final double ANY = Double.MAX_VALUE;
 
-    private final Path rulesDir;
+    private final RuleSource rules;
 
+    /** Reads rule files from {@code rulesDir}. */
     public PolicyLoader(Path rulesDir) {
-        this.rulesDir = rulesDir;
+        this(RuleSource.directory(rulesDir));
+    }
+
+    public PolicyLoader(RuleSource rules) {
+        this.rules = rules;
     }
 
     /**
@@ -94,6 +99,19 @@ public final class PolicyLoader {
         return b.get();
     }
 
+    /**
+     * Loads a policy from its bytes, never written to disk (a candidate sent inline); {@code fileName} names it in
+     * problems and is its bundle's source.
+     */
+    public PolicyBundle load(String fileName, byte[] yaml) {
+        List<PolicyProblem> problems = new ArrayList<>();
+        Optional<PolicyBundle> b = parse(Path.of(fileName), yaml.clone(), problems, new ArrayList<>());
+        if (!problems.isEmpty() || b.isEmpty()) {
+            throw new PolicyException(problems);
+        }
+        return b.get();
+    }
+
     static boolean isPolicyFile(Path p) {
         String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
         return Files.isRegularFile(p) && (n.endsWith(".yaml") || n.endsWith(".yml"));
@@ -109,6 +127,12 @@ public final class PolicyLoader {
             problems.add(new PolicyProblem(name, "", 0, "cannot read: " + e.getMessage()));
             return Optional.empty();
         }
+        return parse(file, bytes, problems, refusedRules);
+    }
+
+    private Optional<PolicyBundle> parse(Path file, byte[] bytes, List<PolicyProblem> problems,
+                                         List<Map<String, byte[]>> refusedRules) {
+        String name = file.getFileName().toString();
         Node root;
         try {
             LoaderOptions options = new LoaderOptions();
@@ -546,22 +570,30 @@ public final class PolicyLoader {
         for (int i = 0; i < policy.ruleFiles().size(); i++) {
             String r = policy.ruleFiles().get(i);
             String at = "rules[" + i + "]";
-            Path p = rulesDir.resolve(r).normalize();
-            if (!p.startsWith(rulesDir.normalize())) {
+            if (!insideRules(r)) {
                 root.problem(null, at, "'" + r + "' is outside the rules directory");
             } else if (!RuleFileKind.isRuleFile(r)) {
                 root.problem(null, at, "'" + r + "' is not a rule file: use .drl, .drl.xlsx, .drl.xls or .drl.csv");
-            } else if (!Files.isRegularFile(p)) {
-                root.problem(null, at, "rule file '" + r + "' not found in " + rulesDir);
             } else {
                 try {
-                    out.put(r, Files.readAllBytes(p));
+                    rules.read(r).ifPresentOrElse(b -> out.put(r, b), () -> root.problem(null, at,
+                            "rule file '" + r + "' not found in " + rules.describe()));
                 } catch (IOException e) {
                     root.problem(null, at, "cannot read '" + r + "': " + e.getMessage());
                 }
             }
         }
         return out;
+    }
+
+    /** A relative name that stays inside the rules directory: no '..' out of it, not absolute. */
+    private static boolean insideRules(String name) {
+        try {
+            Path p = Path.of(name).normalize();
+            return !name.isEmpty() && !p.isAbsolute() && !p.startsWith("..") && !p.toString().isEmpty();
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
     }
 
     /** sha256 over the policy bytes, then each rule file's name and bytes in name order. */

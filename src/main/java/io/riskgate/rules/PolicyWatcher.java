@@ -16,10 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reloads the policies when their files change: watches the policies and rules directories and, once no change
- * has come for {@code debounce} (an editor saves in bursts; an officer copies several files), reloads once with
- * actor "watcher". A refused reload is logged in the activation log with its problems, and the policies in force
- * stay; the next change tries again.
+ * Tells officers when the policy files change: watches the policies and rules directories and, once no change has
+ * come for {@code debounce} (an editor saves in bursts; an officer copies several files), validates them once with
+ * actor "watcher" ({@link RuleSetRegistry#validate}): a valid change is logged and recorded in the activation log
+ * as DETECTED, awaiting an officer's reload; an invalid one as REFUSED with its problems. Either way the policies
+ * in force stay: only an officer's reload puts files in force.
+ *
+ * <p>With {@code activates} (riskgate.policies.watch-activates=true, a development convenience) it reloads instead,
+ * as it used to: a change goes into force without an officer, under actor "watcher".
  */
 public final class PolicyWatcher implements AutoCloseable {
 
@@ -28,13 +32,26 @@ public final class PolicyWatcher implements AutoCloseable {
     private final RuleSetRegistry registry;
     private final WatchService watch;
     private final Duration debounce;
+    private final boolean activates;
     private final Thread thread;
     private volatile boolean running = true;
 
+    /** A watcher that validates changes and leaves their activation to an officer. */
     public PolicyWatcher(RuleSetRegistry registry, Path policiesDir, Path rulesDir, Duration debounce)
             throws IOException {
+        this(registry, policiesDir, rulesDir, debounce, false);
+    }
+
+    /** @param activates reload on a change (development only) instead of only validating it */
+    public PolicyWatcher(RuleSetRegistry registry, Path policiesDir, Path rulesDir, Duration debounce,
+                         boolean activates) throws IOException {
         this.registry = registry;
         this.debounce = debounce;
+        this.activates = activates;
+        if (activates) {
+            log.warn("riskgate.policies.watch-activates=true: policy file changes go into force without an officer "
+                    + "(actor \"watcher\"); use it for development only");
+        }
         this.watch = FileSystems.getDefault().newWatchService();
         for (Path dir : new java.util.LinkedHashSet<>(List.of(policiesDir.toAbsolutePath().normalize(),
                 rulesDir.toAbsolutePath().normalize()))) {
@@ -59,13 +76,10 @@ public final class PolicyWatcher implements AutoCloseable {
                 if (!changed.isEmpty()) {
                     String files = String.join(", ", changed);
                     changed.clear();
-                    try {
-                        var r = registry.reload("watcher", "files changed: " + files);
-                        log.info("policy files changed ({}): compiled {}, unchanged {}", files, r.compiled(),
-                                r.unchanged());
-                    } catch (PolicyException e) {
-                        log.warn("policy files changed ({}) but the reload was refused; the policies in force stay: {}",
-                                files, e.getMessage());
+                    if (activates) {
+                        reload(files);
+                    } else {
+                        validate(files);
                     }
                 }
             } catch (InterruptedException e) {
@@ -76,6 +90,29 @@ public final class PolicyWatcher implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.error("policy watcher failed on a reload; it keeps watching", e);
             }
+        }
+    }
+
+    private void reload(String files) {
+        try {
+            var r = registry.reload("watcher", "files changed: " + files);
+            log.info("policy files changed ({}): compiled {}, unchanged {}", files, r.compiled(), r.unchanged());
+        } catch (PolicyException e) {
+            log.warn("policy files changed ({}) but the reload was refused; the policies in force stay: {}",
+                    files, e.getMessage());
+        }
+    }
+
+    private void validate(String files) {
+        RuleSetRegistry.Validation v = registry.validate("watcher", "files changed: " + files);
+        if (!v.valid()) {
+            log.warn("policy files changed ({}) and would be refused; the policies in force stay: {} problem(s): {}",
+                    files, v.problems().size(), v.problems());
+        } else if (v.changed().isEmpty() && v.removed().isEmpty()) {
+            log.info("policy files changed ({}) but match the policies in force", files);
+        } else {
+            log.info("policy files changed ({}): valid, awaiting an officer's reload (POST /api/v1/policies/reload) "
+                    + "to go into force: changed {}, removed {}", files, v.changed().keySet(), v.removed());
         }
     }
 

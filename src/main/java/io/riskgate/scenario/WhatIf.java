@@ -1,6 +1,9 @@
 package io.riskgate.scenario;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.riskgate.audit.AuditQuery;
 import io.riskgate.audit.AuditRecord;
+import io.riskgate.audit.AuditStore;
 import io.riskgate.check.AccountState;
 import io.riskgate.check.Decision;
 import io.riskgate.check.Outcome;
@@ -10,8 +13,11 @@ import io.riskgate.governor.ActiveBreaker;
 import io.riskgate.governor.GovernorState;
 import io.riskgate.governor.Multiplier;
 import io.riskgate.governor.TradingState;
+import io.riskgate.market.MarketData;
+import io.riskgate.market.PortfolioRisk;
 import io.riskgate.order.CheckRequest;
 import io.riskgate.order.CheckRequestParser;
+import io.riskgate.policy.PolicyException;
 import io.riskgate.policy.Side;
 import io.riskgate.portfolio.AccountBook;
 import io.riskgate.portfolio.EquitySnapshot;
@@ -20,12 +26,15 @@ import io.riskgate.rules.Adjustment;
 import io.riskgate.rules.CompiledPolicy;
 import io.riskgate.rules.FiredRule;
 import io.riskgate.rules.Rejection;
+import io.riskgate.rules.RuleSetCompiler;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What-if: audited decisions decided again under a candidate policy, in memory, without touching live state. Each
@@ -47,7 +56,31 @@ public final class WhatIf {
                          List<String> skipped) {
     }
 
+    /**
+     * What a what-if replays against: the audit holding the decisions, and the market data, clock and JSON mapper
+     * of the preview engine (the service's own, or those of a database the CLI opened).
+     */
+    public record Replay(AuditStore audit, MarketData market, Clock clock, ObjectMapper json) {
+    }
+
     private WhatIf() {
+    }
+
+    /**
+     * The what-if, one path for the REST API and the CLI: compiles {@code candidate} (a bad one throws
+     * {@link PolicyException} with every problem before {@code replay} is asked for, so a bad
+     * candidate is told before a missing database), reads the decisions {@code decisions} selects from the replay's
+     * audit, decides them again under the candidate ({@link #run}) and frees the candidate's rule base.
+     */
+    public static Report preview(Candidate candidate, AuditQuery decisions, Supplier<Replay> replay) {
+        CompiledPolicy compiled = candidate.compile();
+        try {
+            Replay r = replay.get();
+            return run(compiled, r.audit().search(decisions).items(), PreTradeEngine.forPreview(
+                    new PortfolioRisk(r.market()), r.clock(), r.json()));
+        } finally {
+            RuleSetCompiler.release(compiled.container(), compiled.releaseId());
+        }
     }
 
     public static Report run(CompiledPolicy candidate, List<AuditRecord> decisions, PreTradeEngine engine) {

@@ -59,6 +59,8 @@ class GovernorApiTest {
     /** The pinned server clock: when an officer's trip, reset or acknowledgement happens. */
     static final String SERVER_NOW = "2032-01-01T00:00:00Z";
     static final Duration STREAM_TIMEOUT = Duration.ofSeconds(5);
+    /** The principal an officer's requests are made as: the breaker log records it as the actor. */
+    static final String OFFICER = "officer-anna";
 
     @LocalServerPort
     int port;
@@ -107,8 +109,9 @@ class GovernorApiTest {
         putEquity(account, now, T0);
     }
 
+    /** An officer's TRIP or RESET, made as {@link #OFFICER}. */
     private HttpApi.Response breaker(String account, Object... fields) {
-        return api.post("/api/v1/accounts/" + account + "/breaker", body(fields));
+        return api.as(io.riskgate.testing.TestKeys.named(keys, OFFICER)).post("/api/v1/accounts/" + account + "/breaker", body(fields));
     }
 
     private JsonNode officer(String account, Object... fields) {
@@ -266,7 +269,7 @@ class GovernorApiTest {
         assertThat(b.path("code").asText()).isEqualTo("OFFICER_HALT");
         assertThat(b.path("state").asText()).isEqualTo("HALTED");
         assertThat(b.path("reason").asText()).isEqualTo("venue outage");
-        assertThat(b.path("actor").asText()).isEqualTo("officer");
+        assertThat(b.path("actor").asText()).isEqualTo(OFFICER);
         assertThat(b.path("trippedAt").asText()).isEqualTo(SERVER_NOW);
         assertThat(absent(b.path("until"))).as("until an officer resets it: %s", b).isTrue();
         assertThat(absent(b.path("measured"))).isTrue();
@@ -277,6 +280,23 @@ class GovernorApiTest {
         assertThat(reset.path("state").asText()).isEqualTo("ACTIVE");
         assertThat(reset.path("breakers")).isEmpty();
         assertThat(state(account).path("state").asText()).isEqualTo("ACTIVE");
+    }
+
+    @Test
+    void theBreakerLogNamesThePrincipalWhoTrippedAndWhoReset() {
+        expect(api.as(io.riskgate.testing.TestKeys.named(keys, "officer-anna")).post("/api/v1/accounts/" + account + "/breaker",
+                body("action", "TRIP", "reason", "venue outage")), 200);
+        expect(api.as(io.riskgate.testing.TestKeys.named(keys, "officer-ben")).post("/api/v1/accounts/" + account + "/breaker",
+                body("action", "RESET", "reason", "venue back")), 200);
+        expect(api.as(io.riskgate.testing.TestKeys.named(keys, "officer-carl")).post("/api/v1/accounts/" + account + "/breaker", body("action", "TRIP", "reason", "again")), 200);
+
+        JsonNode log = expect(api.get("/api/v1/accounts/" + account + "/breakers"), 200);
+
+        assertThat(log).extracting(c -> c.path("action").asText(), c -> c.path("actor").asText(),
+                c -> c.path("reason").asText()).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("TRIP", "officer-carl", "again"),
+                org.assertj.core.groups.Tuple.tuple("CLEAR", "officer-ben", "venue back"),
+                org.assertj.core.groups.Tuple.tuple("TRIP", "officer-anna", "venue outage"));
     }
 
     @Test
@@ -322,6 +342,8 @@ class GovernorApiTest {
                 arguments("unknown action", body("action", "PAUSE", "reason", "r"), List.of("action")),
                 arguments("unknown field", body("action", "TRIP", "reason", "r", "until", "monday"),
                         List.of("until")),
+                arguments("an actor: who acted is the authenticated principal",
+                        body("action", "TRIP", "reason", "r", "actor", "officer-ben"), List.of("actor")),
                 arguments("RESET with a state", body("action", "RESET", "reason", "r", "state", "HALTED"),
                         List.of("action")),
                 arguments("RESET with an emergency", body("action", "RESET", "reason", "r", "emergency", "CLOSE_ALL"),
@@ -389,6 +411,20 @@ class GovernorApiTest {
         assertThat(all).hasSize(1);
         assertThat(all.get(0).path("acknowledgedAt").asText()).isEqualTo(SERVER_NOW);
         assertThat(state(account).path("openInstructions").asLong(-1)).isZero();
+    }
+
+    @Test
+    void anAcknowledgementNamingAnActorIs400AndAcknowledgesNothing() {
+        openTradeThenTripWithCloseAll();
+        String id = instructions(account, true).get(0).path("instructionId").asText();
+
+        HttpApi.Response r = ack(account, id, body("note", "closed", "actor", "officer-ben"));
+
+        assertThat(r.status()).as(r.raw()).isEqualTo(400);
+        assertThat(r.errorFields()).containsExactly("actor");
+        assertThat(r.body().path("errors").get(0).path("message").asText())
+                .isEqualTo("actor is the authenticated principal; do not send it");
+        assertThat(instructions(account, true)).hasSize(1);
     }
 
     @Test

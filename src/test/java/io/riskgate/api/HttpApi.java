@@ -20,8 +20,11 @@ import java.util.List;
  */
 final class HttpApi {
 
-    /** A response: status, content type and the body parsed as JSON (a missing node when the body is empty). */
-    record Response(int status, String contentType, JsonNode body, String raw) {
+    /**
+     * A response: status, content type, the body parsed as JSON (a missing node when the body is empty), and the
+     * Retry-After header (null without one).
+     */
+    record Response(int status, String contentType, JsonNode body, String raw, String retryAfter) {
 
         /** The {@code field} of every entry of a problem's {@code errors} list. */
         List<String> errorFields() {
@@ -115,7 +118,7 @@ final class HttpApi {
             // JSON bodies are parsed; anything else (HTML, YAML, an event stream) is kept raw only
             JsonNode body = raw == null || raw.isBlank() || !type.contains("json") ? MissingNode.getInstance()
                     : Requests.JSON.readTree(raw);
-            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body, raw);
+            return new Response(r.statusCode(), type, body, raw, r.headers().firstValue("Retry-After").orElse(null));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

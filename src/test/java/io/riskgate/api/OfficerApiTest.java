@@ -22,7 +22,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import io.riskgate.testing.TestKeys;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,15 +34,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The risk officer's workflow over real HTTP: reload with who and why, the version archive (list, content, diff),
- * what-if previews and per-account policy assignment. The server reads a temporary copy of the repository's
- * policies and rules, which the tests edit (as {@link PolicyReloadApiTest} does); the file watcher is off so every
- * reload is the test's own. Each test starts from the shipped files, reloaded. The archive and the audit live as
- * long as the class, so every edited policy carries a version string no other test uses.
+ * The risk officer's workflow over real HTTP: reload with why (who is the request's principal), the version archive
+ * (list, content, diff), what-if previews (inline, or from the workspace and nowhere else) and per-account policy
+ * assignment. The server reads a temporary copy of the repository's policies and rules, which the tests edit (as
+ * {@link PolicyReloadApiTest} does), and a workspace beside them; the file watcher is off so every reload is the
+ * test's own. Each test starts from the shipped files, reloaded. The archive and the audit live as long as the
+ * class, so every edited policy carries a version string no other test uses. Requests are made with the API key of
+ * a person named as the test needs ({@link TestKeys#named}), so the actor recorded is that name.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "riskgate.policies.watch=false")
@@ -58,6 +64,12 @@ class OfficerApiTest {
     static final Path POLICY = CONFIG.resolve("policies/default.yaml");
     static final Path STRICT = CONFIG.resolve("policies/strict.yaml");
     static final Path BANDS = CONFIG.resolve("rules/confidence-bands.drl.xlsx");
+    /** The officers' workspace (riskgate.policies.workspace): what-if by directory reads only here. */
+    static final Path WORKSPACE = CONFIG.resolve("workspace");
+    /** Beside the workspace, never to be read by a what-if: a policy file and a rules directory with secrets. */
+    static final Path OUTSIDE = CONFIG.resolve("outside");
+    /** Text of the files outside the workspace: none of it may appear in an answer. */
+    static final List<String> SECRETS = List.of("s3cr3t", "leaked_top_level_key", "SECRET_RULE");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -80,14 +92,27 @@ class OfficerApiTest {
     /** The sha256 of the shipped default policy, as the server computed it in {@link #restoreShippedFiles()}. */
     String shippedSha;
 
+    @BeforeAll
+    static void workspaceAndOutside() throws IOException {
+        Files.createDirectories(WORKSPACE);
+        Files.createDirectories(OUTSIDE.resolve("rules"));
+        Files.writeString(OUTSIDE.resolve("secret.yaml"), """
+                id: s3cr3t-policy
+                version: "s3cr3t-version"
+                leaked_top_level_key: s3cr3t-value
+                """);
+        Files.writeString(OUTSIDE.resolve("default.yaml"), "id: default\nversion: \"s3cr3t\"\nleaked_top_level_key: 1\n");
+        Files.writeString(OUTSIDE.resolve("rules/gates.drl"), "rule \"SECRET_RULE s3cr3t\" when then end\n");
+    }
+
     @BeforeEach
     void restoreShippedFiles() throws IOException {
-        api = new HttpApi(port, io.riskgate.testing.TestKeys.superuser(keys));
+        api = new HttpApi(port, TestKeys.named(keys, "officer-test"));
         Files.copy(TestRuntime.repoPolicies().resolve("default.yaml"), POLICY, StandardCopyOption.REPLACE_EXISTING);
         Files.copy(TestRuntime.repoRules().resolve("confidence-bands.drl.xlsx"), BANDS,
                 StandardCopyOption.REPLACE_EXISTING);
         Files.deleteIfExists(STRICT);
-        HttpApi.Response r = api.post("/api/v1/policies/reload", "");
+        HttpApi.Response r = reload("officer-test", "each test starts from the shipped files");
         assertThat(r.status()).as(r.raw()).isEqualTo(200);
         shippedSha = r.body().path("active").path("sha256").asText();
     }
@@ -123,14 +148,14 @@ class OfficerApiTest {
         Files.writeString(POLICY, editedYaml(version, edits));
     }
 
-    private HttpApi.Response reload(String actor, String reason) {
-        ObjectNode body = JSON.createObjectNode().put("actor", actor).put("reason", reason);
-        return api.post("/api/v1/policies/reload", body);
+    /** An officer's reload, made as the principal {@code officer} with {@code reason}. */
+    private HttpApi.Response reload(String officer, String reason) {
+        return api.as(TestKeys.named(keys, officer)).post("/api/v1/policies/reload", JSON.createObjectNode().put("reason", reason));
     }
 
     /** Reloads as an officer, expecting the edited default policy to be compiled; returns its sha256. */
-    private String activate(String actor, String reason) {
-        HttpApi.Response r = reload(actor, reason);
+    private String activate(String officer, String reason) {
+        HttpApi.Response r = reload(officer, reason);
         assertThat(r.status()).as(r.raw()).isEqualTo(200);
         assertThat(r.body().path("compiled")).extracting(JsonNode::asText).contains("default");
         return r.body().path("active").path("sha256").asText();
@@ -175,17 +200,34 @@ class OfficerApiTest {
     }
 
     @Test
-    void reloadWithABadActorAndReasonIsRefusedWith400AndNothingIsActivated() throws IOException {
+    void aReloadNamingAnActorOrWithoutAReasonIsRefusedWith400AndNothingIsActivated() throws IOException {
         writePolicy("2-refused", "min_confidence: 0.70", "min_confidence: 0.76");
-        ObjectNode body = JSON.createObjectNode().put("actor", "anna smith").put("reason", "").put("ticket", 42);
+        ObjectNode body = JSON.createObjectNode().put("actor", "officer-ben").put("reason", "").put("ticket", 42);
 
-        HttpApi.Response r = api.post("/api/v1/policies/reload", body);
+        HttpApi.Response r = api.as(TestKeys.named(keys, "officer-anna")).post("/api/v1/policies/reload", body);
 
-        // a space is not in the id pattern; an empty reason is no reason; "ticket" is not a field
+        // who acted is the principal, never the body; an empty reason is no reason; "ticket" is not a field
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.errorFields()).containsExactlyInAnyOrder("actor", "reason", "ticket");
+        assertThat(r.body().path("errors")).anySatisfy(e -> {
+            assertThat(e.path("field").asText()).isEqualTo("actor");
+            assertThat(e.path("message").asText()).isEqualTo("actor is the authenticated principal; do not send it");
+        });
         assertThat(activeSha()).isEqualTo(shippedSha);
         assertThat(versionStrings("default")).doesNotContain("2-refused");
+    }
+
+    @Test
+    void aReloadWithoutCredentialsIsRefusedAndNothingIsRecorded() throws IOException {
+        writePolicy("2-anonymous", "min_confidence: 0.70", "min_confidence: 0.705");
+        long before = api.get("/api/v1/policies/activations?limit=500").body().size();
+
+        HttpApi.Response r = api.as(null).post("/api/v1/policies/reload",
+                JSON.createObjectNode().put("reason", "who am I"));
+
+        assertThat(r.status()).as(r.raw()).isEqualTo(401);
+        assertThat(api.get("/api/v1/policies/activations?limit=500").body().size()).isEqualTo(before);
+        assertThat(versionStrings("default")).doesNotContain("2-anonymous");
     }
 
     // ---- versions
@@ -401,16 +443,23 @@ class OfficerApiTest {
         assertThat(versionStrings("default")).doesNotContain("whatif");
     }
 
+    /** A copy of policies/ and rules/ at {@code name} in the workspace; returns its policies directory. */
+    private static Path workspaceCopy(String name) throws IOException {
+        return TestRuntime.copyRepoConfig(WORKSPACE.resolve(name)).resolve("policies");
+    }
+
     @Test
-    void whatIfOfACandidateDirectoryUsesItsSiblingRules() throws IOException {
+    void whatIfOfAWorkspaceDirectoryUsesTheRulesBesideIt() throws IOException {
         // one decision at 2026-11-20 11:00, confidence 0.78: approved under 0.70
         String account = freshAccount("whatif-dir");
         String id = checkAt(account, Instant.parse("2026-11-20T11:00:00Z"), 0.78).path("decisionId").asText();
-        Path candidate = TestRuntime.copyRepoConfig(Files.createTempDirectory(CONFIG, "candidate-"));
-        Files.writeString(candidate.resolve("policies/default.yaml"), editedYaml("whatif-dir",
+        Path candidate = workspaceCopy("q3-dir");
+        Files.writeString(candidate.resolve("default.yaml"), editedYaml("whatif-dir",
                 "min_confidence: 0.70", "min_confidence: 0.80"));
-        ObjectNode body = JSON.createObjectNode().put("directory", candidate.resolve("policies").toString())
-                .put("account", account);
+        // the workspace's rules, not the live ones: the candidate's gates.drl carries a comment the live one lacks
+        Path gates = candidate.resolveSibling("rules/gates.drl");
+        Files.writeString(gates, Files.readString(gates) + "\n// q3 review\n");
+        ObjectNode body = JSON.createObjectNode().put("directory", "q3-dir/policies").put("account", account);
 
         HttpApi.Response r = api.post("/api/v1/policies/what-if", body);
 
@@ -422,6 +471,216 @@ class OfficerApiTest {
             assertThat(c.path("decisionId").asText()).isEqualTo(id);
             assertThat(c.path("afterCodes")).extracting(JsonNode::asText).containsExactly("LOW_CONFIDENCE");
         });
+        Map<String, byte[]> files = new java.util.TreeMap<>();
+        try (Stream<Path> s = Files.list(candidate.resolveSibling("rules"))) {
+            for (Path f : s.filter(Files::isRegularFile).toList()) {
+                files.put(f.getFileName().toString(), Files.readAllBytes(f));
+            }
+        }
+        assertThat(r.body().path("candidate").path("sha256").asText()).isEqualTo(sha256(
+                Files.readAllBytes(candidate.resolve("default.yaml")), files));
+    }
+
+    /**
+     * The sha256 riskgate gives a policy: its YAML bytes, then each rule file it lists (the shipped policy lists
+     * every file of rules/) as 0, name, 0, bytes, in name order.
+     */
+    private static String sha256(byte[] yaml, Map<String, byte[]> ruleFiles) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update(yaml);
+            for (Map.Entry<String, byte[]> e : new java.util.TreeMap<>(ruleFiles).entrySet()) {
+                md.update((byte) 0);
+                md.update(e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                md.update(e.getValue());
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void whatIfOfInlineYamlIsCompiledInMemoryWithTheLiveRulesAndAnswered() throws IOException {
+        // two decisions at 2026-11-20 12:00 and 12:01 with confidence 0.72 and 0.76: both approved under 0.70;
+        // the candidate raises min_confidence to 0.75, so 0.72 flips to LOW_CONFIDENCE and 0.76 does not
+        Instant t = Instant.parse("2026-11-20T12:00:00Z");
+        String low = checkAt(freshAccount("whatif-inline"), t, 0.72).path("decisionId").asText();
+        checkAt(freshAccount("whatif-inline"), t.plusSeconds(60), 0.76);
+        String yaml = replace(editedYaml("whatif-inline"), "min_confidence: 0.70", "min_confidence: 0.75");
+        ObjectNode body = JSON.createObjectNode().put("policyId", "default").put("yaml", yaml)
+                .put("from", t.toString()).put("to", t.plusSeconds(120).toString());
+        Map<Path, byte[]> live = liveFiles();
+
+        HttpApi.Response r = api.post("/api/v1/policies/what-if", body);
+
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        assertThat(r.body().path("candidate").path("version").asText()).isEqualTo("whatif-inline");
+        assertThat(r.body().path("evaluated").asInt()).isEqualTo(2);
+        assertThat(r.body().path("changes")).singleElement().satisfies(c -> {
+            assertThat(c.path("decisionId").asText()).isEqualTo(low);
+            assertThat(c.path("afterCodes")).extracting(JsonNode::asText).containsExactly("LOW_CONFIDENCE");
+        });
+        // the sha covers the YAML sent and the live rule files
+        Map<String, byte[]> files = new java.util.TreeMap<>();
+        for (Map.Entry<Path, byte[]> f : live.entrySet()) {
+            if (f.getKey().startsWith(CONFIG.resolve("rules"))) {
+                files.put(f.getKey().getFileName().toString(), f.getValue());
+            }
+        }
+        assertThat(r.body().path("candidate").path("sha256").asText()).isEqualTo(sha256(
+                yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8), files));
+        // compiled in memory: nothing written or changed under the live policies and rules
+        assertThat(liveFiles()).usingRecursiveComparison().isEqualTo(live);
+        assertThat(activeSha()).isEqualTo(shippedSha);
+    }
+
+    @Test
+    void ruleFilesInARequestAreRefusedBeforeAnythingCompiles(@org.junit.jupiter.api.io.TempDir Path tmp) {
+        // a DRL consequence is Java: compiled, this rule would create the marker file on the server
+        Path marker = tmp.resolve("marker");
+        String drl = "package x;\nrule \"r\" when then new java.io.File(\"" + marker + "\").createNewFile(); end\n";
+        ObjectNode body = JSON.createObjectNode().put("yaml", editedYaml("whatif-code"));
+        body.putObject("rules").put("gates.drl", drl);
+
+        HttpApi.Response r = api.post("/api/v1/policies/what-if", body);
+
+        assertThat(r.status()).as(r.raw()).isEqualTo(400);
+        assertThat(r.errorFields()).containsExactly("rules");
+        assertThat(marker).doesNotExist();
+    }
+
+    /** Every file under the live policies and rules directories, with its bytes. */
+    private static Map<Path, byte[]> liveFiles() throws IOException {
+        Map<Path, byte[]> out = new java.util.TreeMap<>();
+        for (Path dir : List.of(CONFIG.resolve("policies"), CONFIG.resolve("rules"))) {
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path f : s.filter(Files::isRegularFile).toList()) {
+                    out.put(f, Files.readAllBytes(f));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void anInlineCandidateWithAnotherIdThanPolicyIdIs422() {
+        HttpApi.Response r = api.post("/api/v1/policies/what-if", JSON.createObjectNode()
+                .put("yaml", editedYaml("whatif-id", "id: default", "id: strict")));
+
+        assertThat(r.status()).as(r.raw()).isEqualTo(422);
+        assertThat(r.body().path("problems")).extracting(p -> p.path("path").asText()).containsExactly("id");
+    }
+
+    @Test
+    void everyProblemMessageOfAnInlineCandidateIsAtMost300Characters() {
+        // a version of 2,000 characters is quoted back in "must be 1-64 letters ..., was '...'"
+        String yaml = editedYaml("whatif-long").replace("version: \"whatif-long\"", "version: \"" + "v".repeat(2_000)
+                + "\"");
+
+        HttpApi.Response r = api.post("/api/v1/policies/what-if", JSON.createObjectNode().put("yaml", yaml));
+
+        assertThat(r.status()).as(r.raw()).isEqualTo(422);
+        assertThat(r.body().path("problems")).isNotEmpty().allSatisfy(p ->
+                assertThat(p.path("message").asText().length()).isLessThanOrEqualTo(300));
+        assertThat(r.body().path("problems")).anySatisfy(p -> assertThat(p.path("path").asText()).isEqualTo("version"));
+    }
+
+    /** Links and files in and beside the workspace that the refused directories below lead to. */
+    private static void linksOutOfTheWorkspace() throws IOException {
+        Path out = WORKSPACE.resolve("link-out");
+        if (!Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.createSymbolicLink(out, OUTSIDE);
+        }
+        // a real candidate directory holding a link to a YAML file outside
+        Path linkedFile = WORKSPACE.resolve("linked-file/policies");
+        if (!Files.exists(linkedFile)) {
+            Files.createDirectories(linkedFile);
+            Files.writeString(linkedFile.resolve("default.yaml"), shippedYaml());
+            Files.createSymbolicLink(linkedFile.resolve("secret.yaml"), OUTSIDE.resolve("secret.yaml"));
+        }
+        // a real candidate whose rules beside it are a link to a rules directory outside
+        Path linkedRules = WORKSPACE.resolve("linked-rules");
+        if (!Files.exists(linkedRules)) {
+            Files.createDirectories(linkedRules.resolve("policies"));
+            Files.writeString(linkedRules.resolve("policies/default.yaml"), shippedYaml());
+            Files.createSymbolicLink(linkedRules.resolve("rules"), OUTSIDE.resolve("rules"));
+        }
+    }
+
+    static Stream<Arguments> directoriesOutsideTheWorkspace() {
+        return Stream.of(
+                Arguments.of("an absolute path", "/etc"),
+                Arguments.of("the absolute path of a directory with a policy", OUTSIDE.toString()),
+                Arguments.of("'..' out of the workspace", "../outside"),
+                Arguments.of("'..' after a name", "q3/../../outside"),
+                Arguments.of("'.'", "."),
+                Arguments.of("a hidden name", ".hidden"),
+                Arguments.of("a backslash", "..\\outside"),
+                Arguments.of("a link to a directory outside", "link-out"),
+                Arguments.of("a name under a link", "link-out/rules"),
+                Arguments.of("a candidate holding a link to a file outside", "linked-file/policies"),
+                Arguments.of("a candidate whose rules beside it link outside", "linked-rules/policies"),
+                Arguments.of("a directory the workspace does not have", "no-such-candidate"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("directoriesOutsideTheWorkspace")
+    void aDirectoryOutsideTheWorkspaceIs400AndSaysNothingOfWhatIsThere(String name, String directory)
+            throws IOException {
+        linksOutOfTheWorkspace();
+
+        HttpApi.Response r = api.post("/api/v1/policies/what-if", JSON.createObjectNode().put("directory", directory));
+
+        assertThat(r.status()).as(r.raw()).isEqualTo(400);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.errorFields()).containsExactly("directory");
+        assertThat(r.raw()).doesNotContainIgnoringCase("s3cr3t").doesNotContain("leaked_top_level_key")
+                .doesNotContain("SECRET_RULE").doesNotContain(CONFIG.toString());
+    }
+
+    @Test
+    void etcIsRefusedWithoutAWordAboutItsFiles() {
+        HttpApi.Response r = api.post("/api/v1/policies/what-if", JSON.createObjectNode().put("directory", "/etc"));
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.body().path("errors")).singleElement().satisfies(e -> assertThat(e.path("message").asText())
+                .isEqualTo("must be a path relative to the workspace (such as q3/policies): absolute paths are "
+                        + "refused"));
+    }
+
+    @Test
+    void aSecondWhatIfOfTheSamePrincipalWhileTheFirstRunsIs429WithRetryAfter() throws Exception {
+        // each compiles the whole rule base (seconds): started together, one runs and the other is refused
+        ObjectNode body = JSON.createObjectNode().put("yaml", editedYaml("whatif-busy")).put("last", 1);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<HttpApi.Response>> sent = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                sent.add(pool.submit(() -> {
+                    go.await();
+                    return api.as(TestKeys.named(keys, "officer-busy")).post("/api/v1/policies/what-if", body);
+                }));
+            }
+            go.countDown();
+            List<HttpApi.Response> answers = new ArrayList<>();
+            for (var f : sent) {
+                answers.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+
+            assertThat(answers).extracting(HttpApi.Response::status).containsExactlyInAnyOrder(200, 429);
+            HttpApi.Response busy = answers.stream().filter(a -> a.status() == 429).findFirst().orElseThrow();
+            assertThat(busy.contentType()).startsWith("application/problem+json");
+            assertThat(busy.retryAfter()).isEqualTo("5");
+            assertThat(busy.body().path("status").asInt()).isEqualTo(429);
+            assertThat(busy.body().path("detail").asText()).contains("officer-busy").contains("one at a time");
+        } finally {
+            pool.shutdownNow();
+        }
+        // the slot is free again once the first has answered
+        assertThat(api.as(TestKeys.named(keys, "officer-busy")).post("/api/v1/policies/what-if", body).status()).isEqualTo(200);
     }
 
     static Stream<Arguments> badWhatIfBodies() {
@@ -437,7 +696,18 @@ class OfficerApiTest {
                         + "\"last\": -1, \"from\": \"yesterday\", \"to\": 5, \"policyId\": \"no such id\", "
                         + "\"account\": \"a b\", \"colour\": \"red\"}",
                         List.of("directory", "last", "from", "to", "policyId", "account", "colour")),
-                Arguments.of("not an object", "[]", List.of("$", "directory")));
+                Arguments.of("not an object", "[]", List.of("$", "directory")),
+                Arguments.of("rule files with a directory", "{\"directory\": \"q3/policies\", \"rules\": "
+                        + "{\"gates.drl\": \"x\"}}", List.of("rules")),
+                Arguments.of("rule file names outside the allow-list", "{\"yaml\": \"" + yaml + "\", \"rules\": "
+                        + "{\"../gates.drl\": \"x\", \"gates.txt\": \"x\", \"a/b.drl\": \"x\", \".drl\": \"x\"}}",
+                        List.of("rules")),
+                Arguments.of("a rule file that is not a string", "{\"yaml\": \"" + yaml + "\", \"rules\": "
+                        + "{\"gates.drl\": 5}}", List.of("rules")),
+                Arguments.of("a spreadsheet that is not base64", "{\"yaml\": \"" + yaml + "\", \"rules\": "
+                        + "{\"bands.drl.xlsx\": \"not base64!\"}}", List.of("rules")),
+                Arguments.of("rules that are not an object", "{\"yaml\": \"" + yaml + "\", \"rules\": []}",
+                        List.of("rules")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -477,18 +747,16 @@ class OfficerApiTest {
         return api.get("/api/v1/policies/strict/versions").body().get(0).path("sha256").asText();
     }
 
-    private HttpApi.Response assign(String account, String policyId, String actor, String reason) {
+    /** An officer's assignment, made as the principal {@code officer}; null fields are left out of the body. */
+    private HttpApi.Response assign(String account, String policyId, String officer, String reason) {
         ObjectNode body = JSON.createObjectNode();
         if (policyId != null) {
             body.put("policyId", policyId);
         }
-        if (actor != null) {
-            body.put("actor", actor);
-        }
         if (reason != null) {
             body.put("reason", reason);
         }
-        return api.put("/api/v1/accounts/" + account + "/policy", body);
+        return api.as(TestKeys.named(keys, officer)).put("/api/v1/accounts/" + account + "/policy", body);
     }
 
     @Test
@@ -542,33 +810,29 @@ class OfficerApiTest {
         assertThat(api.get("/api/v1/policies/activations?limit=5").body()).isEqualTo(activations);
     }
 
-    static Stream<Arguments> assignmentsWithoutWhoOrWhy() {
+    static Stream<Arguments> assignmentsWithoutWhyOrNamingWho() {
         return Stream.of(
-                Arguments.of("no actor, no reason", null, null, List.of("actor", "reason")),
-                Arguments.of("no reason", "officer-ben", null, List.of("reason")),
-                Arguments.of("no actor", null, "new desk", List.of("actor")),
-                Arguments.of("an actor that is not an id", "officer ben", "new desk", List.of("actor")));
+                Arguments.of("no reason", "{\"policyId\": \"default\"}", List.of("reason")),
+                Arguments.of("a blank reason", "{\"policyId\": \"default\", \"reason\": \" \"}", List.of("reason")),
+                Arguments.of("an actor: who acted is the principal", "{\"policyId\": \"default\", \"actor\": "
+                        + "\"officer-ben\", \"reason\": \"new desk\"}", List.of("actor")),
+                Arguments.of("an actor and no reason", "{\"policyId\": \"default\", \"actor\": \"officer-ben\"}",
+                        List.of("actor", "reason")),
+                Arguments.of("an empty object", "{}", List.of("policyId", "reason")),
+                Arguments.of("no body", "", List.of("policyId", "reason")));
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("assignmentsWithoutWhoOrWhy")
-    void anAssignmentWithoutActorOrReasonIs400AndAssignsNothing(String name, String actor, String reason,
-                                                                List<String> fields) {
-        String account = freshAccount("assign-anon");
+    @MethodSource("assignmentsWithoutWhyOrNamingWho")
+    void anAssignmentWithoutAReasonOrNamingAnActorIs400AndAssignsNothing(String name, String body,
+                                                                          List<String> fields) {
+        String account = freshAccount("assign-bad");
 
-        HttpApi.Response r = assign(account, "default", actor, reason);
+        HttpApi.Response r = api.as(TestKeys.named(keys, "officer-ben")).put("/api/v1/accounts/" + account + "/policy", body);
 
         assertThat(r.status()).as(r.raw()).isEqualTo(400);
         assertThat(r.errorFields()).containsExactlyInAnyOrderElementsOf(fields);
         assertThat(api.get("/api/v1/accounts/" + account + "/policy").body().path("assigned").asBoolean()).isFalse();
-    }
-
-    @Test
-    void anEmptyAssignmentIs400ListingActorReasonAndPolicyIdTogether() {
-        HttpApi.Response r = assign(freshAccount("assign-empty"), null, null, null);
-
-        assertThat(r.status()).as(r.raw()).isEqualTo(400);
-        assertThat(r.errorFields()).containsExactlyInAnyOrder("policyId", "actor", "reason");
     }
 
     @Test

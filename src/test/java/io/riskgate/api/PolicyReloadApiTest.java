@@ -19,6 +19,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -67,7 +70,12 @@ class PolicyReloadApiTest {
         api = new HttpApi(port, io.riskgate.testing.TestKeys.superuser(keys));
         Files.copy(TestRuntime.repoPolicies().resolve("default.yaml"), POLICY, StandardCopyOption.REPLACE_EXISTING);
         Files.copy(TestRuntime.repoRules().resolve("gates.drl"), GATES, StandardCopyOption.REPLACE_EXISTING);
-        assertThat(api.post("/api/v1/policies/reload", "").status()).isEqualTo(200);
+        assertThat(reload().status()).isEqualTo(200);
+    }
+
+    /** An officer's reload: the reason is required (the actor is the principal, here none: "anonymous"). */
+    private HttpApi.Response reload() {
+        return api.post("/api/v1/policies/reload", "{\"reason\": \"PolicyReloadApiTest\"}");
     }
 
     private String activeSha() {
@@ -106,12 +114,36 @@ class PolicyReloadApiTest {
     void reloadOfUnchangedFilesReportsUnchangedAndKeepsTheSha() {
         String before = activeSha();
 
-        HttpApi.Response r = api.post("/api/v1/policies/reload", "");
+        HttpApi.Response r = reload();
 
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body().path("unchanged")).extracting(JsonNode::asText).containsExactly("default");
         assertThat(r.body().path("compiled")).isEmpty();
         assertThat(r.body().path("active").path("sha256").asText()).isEqualTo(before);
+        assertThat(activeSha()).isEqualTo(before);
+    }
+
+    static Stream<Arguments> reloadsWithoutAReasonOrWithAnActor() {
+        return Stream.of(
+                Arguments.of("no body", "", List.of("reason")),
+                Arguments.of("an empty object", "{}", List.of("reason")),
+                Arguments.of("a blank reason", "{\"reason\": \"\"}", List.of("reason")),
+                Arguments.of("an actor", "{\"actor\": \"officer-anna\", \"reason\": \"r\"}", List.of("actor")),
+                Arguments.of("not an object", "[]", List.of("$")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("reloadsWithoutAReasonOrWithAnActor")
+    void aReloadWithoutAReasonOrNamingAnActorIs400AndActivatesNothing(String name, String body, List<String> fields)
+            throws IOException {
+        String before = activeSha();
+        replaceLine(POLICY, "min_confidence: 0.70", "  min_confidence: 0.80");
+
+        HttpApi.Response r = api.post("/api/v1/policies/reload", body);
+
+        assertThat(r.status()).as(r.raw()).isEqualTo(400);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.errorFields()).containsExactlyInAnyOrderElementsOf(fields);
         assertThat(activeSha()).isEqualTo(before);
     }
 
@@ -121,7 +153,7 @@ class PolicyReloadApiTest {
         assertThat(checkSeed001().path("approved").asBoolean()).as("0.75 passes min_confidence 0.70").isTrue();
         replaceLine(POLICY, "min_confidence: 0.70", "  min_confidence: 0.80");
 
-        HttpApi.Response r = api.post("/api/v1/policies/reload", "");
+        HttpApi.Response r = reload();
 
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body().path("compiled")).extracting(JsonNode::asText).containsExactly("default");
@@ -143,7 +175,7 @@ class PolicyReloadApiTest {
         String before = activeSha();
         int line = breakGatesDrl();
 
-        HttpApi.Response r = api.post("/api/v1/policies/reload", "");
+        HttpApi.Response r = reload();
 
         assertThat(r.status()).isEqualTo(422);
         assertThat(r.contentType()).startsWith("application/problem+json");
@@ -163,7 +195,7 @@ class PolicyReloadApiTest {
         String before = activeSha();
         int line = addUnknownFilterKey();
 
-        HttpApi.Response r = api.post("/api/v1/policies/reload", "");
+        HttpApi.Response r = reload();
 
         assertThat(r.status()).isEqualTo(422);
         assertThat(r.contentType()).startsWith("application/problem+json");
@@ -183,7 +215,7 @@ class PolicyReloadApiTest {
         int drlLine = breakGatesDrl();
         int yamlLine = addUnknownFilterKey();
 
-        HttpApi.Response r = api.post("/api/v1/policies/reload", "");
+        HttpApi.Response r = reload();
 
         assertThat(r.status()).isEqualTo(422);
         assertThat(r.contentType()).startsWith("application/problem+json");

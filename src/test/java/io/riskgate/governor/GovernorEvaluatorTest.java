@@ -147,7 +147,7 @@ class GovernorEvaluatorTest {
     @Test
     void aResetBreakerStaysQuietUntilItsConditionClearsThenTripsAgainOnTheNextCrossing() {
         GovernorState halted = report(8_500).state();
-        GovernorState reset = GovernorEvaluator.officerReset(halted, "acc", T0.plusSeconds(120), "reviewed",
+        GovernorState reset = GovernorEvaluator.officerReset(halted, "acc", "officer-anna", T0.plusSeconds(120), "reviewed",
                 Optional.empty()).state();
         assertThat(reset.state()).isEqualTo(TradingState.ACTIVE);
         // still 15% down: no new trip
@@ -318,20 +318,20 @@ class GovernorEvaluatorTest {
 
     @Test
     void anOfficerTripHaltsWithTheReasonAndEmergencyAndAResetClearsIt() {
-        GovernorEvaluator.Update trip = GovernorEvaluator.officerTrip(at10k(), "acc", T0, "exchange outage",
+        GovernorEvaluator.Update trip = GovernorEvaluator.officerTrip(at10k(), "acc", "officer-anna", T0, "exchange outage",
                 TradingState.HALTED, io.riskgate.policy.Governor.Emergency.REDUCE, policy.policy().governor(),
                 List.of("t1", "t2"));
         assertThat(trip.state().state()).isEqualTo(TradingState.HALTED);
         assertThat(trip.state().breakers()).extracting(ActiveBreaker::code, ActiveBreaker::reason,
-                ActiveBreaker::actor).containsExactly(tuple("OFFICER_HALT", "exchange outage", "officer"));
+                ActiveBreaker::actor).containsExactly(tuple("OFFICER_HALT", "exchange outage", "officer-anna"));
         // seed 003's reduce_positions: 50% of every position
         assertThat(trip.instructions()).extracting(EmergencyInstruction::kind, EmergencyInstruction::fraction,
                 EmergencyInstruction::tradeIds).containsExactly(tuple("REDUCE", 0.5, List.of("t1", "t2")));
-        GovernorEvaluator.Update reset = GovernorEvaluator.officerReset(trip.state(), "acc", T0.plusSeconds(60),
-                "exchange back", Optional.empty());
+        GovernorEvaluator.Update reset = GovernorEvaluator.officerReset(trip.state(), "acc", "officer-ben",
+                T0.plusSeconds(60), "exchange back", Optional.empty());
         assertThat(reset.state().state()).isEqualTo(TradingState.ACTIVE);
         assertThat(reset.changes()).extracting(BreakerChange::action, BreakerChange::actor, BreakerChange::reason)
-                .containsExactly(tuple("CLEAR", "officer", "exchange back"));
+                .containsExactly(tuple("CLEAR", "officer-ben", "exchange back"));
     }
 
     @Test

@@ -293,7 +293,7 @@ class GovernorScenarioTest {
         Trade closed = rt.trades().close(t.id(), new CloseRequest(19_999, OptionalDouble.empty(),
                 Optional.of("position loss limit"), Optional.of(T0.plusSeconds(90))));
         assertThat(closed.state()).isEqualTo(TradeState.CLOSED_SL);
-        rt.governor().acknowledge(account, open.get(0).instructionId(), Optional.of("closed"));
+        rt.governor().acknowledge(account, "officer-anna", open.get(0).instructionId(), Optional.of("closed"));
         assertThat(rt.governor().instructions(account, true)).isEmpty();
     }
 
@@ -304,7 +304,7 @@ class GovernorScenarioTest {
         Trade t = rt.trades().fill(new FillRequest(d.decisionId(), 50_000, 0.01, Optional.of(T0.plusSeconds(20))))
                 .trade();
         clock.set(T0.plusSeconds(30));
-        rt.governor().officer(account, "TRIP", "venue incident", Optional.empty(),
+        rt.governor().officer(account, "officer-anna", "TRIP", "venue incident", Optional.empty(),
                 Optional.of(io.riskgate.policy.Governor.Emergency.CLOSE_ALL), Optional.empty());
         assertThat(rt.governor().instructions(account, true)).extracting(EmergencyInstruction::kind,
                 EmergencyInstruction::tradeIds).containsExactly(tuple("CLOSE_ALL", List.of(t.id())));
@@ -336,11 +336,11 @@ class GovernorScenarioTest {
         Runnable unsubscribe = rt.governor().bus().subscribe(seen::add);
         try {
             equity(10_000, T0);
-            rt.governor().officer(account, "TRIP", "exchange outage", Optional.empty(), Optional.empty(),
-                    Optional.empty());
+            rt.governor().officer(account, "officer-anna", "TRIP", "exchange outage", Optional.empty(),
+                    Optional.empty(), Optional.empty());
             assertThat(check(T0.plusSeconds(60)).codes()).containsExactly("OFFICER_HALT");
-            rt.governor().officer(account, "RESET", "exchange back", Optional.empty(), Optional.empty(),
-                    Optional.empty());
+            rt.governor().officer(account, "officer-ben", "RESET", "exchange back", Optional.empty(),
+                    Optional.empty(), Optional.empty());
             assertThat(check(T0.plusSeconds(120)).approved()).isTrue();
         } finally {
             unsubscribe.run();
@@ -350,7 +350,7 @@ class GovernorScenarioTest {
         assertThat(seen).allSatisfy(e -> assertThat(e.id()).isPositive());
         assertThat(rt.governor().store().changes(account, 10)).extracting(BreakerChange::action,
                 BreakerChange::actor, BreakerChange::reason).containsExactly(
-                tuple("CLEAR", "officer", "exchange back"), tuple("TRIP", "officer", "exchange outage"));
+                tuple("CLEAR", "officer-ben", "exchange back"), tuple("TRIP", "officer-anna", "exchange outage"));
     }
 
     @Test

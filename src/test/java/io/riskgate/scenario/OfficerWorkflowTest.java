@@ -9,10 +9,6 @@ import io.riskgate.audit.AuditQuery;
 import io.riskgate.audit.PolicyArchive;
 import io.riskgate.audit.PolicyDiff;
 import io.riskgate.check.Decision;
-import io.riskgate.check.PreTradeEngine;
-import io.riskgate.market.PortfolioRisk;
-import io.riskgate.rules.CompiledPolicy;
-import io.riskgate.rules.RuleSetCompiler;
 import io.riskgate.testing.MutableClock;
 import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;
@@ -25,10 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The officer's loop end to end (issue 6's acceptance): copy the default policy, raise min_confidence from 0.70 to
- * 0.75, run the candidate's scenario tests, preview it on the last 100 audited decisions (the ones with confidence
- * in [0.70, 0.75) flip, LOW_CONFIDENCE named), activate it with who and why, and see the next decision carry the
- * new version and sha256; the archive keeps both versions and the diff names the key.
+ * The officer's loop end to end (issue 6's acceptance): copy the default policy into the workspace, raise
+ * min_confidence from 0.70 to 0.75, run the candidate's scenario tests, preview it on the last 100 audited decisions
+ * (the ones with confidence in [0.70, 0.75) flip, LOW_CONFIDENCE named), copy it in and activate it with who and
+ * why, and see the next decision carry the new version and sha256; the archive keeps both versions and the diff
+ * names the key.
  */
 class OfficerWorkflowTest {
 
@@ -47,14 +44,14 @@ class OfficerWorkflowTest {
             rt.engine().check(r);
         }
 
-        // 1. the candidate: a copy with min_confidence 0.75, version 2
-        TestRuntime.copyRepoConfig(work);
-        Path yaml = work.resolve("policies/default.yaml");
+        // 1. the candidate: a copy in the officers' workspace (work) with min_confidence 0.75, version 2
+        Path q3 = TestRuntime.copyRepoConfig(work.resolve("q3"));
+        Path yaml = q3.resolve("policies/default.yaml");
         Files.writeString(yaml, Files.readString(yaml).replace("version: \"1\"", "version: \"2\"")
                 .replace("min_confidence: 0.70", "min_confidence: 0.75"));
 
         // 2. its scenario tests: the officer's own, at the new boundary
-        Path tests = work.resolve("policies/tests");
+        Path tests = q3.resolve("policies/tests");
         Files.walk(tests).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         Files.createDirectories(tests);
         Files.writeString(tests.resolve("confidence.yaml"), ScenarioRunnerTest.HEAD + """
@@ -64,17 +61,17 @@ class OfficerWorkflowTest {
                     order: {signal: {confidence: 0.7499}}
                     expect: {approved: false, codes: [LOW_CONFIDENCE]}
                 """);
-        ScenarioRunner.Report tested = new ScenarioRunner(work.resolve("policies"), work.resolve("rules")).run(tests);
+        ScenarioRunner.Report tested = new ScenarioRunner(q3.resolve("policies"), q3.resolve("rules")).run(tests);
         assertThat(tested.failures()).isEmpty();
         assertThat(tested.passed()).isEqualTo(2);
 
-        // 3. what-if on the last 100 decisions: 0.700 ... 0.745 (10 of them) flip to LOW_CONFIDENCE
-        CompiledPolicy candidate = Candidate.compile(work.resolve("policies"), null, "default", work.resolve("rules"));
-        var decisions = rt.audit().search(new AuditQuery(Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), 0, 100)).items();
-        WhatIf.Report preview = WhatIf.run(candidate, decisions, PreTradeEngine.forPreview(
-                new PortfolioRisk(rt.market()), clock, rt.json()));
-        RuleSetCompiler.release(candidate.container(), candidate.releaseId());
+        // 3. what-if on the last 100 decisions, the candidate named by its path in the workspace:
+        // 0.700 ... 0.745 (10 of them) flip to LOW_CONFIDENCE
+        Candidate candidate = Candidate.inWorkspace(new Workspace(work).resolve("q3/policies"), "default",
+                live.resolve("rules"));
+        WhatIf.Report preview = WhatIf.preview(candidate, new AuditQuery(Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0, 100),
+                () -> new WhatIf.Replay(rt.audit(), rt.market(), clock, rt.json()));
         assertThat(preview.evaluated()).isEqualTo(100);
         assertThat(preview.changed()).isEqualTo(10);
         assertThat(preview.changes()).allSatisfy(c -> {

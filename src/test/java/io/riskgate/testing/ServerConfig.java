@@ -10,7 +10,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * A Spring Boot test server over a private copy of the shipped policies and rules (tests that edit and reload
- * them), with its own in-memory database and the file watcher off: the test's reloads are its own.
+ * them), with its own in-memory database, the officers' workspace at {@code workspace} beside them, and the file
+ * watcher off: the test's reloads are its own.
  */
 public final class ServerConfig {
 
@@ -20,6 +21,8 @@ public final class ServerConfig {
     public static void register(DynamicPropertyRegistry registry, Path config, String database) {
         registry.add("riskgate.policies-dir", () -> config.resolve("policies").toString());
         registry.add("riskgate.rules-dir", () -> config.resolve("rules").toString());
+        // what-if by directory reads config/workspace only (a test that uses it creates it)
+        registry.add("riskgate.policies.workspace", () -> config.resolve("workspace").toString());
         registry.add("riskgate.policies.watch", () -> "false");
         registry.add("riskgate.security.bootstrap-key-file", () -> config.resolve("admin.key").toString());
         registry.add("spring.datasource.url", () -> "jdbc:h2:mem:" + database + "-" + UUID.randomUUID()

@@ -16,6 +16,7 @@ import java.util.WeakHashMap;
 public final class TestKeys {
 
     private static final Map<ApiKeys, String> SUPERUSERS = new WeakHashMap<>();
+    private static final Map<ApiKeys, Map<String, String>> NAMED = new WeakHashMap<>();
 
     private TestKeys() {
     }
@@ -26,6 +27,15 @@ public final class TestKeys {
      */
     public static synchronized String superuser(ApiKeys keys) {
         return SUPERUSERS.computeIfAbsent(keys, k -> key(k, EnumSet.allOf(Role.class), Set.of("*")));
+    }
+
+    /**
+     * The key of a person or system called {@code name} holding every role for every account (one per server and
+     * name): for tests of what riskgate records as the actor.
+     */
+    public static synchronized String named(ApiKeys keys, String name) {
+        return NAMED.computeIfAbsent(keys, k -> new java.util.HashMap<>()).computeIfAbsent(name, n -> keys.create(
+                new ApiKeys.Spec(n, EnumSet.allOf(Role.class), Set.of("*"), Duration.ofDays(1)), "test").key());
     }
 
     /** A new key with these roles and accounts, under a fresh name. */
