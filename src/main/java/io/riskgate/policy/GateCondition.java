@@ -523,14 +523,22 @@ public final class GateCondition {
         return plain.contains(".") ? plain : plain + ".0";
     }
 
-    /** A text literal re-escaped for DRL: only \ and " need it, control characters are refused. */
+    /**
+     * A text literal re-escaped for DRL. The only escapes read are \" and \\ (no octal, \n, \t, ...), so a value
+     * can never spell a unicode escape; control and format characters are refused; \ and " are escaped again.
+     */
     private static String text(StringLiteralExpr s) {
-        String value;
-        try {
-            value = s.asString();
-        } catch (RuntimeException e) {
-            throw new Refused("the text \"" + s.getValue() + "\" has an escape riskgate does not read");
+        String raw = s.getValue();
+        for (int i = 0; i < raw.length(); i++) {
+            if (raw.charAt(i) == '\\') {
+                char next = i + 1 < raw.length() ? raw.charAt(i + 1) : ' ';
+                if (next != '"' && next != '\\') {
+                    throw new Refused("text may use only the escapes \\\" and \\\\, had \\" + next);
+                }
+                i++;
+            }
         }
+        String value = s.asString();
         if (value.length() > MAX_TEXT) {
             throw new Refused("text of " + value.length() + " characters is too long (at most " + MAX_TEXT + ")");
         }

@@ -48,7 +48,7 @@ class GateConditionTest {
                 Arguments.of("atrRatio > .03", "(atrRatio > 0.03)"),
                 Arguments.of("atrRatio > 3e-2", "(atrRatio > 0.03)"),
                 Arguments.of("openTrades >= 007", "(openTrades >= 7)"),
-                // text is re-escaped from its value: \" and \\ survive, \t becomes a refusal (below)
+                // text is re-escaped from its value: \" and \\ survive, other escapes are refused (below)
                 Arguments.of("symbol == \"a\\\"b\\\\c\"", "(symbol == \"a\\\"b\\\\c\")"),
                 Arguments.of("strategy == \"news driven: it's (fine)\"", "(strategy == \"news driven: it's (fine)\")"),
                 // membership is printed as ==s, never as a call
@@ -87,7 +87,7 @@ class GateConditionTest {
                 Arguments.of("(\"java.lang.\" + \"Runtime\") != null", "text cannot be joined"),
                 Arguments.of("Class.forName(\"java.lang.\" + \"Runtime\").getMethods() != null",
                         "method calls are not allowed"),
-                // \u0029 is ')' and \u0022 is '"': the escape would close the text and call exec
+                // the escapes 0029 and 0022 are ) and ": decoded, they would close the text and call exec
                 Arguments.of("symbol == \"x\\u0022\\u0029 || java.lang.Runtime.getRuntime().exec(\\u0022touch m\")",
                         "unicode escapes"),
                 Arguments.of("\\u0053ystem.exit(0) == null", "unicode escapes"),
@@ -110,7 +110,10 @@ class GateConditionTest {
                 Arguments.of("this == null", "this and super are not allowed"),
                 Arguments.of("symbol == 'A'", "single quotes are not allowed"),
                 Arguments.of("symbol == \"\"\"\n    A\"\"\"", "text blocks (\"\"\") are not allowed"),
-                Arguments.of("symbol == \"a\\tb\"", "control character U+0009"),
+                Arguments.of("symbol == \"a\\tb\"", "text may use only the escapes \\\" and \\\\, had \\t"),
+                // \\134 is an octal backslash: the value would begin with a unicode escape
+                Arguments.of("symbol == \"\\134u0041\"", "text may use only the escapes"),
+                Arguments.of("symbol == \"a\u200Bb\"", "text may not hold the control character U+200B"),
                 Arguments.of("symbol matches \"B.*\"", "the DRL operator 'matches' is not allowed"),
                 Arguments.of("spreadBps > 30 ) then System.exit(0); end rule \"x\" when OrderFacts(",
                         "has a ')' without its '('"),

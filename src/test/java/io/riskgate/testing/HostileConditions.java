@@ -24,7 +24,7 @@ public final class HostileConditions {
                 Arguments.of("Class.forName(\"java.lang.\" + \"Runtime\") != null", "method calls are not allowed"),
                 Arguments.of("(\"java.lang.\" + \"Runtime\") != null && symbol != null", "text cannot be joined"),
                 Arguments.of("symbol == \"\\u0041\"", "unicode escapes (\\u0041) are not allowed"),
-                // \u0022 and \u0029 are " and ): decoded, they would close the text and call exec
+                // the escapes 0022 and 0029 are " and ): decoded, they would close the text and call exec
                 Arguments.of("symbol == \"x\\u0022\\u0029 || java.lang.Runtime.getRuntime().exec(\\u0022touch m\")",
                         "unicode escapes (\\u0041) are not allowed"),
                 Arguments.of("(symbol in list)", "MVEL projections (x in list) are not allowed"),
