@@ -187,7 +187,7 @@ public final class GateCondition {
             throw new Refused("is " + when.length() + " characters long; a condition may have at most " + MAX_LENGTH
                     + ": split it into several gates");
         }
-        if (when.contains("\\u") || when.contains("\\U")) {
+        if (when.contains("\\u")) {
             throw new Refused("unicode escapes (\\u0041) are not allowed: write the character itself");
         }
         if (when.matches("(?s).*[\u201C\u201D\u201E\u2018\u2019].*")) {
@@ -242,8 +242,8 @@ public final class GateCondition {
                     if ((c == '|' || c == '&') && i + 1 < when.length() && when.charAt(i + 1) == c) {
                         i++; // || and &&
                     } else if (c == '?' || c == ':') {
-                        throw new Refused("'" + c + "' is not allowed: the ternary ?: and labels are not part of a "
-                                + "gate; combine conditions with && and ||");
+                        throw new Refused("'" + c + "' is not allowed: the ternary ?:, labels and method references "
+                                + "(::) are not part of a gate; combine conditions with && and ||");
                     } else {
                         throw new Refused("'" + c + "' is not allowed outside double-quoted text: " + ALLOWED);
                     }
