@@ -1,13 +1,13 @@
 package io.riskgate.policy;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
- * A gate written in the policy YAML instead of DRL (issue 6): a condition over the order's facts, in the MVEL of a
- * rule's pattern, with the code and message an order it stops is rejected with. It compiles to a rule with the same
- * metadata and audit as a hand-written one.
+ * A gate written in the policy YAML instead of DRL (issue 6): a condition over the order's facts, with the code
+ * and message an order it stops is rejected with. It compiles to a rule with the same metadata and audit as a
+ * hand-written one.
  *
  * <pre>
  * gates:
@@ -16,67 +16,97 @@ import java.util.regex.Pattern;
  *     message: news-driven orders need a spread of at most 30 bps
  * </pre>
  *
- * @param line the YAML line of {@code when}, where a compile error is reported
+ * <p>The condition is checked against an allow-list and its DRL printed from its syntax tree by
+ * {@link GateCondition}; the text of {@code when} never reaches the DRL. The rule above is generated as
+ * {@code $o : OrderFacts( ((strategy == "news_driven") && (spreadBps > 30)) )}.
+ *
+ * @param line the YAML line of {@code when}, where a refusal or a compile error is reported
  */
 public record CustomGate(String code, String when, String message, String category, int index, int line) {
 
-    /** Words and characters a condition may not hold: they would end the pattern and write rule code. */
-    private static final Pattern FORBIDDEN = Pattern.compile("[;{}\\n\\r`]|\\b(then|end|rule|import|eval|modify|"
-            + "insert|retract|delete|kcontext|drools)\\b");
+    private static final String CODE = "[A-Z][A-Z0-9_]{0,63}";
+    private static final String CATEGORY = "[a-z][a-z0-9_]{0,31}";
 
-    /** What is wrong with a condition, or null: kept to one pattern over the order's facts. */
+    /** What is wrong with a condition, or null when the allow-list accepts it (see {@link GateCondition}). */
     public static String problemWith(String when) {
-        var m = FORBIDDEN.matcher(when.toLowerCase(Locale.ROOT));
-        if (m.find()) {
-            return "may not contain '" + m.group().trim() + "': a gate is one condition over the order's facts, "
-                    + "e.g. strategy == \"news_driven\" && spreadBps > 30";
-        }
-        int depth = 0;
-        for (char c : when.toCharArray()) {
-            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
-            if (depth < 0) {
-                break;
-            }
-        }
-        return depth == 0 ? null : "has unbalanced parentheses";
+        return GateCondition.check(when).problem();
     }
 
-    /** The DRL the policy's gates compile to, one rule per gate; {@link #lineOf} maps its lines back. */
+    /**
+     * The DRL the policy's gates compile to, one rule per gate; {@link #lineOf} maps its lines back. Throws
+     * IllegalArgumentException for a gate the loader would have refused (bad code, category or condition): nothing
+     * of a refused gate is ever written into DRL.
+     */
     public static String toDrl(String policyId, List<CustomGate> gates) {
+        return render(policyId, gates, new ArrayList<>());
+    }
+
+    /** The gate whose rule holds DRL line {@code line} of {@link #toDrl}; empty when none does. */
+    public static Optional<CustomGate> lineOf(List<CustomGate> gates, int line) {
+        List<int[]> ranges = new ArrayList<>();
+        render("", gates, ranges);
+        for (int i = 0; i < gates.size(); i++) {
+            if (line >= ranges.get(i)[0] && line <= ranges.get(i)[1]) {
+                return Optional.of(gates.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Writes the DRL, recording each gate's first and last line (1-based) in {@code ranges}. */
+    private static String render(String policyId, List<CustomGate> gates, List<int[]> ranges) {
         StringBuilder drl = new StringBuilder();
-        drl.append("// generated from the gates of policy ").append(policyId).append(": edit the policy YAML\n")
+        drl.append("// generated from the gates of policy ").append(policyId.replaceAll("[^A-Za-z0-9_.-]", "_"))
+                .append(": edit the policy YAML\n")
                 .append("package io.riskgate.rules.custom;\n")
                 .append("dialect \"mvel\"\n")
                 .append("import io.riskgate.rules.OrderFacts;\n")
                 .append("import io.riskgate.policy.Side;\n")
                 .append("import io.riskgate.policy.Consensus;\n");
         for (CustomGate g : gates) {
-            drl.append("\n// gate ").append(g.index()).append('\n')
-                    .append("rule \"Gate ").append(g.code()).append("\"\n")
+            if (!g.code().matches(CODE) || !g.category().matches(CATEGORY)) {
+                throw new IllegalArgumentException("gate " + g.index() + " has a code or category the loader refuses");
+            }
+            String constraint = GateCondition.toDrl(g.when());
+            drl.append("\n// gate ").append(g.index()).append('\n');
+            int start = lines(drl) + 1;
+            drl.append("rule \"Gate ").append(g.code()).append("\"\n")
                     .append("    @code(").append(g.code()).append(") @category(").append(g.category()).append(")\n")
                     .append("when\n")
-                    .append("    $o : OrderFacts( ").append(g.when()).append(" )\n")
+                    .append("    $o : OrderFacts( ").append(constraint).append(" )\n")
                     .append("then\n")
                     .append("    $o.reject(kcontext, \"").append(escape(g.message())).append("\");\n")
                     .append("end\n");
+            ranges.add(new int[] {start, lines(drl)});
         }
         return drl.toString();
     }
 
-    /** The gate whose rule holds DRL line {@code line} of {@link #toDrl}; empty when none does. */
-    public static java.util.Optional<CustomGate> lineOf(List<CustomGate> gates, int line) {
-        int at = 6;
-        for (CustomGate g : gates) {
-            int start = at + 1;
-            at += 9;
-            if (line >= start && line <= at) {
-                return java.util.Optional.of(g);
-            }
+    private static int lines(CharSequence s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            n += s.charAt(i) == '\n' ? 1 : 0;
         }
-        return java.util.Optional.empty();
+        return n;
     }
 
+    /** A Java/MVEL string literal's body: backslash, quote and line breaks escaped, other controls dropped. */
     private static String escape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+        StringBuilder out = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '"' -> out.append("\\\"");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (!Character.isISOControl(c)) {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 }

@@ -264,7 +264,7 @@ public final class PolicyLoader {
         return e;
     }
 
-    /** The policy's YAML-authored gates (optional): code, when (an MVEL condition), message, category. */
+    /** The policy's YAML-authored gates (optional): code, when (checked by GateCondition), message, category. */
     private static List<CustomGate> readGates(YamlSection root) {
         List<CustomGate> out = new ArrayList<>();
         List<YamlSection> items = root.optionalList("gates");
