@@ -129,7 +129,7 @@ class PolicyGatesCliTest {
 
         String loaded = outcome(() -> new RuleSetCompiler().compile(new PolicyLoader(rules).load(
                 dir.resolve("default.yaml"))));
-        String whatIf = outcome(() -> Candidate.compile(null, yaml, "default", rules));
+        String whatIf = outcome(() -> Candidate.inline("default", yaml, java.util.Map.of(), rules).compile());
         Run validate = run("policy", "validate", dir.toString(), "--rules", rules.toString());
         Run test = run("policy", "test", dir.toString(), "--rules", rules.toString());
 
