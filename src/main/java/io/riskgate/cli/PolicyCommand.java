@@ -143,11 +143,9 @@ final class PolicyCommand implements Runnable {
                 e.problems().forEach(p -> System.out.println("ERROR " + p));
                 return 3;
             }
-            org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
             // the audit must exist: a mistyped path would otherwise create an empty database and report 0 decisions
-            ds.setURL(db.startsWith("jdbc:h2:file:") && !db.toUpperCase(java.util.Locale.ROOT).contains("IFEXISTS")
-                    ? db + ";IFEXISTS=TRUE" : db);
-            ds.setUser("sa");
+            javax.sql.DataSource ds = io.riskgate.database.LocalDatabase.dataSource(db.startsWith("jdbc:h2:file:")
+                    && !db.toUpperCase(java.util.Locale.ROOT).contains("IFEXISTS") ? db + ";IFEXISTS=TRUE" : db, "sa");
             var json = io.riskgate.RiskgateRuntime.jsonMapper();
             try {
                 io.riskgate.RiskgateRuntime.migrate(ds);
