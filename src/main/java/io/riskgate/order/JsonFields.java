@@ -74,7 +74,7 @@ public final class JsonFields {
         double d = v.asDouble();
         String violation = range.violation(d);
         if (violation != null) {
-            problem(field, violation + ", was " + Echo.of(v));
+            problem(field, violation + ", was " + Echo.of(v.asText()));
             return OptionalDouble.empty();
         }
         return OptionalDouble.of(d);
@@ -97,11 +97,12 @@ public final class JsonFields {
         }
         double d = v.asDouble();
         if (!Double.isFinite(d)) {
-            problem(field, "must be a finite number, was " + Echo.of(v));
+            problem(field, "must be a finite number, was " + Echo.of(v.asText()));
             return OptionalDouble.empty();
         }
         if (strict ? d <= min : d < min) {
-            problem(field, "must be " + (strict ? "> " : ">= ") + Bounds.Range.plain(min) + ", was " + Echo.of(v));
+            problem(field, "must be " + (strict ? "> " : ">= ") + Bounds.Range.plain(min) + ", was "
+                    + Echo.of(v.asText()));
             return OptionalDouble.empty();
         }
         return OptionalDouble.of(d);

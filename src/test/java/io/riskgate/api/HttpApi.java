@@ -8,11 +8,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Real HTTP against a riskgate server started by a {@code @SpringBootTest(webEnvironment = RANDOM_PORT)} test:
@@ -20,8 +22,11 @@ import java.util.List;
  */
 final class HttpApi {
 
-    /** A response: status, content type and the body parsed as JSON (a missing node when the body is empty). */
-    record Response(int status, String contentType, JsonNode body, String raw) {
+    /**
+     * A response: status, content type, the body parsed as JSON (a missing node when the body is empty or not JSON)
+     * and every header.
+     */
+    record Response(int status, String contentType, JsonNode body, String raw, HttpHeaders headers) {
 
         /** The {@code field} of every entry of a problem's {@code errors} list. */
         List<String> errorFields() {
@@ -51,6 +56,14 @@ final class HttpApi {
     Response put(String path, Object body) {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(text(body))));
+    }
+
+    /** Any method, with the given headers and body (empty: none): for requests the helpers above cannot send. */
+    Response exchange(String method, String path, Map<String, String> headers, byte[] body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method, body.length == 0
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(b::header);
+        return send(b);
     }
 
     /** {@code POST /api/v1/checks}, expecting the 200 every well-formed request gets. */
@@ -87,8 +100,10 @@ final class HttpApi {
             HttpResponse<String> r = client.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             String raw = r.body();
-            JsonNode body = raw == null || raw.isBlank() ? MissingNode.getInstance() : Requests.JSON.readTree(raw);
-            return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body, raw);
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            JsonNode body = raw == null || raw.isBlank() || !type.contains("json") ? MissingNode.getInstance()
+                    : Requests.JSON.readTree(raw);
+            return new Response(r.statusCode(), type, body, raw, r.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
