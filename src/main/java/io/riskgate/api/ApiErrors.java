@@ -70,7 +70,9 @@ class ApiErrors extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(NotFoundException.class)
     ResponseEntity<Object> notFound(NotFoundException e, WebRequest request) {
-        return answer(problem(HttpStatus.NOT_FOUND, e.getMessage()), new HttpHeaders(), request);
+        // "no decision ID": the id is the client's path segment, up to the 8 KB header limit long
+        return answer(problem(HttpStatus.NOT_FOUND, Echo.cut(e.getMessage(), Echo.MAX + 100)), new HttpHeaders(),
+                request);
     }
 
     @ExceptionHandler(ConflictException.class)

@@ -213,6 +213,16 @@ class ErrorResponsesTest {
     }
 
     @Test
+    void aLongUnknownIdInThePathIsCutInTheAnswer() {
+        HttpApi.Response r = api.get("/api/v1/decisions/" + "d".repeat(5_000));
+
+        JsonNode p = assertProblem(r, 404);
+        assertThat(p.path("detail").asText()).isEqualTo("no decision " + "d".repeat(288) + "…(5012 characters)");
+        assertThat(p.path("instance").asText()).hasSize(200);
+        assertThat(r.raw().length()).isLessThan(1_024);
+    }
+
+    @Test
     void aLongUnknownKeyIsCutInTheAnswer() {
         HttpApi.Response r = api.post("/api/v1/marks", "{\"" + "k".repeat(5_000) + "\": 1}");
 
