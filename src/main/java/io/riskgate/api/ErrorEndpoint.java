@@ -42,7 +42,8 @@ class ErrorEndpoint implements ErrorController {
             case 400 -> "The request could not be read: its request line, a header or a %-escape in its path is "
                     + "malformed. Nothing was processed.";
             case 404 -> path == null ? "There is no such endpoint." : noEndpoint(method, path);
-            case 405 -> "This method is not allowed here" + (path == null ? "." : " (" + Echo.of(path) + ").");
+            case 405 -> (method == null ? "This method" : Echo.of(method)) + " is not allowed"
+                    + (path == null ? "." : " on " + Echo.of(path) + ".");
             case 413 -> "The request body is too large.";
             case 414 -> "The request line is too long.";
             case 431 -> "The request headers are too large.";

@@ -40,8 +40,14 @@ final class ProblemJson {
         if (s == null) {
             return "Error";
         }
-        String reason = s.getReasonPhrase();
-        return reason.charAt(0) + reason.substring(1).toLowerCase(Locale.ROOT);
+        // sentence case, acronyms kept: "Not found", "HTTP version not supported"
+        String[] words = s.getReasonPhrase().split(" ");
+        for (int i = 1; i < words.length; i++) {
+            if (!words[i].equals(words[i].toUpperCase(Locale.ROOT))) {
+                words[i] = words[i].toLowerCase(Locale.ROOT);
+            }
+        }
+        return String.join(" ", words);
     }
 
     /**

@@ -88,6 +88,8 @@ class ErrorResponsesTest {
                 arguments("/error asked for directly", "GET", "/error", Map.of(), "", 404, null),
                 arguments("a method the endpoint does not take", "DELETE", "/api/v1/checks", Map.of(), "", 405,
                         null),
+                arguments("TRACE, which Tomcat refuses itself", "TRACE", "/api/v1/checks", Map.of(), "", 405,
+                        null),
                 arguments("an answer the client does not accept", "GET", "/api/v1/policies/active",
                         Map.of("Accept", "text/csv"), "", 406, null),
                 arguments("a body that is not JSON", "POST", "/api/v1/checks", Map.of("Content-Type", "text/plain"),
