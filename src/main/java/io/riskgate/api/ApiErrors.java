@@ -232,7 +232,7 @@ class ApiErrors extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.NOT_FOUND, ErrorEndpoint.noEndpoint(method, path(request)));
     }
 
-    static ProblemDetail tooLargeProblem(RequestSizeLimits.BodyTooLargeException e) {
+    private static ProblemDetail tooLargeProblem(RequestSizeLimits.BodyTooLargeException e) {
         ProblemDetail p = problem(HttpStatus.PAYLOAD_TOO_LARGE, RequestSizeLimits.TITLE, e.getMessage());
         p.setProperty("maxBytes", e.limit());
         return p;
@@ -279,7 +279,7 @@ class ApiErrors extends ResponseEntityExceptionHandler {
      * and riskgate's own words for the common cases. Jackson's message itself is only used cut to its first
      * clause, without its "[Source: ...]" location or any Java name.
      */
-    static FieldProblem unreadable(Throwable cause) {
+    private static FieldProblem unreadable(Throwable cause) {
         if (!(cause instanceof JsonProcessingException j)) {
             return new FieldProblem("$", "could not be read");
         }
@@ -358,7 +358,7 @@ class ApiErrors extends ResponseEntityExceptionHandler {
     }
 
     /** A framework's or a domain check's message with every Java name shortened to its simple name. */
-    static String clean(String message) {
+    private static String clean(String message) {
         if (message == null) {
             return "";
         }

@@ -70,8 +70,8 @@ class RequestSizeLimits extends OncePerRequestFilter {
         this.other = limits.other().toBytes();
     }
 
-    /** The limit of a request, and the words that name it in the answer. */
-    Route limitOf(String method, String path) {
+    /** The row a request falls under; every request not in the table falls under "other". */
+    private Route limitOf(String method, String path) {
         for (Route r : routes) {
             if (r.method().equals(method) && r.path().equals(path)) {
                 return r;

@@ -55,11 +55,12 @@ public class RiskgateConfiguration {
 
     /**
      * An H2 TCP server for tools while the service runs: off unless {@code riskgate.database.tcp-server.enabled};
-     * loopback only, the service's databases only, with the service's user and password.
+     * loopback only, the service's databases only, with the service's user and password. Takes the data source
+     * only to start after it: the database and its password are ready by then.
      */
     @Bean(destroyMethod = "stop")
     @ConditionalOnProperty(name = "riskgate.database.tcp-server.enabled", havingValue = "true")
-    Server h2TcpServer(DataSource dataSource, DataSourceProperties properties,
+    Server h2TcpServer(DataSource preparedFirst, DataSourceProperties properties,
                        @Value("${riskgate.database.tcp-server.port:9092}") int port) {
         return LocalDatabase.of(properties.determineUrl()).orElseThrow(() -> new IllegalStateException(
                 "riskgate.database.tcp-server.enabled needs a file database (spring.datasource.url jdbc:h2:file:...)"))

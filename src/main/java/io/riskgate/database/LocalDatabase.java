@@ -225,9 +225,14 @@ public final class LocalDatabase {
 
     // ---- file permissions
 
+    /** Whether the file system the directory is (or will be) on has POSIX permissions. */
     private boolean posix() {
+        Path existing = dir;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
         try {
-            return Files.getFileStore(Files.exists(dir) ? dir : dir.getRoot())
+            return existing != null && Files.getFileStore(existing)
                     .supportsFileAttributeView(PosixFileAttributeView.class);
         } catch (IOException e) {
             return false;
