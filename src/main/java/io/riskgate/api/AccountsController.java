@@ -1,6 +1,7 @@
 package io.riskgate.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.riskgate.order.Bounds;
 import io.riskgate.order.CheckRequestParser;
 import io.riskgate.order.FieldProblem;
 import io.riskgate.order.InvalidRequestException;
@@ -44,7 +45,7 @@ class AccountsController {
         }
         JsonFields f = JsonFields.root(body, problems);
         f.rejectUnknown(Set.of("equity", "timestamp"));
-        double equity = f.number("equity", 0, false);
+        double equity = f.number("equity", Bounds.REPORTED_EQUITY);
         var at = f.optionalInstant("timestamp");
         at.ifPresent(t -> {
             try {

@@ -5,7 +5,9 @@ import io.riskgate.market.AccountRisk;
 import io.riskgate.market.MarketBar;
 import io.riskgate.market.MarketData;
 import io.riskgate.market.PortfolioRisk;
+import io.riskgate.order.Bounds;
 import io.riskgate.order.CheckRequestParser;
+import io.riskgate.order.Echo;
 import io.riskgate.order.FieldProblem;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.order.JsonFields;
@@ -65,7 +67,7 @@ class MarketController {
             for (int i = 0; i < array.size(); i++) {
                 if (!array.get(i).isObject()) {
                     problems.add(new FieldProblem("bars[" + i + "]", "must be a bar object {openTime, open, high, low, "
-                            + "close, volume}, was " + array.get(i)));
+                            + "close, volume}, was " + Echo.of(array.get(i))));
                     continue;
                 }
                 JsonFields b = new JsonFields(array.get(i), "bars[" + i + "]", problems);
@@ -73,11 +75,11 @@ class MarketController {
                 String s = b.optionalText("symbol", CheckRequestParser.ID_PATTERN).orElse(symbol);
                 String iv = b.optionalText("interval", PolicyLoader.BAR_INTERVAL).orElse(interval);
                 var openTime = b.optionalInstant("openTime");
-                double open = b.number("open", 0, true);
-                double high = b.number("high", 0, true);
-                double low = b.number("low", 0, true);
-                double close = b.number("close", 0, true);
-                double volume = b.number("volume", 0, false);
+                double open = b.number("open", Bounds.PRICE);
+                double high = b.number("high", Bounds.PRICE);
+                double low = b.number("low", Bounds.PRICE);
+                double close = b.number("close", Bounds.PRICE);
+                double volume = b.number("volume", Bounds.VOLUME);
                 if (s == null) {
                     b.problem("symbol", "is required (here or at the top of the batch)");
                 }
@@ -114,7 +116,8 @@ class MarketController {
             problems.add(new FieldProblem("symbol", "must match " + CheckRequestParser.ID_PATTERN));
         }
         if (!interval.matches(PolicyLoader.BAR_INTERVAL)) {
-            problems.add(new FieldProblem("interval", "must be an interval such as 1h or 1d, was '" + interval + "'"));
+            problems.add(new FieldProblem("interval", "must be an interval such as 1h or 1d, was '" + Echo.of(interval)
+                    + "'"));
         }
         if (limit < 1 || limit > MarketData.HISTORY) {
             problems.add(new FieldProblem("limit", "must be between 1 and " + MarketData.HISTORY + ", was " + limit));

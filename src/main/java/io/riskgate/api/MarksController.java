@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.riskgate.exits.ExitInstruction;
 import io.riskgate.exits.ExitService;
 import io.riskgate.exits.Mark;
+import io.riskgate.order.Bounds;
 import io.riskgate.order.CheckRequestParser;
 import io.riskgate.order.FieldProblem;
 import io.riskgate.order.InvalidRequestException;
@@ -33,9 +34,9 @@ class MarksController {
         JsonFields f = JsonFields.root(body, problems);
         f.rejectUnknown(Set.of("symbol", "price", "timestamp", "high", "low"));
         String symbol = f.text("symbol", CheckRequestParser.ID_PATTERN);
-        double price = f.number("price", 0, true);
-        var high = f.optionalNumber("high", 0, true);
-        var low = f.optionalNumber("low", 0, true);
+        double price = f.number("price", Bounds.PRICE);
+        var high = f.optionalNumber("high", Bounds.PRICE);
+        var low = f.optionalNumber("low", Bounds.PRICE);
         var at = f.optionalInstant("timestamp");
         if (f.present() && !f.has("timestamp")) {
             f.problem("timestamp", "is required: exits run on event time, so a replay behaves like live trading");

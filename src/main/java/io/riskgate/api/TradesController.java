@@ -5,6 +5,7 @@ import io.riskgate.lifecycle.CloseRequest;
 import io.riskgate.lifecycle.FillRequest;
 import io.riskgate.lifecycle.TradeDetail;
 import io.riskgate.lifecycle.TradeService;
+import io.riskgate.order.Bounds;
 import io.riskgate.order.FieldProblem;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.order.JsonFields;
@@ -42,8 +43,8 @@ class TradesController {
         JsonFields f = JsonFields.root(body, problems);
         f.rejectUnknown(Set.of("decisionId", "fillPrice", "quantity", "timestamp"));
         String decisionId = f.text("decisionId", "[0-9a-fA-F-]{36}");
-        double price = f.number("fillPrice", 0, true);
-        double quantity = f.number("quantity", 0, true);
+        double price = f.number("fillPrice", Bounds.PRICE);
+        double quantity = f.number("quantity", Bounds.QUANTITY);
         var at = f.optionalInstant("timestamp");
         // whose decision it is comes first: another account's decision is a 403 whatever else is wrong
         if (decisionId != null) {
@@ -61,8 +62,8 @@ class TradesController {
         List<FieldProblem> problems = new ArrayList<>();
         JsonFields f = JsonFields.root(body, problems);
         f.rejectUnknown(Set.of("price", "quantity", "reason", "timestamp"));
-        double price = f.number("price", 0, true);
-        var quantity = f.optionalNumber("quantity", 0, true);
+        double price = f.number("price", Bounds.PRICE);
+        var quantity = f.optionalNumber("quantity", Bounds.QUANTITY);
         var reason = f.optionalText("reason", null);
         if (reason.filter(r -> r.length() > 500).isPresent()) {
             f.problem("reason", "must be at most 500 characters, was " + reason.get().length());

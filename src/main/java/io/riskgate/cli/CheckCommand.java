@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.h2.jdbcx.JdbcDataSource;
+import io.riskgate.database.LocalDatabase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,7 +41,8 @@ final class CheckCommand implements Callable<Integer> {
     String policy;
 
     @Option(names = "--db", defaultValue = "jdbc:h2:file:./data/riskgate-cli",
-            description = "JDBC URL of the CLI's own audit and portfolio database (default: ${DEFAULT-VALUE}). "
+            description = "JDBC URL of the CLI's own audit and portfolio database (default: ${DEFAULT-VALUE}; "
+                    + "its password is kept in db.secret beside it). "
                     + "Do not point it at a running service's database: one process owns a database.")
     String db;
 
@@ -55,10 +56,8 @@ final class CheckCommand implements Callable<Integer> {
             System.err.println(json.writeValueAsString(Map.of("error", "cannot read " + file + ": " + e.getMessage())));
             return 2;
         }
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(db);
-        ds.setUser("sa");
-        ds.setPassword("");
+        // the password kept in db.secret beside the database (generated on first use), as for the service's
+        javax.sql.DataSource ds = LocalDatabase.dataSource(db, "sa");
         RiskgateRuntime rt;
         try {
             rt = RiskgateRuntime.start(policies.toAbsolutePath().normalize(), rules.toAbsolutePath().normalize(),

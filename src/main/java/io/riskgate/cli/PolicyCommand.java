@@ -164,10 +164,8 @@ final class PolicyCommand implements Runnable {
 
         /** The audit database {@code --db}, which must exist: a mistyped path would report 0 decisions. */
         private io.riskgate.scenario.WhatIf.Replay openAudit() {
-            org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
-            ds.setURL(db.startsWith("jdbc:h2:file:") && !db.toUpperCase(java.util.Locale.ROOT).contains("IFEXISTS")
-                    ? db + ";IFEXISTS=TRUE" : db);
-            ds.setUser("sa");
+            javax.sql.DataSource ds = io.riskgate.database.LocalDatabase.dataSource(db.startsWith("jdbc:h2:file:")
+                    && !db.toUpperCase(java.util.Locale.ROOT).contains("IFEXISTS") ? db + ";IFEXISTS=TRUE" : db, "sa");
             try {
                 io.riskgate.RiskgateRuntime.migrate(ds);
             } catch (RuntimeException e) {

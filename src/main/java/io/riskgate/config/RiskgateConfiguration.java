@@ -10,6 +10,13 @@ import io.riskgate.portfolio.Portfolio;
 import io.riskgate.rules.RuleSetRegistry;
 import java.time.Clock;
 import javax.sql.DataSource;
+import com.zaxxer.hikari.HikariDataSource;
+import io.riskgate.database.LocalDatabase;
+import org.h2.tools.Server;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,6 +29,42 @@ public class RiskgateConfiguration {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /**
+     * The service's database, as Spring Boot would build it from {@code spring.datasource.*} (a Hikari pool), made
+     * ready first by {@link LocalDatabase#prepare}: no AUTO_SERVER, owner-only files, and a generated password kept
+     * in {@code db.secret} when none is configured.
+     */
+    @Bean
+    @ConfigurationProperties("spring.datasource.hikari")
+    HikariDataSource dataSource(DataSourceProperties properties,
+                                @Value("${riskgate.database.tcp-server.enabled:false}") boolean tcpServer) {
+        if (tcpServer) {
+            LocalDatabase.loopbackOnly();
+        }
+        String password = LocalDatabase.prepare(properties.determineUrl(), properties.determineUsername(),
+                properties.determinePassword());
+        HikariDataSource ds = properties.initializeDataSourceBuilder().type(HikariDataSource.class)
+                .password(password).build();
+        if (properties.getName() != null && !properties.getName().isBlank()) {
+            ds.setPoolName(properties.getName());
+        }
+        return ds;
+    }
+
+    /**
+     * An H2 TCP server for tools while the service runs: off unless {@code riskgate.database.tcp-server.enabled};
+     * loopback only, the service's databases only, with the service's user and password. Takes the data source
+     * only to start after it: the database and its password are ready by then.
+     */
+    @Bean(destroyMethod = "stop")
+    @ConditionalOnProperty(name = "riskgate.database.tcp-server.enabled", havingValue = "true")
+    Server h2TcpServer(DataSource preparedFirst, DataSourceProperties properties,
+                       @Value("${riskgate.database.tcp-server.port:9092}") int port) {
+        return LocalDatabase.of(properties.determineUrl()).orElseThrow(() -> new IllegalStateException(
+                "riskgate.database.tcp-server.enabled needs a file database (spring.datasource.url jdbc:h2:file:...)"))
+                .startTcpServer(port);
     }
 
     /**

@@ -14,8 +14,9 @@ import java.util.Set;
 
 /**
  * Turns the JSON of {@code POST /api/v1/checks} (or a CLI check file) into a {@link CheckRequest}, listing every
- * bad field at once: a missing, non-finite or negative price, a confidence outside [0, 1], an unknown side, a
- * stop on the wrong side of the entry, an unknown field.
+ * bad field at once: a missing, non-finite or negative price, a price, amount or spread past its {@link Bounds},
+ * a confidence or strength outside [0, 1], an unknown side, a stop on the wrong side of the entry, an unknown
+ * field.
  */
 public final class CheckRequestParser {
 
@@ -44,27 +45,24 @@ public final class CheckRequestParser {
         JsonFields s = root.object("signal", true);
         s.rejectUnknown(SIGNAL);
         Consensus consensus = s.enumValue("consensus", Consensus.class);
-        double confidence = s.number("confidence", 0, false);
-        if (confidence > 1) {
-            s.problem("confidence", "must be in [0, 1], was " + confidence);
-        }
-        OptionalDouble strength = s.optionalNumber("strength", 0, false);
+        double confidence = s.number("confidence", Bounds.UNIT);
+        OptionalDouble strength = s.optionalNumber("strength", Bounds.UNIT);
         Map<String, String> votes = votes(s, problems);
 
         JsonFields m = root.object("market", true);
         m.rejectUnknown(MARKET);
-        double price = m.number("price", 0, true);
+        double price = m.number("price", Bounds.PRICE);
         // omitted: computed from stored bars (analytics.bar_interval, sizing.atr_period, filters.ema_period)
-        double atr = m.optionalNumber("atr", 0, true).orElse(Double.NaN);
-        double ema200 = m.optionalNumber("ema200", 0, true).orElse(Double.NaN);
-        double volume = m.number("volume24h", 0, false);
-        double spread = m.number("spreadBps", 0, false);
+        double atr = m.optionalNumber("atr", Bounds.PRICE).orElse(Double.NaN);
+        double ema200 = m.optionalNumber("ema200", Bounds.PRICE).orElse(Double.NaN);
+        double volume = m.number("volume24h", Bounds.VOLUME);
+        double spread = m.number("spreadBps", Bounds.SPREAD_BPS);
         var timestamp = m.optionalInstant("timestamp");
 
-        OptionalDouble equity = root.optionalNumber("equity", 0, true);
-        OptionalDouble entry = root.optionalNumber("entry", 0, true);
-        OptionalDouble stop = root.optionalNumber("stopLoss", 0, true);
-        OptionalDouble take = root.optionalNumber("takeProfit", 0, true);
+        OptionalDouble equity = root.optionalNumber("equity", Bounds.EQUITY);
+        OptionalDouble entry = root.optionalNumber("entry", Bounds.PRICE);
+        OptionalDouble stop = root.optionalNumber("stopLoss", Bounds.PRICE);
+        OptionalDouble take = root.optionalNumber("takeProfit", Bounds.PRICE);
         double e = entry.orElse(price);
         if (side != null && (stop.isPresent() || take.isPresent()) && Double.isFinite(e)) {
             int sign = side.sign();
@@ -100,7 +98,7 @@ public final class CheckRequestParser {
             String vote = e.getValue().asText("").toUpperCase(Locale.ROOT);
             if (!Set.of("LONG", "SHORT", "HOLD").contains(vote)) {
                 problems.add(new FieldProblem(signal.path("modelVotes." + e.getKey()),
-                        "must be LONG, SHORT or HOLD, was " + e.getValue()));
+                        "must be LONG, SHORT or HOLD, was " + Echo.of(e.getValue())));
             } else {
                 out.put(e.getKey(), vote);
             }

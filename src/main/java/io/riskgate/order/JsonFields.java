@@ -58,34 +58,70 @@ public final class JsonFields {
         return get(field) != null;
     }
 
-    /** A required finite number; checks the lower bound (inclusive unless {@code strict}). */
+    /** A required number within {@code range} (see {@link Bounds}). */
+    public double number(String field, Bounds.Range range) {
+        OptionalDouble v = optionalNumber(field, range);
+        requirePresent(field);
+        return v.orElse(Double.NaN);
+    }
+
+    /** An optional number within {@code range} (see {@link Bounds}). */
+    public OptionalDouble optionalNumber(String field, Bounds.Range range) {
+        JsonNode v = numberNode(field);
+        if (v == null) {
+            return OptionalDouble.empty();
+        }
+        double d = v.asDouble();
+        String violation = range.violation(d);
+        if (violation != null) {
+            problem(field, violation + ", was " + Echo.of(v.asText()));
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(d);
+    }
+
+    /**
+     * A required finite number with a lower bound only (inclusive unless {@code strict}): for counts and settings
+     * that check their own upper bound. Prices, quantities and amounts take a {@link Bounds.Range}.
+     */
     public double number(String field, double min, boolean strict) {
         OptionalDouble v = optionalNumber(field, min, strict);
-        if (v.isEmpty() && get(field) == null && present()) {
-            problem(field, "is required");
-        }
+        requirePresent(field);
         return v.orElse(Double.NaN);
     }
 
     public OptionalDouble optionalNumber(String field, double min, boolean strict) {
-        JsonNode v = get(field);
+        JsonNode v = numberNode(field);
         if (v == null) {
-            return OptionalDouble.empty();
-        }
-        if (!v.isNumber()) {
-            problem(field, "must be a number, was " + v);
             return OptionalDouble.empty();
         }
         double d = v.asDouble();
         if (!Double.isFinite(d)) {
-            problem(field, "must be a finite number, was " + v);
+            problem(field, "must be a finite number, was " + Echo.of(v.asText()));
             return OptionalDouble.empty();
         }
         if (strict ? d <= min : d < min) {
-            problem(field, "must be " + (strict ? "> " : ">= ") + trim(min) + ", was " + v);
+            problem(field, "must be " + (strict ? "> " : ">= ") + Bounds.Range.plain(min) + ", was "
+                    + Echo.of(v.asText()));
             return OptionalDouble.empty();
         }
         return OptionalDouble.of(d);
+    }
+
+    /** The field's node when it is a number; null (with a problem when it is something else) otherwise. */
+    private JsonNode numberNode(String field) {
+        JsonNode v = get(field);
+        if (v != null && !v.isNumber()) {
+            problem(field, "must be a number, was " + Echo.of(v));
+            return null;
+        }
+        return v;
+    }
+
+    private void requirePresent(String field) {
+        if (get(field) == null && present()) {
+            problem(field, "is required");
+        }
     }
 
     public Optional<String> optionalText(String field, String pattern) {
@@ -94,12 +130,12 @@ public final class JsonFields {
             return Optional.empty();
         }
         if (!v.isTextual() || v.asText().isBlank()) {
-            problem(field, "must be a non-empty string, was " + v);
+            problem(field, "must be a non-empty string, was " + Echo.of(v));
             return Optional.empty();
         }
         String s = v.asText().trim();
         if (pattern != null && !s.matches(pattern)) {
-            problem(field, "must match " + pattern + ", was '" + s + "'");
+            problem(field, "must match " + pattern + ", was '" + Echo.of(s) + "'");
             return Optional.empty();
         }
         return Optional.of(s);
@@ -125,7 +161,7 @@ public final class JsonFields {
         try {
             return Enum.valueOf(type, v.get().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            problem(field, "must be one of " + names(type) + ", was '" + v.get() + "'");
+            problem(field, "must be one of " + names(type) + ", was '" + Echo.of(v.get()) + "'");
             return null;
         }
     }
@@ -141,7 +177,8 @@ public final class JsonFields {
             try {
                 return Optional.of(java.time.OffsetDateTime.parse(v.get()).toInstant());
             } catch (DateTimeParseException e2) {
-                problem(field, "must be an ISO-8601 instant such as 2026-11-21T10:00:00Z, was '" + v.get() + "'");
+                problem(field, "must be an ISO-8601 instant such as 2026-11-21T10:00:00Z, was '" + Echo.of(v.get())
+                        + "'");
                 return Optional.empty();
             }
         }
@@ -156,7 +193,7 @@ public final class JsonFields {
             return new JsonFields(null, path(field), problems);
         }
         if (!v.isObject()) {
-            problem(field, "must be an object, was " + v);
+            problem(field, "must be an object, was " + Echo.of(v));
             return new JsonFields(null, path(field), problems);
         }
         return new JsonFields(v, path(field), problems);
@@ -185,9 +222,5 @@ public final class JsonFields {
             n.add(e.name());
         }
         return String.join("|", n);
-    }
-
-    private static String trim(double v) {
-        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 }

@@ -311,7 +311,8 @@ class AccountsAndTradesApiTest {
         HttpApi.Response r = api.post("/api/v1/trades", "{\"decisionId\": ");
 
         assertThat(r.status()).isEqualTo(400);
-        assertThat(r.errorFields()).containsExactly("$");
+        // where the JSON broke off
+        assertThat(r.errorFields()).containsExactly("decisionId");
     }
 
     // ---- closes

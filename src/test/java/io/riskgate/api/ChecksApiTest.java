@@ -108,7 +108,8 @@ class ChecksApiTest {
     /** One bad thing per request, and the field the 400 must name for it. */
     static Stream<Arguments> malformedRequests() {
         return Stream.of(
-                arguments("truncated JSON body", "{\"symbol\": \"BTCUSDT\", \"side\": ", List.of("$")),
+                // the answer names the key whose value never came
+                arguments("truncated JSON body", "{\"symbol\": \"BTCUSDT\", \"side\": ", List.of("side")),
                 arguments("empty body", "", List.of("$")),
                 arguments("JSON array instead of an object", "[1, 2]", List.of("$")),
                 arguments("missing price", set(seed001(), "market.price", null), List.of("market.price")),

@@ -8,11 +8,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Real HTTP against a riskgate server started by a {@code @SpringBootTest(webEnvironment = RANDOM_PORT)} test:
@@ -21,16 +23,21 @@ import java.util.List;
 final class HttpApi {
 
     /**
-     * A response: status, content type, the body parsed as JSON (a missing node when the body is empty), and the
-     * Retry-After header (null without one).
+     * A response: status, content type, the body parsed as JSON (a missing node when the body is empty or not JSON)
+     * every header, and Retry-After.
      */
-    record Response(int status, String contentType, JsonNode body, String raw, String retryAfter) {
+    record Response(int status, String contentType, JsonNode body, String raw, HttpHeaders headers) {
 
         /** The {@code field} of every entry of a problem's {@code errors} list. */
         List<String> errorFields() {
             List<String> out = new ArrayList<>();
             body.path("errors").forEach(e -> out.add(e.path("field").asText()));
             return out;
+        }
+
+        /** The Retry-After header, or null. */
+        String retryAfter() {
+            return headers.firstValue("Retry-After").orElse(null);
         }
     }
 
@@ -77,6 +84,14 @@ final class HttpApi {
                 .PUT(HttpRequest.BodyPublishers.ofString(text(body))));
     }
 
+    /** Any method, with the given headers and body (empty: none): for requests the helpers above cannot send. */
+    Response exchange(String method, String path, Map<String, String> headers, byte[] body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method, body.length == 0
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(b::header);
+        return send(b);
+    }
+
     /** {@code POST /api/v1/checks}, expecting the 200 every well-formed request gets. */
     JsonNode check(JsonNode request) {
         Response r = post("/api/v1/checks", request);
@@ -115,10 +130,9 @@ final class HttpApi {
                     HttpResponse.BodyHandlers.ofString());
             String raw = r.body();
             String type = r.headers().firstValue("Content-Type").orElse("");
-            // JSON bodies are parsed; anything else (HTML, YAML, an event stream) is kept raw only
             JsonNode body = raw == null || raw.isBlank() || !type.contains("json") ? MissingNode.getInstance()
                     : Requests.JSON.readTree(raw);
-            return new Response(r.statusCode(), type, body, raw, r.headers().firstValue("Retry-After").orElse(null));
+            return new Response(r.statusCode(), type, body, raw, r.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -381,7 +381,8 @@ class OfficerApiTest {
         HttpApi.Response r = api.get("/api/v1/policies/default/diff?from=1");
 
         assertThat(r.status()).isEqualTo(400);
-        assertThat(r.body().path("errors").get(0).path("message").asText()).contains("to");
+        assertThat(r.errorFields()).containsExactly("to");
+        assertThat(r.body().path("errors").get(0).path("message").asText()).isEqualTo("is required");
     }
 
     // ---- what-if

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.riskgate.RiskgateRuntime;
+import io.riskgate.database.LocalDatabase;
 import io.riskgate.check.Decision;
 import io.riskgate.testing.TestRuntime;
 import java.io.ByteArrayOutputStream;
@@ -20,8 +21,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 import java.util.stream.Stream;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,9 +128,7 @@ class PolicyTestAndWhatIfCliTest {
      * at 0.01 BTC under min_confidence 0.70. Returns their ids in that order.
      */
     private static List<String> auditedDecisions(String db) {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(db);
-        ds.setUser("sa"); // the CLI's user
+        DataSource ds = LocalDatabase.dataSource(db, "sa"); // the CLI's user and its kept password
         RiskgateRuntime rt = RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default",
                 ds, Clock.fixed(TestRuntime.T0.plusSeconds(3_600), ZoneOffset.UTC), new SimpleMeterRegistry());
         double[] confidence = {0.70, 0.72, 0.80};
@@ -160,9 +159,7 @@ class PolicyTestAndWhatIfCliTest {
     }
 
     private static long decisionCount(String db) {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(db);
-        ds.setUser("sa");
+        DataSource ds = LocalDatabase.dataSource(db, "sa");
         return new JdbcTemplate(ds).queryForObject("SELECT COUNT(*) FROM decision", Long.class);
     }
 

@@ -6,6 +6,7 @@ import static io.riskgate.testing.Requests.set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.riskgate.database.LocalDatabase;
 import io.riskgate.testing.TestRuntime;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,7 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.h2.jdbcx.JdbcDataSource;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,9 +92,7 @@ class RiskgateCliTest {
         assertThat(d.path("stopLoss").asDouble()).isEqualTo(47_750.0);
         assertThat(d.path("takeProfit").asDouble()).isEqualTo(55_625.0);
         assertThat(d.path("policy").path("sha256").asText()).matches("[0-9a-f]{64}");
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(db);
-        ds.setUser("sa"); // the CLI's user
+        DataSource ds = LocalDatabase.dataSource(db, "sa"); // the CLI's user and its kept password
         assertThat(new JdbcTemplate(ds).queryForObject("SELECT approved FROM decision WHERE id = ?", Boolean.class,
                 d.path("decisionId").asText())).isTrue();
     }

@@ -70,7 +70,7 @@ class CheckRequestParserTest {
                 "market.timestamp");
         assertThat(message(e, "market.price")).isEqualTo("is required");
         assertThat(message(e, "market.atr")).isEqualTo("must be > 0, was -1500");
-        assertThat(message(e, "signal.confidence")).isEqualTo("must be in [0, 1], was 1.5");
+        assertThat(message(e, "signal.confidence")).isEqualTo("must be at most 1, was 1.5");
         assertThat(message(e, "side")).isEqualTo("must be one of LONG|SHORT, was 'SIDEWAYS'");
         assertThat(message(e, "stoploss")).startsWith("unknown field");
         assertThat(message(e, "market.volume24h")).isEqualTo("must be a number, was \"five billion\"");
