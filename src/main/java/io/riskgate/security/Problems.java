@@ -24,7 +24,9 @@ final class Problems {
         p.put("title", title);
         p.put("status", status);
         p.put("detail", detail);
-        p.put("instance", instance);
+        if (instance != null) {
+            p.put("instance", instance);
+        }
         response.setStatus(status);
         response.setContentType("application/problem+json");
         response.setCharacterEncoding("UTF-8");

@@ -20,13 +20,15 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
 
 /**
  * Who may call what (the role table of docs/security.md). Secure by default: every endpoint needs a credential
- * except the liveness and readiness probes; an {@code /api/} path without an entry here is denied to everyone, so
- * a new endpoint is closed until it is given its roles. Account ownership (a TRADER only for the accounts its key
+ * except the liveness and readiness probes; an {@code /api/} endpoint without an entry here is denied to everyone,
+ * so a new endpoint is closed until it is given its roles (a path that is no endpoint is a 404, a wrong method a
+ * 405, for an authenticated caller). Account ownership (a TRADER only for the accounts its key
  * names) is checked by the controllers through {@link AccountAccess} once they know the account.
  * <p>
  * Credentials: riskgate API keys ({@code Authorization: Bearer rg_...}) always; OIDC bearer tokens when Spring's
@@ -53,6 +55,8 @@ public class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, ApiKeys keys, ObjectProvider<JwtDecoder> jwt,
+                            @org.springframework.beans.factory.annotation.Qualifier("requestMappingHandlerMapping")
+                            ObjectProvider<RequestMappingHandlerMapping> endpoints,
                             @Value("${riskgate.security.jwt.roles-claim:roles}") String rolesClaim,
                             @Value("${riskgate.security.jwt.accounts-claim:accounts}") String accountsClaim,
                             @Value("${riskgate.security.rate-limit.per-second:500}") long perSecond,
@@ -99,10 +103,13 @@ public class SecurityConfiguration {
                         // keys
                         .requestMatchers(API + "/keys", API + "/keys/**").hasRole("ADMIN")
                         // anything else under /api is closed until it is given its roles above
-                        .requestMatchers("/api/**").access((authentication, request) -> {
-                            // read the authentication first: no credential is still a 401, not a 403
+                        // any other /api request: an endpoint without roles above is closed to everyone; a path or
+                        // method that is no endpoint goes on to its 404 or 405 (reading the authentication first,
+                        // so that no credential is still a 401)
+                        .requestMatchers("/api/**").access((authentication, context) -> {
                             authentication.get();
-                            return new org.springframework.security.authorization.AuthorizationDecision(false);
+                            return new org.springframework.security.authorization.AuthorizationDecision(
+                                    !isEndpoint(endpoints.getObject(), context.getRequest()));
                         })
                         // actuator details and metrics, the OpenAPI description: any authenticated caller
                         .anyRequest().authenticated())
@@ -123,6 +130,34 @@ public class SecurityConfiguration {
                     rolesClaim, accountsClaim);
         }
         return http.build();
+    }
+
+    /**
+     * Requests the firewall refuses before anything else (a method such as TRACE, an encoded slash or dot segment in
+     * the path): 405 for the method, else 400, as problem+json that quotes nothing of the request.
+     */
+    @Bean
+    org.springframework.security.web.firewall.RequestRejectedHandler requestRejected() {
+        java.util.Set<String> methods = java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH");
+        return (request, response, rejected) -> {
+            if (!methods.contains(request.getMethod())) {
+                response.setHeader("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH");
+                Problems.write(response, 405, "Method not allowed", "riskgate does not answer this HTTP method",
+                        null);
+            } else {
+                Problems.write(response, 400, "Bad request", "the request's path or headers were refused (an "
+                        + "encoded slash, backslash, dot segment or control character)", null);
+            }
+        };
+    }
+
+    /** Whether a controller method answers this request's path and method. */
+    static boolean isEndpoint(RequestMappingHandlerMapping endpoints, HttpServletRequest request) {
+        try {
+            return endpoints.getHandler(request) != null;
+        } catch (Exception noneForThisMethodOrMedia) {
+            return false;
+        }
     }
 
     /** The request's path, cut to 200 characters: problem answers never echo long caller text. */

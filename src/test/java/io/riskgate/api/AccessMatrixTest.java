@@ -38,8 +38,18 @@ import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMappi
  * {@link #everyEndpointHasARowInTheMatrix} fails when an endpoint is added without its row.
  */
 @RiskgateServerTest
+@org.springframework.context.annotation.Import(AccessMatrixTest.Unruled.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccessMatrixTest {
+
+    /** An endpoint nobody gave roles to, as a new one would be: closed to every caller. */
+    @org.springframework.web.bind.annotation.RestController
+    static class Unruled {
+        @org.springframework.web.bind.annotation.GetMapping("/api/v1/test-only/unruled")
+        String unruled() {
+            return "should never answer";
+        }
+    }
 
     /** Column order of the expected statuses. */
     enum Who { ANONYMOUS, TRADER_A, TRADER_B, FEED, OFFICER, AUDITOR, ADMIN }
@@ -181,8 +191,13 @@ class AccessMatrixTest {
         r.add(new Row("GET", "/v3/api-docs/swagger-config", "/v3/api-docs/swagger-config", null,
                 "401 200 200 200 200 200 200"));
         r.add(new Row("GET", "/swagger-ui.html", "/swagger-ui.html", null, "401 302 302 302 302 302 302"));
-        // unknown paths: closed under /api, not found elsewhere
-        r.add(new Row("GET", null, "/api/v1/nothing-here", null, "401 403 403 403 403 403 403"));
+        // an endpoint added without its roles in SecurityConfiguration: closed
+        r.add(new Row("GET", "/api/v1/test-only/unruled", "/api/v1/test-only/unruled", null,
+                "401 403 403 403 403 403 403"));
+        // unknown paths and methods: 401 without a credential, then 404 and 405 like any other API
+        r.add(new Row("GET", null, "/api/v1/nothing-here", null, "401 404 404 404 404 404 404"));
+        r.add(new Row("DELETE", null, "/api/v1/checks", null, "401 405 405 405 405 405 405"));
+        r.add(new Row("GET", null, "/nothing-here", null, "401 404 404 404 404 404 404"));
         return r;
     }
 
