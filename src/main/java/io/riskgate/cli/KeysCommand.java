@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,11 +43,8 @@ final class KeysCommand implements Runnable {
     }
 
     private ApiKeys open() {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(db);
-        ds.setUser("sa");
-        ds.setPassword("");
-        DataSource source = ds;
+        // the same path as the service: owner-only files, the password from db.secret beside the database
+        DataSource source = io.riskgate.database.LocalDatabase.dataSource(db, "sa");
         RiskgateRuntime.migrate(source);
         return new ApiKeys(source, Clock.systemUTC());
     }

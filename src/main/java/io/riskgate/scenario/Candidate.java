@@ -22,8 +22,8 @@ import java.util.function.Supplier;
  * A candidate policy an officer previews (what-if) before activating it: compiled in memory, never published,
  * never archived, nothing written. It comes in one of three forms:
  * <ul>
- * <li>{@link #inline}: the YAML text and, optionally, rule files by name, sent with the request; rule files not
- * sent come from the live rules directory;</li>
+ * <li>{@link #inline}: the YAML text sent with the request, compiled with the live rule files (the REST API never
+ * passes rule files of its own: they are code; {@code ruleFiles} is for in-process callers that hold them);</li>
  * <li>{@link #inWorkspace}: a directory of the officers' workspace ({@link Workspace}), with the {@code rules}
  * directory beside it in the workspace, else the live rules;</li>
  * <li>{@link #directory}: any directory, for the CLI a user runs on their own machine, with its sibling rules

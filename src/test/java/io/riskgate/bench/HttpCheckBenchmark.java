@@ -47,6 +47,7 @@ public class HttpCheckBenchmark {
     private URI uri;
     private ObjectNode json;
     private Instant now;
+    private String key;
 
     @Setup(Level.Trial)
     public void start() throws IOException {
@@ -54,7 +55,12 @@ public class HttpCheckBenchmark {
         app = SpringApplication.run(RiskgateApplication.class, "--server.port=0",
                 "--spring.datasource.url=jdbc:h2:file:" + db.resolve("db"),
                 "--riskgate.policies-dir=" + TestRuntime.repoPolicies(),
-                "--riskgate.rules-dir=" + TestRuntime.repoRules(), "--logging.level.root=WARN");
+                "--riskgate.rules-dir=" + TestRuntime.repoRules(), "--logging.level.root=WARN",
+                "--riskgate.security.bootstrap-key-file=" + db.resolve("admin.key"),
+                // the benchmark measures checks, not the rate limit
+                "--riskgate.security.rate-limit.per-second=1000000", "--riskgate.security.rate-limit.burst=1000000");
+        key = io.riskgate.testing.TestKeys.key(app.getBean(io.riskgate.security.ApiKeys.class),
+                java.util.Set.of(io.riskgate.security.Role.TRADER), java.util.Set.of("default"));
         uri = URI.create("http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port")
                 + "/api/v1/checks");
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -75,7 +81,7 @@ public class HttpCheckBenchmark {
         now = now.plus(Duration.ofMinutes(5));
         Requests.set(json, "market.timestamp", now.toString());
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.toString())).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.ofString(json.toString())).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException(r.statusCode() + " " + r.body());
         }

@@ -75,6 +75,39 @@ class RiskgateCliTest {
         return f;
     }
 
+    // ---- keys
+
+    @Test
+    void keysAreManagedInTheServicesDatabaseWithItsGeneratedPassword() throws Exception {
+        // the database as the service leaves it: a password generated into db.secret, the empty one refused
+        javax.sql.DataSource service = io.riskgate.database.LocalDatabase.dataSource(db, "sa");
+        io.riskgate.RiskgateRuntime.migrate(service);
+        assertThat(tmp.resolve("db.secret")).exists();
+
+        Run created = run("keys", "--db", db, "create", "--name", "j.smith", "--role", "OFFICER,AUDITOR",
+                "--expires-in-days", "30");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        JsonNode c = created.json();
+        String key = c.get("key").asText();
+        assertThat(key).matches(io.riskgate.security.ApiKeys.FORMAT);
+        // what the CLI stored, the service reads: the key authenticates as j.smith with both roles
+        var caller = new io.riskgate.security.ApiKeys(service, java.time.Clock.systemUTC()).authenticate(key)
+                .orElseThrow();
+        assertThat(caller.name()).isEqualTo("j.smith");
+        assertThat(caller.roles()).containsExactlyInAnyOrder(io.riskgate.security.Role.OFFICER,
+                io.riskgate.security.Role.AUDITOR);
+
+        Run listed = run("keys", "--db", db, "list");
+        assertThat(listed.exitCode()).isZero();
+        assertThat(listed.out()).contains("j.smith").doesNotContain(key);
+        assertThat(run("keys", "--db", db, "create", "--name", "j.smith", "--role", "AUDITOR").exitCode())
+                .as("a name held by an active key").isEqualTo(2);
+        assertThat(run("keys", "--db", db, "create", "--name", "x", "--role", "WIZARD").exitCode()).isEqualTo(2);
+        assertThat(run("keys", "--db", db, "revoke", c.at("/apiKey/id").asText()).exitCode()).isZero();
+        assertThat(new io.riskgate.security.ApiKeys(service, java.time.Clock.systemUTC()).authenticate(key))
+                .isEmpty();
+    }
+
     // ---- check
 
     @Test
