@@ -1,6 +1,5 @@
 package io.riskgate.security;
 
-import io.riskgate.RiskgateRuntime;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -44,10 +43,11 @@ public class SecurityConfiguration {
     private static final String API = "/api/v1";
 
     @Bean
-    ApiKeys apiKeys(RiskgateRuntime runtime, DataSource dataSource, Clock clock,
+    @org.springframework.context.annotation.DependsOn("riskgateRuntime")
+    ApiKeys apiKeys(DataSource dataSource, Clock clock,
                     @Value("${riskgate.security.bootstrap-key-file:./data/admin.key}") Path bootstrapFile)
             throws IOException {
-        // the runtime has migrated the schema (api_key is V8) before this runs
+        // the runtime (riskgateRuntime) has migrated the schema (api_key is V8) before this runs
         ApiKeys keys = new ApiKeys(dataSource, clock);
         BootstrapAdminKey.ensure(keys, bootstrapFile);
         return keys;
