@@ -33,21 +33,6 @@ class PolicyGatesCliTest {
     @TempDir
     Path tmp;
 
-    private record Run(int exitCode, List<String> lines) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            int code = RiskgateCli.run(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8).lines().toList());
-        } finally {
-            System.setOut(out);
-        }
-    }
-
     /** YAML single-quoted: the condition is read exactly as written, backslashes included. */
     private static String quoted(String when) {
         return "'" + when.replace("'", "''") + "'";
@@ -97,13 +82,13 @@ class PolicyGatesCliTest {
         }
         String rules = TestRuntime.repoRules().toString();
 
-        Run validate = run("policy", "validate", dir.toString(), "--rules", rules);
+        CliLines validate = CliLines.run("policy", "validate", dir.toString(), "--rules", rules);
         assertThat(validate.exitCode()).isEqualTo(1);
         assertThat(validate.lines()).filteredOn(l -> l.startsWith("ERROR")).satisfiesExactly(expected.toArray(
                 org.assertj.core.api.ThrowingConsumer[]::new));
         assertThat(validate.lines()).last().isEqualTo(corpus.size() + " problem(s) found");
 
-        Run test = run("policy", "test", dir.toString(), "--rules", rules);
+        CliLines test = CliLines.run("policy", "test", dir.toString(), "--rules", rules);
         assertThat(test.exitCode()).isEqualTo(3);
         assertThat(test.lines()).filteredOn(l -> l.startsWith("ERROR")).satisfiesExactly(expected.toArray(
                 org.assertj.core.api.ThrowingConsumer[]::new));
@@ -130,8 +115,8 @@ class PolicyGatesCliTest {
         String loaded = outcome(() -> new RuleSetCompiler().compile(new PolicyLoader(rules).load(
                 dir.resolve("default.yaml"))));
         String whatIf = outcome(() -> Candidate.inline("default", yaml, java.util.Map.of(), rules).compile());
-        Run validate = run("policy", "validate", dir.toString(), "--rules", rules.toString());
-        Run test = run("policy", "test", dir.toString(), "--rules", rules.toString());
+        CliLines validate = CliLines.run("policy", "validate", dir.toString(), "--rules", rules.toString());
+        CliLines test = CliLines.run("policy", "test", dir.toString(), "--rules", rules.toString());
 
         assertThat(marker).doesNotExist();
         assertThat(loaded).startsWith(refused);
@@ -180,10 +165,10 @@ class PolicyGatesCliTest {
     }
 
     /** Runs {@code policy validate} on the shipped default.yaml with {@code gates} appended after a blank line. */
-    private Run validateWith(String gates) throws IOException {
+    private CliLines validateWith(String gates) throws IOException {
         Path dir = tmp.resolve("docs-example");
         writePolicy(dir, Files.readString(TestRuntime.repoPolicies().resolve("default.yaml")) + "\n" + gates);
-        return run("policy", "validate", dir.toString(), "--rules", TestRuntime.repoRules().toString());
+        return CliLines.run("policy", "validate", dir.toString(), "--rules", TestRuntime.repoRules().toString());
     }
 
     /** The ERROR and count lines of a documented output block. */
@@ -201,7 +186,7 @@ class PolicyGatesCliTest {
         Files.writeString(dir.resolve("tests/news-gate.yaml"), scenarios);
         int count = (int) scenarios.lines().filter(l -> l.startsWith("  - name:")).count();
 
-        Run test = run("policy", "test", dir.toString(), "--rules", TestRuntime.repoRules().toString());
+        CliLines test = CliLines.run("policy", "test", dir.toString(), "--rules", TestRuntime.repoRules().toString());
 
         assertThat(test.exitCode()).as(String.join("\n", test.lines())).isZero();
         int shipped = (int) Files.readString(dir.resolve("tests/gates.yaml")).lines()

@@ -47,30 +47,6 @@ class PolicyTestAndWhatIfCliTest {
         db = "jdbc:h2:file:" + tmp.resolve("db").toAbsolutePath();
     }
 
-    /** What one run returned and printed to stdout, line by line. */
-    record Run(int exitCode, List<String> lines) {
-
-        String lastLine() {
-            return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-        }
-
-        List<String> startingWith(String prefix) {
-            return lines.stream().filter(l -> l.startsWith(prefix)).toList();
-        }
-    }
-
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            int code = RiskgateCli.run(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8).lines().toList());
-        } finally {
-            System.setOut(out);
-        }
-    }
-
     /** How many scenarios policies/tests/*.yaml hold: the sum of their {@code scenarios} lists. */
     private static int shippedScenarios() throws IOException {
         YAMLMapper yaml = new YAMLMapper();
@@ -95,7 +71,7 @@ class PolicyTestAndWhatIfCliTest {
     void policyTestPassesEveryShippedScenario() throws IOException {
         int scenarios = shippedScenarios();
 
-        Run r = run("policy", "test");
+        CliLines r = CliLines.run("policy", "test");
 
         assertThat(r.exitCode()).as(String.join("\n", r.lines())).isZero();
         assertThat(scenarios).isPositive();
@@ -110,7 +86,7 @@ class PolicyTestAndWhatIfCliTest {
         // seed 001's order is capped at $500 / 50,000 = 0.01 BTC; the copy expects 0.02
         edit(tmp.resolve("policies/tests/seed-001.yaml"), "quantity: 0.01, stop_loss", "quantity: 0.02, stop_loss");
 
-        Run r = run("policy", "test", tmp.resolve("policies").toString(), "--rules", tmp.resolve("rules").toString());
+        CliLines r = CliLines.run("policy", "test", tmp.resolve("policies").toString(), "--rules", tmp.resolve("rules").toString());
 
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.startingWith("FAIL")).containsExactly(
@@ -154,8 +130,8 @@ class PolicyTestAndWhatIfCliTest {
     }
 
     /** {@code policy what-if} of {@link #candidate} (min_confidence 0.75) on the latest {@code last} decisions. */
-    private Run whatIfOfRaisedMinConfidence(String last) throws IOException {
-        return run("policy", "what-if", candidate(tmp.resolve("candidate")).toString(), "--db", db, "--last", last);
+    private CliLines whatIfOfRaisedMinConfidence(String last) throws IOException {
+        return CliLines.run("policy", "what-if", candidate(tmp.resolve("candidate")).toString(), "--db", db, "--last", last);
     }
 
     private static long decisionCount(String db) {
@@ -167,7 +143,7 @@ class PolicyTestAndWhatIfCliTest {
     void policyWhatIfPrintsEachDecisionThatWouldChangeAndASummary() throws IOException {
         List<String> ids = auditedDecisions(db);
 
-        Run r = whatIfOfRaisedMinConfidence("10");
+        CliLines r = whatIfOfRaisedMinConfidence("10");
 
         assertThat(r.exitCode()).as(String.join("\n", r.lines())).isZero();
         // under min_confidence 0.75, 0.70 and 0.72 are rejected; 0.80 still passes
@@ -188,7 +164,7 @@ class PolicyTestAndWhatIfCliTest {
     void policyWhatIfLastTakesOnlyTheLatestDecisions() throws IOException {
         List<String> ids = auditedDecisions(db);
 
-        Run r = whatIfOfRaisedMinConfidence("2");
+        CliLines r = whatIfOfRaisedMinConfidence("2");
 
         // the latest two are 0.72 (T0 + 1 min), which flips, and 0.80 (T0 + 2 min), which does not
         assertThat(r.exitCode()).isZero();
@@ -202,7 +178,7 @@ class PolicyTestAndWhatIfCliTest {
         Path candidate = candidate(tmp.resolve("candidate"));
         edit(candidate.resolve("default.yaml"), "max_spread_bps: 50", "max_spread_bps: 50\n  max_drawdown_pct: 0.03");
 
-        Run r = run("policy", "what-if", candidate.toString(), "--db", db);
+        CliLines r = CliLines.run("policy", "what-if", candidate.toString(), "--db", db);
 
         assertThat(r.exitCode()).isEqualTo(3);
         assertThat(r.startingWith("ERROR")).singleElement().satisfies(l ->
@@ -214,7 +190,7 @@ class PolicyTestAndWhatIfCliTest {
         Path candidate = candidate(tmp.resolve("candidate"));
         String missing = "jdbc:h2:file:" + tmp.resolve("no-such-db").toAbsolutePath();
 
-        Run r = run("policy", "what-if", candidate.toString(), "--db", missing);
+        CliLines r = CliLines.run("policy", "what-if", candidate.toString(), "--db", missing);
 
         assertThat(r.exitCode()).isEqualTo(3);
         assertThat(r.startingWith("ERROR")).singleElement().satisfies(l ->
