@@ -37,4 +37,20 @@ class WebHardening {
     ProblemJsonValve.Installer problemJsonValve() {
         return new ProblemJsonValve.Installer();
     }
+
+    /**
+     * JSON only: Spring registers a YAML converter whenever jackson-dataformat-yaml is on the classpath (riskgate
+     * needs it for policies), which would let every endpoint read and write YAML bodies; the API documents JSON.
+     */
+    @Bean
+    org.springframework.web.servlet.config.annotation.WebMvcConfigurer jsonOnly() {
+        return new org.springframework.web.servlet.config.annotation.WebMvcConfigurer() {
+            @Override
+            public void extendMessageConverters(
+                    java.util.List<org.springframework.http.converter.HttpMessageConverter<?>> converters) {
+                converters.removeIf(c -> c.getSupportedMediaTypes().stream().anyMatch(m ->
+                        m.getSubtype().contains("yaml")));
+            }
+        };
+    }
 }
