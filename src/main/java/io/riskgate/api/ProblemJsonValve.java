@@ -51,6 +51,8 @@ class ProblemJsonValve extends ErrorReportValve {
         @Override
         public void customize(TomcatServletWebServerFactory factory) {
             factory.addContextCustomizers(context -> {
+                // after an error the connection closes instead of reading the unused rest of the body
+                context.getPipeline().addValve(new DropUnreadBodyValve());
                 Container host = context.getParent();
                 for (Valve v : host.getPipeline().getValves()) {
                     if (v instanceof ErrorReportValve) {

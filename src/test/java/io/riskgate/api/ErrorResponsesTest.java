@@ -354,4 +354,21 @@ class ErrorResponsesTest {
         assertThat(apiFields).containsExactlyInAnyOrder("type", "title", "status", "detail", "instance");
         assertThat(JSON.writeValueAsString(tomcat)).isNotEmpty();
     }
+
+    /**
+     * A slow-body attack: a body of 10,000 bytes (under the 16 KiB limit) is declared and one byte sent. The 401 comes at once and the
+     * server closes the connection instead of waiting for the rest (which kept a worker thread per connection:
+     * 200 such anonymous connections stopped the service). Without the fix the read below times out.
+     */
+    @Test
+    void anErrorClosesTheConnectionInsteadOfWaitingForTheRestOfTheBody() throws Exception {
+        try (java.net.Socket s = new java.net.Socket("localhost", port)) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write(utf8("POST /api/v1/checks HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 10000\r\n\r\n{"));
+            s.getOutputStream().flush();
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 401");
+        }
+    }
 }
