@@ -380,6 +380,14 @@ public final class GateCondition {
                                 + ": both sides of " + op.asString() + " must be of one kind (null only with text, "
                                 + "e.g. strategy != null)");
                     }
+                    // Drools reads "a == (b == c)" as "a == b == c": a yes/no side must be a field or true/false
+                    for (Term t : List.of(l, r)) {
+                        if (t.type() == Type.YES_NO && !t.bareField() && !t.literal()) {
+                            throw new Refused("'" + shown(b) + "' compares a condition with " + op.asString()
+                                    + ": compare yes/no fields with true or false only, and combine conditions with "
+                                    + "&&, || and ! (e.g. highVolatility && symbol == \"ETHUSDT\")");
+                        }
+                    }
                     return new Term(Type.YES_NO, "(" + l.drl() + " " + op.asString() + " " + r.drl() + ")", false,
                             false);
                 }

@@ -163,6 +163,10 @@ class GateConditionTest {
                 Arguments.of("side == null", "compares a side with null"),
                 Arguments.of("null == null", "compares null with null"),
                 Arguments.of("confidence == true", "compares a number with yes/no"),
+                // Drools would read these as "highVolatility == symbol == ..." (an attacker's review found them)
+                Arguments.of("highVolatility == (symbol == \"ETHUSDT\")", "compares a condition with =="),
+                Arguments.of("accountActive != (price > 1)", "compares a condition with !="),
+                Arguments.of("(spreadBps > 1) == true", "compares a condition with =="),
                 Arguments.of("side == Consensus.STRONG", "compares a side with a consensus"),
                 Arguments.of("highVolatility + 1 > 2", "'highVolatility' is yes/no, but + takes numbers"),
                 Arguments.of("spreadBps && atr > 1", "'spreadBps' is a number, not a condition"),
