@@ -265,9 +265,20 @@ public final class PolicyLoader {
     }
 
     /** The policy's YAML-authored gates (optional): code, when (checked by GateCondition), message, category. */
+    /** At most this many YAML gates in one policy, each message at most this long. */
+    static final int MAX_GATES = 100;
+    static final int MAX_GATE_MESSAGE = 500;
+    /** Codes riskgate itself rejects or halts with: no gate may use them. */
+    static final java.util.Set<String> RESERVED_CODES = java.util.Set.of("ENGINE_ERROR", "OFFICER_HALT");
+
     private static List<CustomGate> readGates(YamlSection root) {
         List<CustomGate> out = new ArrayList<>();
         List<YamlSection> items = root.optionalList("gates");
+        if (items.size() > MAX_GATES) {
+            root.problem(null, "gates", "at most " + MAX_GATES + " gates, was " + items.size()
+                    + ": each compiles to a rule that every order runs through");
+            return out;
+        }
         java.util.Set<String> codes = new java.util.HashSet<>();
         for (int i = 0; i < items.size(); i++) {
             YamlSection g = items.get(i);
@@ -275,6 +286,9 @@ public final class PolicyLoader {
             if (!code.isEmpty() && !code.matches("[A-Z][A-Z0-9_]{0,63}")) {
                 g.problem(null, g.path() + ".code", "codes are UPPER_SNAKE_CASE, at most 64 characters, was '" + code
                         + "'");
+            } else if (RESERVED_CODES.contains(code)) {
+                g.problem(null, g.path() + ".code", "code " + code + " is the engine's or an officer's own: an audit "
+                        + "must not mistake a gate's rejection for it; choose another");
             } else if (!code.isEmpty() && !codes.add(code)) {
                 g.problem(null, g.path() + ".code", "code " + code + " is used by another gate of this policy");
             }
@@ -284,6 +298,10 @@ public final class PolicyLoader {
                 g.problem(null, g.path() + ".when", why);
             }
             String message = g.text("message");
+            if (message.length() > MAX_GATE_MESSAGE) {
+                g.problem(null, g.path() + ".message", "at most " + MAX_GATE_MESSAGE + " characters (it is in every "
+                        + "rejection the gate makes), was " + message.length());
+            }
             String category = g.text("category", "custom");
             if (!category.matches("[a-z][a-z0-9_]{0,31}")) {
                 g.problem(null, g.path() + ".category", "categories are lower_snake_case, was '" + category + "'");

@@ -297,6 +297,30 @@ class CustomGatesTest {
                         }));
     }
 
+    @Test
+    void aGateMayNotTakeTheEnginesCodesNorAnEndlessMessageNorBeOneOfTooMany(@TempDir Path dir) throws IOException {
+        String base = Files.readString(TestRuntime.repoPolicies().resolve("default.yaml"));
+        // 500 characters of message pass, 501 do not; ENGINE_ERROR and OFFICER_HALT are riskgate's own
+        String gates = "\ngates:\n"
+                + "  - {code: ENGINE_ERROR, when: 'spreadBps > 30', message: looks like a fault}\n"
+                + "  - {code: OFFICER_HALT, when: 'spreadBps > 31', message: looks like an officer}\n"
+                + "  - {code: LONG_OK, when: 'spreadBps > 32', message: " + "m".repeat(500) + "}\n"
+                + "  - {code: LONG_NOT_OK, when: 'spreadBps > 33', message: " + "m".repeat(501) + "}\n";
+        Path yaml = Files.writeString(dir.resolve("default.yaml"), base + gates);
+        assertThatThrownBy(() -> new PolicyLoader(TestRuntime.repoRules()).load(yaml))
+                .isInstanceOf(PolicyException.class).satisfies(e -> assertThat(((PolicyException) e).problems())
+                        .extracting(p -> p.path()).containsExactlyInAnyOrder("gates[0].code", "gates[1].code",
+                                "gates[3].message"));
+        // 100 gates pass the count, 101 do not
+        StringBuilder many = new StringBuilder("\ngates:\n");
+        for (int i = 0; i <= 100; i++) {
+            many.append("  - {code: G").append(i).append(", when: 'spreadBps > ").append(i).append("', message: m}\n");
+        }
+        Path tooMany = Files.writeString(dir.resolve("many.yaml"), base.replace("id: default", "id: many") + many);
+        assertThatThrownBy(() -> new PolicyLoader(TestRuntime.repoRules()).load(tooMany))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("at most 100 gates, was 101");
+    }
+
     /** Guard: every field of the allow-list is a getter of OrderFacts of the kind the allow-list says. */
     @Test
     void everyAllowedFieldIsAGetterOfOrderFactsOfItsType() {
