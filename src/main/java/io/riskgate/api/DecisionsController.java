@@ -8,6 +8,7 @@ import io.riskgate.check.Outcome;
 import io.riskgate.check.Decision;
 import io.riskgate.errors.NotFoundException;
 import io.riskgate.lifecycle.TradeService;
+import io.riskgate.order.InvalidRequestException;
 import io.riskgate.security.AccountAccess;
 import org.springframework.web.bind.annotation.PostMapping;
 import java.time.Instant;
@@ -54,6 +55,13 @@ class DecisionsController {
                      @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Optional<Instant> to,
                      @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
         AccountAccess.requireReading(account);
+        for (Optional<Instant> t : java.util.List.of(from, to)) {
+            if (t.filter(x -> x.isBefore(io.riskgate.order.Bounds.EARLIEST) || x.isAfter(io.riskgate.order.Bounds.LATEST))
+                    .isPresent()) {
+                throw InvalidRequestException.of(t == from ? "from" : "to", "must be between "
+                        + io.riskgate.order.Bounds.EARLIEST + " and " + io.riskgate.order.Bounds.LATEST);
+            }
+        }
         return audit.search(new AuditQuery(account, approved, outcome, code, from, to, page, size));
     }
 }

@@ -24,9 +24,16 @@ final class DropUnreadBodyValve extends ValveBase {
         getNext().invoke(request, response);
         boolean hasBody = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
         if (response.getStatus() >= 400 && hasBody && !request.isAsyncStarted()) {
-            // the answer is complete first (a chunked one with its last chunk), then the rest is not read
-            response.finishResponse();
-            request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
+            // the client must know the connection ends, or it would reuse it: say so while the answer is open;
+            // an answer already sent without saying so keeps its connection (and Tomcat reads the rest as usual)
+            if (!response.isCommitted()) {
+                response.setHeader("Connection", "close");
+            }
+            if ("close".equalsIgnoreCase(response.getHeader("Connection"))) {
+                // the answer completed first (a chunked one with its last chunk), then the rest is not read
+                response.finishResponse();
+                request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
+            }
         }
     }
 }

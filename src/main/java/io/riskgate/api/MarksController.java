@@ -51,6 +51,9 @@ class MarksController {
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
-        return exits.mark(new Mark(symbol, price, high.orElse(price), low.orElse(price), at.orElseThrow()));
+        // a mark moves every account's trades on the symbol; the answer lists only the accounts this feed names
+        io.riskgate.security.Caller caller = io.riskgate.security.AccountAccess.caller();
+        return exits.mark(new Mark(symbol, price, high.orElse(price), low.orElse(price), at.orElseThrow())).stream()
+                .filter(i -> caller.names(i.account())).toList();
     }
 }

@@ -89,4 +89,8 @@ public final class Bounds {
             return v == Math.rint(v) && Math.abs(v) < 1e18 ? String.valueOf((long) v) : String.valueOf(v);
         }
     }
+
+    /** Instants a request may carry: the years 1970 to 9999 (SQL timestamps and replays of any real history fit). */
+    public static final java.time.Instant EARLIEST = java.time.Instant.parse("1970-01-01T00:00:00Z");
+    public static final java.time.Instant LATEST = java.time.Instant.parse("9999-12-31T23:59:59Z");
 }

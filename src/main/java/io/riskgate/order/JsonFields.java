@@ -171,17 +171,23 @@ public final class JsonFields {
         if (v.isEmpty()) {
             return Optional.empty();
         }
+        Instant at;
         try {
-            return Optional.of(Instant.parse(v.get()));
+            at = Instant.parse(v.get());
         } catch (DateTimeParseException e) {
             try {
-                return Optional.of(java.time.OffsetDateTime.parse(v.get()).toInstant());
+                at = java.time.OffsetDateTime.parse(v.get()).toInstant();
             } catch (DateTimeParseException e2) {
                 problem(field, "must be an ISO-8601 instant such as 2026-11-21T10:00:00Z, was '" + Echo.of(v.get())
                         + "'");
                 return Optional.empty();
             }
         }
+        if (at.isBefore(Bounds.EARLIEST) || at.isAfter(Bounds.LATEST)) {
+            problem(field, "must be between " + Bounds.EARLIEST + " and " + Bounds.LATEST + ", was " + Echo.of(v.get()));
+            return Optional.empty();
+        }
+        return Optional.of(at);
     }
 
     public JsonFields object(String field, boolean required) {

@@ -28,6 +28,9 @@ final class Problems {
             p.put("instance", instance);
         }
         response.setStatus(status);
+        // the connection ends with a refusal: a body the client may still be sending is not read (see
+        // DropUnreadBodyValve), and the client must not reuse the connection
+        response.setHeader("Connection", "close");
         response.setContentType("application/problem+json");
         response.setCharacterEncoding("UTF-8");
         JSON.writeValue(response.getOutputStream(), p);

@@ -78,6 +78,10 @@ public class SecurityConfiguration {
                                         ? "this credential's roles do not allow " + req.getMethod() + " "
                                         + path(req) : ex.getMessage(), path(req))))
                 .authorizeHttpRequests(a -> a
+                        // a request was authorized when it came in; its async continuation (the event stream)
+                        // and its error page are the same request
+                        .dispatcherTypeMatchers(jakarta.servlet.DispatcherType.ASYNC,
+                                jakarta.servlet.DispatcherType.ERROR).permitAll()
                         .requestMatchers("/error").permitAll()
                         .requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/liveness",
                                 "/actuator/health/readiness").permitAll()

@@ -180,7 +180,7 @@ class AccessMatrixTest {
                 "200 200 200 200 200 200 200"));
         r.add(new Row("GET", "/actuator/health/**", "/actuator/health/readiness", null,
                 "200 200 200 200 200 200 200"));
-        r.add(new Row("GET", "/actuator/health/**", "/actuator/health/db", null, "401 200 200 200 200 200 200"));
+        r.add(new Row("GET", "/actuator/health/**", "/actuator/health/db", null, "401 404 404 404 200 200 200"));
         r.add(new Row("GET", "/actuator", "/actuator", null, "401 200 200 200 200 200 200"));
         r.add(new Row("GET", "/actuator/info", "/actuator/info", null, "401 200 200 200 200 200 200"));
         r.add(new Row("GET", "/actuator/metrics", "/actuator/metrics", null, "401 200 200 200 200 200 200"));
