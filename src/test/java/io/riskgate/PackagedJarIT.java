@@ -18,8 +18,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * integration-test phase, after packaging.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the CLI tests first, while the server starts
 class PackagedJarIT {
 
     private static final Path JAR = Path.of(System.getProperty("riskgate.jar", "target/riskgate.jar"));
@@ -47,6 +51,10 @@ class PackagedJarIT {
     private String auditorKey;
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /**
+     * Starts the server and returns without waiting: the CLI tests, which run first and need no server, overlap
+     * its start-up; the HTTP tests wait for it ({@link #awaitServer}).
+     */
     @BeforeAll
     void startJar() throws Exception {
         assertThat(JAR).exists();
@@ -60,6 +68,13 @@ class PackagedJarIT {
                 "--spring.datasource.url=jdbc:h2:file:" + work.resolve("db").toAbsolutePath(),
                 "--riskgate.security.bootstrap-key-file=" + work.resolve("admin.key").toAbsolutePath())
                 .redirectErrorStream(true).redirectOutput(work.resolve("server.log").toFile()).start();
+    }
+
+    /** Waits (once) until the server is ready, then makes the keys the HTTP tests use. */
+    private synchronized void awaitServer() throws Exception {
+        if (traderKey != null) {
+            return;
+        }
         Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
         while (Instant.now().isBefore(deadline)) {
             if (!server.isAlive()) {
@@ -118,6 +133,7 @@ class PackagedJarIT {
 
     @Test
     void theJarRefusesAnAnonymousCheck() throws Exception {
+        awaitServer();
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/api/v1/checks"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(Requests.seed001().toString())).build(),
@@ -128,6 +144,7 @@ class PackagedJarIT {
 
     @Test
     void theJarApprovesSeed001OverHttp() throws Exception {
+        awaitServer();
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/api/v1/checks"))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + traderKey)
                 .POST(HttpRequest.BodyPublishers.ofString(Requests.seed001().toString())).build(),
@@ -150,6 +167,7 @@ class PackagedJarIT {
 
     @Test
     void theJarServesItsOpenApiDescription() throws Exception {
+        awaitServer();
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/v3/api-docs"))
                         .header("Authorization", "Bearer " + auditorKey).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -158,6 +176,7 @@ class PackagedJarIT {
     }
 
     @Test
+    @Order(1)
     void theJarRunsTheCliCheckWithExitCodes() throws Exception {
         Path request = work.resolve("check.json");
         Files.writeString(request, Requests.seed001().toString());
@@ -178,6 +197,7 @@ class PackagedJarIT {
     }
 
     @Test
+    @Order(2)
     void theJarManagesKeysFromTheCli() throws Exception {
         String db = "jdbc:h2:file:" + work.resolve("keys-db").toAbsolutePath();
         CliRun created = cli(List.of("keys", "--db", db, "create", "--name", "exec-2", "--role", "TRADER",
