@@ -66,8 +66,9 @@ class ConcurrentChecksTest {
         //   remaining 1,600 - 1,333.33 = 266.67, and then no headroom is left
         //   max concurrent trades 4: the fourth approval also takes the last slot
         // so exactly 4 approvals whatever the order the threads run in: 444.44, 444.44, 444.44 and 266.67, together
-        // 1,600 (quantities are rounded down to 8 decimals: 0.00888888 BTC = 444.444, so within a cent). Every order is on an asset of its own (asset concentration 0.25 x 2,000 = 500 > 444.44
-        // never binds), so the sizes do not depend on which thread wins.
+        // 1,600 (quantities are rounded down to 8 decimals: 0.00888888 BTC = 444.444, so within a cent). Every order
+        // is on an asset of its own (asset concentration 0.25 x 2,000 = 500 > 444.44 never binds), so the sizes do
+        // not depend on which thread wins.
         int checks = 40;
         ExecutorService pool = Executors.newFixedThreadPool(8);
         CountDownLatch go = new CountDownLatch(1);
@@ -93,6 +94,7 @@ class ConcurrentChecksTest {
                 .containsExactlyInAnyOrder(full, full, full, 1_600 - 3 * full);
         assertThat(decisions.stream().filter(d -> !d.approved())).hasSize(checks - 4)
                 .allSatisfy(d -> assertThat(d.codes()).contains("MAX_CONCURRENT_TRADES"));
-        assertThat(engine.rt.portfolio().view(account).exposure()).isCloseTo(1_600.0, within(0.01)).isLessThanOrEqualTo(1_600.0);
+        assertThat(engine.rt.portfolio().view(account).exposure()).isCloseTo(1_600.0, within(0.01))
+                .isLessThanOrEqualTo(1_600.0);
     }
 }
