@@ -48,8 +48,25 @@ public final class RuleSetCompiler {
     private static final String RULES_ROOT = "src/main/resources/rules/";
     private static final java.util.concurrent.atomic.AtomicLong BUILDS = new java.util.concurrent.atomic.AtomicLong();
 
+    /**
+     * Reuses rule bases compiled from the same content (sha256). The service has none: every build is its own. A
+     * test suite registers one ({@code META-INF/services}) so that the hundred runtimes its tests start from the
+     * same policy compile it once per JVM. An implementation must hand out a rule base that a caller's
+     * {@link #release} cannot dispose, and must never keep a failed build.
+     */
+    public interface Reuse {
+        CompiledPolicy compile(PolicyBundle bundle, java.util.function.Function<PolicyBundle, CompiledPolicy> build);
+    }
+
+    private static final Reuse REUSE = java.util.ServiceLoader
+            .load(Reuse.class, RuleSetCompiler.class.getClassLoader()).findFirst().orElse(null);
+
     /** Compiles a bundle, or throws {@link PolicyException} with every problem. */
     public CompiledPolicy compile(PolicyBundle bundle) {
+        return REUSE == null ? compileFresh(bundle) : REUSE.compile(bundle, this::compileFresh);
+    }
+
+    private CompiledPolicy compileFresh(PolicyBundle bundle) {
         long start = System.nanoTime();
         KieServices ks = KieServices.Factory.get();
         // one ReleaseId per build, even of the same content: two builds never share (or release) a KieModule

@@ -31,8 +31,9 @@ import org.springframework.context.annotation.Primary;
         "riskgate.events.heartbeat=500ms",
         // reloads are the tests' to make (PolicyReloadApiTest); the watcher has its own test
         "riskgate.policies.watch=false",
-        // the bootstrap ADMIN key of each test server goes to target/, not to the repository's data/
-        "riskgate.security.bootstrap-key-file=target/test-keys/admin.key"})
+        // the bootstrap ADMIN key of each test server goes to target/, not to the repository's data/; one file per
+        // surefire fork (pom.xml), as each fork runs a server of its own
+        "riskgate.security.bootstrap-key-file=target/test-keys/fork-${riskgate.test.fork:0}/admin.key"})
 @Import(RiskgateServerTest.PinnedClock.class)
 @interface RiskgateServerTest {
 

@@ -2,6 +2,7 @@ package io.riskgate.check;
 
 import static io.riskgate.testing.Requests.set;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.riskgate.portfolio.AccountView;
 import io.riskgate.testing.Engine;
@@ -59,16 +60,21 @@ class ConcurrentChecksTest {
     void simultaneousChecksNeverOvershootExposure() throws Exception {
         Engine engine = new Engine();
         String account = Engine.freshAccount();
-        // equity 2,000: max exposure 0.8 x 2,000 = 1,600; risk 1% = 20 over 2,250 = 0.00889 BTC = 444 notional,
-        // so three orders fit (1,333) and a fourth gets only the remaining 267; BTC limit 0.25 x 2,000 = 500, so
-        // spread the orders over many assets.
-        String[] symbols = {"BTCUSDT", "ETHUSDT", "SOLUSDT", "XRPUSDT", "ADAUSDT", "DOTUSDT", "AVAXUSDT", "LTCUSDT"};
+        // Seed 001's order on equity 2,000 (policies/default.yaml):
+        //   risk 1% x 2,000 = 20 over a stop 1.5 x ATR 1,500 = 2,250 away: 0.0088889 BTC x 50,000 = 444.44 notional
+        //   max exposure 0.80 x 2,000 = 1,600: three full orders take 3 x 444.44 = 1,333.33, a fourth is cut to the
+        //   remaining 1,600 - 1,333.33 = 266.67, and then no headroom is left
+        //   max concurrent trades 4: the fourth approval also takes the last slot
+        // so exactly 4 approvals whatever the order the threads run in: 444.44, 444.44, 444.44 and 266.67, together
+        // 1,600 (quantities are rounded down to 8 decimals: 0.00888888 BTC = 444.444, so within a cent). Every order
+        // is on an asset of its own (asset concentration 0.25 x 2,000 = 500 > 444.44 never binds), so the sizes do
+        // not depend on which thread wins.
         int checks = 40;
         ExecutorService pool = Executors.newFixedThreadPool(8);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<Decision>> futures = new ArrayList<>();
         for (int i = 0; i < checks; i++) {
-            String symbol = symbols[i % symbols.length];
+            String symbol = String.format("A%02dUSDT", i);
             futures.add(pool.submit(() -> {
                 go.await();
                 return engine.check(set(set(set(engine.seed001(), "account", account), "symbol", symbol),
@@ -76,13 +82,19 @@ class ConcurrentChecksTest {
             }));
         }
         go.countDown();
-        double approvedNotional = 0;
+        List<Decision> decisions = new ArrayList<>();
         for (Future<Decision> f : futures) {
-            Decision d = f.get(60, TimeUnit.SECONDS);
-            approvedNotional += d.notional();
+            decisions.add(f.get(60, TimeUnit.SECONDS));
         }
         pool.shutdown();
-        assertThat(approvedNotional).isLessThanOrEqualTo(1_600.0 + 1e-9);
-        assertThat(engine.rt.portfolio().view(account).exposure()).isLessThanOrEqualTo(1_600.0 + 1e-9);
+        List<Decision> approved = decisions.stream().filter(Decision::approved).toList();
+        double full = 20.0 / 2_250 * 50_000;
+        assertThat(approved).extracting(Decision::notional).usingComparatorForType(
+                        (a, b) -> Math.abs(a - b) < 0.01 ? 0 : Double.compare(a, b), Double.class)
+                .containsExactlyInAnyOrder(full, full, full, 1_600 - 3 * full);
+        assertThat(decisions.stream().filter(d -> !d.approved())).hasSize(checks - 4)
+                .allSatisfy(d -> assertThat(d.codes()).contains("MAX_CONCURRENT_TRADES"));
+        assertThat(engine.rt.portfolio().view(account).exposure()).isCloseTo(1_600.0, within(0.01))
+                .isLessThanOrEqualTo(1_600.0);
     }
 }

@@ -2,16 +2,47 @@ package io.riskgate.market;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.riskgate.testing.Bars;
 import io.riskgate.testing.MutableClock;
 import io.riskgate.testing.TestRuntime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The series cache holds symbols that have bars: symbols a caller invents are answered, not kept. */
+/**
+ * Bars in, series out: the series cache holds symbols that have bars (symbols a caller invents are answered, not
+ * kept), a batch drops only the series it touched and tells listeners, a series keeps the latest
+ * {@link MarketData#HISTORY} bars, and a series cut at an event time holds the bars closed by then.
+ */
 class MarketDataTest {
 
+    /** One migrated database for the class; each test has its own MarketData and its own symbols in it. */
+    private static final javax.sql.DataSource DB = migrated();
     private final MutableClock clock = new MutableClock(TestRuntime.T0);
-    private final MarketData market = TestRuntime.start(clock).market();
+    private final MarketData market = new MarketData(new BarStore(DB),
+            org.springframework.transaction.support.TransactionOperations.withoutTransaction(), clock);
+    private final String tag = java.util.UUID.randomUUID().toString().substring(0, 8)
+            .toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z]", "X");
+
+    private static javax.sql.DataSource migrated() {
+        var ds = TestRuntime.memoryDatabase();
+        io.riskgate.RiskgateRuntime.migrate(ds);
+        return ds;
+    }
+
+    /** {@code base} made unique to this test: "BTC" becomes e.g. "BTCXAFXXBCDUSDT". */
+    private String sym(String base) {
+        return base + tag + "USDT";
+    }
 
     @Test
     void symbolsWithoutBarsAreNotKept() {
@@ -25,12 +56,93 @@ class MarketDataTest {
 
     @Test
     void aSymbolIsKeptOnceItHasBarsAndANewVersionTellsTheChange() {
-        assertThat(market.series("BTCUSDT", "1d").version()).isZero();
-        market.ingest(Bars.daily("BTCUSDT", 50_000, new double[] {0.01, -0.02}, TestRuntime.T0.minusSeconds(86_400)));
-        MarketData.Series s = market.series("BTCUSDT", "1d");
+        assertThat(market.series(sym("BTC"), "1d").version()).isZero();
+        market.ingest(Bars.daily(sym("BTC"), 50_000, new double[] {0.01, -0.02}, LAST_OPEN));
+        MarketData.Series s = market.series(sym("BTC"), "1d");
         assertThat(s.bars()).hasSize(3);
         assertThat(s.version()).isPositive();
-        assertThat(market.series("BTCUSDT", "1d")).isSameAs(s);
+        assertThat(market.series(sym("BTC"), "1d")).isSameAs(s);
         assertThat(market.cachedSeries()).isEqualTo(1);
+    }
+
+    private static final Instant LAST_OPEN = TestRuntime.T0.minus(Duration.ofDays(1));
+
+    @Test
+    void aBatchDropsOnlyTheSeriesItTouchedAndTellsTheListeners() {
+        market.ingest(Bars.daily(sym("BTC"), 50_000, new double[] {0.01}, LAST_OPEN));
+        market.ingest(Bars.daily(sym("ETH"), 3_000, new double[] {0.01}, LAST_OPEN));
+        MarketData.Series btc = market.series(sym("BTC"), "1d");
+        MarketData.Series eth = market.series(sym("ETH"), "1d");
+        List<Object[]> told = new ArrayList<>();
+        market.onUpdate((symbols, at) -> told.add(new Object[] {symbols, at}));
+
+        market.ingest(Bars.daily(sym("ETH"), 3_000, new double[] {0.01, 0.02}, LAST_OPEN));
+
+        assertThat(market.series(sym("BTC"), "1d")).isSameAs(btc);
+        MarketData.Series eth2 = market.series(sym("ETH"), "1d");
+        assertThat(eth2).isNotSameAs(eth);
+        assertThat(eth2.version()).isGreaterThan(eth.version());
+        assertThat(eth2.bars()).hasSize(3);
+        // the symbols of the batch, and its latest close: the last bar opens a day before T0 and closes at T0
+        assertThat(told).hasSize(1);
+        assertThat(told.get(0)[0]).isEqualTo(Set.of(sym("ETH")));
+        assertThat(told.get(0)[1]).isEqualTo(TestRuntime.T0);
+    }
+
+    @Test
+    void aSeriesKeepsTheLatestHistoryBars() {
+        // HISTORY + 1 bars: the oldest is left out, the newest kept
+        double[] returns = new double[MarketData.HISTORY];
+        List<io.riskgate.market.MarketBar> bars = Bars.daily(sym("SOL"), 150, returns, LAST_OPEN);
+        assertThat(bars).hasSize(MarketData.HISTORY + 1);
+        market.ingest(bars);
+        MarketData.Series s = market.series(sym("SOL"), "1d");
+        assertThat(s.bars()).hasSize(MarketData.HISTORY);
+        assertThat(s.bars().get(0).openTime()).isEqualTo(bars.get(1).openTime());
+        assertThat(s.lastOpen()).isEqualTo(LAST_OPEN);
+    }
+
+    static Stream<Arguments> cuts() {
+        // the last bar opens at LAST_OPEN and closes a day later, at T0
+        return Stream.of(
+                Arguments.of(TestRuntime.T0.minusSeconds(1), 2, LAST_OPEN.minus(Duration.ofDays(1))),
+                Arguments.of(TestRuntime.T0, 3, LAST_OPEN),
+                Arguments.of(TestRuntime.T0.plusSeconds(1), 3, LAST_OPEN));
+    }
+
+    @ParameterizedTest
+    @MethodSource("cuts")
+    void aSeriesCutAtAnEventTimeHoldsTheBarsClosedByThen(Instant asOf, int bars, Instant lastOpen) {
+        market.ingest(Bars.daily(sym("BTC"), 50_000, new double[] {0.01, -0.02}, LAST_OPEN));
+        MarketData.Series cut = market.series(sym("BTC"), "1d").closedBy(asOf);
+        assertThat(cut.bars()).hasSize(bars);
+        assertThat(cut.lastOpen()).isEqualTo(lastOpen);
+        assertThat(cut.closes()).hasSize(bars);
+    }
+
+    @Test
+    void aSeriesCutBeforeItsFirstCloseIsEmpty() {
+        // two bars: the first opens a day before LAST_OPEN and closes at LAST_OPEN, a second before is too early
+        market.ingest(Bars.daily(sym("BTC"), 50_000, new double[] {0.01}, LAST_OPEN));
+        MarketData.Series cut = market.series(sym("BTC"), "1d").closedBy(LAST_OPEN.minusSeconds(1));
+        assertThat(cut.bars()).isEmpty();
+        assertThat(cut.lastOpen()).isNull();
+    }
+
+    static Stream<Arguments> intervals() {
+        return Stream.of(Arguments.of("15m", Duration.ofMinutes(15)), Arguments.of("4h", Duration.ofHours(4)),
+                Arguments.of("1d", Duration.ofDays(1)), Arguments.of("1w", Duration.ofDays(7)));
+    }
+
+    @ParameterizedTest
+    @MethodSource("intervals")
+    void anIntervalReadsAsItsDuration(String interval, Duration expected) {
+        assertThat(MarketData.duration(interval)).isEqualTo(expected);
+    }
+
+    @Test
+    void anUnknownIntervalUnitIsRefused() {
+        assertThatThrownBy(() -> MarketData.duration("1y")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1y");
     }
 }
