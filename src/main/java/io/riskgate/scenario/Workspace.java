@@ -95,6 +95,7 @@ public final class Workspace {
             throw refused("the workspace (riskgate.policies.workspace) does not exist on the server: an operator "
                     + "creates it; or send the candidate inline as yaml");
         }
+        heldByTheService(home, "the workspace");
         Path p = home;
         StringBuilder walked = new StringBuilder();
         for (String name : relative.split("/")) {
@@ -107,6 +108,7 @@ public final class Workspace {
             if (!Files.exists(p, NOFOLLOW)) {
                 throw refused("the workspace has no directory '" + walked + "'");
             }
+            heldByTheService(p, "'" + walked + "'");
         }
         if (!Files.isDirectory(p, NOFOLLOW)) {
             throw refused("'" + relative + "' is not a directory");
@@ -126,8 +128,33 @@ public final class Workspace {
             throw refused("the rules directory beside '" + relative + "' is a symbolic link: it must be a real "
                     + "directory inside the workspace");
         }
+        if (Files.isDirectory(rules, NOFOLLOW)) {
+            heldByTheService(rules, "the rules directory beside '" + relative + "'");
+        }
         return new Location(relative, real, Files.isDirectory(rules, NOFOLLOW) ? Optional.of(rules) : Optional.empty(),
                 home);
+    }
+
+    /**
+     * Rule files are code: a DRL consequence runs inside the service when its candidate is probed. So every
+     * directory a candidate's files come from must be the service user's and writable by it alone, like the jar.
+     */
+    private static void heldByTheService(Path dir, String shown) {
+        try {
+            if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                return;
+            }
+            var perms = Files.getPosixFilePermissions(dir, NOFOLLOW);
+            String owner = Files.getOwner(dir, NOFOLLOW).getName();
+            if (!owner.equals(System.getProperty("user.name"))
+                    || perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+                    || perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
+                throw refused(shown + " must belong to the service's user and be writable by it alone (rule files "
+                        + "in it run inside the service): an operator fixes it (chown, chmod go-w)");
+            }
+        } catch (IOException e) {
+            throw refused(shown + " cannot be read");
+        }
     }
 
     /** A link among the candidate's files would be read as a policy: refused. */

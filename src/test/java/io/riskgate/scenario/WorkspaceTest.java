@@ -11,6 +11,7 @@ import io.riskgate.testing.TestRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -172,5 +173,20 @@ class WorkspaceTest {
         assertThatThrownBy(candidate::compile).isInstanceOfSatisfying(PolicyException.class, e ->
                 assertThat(e.problems()).extracting(PolicyProblem::toString)
                         .containsExactly("q3/policies id: no policy 'strict' in the candidate directory"));
+    }
+
+    /** Rule files are code: a directory others may write into is refused, the workspace and each step to it. */
+    @ParameterizedTest(name = "{0} writable by its group or others")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", "q3", "q3/policies", "q3/rules"})
+    void aDirectoryOthersMayWriteIsRefused(String dir) throws IOException {
+        assertThat(workspace.resolve("q3/policies").policies()).isNotNull(); // 0755 everywhere: accepted
+        Path p = dir.isEmpty() ? ws : ws.resolve(dir);
+        for (String perms : List.of("rwxrwxr-x", "rwxr-xrwx")) {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(perms));
+            assertThat(refusal(() -> workspace.resolve("q3/policies")))
+                    .contains("must belong to the service's user and be writable by it alone");
+        }
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThat(workspace.resolve("q3/policies").policies()).isNotNull();
     }
 }
