@@ -42,7 +42,10 @@ class GovernorController {
     static final long STREAM_TIMEOUT_MS = 10 * 60 * 1000L;
 
     private final GovernorService governor;
-    private final java.util.Set<SseEmitter> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Every open stream, with the caller that opened it: a stream ends once its credential is revoked. */
+    private final java.util.Map<SseEmitter, io.riskgate.security.Caller> streams =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final io.riskgate.security.ApiKeys keys;
     private final java.util.concurrent.ScheduledExecutorService heartbeat =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "riskgate-sse-heartbeat");
@@ -54,10 +57,11 @@ class GovernorController {
      * @param heartbeat how often every open stream gets a comment line: a client that went away is noticed (and
      *        unsubscribed) within one interval, and proxies keep the connection open
      */
-    GovernorController(GovernorService governor,
+    GovernorController(GovernorService governor, io.riskgate.security.ApiKeys keys,
                        @org.springframework.beans.factory.annotation.Value("${riskgate.events.heartbeat:15s}")
                        java.time.Duration heartbeat) {
         this.governor = governor;
+        this.keys = keys;
         long ms = Math.max(100, heartbeat.toMillis());
         this.heartbeat.scheduleAtFixedRate(this::beat, ms, ms, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
@@ -71,11 +75,18 @@ class GovernorController {
     @jakarta.annotation.PreDestroy
     void stop() {
         heartbeat.shutdownNow();
-        streams.forEach(SseEmitter::complete);
+        streams.keySet().forEach(SseEmitter::complete);
     }
 
+    /** Each stream gets its heartbeat; a stream whose key was revoked or expired since it opened ends instead. */
     private void beat() {
-        for (SseEmitter e : streams) {
+        for (var entry : streams.entrySet()) {
+            SseEmitter e = entry.getKey();
+            if (!keys.stillValid(entry.getValue())) {
+                streams.remove(e);
+                e.complete();
+                continue;
+            }
             try {
                 synchronized (e) {
                     e.send(SseEmitter.event().comment("heartbeat"));
@@ -190,7 +201,7 @@ class GovernorController {
                 throw new IllegalStateException("subscriber gone", gone);
             }
         }
-        streams.add(emitter);
+        streams.put(emitter, io.riskgate.security.AccountAccess.caller());
         Runnable end = () -> {
             unsubscribe[0].run();
             streams.remove(emitter);

@@ -168,6 +168,19 @@ public final class ApiKeys {
         return jdbc.query("SELECT * FROM api_key WHERE id = ?", (rs, i) -> row(rs), id).stream().findFirst();
     }
 
+    /**
+     * Whether a caller authenticated earlier still holds: for an API key, it is neither revoked nor expired now (a
+     * long-lived request such as the event stream asks); a token's caller is not tracked here and holds.
+     */
+    public boolean stillValid(Caller caller) {
+        if (!caller.credential().startsWith("key:")) {
+            return true;
+        }
+        String id = caller.credential().substring(4);
+        Instant now = clock.instant();
+        return byHash.values().stream().anyMatch(k -> k.id().equals(id) && k.activeAt(now));
+    }
+
     /** Whether any ADMIN key is active now (the service writes a bootstrap key when none is). */
     public boolean hasActiveAdmin() {
         Instant now = clock.instant();

@@ -594,6 +594,25 @@ class GovernorApiTest {
                 .as("subscribers back to %d, are %d", before, governor.bus().subscribers()).isTrue();
     }
 
+    @Test
+    void aStreamEndsWhenItsKeyIsRevoked() {
+        int before = governor.bus().subscribers();
+        String superuser = EventStream.key;
+        io.riskgate.security.ApiKeys.Created reader = keys.create(new io.riskgate.security.ApiKeys.Spec(
+                "stream-reader-" + account, java.util.Set.of(io.riskgate.security.Role.AUDITOR), java.util.Set.of(),
+                java.time.Duration.ofDays(1)), "test");
+        EventStream.key = reader.key();
+        try (EventStream stream = EventStream.open(governor.bus(), port, "?account=" + account, null)) {
+            assertThat(governor.bus().subscribers()).isEqualTo(before + 1);
+            keys.revoke(reader.apiKey().id(), "test");
+            // the next heartbeat (500 ms here) ends it: a revoked key hears nothing more
+            assertThat(eventually(() -> governor.bus().subscribers() <= before))
+                    .as("subscribers back to %d, are %d", before, governor.bus().subscribers()).isTrue();
+        } finally {
+            EventStream.key = superuser;
+        }
+    }
+
     static Stream<Arguments> resumeFrom() {
         return Stream.of(arguments("?since=", false), arguments("Last-Event-ID", true));
     }
