@@ -1,5 +1,6 @@
 package io.riskgate;
 
+import io.riskgate.check.PolicyCompiler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskgate.check.PreTradeEngine;
@@ -39,7 +40,7 @@ class ConventionsTest {
 
     @BeforeAll
     void catalog() {
-        CompiledPolicy p = new RuleSetCompiler().compile(new PolicyLoader(TestRuntime.repoRules())
+        CompiledPolicy p = PolicyCompiler.standard().compile(new PolicyLoader(TestRuntime.repoRules())
                 .load(TestRuntime.repoPolicies().resolve("default.yaml")));
         codes = new TreeSet<>();
         p.rules().stream().map(RuleInfo::code).forEach(codes::add);

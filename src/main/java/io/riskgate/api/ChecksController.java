@@ -1,7 +1,7 @@
 package io.riskgate.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.riskgate.check.Decision;
+import io.riskgate.decision.Decision;
 import io.riskgate.check.PreTradeEngine;
 import io.riskgate.security.AccountAccess;
 import io.swagger.v3.oas.annotations.Operation;

@@ -5,7 +5,7 @@ import io.riskgate.governor.AccountGovernorView;
 import io.riskgate.governor.EmergencyInstruction;
 import io.riskgate.governor.GovernorEvent;
 import io.riskgate.governor.GovernorService;
-import io.riskgate.governor.TradingState;
+import io.riskgate.portfolio.TradingState;
 import io.riskgate.order.CheckRequestParser;
 import io.riskgate.order.FieldProblem;
 import io.riskgate.order.InvalidRequestException;

@@ -3,7 +3,7 @@ package io.riskgate.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.riskgate.exits.ExitInstruction;
 import io.riskgate.exits.ExitService;
-import io.riskgate.exits.Mark;
+import io.riskgate.market.Mark;
 import io.riskgate.order.Bounds;
 import io.riskgate.order.CheckRequestParser;
 import io.riskgate.order.FieldProblem;

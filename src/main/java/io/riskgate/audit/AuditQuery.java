@@ -1,6 +1,6 @@
 package io.riskgate.audit;
 
-import io.riskgate.check.Outcome;
+import io.riskgate.decision.Outcome;
 import java.time.Instant;
 import java.util.Optional;
 

@@ -2,7 +2,7 @@ package io.riskgate.audit;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.riskgate.check.Decision;
+import io.riskgate.decision.Decision;
 import java.time.Instant;
 
 /** A stored decision: everything the caller was told, the request exactly as received, and when it was recorded. */

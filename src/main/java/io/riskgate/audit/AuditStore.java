@@ -3,10 +3,10 @@ package io.riskgate.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.riskgate.check.Decision;
-import io.riskgate.rules.Adjustment;
-import io.riskgate.rules.FiredRule;
-import io.riskgate.rules.Rejection;
+import io.riskgate.decision.Decision;
+import io.riskgate.facts.Adjustment;
+import io.riskgate.facts.FiredRule;
+import io.riskgate.facts.Rejection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -50,7 +50,7 @@ public final class AuditStore {
                 d.policy() == null ? null : d.policy().version(), d.policy() == null ? null : d.policy().sha256(),
                 ts(d.timestamp()), ts(recordedAt), request.toString(), decisionJson,
                 // a FAILED answer does not bind the caller's order id: a retry after the fault decides afresh
-                d.outcome() == io.riskgate.check.Outcome.FAILED ? null : d.clientOrderId());
+                d.outcome() == io.riskgate.decision.Outcome.FAILED ? null : d.clientOrderId());
         List<Object[]> rows = new ArrayList<>();
         int seq = 0;
         for (FiredRule f : d.firedRuleDetails()) {

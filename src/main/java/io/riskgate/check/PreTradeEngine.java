@@ -1,5 +1,11 @@
 package io.riskgate.check;
 
+import io.riskgate.decision.AccountState;
+import io.riskgate.decision.Decision;
+import io.riskgate.decision.OrderAnalytics;
+import io.riskgate.decision.Outcome;
+import io.riskgate.decision.PolicyRef;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
@@ -19,15 +25,15 @@ import io.riskgate.portfolio.AccountBook;
 import io.riskgate.portfolio.EquitySnapshot;
 import io.riskgate.portfolio.Portfolio;
 import io.riskgate.portfolio.Reservation;
-import io.riskgate.rules.Caps;
+import io.riskgate.facts.Caps;
 import io.riskgate.rules.CompiledPolicy;
-import io.riskgate.rules.OrderFacts;
-import io.riskgate.rules.Rejection;
+import io.riskgate.facts.OrderFacts;
+import io.riskgate.facts.Rejection;
 import io.riskgate.rules.RuleEvaluator;
 import io.riskgate.rules.RuleSetRegistry;
-import io.riskgate.rules.SizedOrder;
-import io.riskgate.rules.StrategyLimits;
-import io.riskgate.rules.Verdict;
+import io.riskgate.facts.SizedOrder;
+import io.riskgate.facts.StrategyLimits;
+import io.riskgate.facts.Verdict;
 import io.riskgate.sizing.AtrSizer;
 import io.riskgate.sizing.Cap;
 import io.riskgate.sizing.SizingInput;
@@ -180,7 +186,7 @@ public final class PreTradeEngine {
         // reservations live on the account's event clock, which never runs backwards (see AccountBook.advance)
         Instant accountNow = book.advance(now);
         // the governor's state as stored: what the failure record below writes back if this check's commit fails
-        io.riskgate.governor.GovernorState storedGovernor = book.governor();
+        io.riskgate.portfolio.GovernorState storedGovernor = book.governor();
         Portfolio.Batch batch = portfolio.batch(book).expire(accountNow);
         request.equity().ifPresent(e ->
                 batch.recordEquity(new EquitySnapshot(request.account(), e, now), "CHECK"));

@@ -1,7 +1,7 @@
 package io.riskgate.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.riskgate.RiskgateRuntime;
+import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.errors.ConflictException;
 import io.riskgate.errors.NotFoundException;
 import io.riskgate.order.InvalidRequestException;

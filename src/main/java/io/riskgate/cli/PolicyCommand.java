@@ -1,5 +1,6 @@
 package io.riskgate.cli;
 
+import io.riskgate.check.PolicyCompiler;
 import io.riskgate.policy.PolicyBundle;
 import io.riskgate.policy.PolicyException;
 import io.riskgate.policy.PolicyLoader;
@@ -44,7 +45,7 @@ final class PolicyCommand implements Runnable {
         @Override
         public Integer call() {
             PolicyLoader.LoadResult loaded = new PolicyLoader(rules.toAbsolutePath().normalize()).loadAll(dir);
-            RuleSetCompiler compiler = new RuleSetCompiler();
+            RuleSetCompiler compiler = PolicyCompiler.standard();
             Set<PolicyProblem> problems = new LinkedHashSet<>(loaded.problems());
             for (Map<String, byte[]> refused : loaded.ruleFilesOfRefused()) {
                 problems.addAll(compiler.ruleProblems(refused));
@@ -167,11 +168,11 @@ final class PolicyCommand implements Runnable {
             javax.sql.DataSource ds = io.riskgate.database.LocalDatabase.dataSource(db.startsWith("jdbc:h2:file:")
                     && !db.toUpperCase(java.util.Locale.ROOT).contains("IFEXISTS") ? db + ";IFEXISTS=TRUE" : db, "sa");
             try {
-                io.riskgate.RiskgateRuntime.migrate(ds);
+                io.riskgate.runtime.RiskgateRuntime.migrate(ds);
             } catch (RuntimeException e) {
                 throw new AuditUnavailable(e.getMessage());
             }
-            var json = io.riskgate.RiskgateRuntime.jsonMapper();
+            var json = io.riskgate.runtime.RiskgateRuntime.jsonMapper();
             var market = new io.riskgate.market.MarketData(new io.riskgate.market.BarStore(ds),
                     org.springframework.transaction.support.TransactionOperations.withoutTransaction(),
                     java.time.Clock.systemUTC());

@@ -2,7 +2,7 @@ package io.riskgate.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.riskgate.RiskgateRuntime;
+import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.audit.AuditStore;
 import io.riskgate.check.PreTradeEngine;
 import io.riskgate.lifecycle.TradeService;

@@ -1,14 +1,17 @@
 package io.riskgate.exits;
 
-import io.riskgate.check.PolicyRef;
+import io.riskgate.facts.ExitFacts;
+import io.riskgate.market.Mark;
+
+import io.riskgate.decision.PolicyRef;
 import io.riskgate.policy.Exits;
 import io.riskgate.portfolio.ExitProgress;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.portfolio.TradeState;
 import io.riskgate.rules.CompiledPolicy;
-import io.riskgate.rules.FiredRule;
+import io.riskgate.facts.FiredRule;
 import io.riskgate.rules.RuleEvaluator;
-import io.riskgate.rules.Verdict;
+import io.riskgate.facts.Verdict;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -80,21 +83,21 @@ public final class ExitEvaluator {
         boolean breakeven = p.breakeven();
         ExitFacts.Proposal partialClose = null;
         for (ExitFacts.Proposal c : proposals) {
-            if (c.kind == ExitFacts.Proposal.Kind.PARTIAL) {
+            if (c.kind() == ExitFacts.Proposal.Kind.PARTIAL) {
                 partialClose = c;
-            } else if (c.kind != ExitFacts.Proposal.Kind.CLOSE) {
-                double level = round8(c.kind == ExitFacts.Proposal.Kind.PERCENT_TRAIL
-                        ? best * (1 - sign * c.distancePct / f.tightening()) : c.level);
+            } else if (c.kind() != ExitFacts.Proposal.Kind.CLOSE) {
+                double level = round8(c.kind() == ExitFacts.Proposal.Kind.PERCENT_TRAIL
+                        ? best * (1 - sign * c.distancePct() / f.tightening()) : c.level());
                 boolean behindBest = sign * (best - level) > 0;
                 // breakeven is passed once its stop can stand (behind the best price); with a tiny R it waits
-                breakeven |= c.state == TradeState.BREAKEVEN && behindBest;
-                boolean stepReached = c.kind != ExitFacts.Proposal.Kind.PERCENT_TRAIL
-                        || sign * (level - t.stopLoss()) >= c.stepPct * t.entryPrice();
+                breakeven |= c.state() == TradeState.BREAKEVEN && behindBest;
+                boolean stepReached = c.kind() != ExitFacts.Proposal.Kind.PERCENT_TRAIL
+                        || sign * (level - t.stopLoss()) >= c.stepPct() * t.entryPrice();
                 if (behindBest && stepReached && sign * (level - stop) > 0) {
                     stop = level;
                     winner = c;
-                    winnerReason = c.kind == ExitFacts.Proposal.Kind.PERCENT_TRAIL
-                            ? percentTrailReason(c, f, best, level) : c.reason;
+                    winnerReason = c.kind() == ExitFacts.Proposal.Kind.PERCENT_TRAIL
+                            ? percentTrailReason(c, f, best, level) : c.reason();
                 }
             }
         }
@@ -110,17 +113,17 @@ public final class ExitEvaluator {
                 continue; // the remainder runs on the trail
             }
             for (ExitFacts.Proposal c : proposals) {
-                if (close == null && c.kind == ExitFacts.Proposal.Kind.CLOSE && c.state == exit) {
+                if (close == null && c.kind() == ExitFacts.Proposal.Kind.CLOSE && c.state() == exit) {
                     close = c;
                 }
             }
         }
         if (close != null) {
             ExitProgress np = new ExitProgress(best, worst, f.mark().timestamp(), p.breakeven(), p.partial(),
-                    p.trailing(), close.state);
+                    p.trailing(), close.state());
             Trade after = t.withExitState(t.stopLoss(), t.state(), np);
-            return new Outcome(after, List.of(instruction(after, ExitAction.CLOSE, t.openQuantity(), close.level,
-                    close.reason, close.rule, close.code, f, ref, fired)), fired);
+            return new Outcome(after, List.of(instruction(after, ExitAction.CLOSE, t.openQuantity(), close.level(),
+                    close.reason(), close.rule(), close.code(), f, ref, fired)), fired);
         }
 
         // 3. a partial close, then the stop move
@@ -138,18 +141,18 @@ public final class ExitEvaluator {
             Trade after = t.withExitState(stop, state, np);
             out.add(instruction(after, ExitAction.CLOSE, open, f.getPrice(), winnerReason
                     + "; the price " + ExitFacts.fmt(f.getPrice()) + " is already at or through it: close at market",
-                    winner.rule, winner.code, f, ref, fired));
+                    winner.rule(), winner.code(), f, ref, fired));
             return new Outcome(after, out, fired);
         }
         ExitProgress np = new ExitProgress(best, worst, f.mark().timestamp(), breakeven, partial, trailing, null);
         Trade after = t.withExitState(stop, state, np);
         if (partialNow) {
-            out.add(instruction(after, ExitAction.CLOSE_PARTIAL, partialQty, partialClose.level, partialClose.reason,
-                    partialClose.rule, partialClose.code, f, ref, fired));
+            out.add(instruction(after, ExitAction.CLOSE_PARTIAL, partialQty, partialClose.level(), partialClose.reason(),
+                    partialClose.rule(), partialClose.code(), f, ref, fired));
             open = BigDecimal.valueOf(open).subtract(BigDecimal.valueOf(partialQty)).doubleValue();
         }
         if (winner != null) {
-            out.add(instruction(after, ExitAction.MOVE_STOP, open, null, winnerReason, winner.rule, winner.code, f,
+            out.add(instruction(after, ExitAction.MOVE_STOP, open, null, winnerReason, winner.rule(), winner.code(), f,
                     ref, fired));
         }
         return new Outcome(after, out, fired);
@@ -162,7 +165,7 @@ public final class ExitEvaluator {
      * is a table row, not a level known here): the target closes, the conservative reading.
      */
     private static boolean atrTrailStartsBeforeTarget(ExitFacts.Proposal winner, Trade t, Exits exits) {
-        if (winner.kind != ExitFacts.Proposal.Kind.MOVE) {
+        if (winner.kind() != ExitFacts.Proposal.Kind.MOVE) {
             return false;
         }
         int sign = t.side().sign();
@@ -171,15 +174,15 @@ public final class ExitEvaluator {
     }
 
     private static boolean isTrail(ExitFacts.Proposal c) {
-        return c.kind == ExitFacts.Proposal.Kind.PERCENT_TRAIL
-                || (c.kind == ExitFacts.Proposal.Kind.MOVE && c.state == TradeState.TRAILING);
+        return c.kind() == ExitFacts.Proposal.Kind.PERCENT_TRAIL
+                || (c.kind() == ExitFacts.Proposal.Kind.MOVE && c.state() == TradeState.TRAILING);
     }
 
     private static String percentTrailReason(ExitFacts.Proposal c, ExitFacts f, double best, double level) {
-        return "trailing " + ExitFacts.fmt(c.distancePct * 100) + "%"
+        return "trailing " + ExitFacts.fmt(c.distancePct() * 100) + "%"
                 + (f.tightening() > 1 ? " tightened " + ExitFacts.fmt(f.tightening()) + "x" : "")
                 + " behind the best price " + ExitFacts.fmt(best) + " (strategy " + f.getStrategy() + ", step "
-                + ExitFacts.fmt(c.stepPct * 100) + "% of entry): stop " + ExitFacts.fmt(level);
+                + ExitFacts.fmt(c.stepPct() * 100) + "% of entry): stop " + ExitFacts.fmt(level);
     }
 
     private static ExitInstruction instruction(Trade after, ExitAction action, double quantity, Double price,

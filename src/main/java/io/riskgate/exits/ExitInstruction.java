@@ -1,9 +1,9 @@
 package io.riskgate.exits;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.riskgate.check.PolicyRef;
+import io.riskgate.decision.PolicyRef;
 import io.riskgate.portfolio.TradeState;
-import io.riskgate.rules.FiredRule;
+import io.riskgate.facts.FiredRule;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,11 +1,13 @@
 package io.riskgate.exits;
 
+import io.riskgate.market.Mark;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.riskgate.check.PolicyRef;
+import io.riskgate.decision.PolicyRef;
 import io.riskgate.portfolio.TradeState;
-import io.riskgate.rules.FiredRule;
+import io.riskgate.facts.FiredRule;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -1,10 +1,13 @@
 package io.riskgate.exits;
 
+import io.riskgate.facts.ExitFacts;
+import io.riskgate.market.Mark;
+
 import io.riskgate.policy.Side;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.rules.CompiledPolicy;
 import io.riskgate.rules.RuleEvaluator;
-import io.riskgate.rules.Verdict;
+import io.riskgate.facts.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,8 +59,8 @@ public final class ExitProbe {
     private static void countTrails(CompiledPolicy policy, Trade t, Mark m, String strategy, Set<String> out) {
         ExitFacts f = new ExitFacts(policy.policy().exits(), t, m, m.price(), t.entryPrice(), 1.0);
         RuleEvaluator.fireOn(policy, f, new Verdict());
-        List<String> rows = f.proposals().stream().filter(p -> p.kind == ExitFacts.Proposal.Kind.PERCENT_TRAIL)
-                .map(p -> p.rule).toList();
+        List<String> rows = f.proposals().stream().filter(p -> p.kind() == ExitFacts.Proposal.Kind.PERCENT_TRAIL)
+                .map(p -> p.rule()).toList();
         if (strategy == null && !rows.isEmpty()) {
             out.add("a percentage trailing row matches trades that name no strategy (" + rows + "): every row must "
                     + "name one");

@@ -1,15 +1,17 @@
 package io.riskgate.exits;
 
+import io.riskgate.market.Mark;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.riskgate.check.PolicyRef;
+import io.riskgate.decision.PolicyRef;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.portfolio.AccountBook;
 import io.riskgate.portfolio.Portfolio;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.portfolio.TradeState;
 import io.riskgate.rules.CompiledPolicy;
-import io.riskgate.rules.FiredRule;
+import io.riskgate.facts.FiredRule;
 import io.riskgate.rules.RuleSetRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -45,7 +47,6 @@ public final class ExitService {
     private final io.riskgate.governor.GovernorService governor;
     private final Clock clock;
     private final MeterRegistry meters;
-    private volatile StopTightening tightening = StopTightening.NONE;
 
     public ExitService(RuleSetRegistry registry, Portfolio portfolio, ExitLog exitLog,
                        io.riskgate.governor.GovernorService governor, Clock clock, MeterRegistry meters) {
@@ -55,11 +56,6 @@ public final class ExitService {
         this.exitLog = exitLog;
         this.clock = clock;
         this.meters = meters;
-    }
-
-    /** The governor's hook: how much to tighten trailing stops per account (seed 004). */
-    public void setStopTightening(StopTightening tightening) {
-        this.tightening = tightening == null ? StopTightening.NONE : tightening;
     }
 
     public ExitLog log() {
@@ -86,7 +82,8 @@ public final class ExitService {
         List<ExitInstruction> instructions = new ArrayList<>();
         List<ExitInstruction> outstanding = new ArrayList<>();
         Map<String, TradeState> before = new LinkedHashMap<>();
-        double factor = tightening.factor(book.account(), mark.timestamp());
+        // seed 004: the governor's stop tightening at the account's drawdown, from the book this lock holds
+        double factor = book.governor().stopTightening();
         for (Trade t : portfolio.store().liveTrades(book.account(), mark.symbol())) {
             boolean stale = t.progress().lastMarkAt() != null && mark.timestamp().isBefore(t.progress().lastMarkAt());
             if (stale || mark.timestamp().isBefore(t.openedAt())) {

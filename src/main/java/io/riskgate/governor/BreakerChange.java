@@ -1,5 +1,7 @@
 package io.riskgate.governor;
 
+import io.riskgate.portfolio.TradingState;
+
 import java.time.Instant;
 
 /**

@@ -1,12 +1,19 @@
 package io.riskgate.governor;
 
+import io.riskgate.facts.AccountFacts;
+import io.riskgate.facts.PositionFacts;
+import io.riskgate.portfolio.ActiveBreaker;
+import io.riskgate.portfolio.GovernorState;
+import io.riskgate.portfolio.Multiplier;
+import io.riskgate.portfolio.TradingState;
+
 import io.riskgate.policy.Governor;
 import io.riskgate.portfolio.Position;
 import io.riskgate.portfolio.TradeResult;
 import io.riskgate.rules.CompiledPolicy;
-import io.riskgate.rules.FiredRule;
+import io.riskgate.facts.FiredRule;
 import io.riskgate.rules.RuleEvaluator;
-import io.riskgate.rules.Verdict;
+import io.riskgate.facts.Verdict;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;

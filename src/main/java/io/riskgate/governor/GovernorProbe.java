@@ -1,5 +1,8 @@
 package io.riskgate.governor;
 
+import io.riskgate.portfolio.GovernorState;
+import io.riskgate.portfolio.TradingState;
+
 import io.riskgate.policy.Side;
 import io.riskgate.portfolio.Position;
 import io.riskgate.portfolio.TradeResult;

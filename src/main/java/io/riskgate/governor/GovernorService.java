@@ -1,5 +1,8 @@
 package io.riskgate.governor;
 
+import io.riskgate.portfolio.GovernorState;
+import io.riskgate.portfolio.TradingState;
+
 import io.riskgate.errors.ConflictException;
 import io.riskgate.errors.NotFoundException;
 import io.riskgate.policy.Governor;
@@ -233,10 +236,5 @@ public final class GovernorService {
                 log.error("governor could not measure account {} after a batch of bars", account, e);
             }
         }
-    }
-
-    /** The governor's stop tightening for exits (seed 004), read under the account's lock. */
-    public io.riskgate.exits.StopTightening stopTightening() {
-        return (account, at) -> portfolio.withAccount(account, b -> b.governor().stopTightening());
     }
 }

@@ -1,5 +1,7 @@
 package io.riskgate.governor;
 
+import io.riskgate.portfolio.TradingState;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,6 +1,6 @@
 package io.riskgate.lifecycle;
 
-import io.riskgate.order.Checks;
+import io.riskgate.base.Checks;
 import java.time.Instant;
 import java.util.Optional;
 

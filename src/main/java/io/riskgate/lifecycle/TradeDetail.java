@@ -2,7 +2,7 @@ package io.riskgate.lifecycle;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import io.riskgate.check.PolicyRef;
+import io.riskgate.decision.PolicyRef;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.portfolio.TradeState;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.riskgate.lifecycle;
 
 import io.riskgate.audit.AuditRecord;
 import io.riskgate.audit.AuditStore;
-import io.riskgate.check.Decision;
+import io.riskgate.decision.Decision;
 import io.riskgate.errors.ConflictException;
 import io.riskgate.errors.NotFoundException;
 import io.riskgate.exits.ExitInstruction;

@@ -1,6 +1,6 @@
 package io.riskgate.market;
 
-import io.riskgate.order.Checks;
+import io.riskgate.base.Checks;
 import java.time.Instant;
 
 /**

@@ -1,5 +1,7 @@
 package io.riskgate.order;
 
+import io.riskgate.base.Checks;
+
 import io.riskgate.policy.Side;
 import java.util.Optional;
 import java.util.OptionalDouble;

@@ -1,5 +1,7 @@
 package io.riskgate.order;
 
+import io.riskgate.base.Checks;
+
 import java.time.Instant;
 import java.util.Optional;
 

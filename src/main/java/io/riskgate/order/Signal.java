@@ -1,5 +1,7 @@
 package io.riskgate.order;
 
+import io.riskgate.base.Checks;
+
 import io.riskgate.policy.Consensus;
 import java.util.Map;
 import java.util.OptionalDouble;

@@ -95,7 +95,7 @@ public final class GateCondition {
 
     /**
      * The order's facts a gate may read, by the name a condition uses, in the order the policy reference lists them.
-     * Each is a getter of {@code io.riskgate.rules.OrderFacts} ({@code spreadBps} is {@code getSpreadBps()}); a test
+     * Each is a getter of {@code io.riskgate.facts.OrderFacts} ({@code spreadBps} is {@code getSpreadBps()}); a test
      * holds the two together. Left out on purpose: what has no literal to compare with ({@code timestamp},
      * {@code tradingState}: use {@code accountActive}), {@code long}/{@code short} (Java keywords: use
      * {@code side == Side.LONG}), lists and free text built by riskgate, and everything that is not a fact.

@@ -23,7 +23,7 @@ public final class AccountBook {
     private final Map<String, Reservation> reservations = new LinkedHashMap<>();
     /** Per live trade: {last price seen, reference price} for valuing it since the latest equity snapshot. */
     private final Map<String, double[]> valuations = new LinkedHashMap<>();
-    private io.riskgate.governor.GovernorState governor = io.riskgate.governor.GovernorState.initial();
+    private io.riskgate.portfolio.GovernorState governor = io.riskgate.portfolio.GovernorState.initial();
     /** Results of the latest closed trades, newest first (streak and win-rate rules). */
     private final java.util.ArrayDeque<TradeResult> results = new java.util.ArrayDeque<>();
     /** How many results are kept: the policy's win-rate window and losing streak are capped at it. */
@@ -147,12 +147,12 @@ public final class AccountBook {
         }
     }
 
-    public io.riskgate.governor.GovernorState governor() {
+    public io.riskgate.portfolio.GovernorState governor() {
         return governor;
     }
 
     /** Replaces the governor's state. Call under the account's lock, with the change stored in the same step. */
-    public void governor(io.riskgate.governor.GovernorState state) {
+    public void governor(io.riskgate.portfolio.GovernorState state) {
         governor = state;
     }
 

@@ -340,7 +340,7 @@ public final class Portfolio {
      */
     public void close(AccountBook book, Trade after, double quantity, double price, String reason, Instant at) {
         // equity: what this close realized over the trade's reference price joins the P&L since the snapshot
-        io.riskgate.governor.GovernorState before = book.governor();
+        io.riskgate.portfolio.GovernorState before = book.governor();
         double ref = book.refPrice(after.id());
         double realized = after.side().sign() * (price - (Double.isNaN(ref) ? after.entryPrice() : ref)) * quantity;
         book.governor(before.withRealized(realized));

@@ -74,7 +74,7 @@ public final class PortfolioStore {
         }
         jdbc.query("SELECT state_json FROM governor_state WHERE account = ?", rs -> {
             try {
-                book.governor(json.readValue(rs.getString(1), io.riskgate.governor.GovernorState.class));
+                book.governor(json.readValue(rs.getString(1), io.riskgate.portfolio.GovernorState.class));
                 if (book.governor().lastEventAt() != null) {
                     book.advance(book.governor().lastEventAt());
                 }
@@ -143,7 +143,7 @@ public final class PortfolioStore {
     }
 
     /** Stores the governor's state of an account (one row per account). */
-    public void saveGovernor(String account, io.riskgate.governor.GovernorState state, Instant at) {
+    public void saveGovernor(String account, io.riskgate.portfolio.GovernorState state, Instant at) {
         String text;
         try {
             text = json.writeValueAsString(state);

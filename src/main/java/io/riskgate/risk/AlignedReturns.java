@@ -1,6 +1,6 @@
 package io.riskgate.risk;
 
-import io.riskgate.order.Checks;
+import io.riskgate.base.Checks;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

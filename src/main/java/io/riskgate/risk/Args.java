@@ -1,7 +1,7 @@
 package io.riskgate.risk;
 
 /**
- * Argument checks for the risk and indicator values that {@link io.riskgate.order.Checks} does not cover; each
+ * Argument checks for the risk and indicator values that {@link io.riskgate.base.Checks} does not cover; each
  * returns its argument and names it in the message.
  */
 public final class Args {

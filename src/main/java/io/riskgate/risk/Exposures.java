@@ -1,6 +1,6 @@
 package io.riskgate.risk;
 
-import io.riskgate.order.Checks;
+import io.riskgate.base.Checks;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

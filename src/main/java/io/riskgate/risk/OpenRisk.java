@@ -1,6 +1,6 @@
 package io.riskgate.risk;
 
-import io.riskgate.order.Checks;
+import io.riskgate.base.Checks;
 
 /**
  * An open position as far as portfolio heat is concerned: what is lost if the stop is hit.

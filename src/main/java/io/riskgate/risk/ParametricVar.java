@@ -1,6 +1,6 @@
 package io.riskgate.risk;
 
-import io.riskgate.order.Checks;
+import io.riskgate.base.Checks;
 import org.hipparchus.distribution.continuous.NormalDistribution;
 import org.hipparchus.stat.descriptive.moment.Mean;
 import org.hipparchus.stat.descriptive.moment.StandardDeviation;

@@ -1,6 +1,6 @@
 package io.riskgate.risk;
 
-import io.riskgate.order.Checks;
+import io.riskgate.base.Checks;
 
 /**
  * Value at risk and expected shortfall as fractions of the portfolio's value, positive for a loss: 0.0465 means

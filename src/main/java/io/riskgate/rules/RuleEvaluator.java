@@ -1,5 +1,9 @@
 package io.riskgate.rules;
 
+import io.riskgate.facts.OrderFacts;
+import io.riskgate.facts.SizedOrder;
+import io.riskgate.facts.Verdict;
+
 import java.util.function.Function;
 import org.kie.api.event.rule.AfterMatchFiredEvent;
 import org.kie.api.event.rule.DefaultAgendaEventListener;

@@ -1,5 +1,9 @@
 package io.riskgate.rules;
 
+import io.riskgate.facts.OrderFacts;
+import io.riskgate.facts.StrategyLimits;
+import io.riskgate.facts.Verdict;
+
 import io.riskgate.order.CheckRequest;
 import io.riskgate.order.Market;
 import io.riskgate.order.Signal;
@@ -58,6 +62,23 @@ public final class RuleSetCompiler {
         CompiledPolicy compile(PolicyBundle bundle, java.util.function.Function<PolicyBundle, CompiledPolicy> build);
     }
 
+    /**
+     * A check every compiled policy must pass before it is accepted: the exit and governor rules run on sample
+     * inputs, say. It returns one message per problem, none when the policy is sound. The layers that run those
+     * rules supply their probes; the compiler knows only this interface.
+     */
+    @FunctionalInterface
+    public interface Probe {
+        List<String> problems(CompiledPolicy policy);
+    }
+
+    private final List<Probe> probes;
+
+    /** A compiler that also runs {@code probes}, in order, on every policy whose rules compile. */
+    public RuleSetCompiler(List<Probe> probes) {
+        this.probes = List.copyOf(probes);
+    }
+
     private static final Reuse REUSE = java.util.ServiceLoader
             .load(Reuse.class, RuleSetCompiler.class.getClassLoader()).findFirst().orElse(null);
 
@@ -77,7 +98,7 @@ public final class RuleSetCompiler {
         List<io.riskgate.policy.CustomGate> gates = bundle.policy().gates();
         String gatesFile = bundle.source().getFileName() + ".gates.drl";
         if (!gates.isEmpty()) {
-            files.put(gatesFile, io.riskgate.policy.CustomGate.toDrl(bundle.id(), gates)
+            files.put(gatesFile, GateRules.toDrl(bundle.id(), gates)
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         List<PolicyProblem> problems = new ArrayList<>();
@@ -116,10 +137,9 @@ public final class RuleSetCompiler {
             }
             if (problems.isEmpty()) {
                 String file = bundle.source().getFileName().toString();
-                io.riskgate.exits.ExitProbe.problems(compiled)
-                        .forEach(m -> problems.add(new PolicyProblem(file, "rules", 0, m)));
-                io.riskgate.governor.GovernorProbe.problems(compiled)
-                        .forEach(m -> problems.add(new PolicyProblem(file, "rules", 0, m)));
+                for (Probe probe : probes) {
+                    probe.problems(compiled).forEach(m -> problems.add(new PolicyProblem(file, "rules", 0, m)));
+                }
             }
             if (!problems.isEmpty()) {
                 throw new PolicyException(problems);
@@ -137,7 +157,7 @@ public final class RuleSetCompiler {
     private static PolicyProblem gateProblem(PolicyBundle bundle, List<io.riskgate.policy.CustomGate> gates,
                                              PolicyProblem p) {
         String file = bundle.source().getFileName().toString();
-        return io.riskgate.policy.CustomGate.lineOf(gates, p.line())
+        return GateRules.lineOf(gates, p.line())
                 .map(g -> new PolicyProblem(file, "gates[" + g.index() + "].when", g.line(), "gate " + g.code()
                         + " does not compile (when: " + g.when() + "): "
                         + p.message().replaceAll("\\s*\\[Line: \\d+, Column: \\d+\\]\\s*$", "")))

@@ -79,7 +79,7 @@ public final class RuleSetRegistry {
 
     private final Path policiesDir;
     private final PolicyLoader loader;
-    private final RuleSetCompiler compiler = new RuleSetCompiler();
+    private final RuleSetCompiler compiler;
     private final String defaultId;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
     private volatile Listener listener = new Listener() {
@@ -107,7 +107,8 @@ public final class RuleSetRegistry {
     }
     private final ReentrantLock reloadLock = new ReentrantLock();
 
-    public RuleSetRegistry(Path policiesDir, Path rulesDir, String defaultId) {
+    public RuleSetRegistry(Path policiesDir, Path rulesDir, String defaultId, RuleSetCompiler compiler) {
+        this.compiler = compiler;
         this.policiesDir = policiesDir;
         this.loader = new PolicyLoader(rulesDir);
         this.defaultId = defaultId;

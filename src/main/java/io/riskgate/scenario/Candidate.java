@@ -1,5 +1,6 @@
 package io.riskgate.scenario;
 
+import io.riskgate.check.PolicyCompiler;
 import io.riskgate.policy.PolicyBundle;
 import io.riskgate.policy.PolicyException;
 import io.riskgate.policy.PolicyLoader;
@@ -128,7 +129,7 @@ public final class Candidate {
     public CompiledPolicy compile() {
         List<PolicyProblem> problems;
         try {
-            return new RuleSetCompiler().compile(load.get());
+            return PolicyCompiler.standard().compile(load.get());
         } catch (PolicyException e) {
             problems = e.problems();
         } catch (RuntimeException | LinkageError | AssertionError e) {

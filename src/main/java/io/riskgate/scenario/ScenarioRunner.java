@@ -1,17 +1,18 @@
 package io.riskgate.scenario;
 
+import io.riskgate.check.PolicyCompiler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.riskgate.RiskgateRuntime;
-import io.riskgate.check.Decision;
+import io.riskgate.runtime.RiskgateRuntime;
+import io.riskgate.decision.Decision;
 import io.riskgate.check.PreTradeEngine;
 import io.riskgate.exits.ExitEvaluator;
 import io.riskgate.exits.ExitInstruction;
-import io.riskgate.exits.Mark;
+import io.riskgate.market.Mark;
 import io.riskgate.governor.GovernorEvaluator;
-import io.riskgate.governor.GovernorState;
+import io.riskgate.portfolio.GovernorState;
 import io.riskgate.market.BarStore;
 import io.riskgate.market.MarketData;
 import io.riskgate.market.PortfolioRisk;
@@ -26,9 +27,9 @@ import io.riskgate.portfolio.EquitySnapshot;
 import io.riskgate.portfolio.Position;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.portfolio.TradeResult;
-import io.riskgate.rules.Adjustment;
+import io.riskgate.facts.Adjustment;
 import io.riskgate.rules.CompiledPolicy;
-import io.riskgate.rules.FiredRule;
+import io.riskgate.facts.FiredRule;
 import io.riskgate.rules.RuleSetCompiler;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -160,7 +161,7 @@ public final class ScenarioRunner {
             return new Report(0, List.of(new Failure(name, "(file)", List.of("no policy '" + policyId + "' in "
                     + bundles.keySet()))), Set.of());
         }
-        CompiledPolicy policy = compiled.computeIfAbsent(policyId, id -> new RuleSetCompiler().compile(bundle));
+        CompiledPolicy policy = compiled.computeIfAbsent(policyId, id -> PolicyCompiler.standard().compile(bundle));
         JsonNode defaults = root.path("defaults");
         int passed = 0;
         List<Failure> failures = new ArrayList<>();

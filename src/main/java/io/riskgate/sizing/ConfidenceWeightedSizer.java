@@ -1,6 +1,6 @@
 package io.riskgate.sizing;
 
-import io.riskgate.order.Checks;
+import io.riskgate.base.Checks;
 
 /**
  * Seed 004's 'confidence_weighted' policy: allocation scales with the signal's confidence.

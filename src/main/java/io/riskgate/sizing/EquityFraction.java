@@ -1,6 +1,6 @@
 package io.riskgate.sizing;
 
-import io.riskgate.order.Checks;
+import io.riskgate.base.Checks;
 
 /**
  * A sizer's answer: the fraction of equity to use, what the formula gave before the limits, and which limit

@@ -1,6 +1,6 @@
 package io.riskgate.sizing;
 
-import io.riskgate.order.Checks;
+import io.riskgate.base.Checks;
 
 /**
  * The same fraction for every trade (seed 004's default 'fixed_fraction' policy; seed 003's 'fixed_risk' when the

@@ -1,6 +1,6 @@
 package io.riskgate.sizing;
 
-import io.riskgate.order.Checks;
+import io.riskgate.base.Checks;
 
 /**
  * The smallest and largest fraction of equity a sizer may return (seed 004's min_fraction and max_fraction:

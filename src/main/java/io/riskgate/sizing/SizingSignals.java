@@ -1,6 +1,6 @@
 package io.riskgate.sizing;
 
-import io.riskgate.order.Checks;
+import io.riskgate.base.Checks;
 import java.util.Optional;
 import java.util.OptionalDouble;
 

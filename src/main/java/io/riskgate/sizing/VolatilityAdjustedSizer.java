@@ -1,6 +1,6 @@
 package io.riskgate.sizing;
 
-import io.riskgate.order.Checks;
+import io.riskgate.base.Checks;
 
 /**
  * Sizes inversely to volatility (seed 003's 'volatility_adjusted': "scales inversely with market volatility").

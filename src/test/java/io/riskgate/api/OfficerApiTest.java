@@ -320,7 +320,7 @@ class OfficerApiTest {
     private static String confidenceBandsCsv(String highFrom) {
         return """
                 RuleSet,io.riskgate.rules.tables.confidence
-                Import,io.riskgate.rules.OrderFacts
+                Import,io.riskgate.facts.OrderFacts
                 Notes,Confidence bands to risk multipliers
                 ,
                 RuleTable Confidence bands

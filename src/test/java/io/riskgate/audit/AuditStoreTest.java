@@ -3,8 +3,8 @@ package io.riskgate.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.riskgate.check.Decision;
-import io.riskgate.check.Outcome;
+import io.riskgate.decision.Decision;
+import io.riskgate.decision.Outcome;
 import io.riskgate.testing.Engine;
 import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;

@@ -3,8 +3,8 @@ package io.riskgate.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.riskgate.RiskgateRuntime;
-import io.riskgate.check.Decision;
+import io.riskgate.runtime.RiskgateRuntime;
+import io.riskgate.decision.Decision;
 import io.riskgate.policy.PolicyException;
 import io.riskgate.testing.MutableClock;
 import io.riskgate.testing.Requests;

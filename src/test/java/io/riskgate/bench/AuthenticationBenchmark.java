@@ -1,6 +1,6 @@
 package io.riskgate.bench;
 
-import io.riskgate.RiskgateRuntime;
+import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.security.ApiKeys;
 import io.riskgate.security.Caller;
 import io.riskgate.security.Role;

@@ -2,8 +2,8 @@ package io.riskgate.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.riskgate.RiskgateRuntime;
-import io.riskgate.check.Decision;
+import io.riskgate.runtime.RiskgateRuntime;
+import io.riskgate.decision.Decision;
 import io.riskgate.order.CheckRequest;
 import io.riskgate.order.CheckRequestParser;
 import io.riskgate.rules.CompiledPolicy;

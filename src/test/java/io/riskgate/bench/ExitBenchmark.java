@@ -1,7 +1,8 @@
 package io.riskgate.bench;
 
+import io.riskgate.check.PolicyCompiler;
 import io.riskgate.exits.ExitEvaluator;
-import io.riskgate.exits.Mark;
+import io.riskgate.market.Mark;
 import io.riskgate.policy.PolicyLoader;
 import io.riskgate.policy.Side;
 import io.riskgate.portfolio.Trade;
@@ -42,7 +43,7 @@ public class ExitBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        policy = new RuleSetCompiler().compile(new PolicyLoader(TestRuntime.repoRules())
+        policy = PolicyCompiler.standard().compile(new PolicyLoader(TestRuntime.repoRules())
                 .load(TestRuntime.repoPolicies().resolve("default.yaml")));
         Instant t0 = Instant.parse("2026-11-21T10:00:00Z");
         trade = Trade.opened("t", "d", "acc", "BTCUSDT", "BTC", null, Side.LONG, 0.01, 50_000, 47_750, 55_625,

@@ -1,5 +1,8 @@
 package io.riskgate.check;
 
+import io.riskgate.decision.Decision;
+import io.riskgate.decision.Outcome;
+
 import static io.riskgate.testing.Requests.set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -218,7 +221,7 @@ class PreTradeEngineTest {
     private static Engine withExtraRules(Path dir, String rules) throws IOException {
         TestRuntime.copyRepoConfig(dir);
         Files.writeString(dir.resolve("rules/boom.drl"), "package test.boom;\n"
-                + "import io.riskgate.rules.OrderFacts;\n" + rules);
+                + "import io.riskgate.facts.OrderFacts;\n" + rules);
         Path policy = dir.resolve("policies/default.yaml");
         Files.writeString(policy, Files.readString(policy).replace("  - gates.drl", "  - gates.drl\n  - boom.drl"));
         return new Engine(dir.resolve("policies"), dir.resolve("rules"));
@@ -249,14 +252,14 @@ class PreTradeEngineTest {
         // one database, two runtimes: the second is a restart
         var db = TestRuntime.memoryDatabase();
         io.riskgate.testing.MutableClock clock = new io.riskgate.testing.MutableClock(TestRuntime.T0);
-        var first = io.riskgate.RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default",
+        var first = io.riskgate.runtime.RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default",
                 db, clock, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         Decision d = first.engine().check(Requests.seed001());
         clock.set(TestRuntime.T0.plus(Duration.ofMinutes(30)));
         first.trades().fill(new FillRequest(d.decisionId(), 50_000, 0.01,
                 Optional.of(TestRuntime.T0.plus(Duration.ofMinutes(30)))));
 
-        var restarted = io.riskgate.RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(),
+        var restarted = io.riskgate.runtime.RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(),
                 "default", db, clock, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         // a check timed T0 + 1 min: the account's clock stands at the fill's T0 + 30 min, so its reservation
         // lasts until T0 + 35 min, as it would have without the restart

@@ -1,5 +1,7 @@
 package io.riskgate.check;
 
+import io.riskgate.decision.Decision;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

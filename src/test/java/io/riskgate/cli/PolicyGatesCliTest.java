@@ -1,5 +1,6 @@
 package io.riskgate.cli;
 
+import io.riskgate.check.PolicyCompiler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskgate.policy.PolicyException;
@@ -112,7 +113,7 @@ class PolicyGatesCliTest {
         String yaml = Files.readString(dir.resolve("default.yaml"));
         String refused = "default.yaml:" + line + " gates[0].when: ";
 
-        String loaded = outcome(() -> new RuleSetCompiler().compile(new PolicyLoader(rules).load(
+        String loaded = outcome(() -> PolicyCompiler.standard().compile(new PolicyLoader(rules).load(
                 dir.resolve("default.yaml"))));
         String whatIf = outcome(() -> Candidate.inline("default", yaml, java.util.Map.of(), rules).compile());
         CliLines validate = CliLines.run("policy", "validate", dir.toString(), "--rules", rules.toString());

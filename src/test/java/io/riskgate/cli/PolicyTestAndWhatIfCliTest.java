@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.riskgate.RiskgateRuntime;
+import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.database.LocalDatabase;
-import io.riskgate.check.Decision;
+import io.riskgate.decision.Decision;
 import io.riskgate.testing.TestRuntime;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -81,7 +81,7 @@ class RiskgateCliTest {
     void keysAreManagedInTheServicesDatabaseWithItsGeneratedPassword() throws Exception {
         // the database as the service leaves it: a password generated into db.secret, the empty one refused
         javax.sql.DataSource service = io.riskgate.database.LocalDatabase.dataSource(db, "sa");
-        io.riskgate.RiskgateRuntime.migrate(service);
+        io.riskgate.runtime.RiskgateRuntime.migrate(service);
         assertThat(tmp.resolve("db.secret")).exists();
 
         Run created = run("keys", "--db", db, "create", "--name", "j.smith", "--role", "OFFICER,AUDITOR",

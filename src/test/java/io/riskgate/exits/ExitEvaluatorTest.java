@@ -1,5 +1,7 @@
 package io.riskgate.exits;
 
+import io.riskgate.market.Mark;
+
 import static io.riskgate.exits.ExitFixtures.at;
 import static io.riskgate.exits.ExitFixtures.bar;
 import static io.riskgate.exits.ExitFixtures.seed001;
@@ -12,7 +14,7 @@ import io.riskgate.policy.Side;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.portfolio.TradeState;
 import io.riskgate.rules.CompiledPolicy;
-import io.riskgate.rules.FiredRule;
+import io.riskgate.facts.FiredRule;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,8 @@
 package io.riskgate.exits;
 
+import io.riskgate.check.PolicyCompiler;
+import io.riskgate.market.Mark;
+
 import io.riskgate.policy.PolicyLoader;
 import io.riskgate.policy.Side;
 import io.riskgate.portfolio.Trade;
@@ -23,7 +26,7 @@ final class ExitFixtures {
 
     /** The shipped default policy, compiled. */
     static CompiledPolicy defaultPolicy() {
-        return new RuleSetCompiler().compile(new PolicyLoader(TestRuntime.repoRules())
+        return PolicyCompiler.standard().compile(new PolicyLoader(TestRuntime.repoRules())
                 .load(TestRuntime.repoPolicies().resolve("default.yaml")));
     }
 
@@ -36,7 +39,7 @@ final class ExitFixtures {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new RuleSetCompiler().compile(new PolicyLoader(dir.resolve("rules")).load(yaml));
+        return PolicyCompiler.standard().compile(new PolicyLoader(dir.resolve("rules")).load(yaml));
     }
 
     /**

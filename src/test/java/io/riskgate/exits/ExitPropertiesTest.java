@@ -1,5 +1,7 @@
 package io.riskgate.exits;
 
+import io.riskgate.market.Mark;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

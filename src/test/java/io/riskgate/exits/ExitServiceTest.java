@@ -1,5 +1,7 @@
 package io.riskgate.exits;
 
+import io.riskgate.market.Mark;
+
 import static io.riskgate.testing.Requests.set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,9 +10,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.riskgate.RiskgateRuntime;
-import io.riskgate.check.Decision;
-import io.riskgate.check.PolicyRef;
+import io.riskgate.runtime.RiskgateRuntime;
+import io.riskgate.decision.Decision;
+import io.riskgate.decision.PolicyRef;
 import io.riskgate.errors.ConflictException;
 import io.riskgate.lifecycle.CloseRequest;
 import io.riskgate.lifecycle.FillRequest;
@@ -22,7 +24,7 @@ import io.riskgate.portfolio.ExitProgress;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.portfolio.TradeResult;
 import io.riskgate.portfolio.TradeState;
-import io.riskgate.rules.FiredRule;
+import io.riskgate.facts.FiredRule;
 import io.riskgate.testing.Engine;
 import io.riskgate.testing.MutableClock;
 import io.riskgate.testing.Requests;
@@ -610,7 +612,7 @@ class ExitServiceTest {
         TestRuntime.copyRepoConfig(dir);
         Files.writeString(dir.resolve("rules/exit-boom.drl"), """
                 package io.riskgate.rules.test;
-                import io.riskgate.exits.ExitFacts;
+                import io.riskgate.facts.ExitFacts;
                 rule "Exit rule that throws" @code(EXIT_BOOM) @category(test) dialect "java"
                 when $t : ExitFacts( price == 12345 )
                 then throw new IllegalStateException("exit rule exploded at 12345");

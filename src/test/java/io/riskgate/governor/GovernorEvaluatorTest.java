@@ -1,5 +1,11 @@
 package io.riskgate.governor;
 
+import io.riskgate.check.PolicyCompiler;
+import io.riskgate.portfolio.ActiveBreaker;
+import io.riskgate.portfolio.GovernorState;
+import io.riskgate.portfolio.Multiplier;
+import io.riskgate.portfolio.TradingState;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
@@ -9,7 +15,7 @@ import io.riskgate.policy.Side;
 import io.riskgate.portfolio.Position;
 import io.riskgate.portfolio.TradeResult;
 import io.riskgate.rules.CompiledPolicy;
-import io.riskgate.rules.FiredRule;
+import io.riskgate.facts.FiredRule;
 import io.riskgate.rules.RuleSetCompiler;
 import io.riskgate.testing.TestRuntime;
 import java.time.Duration;
@@ -37,7 +43,7 @@ class GovernorEvaluatorTest {
 
     @BeforeAll
     void compile() {
-        policy = new RuleSetCompiler().compile(new PolicyLoader(TestRuntime.repoRules())
+        policy = PolicyCompiler.standard().compile(new PolicyLoader(TestRuntime.repoRules())
                 .load(TestRuntime.repoPolicies().resolve("default.yaml")));
     }
 

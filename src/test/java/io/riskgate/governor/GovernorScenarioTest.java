@@ -1,22 +1,26 @@
 package io.riskgate.governor;
 
+import io.riskgate.portfolio.ActiveBreaker;
+import io.riskgate.portfolio.Multiplier;
+import io.riskgate.portfolio.TradingState;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.riskgate.RiskgateRuntime;
-import io.riskgate.check.Decision;
+import io.riskgate.runtime.RiskgateRuntime;
+import io.riskgate.decision.Decision;
 import io.riskgate.exits.ExitAction;
 import io.riskgate.exits.ExitInstruction;
-import io.riskgate.exits.Mark;
+import io.riskgate.market.Mark;
 import io.riskgate.lifecycle.CloseRequest;
 import io.riskgate.lifecycle.FillRequest;
 import io.riskgate.portfolio.EquitySnapshot;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.portfolio.TradeState;
-import io.riskgate.rules.Adjustment;
+import io.riskgate.facts.Adjustment;
 import io.riskgate.testing.MutableClock;
 import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;
@@ -75,7 +79,7 @@ class GovernorScenarioTest {
 
     /** The codes of the rules a decision fired. */
     private static List<String> codes(Decision d) {
-        return d.firedRuleDetails().stream().map(io.riskgate.rules.FiredRule::code).toList();
+        return d.firedRuleDetails().stream().map(io.riskgate.facts.FiredRule::code).toList();
     }
 
     private static Instant t(String iso) {

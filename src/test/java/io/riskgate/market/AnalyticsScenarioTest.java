@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.riskgate.RiskgateRuntime;
-import io.riskgate.check.Decision;
-import io.riskgate.governor.ActiveBreaker;
-import io.riskgate.governor.TradingState;
+import io.riskgate.runtime.RiskgateRuntime;
+import io.riskgate.decision.Decision;
+import io.riskgate.portfolio.ActiveBreaker;
+import io.riskgate.portfolio.TradingState;
 import io.riskgate.lifecycle.FillRequest;
-import io.riskgate.rules.FiredRule;
+import io.riskgate.facts.FiredRule;
 import io.riskgate.testing.MutableClock;
 import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;

@@ -35,7 +35,7 @@ class MarketDataTest {
 
     private static javax.sql.DataSource migrated() {
         var ds = TestRuntime.memoryDatabase();
-        io.riskgate.RiskgateRuntime.migrate(ds);
+        io.riskgate.runtime.RiskgateRuntime.migrate(ds);
         return ds;
     }
 

@@ -95,12 +95,12 @@ class BoundsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("extremeAcceptedChecks")
     void everyNumberOfADecisionOnAcceptedInputIsFinite(String description, ObjectNode request) {
-        io.riskgate.RiskgateRuntime rt = io.riskgate.testing.TestRuntime.start(
+        io.riskgate.runtime.RiskgateRuntime rt = io.riskgate.testing.TestRuntime.start(
                 new io.riskgate.testing.MutableClock(io.riskgate.testing.TestRuntime.T0));
 
-        io.riskgate.check.Decision d = rt.engine().check(set(request, "account", "bounds-" + description.length()));
+        io.riskgate.decision.Decision d = rt.engine().check(set(request, "account", "bounds-" + description.length()));
 
-        assertThat(d.outcome()).as(d.toString()).isNotEqualTo(io.riskgate.check.Outcome.FAILED);
+        assertThat(d.outcome()).as(d.toString()).isNotEqualTo(io.riskgate.decision.Outcome.FAILED);
         for (Double v : new Double[] {d.quantity(), d.notional(), d.entryPrice(), d.stopLoss(), d.takeProfit(),
                 d.riskAmount(), d.riskPct(), d.equity(), d.rewardRisk()}) {
             assertThat(v == null || Double.isFinite(v)).as("%s in %s", v, d).isTrue();

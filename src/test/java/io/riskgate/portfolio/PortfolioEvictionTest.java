@@ -5,11 +5,8 @@ import static io.riskgate.testing.TestRuntime.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.riskgate.check.Decision;
-import io.riskgate.exits.Mark;
-import io.riskgate.governor.ActiveBreaker;
-import io.riskgate.governor.GovernorState;
-import io.riskgate.governor.TradingState;
+import io.riskgate.decision.Decision;
+import io.riskgate.market.Mark;
 import io.riskgate.lifecycle.CloseRequest;
 import io.riskgate.lifecycle.FillRequest;
 import io.riskgate.testing.Engine;

@@ -3,7 +3,7 @@ package io.riskgate.rules;
 import static io.riskgate.testing.Requests.set;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.riskgate.check.Decision;
+import io.riskgate.decision.Decision;
 import io.riskgate.testing.Engine;
 import io.riskgate.testing.TestRuntime;
 import java.io.IOException;

@@ -1,10 +1,14 @@
 package io.riskgate.rules;
 
+import io.riskgate.check.PolicyCompiler;
+import io.riskgate.facts.FiredRule;
+import io.riskgate.facts.OrderFacts;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.riskgate.check.Decision;
+import io.riskgate.decision.Decision;
 import io.riskgate.policy.CustomGate;
 import io.riskgate.policy.GateCondition;
 import io.riskgate.policy.PolicyException;
@@ -83,7 +87,7 @@ class CustomGatesTest {
         List<String> lines = Files.readAllLines(yaml);
         int line = lines.indexOf("    when: strategy == \"news_driven\" && spreadBp > 30") + 1;
 
-        assertThatThrownBy(() -> new RuleSetCompiler().compile(new PolicyLoader(dir.resolve("rules")).load(yaml)))
+        assertThatThrownBy(() -> PolicyCompiler.standard().compile(new PolicyLoader(dir.resolve("rules")).load(yaml)))
                 .isInstanceOf(PolicyException.class).satisfies(e -> assertThat(((PolicyException) e).problems())
                         .singleElement().satisfies(p -> {
                             assertThat(p.file()).isEqualTo("default.yaml");
@@ -97,7 +101,7 @@ class CustomGatesTest {
     @Test
     void aGateMayNotTakeTheCodeOfARuleFile(@TempDir Path dir) throws IOException {
         Path yaml = policyWith(dir, NEWS_GATE.replace("NEWS_WIDE_SPREAD", "SPREAD_TOO_WIDE"));
-        assertThatThrownBy(() -> new RuleSetCompiler().compile(new PolicyLoader(dir.resolve("rules")).load(yaml)))
+        assertThatThrownBy(() -> PolicyCompiler.standard().compile(new PolicyLoader(dir.resolve("rules")).load(yaml)))
                 .isInstanceOf(PolicyException.class).satisfies(e -> assertThat(((PolicyException) e).problems())
                         .singleElement().satisfies(p -> {
                             assertThat(p.path()).isEqualTo("gates[0].code");
@@ -240,7 +244,7 @@ class CustomGatesTest {
                                                                        Map<String, Object> quiet) {
         String code = "ACCEPTED_" + ACCEPTED.indexOf(when);
         assertThat(GateCondition.toDrl(when)).isEqualTo(drl);
-        assertThat(CustomGate.toDrl("default", List.of(new CustomGate(code, when, "m", "custom", 0, 1))))
+        assertThat(GateRules.toDrl("default", List.of(new CustomGate(code, when, "m", "custom", 0, 1))))
                 .contains("    $o : OrderFacts( " + drl + " )\n");
         assertThat(accepting.check(order(fires)).codes()).as("fires on %s", fires).contains(code);
         assertThat(accepting.check(order(quiet)).codes()).as("quiet on %s", quiet).doesNotContain(code);
@@ -250,7 +254,7 @@ class CustomGatesTest {
     void theRuleOfAGateKeepsItsCodeCategoryAndLineMapping() {
         List<CustomGate> gates = List.of(new CustomGate("FIRST", "spreadBps > 1", "one", "custom", 0, 40),
                 new CustomGate("SECOND", "symbol.in(\"A\")", "two \"quoted\"\nline", "liquidity", 1, 43));
-        String drl = CustomGate.toDrl("default", gates);
+        String drl = GateRules.toDrl("default", gates);
         List<String> lines = drl.lines().toList();
         int second = lines.indexOf("rule \"Gate SECOND\"") + 1;
         assertThat(lines.get(second)).isEqualTo("    @code(SECOND) @category(liquidity)");
@@ -259,7 +263,7 @@ class CustomGatesTest {
         // every line of a rule, from "rule" to "end", maps back to its gate; the header and gaps to none
         for (int line = 1; line <= lines.size(); line++) {
             String text = lines.get(line - 1);
-            java.util.Optional<CustomGate> g = CustomGate.lineOf(gates, line);
+            java.util.Optional<CustomGate> g = GateRules.lineOf(gates, line);
             if (line >= second && line <= second + 6) {
                 assertThat(g).as("line %d: %s", line, text).map(CustomGate::code).contains("SECOND");
             } else if (text.startsWith("rule \"Gate FIRST\"")) {
@@ -269,7 +273,7 @@ class CustomGatesTest {
             }
         }
         // a refused condition never reaches the DRL, even when a caller skips the loader
-        assertThatThrownBy(() -> CustomGate.toDrl("default", List.of(new CustomGate("BAD",
+        assertThatThrownBy(() -> GateRules.toDrl("default", List.of(new CustomGate("BAD",
                 "System.exit(0) == null", "m", "custom", 0, 1)))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("method calls are not allowed");
     }
@@ -289,7 +293,7 @@ class CustomGatesTest {
         int line = policy.lines().toList().indexOf("    when: '" + when.replace("'", "''") + "'") + 1;
         assertThat(line).isPositive();
 
-        assertThatThrownBy(() -> new RuleSetCompiler().compile(new PolicyLoader(TestRuntime.repoRules()).load(yaml)))
+        assertThatThrownBy(() -> PolicyCompiler.standard().compile(new PolicyLoader(TestRuntime.repoRules()).load(yaml)))
                 .isInstanceOf(PolicyException.class).satisfies(e -> assertThat(((PolicyException) e).problems())
                         .singleElement().satisfies(p -> {
                             assertThat(p.toString()).startsWith("default.yaml:" + line + " gates[0].when: ");

@@ -1,5 +1,6 @@
 package io.riskgate.rules;
 
+import io.riskgate.check.PolicyCompiler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,7 +23,7 @@ class DecisionTableCellsTest {
 
     private static final String HEADER = """
             RuleSet,io.riskgate.rules.tables.strategy
-            Import,io.riskgate.rules.OrderFacts
+            Import,io.riskgate.facts.OrderFacts
             RuleTable Strategy limits
             NAME,CONDITION,ACTION,ACTION,METADATA,METADATA
             ,$o : OrderFacts,,,,
@@ -85,7 +86,7 @@ class DecisionTableCellsTest {
         TestRuntime.copyRepoConfig(dir);
         Files.write(dir.resolve("rules/strategy-limits.drl.xlsx"),
                 DecisionTableWorkbook.fromCsv(rows("Strategy limits: htf,htf,twenty,1.0,STRATEGY_LIMITS,strategy")));
-        assertThatThrownBy(() -> new RuleSetCompiler().compile(new PolicyLoader(dir.resolve("rules"))
+        assertThatThrownBy(() -> PolicyCompiler.standard().compile(new PolicyLoader(dir.resolve("rules"))
                 .load(dir.resolve("policies/default.yaml"))))
                 .isInstanceOf(PolicyException.class)
                 .satisfies(e -> assertThat(((PolicyException) e).problems()).extracting(PolicyProblem::path)

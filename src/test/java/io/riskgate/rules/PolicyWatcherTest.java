@@ -1,9 +1,10 @@
 package io.riskgate.rules;
 
+import io.riskgate.check.PolicyCompiler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.riskgate.RiskgateRuntime;
+import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.audit.PolicyArchive;
 import io.riskgate.policy.PolicyProblem;
 import io.riskgate.testing.MutableClock;
@@ -58,7 +59,7 @@ class PolicyWatcherTest {
 
     /** A registry over {@code policies} and {@code rules}, loaded once, whose listener records into this test. */
     private RuleSetRegistry registry(Path policies, Path rules) {
-        RuleSetRegistry r = new RuleSetRegistry(policies, rules, "default");
+        RuleSetRegistry r = new RuleSetRegistry(policies, rules, "default", PolicyCompiler.standard());
         r.setListener(new RuleSetRegistry.Listener() {
             @Override
             public void published(RuleSetRegistry.Snapshot snapshot, RuleSetRegistry.ReloadResult result) {

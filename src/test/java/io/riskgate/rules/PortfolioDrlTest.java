@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.riskgate.check.Decision;
+import io.riskgate.decision.Decision;
 import io.riskgate.testing.Engine;
 import io.riskgate.testing.TestRuntime;
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package io.riskgate.rules;
 
+import io.riskgate.check.PolicyCompiler;
+import io.riskgate.facts.OrderFacts;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Compiling a policy's rule files: errors with file and line, metadata checks, the per-strategy table probe. */
 class RuleSetCompilerTest {
 
-    private final RuleSetCompiler compiler = new RuleSetCompiler();
+    private final RuleSetCompiler compiler = PolicyCompiler.standard();
 
     private static PolicyBundle load(Path dir) {
         return new PolicyLoader(dir.resolve("rules")).load(dir.resolve("policies/default.yaml"));
@@ -104,7 +107,7 @@ class RuleSetCompilerTest {
         // a CSV table (accepted besides .xlsx) with a second htf row
         Files.writeString(dir.resolve("rules/extra-limits.drl.csv"), """
                 RuleSet,test.extra
-                Import,io.riskgate.rules.OrderFacts
+                Import,io.riskgate.facts.OrderFacts
                 RuleTable Extra
                 NAME,CONDITION,ACTION,METADATA,METADATA
                 ,$o : OrderFacts,,,
@@ -123,7 +126,7 @@ class RuleSetCompilerTest {
         Path table = dir.resolve("rules/strategy-limits.drl.xlsx");
         String csv = """
                 RuleSet,io.riskgate.rules.tables.strategy
-                Import,io.riskgate.rules.OrderFacts
+                Import,io.riskgate.facts.OrderFacts
                 RuleTable Strategy limits
                 NAME,CONDITION,ACTION,ACTION,METADATA,METADATA
                 ,$o : OrderFacts,,,,
@@ -151,7 +154,7 @@ class RuleSetCompilerTest {
         assertThat(drl).contains("confidence >= 0.85").contains("@code(SIZE_HIGH_CONFIDENCE)");
         Files.writeString(dir.resolve("rules/bands.drl.csv"), """
                 RuleSet,test.csvbands
-                Import,io.riskgate.rules.OrderFacts
+                Import,io.riskgate.facts.OrderFacts
                 RuleTable Csv bands
                 NAME,CONDITION,CONDITION,ACTION,METADATA,METADATA
                 ,$o : OrderFacts...,$o : OrderFacts...,,,
@@ -172,7 +175,7 @@ class RuleSetCompilerTest {
         // a negative multiplier from confidence 0.9 up: the probe orders at 0.90, 0.95 and 1.00 make it throw
         Files.writeString(dir.resolve("rules/bad-bands.drl.csv"), """
                 RuleSet,test.badbands
-                Import,io.riskgate.rules.OrderFacts
+                Import,io.riskgate.facts.OrderFacts
                 RuleTable Bad bands
                 NAME,CONDITION,ACTION,METADATA,METADATA
                 ,$o : OrderFacts,,,

@@ -1,5 +1,6 @@
 package io.riskgate.rules;
 
+import io.riskgate.check.PolicyCompiler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
-import io.riskgate.check.Decision;
+import io.riskgate.decision.Decision;
 import io.riskgate.testing.Engine;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,8 @@ class RuleSetRegistryTest {
     }
 
     private static RuleSetRegistry registry(Path dir) {
-        RuleSetRegistry r = new RuleSetRegistry(dir.resolve("policies"), dir.resolve("rules"), "default");
+        RuleSetRegistry r = new RuleSetRegistry(dir.resolve("policies"), dir.resolve("rules"), "default",
+                PolicyCompiler.standard());
         r.reload();
         return r;
     }
@@ -136,7 +138,8 @@ class RuleSetRegistryTest {
     void refusesADirectoryWithoutTheDefaultPolicy(@TempDir Path dir) throws IOException {
         TestRuntime.copyRepoConfig(dir);
         edit(dir.resolve("policies/default.yaml"), "id: default", "id: other");
-        RuleSetRegistry r = new RuleSetRegistry(dir.resolve("policies"), dir.resolve("rules"), "default");
+        RuleSetRegistry r = new RuleSetRegistry(dir.resolve("policies"), dir.resolve("rules"), "default",
+                PolicyCompiler.standard());
         assertThatThrownBy(r::reload).isInstanceOf(PolicyException.class)
                 .hasMessageContaining("no policy with id 'default'");
     }

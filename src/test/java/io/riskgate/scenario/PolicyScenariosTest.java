@@ -1,5 +1,6 @@
 package io.riskgate.scenario;
 
+import io.riskgate.check.PolicyCompiler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskgate.policy.PolicyLoader;
@@ -56,7 +57,7 @@ class PolicyScenariosTest {
 
     private static Set<String> defaultPolicyCodes() {
         Path yaml = TestRuntime.repoPolicies().resolve("default.yaml");
-        CompiledPolicy policy = new RuleSetCompiler().compile(new PolicyLoader(TestRuntime.repoRules()).load(yaml));
+        CompiledPolicy policy = PolicyCompiler.standard().compile(new PolicyLoader(TestRuntime.repoRules()).load(yaml));
         Set<String> codes = new TreeSet<>();
         policy.rules().stream().map(RuleInfo::code).forEach(codes::add);
         return codes;

@@ -3,7 +3,7 @@ package io.riskgate.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.riskgate.RiskgateRuntime;
+import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.errors.ConflictException;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.testing.MutableClock;

@@ -1,11 +1,11 @@
 package io.riskgate.sizing;
 
-import static io.riskgate.rules.Caps.ASSET_CONCENTRATION;
-import static io.riskgate.rules.Caps.MAX_EXPOSURE;
-import static io.riskgate.rules.Caps.MAX_LEVERAGE;
-import static io.riskgate.rules.Caps.MAX_POSITION_USD;
-import static io.riskgate.rules.Caps.STRATEGY_MAX_LEVERAGE;
-import static io.riskgate.rules.Caps.STRATEGY_MAX_POSITION;
+import static io.riskgate.facts.Caps.ASSET_CONCENTRATION;
+import static io.riskgate.facts.Caps.MAX_EXPOSURE;
+import static io.riskgate.facts.Caps.MAX_LEVERAGE;
+import static io.riskgate.facts.Caps.MAX_POSITION_USD;
+import static io.riskgate.facts.Caps.STRATEGY_MAX_LEVERAGE;
+import static io.riskgate.facts.Caps.STRATEGY_MAX_POSITION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

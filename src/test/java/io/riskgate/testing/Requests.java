@@ -3,7 +3,7 @@ package io.riskgate.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.riskgate.RiskgateRuntime;
+import io.riskgate.runtime.RiskgateRuntime;
 
 /**
  * Check requests as JSON, starting from seed 001's usage example: BTCUSDT LONG, consensus STRONG, confidence 0.75,

@@ -1,7 +1,7 @@
 package io.riskgate.testing;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.riskgate.RiskgateRuntime;
+import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.portfolio.Portfolio;
 import java.io.IOException;
 import java.io.UncheckedIOException;

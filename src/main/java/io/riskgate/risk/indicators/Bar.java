@@ -1,6 +1,6 @@
 package io.riskgate.risk.indicators;
 
-import io.riskgate.order.Checks;
+import io.riskgate.base.Checks;
 
 /** One period's high, low and close, the inputs of the true range. */
 public record Bar(double high, double low, double close) {

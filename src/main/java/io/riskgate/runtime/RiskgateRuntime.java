@@ -1,5 +1,6 @@
-package io.riskgate;
+package io.riskgate.runtime;
 
+import io.riskgate.check.PolicyCompiler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -67,7 +68,7 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
                                         Clock clock, MeterRegistry meters, ObjectMapper json,
                                         Portfolio.Residency residency) {
         migrate(dataSource);
-        RuleSetRegistry registry = new RuleSetRegistry(policiesDir, rulesDir, defaultPolicy);
+        RuleSetRegistry registry = new RuleSetRegistry(policiesDir, rulesDir, defaultPolicy, PolicyCompiler.standard());
         PolicyArchive archive = new PolicyArchive(dataSource, json, clock);
         registry.setListener(new RuleSetRegistry.Listener() {
             @Override
@@ -113,7 +114,6 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
                 clock, json, meters);
         ExitLog exitLog = new ExitLog(dataSource, json);
         ExitService exits = new ExitService(registry, portfolio, exitLog, governor, clock, meters);
-        exits.setStopTightening(governor.stopTightening());
         return new RiskgateRuntime(registry, portfolio, audit, archive, engine,
                 new TradeService(portfolio, audit, registry, exitLog, governor, clock), exits, governor, market,
                 accountPolicies, json, clock);

@@ -1,4 +1,4 @@
-package io.riskgate.exits;
+package io.riskgate.market;
 
 import java.time.Instant;
 

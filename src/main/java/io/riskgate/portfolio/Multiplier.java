@@ -1,4 +1,4 @@
-package io.riskgate.governor;
+package io.riskgate.portfolio;
 
 /**
  * A risk multiplier the governor's rules hold for an account now (losing streak, recovery mode, weekly target,

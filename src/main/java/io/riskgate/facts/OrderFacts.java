@@ -1,4 +1,4 @@
-package io.riskgate.rules;
+package io.riskgate.facts;
 
 import io.riskgate.order.CheckRequest;
 import io.riskgate.policy.Consensus;
@@ -24,19 +24,19 @@ public final class OrderFacts {
     private final int reservedTrades;
     private final Instant timestamp;
     private final Verdict verdict;
-    private final io.riskgate.governor.GovernorState governor;
+    private final io.riskgate.portfolio.GovernorState governor;
     private io.riskgate.market.PortfolioRisk.CorrelationCheck correlation =
             io.riskgate.market.PortfolioRisk.CorrelationCheck.NONE;
 
     public OrderFacts(Policy policy, CheckRequest request, String asset, int openTrades, int reservedTrades,
                       Instant timestamp, Verdict verdict) {
         this(policy, request, asset, openTrades, reservedTrades, timestamp, verdict,
-                io.riskgate.governor.GovernorState.initial());
+                io.riskgate.portfolio.GovernorState.initial());
     }
 
     /** @param governor the account's governor state as the check found it (trading state, standing multipliers) */
     public OrderFacts(Policy policy, CheckRequest request, String asset, int openTrades, int reservedTrades,
-                      Instant timestamp, Verdict verdict, io.riskgate.governor.GovernorState governor) {
+                      Instant timestamp, Verdict verdict, io.riskgate.portfolio.GovernorState governor) {
         this.governor = governor;
         this.policy = policy;
         this.filters = policy.filters();
@@ -103,8 +103,8 @@ public final class OrderFacts {
     public int getMaxConcurrentTrades() { return policy.portfolio().maxConcurrentTrades(); }
 
     // ---- the governor ----
-    public io.riskgate.governor.TradingState getTradingState() { return governor.state(); }
-    public boolean isAccountActive() { return governor.state() == io.riskgate.governor.TradingState.ACTIVE; }
+    public io.riskgate.portfolio.TradingState getTradingState() { return governor.state(); }
+    public boolean isAccountActive() { return governor.state() == io.riskgate.portfolio.TradingState.ACTIVE; }
     /** True when the governor holds standing multipliers for the account. */
     public boolean isGovernorMultipliers() { return !governor.multipliers().isEmpty(); }
     public double getGovernorHighVolatilityAtrRatio() { return policy.governor().highVolatilityAtrRatio(); }
@@ -139,7 +139,7 @@ public final class OrderFacts {
 
     /** Rejects with the code of each breaker holding the account (DAILY_LOSS_LIMIT, ...), saying since and until. */
     public void rejectForBreakers(RuleContext ctx) {
-        for (io.riskgate.governor.ActiveBreaker b : governor.breakers()) {
+        for (io.riskgate.portfolio.ActiveBreaker b : governor.breakers()) {
             verdict.rejectAs(ctx, b.code(), "account is " + governor.state() + ": " + b.code() + " tripped at "
                     + b.trippedAt() + " (" + b.reason() + "), " + (b.until() == null ? "until an officer resets it"
                     : "until " + b.until()) + "; new entries are refused");
@@ -148,7 +148,7 @@ public final class OrderFacts {
 
     /** Applies the governor's standing multipliers (streak, recovery, weekly target, drawdown, win rate). */
     public void applyGovernorMultipliers(RuleContext ctx) {
-        for (io.riskgate.governor.Multiplier m : governor.multipliers()) {
+        for (io.riskgate.portfolio.Multiplier m : governor.multipliers()) {
             verdict.add(new Adjustment(m.rule(), m.code(), m.factor(), m.reason(), m.group()));
         }
     }

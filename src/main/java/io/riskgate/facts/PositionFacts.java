@@ -1,4 +1,4 @@
-package io.riskgate.governor;
+package io.riskgate.facts;
 
 import io.riskgate.portfolio.Position;
 import org.kie.api.runtime.rule.RuleContext;
@@ -20,7 +20,7 @@ public final class PositionFacts {
     private String rule;
     private String code;
 
-    PositionFacts(Position position, double lastPrice, double equity, double limitPct) {
+    public PositionFacts(Position position, double lastPrice, double equity, double limitPct) {
         this.position = position;
         this.lastPrice = lastPrice;
         this.equity = equity;
@@ -49,19 +49,19 @@ public final class PositionFacts {
                 + "limit " + AccountFacts.pct(limitPct);
     }
 
-    String closeReason() {
+    public String closeReason() {
         return closeReason;
     }
 
-    String rule() {
+    public String rule() {
         return rule;
     }
 
-    String code() {
+    public String code() {
         return code;
     }
 
-    Position position() {
+    public Position position() {
         return position;
     }
 }

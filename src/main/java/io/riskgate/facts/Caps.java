@@ -1,4 +1,4 @@
-package io.riskgate.rules;
+package io.riskgate.facts;
 
 /** Names of the notional caps the engine passes to the sizer; the portfolio rules read headroom by these names. */
 public final class Caps {

@@ -1,4 +1,6 @@
-package io.riskgate.exits;
+package io.riskgate.facts;
+
+import io.riskgate.market.Mark;
 
 import io.riskgate.policy.Exits;
 import io.riskgate.policy.Side;
@@ -24,8 +26,8 @@ import org.kie.api.runtime.rule.RuleContext;
 public final class ExitFacts {
 
     /** What one rule proposed. Trails by percentage get their step from a second table column. */
-    static final class Proposal {
-        enum Kind { CLOSE, PARTIAL, MOVE, PERCENT_TRAIL }
+    public static final class Proposal {
+        public enum Kind { CLOSE, PARTIAL, MOVE, PERCENT_TRAIL }
 
         final Kind kind;
         final String rule;
@@ -45,6 +47,17 @@ public final class ExitFacts {
             this.level = level;
             this.reason = reason;
         }
+
+        public Kind kind() { return kind; }
+        public String rule() { return rule; }
+        public String code() { return code; }
+        public TradeState state() { return state; }
+        public double level() { return level; }
+        public String reason() { return reason; }
+        /** A percentage trail's distance (a fraction of the price). */
+        public double distancePct() { return distancePct; }
+        /** A percentage trail's step: the stop moves only in steps of this fraction. */
+        public double stepPct() { return stepPct; }
     }
 
     private final Exits exits;
@@ -59,7 +72,7 @@ public final class ExitFacts {
      * @param best the trade's best price including this mark's bar; {@code worst} likewise
      * @param tightening the governor's stop-tightening factor (at least 1)
      */
-    ExitFacts(Exits exits, Trade trade, Mark mark, double best, double worst, double tightening) {
+    public ExitFacts(Exits exits, Trade trade, Mark mark, double best, double worst, double tightening) {
         this.exits = exits;
         this.trade = trade;
         this.mark = mark;
@@ -220,24 +233,24 @@ public final class ExitFacts {
         proposals.add(p);
     }
 
-    List<Proposal> proposals() {
+    public List<Proposal> proposals() {
         return Collections.unmodifiableList(proposals);
     }
 
-    Trade trade() {
+    public Trade trade() {
         return trade;
     }
 
-    Mark mark() {
+    public Mark mark() {
         return mark;
     }
 
-    double tightening() {
+    public double tightening() {
         return tightening;
     }
 
     /** A number as a person writes it: 52250, 0.5, 1.33333333. */
-    static String fmt(double v) {
+    public static String fmt(double v) {
         if (!Double.isFinite(v)) {
             return String.valueOf(v);
         }

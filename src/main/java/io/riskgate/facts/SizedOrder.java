@@ -1,4 +1,4 @@
-package io.riskgate.rules;
+package io.riskgate.facts;
 
 import io.riskgate.sizing.Cap;
 import io.riskgate.sizing.SizingResult;

@@ -1,4 +1,4 @@
-package io.riskgate.order;
+package io.riskgate.base;
 
 /** Argument checks for value constructors: each returns its argument and names it in the message. */
 public final class Checks {

@@ -1,4 +1,4 @@
-package io.riskgate.rules;
+package io.riskgate.facts;
 
 /**
  * A strategy's position limits, set by its row of the per-strategy decision table (seed 002).

@@ -1,4 +1,4 @@
-package io.riskgate.governor;
+package io.riskgate.portfolio;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,7 +1,9 @@
-package io.riskgate.governor;
+package io.riskgate.facts;
+
+import io.riskgate.portfolio.Multiplier;
+import io.riskgate.portfolio.TradingState;
 
 import io.riskgate.policy.Governor;
-import io.riskgate.rules.Adjustment;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,7 +22,7 @@ public final class AccountFacts {
 
     /** A breaker whose limit the account is at or beyond, as its rule reported it. */
     /** @param window "day" or "week" for the windowed breakers (they last to the window's end), else null */
-    record Trip(String code, String rule, TradingState state, double measured, double limit,
+    public record Trip(String code, String rule, TradingState state, double measured, double limit,
                 Governor.Breaker breaker, String window, String reason) {
     }
 
@@ -42,7 +44,7 @@ public final class AccountFacts {
     private final List<Multiplier> multipliers = new ArrayList<>(4);
     private double stopTightening = 1;
 
-    AccountFacts(Governor g, String account, double equity, double drawdownPct, double dailyLossPct,
+    public AccountFacts(Governor g, String account, double equity, double drawdownPct, double dailyLossPct,
                  double weeklyLossPct, double weeklyGainPct, int lossStreak, int winRateTrades, double winRate,
                  boolean recovery, boolean weeklyTargetReached, double volatilitySpikeSigma,
                  double maxPairCorrelation) {
@@ -198,20 +200,20 @@ public final class AccountFacts {
         return c == null ? r.getName() : String.valueOf(c);
     }
 
-    static String pct(double v) {
+    public static String pct(double v) {
         return java.math.BigDecimal.valueOf(v * 100).setScale(4, java.math.RoundingMode.HALF_EVEN)
                 .stripTrailingZeros().toPlainString() + "%";
     }
 
-    List<Trip> trips() {
+    public List<Trip> trips() {
         return Collections.unmodifiableList(trips);
     }
 
-    List<Multiplier> multipliers() {
+    public List<Multiplier> multipliers() {
         return Collections.unmodifiableList(multipliers);
     }
 
-    double stopTightening() {
+    public double stopTightening() {
         return stopTightening;
     }
 }

@@ -1,4 +1,4 @@
-package io.riskgate.governor;
+package io.riskgate.portfolio;
 
 /**
  * An account's trading state. ACTIVE: trading as usual. REDUCING: no new risk; exits and reductions still allowed.

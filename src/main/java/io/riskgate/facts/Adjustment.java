@@ -1,4 +1,4 @@
-package io.riskgate.rules;
+package io.riskgate.facts;
 
 /**
  * A multiplier a rule applied to the risk per trade, with the rule's code and its reason.

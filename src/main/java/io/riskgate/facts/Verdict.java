@@ -1,4 +1,4 @@
-package io.riskgate.rules;
+package io.riskgate.facts;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -66,12 +66,12 @@ public final class Verdict {
         strategyLimits.add(new StrategyLimits(rule, Double.NaN, maxLeverage));
     }
 
-    void fired(Rule r) {
+    public void fired(Rule r) {
         Map<String, Object> meta = r.getMetaData();
         fired.add(new FiredRule(r.getName(), code(r), String.valueOf(meta.getOrDefault("category", ""))));
     }
 
-    static String code(Rule r) {
+    public static String code(Rule r) {
         Object c = r.getMetaData().get("code");
         return c == null ? r.getName() : String.valueOf(c);
     }

@@ -1,4 +1,4 @@
-package io.riskgate.check;
+package io.riskgate.decision;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
