@@ -1,8 +1,8 @@
 package io.riskgate;
 
-import io.riskgate.check.PolicyCompiler;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.riskgate.check.PolicyCompiler;
 import io.riskgate.check.PreTradeEngine;
 import io.riskgate.policy.PolicyLoader;
 import io.riskgate.rules.CompiledPolicy;

@@ -1,8 +1,8 @@
 package io.riskgate.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.riskgate.decision.Decision;
 import io.riskgate.check.PreTradeEngine;
+import io.riskgate.decision.Decision;
 import io.riskgate.security.AccountAccess;
 import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.web.bind.annotation.PostMapping;

@@ -1,10 +1,10 @@
 package io.riskgate.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.errors.ConflictException;
 import io.riskgate.errors.NotFoundException;
 import io.riskgate.order.InvalidRequestException;
+import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.security.ApiKey;
 import io.riskgate.security.ApiKeys;
 import io.riskgate.security.Role;

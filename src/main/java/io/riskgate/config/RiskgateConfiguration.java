@@ -1,17 +1,17 @@
 package io.riskgate.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.audit.AuditStore;
 import io.riskgate.check.PreTradeEngine;
+import io.riskgate.database.LocalDatabase;
 import io.riskgate.lifecycle.TradeService;
 import io.riskgate.portfolio.Portfolio;
 import io.riskgate.rules.RuleSetRegistry;
+import io.riskgate.runtime.RiskgateRuntime;
 import java.time.Clock;
 import javax.sql.DataSource;
-import com.zaxxer.hikari.HikariDataSource;
-import io.riskgate.database.LocalDatabase;
 import org.h2.tools.Server;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;

@@ -1,11 +1,11 @@
 package io.riskgate.decision;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.riskgate.order.CheckRequest;
-import io.riskgate.policy.Side;
 import io.riskgate.facts.Adjustment;
 import io.riskgate.facts.FiredRule;
 import io.riskgate.facts.Rejection;
+import io.riskgate.order.CheckRequest;
+import io.riskgate.policy.Side;
 import io.riskgate.sizing.SizingResult;
 import java.time.Instant;
 import java.util.List;

@@ -1,17 +1,16 @@
 package io.riskgate.exits;
 
-import io.riskgate.facts.ExitFacts;
-import io.riskgate.market.Mark;
-
 import io.riskgate.decision.PolicyRef;
+import io.riskgate.facts.ExitFacts;
+import io.riskgate.facts.FiredRule;
+import io.riskgate.facts.Verdict;
+import io.riskgate.market.Mark;
 import io.riskgate.policy.Exits;
 import io.riskgate.portfolio.ExitProgress;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.portfolio.TradeState;
 import io.riskgate.rules.CompiledPolicy;
-import io.riskgate.facts.FiredRule;
 import io.riskgate.rules.RuleEvaluator;
-import io.riskgate.facts.Verdict;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -73,7 +72,7 @@ public final class ExitEvaluator {
         Trade t = f.trade();
         ExitProgress p = t.progress();
         int sign = t.side().sign();
-        PolicyRef ref = new PolicyRef(policy.id(), policy.version(), policy.sha256());
+        PolicyRef ref = PolicyRef.of(policy);
         List<ExitFacts.Proposal> proposals = f.proposals();
 
         // 1. where the stop would go: the tightest proposal that can stand behind the best price

@@ -2,8 +2,8 @@ package io.riskgate.exits;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.riskgate.decision.PolicyRef;
-import io.riskgate.portfolio.TradeState;
 import io.riskgate.facts.FiredRule;
+import io.riskgate.portfolio.TradeState;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,13 +1,12 @@
 package io.riskgate.exits;
 
-import io.riskgate.market.Mark;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.riskgate.decision.PolicyRef;
-import io.riskgate.portfolio.TradeState;
 import io.riskgate.facts.FiredRule;
+import io.riskgate.market.Mark;
+import io.riskgate.portfolio.TradeState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

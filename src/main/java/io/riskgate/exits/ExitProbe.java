@@ -1,13 +1,12 @@
 package io.riskgate.exits;
 
 import io.riskgate.facts.ExitFacts;
+import io.riskgate.facts.Verdict;
 import io.riskgate.market.Mark;
-
 import io.riskgate.policy.Side;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.rules.CompiledPolicy;
 import io.riskgate.rules.RuleEvaluator;
-import io.riskgate.facts.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

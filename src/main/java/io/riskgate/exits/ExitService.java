@@ -1,17 +1,16 @@
 package io.riskgate.exits;
 
-import io.riskgate.market.Mark;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.riskgate.decision.PolicyRef;
+import io.riskgate.facts.FiredRule;
+import io.riskgate.market.Mark;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.portfolio.AccountBook;
 import io.riskgate.portfolio.Portfolio;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.portfolio.TradeState;
 import io.riskgate.rules.CompiledPolicy;
-import io.riskgate.facts.FiredRule;
 import io.riskgate.rules.RuleSetRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -110,7 +109,7 @@ public final class ExitService {
                         ExitAction.ERROR, t.openQuantity(), t.stopLoss(), null, "the exit rules could not be evaluated ("
                         + e + "); nothing changed and the stop " + t.stopLoss() + " stays in force", "engine",
                         "ENGINE_ERROR", t.state(), mark.timestamp(),
-                        new PolicyRef(policy.id(), policy.version(), policy.sha256()),
+                        PolicyRef.of(policy),
                         List.<FiredRule>of()));
             }
         }

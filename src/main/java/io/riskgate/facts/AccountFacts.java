@@ -1,9 +1,8 @@
 package io.riskgate.facts;
 
+import io.riskgate.policy.Governor;
 import io.riskgate.portfolio.Multiplier;
 import io.riskgate.portfolio.TradingState;
-
-import io.riskgate.policy.Governor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

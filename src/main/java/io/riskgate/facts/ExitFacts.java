@@ -1,7 +1,6 @@
 package io.riskgate.facts;
 
 import io.riskgate.market.Mark;
-
 import io.riskgate.policy.Exits;
 import io.riskgate.policy.Side;
 import io.riskgate.portfolio.Trade;

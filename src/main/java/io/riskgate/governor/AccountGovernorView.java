@@ -3,7 +3,6 @@ package io.riskgate.governor;
 import io.riskgate.portfolio.ActiveBreaker;
 import io.riskgate.portfolio.Multiplier;
 import io.riskgate.portfolio.TradingState;
-
 import java.time.Instant;
 import java.util.List;
 

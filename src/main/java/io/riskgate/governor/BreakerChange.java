@@ -1,7 +1,6 @@
 package io.riskgate.governor;
 
 import io.riskgate.portfolio.TradingState;
-
 import java.time.Instant;
 
 /**

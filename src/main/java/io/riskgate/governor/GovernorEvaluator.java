@@ -1,21 +1,22 @@
 package io.riskgate.governor;
 
 import io.riskgate.facts.AccountFacts;
+import io.riskgate.facts.FiredRule;
 import io.riskgate.facts.PositionFacts;
+import io.riskgate.facts.Verdict;
+import io.riskgate.policy.Governor;
+import io.riskgate.portfolio.AccountBook;
 import io.riskgate.portfolio.ActiveBreaker;
 import io.riskgate.portfolio.GovernorState;
 import io.riskgate.portfolio.Multiplier;
-import io.riskgate.portfolio.TradingState;
-
-import io.riskgate.policy.Governor;
 import io.riskgate.portfolio.Position;
 import io.riskgate.portfolio.TradeResult;
+import io.riskgate.portfolio.TradingState;
 import io.riskgate.rules.CompiledPolicy;
-import io.riskgate.facts.FiredRule;
 import io.riskgate.rules.RuleEvaluator;
-import io.riskgate.facts.Verdict;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,8 +37,9 @@ import java.util.UUID;
  */
 public final class GovernorEvaluator {
 
-    /** What the governor sees of an account at one event. */
     /**
+     * What the governor sees of an account at one event.
+     *
      * @param volatilitySpikeSigma the largest distance, in standard deviations of its window, of an open symbol's
      *        latest return from the window's mean; NaN when not measurable
      * @param maxPairCorrelation the highest direction-adjusted correlation between two open positions of different
@@ -52,15 +54,35 @@ public final class GovernorEvaluator {
                      List<Position> positions, Map<String, Double> lastPrices) {
             this(account, equity, at, recentResults, positions, lastPrices, Double.NaN, Double.NaN);
         }
+
+        /**
+         * The account as its book holds it at {@code at}, with the market measures {@code spikes} gives for its open
+         * positions.
+         */
+        public static Input of(AccountBook book, Instant at, Spikes spikes) {
+            Map<String, Double> prices = new HashMap<>();
+            List<Position> positions = new ArrayList<>(book.positions());
+            positions.forEach(p -> prices.put(p.tradeId(), book.lastPrice(p.tradeId())));
+            Spikes.Measured m = spikes.measure(positions, at);
+            return new Input(book.account(), book.markedEquity(), at, book.recentResults(), positions, prices,
+                    m.volatilitySpikeSigma(), m.maxPairCorrelation());
+        }
+    }
+
+    /** The market measures of the spike breakers: from stored bars live, from the scenario file in a scenario. */
+    @FunctionalInterface
+    public interface Spikes {
+
+        record Measured(double volatilitySpikeSigma, double maxPairCorrelation) {
+            public static final Measured NONE = new Measured(Double.NaN, Double.NaN);
+        }
+
+        Measured measure(List<Position> positions, Instant at);
     }
 
     /** The new state and what changed. */
     public record Update(GovernorState state, List<BreakerChange> changes, List<EmergencyInstruction> instructions,
                          List<GovernorEvent> events, List<FiredRule> fired) {
-
-        public boolean hasNews() {
-            return !changes.isEmpty() || !instructions.isEmpty() || !events.isEmpty();
-        }
     }
 
     private GovernorEvaluator() {
@@ -148,10 +170,8 @@ public final class GovernorEvaluator {
             }
             streak++;
         }
-        List<TradeResult> window = in.recentResults().subList(0,
-                Math.min(g.winRateWindowTrades(), in.recentResults().size()));
-        double winRate = window.isEmpty() ? 0
-                : window.stream().filter(r -> r == TradeResult.WIN).count() / (double) window.size();
+        List<TradeResult> window = TradeResult.newest(in.recentResults(), g.winRateWindowTrades());
+        double winRate = TradeResult.winRate(window);
 
         // rules
         AccountFacts facts = new AccountFacts(g, account, equity == null ? 0 : equity, drawdown, dailyLoss,

@@ -1,11 +1,10 @@
 package io.riskgate.governor;
 
-import io.riskgate.portfolio.GovernorState;
-import io.riskgate.portfolio.TradingState;
-
 import io.riskgate.policy.Side;
+import io.riskgate.portfolio.GovernorState;
 import io.riskgate.portfolio.Position;
 import io.riskgate.portfolio.TradeResult;
+import io.riskgate.portfolio.TradingState;
 import io.riskgate.rules.CompiledPolicy;
 import java.time.Instant;
 import java.util.ArrayList;

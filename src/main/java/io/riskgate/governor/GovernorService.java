@@ -1,20 +1,18 @@
 package io.riskgate.governor;
 
-import io.riskgate.portfolio.GovernorState;
-import io.riskgate.portfolio.TradingState;
-
 import io.riskgate.errors.ConflictException;
 import io.riskgate.errors.NotFoundException;
 import io.riskgate.policy.Governor;
 import io.riskgate.portfolio.AccountBook;
+import io.riskgate.portfolio.GovernorState;
 import io.riskgate.portfolio.Portfolio;
 import io.riskgate.portfolio.Position;
+import io.riskgate.portfolio.TradingState;
 import io.riskgate.rules.CompiledPolicy;
 import io.riskgate.rules.RuleSetRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,18 +53,24 @@ public final class GovernorService {
         return bus;
     }
 
-    /** Evaluates the account at event time {@code at} and puts the new state in the book. Call under the lock. */
+    /**
+     * Evaluates the account at event time {@code at}: the new state and what changed, with nothing written, in the
+     * book or the database. The caller stores the update (see {@link #persist}) with the state, which goes into the
+     * book only once that commit succeeds. Call under the lock.
+     */
     public GovernorEvaluator.Update evaluate(CompiledPolicy policy, AccountBook book, Instant at) {
-        Map<String, Double> prices = new HashMap<>();
-        List<Position> positions = new ArrayList<>(book.positions());
-        positions.forEach(p -> prices.put(p.tradeId(), book.lastPrice(p.tradeId())));
-        double[] spikes = positions.isEmpty() ? new double[] {Double.NaN, Double.NaN}
-                : risk.spikes(policy.policy().analytics(), policy.policy().portfolio(), positions, at);
-        GovernorEvaluator.Update u = GovernorEvaluator.evaluate(policy, book.governor(), new GovernorEvaluator.Input(
-                book.account(), book.markedEquity(), at, book.recentResults(), positions, prices, spikes[0],
-                spikes[1]));
-        book.governor(u.state());
-        return u;
+        return GovernorEvaluator.evaluate(policy, book.governor(), GovernorEvaluator.Input.of(book, at, spikes(policy)));
+    }
+
+    /** The spike breakers' measures from stored bars, under the policy's analytics settings; none with no position. */
+    public GovernorEvaluator.Spikes spikes(CompiledPolicy policy) {
+        return (positions, at) -> {
+            if (positions.isEmpty()) {
+                return GovernorEvaluator.Spikes.Measured.NONE;
+            }
+            double[] m = risk.spikes(policy.policy().analytics(), policy.policy().portfolio(), positions, at);
+            return new GovernorEvaluator.Spikes.Measured(m[0], m[1]);
+        };
     }
 
     /** Writes what an update changed; joins the caller's transaction. Returns the events as stored (with ids). */
@@ -99,16 +103,14 @@ public final class GovernorService {
      * runs the governor first, fails closed (ENGINE_ERROR) while the fault lasts.
      */
     public Optional<GovernorEvaluator.Update> refresh(CompiledPolicy policy, AccountBook book, Instant at) {
-        GovernorState before = book.governor();
         try {
             GovernorEvaluator.Update u = evaluate(policy, book, at);
             List<List<GovernorEvent>> stored = new ArrayList<>(1);
-            portfolio.saveGovernor(book, () -> stored.add(persist(u, policy.sha256())));
+            portfolio.saveGovernor(book, u.state(), () -> stored.add(persist(u, policy.sha256())));
             publish(stored.get(0));
             return Optional.of(u);
         } catch (RuntimeException | Error e) {
             log.error("governor failed on account {} at {}; its state is unchanged", book.account(), at, e);
-            book.governor(before);
             try {
                 GovernorEvent stored = store.insertEvent(GovernorEvent.of(book.account(), at, "CRITICAL",
                         "GOVERNOR_ERROR", "the governor could not evaluate the account (" + e + "); new checks fail "
@@ -180,9 +182,8 @@ public final class GovernorService {
                 }
                 u = GovernorEvaluator.officerReset(book.governor(), account, actor, at, reason, code);
             }
-            book.governor(u.state());
             List<List<GovernorEvent>> stored = new ArrayList<>(1);
-            portfolio.saveGovernor(book, () -> stored.add(persist(u, policy.sha256())));
+            portfolio.saveGovernor(book, u.state(), () -> stored.add(persist(u, policy.sha256())));
             publish(stored.get(0));
             return view(book);
         });
@@ -209,7 +210,7 @@ public final class GovernorService {
                     + i.tradeIds() + " acknowledged by " + actor + note.map(n -> ": " + n).orElse(""),
                     Map.of("instructionId", id, "actor", actor));
             List<GovernorEvent> stored = new ArrayList<>(1);
-            portfolio.saveGovernor(book, () -> {
+            portfolio.saveGovernor(book, book.governor(), () -> {
                 store.acknowledge(id, at, note.orElse(null));
                 // trades still open after the instruction was handled go back under the exit rules
                 portfolio.store().clearBreakerExit(i.tradeIds());

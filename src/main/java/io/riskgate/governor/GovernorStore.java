@@ -1,10 +1,9 @@
 package io.riskgate.governor;
 
-import io.riskgate.portfolio.TradingState;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.riskgate.portfolio.TradingState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -1,7 +1,6 @@
 package io.riskgate.order;
 
 import io.riskgate.base.Checks;
-
 import io.riskgate.policy.Side;
 import java.util.Optional;
 import java.util.OptionalDouble;

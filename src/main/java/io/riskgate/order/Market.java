@@ -1,7 +1,6 @@
 package io.riskgate.order;
 
 import io.riskgate.base.Checks;
-
 import java.time.Instant;
 import java.util.Optional;
 

@@ -1,7 +1,6 @@
 package io.riskgate.order;
 
 import io.riskgate.base.Checks;
-
 import io.riskgate.policy.Consensus;
 import java.util.Map;
 import java.util.OptionalDouble;

@@ -186,6 +186,7 @@ public final class Portfolio {
         private EquitySnapshot equity;
         private String equitySource;
         private boolean rebase;
+        private GovernorState governor;
 
         private Batch(AccountBook book) {
             this.book = book;
@@ -207,8 +208,15 @@ public final class Portfolio {
             return this;
         }
 
+        /** The governor state this check leaves; stored with the commit, put in the book only once it succeeds. */
+        public Batch governor(GovernorState next) {
+            governor = next;
+            return this;
+        }
+
         /** Writes everything, with {@code alongside} and the reservation (may be null), in one transaction. */
         public void commit(Runnable alongside, Reservation reservation) {
+            GovernorState next = governor == null ? book.governor() : governor;
             try {
                 tx.executeWithoutResult(s -> {
                     lapsed.forEach(r -> store.releaseReservation(r.decisionId(), r.expiresAt(), "EXPIRED"));
@@ -222,12 +230,14 @@ public final class Portfolio {
                     if (reservation != null) {
                         store.insertReservation(reservation);
                     }
-                    store.saveGovernor(book.account(), book.governor(), clock.instant());
+                    store.saveGovernor(book.account(), next, clock.instant());
                 });
             } catch (RuntimeException | Error e) {
                 invalidate(book.account());
                 throw e;
             }
+            book.governor(next);
+            governor = null;
             lapsed.clear();
             equity = null;
             rebase = false;
@@ -301,20 +311,21 @@ public final class Portfolio {
     }
 
     /**
-     * Stores the account's governor state with {@code alongside} (breaker events, instructions, alerts) in one
-     * transaction. The state is already in the book; if the write fails the book is dropped and reloaded. Call
-     * under the lock.
+     * Stores the account's governor state {@code next} with {@code alongside} (breaker events, instructions,
+     * alerts) in one transaction; the book holds {@code next} once the commit succeeded. If the write fails the
+     * book is dropped and reloaded. Call under the lock.
      */
-    public void saveGovernor(AccountBook book, Runnable alongside) {
+    public void saveGovernor(AccountBook book, GovernorState next, Runnable alongside) {
         try {
             tx.executeWithoutResult(s -> {
-                store.saveGovernor(book.account(), book.governor(), clock.instant());
+                store.saveGovernor(book.account(), next, clock.instant());
                 alongside.run();
             });
         } catch (RuntimeException | Error e) {
             invalidate(book.account());
             throw e;
         }
+        book.governor(next);
     }
 
     /** Releases an approval's reservation at the caller's request. Call under the lock. */
@@ -340,19 +351,19 @@ public final class Portfolio {
      */
     public void close(AccountBook book, Trade after, double quantity, double price, String reason, Instant at) {
         // equity: what this close realized over the trade's reference price joins the P&L since the snapshot
-        io.riskgate.portfolio.GovernorState before = book.governor();
         double ref = book.refPrice(after.id());
         double realized = after.side().sign() * (price - (Double.isNaN(ref) ? after.entryPrice() : ref)) * quantity;
-        book.governor(before.withRealized(realized));
+        GovernorState next = book.governor().withRealized(realized);
         try {
             tx.executeWithoutResult(s -> {
                 store.closeTrade(after, quantity, price, reason, at, clock.instant());
-                store.saveGovernor(book.account(), book.governor(), clock.instant());
+                store.saveGovernor(book.account(), next, clock.instant());
             });
         } catch (RuntimeException | Error e) {
             invalidate(book.account());
             throw e;
         }
+        book.governor(next);
         if (after.state().isClosed()) {
             book.close(after.id());
             book.recordResult(after.result());

@@ -1,22 +1,18 @@
 package io.riskgate.rules;
 
-import io.riskgate.facts.OrderFacts;
-import io.riskgate.facts.SizedOrder;
 import io.riskgate.facts.Verdict;
-
-import java.util.function.Function;
+import java.util.List;
 import org.kie.api.event.rule.AfterMatchFiredEvent;
 import org.kie.api.event.rule.DefaultAgendaEventListener;
 import org.kie.api.runtime.KieSession;
 
 /**
- * Runs one decision through a compiled rule base in two phases on one short-lived session:
- * <ol>
- *   <li>insert the {@link OrderFacts}: the gates reject, the decision tables set multipliers and strategy limits;</li>
- *   <li>Java sizes the order from what phase 1 said (the {@code sizer} callback: rules decide, Java computes);</li>
- *   <li>insert the {@link SizedOrder}: the portfolio-limit rules judge the sized position.</li>
- * </ol>
- * The listener records every fired rule in order. The session is disposed whatever happens.
+ * Fires a compiled rule base on facts, recording every fired rule, in order, in a {@link Verdict}.
+ *
+ * <p>A pre-trade decision runs as two phases of one short-lived {@link Session}: the order's facts first (the gates
+ * reject, the decision tables set multipliers and strategy limits), then, once Java has sized the order from what
+ * the first phase said, the sized order (the portfolio-limit rules). Rules decide; Java computes; nothing calls
+ * back from inside a session.
  */
 public final class RuleEvaluator {
 
@@ -30,56 +26,54 @@ public final class RuleEvaluator {
     private RuleEvaluator() {
     }
 
-    private static void fire(KieSession session) {
-        int fired = session.fireAllRules(MAX_FIRINGS_PER_PHASE);
-        if (fired >= MAX_FIRINGS_PER_PHASE) {
-            throw new IllegalStateException("rules fired " + fired + " times in one phase: a rule loops");
-        }
+    /** Opens a session on {@code policy} whose fired rules go to {@code verdict}; close it when done. */
+    public static Session open(CompiledPolicy policy, Verdict verdict) {
+        return new Session(policy, verdict);
     }
 
-    /**
-     * Fires the rule base once on a single fact (an exit's {@code ExitFacts}), recording every fired rule in
-     * {@code verdict}. The session is disposed whatever happens.
-     */
+    /** Fires the rule base once on a single fact (an exit's {@code ExitFacts}), recording the fired rules. */
     public static void fireOn(CompiledPolicy policy, Object fact, Verdict verdict) {
-        fireOn(policy, java.util.List.of(fact), verdict);
+        fireOn(policy, List.of(fact), verdict);
     }
 
     /** Fires the rule base once on several facts, each matched on its own (single-pattern rules). */
-    public static void fireOn(CompiledPolicy policy, java.util.List<?> facts, Verdict verdict) {
-        KieSession session = policy.kieBase().newKieSession();
-        try {
-            session.addEventListener(listener(verdict));
-            facts.forEach(session::insert);
-            fire(session);
-        } finally {
-            session.dispose();
+    public static void fireOn(CompiledPolicy policy, List<?> facts, Verdict verdict) {
+        try (Session session = open(policy, verdict)) {
+            session.fire(facts);
         }
     }
 
-    private static DefaultAgendaEventListener listener(Verdict verdict) {
-        return new DefaultAgendaEventListener() {
-            @Override
-            public void afterMatchFired(AfterMatchFiredEvent event) {
-                verdict.fired(event.getMatch().getRule());
-            }
-        };
-    }
+    /** One short-lived rule session: insert facts phase by phase; disposed on close whatever happened. */
+    public static final class Session implements AutoCloseable {
 
-    public static SizedOrder evaluate(CompiledPolicy policy, OrderFacts facts, Verdict verdict,
-                                      Function<OrderFacts, SizedOrder> sizer) {
-        KieSession session = policy.kieBase().newKieSession();
-        try {
-            session.addEventListener(listener(verdict));
-            session.insert(facts);
-            fire(session);
-            SizedOrder sized = sizer.apply(facts);
-            if (sized != null) {
-                session.insert(sized);
-                fire(session);
+        private final KieSession session;
+
+        private Session(CompiledPolicy policy, Verdict verdict) {
+            session = policy.kieBase().newKieSession();
+            session.addEventListener(new DefaultAgendaEventListener() {
+                @Override
+                public void afterMatchFired(AfterMatchFiredEvent event) {
+                    verdict.fired(event.getMatch().getRule());
+                }
+            });
+        }
+
+        /** Inserts {@code fact} and fires every rule it (with the facts of earlier phases) activates. */
+        public void fire(Object fact) {
+            fire(List.of(fact));
+        }
+
+        /** Inserts the facts and fires, as one phase. */
+        public void fire(List<?> facts) {
+            facts.forEach(session::insert);
+            int fired = session.fireAllRules(MAX_FIRINGS_PER_PHASE);
+            if (fired >= MAX_FIRINGS_PER_PHASE) {
+                throw new IllegalStateException("rules fired " + fired + " times in one phase: a rule loops");
             }
-            return sized;
-        } finally {
+        }
+
+        @Override
+        public void close() {
             session.dispose();
         }
     }

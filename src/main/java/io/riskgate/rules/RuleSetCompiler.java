@@ -3,7 +3,6 @@ package io.riskgate.rules;
 import io.riskgate.facts.OrderFacts;
 import io.riskgate.facts.StrategyLimits;
 import io.riskgate.facts.Verdict;
-
 import io.riskgate.order.CheckRequest;
 import io.riskgate.order.Market;
 import io.riskgate.order.Signal;
@@ -334,7 +333,7 @@ public final class RuleSetCompiler {
                 Optional.empty());
         Verdict v = new Verdict();
         OrderFacts facts = new OrderFacts(compiled.policy(), probe, "PROBE", 0, 0, Instant.EPOCH, v);
-        RuleEvaluator.evaluate(compiled, facts, v, f -> null);
+        RuleEvaluator.fireOn(compiled, facts, v);
         return v;
     }
 

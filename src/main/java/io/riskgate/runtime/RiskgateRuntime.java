@@ -1,6 +1,5 @@
 package io.riskgate.runtime;
 
-import io.riskgate.check.PolicyCompiler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -11,16 +10,17 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.riskgate.audit.AuditStore;
 import io.riskgate.audit.PolicyArchive;
+import io.riskgate.check.PolicyCompiler;
 import io.riskgate.check.PreTradeEngine;
 import io.riskgate.exits.ExitLog;
+import io.riskgate.exits.ExitService;
 import io.riskgate.governor.EventBus;
 import io.riskgate.governor.GovernorService;
 import io.riskgate.governor.GovernorStore;
+import io.riskgate.lifecycle.TradeService;
 import io.riskgate.market.BarStore;
 import io.riskgate.market.MarketData;
 import io.riskgate.market.PortfolioRisk;
-import io.riskgate.exits.ExitService;
-import io.riskgate.lifecycle.TradeService;
 import io.riskgate.portfolio.Portfolio;
 import io.riskgate.portfolio.PortfolioStore;
 import io.riskgate.rules.RuleSetRegistry;

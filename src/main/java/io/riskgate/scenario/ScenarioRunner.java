@@ -1,19 +1,19 @@
 package io.riskgate.scenario;
 
-import io.riskgate.check.PolicyCompiler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.riskgate.runtime.RiskgateRuntime;
+import io.riskgate.check.CheckPipeline;
+import io.riskgate.check.PolicyCompiler;
 import io.riskgate.decision.Decision;
-import io.riskgate.check.PreTradeEngine;
 import io.riskgate.exits.ExitEvaluator;
 import io.riskgate.exits.ExitInstruction;
-import io.riskgate.market.Mark;
+import io.riskgate.facts.Adjustment;
+import io.riskgate.facts.FiredRule;
 import io.riskgate.governor.GovernorEvaluator;
-import io.riskgate.portfolio.GovernorState;
 import io.riskgate.market.BarStore;
+import io.riskgate.market.Mark;
 import io.riskgate.market.MarketData;
 import io.riskgate.market.PortfolioRisk;
 import io.riskgate.order.CheckRequest;
@@ -24,19 +24,17 @@ import io.riskgate.policy.PolicyLoader;
 import io.riskgate.policy.Side;
 import io.riskgate.portfolio.AccountBook;
 import io.riskgate.portfolio.EquitySnapshot;
+import io.riskgate.portfolio.GovernorState;
 import io.riskgate.portfolio.Position;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.portfolio.TradeResult;
-import io.riskgate.facts.Adjustment;
 import io.riskgate.rules.CompiledPolicy;
-import io.riskgate.facts.FiredRule;
-import io.riskgate.rules.RuleSetCompiler;
+import io.riskgate.runtime.RiskgateRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -45,7 +43,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -113,7 +110,7 @@ public final class ScenarioRunner {
     private final YAMLMapper yaml = new YAMLMapper();
     private final Map<String, CompiledPolicy> compiled = new HashMap<>();
     private final Map<String, PolicyBundle> bundles;
-    private final PreTradeEngine engine;
+    private final CheckPipeline pipeline;
 
     /** Loads and compiles the policies of {@code policiesDir}; throws PolicyException listing every problem. */
     public ScenarioRunner(Path policiesDir, Path rulesDir) {
@@ -124,8 +121,7 @@ public final class ScenarioRunner {
         RiskgateRuntime.migrate(ds);
         MarketData market = new MarketData(new BarStore(ds), TransactionOperations.withoutTransaction(),
                 Clock.systemUTC());
-        this.engine = PreTradeEngine.forPreview(new PortfolioRisk(market), Clock.fixed(DEFAULT_TIME, ZoneOffset.UTC),
-                RiskgateRuntime.jsonMapper());
+        this.pipeline = new CheckPipeline(new PortfolioRisk(market));
     }
 
     /** Runs every {@code *.yaml} file in {@code testsDir}, in name order. */
@@ -272,12 +268,15 @@ public final class ScenarioRunner {
         double weekOpen = account.path("week_open_equity").asDouble(dayOpen);
         GovernorState start = new GovernorState(null, 0, peak, g.dayStart(at), dayOpen, g.weekStart(at), weekOpen,
                 dayOpen, at, false, false, Set.of(), Set.of(), List.of(), List.of(), 1);
-        GovernorEvaluator.Update governed = GovernorEvaluator.evaluate(policy, start, new GovernorEvaluator.Input(
-                "scenario", book.markedEquity(), at, results, positions, positionsPrices(book, positions),
+        book.governor(start);
+        // the live path: the governor at the order's time, then the order under the state it leaves; the spike
+        // measures come from the scenario instead of stored bars
+        GovernorEvaluator.Spikes.Measured spikes = new GovernorEvaluator.Spikes.Measured(
                 account.path("volatility_spike_sigma").asDouble(Double.NaN),
-                account.path("max_pair_correlation").asDouble(Double.NaN)));
-        book.governor(governed.state());
-        Decision d = engine.evaluate(policy, request, book, at);
+                account.path("max_pair_correlation").asDouble(Double.NaN));
+        CheckPipeline.Result result = pipeline.run("scenario", policy, request, book, at, at, (open, when) -> spikes);
+        GovernorEvaluator.Update governed = result.governor();
+        Decision d = result.decision();
 
         List<String> fired = d.firedRuleDetails().stream().map(FiredRule::code).toList();
         List<String> governorFired = governed.fired().stream().map(FiredRule::code).toList();
@@ -334,12 +333,6 @@ public final class ScenarioRunner {
                 diffs.add("expected governor instructions " + want + " but got " + got);
             }
         }
-    }
-
-    private static Map<String, Double> positionsPrices(AccountBook book, List<Position> positions) {
-        Map<String, Double> out = new HashMap<>();
-        positions.forEach(p -> out.put(p.tradeId(), book.lastPrice(p.tradeId())));
-        return out;
     }
 
     private void runMark(CompiledPolicy policy, JsonNode sc, JsonNode expect, List<String> diffs,

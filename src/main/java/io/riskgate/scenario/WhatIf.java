@@ -4,15 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.riskgate.audit.AuditQuery;
 import io.riskgate.audit.AuditRecord;
 import io.riskgate.audit.AuditStore;
+import io.riskgate.check.CheckPipeline;
 import io.riskgate.decision.AccountState;
 import io.riskgate.decision.Decision;
 import io.riskgate.decision.Outcome;
 import io.riskgate.decision.PolicyRef;
-import io.riskgate.check.PreTradeEngine;
-import io.riskgate.portfolio.ActiveBreaker;
-import io.riskgate.portfolio.GovernorState;
-import io.riskgate.portfolio.Multiplier;
-import io.riskgate.portfolio.TradingState;
+import io.riskgate.facts.Adjustment;
+import io.riskgate.facts.Rejection;
 import io.riskgate.market.MarketData;
 import io.riskgate.market.PortfolioRisk;
 import io.riskgate.order.CheckRequest;
@@ -20,12 +18,13 @@ import io.riskgate.order.CheckRequestParser;
 import io.riskgate.policy.PolicyException;
 import io.riskgate.policy.Side;
 import io.riskgate.portfolio.AccountBook;
+import io.riskgate.portfolio.ActiveBreaker;
 import io.riskgate.portfolio.EquitySnapshot;
+import io.riskgate.portfolio.GovernorState;
+import io.riskgate.portfolio.Multiplier;
 import io.riskgate.portfolio.Position;
-import io.riskgate.facts.Adjustment;
+import io.riskgate.portfolio.TradingState;
 import io.riskgate.rules.CompiledPolicy;
-import io.riskgate.facts.FiredRule;
-import io.riskgate.facts.Rejection;
 import io.riskgate.rules.RuleSetCompiler;
 import java.time.Clock;
 import java.time.Instant;
@@ -76,14 +75,13 @@ public final class WhatIf {
         CompiledPolicy compiled = candidate.compile();
         try {
             Replay r = replay.get();
-            return run(compiled, r.audit().search(decisions).items(), PreTradeEngine.forPreview(
-                    new PortfolioRisk(r.market()), r.clock(), r.json()));
+            return run(compiled, r.audit().search(decisions).items(), new CheckPipeline(new PortfolioRisk(r.market())));
         } finally {
             RuleSetCompiler.release(compiled.container(), compiled.releaseId());
         }
     }
 
-    public static Report run(CompiledPolicy candidate, List<AuditRecord> decisions, PreTradeEngine engine) {
+    public static Report run(CompiledPolicy candidate, List<AuditRecord> decisions, CheckPipeline pipeline) {
         List<Change> changes = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         int evaluated = 0;
@@ -103,7 +101,10 @@ public final class WhatIf {
             evaluated++;
             Decision after;
             try {
-                after = engine.evaluate(candidate, request, book(candidate, d, request), d.timestamp());
+                // the account as the audited decision saw it, its governor state included; the same pipeline as live
+                AccountBook book = book(candidate, d, request);
+                after = pipeline.decide(d.decisionId(), candidate, request, book, book.governor(), d.timestamp(),
+                        d.timestamp());
             } catch (RuntimeException e) {
                 skipped.add(d.decisionId() + ": the candidate could not decide it (" + e + ")");
                 continue;
@@ -116,7 +117,7 @@ public final class WhatIf {
                         d.quantity(), after.outcome(), after.codes(), after.quantity(), causes(d, after)));
             }
         }
-        return new Report(new PolicyRef(candidate.id(), candidate.version(), candidate.sha256()), evaluated,
+        return new Report(PolicyRef.of(candidate), evaluated,
                 changes.size(), changes, skipped);
     }
 

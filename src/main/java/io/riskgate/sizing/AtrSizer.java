@@ -22,20 +22,23 @@ public final class AtrSizer {
     public static final int QUANTITY_DECIMALS = 8;
 
     public SizingResult size(SizingInput in) {
-        double entry = in.entry().orElse(in.marketPrice());
-        int dir = in.direction();
+        SizingInput.Order o = in.order();
+        SizingInput.Risk r = in.risk();
+        SizingInput.Levels l = in.levels();
+        double entry = o.entry().orElse(o.marketPrice());
+        int dir = o.direction();
 
         StopSource source;
         double distance;
-        if (in.stopLoss().isPresent()) {
+        if (o.stopLoss().isPresent()) {
             source = StopSource.CALLER;
-            distance = Math.abs(entry - in.stopLoss().getAsDouble());
-        } else if (in.strategyStopPct().isPresent()) {
+            distance = Math.abs(entry - o.stopLoss().getAsDouble());
+        } else if (l.strategyStopPct().isPresent()) {
             source = StopSource.STRATEGY_PCT;
-            distance = entry * in.strategyStopPct().getAsDouble();
+            distance = entry * l.strategyStopPct().getAsDouble();
         } else {
             source = StopSource.ATR;
-            distance = in.stopAtrMultiple() * in.atr();
+            distance = l.stopAtrMultiple() * o.atr();
         }
         if (!(distance > 0)) {
             throw new IllegalArgumentException("stop distance must be > 0, was " + distance);
@@ -43,20 +46,20 @@ public final class AtrSizer {
         double stopLoss = entry - dir * distance;
 
         double takeProfit;
-        if (in.takeProfit().isPresent()) {
-            takeProfit = in.takeProfit().getAsDouble();
-        } else if (in.strategyTakeProfitPct().isPresent()) {
-            takeProfit = entry + dir * entry * in.strategyTakeProfitPct().getAsDouble();
+        if (o.takeProfit().isPresent()) {
+            takeProfit = o.takeProfit().getAsDouble();
+        } else if (l.strategyTakeProfitPct().isPresent()) {
+            takeProfit = entry + dir * entry * l.strategyTakeProfitPct().getAsDouble();
         } else if (source == StopSource.ATR) {
-            takeProfit = entry + dir * in.takeProfitAtrMultiple() * in.atr();
+            takeProfit = entry + dir * l.takeProfitAtrMultiple() * o.atr();
         } else {
-            takeProfit = entry + dir * in.targetRewardRisk() * distance;
+            takeProfit = entry + dir * l.targetRewardRisk() * distance;
         }
         double rewardRisk = dir * (takeProfit - entry) / distance;
 
-        double riskPct = Math.min(in.maxRiskPct(), in.protectiveMultiplier()
-                * Math.max(in.minRiskPct(), Math.min(in.maxRiskPct(), in.baseRiskPct() * in.riskMultiplier())));
-        double riskAmount = in.equity() * riskPct;
+        double riskPct = Math.min(r.maxRiskPct(), r.protectiveMultiplier()
+                * Math.max(r.minRiskPct(), Math.min(r.maxRiskPct(), r.baseRiskPct() * r.riskMultiplier())));
+        double riskAmount = r.equity() * riskPct;
         double riskQuantity = riskAmount / distance;
 
         double notional = riskQuantity * entry;
@@ -66,9 +69,9 @@ public final class AtrSizer {
             // a fraction sizer chose the position; its risk at the stop may not exceed the max risk per trade
             notional = Math.max(0, in.targetNotional());
             binding = "SIZER";
-            caps.add(new Cap("MAX_RISK", in.maxRiskPct() * in.equity() / distance * entry));
+            caps.add(new Cap("MAX_RISK", r.maxRiskPct() * r.equity() / distance * entry));
             riskAmount = notional / entry * distance;
-            riskPct = riskAmount / in.equity();
+            riskPct = riskAmount / r.equity();
             riskQuantity = notional / entry;
         }
         for (Cap c : caps) {

@@ -3,9 +3,9 @@ package io.riskgate.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.decision.Decision;
 import io.riskgate.policy.PolicyException;
+import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.testing.MutableClock;
 import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;

@@ -3,16 +3,16 @@ package io.riskgate.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.decision.Decision;
-import io.riskgate.portfolio.TradingState;
 import io.riskgate.lifecycle.FillRequest;
 import io.riskgate.market.AccountRisk;
 import io.riskgate.market.MarketBar;
 import io.riskgate.market.PortfolioRisk;
 import io.riskgate.order.CheckRequest;
 import io.riskgate.order.CheckRequestParser;
+import io.riskgate.portfolio.TradingState;
 import io.riskgate.rules.CompiledPolicy;
+import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;
 import java.io.IOException;
@@ -22,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -172,7 +171,8 @@ public class AnalyticsCheckBenchmark {
 
     @Benchmark
     public Decision evaluate() {
-        return rt.portfolio().withAccount(ACCOUNT, book -> rt.engine().evaluate(policy, request, book, evaluateAt));
+        return rt.portfolio().withAccount(ACCOUNT, book -> rt.engine().pipeline()
+                .decide("bench", policy, request, book, book.governor(), evaluateAt, evaluateAt));
     }
 
     @Benchmark

@@ -1,12 +1,13 @@
 package io.riskgate.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.decision.Decision;
 import io.riskgate.order.CheckRequest;
 import io.riskgate.order.CheckRequestParser;
 import io.riskgate.rules.CompiledPolicy;
+import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import com.zaxxer.hikari.HikariDataSource;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -92,7 +92,8 @@ public class CheckBenchmark {
 
     @Benchmark
     public Decision evaluate() {
-        return rt.portfolio().withAccount("default", book -> rt.engine().evaluate(policy, request, book, now));
+        return rt.portfolio().withAccount("default", book -> rt.engine().pipeline()
+                .decide("bench", policy, request, book, book.governor(), now, now));
     }
 
     @Benchmark

@@ -7,7 +7,6 @@ import io.riskgate.policy.PolicyLoader;
 import io.riskgate.policy.Side;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.rules.CompiledPolicy;
-import io.riskgate.rules.RuleSetCompiler;
 import io.riskgate.testing.TestRuntime;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;

@@ -1,14 +1,12 @@
 package io.riskgate.check;
 
-import io.riskgate.decision.Decision;
-
 import static io.riskgate.testing.Requests.set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.riskgate.decision.Decision;
 import io.riskgate.portfolio.AccountView;
 import io.riskgate.testing.Engine;
-import io.riskgate.testing.TestRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

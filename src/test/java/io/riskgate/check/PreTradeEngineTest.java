@@ -1,8 +1,5 @@
 package io.riskgate.check;
 
-import io.riskgate.decision.Decision;
-import io.riskgate.decision.Outcome;
-
 import static io.riskgate.testing.Requests.set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.riskgate.audit.AuditRecord;
+import io.riskgate.decision.Decision;
+import io.riskgate.decision.Outcome;
 import io.riskgate.errors.ConflictException;
 import io.riskgate.lifecycle.CloseRequest;
 import io.riskgate.lifecycle.FillRequest;

@@ -1,11 +1,10 @@
 package io.riskgate.check;
 
-import io.riskgate.decision.Decision;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.riskgate.decision.Decision;
 import io.riskgate.testing.Engine;
 import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;

@@ -1,8 +1,8 @@
 package io.riskgate.cli;
 
-import io.riskgate.check.PolicyCompiler;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.riskgate.check.PolicyCompiler;
 import io.riskgate.policy.PolicyException;
 import io.riskgate.policy.PolicyLoader;
 import io.riskgate.rules.CompiledPolicy;
@@ -10,10 +10,7 @@ import io.riskgate.rules.RuleSetCompiler;
 import io.riskgate.scenario.Candidate;
 import io.riskgate.testing.HostileConditions;
 import io.riskgate.testing.TestRuntime;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

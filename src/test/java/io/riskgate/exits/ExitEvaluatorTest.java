@@ -1,7 +1,5 @@
 package io.riskgate.exits;
 
-import io.riskgate.market.Mark;
-
 import static io.riskgate.exits.ExitFixtures.at;
 import static io.riskgate.exits.ExitFixtures.bar;
 import static io.riskgate.exits.ExitFixtures.seed001;
@@ -10,11 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
+import io.riskgate.facts.FiredRule;
+import io.riskgate.market.Mark;
 import io.riskgate.policy.Side;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.portfolio.TradeState;
 import io.riskgate.rules.CompiledPolicy;
-import io.riskgate.facts.FiredRule;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,12 +2,10 @@ package io.riskgate.exits;
 
 import io.riskgate.check.PolicyCompiler;
 import io.riskgate.market.Mark;
-
 import io.riskgate.policy.PolicyLoader;
 import io.riskgate.policy.Side;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.rules.CompiledPolicy;
-import io.riskgate.rules.RuleSetCompiler;
 import io.riskgate.testing.TestRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;

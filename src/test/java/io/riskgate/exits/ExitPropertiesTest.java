@@ -1,10 +1,9 @@
 package io.riskgate.exits;
 
-import io.riskgate.market.Mark;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.riskgate.market.Mark;
 import io.riskgate.policy.Side;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.portfolio.TradeState;

@@ -1,7 +1,5 @@
 package io.riskgate.exits;
 
-import io.riskgate.market.Mark;
-
 import static io.riskgate.testing.Requests.set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,13 +8,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.decision.Decision;
 import io.riskgate.decision.PolicyRef;
 import io.riskgate.errors.ConflictException;
+import io.riskgate.facts.FiredRule;
 import io.riskgate.lifecycle.CloseRequest;
 import io.riskgate.lifecycle.FillRequest;
 import io.riskgate.lifecycle.TradeDetail;
+import io.riskgate.market.Mark;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.policy.Side;
 import io.riskgate.portfolio.AccountView;
@@ -24,7 +23,7 @@ import io.riskgate.portfolio.ExitProgress;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.portfolio.TradeResult;
 import io.riskgate.portfolio.TradeState;
-import io.riskgate.facts.FiredRule;
+import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.testing.Engine;
 import io.riskgate.testing.MutableClock;
 import io.riskgate.testing.Requests;

@@ -1,22 +1,20 @@
 package io.riskgate.governor;
 
-import io.riskgate.check.PolicyCompiler;
-import io.riskgate.portfolio.ActiveBreaker;
-import io.riskgate.portfolio.GovernorState;
-import io.riskgate.portfolio.Multiplier;
-import io.riskgate.portfolio.TradingState;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
+import io.riskgate.check.PolicyCompiler;
+import io.riskgate.facts.FiredRule;
 import io.riskgate.policy.PolicyLoader;
 import io.riskgate.policy.Side;
+import io.riskgate.portfolio.ActiveBreaker;
+import io.riskgate.portfolio.GovernorState;
+import io.riskgate.portfolio.Multiplier;
 import io.riskgate.portfolio.Position;
 import io.riskgate.portfolio.TradeResult;
+import io.riskgate.portfolio.TradingState;
 import io.riskgate.rules.CompiledPolicy;
-import io.riskgate.facts.FiredRule;
-import io.riskgate.rules.RuleSetCompiler;
 import io.riskgate.testing.TestRuntime;
 import java.time.Duration;
 import java.time.Instant;

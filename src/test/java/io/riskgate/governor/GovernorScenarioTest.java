@@ -1,26 +1,25 @@
 package io.riskgate.governor;
 
-import io.riskgate.portfolio.ActiveBreaker;
-import io.riskgate.portfolio.Multiplier;
-import io.riskgate.portfolio.TradingState;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.decision.Decision;
 import io.riskgate.exits.ExitAction;
 import io.riskgate.exits.ExitInstruction;
-import io.riskgate.market.Mark;
+import io.riskgate.facts.Adjustment;
 import io.riskgate.lifecycle.CloseRequest;
 import io.riskgate.lifecycle.FillRequest;
+import io.riskgate.market.Mark;
+import io.riskgate.portfolio.ActiveBreaker;
 import io.riskgate.portfolio.EquitySnapshot;
+import io.riskgate.portfolio.Multiplier;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.portfolio.TradeState;
-import io.riskgate.facts.Adjustment;
+import io.riskgate.portfolio.TradingState;
+import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.testing.MutableClock;
 import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;

@@ -1,7 +1,6 @@
 package io.riskgate.market;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.riskgate.testing.Bars;

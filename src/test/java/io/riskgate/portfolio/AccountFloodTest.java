@@ -4,9 +4,9 @@ import static io.riskgate.testing.Requests.set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.riskgate.check.PreTradeEngine;
 import io.riskgate.decision.Decision;
 import io.riskgate.decision.Outcome;
-import io.riskgate.check.PreTradeEngine;
 import io.riskgate.testing.Engine;
 import io.riskgate.testing.Requests;
 import java.time.Duration;

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.riskgate.decision.Decision;
-import io.riskgate.market.Mark;
 import io.riskgate.lifecycle.CloseRequest;
 import io.riskgate.lifecycle.FillRequest;
+import io.riskgate.market.Mark;
 import io.riskgate.testing.Engine;
 import io.riskgate.testing.Requests;
 import java.time.Duration;

@@ -1,14 +1,13 @@
 package io.riskgate.rules;
 
-import io.riskgate.check.PolicyCompiler;
-import io.riskgate.facts.FiredRule;
-import io.riskgate.facts.OrderFacts;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.riskgate.check.PolicyCompiler;
 import io.riskgate.decision.Decision;
+import io.riskgate.facts.FiredRule;
+import io.riskgate.facts.OrderFacts;
 import io.riskgate.policy.CustomGate;
 import io.riskgate.policy.GateCondition;
 import io.riskgate.policy.PolicyException;
@@ -18,9 +17,9 @@ import io.riskgate.testing.Engine;
 import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package io.riskgate.rules;
 
-import io.riskgate.check.PolicyCompiler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.riskgate.check.PolicyCompiler;
 import io.riskgate.policy.PolicyException;
 import io.riskgate.policy.PolicyLoader;
 import io.riskgate.policy.PolicyProblem;

@@ -1,12 +1,11 @@
 package io.riskgate.rules;
 
-import io.riskgate.facts.FiredRule;
-
 import static io.riskgate.testing.Requests.set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.riskgate.decision.Decision;
+import io.riskgate.facts.FiredRule;
 import io.riskgate.testing.Engine;
 import java.util.List;
 import java.util.function.UnaryOperator;

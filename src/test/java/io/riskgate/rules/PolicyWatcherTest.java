@@ -1,12 +1,12 @@
 package io.riskgate.rules;
 
-import io.riskgate.check.PolicyCompiler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.audit.PolicyArchive;
+import io.riskgate.check.PolicyCompiler;
 import io.riskgate.policy.PolicyProblem;
+import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.testing.MutableClock;
 import io.riskgate.testing.TestRuntime;
 import java.io.IOException;

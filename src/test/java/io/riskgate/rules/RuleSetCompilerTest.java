@@ -1,11 +1,10 @@
 package io.riskgate.rules;
 
-import io.riskgate.check.PolicyCompiler;
-import io.riskgate.facts.OrderFacts;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.riskgate.check.PolicyCompiler;
+import io.riskgate.facts.OrderFacts;
 import io.riskgate.policy.PolicyBundle;
 import io.riskgate.policy.PolicyException;
 import io.riskgate.policy.PolicyLoader;

@@ -1,19 +1,19 @@
 package io.riskgate.rules;
 
-import io.riskgate.check.PolicyCompiler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.riskgate.check.PolicyCompiler;
+import io.riskgate.decision.Decision;
 import io.riskgate.policy.PolicyException;
+import io.riskgate.testing.Engine;
 import io.riskgate.testing.TestRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
-import io.riskgate.decision.Decision;
-import io.riskgate.testing.Engine;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,11 +1,10 @@
 package io.riskgate.rules;
 
-import io.riskgate.facts.FiredRule;
-
 import static io.riskgate.testing.Requests.set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskgate.decision.Decision;
+import io.riskgate.facts.FiredRule;
 import io.riskgate.testing.Engine;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.audit.AuditQuery;
 import io.riskgate.audit.PolicyArchive;
 import io.riskgate.audit.PolicyDiff;
 import io.riskgate.decision.Decision;
+import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.testing.MutableClock;
 import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;

@@ -1,12 +1,11 @@
 package io.riskgate.scenario;
 
-import io.riskgate.check.PolicyCompiler;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.riskgate.check.PolicyCompiler;
 import io.riskgate.policy.PolicyLoader;
 import io.riskgate.rules.CompiledPolicy;
 import io.riskgate.rules.RuleInfo;
-import io.riskgate.rules.RuleSetCompiler;
 import io.riskgate.testing.TestRuntime;
 import java.io.IOException;
 import java.nio.file.Path;

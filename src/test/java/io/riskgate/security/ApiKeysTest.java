@@ -3,9 +3,9 @@ package io.riskgate.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.errors.ConflictException;
 import io.riskgate.order.InvalidRequestException;
+import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.testing.MutableClock;
 import io.riskgate.testing.TestRuntime;
 import java.nio.file.Files;

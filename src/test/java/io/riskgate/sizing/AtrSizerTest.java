@@ -415,19 +415,24 @@ class AtrSizerTest {
         }
 
         SizingInput build() {
-            return new SizingInput(direction,
-                    10_000,       // current_equity=10000.0
-                    50_000,       // price=50000.0
-                    1_500,        // atr=1500.0
-                    entry, stop, takeProfit,
-                    0.01,         // RM_RISK_PER_TRADE_PCT=0.01
-                    multiplier,
-                    0.005,        // RM_MIN_RISK_PCT=0.005
-                    maxRisk,
-                    1.5,          // RM_ATR_MULT_SL=1.5
-                    3.75,         // RM_TP_MULTIPLIER=3.75
-                    2.5,          // RM_TARGET_RR=2.5
-                    strategyStop, strategyTakeProfit, caps);
+            return new SizingInput(
+                    new SizingInput.Order(direction,
+                            50_000,       // price=50000.0
+                            1_500,        // atr=1500.0
+                            entry, stop, takeProfit),
+                    new SizingInput.Risk(
+                            10_000,       // current_equity=10000.0
+                            0.01,         // RM_RISK_PER_TRADE_PCT=0.01
+                            multiplier,
+                            0.005,        // RM_MIN_RISK_PCT=0.005
+                            maxRisk,
+                            1.0),         // no protective factors
+                    new SizingInput.Levels(
+                            1.5,          // RM_ATR_MULT_SL=1.5
+                            3.75,         // RM_TP_MULTIPLIER=3.75
+                            2.5,          // RM_TARGET_RR=2.5
+                            strategyStop, strategyTakeProfit),
+                    caps, Double.NaN);
         }
     }
 }

@@ -1,11 +1,11 @@
 package io.riskgate.testing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.decision.Decision;
+import io.riskgate.facts.Adjustment;
 import io.riskgate.lifecycle.FillRequest;
 import io.riskgate.portfolio.Trade;
-import io.riskgate.facts.Adjustment;
+import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.sizing.Cap;
 import java.nio.file.Path;
 import java.util.Optional;

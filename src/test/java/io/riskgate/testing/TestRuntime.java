@@ -1,8 +1,8 @@
 package io.riskgate.testing;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.portfolio.Portfolio;
+import io.riskgate.runtime.RiskgateRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,0 +1,305 @@
+package io.riskgate.check;
+
+import io.riskgate.decision.AccountState;
+import io.riskgate.decision.Decision;
+import io.riskgate.decision.OrderAnalytics;
+import io.riskgate.decision.Outcome;
+import io.riskgate.decision.PolicyRef;
+import io.riskgate.facts.Caps;
+import io.riskgate.facts.OrderFacts;
+import io.riskgate.facts.Rejection;
+import io.riskgate.facts.SizedOrder;
+import io.riskgate.facts.StrategyLimits;
+import io.riskgate.facts.Verdict;
+import io.riskgate.governor.GovernorEvaluator;
+import io.riskgate.market.PortfolioRisk;
+import io.riskgate.order.CheckRequest;
+import io.riskgate.order.Market;
+import io.riskgate.policy.HardCaps;
+import io.riskgate.policy.Policy;
+import io.riskgate.policy.PortfolioLimits;
+import io.riskgate.policy.SizerSpec;
+import io.riskgate.policy.Sizing;
+import io.riskgate.policy.StrategyProfile;
+import io.riskgate.portfolio.AccountBook;
+import io.riskgate.portfolio.EquitySnapshot;
+import io.riskgate.portfolio.GovernorState;
+import io.riskgate.portfolio.TradeResult;
+import io.riskgate.risk.VarModel;
+import io.riskgate.rules.CompiledPolicy;
+import io.riskgate.rules.RuleEvaluator;
+import io.riskgate.sizing.AtrSizer;
+import io.riskgate.sizing.Cap;
+import io.riskgate.sizing.ConfidenceWeightedSizer;
+import io.riskgate.sizing.FixedFractionSizer;
+import io.riskgate.sizing.FractionLimits;
+import io.riskgate.sizing.KellySizer;
+import io.riskgate.sizing.SizingInput;
+import io.riskgate.sizing.SizingResult;
+import io.riskgate.sizing.SizingSignals;
+import io.riskgate.sizing.VolatilityAdjustedSizer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import org.hipparchus.stat.descriptive.moment.StandardDeviation;
+
+/**
+ * Deciding one order, with no I/O: the one path every consumer takes — live checks ({@link PreTradeEngine}, which
+ * adds the account lock, the audit record and the reservation around it), scenario tests, what-if and replays.
+ *
+ * <pre>
+ * governor     the account's governor at the event time: breakers, standing multipliers (an Update, not a write)
+ * facts        equity known? indicators the order omits, from stored bars; correlation with open positions
+ * rules 1      OrderFacts: gates reject, decision tables set multipliers and strategy limits
+ * sizing       Java sizes from what phase 1 said: ATR risk budget or the strategy's fraction sizer, every cap
+ * rules 2      SizedOrder: portfolio limits, heat and VaR judge the sized position
+ * decision     approved only when no rule rejected and the quantity is positive
+ * </pre>
+ *
+ * The same inputs always give the same decision: time comes from the event, never from a clock.
+ */
+public final class CheckPipeline {
+
+    public static final String NO_EQUITY = "NO_EQUITY";
+    public static final String ENGINE_ERROR = "ENGINE_ERROR";
+    public static final String INSUFFICIENT_MARKET_DATA = "INSUFFICIENT_MARKET_DATA";
+
+    private final PortfolioRisk risk;
+    private final AtrSizer sizer = new AtrSizer();
+
+    public CheckPipeline(PortfolioRisk risk) {
+        this.risk = risk;
+    }
+
+    public PortfolioRisk risk() {
+        return risk;
+    }
+
+    /** What one order's pass through the pipeline gave: the governor's update and the decision taken under it. */
+    public record Result(GovernorEvaluator.Update governor, Decision decision) {
+    }
+
+    /**
+     * The governor on the account at {@code accountNow} (its spike measures from {@code spikes}), then the order
+     * decided under the state the governor leaves. Nothing is written: the caller stores the update with the
+     * decision.
+     *
+     * @param now the order's event time; {@code accountNow} the account's clock (never behind its last event)
+     */
+    public Result run(String id, CompiledPolicy policy, CheckRequest request, AccountBook book, Instant now,
+                      Instant accountNow, GovernorEvaluator.Spikes spikes) {
+        GovernorEvaluator.Update governed = GovernorEvaluator.evaluate(policy, book.governor(),
+                GovernorEvaluator.Input.of(book, accountNow, spikes));
+        return new Result(governed, decide(id, policy, request, book, governed.state(), now, accountNow));
+    }
+
+    /**
+     * The order decided under a given governor state (what-if replays the state an audited decision recorded).
+     * The book must be read under the account's lock, or be a preview book no one else holds.
+     */
+    public Decision decide(String id, CompiledPolicy compiled, CheckRequest checked, AccountBook book,
+                           GovernorState governor, Instant now, Instant accountNow) {
+        Policy policy = compiled.policy();
+        PolicyRef ref = PolicyRef.of(compiled);
+        String asset = policy.portfolio().assetOf(checked.symbol());
+        Optional<EquitySnapshot> snapshot = book.equity();
+        AccountState state = new AccountState(snapshot.map(EquitySnapshot::equity).orElse(null),
+                snapshot.map(EquitySnapshot::observedAt).orElse(null), book.positions().size(),
+                book.reservations().size(), book.exposure(), book.assetExposure(asset),
+                checked.strategy().map(book::strategyExposure).orElse(null), accountNow);
+        Optional<Double> positiveEquity = snapshot.map(EquitySnapshot::equity).filter(e -> e > 0);
+        if (positiveEquity.isEmpty()) {
+            return Decision.unsized(id, Outcome.REJECTED, checked, new Rejection(NO_EQUITY, "engine",
+                    "no positive equity is known for account '" + checked.account() + "': send equity with the "
+                            + "check or PUT /api/v1/accounts/" + checked.account() + "/equity"), ref, now, state, null);
+        }
+        double equity = positiveEquity.get();
+
+        // the ATR and EMA a check omits come from stored bars; too few bars rejects (fail closed), never a 0
+        Map<String, Double> computed = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        CheckRequest order = withIndicators(policy, checked, now, computed, missing);
+        if (!missing.isEmpty()) {
+            return Decision.unsized(id, Outcome.REJECTED, order, new Rejection(INSUFFICIENT_MARKET_DATA, "engine",
+                    "the check omits " + String.join(" and ", missing) + ": send them, or post enough bars to "
+                            + "/api/v1/market/bars"), ref, now, state, null);
+        }
+        // the strategy's own sizer, else the policy's default one, else none (the ATR risk budget)
+        Optional<StrategyProfile> profile = policy.strategy(order.strategy().orElse(null));
+        Optional<SizerSpec> spec = profile.flatMap(StrategyProfile::sizer).or(() -> policy.sizing().sizer());
+        double volatility = realizedVolatility(policy, spec, order, now, missing);
+        if (!missing.isEmpty()) {
+            return Decision.unsized(id, Outcome.REJECTED, order, new Rejection(INSUFFICIENT_MARKET_DATA, "engine",
+                    "the order cannot be sized without " + missing.get(0) + ": post enough bars to "
+                            + "/api/v1/market/bars"), ref, now, state, null);
+        }
+
+        Verdict verdict = new Verdict();
+        OrderFacts facts = new OrderFacts(policy, order, asset, book.positions().size(), book.reservations().size(),
+                now, verdict, governor);
+        PortfolioRisk.CorrelationCheck correlation = risk.correlation(policy.analytics(), policy.portfolio(),
+                order.symbol(), order.side(), book.positions(), now);
+        facts.correlation(correlation);
+        SizedOrder sized;
+        try (RuleEvaluator.Session rules = RuleEvaluator.open(compiled, verdict)) {
+            rules.fire(facts);
+            SizingResult s = size(policy, profile, spec, order, verdict, book, asset, equity, volatility);
+            sized = new SizedOrder(facts, s, policy.sizing().minPositionUsd(), policy.sizing().minRewardRisk(), equity,
+                    verdict).exposure(risk.exposure(policy.analytics(), order.symbol(), order.side(), s.quantity(),
+                    s.entry(), s.riskAtStop(), book, equity, now));
+            rules.fire(sized);
+        }
+
+        SizingResult s = sized.sizing();
+        PortfolioRisk.ExposureCheck x = sized.exposure();
+        OrderAnalytics analytics = new OrderAnalytics(computed.isEmpty() ? null : computed, correlation.max(),
+                correlation.with(), correlation.unmeasured().isEmpty() ? null : correlation.unmeasured(),
+                x.heatPct(), x.varPct(), x.varMethod(), x.observations(), x.varNote());
+        boolean approved = verdict.rejections().isEmpty() && s.quantity() > 0;
+        if (verdict.rejections().isEmpty() && !approved) {
+            throw new IllegalStateException("no rule rejected, yet the sized quantity is " + s.quantity());
+        }
+        return new Decision(id, approved ? Outcome.APPROVED : Outcome.REJECTED, approved, order.account(),
+                order.symbol(), order.side(), order.strategy().orElse(null), order.clientOrderId().orElse(null),
+                approved ? s.quantity() : 0, approved ? s.notional() : 0, s.entry(), s.stopLoss(), s.takeProfit(),
+                s.riskAmount(), s.riskPct(), equity, s.rewardRisk(), verdict.rejections(), verdict.adjustments(),
+                verdict.fired().stream().map(f -> f.name()).toList(), verdict.fired(), ref, now,
+                approved ? accountNow.plus(policy.portfolio().reservationTtl()) : null, state, s, null, analytics);
+    }
+
+    /** The decision of an order the engine could not evaluate: rejected, never approved by default. */
+    public static Decision failed(String id, CompiledPolicy policy, CheckRequest request, Instant now, Throwable e) {
+        Rejection r = new Rejection(ENGINE_ERROR, "engine", "the engine could not evaluate this order and "
+                + "rejected it (fail closed): " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        return Decision.unsized(id, Outcome.FAILED, request, r, policy == null ? null : PolicyRef.of(policy), now, null,
+                String.valueOf(e));
+    }
+
+    /**
+     * Fills in the ATR and EMA the check omitted, computed from the bars closed by {@code now}; what was computed
+     * goes to {@code computed}, what could not be (and why) to {@code missing}.
+     */
+    private CheckRequest withIndicators(Policy policy, CheckRequest request, Instant now, Map<String, Double> computed,
+                                        List<String> missing) {
+        Market m = request.market();
+        if (m.atrGiven() && m.ema200Given()) {
+            return request;
+        }
+        String interval = policy.analytics().barInterval();
+        var series = risk.market().series(request.symbol(), interval).closedBy(now);
+        double atr = m.atr();
+        double ema = m.ema200();
+        if (!m.atrGiven()) {
+            var e = series.atr(policy.sizing().atrPeriod());
+            if (e.isReady()) {
+                atr = e.orElseThrow().value();
+                computed.put("atr", atr);
+            } else {
+                missing.add("market.atr, and ATR(" + policy.sizing().atrPeriod() + ") of " + request.symbol() + " "
+                        + interval + " bars cannot be computed (" + e.unavailableReason().orElse("") + ")");
+            }
+        }
+        if (!m.ema200Given()) {
+            var e = series.ema(policy.filters().emaPeriod());
+            if (e.isReady()) {
+                ema = e.orElseThrow().value();
+                computed.put("ema200", ema);
+            } else {
+                missing.add("market.ema200, and EMA(" + policy.filters().emaPeriod() + ") of " + request.symbol() + " "
+                        + interval + " bars cannot be computed (" + e.unavailableReason().orElse("") + ")");
+            }
+        }
+        return missing.isEmpty() ? request.withMarket(m.withIndicators(atr, ema)) : request;
+    }
+
+    /**
+     * The symbol's realized volatility (standard deviation of its returns over the analytics window) when the
+     * order's sizer sizes by volatility; NaN otherwise. Too few returns go to {@code missing}.
+     */
+    private double realizedVolatility(Policy policy, Optional<SizerSpec> spec, CheckRequest request, Instant now,
+                                      List<String> missing) {
+        if (spec.filter(x -> x.method() == SizerSpec.Method.VOLATILITY_ADJUSTED).isEmpty()) {
+            return Double.NaN;
+        }
+        var a = policy.analytics();
+        double[] r = risk.market().alignedReturns(List.of(request.symbol()), a.barInterval(), a.returnsWindow(), now)
+                .get(request.symbol());
+        if (r.length < VarModel.MIN_OBSERVATIONS) {
+            missing.add("the realized volatility its strategy sizes by: " + VarModel.MIN_OBSERVATIONS
+                    + " returns of " + request.symbol() + " " + a.barInterval() + " needed, had " + r.length);
+            return Double.NaN;
+        }
+        return new StandardDeviation().evaluate(r);
+    }
+
+    /** Sizes the order from what the first rule phase said, within every cap and headroom. */
+    private SizingResult size(Policy policy, Optional<StrategyProfile> profile, Optional<SizerSpec> spec,
+                              CheckRequest request, Verdict verdict, AccountBook book, String asset, double equity,
+                              double realizedVolatility) {
+        Sizing z = policy.sizing();
+        PortfolioLimits limits = policy.portfolio();
+        List<Cap> caps = new ArrayList<>();
+        caps.add(new Cap(Caps.MAX_POSITION_USD, z.maxPositionUsd()));
+        caps.add(new Cap(Caps.MAX_LEVERAGE, z.maxLeverage() * equity));
+        caps.add(new Cap(Caps.MAX_EXPOSURE, limits.maxExposurePct() * equity - book.exposure()));
+        caps.add(new Cap(Caps.ASSET_CONCENTRATION, limits.maxAssetConcentrationPct() * equity
+                - book.assetExposure(asset)));
+        // limits apply to declared strategies only; an undeclared one is rejected (UNKNOWN_STRATEGY) anyway
+        List<StrategyLimits> strategyLimits = profile.isPresent() ? verdict.strategyLimits() : List.of();
+        if (strategyLimits.size() > 1) {
+            throw new IllegalStateException("several per-strategy rows matched: " + strategyLimits);
+        }
+        for (StrategyLimits l : strategyLimits) {
+            caps.add(new Cap(Caps.STRATEGY_MAX_POSITION, l.maxPositionPct() * equity
+                    - book.strategyExposure(request.strategy().orElse(null))));
+            if (!Double.isNaN(l.maxLeverage())) {
+                caps.add(new Cap(Caps.STRATEGY_MAX_LEVERAGE, l.maxLeverage() * equity));
+            }
+        }
+        double protective = verdict.protectiveMultiplier(policy.governor().dynamicCombine());
+        SizingInput.Order order = new SizingInput.Order(request.side().sign(), request.market().price(),
+                request.market().atr(), request.entry(), request.stopLoss(), request.takeProfit());
+        SizingInput.Risk budget = new SizingInput.Risk(equity, z.riskPerTradePct(), verdict.riskMultiplier(),
+                z.minRiskPct(), Math.min(z.maxRiskPct(), HardCaps.MAX_RISK_PER_TRADE), protective);
+        SizingInput.Levels levels = new SizingInput.Levels(z.stopLossAtrMultiple(), z.takeProfitAtrMultiple(),
+                z.targetRewardRisk(), profile.map(StrategyProfile::stopLossPct).orElse(OptionalDouble.empty()),
+                profile.map(StrategyProfile::takeProfitPct).orElse(OptionalDouble.empty()));
+        SizingResult byRisk = sizer.size(new SizingInput(order, budget, levels, caps, Double.NaN));
+        if (spec.isEmpty()) {
+            return byRisk;
+        }
+        // a fraction sizer (seed 004), with the governor's protective factors: they may lower the fraction, or
+        // raise it (a high win rate), but never past max_fraction
+        double fraction = fraction(policy, spec.get(), request, byRisk.rewardRisk(), book, realizedVolatility);
+        double target = Math.min(fraction * protective, spec.get().maxFraction()) * equity;
+        return sizer.size(new SizingInput(order, budget, levels, caps, target));
+    }
+
+    /** The fraction of equity a strategy's sizer gives this order. */
+    private static double fraction(Policy policy, SizerSpec spec, CheckRequest request, double rewardRisk,
+                                   AccountBook book, double realizedVolatility) {
+        FractionLimits limits = new FractionLimits(spec.minFraction(), spec.maxFraction());
+        SizingSignals none = SizingSignals.none();
+        return switch (spec.method()) {
+            case FIXED_FRACTION -> new FixedFractionSizer(spec.baseFraction(), limits).size(none).value();
+            case CONFIDENCE_WEIGHTED -> new ConfidenceWeightedSizer(spec.baseFraction(), limits)
+                    .size(none.withConfidence(spec.confidenceKey().equals("strength")
+                            ? request.signal().strength().orElse(0) : request.signal().confidence())).value();
+            case KELLY -> {
+                var g = policy.governor();
+                List<TradeResult> window = TradeResult.newest(book.recentResults(), g.winRateWindowTrades());
+                if (window.size() < g.winRateMinTrades() || !(rewardRisk > 0)) {
+                    yield spec.minFraction(); // too little history for an edge: the smallest allowed
+                }
+                yield new KellySizer(spec.kellyFraction(), limits)
+                        .size(none.withEdge(TradeResult.winRate(window), rewardRisk)).value();
+            }
+            case VOLATILITY_ADJUSTED -> new VolatilityAdjustedSizer(spec.baseFraction(), spec.targetVolatility(),
+                    limits).size(none.withRealizedVolatility(realizedVolatility)).value();
+        };
+    }
+}
