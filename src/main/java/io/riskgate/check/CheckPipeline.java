@@ -5,7 +5,6 @@ import io.riskgate.decision.Decision;
 import io.riskgate.decision.OrderAnalytics;
 import io.riskgate.decision.Outcome;
 import io.riskgate.decision.PolicyRef;
-import io.riskgate.facts.Caps;
 import io.riskgate.facts.OrderFacts;
 import io.riskgate.facts.Rejection;
 import io.riskgate.facts.SizedOrder;
@@ -30,6 +29,7 @@ import io.riskgate.rules.CompiledPolicy;
 import io.riskgate.rules.RuleEvaluator;
 import io.riskgate.sizing.AtrSizer;
 import io.riskgate.sizing.Cap;
+import io.riskgate.sizing.CapName;
 import io.riskgate.sizing.ConfidenceWeightedSizer;
 import io.riskgate.sizing.FixedFractionSizer;
 import io.riskgate.sizing.FractionLimits;
@@ -243,10 +243,10 @@ public final class CheckPipeline {
         Sizing z = policy.sizing();
         PortfolioLimits limits = policy.portfolio();
         List<Cap> caps = new ArrayList<>();
-        caps.add(new Cap(Caps.MAX_POSITION_USD, z.maxPositionUsd()));
-        caps.add(new Cap(Caps.MAX_LEVERAGE, z.maxLeverage() * equity));
-        caps.add(new Cap(Caps.MAX_EXPOSURE, limits.maxExposurePct() * equity - book.exposure()));
-        caps.add(new Cap(Caps.ASSET_CONCENTRATION, limits.maxAssetConcentrationPct() * equity
+        caps.add(new Cap(CapName.MAX_POSITION_USD, z.maxPositionUsd()));
+        caps.add(new Cap(CapName.MAX_LEVERAGE, z.maxLeverage() * equity));
+        caps.add(new Cap(CapName.MAX_EXPOSURE, limits.maxExposurePct() * equity - book.exposure()));
+        caps.add(new Cap(CapName.ASSET_CONCENTRATION, limits.maxAssetConcentrationPct() * equity
                 - book.assetExposure(asset)));
         // limits apply to declared strategies only; an undeclared one is rejected (UNKNOWN_STRATEGY) anyway
         List<StrategyLimits> strategyLimits = profile.isPresent() ? verdict.strategyLimits() : List.of();
@@ -254,10 +254,10 @@ public final class CheckPipeline {
             throw new IllegalStateException("several per-strategy rows matched: " + strategyLimits);
         }
         for (StrategyLimits l : strategyLimits) {
-            caps.add(new Cap(Caps.STRATEGY_MAX_POSITION, l.maxPositionPct() * equity
+            caps.add(new Cap(CapName.STRATEGY_MAX_POSITION, l.maxPositionPct() * equity
                     - book.strategyExposure(request.strategy().orElse(null))));
             if (!Double.isNaN(l.maxLeverage())) {
-                caps.add(new Cap(Caps.STRATEGY_MAX_LEVERAGE, l.maxLeverage() * equity));
+                caps.add(new Cap(CapName.STRATEGY_MAX_LEVERAGE, l.maxLeverage() * equity));
             }
         }
         double protective = verdict.protectiveMultiplier(policy.governor().dynamicCombine());

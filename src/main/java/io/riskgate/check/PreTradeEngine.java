@@ -18,6 +18,7 @@ import io.riskgate.portfolio.AccountBook;
 import io.riskgate.portfolio.EquitySnapshot;
 import io.riskgate.portfolio.Portfolio;
 import io.riskgate.portfolio.Reservation;
+import io.riskgate.portfolio.ReservationRelease;
 import io.riskgate.rules.CompiledPolicy;
 import io.riskgate.rules.RuleSetRegistry;
 import java.time.Clock;
@@ -149,11 +150,11 @@ public final class PreTradeEngine {
                             + first.get().decision().decisionId() + " for a different request");
                 }
                 Decision earlier = first.get().decision();
-                String released = earlier.approved()
-                        ? portfolio.store().reservationRelease(earlier.decisionId()).orElse("") : "";
-                if (released.equals("EXPIRED") || released.equals("CANCELLED")) {
+                Optional<ReservationRelease> released = earlier.approved()
+                        ? portfolio.store().reservationRelease(earlier.decisionId()) : Optional.empty();
+                if (released.filter(r -> r != ReservationRelease.FILLED).isPresent()) {
                     throw new ConflictException("clientOrderId '" + request.clientOrderId().get() + "' was approved "
-                            + "by decision " + earlier.decisionId() + ", whose reservation is " + released
+                            + "by decision " + earlier.decisionId() + ", whose reservation is " + released.get()
                             + ": check again with a new clientOrderId");
                 }
                 return earlier;

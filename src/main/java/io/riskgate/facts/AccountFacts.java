@@ -182,7 +182,7 @@ public final class AccountFacts {
 
     private void trip(RuleContext ctx, Governor.Breaker b, String window, double measured, String reason) {
         Rule r = ctx.getRule();
-        trips.add(new Trip(code(r), r.getName(), TradingState.valueOf(b.state()), measured, b.limitPct(), b, window,
+        trips.add(new Trip(Verdict.code(r), r.getName(), TradingState.valueOf(b.state()), measured, b.limitPct(), b, window,
                 reason));
     }
 
@@ -191,12 +191,7 @@ public final class AccountFacts {
             throw new IllegalArgumentException("rule '" + ctx.getRule().getName() + "' produced factor " + factor);
         }
         Rule r = ctx.getRule();
-        multipliers.add(new Multiplier(code(r), r.getName(), factor, group, reason));
-    }
-
-    private static String code(Rule r) {
-        Object c = r.getMetaData().get("code");
-        return c == null ? r.getName() : String.valueOf(c);
+        multipliers.add(new Multiplier(Verdict.code(r), r.getName(), factor, group, reason));
     }
 
     public static String pct(double v) {

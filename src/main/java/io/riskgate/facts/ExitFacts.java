@@ -40,8 +40,7 @@ public final class ExitFacts {
         Proposal(Kind kind, Rule r, TradeState state, double level, String reason) {
             this.kind = kind;
             this.rule = r.getName();
-            Object c = r.getMetaData().get("code");
-            this.code = c == null ? r.getName() : String.valueOf(c);
+            this.code = Verdict.code(r);
             this.state = state;
             this.level = level;
             this.reason = reason;

@@ -42,8 +42,7 @@ public final class PositionFacts {
 
     public void close(RuleContext ctx) {
         rule = ctx.getRule().getName();
-        Object c = ctx.getRule().getMetaData().get("code");
-        code = c == null ? rule : String.valueOf(c);
+        code = Verdict.code(ctx.getRule());
         closeReason = "open loss " + String.format(java.util.Locale.ROOT, "%.2f", -getOpenPnl()) + " on "
                 + position.symbol() + " is " + AccountFacts.pct(getLossPct()) + " of equity, above the position loss "
                 + "limit " + AccountFacts.pct(limitPct);

@@ -1,6 +1,7 @@
 package io.riskgate.facts;
 
 import io.riskgate.sizing.Cap;
+import io.riskgate.sizing.CapName;
 import io.riskgate.sizing.SizingResult;
 import org.kie.api.runtime.rule.RuleContext;
 
@@ -48,18 +49,18 @@ public final class SizedOrder {
     public boolean isLevelsPositive() { return sizing.stopLoss() > 0 && sizing.takeProfit() > 0; }
 
     /** Notional room left under the named cap, or +infinity when the cap does not apply to this order. */
-    public double headroom(String cap) {
+    public double headroom(CapName cap) {
         for (Cap c : sizing.caps()) {
-            if (c.name().equals(cap)) {
+            if (c.name() == cap) {
                 return c.notional();
             }
         }
         return Double.POSITIVE_INFINITY;
     }
 
-    public double getExposureHeadroomUsd() { return headroom(Caps.MAX_EXPOSURE); }
-    public double getAssetHeadroomUsd() { return headroom(Caps.ASSET_CONCENTRATION); }
-    public double getStrategyHeadroomUsd() { return headroom(Caps.STRATEGY_MAX_POSITION); }
+    public double getExposureHeadroomUsd() { return headroom(CapName.MAX_EXPOSURE); }
+    public double getAssetHeadroomUsd() { return headroom(CapName.ASSET_CONCENTRATION); }
+    public double getStrategyHeadroomUsd() { return headroom(CapName.STRATEGY_MAX_POSITION); }
 
     /** True when a headroom limit, not the risk budget, leaves less than the minimum position. */
     public boolean isHeadroomShort() {

@@ -71,6 +71,7 @@ public final class Verdict {
         fired.add(new FiredRule(r.getName(), code(r), String.valueOf(meta.getOrDefault("category", ""))));
     }
 
+    /** A rule's {@code @code} metadata, else its name (the compiler refuses rules without one). */
     public static String code(Rule r) {
         Object c = r.getMetaData().get("code");
         return c == null ? r.getName() : String.valueOf(c);

@@ -10,9 +10,19 @@ import java.util.List;
  * limit) or {@code REDUCE} (close {@code fraction} of every open trade). Issued once per trip.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record EmergencyInstruction(String instructionId, String account, String kind, List<String> tradeIds,
+public record EmergencyInstruction(String instructionId, String account, Kind kind, List<String> tradeIds,
                                    Double fraction, String code, String rule, String reason, Instant issuedAt,
                                    Instant acknowledgedAt, String acknowledgement) {
+
+    /** What the caller is asked to do. */
+    public enum Kind {
+        /** Close every open trade of the account (listed). */
+        CLOSE_ALL,
+        /** Close the listed trades. */
+        CLOSE,
+        /** Close {@code fraction} of every open trade. */
+        REDUCE
+    }
 
     public EmergencyInstruction {
         tradeIds = List.copyOf(tradeIds);

@@ -233,7 +233,7 @@ public final class GovernorEvaluator {
         lossClosed.retainAll(liveTrades);
         for (PositionFacts pf : positions) {
             if (pf.closeReason() != null && lossClosed.add(pf.getTradeId())) {
-                instructions.add(new EmergencyInstruction(UUID.randomUUID().toString(), account, "CLOSE",
+                instructions.add(new EmergencyInstruction(UUID.randomUUID().toString(), account, EmergencyInstruction.Kind.CLOSE,
                         List.of(pf.getTradeId()), null, pf.code(), pf.rule(), pf.closeReason(), now, null, null));
             }
         }
@@ -323,9 +323,9 @@ public final class GovernorEvaluator {
         }
         return switch (e) {
             case NONE -> Optional.empty();
-            case CLOSE_ALL -> Optional.of(new EmergencyInstruction(UUID.randomUUID().toString(), account, "CLOSE_ALL",
+            case CLOSE_ALL -> Optional.of(new EmergencyInstruction(UUID.randomUUID().toString(), account, EmergencyInstruction.Kind.CLOSE_ALL,
                     trades, null, code, rule, reason, at, null, null));
-            case REDUCE -> Optional.of(new EmergencyInstruction(UUID.randomUUID().toString(), account, "REDUCE",
+            case REDUCE -> Optional.of(new EmergencyInstruction(UUID.randomUUID().toString(), account, EmergencyInstruction.Kind.REDUCE,
                     trades, g.emergencyReduceFraction(), code, rule, reason, at, null, null));
         };
     }

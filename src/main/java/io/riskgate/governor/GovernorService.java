@@ -79,7 +79,7 @@ public final class GovernorService {
         u.changes().forEach(c -> store.insertChange(c, policySha, now));
         for (EmergencyInstruction i : u.instructions()) {
             store.insertInstruction(i, policySha, now);
-            if (!i.kind().equals("REDUCE")) {
+            if (i.kind() != EmergencyInstruction.Kind.REDUCE) {
                 portfolio.store().markBreakerExit(i.tradeIds());
             }
         }

@@ -50,7 +50,7 @@ public final class GovernorStore {
     void insertInstruction(EmergencyInstruction i, String policySha, Instant recordedAt) {
         jdbc.update("INSERT INTO emergency_instruction (id, account, kind, trade_ids, fraction, code, rule_name, reason, "
                         + "issued_at, policy_sha256, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", i.instructionId(),
-                i.account(), i.kind(), write(i.tradeIds()), i.fraction(), i.code(), i.rule(),
+                i.account(), i.kind().name(), write(i.tradeIds()), i.fraction(), i.code(), i.rule(),
                 truncate(i.reason(), 2000), ts(i.issuedAt()), policySha, ts(recordedAt));
     }
 
@@ -102,7 +102,8 @@ public final class GovernorStore {
     }
 
     private EmergencyInstruction instruction(ResultSet rs, int row) throws SQLException {
-        return new EmergencyInstruction(rs.getString("id"), rs.getString("account"), rs.getString("kind"),
+        return new EmergencyInstruction(rs.getString("id"), rs.getString("account"),
+                EmergencyInstruction.Kind.valueOf(rs.getString("kind")),
                 read(rs.getString("trade_ids"), new TypeReference<List<String>>() { }), nullable(rs, "fraction"),
                 rs.getString("code"), rs.getString("rule_name"), rs.getString("reason"), instant(rs, "issued_at"),
                 instant(rs, "acked_at"), rs.getString("ack_note"));

@@ -8,6 +8,7 @@ import io.riskgate.errors.NotFoundException;
 import io.riskgate.exits.ExitInstruction;
 import io.riskgate.exits.ExitLog;
 import io.riskgate.portfolio.Portfolio;
+import io.riskgate.portfolio.ReservationRelease;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.portfolio.TradeClose;
 import io.riskgate.portfolio.TradeState;
@@ -87,7 +88,7 @@ public final class TradeService {
                 throw new ConflictException("decision " + d.decisionId() + " was already filled by trade " + t.id()
                         + "; a decision can be filled once");
             });
-            if (portfolio.store().reservationRelease(d.decisionId()).filter("CANCELLED"::equals).isPresent()) {
+            if (portfolio.store().reservationRelease(d.decisionId()).filter(r -> r == ReservationRelease.CANCELLED).isPresent()) {
                 throw new ConflictException("decision " + d.decisionId() + " was cancelled; it cannot be filled");
             }
             // late: the reservation has lapsed by this fill's time (or an earlier event already released it)
@@ -121,7 +122,7 @@ public final class TradeService {
             if (held.isEmpty()) {
                 String why = portfolio.store().tradeForDecisionId(decisionId).map(t -> "was filled by trade " + t.id())
                         .orElseGet(() -> "no longer holds a reservation ("
-                                + portfolio.store().reservationRelease(decisionId).orElse("released") + ")");
+                                + portfolio.store().reservationRelease(decisionId).map(Enum::name).orElse("released") + ")");
                 throw new ConflictException("decision " + decisionId + " " + why + "; it cannot be cancelled");
             }
             portfolio.cancel(book, held.get(), clock.instant());

@@ -92,14 +92,8 @@ public final class PortfolioRisk {
      */
     public ExposureCheck exposure(Analytics a, String symbol, Side side, double quantity, double entry,
                                   double riskAtStop, AccountBook book, double equity, Instant asOf) {
-        double heat = riskAtStop;
-        Map<String, Double> notionals = new LinkedHashMap<>();
-        for (Position p : book.positions()) {
-            heat += Math.max(0, p.side().sign() * (p.entryPrice() - p.stopLoss())) * p.quantity();
-            double price = book.lastPrice(p.tradeId());
-            notionals.merge(p.symbol(), p.side().sign() * p.quantity() * (Double.isNaN(price) ? p.entryPrice() : price),
-                    Double::sum);
-        }
+        double heat = riskAtStop + openRisk(book);
+        Map<String, Double> notionals = signedNotionals(book);
         notionals.merge(symbol, side.sign() * quantity * entry, Double::sum);
         Map<String, double[]> returns = market.alignedReturns(notionals.keySet(), a.barInterval(), a.returnsWindow(),
                 asOf);
@@ -194,17 +188,27 @@ public final class PortfolioRisk {
         return new double[] {sigma, corr};
     }
 
-    /** The account's portfolio risk now: VaR and ES (both methods), heat, correlations, concentration. */
-    public AccountRisk accountRisk(Analytics a, AccountBook book, Double equity, Instant asOf) {
-        List<String> notes = new ArrayList<>();
+    /** Every open position's risk to its stop: the heat before a new order, in account currency. */
+    private static double openRisk(AccountBook book) {
+        return book.positions().stream().mapToDouble(Position::riskToStop).sum();
+    }
+
+    /** Each open symbol's signed notional (short negative) at its last price, else its entry. */
+    private static Map<String, Double> signedNotionals(AccountBook book) {
         Map<String, Double> notionals = new LinkedHashMap<>();
-        double risk = 0;
         for (Position p : book.positions()) {
             double price = book.lastPrice(p.tradeId());
             notionals.merge(p.symbol(), p.side().sign() * p.quantity() * (Double.isNaN(price) ? p.entryPrice() : price),
                     Double::sum);
-            risk += Math.max(0, p.side().sign() * (p.entryPrice() - p.stopLoss())) * p.quantity();
         }
+        return notionals;
+    }
+
+    /** The account's portfolio risk now: VaR and ES (both methods), heat, correlations, concentration. */
+    public AccountRisk accountRisk(Analytics a, AccountBook book, Double equity, Instant asOf) {
+        List<String> notes = new ArrayList<>();
+        Map<String, Double> notionals = signedNotionals(book);
+        double risk = openRisk(book);
         List<String> symbols = new ArrayList<>(notionals.keySet());
         if (symbols.isEmpty() || equity == null || equity <= 0) {
             notes.add(symbols.isEmpty() ? "no open positions" : "no equity known");

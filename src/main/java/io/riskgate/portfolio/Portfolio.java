@@ -219,7 +219,7 @@ public final class Portfolio {
             GovernorState next = governor == null ? book.governor() : governor;
             try {
                 tx.executeWithoutResult(s -> {
-                    lapsed.forEach(r -> store.releaseReservation(r.decisionId(), r.expiresAt(), "EXPIRED"));
+                    lapsed.forEach(r -> store.releaseReservation(r.decisionId(), r.expiresAt(), ReservationRelease.EXPIRED));
                     if (equity != null) {
                         store.insertEquity(equity, equitySource, clock.instant());
                     }
@@ -266,7 +266,7 @@ public final class Portfolio {
         List<Reservation> expired = book.expiredAt(now);
         if (!expired.isEmpty()) {
             tx.executeWithoutResult(s -> expired.forEach(r ->
-                    store.releaseReservation(r.decisionId(), r.expiresAt(), "EXPIRED")));
+                    store.releaseReservation(r.decisionId(), r.expiresAt(), ReservationRelease.EXPIRED)));
             expired.forEach(r -> book.release(r.decisionId()));
         }
         return expired;
@@ -330,7 +330,7 @@ public final class Portfolio {
 
     /** Releases an approval's reservation at the caller's request. Call under the lock. */
     public void cancel(AccountBook book, Reservation r, Instant at) {
-        tx.executeWithoutResult(s -> store.releaseReservation(r.decisionId(), at, "CANCELLED"));
+        tx.executeWithoutResult(s -> store.releaseReservation(r.decisionId(), at, ReservationRelease.CANCELLED));
         book.release(r.decisionId());
     }
 
@@ -338,7 +338,7 @@ public final class Portfolio {
     public void open(AccountBook book, Trade trade) {
         tx.executeWithoutResult(s -> {
             store.insertTrade(trade);
-            store.releaseReservation(trade.decisionId(), trade.openedAt(), "FILLED");
+            store.releaseReservation(trade.decisionId(), trade.openedAt(), ReservationRelease.FILLED);
         });
         book.release(trade.decisionId());
         book.open(trade.position());

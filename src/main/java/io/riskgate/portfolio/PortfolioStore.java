@@ -102,15 +102,16 @@ public final class PortfolioStore {
                 r.strategy(), r.notional(), ts(r.expiresAt()));
     }
 
-    void releaseReservation(String decisionId, Instant at, String reason) {
+    void releaseReservation(String decisionId, Instant at, ReservationRelease reason) {
         jdbc.update("UPDATE reservation SET released_at = ?, release_reason = ? "
-                + "WHERE decision_id = ? AND released_at IS NULL", ts(at), reason, decisionId);
+                + "WHERE decision_id = ? AND released_at IS NULL", ts(at), reason.name(), decisionId);
     }
 
-    /** Why a decision's reservation was released (FILLED, EXPIRED, CANCELLED), empty while it still holds. */
-    public Optional<String> reservationRelease(String decisionId) {
+    /** Why a decision's reservation was released, empty while it still holds. */
+    public Optional<ReservationRelease> reservationRelease(String decisionId) {
         return jdbc.queryForList("SELECT release_reason FROM reservation WHERE decision_id = ? "
-                + "AND released_at IS NOT NULL", String.class, decisionId).stream().findFirst();
+                + "AND released_at IS NOT NULL", String.class, decisionId).stream().findFirst()
+                .map(ReservationRelease::valueOf);
     }
 
     /** The asset an approved decision reserved against. */

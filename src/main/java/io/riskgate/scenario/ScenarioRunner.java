@@ -18,7 +18,9 @@ import io.riskgate.market.MarketData;
 import io.riskgate.market.PortfolioRisk;
 import io.riskgate.order.CheckRequest;
 import io.riskgate.order.CheckRequestParser;
+import io.riskgate.order.FieldProblem;
 import io.riskgate.order.InvalidRequestException;
+import io.riskgate.order.JsonFields;
 import io.riskgate.policy.PolicyBundle;
 import io.riskgate.policy.PolicyLoader;
 import io.riskgate.policy.Side;
@@ -76,16 +78,16 @@ public final class ScenarioRunner {
     static final Set<String> MARK_KEYS = Set.of("price", "high", "low", "at");
 
     /** Adds a difference for each key of {@code node} not in {@code known}. */
+    /** Unknown keys are failures, found the way a request's unknown fields are ({@link JsonFields#rejectUnknown}). */
     static void unknownKeys(JsonNode node, Set<String> known, String where, List<String> diffs) {
         if (node == null || !node.isObject()) {
             return;
         }
-        node.fieldNames().forEachRemaining(k -> {
-            if (!known.contains(k)) {
-                diffs.add("unknown key '" + k + "' in " + where + " (known: " + new TreeSet<>(known) + ")");
-            }
-        });
+        List<FieldProblem> problems = new ArrayList<>();
+        JsonFields.root(node, problems).rejectUnknown(known);
+        problems.forEach(p -> diffs.add("unknown key '" + p.field() + "' in " + where + ": " + p.message()));
     }
+
     static final double DEFAULT_TOLERANCE = 1e-8;
 
     /** One scenario that did not answer as expected, with every difference. */

@@ -69,7 +69,7 @@ public final class AtrSizer {
             // a fraction sizer chose the position; its risk at the stop may not exceed the max risk per trade
             notional = Math.max(0, in.targetNotional());
             binding = "SIZER";
-            caps.add(new Cap("MAX_RISK", r.maxRiskPct() * r.equity() / distance * entry));
+            caps.add(new Cap(CapName.MAX_RISK, r.maxRiskPct() * r.equity() / distance * entry));
             riskAmount = notional / entry * distance;
             riskPct = riskAmount / r.equity();
             riskQuantity = notional / entry;
@@ -77,7 +77,7 @@ public final class AtrSizer {
         for (Cap c : caps) {
             if (c.notional() < notional) {
                 notional = c.notional();
-                binding = c.name();
+                binding = c.name().name();
             }
         }
         double quantity = floor(Math.max(0, notional), entry);

@@ -5,5 +5,5 @@ package io.riskgate.sizing;
  * ({@code MAX_POSITION_USD}, {@code MAX_LEVERAGE}, {@code MAX_EXPOSURE}, ...). A negative headroom is kept as is:
  * it tells the audit how far over the limit the account already was.
  */
-public record Cap(String name, double notional) {
+public record Cap(CapName name, double notional) {
 }

@@ -1,6 +1,5 @@
 package io.riskgate.api;
 
-import io.riskgate.testing.TestRuntime;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -15,9 +14,9 @@ import org.springframework.context.annotation.Primary;
 
 /**
  * One real riskgate server for the API tests: random port, the repository's {@code policies/} and {@code rules/}
- * (tests run from the repository root), a private in-memory H2 database, and a clock pinned to seed 001's
- * timestamp (2026-11-21T10:00:00Z) so that reservations made by checks at that event time are still live when
- * {@code GET /api/v1/accounts/{id}} or a fill without a timestamp reads the clock. Every class carrying this
+ * (tests run from the repository root), a private in-memory H2 database, and a clock pinned to 2032-01-01, after
+ * every fixture's event time, so that no check is refused as ahead of the clock; reservations expire by event time
+ * (a later check or fill), never by this clock, so those made at seed 001's timestamp stay live. Every class carrying this
  * annotation has the same configuration and so shares one cached Spring context; tests keep apart by using their
  * own account ids.
  */

@@ -138,7 +138,7 @@ class GovernorEvaluatorTest {
                 .orElseThrow();
         assertThat(mdd.until()).isNull();
         assertThat(u.instructions()).extracting(EmergencyInstruction::kind, EmergencyInstruction::tradeIds,
-                EmergencyInstruction::code).containsExactly(tuple("CLOSE_ALL", List.of("t1"), "MAX_DRAWDOWN"));
+                EmergencyInstruction::code).containsExactly(tuple(EmergencyInstruction.Kind.CLOSE_ALL, List.of("t1"), "MAX_DRAWDOWN"));
 
         // deeper still, a day later: still halted, no second CLOSE_ALL (a breaker trips on crossing, once)
         GovernorEvaluator.Update later = eval(u.state(), 8_000.0, T0.plus(Duration.ofDays(1)), List.of(), List.of(p),
@@ -177,7 +177,7 @@ class GovernorEvaluatorTest {
         GovernorEvaluator.Update over = eval(s, 9_699.99, T0.plusSeconds(60), List.of(), List.of(p),
                 Map.of("t1", 19_999.0)); // 300.01 / 10,000 = 3.0001%
         assertThat(over.instructions()).extracting(EmergencyInstruction::kind, EmergencyInstruction::tradeIds,
-                EmergencyInstruction::code).containsExactly(tuple("CLOSE", List.of("t1"), "POSITION_LOSS_LIMIT"));
+                EmergencyInstruction::code).containsExactly(tuple(EmergencyInstruction.Kind.CLOSE, List.of("t1"), "POSITION_LOSS_LIMIT"));
         // a short loses when the price rises: 0.01 from 50,000 to 80,001 = 300.01
         Position sp = new Position("t2", "d2", "acc", "BTCUSDT", "BTC", null, Side.SHORT, 0.01, 50_000, 52_250,
                 44_375, T0);
@@ -330,7 +330,7 @@ class GovernorEvaluatorTest {
                 ActiveBreaker::actor).containsExactly(tuple("OFFICER_HALT", "exchange outage", "officer-anna"));
         // seed 003's reduce_positions: 50% of every position
         assertThat(trip.instructions()).extracting(EmergencyInstruction::kind, EmergencyInstruction::fraction,
-                EmergencyInstruction::tradeIds).containsExactly(tuple("REDUCE", 0.5, List.of("t1", "t2")));
+                EmergencyInstruction::tradeIds).containsExactly(tuple(EmergencyInstruction.Kind.REDUCE, 0.5, List.of("t1", "t2")));
         GovernorEvaluator.Update reset = GovernorEvaluator.officerReset(trip.state(), "acc", "officer-ben",
                 T0.plusSeconds(60), "exchange back", Optional.empty());
         assertThat(reset.state().state()).isEqualTo(TradingState.ACTIVE);

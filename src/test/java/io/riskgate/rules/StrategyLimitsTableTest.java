@@ -47,7 +47,7 @@ class StrategyLimitsTableTest {
         assertThat(d.firedRuleDetails()).extracting(FiredRule::code).containsExactly("STRATEGY_LIMITS");
         assertThat(Engine.cap(d, "STRATEGY_MAX_POSITION")).isEqualTo(maxPosition);
         if (Double.isNaN(maxLeverage)) {
-            assertThat(d.sizing().caps()).extracting(c -> c.name()).doesNotContain("STRATEGY_MAX_LEVERAGE");
+            assertThat(d.sizing().caps()).extracting(c -> c.name().name()).doesNotContain("STRATEGY_MAX_LEVERAGE");
         } else {
             assertThat(Engine.cap(d, "STRATEGY_MAX_LEVERAGE")).isEqualTo(maxLeverage);
         }
@@ -66,7 +66,7 @@ class StrategyLimitsTableTest {
     void noRowFiresWithoutAStrategy() {
         Decision d = engine.check(engine.seed001());
         assertThat(d.firedRules()).isEmpty();
-        assertThat(d.sizing().caps()).extracting(c -> c.name()).doesNotContain("STRATEGY_MAX_POSITION");
+        assertThat(d.sizing().caps()).extracting(c -> c.name().name()).doesNotContain("STRATEGY_MAX_POSITION");
     }
 
     @Test

@@ -1,11 +1,11 @@
 package io.riskgate.sizing;
 
-import static io.riskgate.facts.Caps.ASSET_CONCENTRATION;
-import static io.riskgate.facts.Caps.MAX_EXPOSURE;
-import static io.riskgate.facts.Caps.MAX_LEVERAGE;
-import static io.riskgate.facts.Caps.MAX_POSITION_USD;
-import static io.riskgate.facts.Caps.STRATEGY_MAX_LEVERAGE;
-import static io.riskgate.facts.Caps.STRATEGY_MAX_POSITION;
+import static io.riskgate.sizing.CapName.ASSET_CONCENTRATION;
+import static io.riskgate.sizing.CapName.MAX_EXPOSURE;
+import static io.riskgate.sizing.CapName.MAX_LEVERAGE;
+import static io.riskgate.sizing.CapName.MAX_POSITION_USD;
+import static io.riskgate.sizing.CapName.STRATEGY_MAX_LEVERAGE;
+import static io.riskgate.sizing.CapName.STRATEGY_MAX_POSITION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -49,7 +49,7 @@ class AtrSizerTest {
         assertThat(r.riskAmount()).isCloseTo(100, CENT);             // 10,000 x 0.01
         assertThat(r.riskQuantity()).isCloseTo(0.044_444_444_4, within(1e-10)); // 100 / 2,250 = 0.0444... BTC
         // 0.0444 BTC x 50,000 = 2,222 notional; caps 500 / 300,000 / 8,000 / 2,500: the $500 max position binds
-        assertThat(r.bindingCap()).isEqualTo(MAX_POSITION_USD);
+        assertThat(r.bindingCap()).isEqualTo(MAX_POSITION_USD.name());
         assertThat(r.quantity()).isEqualTo(0.01);                    // 500 / 50,000
         assertThat(r.notional()).isCloseTo(500, CENT);               // 0.01 x 50,000
         assertThat(r.riskAtStop()).isCloseTo(22.5, CENT);            // 0.01 x 2,250
@@ -65,7 +65,7 @@ class AtrSizerTest {
         assertThat(r.takeProfit()).isCloseTo(44_375, CENT);          // 50,000 - 5,625
         assertThat(r.rewardRisk()).isCloseTo(2.5, CENT);             // (50,000 - 44,375) / 2,250 = 5,625 / 2,250
         assertThat(r.riskAmount()).isCloseTo(100, CENT);             // 10,000 x 0.01
-        assertThat(r.bindingCap()).isEqualTo(MAX_POSITION_USD);
+        assertThat(r.bindingCap()).isEqualTo(MAX_POSITION_USD.name());
         assertThat(r.quantity()).isEqualTo(0.01);                    // 500 / 50,000
     }
 
@@ -229,15 +229,15 @@ class AtrSizerTest {
 
     @ParameterizedTest(name = "{0} binds at {1}")
     @MethodSource("bindingCaps")
-    void reportsBindingCapByName(String name, double headroom, double quantity) {
+    void reportsBindingCapByName(CapName name, double headroom, double quantity) {
         // risk 1% x 0.5 (low confidence) = 0.5%: 50 / 2,250 = 0.0222 BTC = 1,111.11 notional before caps
         List<Cap> caps = new ArrayList<>();
         for (Cap c : trendFollowingCaps()) {
-            caps.add(c.name().equals(name) ? new Cap(name, headroom) : c);
+            caps.add(c.name() == name ? new Cap(name, headroom) : c);
         }
         SizingResult r = sizer.size(seed001().multiplier(0.5).caps(caps).build());
 
-        assertThat(r.bindingCap()).isEqualTo(name);
+        assertThat(r.bindingCap()).isEqualTo(name.name());
         assertThat(r.quantity()).isEqualTo(quantity);
         assertThat(r.notional()).isCloseTo(headroom, CENT);          // quantity x 50,000 = the headroom
     }
@@ -271,7 +271,7 @@ class AtrSizerTest {
 
         SizingResult r = sizer.size(seed001().caps(caps).build());
 
-        assertThat(r.bindingCap()).isEqualTo(MAX_EXPOSURE);
+        assertThat(r.bindingCap()).isEqualTo(MAX_EXPOSURE.name());
         assertThat(r.quantity()).isZero();
         assertThat(r.notional()).isZero();
         assertThat(r.riskAtStop()).isZero();
@@ -300,7 +300,7 @@ class AtrSizerTest {
         // seed 001's prices (entry, EMA200, stop, target, short stop and target) under the $500 cap
         SizingResult r = sizer.size(seed001().entry(entry).build());
 
-        assertThat(r.bindingCap()).isEqualTo(MAX_POSITION_USD);
+        assertThat(r.bindingCap()).isEqualTo(MAX_POSITION_USD.name());
         assertThat(r.quantity() * entry).isLessThanOrEqualTo(500);
         assertThat(r.quantity() * entry).isGreaterThan(500 - 1e-8 * entry); // at most one 1e-8 step below
         assertThat(BigDecimal.valueOf(r.quantity()).stripTrailingZeros().scale()).isLessThanOrEqualTo(8);

@@ -79,7 +79,7 @@ public final class Engine {
     }
 
     public static double cap(Decision d, String name) {
-        return d.sizing().caps().stream().filter(c -> c.name().equals(name)).mapToDouble(Cap::notional)
+        return d.sizing().caps().stream().filter(c -> c.name().name().equals(name)).mapToDouble(Cap::notional)
                 .findFirst().orElseThrow(() -> new AssertionError("no cap " + name + " in " + d.sizing().caps()));
     }
 
