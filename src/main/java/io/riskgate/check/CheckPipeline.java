@@ -14,6 +14,7 @@ import io.riskgate.governor.GovernorEvaluator;
 import io.riskgate.market.PortfolioRisk;
 import io.riskgate.order.CheckRequest;
 import io.riskgate.order.Market;
+import io.riskgate.policy.Governor;
 import io.riskgate.policy.HardCaps;
 import io.riskgate.policy.Policy;
 import io.riskgate.policy.PortfolioLimits;
@@ -260,7 +261,7 @@ public final class CheckPipeline {
                 caps.add(new Cap(CapName.STRATEGY_MAX_LEVERAGE, l.maxLeverage() * equity));
             }
         }
-        double protective = verdict.protectiveMultiplier(policy.governor().dynamicCombine());
+        double protective = verdict.protectiveMultiplier(policy.governor().multipliers().dynamicCombine());
         SizingInput.Order order = new SizingInput.Order(request.side().sign(), request.market().price(),
                 request.market().atr(), request.entry(), request.stopLoss(), request.takeProfit());
         SizingInput.Risk budget = new SizingInput.Risk(equity, z.riskPerTradePct(), verdict.riskMultiplier(),
@@ -290,9 +291,9 @@ public final class CheckPipeline {
                     .size(none.withConfidence(spec.confidenceKey().equals("strength")
                             ? request.signal().strength().orElse(0) : request.signal().confidence())).value();
             case KELLY -> {
-                var g = policy.governor();
-                List<TradeResult> window = TradeResult.newest(book.recentResults(), g.winRateWindowTrades());
-                if (window.size() < g.winRateMinTrades() || !(rewardRisk > 0)) {
+                Governor.WinRate w = policy.governor().multipliers().winRate();
+                List<TradeResult> window = TradeResult.newest(book.recentResults(), w.windowTrades());
+                if (window.size() < w.minTrades() || !(rewardRisk > 0)) {
                     yield spec.minFraction(); // too little history for an edge: the smallest allowed
                 }
                 yield new KellySizer(spec.kellyFraction(), limits)

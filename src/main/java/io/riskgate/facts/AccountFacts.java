@@ -26,6 +26,8 @@ public final class AccountFacts {
     }
 
     private final Governor g;
+    private final Governor.Breakers breakers;
+    private final Governor.Multipliers m;
     private final String account;
     private final double equity;
     private final double drawdownPct;
@@ -50,6 +52,8 @@ public final class AccountFacts {
         this.volatilitySpikeSigma = volatilitySpikeSigma;
         this.maxPairCorrelation = maxPairCorrelation;
         this.g = g;
+        this.breakers = g.breakers();
+        this.m = g.multipliers();
         this.account = account;
         this.equity = equity;
         this.drawdownPct = drawdownPct;
@@ -86,53 +90,53 @@ public final class AccountFacts {
     public double getMaxPairCorrelation() { return maxPairCorrelation; }
 
     // ---- policy thresholds ----
-    public boolean isDailyLossEnabled() { return g.dailyLoss().enabled(); }
-    public double getDailyLossLimitPct() { return g.dailyLoss().limitPct(); }
-    public boolean isWeeklyLossEnabled() { return g.weeklyLoss().enabled(); }
-    public double getWeeklyLossLimitPct() { return g.weeklyLoss().limitPct(); }
-    public boolean isCircuitBreakerEnabled() { return g.circuitBreaker().enabled(); }
-    public double getCircuitBreakerLimitPct() { return g.circuitBreaker().limitPct(); }
-    public boolean isMaxDrawdownEnabled() { return g.maxDrawdown().enabled(); }
-    public double getMaxDrawdownLimitPct() { return g.maxDrawdown().limitPct(); }
-    public boolean isVolatilitySpikeEnabled() { return g.volatilitySpike().enabled(); }
-    public double getVolatilitySpikeLimit() { return g.volatilitySpike().limitPct(); }
-    public boolean isCorrelationSpikeEnabled() { return g.correlationSpike().enabled(); }
-    public double getCorrelationSpikeLimit() { return g.correlationSpike().limitPct(); }
-    public int getLosingStreakTrades() { return g.losingStreakTrades(); }
-    public int getWinRateMinTrades() { return g.winRateMinTrades(); }
-    public double getLowWinRate() { return g.lowWinRate(); }
-    public double getHighWinRate() { return g.highWinRate(); }
+    public boolean isDailyLossEnabled() { return breakers.dailyLoss().enabled(); }
+    public double getDailyLossLimitPct() { return breakers.dailyLoss().limitPct(); }
+    public boolean isWeeklyLossEnabled() { return breakers.weeklyLoss().enabled(); }
+    public double getWeeklyLossLimitPct() { return breakers.weeklyLoss().limitPct(); }
+    public boolean isCircuitBreakerEnabled() { return breakers.circuitBreaker().enabled(); }
+    public double getCircuitBreakerLimitPct() { return breakers.circuitBreaker().limitPct(); }
+    public boolean isMaxDrawdownEnabled() { return breakers.maxDrawdown().enabled(); }
+    public double getMaxDrawdownLimitPct() { return breakers.maxDrawdown().limitPct(); }
+    public boolean isVolatilitySpikeEnabled() { return breakers.volatilitySpike().enabled(); }
+    public double getVolatilitySpikeLimit() { return breakers.volatilitySpike().limitPct(); }
+    public boolean isCorrelationSpikeEnabled() { return breakers.correlationSpike().enabled(); }
+    public double getCorrelationSpikeLimit() { return breakers.correlationSpike().limitPct(); }
+    public int getLosingStreakTrades() { return m.losingStreak().trades(); }
+    public int getWinRateMinTrades() { return m.winRate().minTrades(); }
+    public double getLowWinRate() { return m.winRate().lowBelow(); }
+    public double getHighWinRate() { return m.winRate().highAbove(); }
 
     // ---- what rules may say ----
     public void tripDailyLoss(RuleContext ctx) {
-        trip(ctx, g.dailyLoss(), "day", dailyLossPct, "daily loss " + pct(dailyLossPct) + " reached the limit "
-                + pct(g.dailyLoss().limitPct()));
+        trip(ctx, breakers.dailyLoss(), "day", dailyLossPct, "daily loss " + pct(dailyLossPct) + " reached the limit "
+                + pct(breakers.dailyLoss().limitPct()));
     }
 
     public void tripWeeklyLoss(RuleContext ctx) {
-        trip(ctx, g.weeklyLoss(), "week", weeklyLossPct, "weekly loss " + pct(weeklyLossPct) + " reached the limit "
-                + pct(g.weeklyLoss().limitPct()));
+        trip(ctx, breakers.weeklyLoss(), "week", weeklyLossPct, "weekly loss " + pct(weeklyLossPct)
+                + " reached the limit " + pct(breakers.weeklyLoss().limitPct()));
     }
 
     public void tripCircuitBreaker(RuleContext ctx) {
-        trip(ctx, g.circuitBreaker(), null, drawdownPct, "drawdown " + pct(drawdownPct) + " from the equity peak reached "
-                + "the circuit breaker's " + pct(g.circuitBreaker().limitPct()));
+        trip(ctx, breakers.circuitBreaker(), null, drawdownPct, "drawdown " + pct(drawdownPct)
+                + " from the equity peak reached the circuit breaker's " + pct(breakers.circuitBreaker().limitPct()));
     }
 
     public void tripMaxDrawdown(RuleContext ctx) {
-        trip(ctx, g.maxDrawdown(), null, drawdownPct, "drawdown " + pct(drawdownPct) + " from the equity peak reached "
-                + "the maximum " + pct(g.maxDrawdown().limitPct()));
+        trip(ctx, breakers.maxDrawdown(), null, drawdownPct, "drawdown " + pct(drawdownPct)
+                + " from the equity peak reached the maximum " + pct(breakers.maxDrawdown().limitPct()));
     }
 
     public void tripVolatilitySpike(RuleContext ctx) {
-        trip(ctx, g.volatilitySpike(), null, volatilitySpikeSigma, "an open symbol's latest return is "
+        trip(ctx, breakers.volatilitySpike(), null, volatilitySpikeSigma, "an open symbol's latest return is "
                 + round(volatilitySpikeSigma) + " standard deviations from its mean (limit "
-                + g.volatilitySpike().limitPct() + ")");
+                + breakers.volatilitySpike().limitPct() + ")");
     }
 
     public void tripCorrelationSpike(RuleContext ctx) {
-        trip(ctx, g.correlationSpike(), null, maxPairCorrelation, "two open positions correlate at "
-                + round(maxPairCorrelation) + " (limit " + g.correlationSpike().limitPct() + ")");
+        trip(ctx, breakers.correlationSpike(), null, maxPairCorrelation, "two open positions correlate at "
+                + round(maxPairCorrelation) + " (limit " + breakers.correlationSpike().limitPct() + ")");
     }
 
     private static double round(double v) {
@@ -140,29 +144,32 @@ public final class AccountFacts {
     }
 
     public void losingStreak(RuleContext ctx) {
-        multiply(ctx, g.losingStreakFactor(), Adjustment.GOVERNOR, lossStreak + " losing trades in a row (limit "
-                + g.losingStreakTrades() + "): risk x " + g.losingStreakFactor());
+        multiply(ctx, m.losingStreak().factor(), Adjustment.GOVERNOR, lossStreak + " losing trades in a row (limit "
+                + m.losingStreak().trades() + "): risk x " + m.losingStreak().factor());
     }
 
     public void recoveryMode(RuleContext ctx) {
-        multiply(ctx, g.recoveryFactor(), Adjustment.GOVERNOR, "recovery mode since a drawdown of "
-                + pct(g.recoveryDrawdownPct()) + " (now " + pct(drawdownPct) + "), until a new equity peak: risk x "
-                + g.recoveryFactor());
+        multiply(ctx, m.recovery().factor(), Adjustment.GOVERNOR, "recovery mode since a drawdown of "
+                + pct(m.recovery().drawdownPct()) + " (now " + pct(drawdownPct) + "), until a new equity peak: risk x "
+                + m.recovery().factor());
     }
 
     public void preserveWeeklyGain(RuleContext ctx) {
-        multiply(ctx, g.preservationFactor(), Adjustment.GOVERNOR, "the weekly target " + pct(g.weeklyTargetPct())
-                + " was reached this week: risk x " + g.preservationFactor() + " until the week resets");
+        Governor.WeeklyTarget w = m.weeklyTarget();
+        multiply(ctx, w.preservationFactor(), Adjustment.GOVERNOR, "the weekly target " + pct(w.targetPct())
+                + " was reached this week: risk x " + w.preservationFactor() + " until the week resets");
     }
 
     public void lowWinRate(RuleContext ctx) {
-        multiply(ctx, g.lowWinRateFactor(), Adjustment.DYNAMIC, "win rate " + pct(winRate) + " over the last "
-                + winRateTrades + " trades is below " + pct(g.lowWinRate()) + ": risk x " + g.lowWinRateFactor());
+        Governor.WinRate w = m.winRate();
+        multiply(ctx, w.lowFactor(), Adjustment.DYNAMIC, "win rate " + pct(winRate) + " over the last "
+                + winRateTrades + " trades is below " + pct(w.lowBelow()) + ": risk x " + w.lowFactor());
     }
 
     public void highWinRate(RuleContext ctx) {
-        multiply(ctx, g.highWinRateFactor(), Adjustment.DYNAMIC, "win rate " + pct(winRate) + " over the last "
-                + winRateTrades + " trades is above " + pct(g.highWinRate()) + ": risk x " + g.highWinRateFactor());
+        Governor.WinRate w = m.winRate();
+        multiply(ctx, w.highFactor(), Adjustment.DYNAMIC, "win rate " + pct(winRate) + " over the last "
+                + winRateTrades + " trades is above " + pct(w.highAbove()) + ": risk x " + w.highFactor());
     }
 
     /** A row of the drawdown table (seed 004): its position factor. */
@@ -182,8 +189,8 @@ public final class AccountFacts {
 
     private void trip(RuleContext ctx, Governor.Breaker b, String window, double measured, String reason) {
         Rule r = ctx.getRule();
-        trips.add(new Trip(Verdict.code(r), r.getName(), TradingState.valueOf(b.state()), measured, b.limitPct(), b, window,
-                reason));
+        trips.add(new Trip(Verdict.code(r), r.getName(), TradingState.valueOf(b.state()), measured, b.limitPct(), b,
+                window, reason));
     }
 
     private void multiply(RuleContext ctx, double factor, String group, String reason) {

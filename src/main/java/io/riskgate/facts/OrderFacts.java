@@ -3,6 +3,7 @@ package io.riskgate.facts;
 import io.riskgate.order.CheckRequest;
 import io.riskgate.policy.Consensus;
 import io.riskgate.policy.Filters;
+import io.riskgate.policy.Governor;
 import io.riskgate.policy.Policy;
 import io.riskgate.policy.Side;
 import java.time.Instant;
@@ -107,8 +108,9 @@ public final class OrderFacts {
     public boolean isAccountActive() { return governor.state() == io.riskgate.portfolio.TradingState.ACTIVE; }
     /** True when the governor holds standing multipliers for the account. */
     public boolean isGovernorMultipliers() { return !governor.multipliers().isEmpty(); }
-    public double getGovernorHighVolatilityAtrRatio() { return policy.governor().highVolatilityAtrRatio(); }
-    public double getGovernorLowVolatilityAtrRatio() { return policy.governor().lowVolatilityAtrRatio(); }
+    public double getGovernorHighVolatilityAtrRatio() { return volatility().atrRatioAbove(); }
+    public double getGovernorLowVolatilityAtrRatio() { return volatility().atrRatioBelow(); }
+    private Governor.Volatility volatility() { return policy.governor().multipliers().volatility(); }
 
     // ---- analytics (measured from stored bars before the rules run) ----
     /** Sets what the correlation gate judges; call before inserting the fact. */
@@ -155,14 +157,14 @@ public final class OrderFacts {
 
     /** Seed 004's volatility factor: a dynamic factor, combined with the other dynamic ones as the policy says. */
     public void volatilityFactor(RuleContext ctx) {
-        double f = policy.governor().volatilityFactor();
+        double f = policy.governor().multipliers().volatility().factor();
         verdict.adjust(ctx, f, "ATR/price " + getAtrRatio() + " is above " + getGovernorHighVolatilityAtrRatio()
                 + " (high volatility): risk x " + f, Adjustment.DYNAMIC);
     }
 
     /** Seed 004's low-volatility factor (a dynamic factor, like the high-volatility one). */
     public void lowVolatilityFactor(RuleContext ctx) {
-        double f = policy.governor().lowVolatilityFactor();
+        double f = policy.governor().multipliers().volatility().lowFactor();
         verdict.adjust(ctx, f, "ATR/price " + getAtrRatio() + " is below " + getGovernorLowVolatilityAtrRatio()
                 + " (low volatility): risk x " + f, Adjustment.DYNAMIC);
     }

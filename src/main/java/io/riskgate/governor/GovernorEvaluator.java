@@ -4,6 +4,7 @@ import io.riskgate.facts.AccountFacts;
 import io.riskgate.facts.FiredRule;
 import io.riskgate.facts.PositionFacts;
 import io.riskgate.facts.Verdict;
+import io.riskgate.governor.EmergencyInstruction.Kind;
 import io.riskgate.policy.Governor;
 import io.riskgate.portfolio.AccountBook;
 import io.riskgate.portfolio.ActiveBreaker;
@@ -146,7 +147,7 @@ public final class GovernorEvaluator {
             dailyLoss = dayOpen != null && dayOpen > 0 ? Math.max(0, (dayOpen - equity) / dayOpen) : 0;
             weeklyLoss = weekOpen != null && weekOpen > 0 ? Math.max(0, (weekOpen - equity) / weekOpen) : 0;
             weeklyGain = weekOpen != null && weekOpen > 0 ? (equity - weekOpen) / weekOpen : 0;
-            if (!recovery && drawdown >= g.recoveryDrawdownPct()) {
+            if (!recovery && drawdown >= g.multipliers().recovery().drawdownPct()) {
                 recovery = true;
                 events.add(GovernorEvent.of(account, now, "WARNING", "RECOVERY_ENTERED", "drawdown "
                         + AccountFacts.pct(drawdown) + " from the peak " + peak + ": recovery mode",
@@ -156,10 +157,11 @@ public final class GovernorEvaluator {
                 events.add(GovernorEvent.of(account, now, "INFO", "RECOVERY_LEFT", "equity " + equity
                         + " is a new peak: recovery mode ends", Map.of("equity", equity)));
             }
-            if (!weeklyTarget && weeklyGain >= g.weeklyTargetPct()) {
+            if (!weeklyTarget && weeklyGain >= g.multipliers().weeklyTarget().targetPct()) {
                 weeklyTarget = true;
                 events.add(GovernorEvent.of(account, now, "INFO", "WEEKLY_TARGET_REACHED", "the week is up "
-                        + AccountFacts.pct(weeklyGain) + " (target " + AccountFacts.pct(g.weeklyTargetPct())
+                        + AccountFacts.pct(weeklyGain) + " (target "
+                        + AccountFacts.pct(g.multipliers().weeklyTarget().targetPct())
                         + "): preservation mode until the week resets", Map.of("weeklyGainPct", weeklyGain)));
             }
         }
@@ -170,7 +172,7 @@ public final class GovernorEvaluator {
             }
             streak++;
         }
-        List<TradeResult> window = TradeResult.newest(in.recentResults(), g.winRateWindowTrades());
+        List<TradeResult> window = TradeResult.newest(in.recentResults(), g.multipliers().winRate().windowTrades());
         double winRate = TradeResult.winRate(window);
 
         // rules
@@ -233,7 +235,7 @@ public final class GovernorEvaluator {
         lossClosed.retainAll(liveTrades);
         for (PositionFacts pf : positions) {
             if (pf.closeReason() != null && lossClosed.add(pf.getTradeId())) {
-                instructions.add(new EmergencyInstruction(UUID.randomUUID().toString(), account, EmergencyInstruction.Kind.CLOSE,
+                instructions.add(new EmergencyInstruction(UUID.randomUUID().toString(), account, Kind.CLOSE,
                         List.of(pf.getTradeId()), null, pf.code(), pf.rule(), pf.closeReason(), now, null, null));
             }
         }
@@ -323,9 +325,9 @@ public final class GovernorEvaluator {
         }
         return switch (e) {
             case NONE -> Optional.empty();
-            case CLOSE_ALL -> Optional.of(new EmergencyInstruction(UUID.randomUUID().toString(), account, EmergencyInstruction.Kind.CLOSE_ALL,
-                    trades, null, code, rule, reason, at, null, null));
-            case REDUCE -> Optional.of(new EmergencyInstruction(UUID.randomUUID().toString(), account, EmergencyInstruction.Kind.REDUCE,
+            case CLOSE_ALL -> Optional.of(new EmergencyInstruction(UUID.randomUUID().toString(), account,
+                    Kind.CLOSE_ALL, trades, null, code, rule, reason, at, null, null));
+            case REDUCE -> Optional.of(new EmergencyInstruction(UUID.randomUUID().toString(), account, Kind.REDUCE,
                     trades, g.emergencyReduceFraction(), code, rule, reason, at, null, null));
         };
     }

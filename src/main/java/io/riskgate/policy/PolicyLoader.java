@@ -399,29 +399,32 @@ public final class PolicyLoader {
         YamlSection target = m.section("weekly_target");
         YamlSection winRate = m.section("win_rate");
         YamlSection vol = m.section("volatility");
-        Governor g = new Governor(zone, reset, weekStarts, daily, weekly, circuit, maxDd, volSpike, corrSpike,
-                positionLoss, reduce,
-                streak.integer("trades", 1, 1_000), streak.positive("factor", 10),
-                recovery.positive("drawdown_pct", 1), recovery.positive("factor", 10),
-                target.positive("target_pct", 100), target.positive("preservation_factor", 10),
-                winRate.integer("min_trades", 1, 1_000), winRate.integer("window_trades", 1, 1_000),
-                winRate.number("low_below", 0, 1), winRate.positive("low_factor", 10),
-                winRate.number("high_above", 0, 1), winRate.positive("high_factor", 10),
-                vol.positive("atr_ratio_above", 1), vol.positive("factor", 10),
-                vol.positive("atr_ratio_below", 1), vol.positive("low_factor", 10),
-                enumOf(m, "dynamic_combine", Governor.Combine.class, Governor.Combine.MOST_RESTRICTIVE));
+        Governor g = new Governor(new Governor.Windows(zone, reset, weekStarts),
+                new Governor.Breakers(daily, weekly, circuit, maxDd, volSpike, corrSpike), positionLoss, reduce,
+                new Governor.Multipliers(
+                        new Governor.LosingStreak(streak.integer("trades", 1, 1_000), streak.positive("factor", 10)),
+                        new Governor.Recovery(recovery.positive("drawdown_pct", 1), recovery.positive("factor", 10)),
+                        new Governor.WeeklyTarget(target.positive("target_pct", 100),
+                                target.positive("preservation_factor", 10)),
+                        new Governor.WinRate(winRate.integer("min_trades", 1, 1_000),
+                                winRate.integer("window_trades", 1, 1_000), winRate.number("low_below", 0, 1),
+                                winRate.positive("low_factor", 10), winRate.number("high_above", 0, 1),
+                                winRate.positive("high_factor", 10)),
+                        new Governor.Volatility(vol.positive("atr_ratio_above", 1), vol.positive("factor", 10),
+                                vol.positive("atr_ratio_below", 1), vol.positive("low_factor", 10)),
+                        enumOf(m, "dynamic_combine", Governor.Combine.class, Governor.Combine.MOST_RESTRICTIVE)));
         for (YamlSection sub : List.of(streak, recovery, target, winRate, vol, m, s)) {
             sub.finish();
         }
         if (s.valid("governor.multipliers.win_rate.min_trades", "governor.multipliers.win_rate.window_trades")
-                && g.winRateWindowTrades() < g.winRateMinTrades()) {
+                && g.multipliers().winRate().windowTrades() < g.multipliers().winRate().minTrades()) {
             s.problem(null, "governor.multipliers.win_rate.window_trades", "must be at least min_trades ("
-                    + g.winRateMinTrades() + "), was " + g.winRateWindowTrades());
+                    + g.multipliers().winRate().minTrades() + "), was " + g.multipliers().winRate().windowTrades());
         }
         if (s.valid("governor.multipliers.win_rate.low_below", "governor.multipliers.win_rate.high_above")
-                && g.lowWinRate() > g.highWinRate()) {
+                && g.multipliers().winRate().lowBelow() > g.multipliers().winRate().highAbove()) {
             s.problem(null, "governor.multipliers.win_rate.low_below", "must not exceed high_above ("
-                    + g.highWinRate() + "), was " + g.lowWinRate());
+                    + g.multipliers().winRate().highAbove() + "), was " + g.multipliers().winRate().lowBelow());
         }
         return g;
     }

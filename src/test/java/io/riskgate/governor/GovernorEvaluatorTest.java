@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.riskgate.check.PolicyCompiler;
 import io.riskgate.facts.FiredRule;
+import io.riskgate.governor.EmergencyInstruction.Kind;
 import io.riskgate.policy.PolicyLoader;
 import io.riskgate.policy.Side;
 import io.riskgate.portfolio.ActiveBreaker;
@@ -138,7 +139,7 @@ class GovernorEvaluatorTest {
                 .orElseThrow();
         assertThat(mdd.until()).isNull();
         assertThat(u.instructions()).extracting(EmergencyInstruction::kind, EmergencyInstruction::tradeIds,
-                EmergencyInstruction::code).containsExactly(tuple(EmergencyInstruction.Kind.CLOSE_ALL, List.of("t1"), "MAX_DRAWDOWN"));
+                EmergencyInstruction::code).containsExactly(tuple(Kind.CLOSE_ALL, List.of("t1"), "MAX_DRAWDOWN"));
 
         // deeper still, a day later: still halted, no second CLOSE_ALL (a breaker trips on crossing, once)
         GovernorEvaluator.Update later = eval(u.state(), 8_000.0, T0.plus(Duration.ofDays(1)), List.of(), List.of(p),
@@ -177,7 +178,7 @@ class GovernorEvaluatorTest {
         GovernorEvaluator.Update over = eval(s, 9_699.99, T0.plusSeconds(60), List.of(), List.of(p),
                 Map.of("t1", 19_999.0)); // 300.01 / 10,000 = 3.0001%
         assertThat(over.instructions()).extracting(EmergencyInstruction::kind, EmergencyInstruction::tradeIds,
-                EmergencyInstruction::code).containsExactly(tuple(EmergencyInstruction.Kind.CLOSE, List.of("t1"), "POSITION_LOSS_LIMIT"));
+                EmergencyInstruction::code).containsExactly(tuple(Kind.CLOSE, List.of("t1"), "POSITION_LOSS_LIMIT"));
         // a short loses when the price rises: 0.01 from 50,000 to 80,001 = 300.01
         Position sp = new Position("t2", "d2", "acc", "BTCUSDT", "BTC", null, Side.SHORT, 0.01, 50_000, 52_250,
                 44_375, T0);
@@ -303,14 +304,9 @@ class GovernorEvaluatorTest {
     void theWindowsFollowThePolicysTimeZoneAndResetTime() {
         io.riskgate.policy.Governor g = policy.policy().governor();
         assertThat(g.dayStart(Instant.parse("2026-11-21T23:59:59Z"))).isEqualTo(Instant.parse("2026-11-21T00:00:00Z"));
-        io.riskgate.policy.Governor ny = new io.riskgate.policy.Governor(java.time.ZoneId.of("America/New_York"),
-                java.time.LocalTime.of(17, 0), java.time.DayOfWeek.SUNDAY, g.dailyLoss(), g.weeklyLoss(),
-                g.circuitBreaker(), g.maxDrawdown(), g.volatilitySpike(), g.correlationSpike(), g.positionLossLimitPct(), g.emergencyReduceFraction(),
-                g.losingStreakTrades(), g.losingStreakFactor(), g.recoveryDrawdownPct(), g.recoveryFactor(),
-                g.weeklyTargetPct(), g.preservationFactor(), g.winRateMinTrades(), g.winRateWindowTrades(),
-                g.lowWinRate(), g.lowWinRateFactor(), g.highWinRate(), g.highWinRateFactor(),
-                g.highVolatilityAtrRatio(), g.volatilityFactor(), g.lowVolatilityAtrRatio(), g.lowVolatilityFactor(),
-                g.dynamicCombine());
+        io.riskgate.policy.Governor ny = new io.riskgate.policy.Governor(new io.riskgate.policy.Governor.Windows(
+                java.time.ZoneId.of("America/New_York"), java.time.LocalTime.of(17, 0), java.time.DayOfWeek.SUNDAY),
+                g.breakers(), g.positionLossLimitPct(), g.emergencyReduceFraction(), g.multipliers());
         // 17:00 New York in November (EST, UTC-5) is 22:00 UTC: 21:59 UTC still belongs to the previous day
         assertThat(ny.dayStart(Instant.parse("2026-11-20T21:59:00Z"))).isEqualTo(Instant.parse("2026-11-19T22:00:00Z"));
         assertThat(ny.dayStart(Instant.parse("2026-11-20T22:00:00Z"))).isEqualTo(Instant.parse("2026-11-20T22:00:00Z"));
@@ -330,7 +326,7 @@ class GovernorEvaluatorTest {
                 ActiveBreaker::actor).containsExactly(tuple("OFFICER_HALT", "exchange outage", "officer-anna"));
         // seed 003's reduce_positions: 50% of every position
         assertThat(trip.instructions()).extracting(EmergencyInstruction::kind, EmergencyInstruction::fraction,
-                EmergencyInstruction::tradeIds).containsExactly(tuple(EmergencyInstruction.Kind.REDUCE, 0.5, List.of("t1", "t2")));
+                EmergencyInstruction::tradeIds).containsExactly(tuple(Kind.REDUCE, 0.5, List.of("t1", "t2")));
         GovernorEvaluator.Update reset = GovernorEvaluator.officerReset(trip.state(), "acc", "officer-ben",
                 T0.plusSeconds(60), "exchange back", Optional.empty());
         assertThat(reset.state().state()).isEqualTo(TradingState.ACTIVE);

@@ -10,6 +10,7 @@ import io.riskgate.decision.Decision;
 import io.riskgate.exits.ExitAction;
 import io.riskgate.exits.ExitInstruction;
 import io.riskgate.facts.Adjustment;
+import io.riskgate.governor.EmergencyInstruction.Kind;
 import io.riskgate.lifecycle.CloseRequest;
 import io.riskgate.lifecycle.FillRequest;
 import io.riskgate.market.Mark;
@@ -290,7 +291,7 @@ class GovernorScenarioTest {
         assertThat(v.breakers()).extracting(ActiveBreaker::code).contains("DAILY_LOSS_LIMIT");
         List<EmergencyInstruction> open = rt.governor().instructions(account, true);
         assertThat(open).extracting(EmergencyInstruction::kind, EmergencyInstruction::tradeIds,
-                EmergencyInstruction::code).containsExactly(tuple(EmergencyInstruction.Kind.CLOSE, List.of(t.id()), "POSITION_LOSS_LIMIT"));
+                EmergencyInstruction::code).containsExactly(tuple(Kind.CLOSE, List.of(t.id()), "POSITION_LOSS_LIMIT"));
         // the same bar went through the 47,750 stop, so the exit rules' CLOSE came first: the trade ends as
         // that exit said (an exit already outstanding keeps its state)
         Trade closed = rt.trades().close(t.id(), new CloseRequest(19_999, OptionalDouble.empty(),
@@ -310,7 +311,7 @@ class GovernorScenarioTest {
         rt.governor().officer(account, "officer-anna", "TRIP", "venue incident", Optional.empty(),
                 Optional.of(io.riskgate.policy.Governor.Emergency.CLOSE_ALL), Optional.empty());
         assertThat(rt.governor().instructions(account, true)).extracting(EmergencyInstruction::kind,
-                EmergencyInstruction::tradeIds).containsExactly(tuple(EmergencyInstruction.Kind.CLOSE_ALL, List.of(t.id())));
+                EmergencyInstruction::tradeIds).containsExactly(tuple(Kind.CLOSE_ALL, List.of(t.id())));
 
         Trade closed = rt.trades().close(t.id(), new CloseRequest(50_100, OptionalDouble.empty(), Optional.empty(),
                 Optional.of(T0.plusSeconds(60))));
