@@ -49,7 +49,7 @@ import java.util.OptionalDouble;
 import org.hipparchus.stat.descriptive.moment.StandardDeviation;
 
 /**
- * Deciding one order, with no I/O: the one path every consumer takes — live checks ({@link PreTradeEngine}, which
+ * Deciding one order, writing nothing (market data is read through {@link PortfolioRisk}'s cache): the one path every consumer takes — live checks ({@link PreTradeEngine}, which
  * adds the account lock, the audit record and the reservation around it), scenario tests, what-if and replays.
  *
  * <pre>
@@ -87,15 +87,21 @@ public final class CheckPipeline {
     /**
      * The governor on the account at {@code accountNow} (its spike measures from {@code spikes}), then the order
      * decided under the state the governor leaves. Nothing is written: the caller stores the update with the
-     * decision.
+     * decision. Scenario tests run this; the live check runs the two steps itself, so that a trip is stored even
+     * when deciding the order then fails.
      *
      * @param now the order's event time; {@code accountNow} the account's clock (never behind its last event)
      */
     public Result run(String id, CompiledPolicy policy, CheckRequest request, AccountBook book, Instant now,
                       Instant accountNow, GovernorEvaluator.Spikes spikes) {
-        GovernorEvaluator.Update governed = GovernorEvaluator.evaluate(policy, book.governor(),
-                GovernorEvaluator.Input.of(book, accountNow, spikes));
+        GovernorEvaluator.Update governed = govern(policy, book, accountNow, spikes);
         return new Result(governed, decide(id, policy, request, book, governed.state(), now, accountNow));
+    }
+
+    /** The governor on the account at {@code accountNow}: its update, not applied to the book. */
+    public GovernorEvaluator.Update govern(CompiledPolicy policy, AccountBook book, Instant accountNow,
+                                           GovernorEvaluator.Spikes spikes) {
+        return GovernorEvaluator.evaluate(policy, book.governor(), GovernorEvaluator.Input.of(book, accountNow, spikes));
     }
 
     /**

@@ -16,6 +16,7 @@ import io.riskgate.order.CheckRequest;
 import io.riskgate.order.CheckRequestParser;
 import io.riskgate.portfolio.AccountBook;
 import io.riskgate.portfolio.EquitySnapshot;
+import io.riskgate.portfolio.GovernorState;
 import io.riskgate.portfolio.Portfolio;
 import io.riskgate.portfolio.Reservation;
 import io.riskgate.portfolio.ReservationRelease;
@@ -32,15 +33,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pre-trade check: the path of one request from JSON to an audited decision.
+ * The live pre-trade check: the path of one request from JSON to an audited decision, around the
+ * {@link CheckPipeline} every consumer shares.
  *
  * <ol>
  *   <li>parse and validate the request (every bad field reported; nothing stored on a 400);</li>
- *   <li>read the compiled policy in force once;</li>
- *   <li>take the account's lock, expire lapsed reservations (event time), record the equity sent along;</li>
- *   <li>no positive equity known: reject {@code NO_EQUITY};</li>
- *   <li>evaluate the rules: gates and tables, then Java sizing, then portfolio limits;</li>
- *   <li>commit the audit record and, if approved, the reservation, in one transaction; release the lock.</li>
+ *   <li>read the account's compiled policy once;</li>
+ *   <li>take the account's lock; a retried {@code clientOrderId} gets its first answer;</li>
+ *   <li>advance the account's event clock, expire lapsed reservations, record the equity sent along;</li>
+ *   <li>the governor at the event time ({@link CheckPipeline#govern}): an update, nothing written yet;</li>
+ *   <li>the order decided under the state it leaves ({@link CheckPipeline#decide}): facts, rules, sizing, limits;</li>
+ *   <li>commit the audit record, the governor's update and, if approved, the reservation in one transaction; only
+ *       then do the book's governor state and reservations change; release the lock.</li>
  * </ol>
  * Any exception while deciding rejects the order as {@code ENGINE_ERROR}, audited and logged: nothing is ever
  * approved by default. Time comes from the request's market timestamp, else from the injected clock.
@@ -78,7 +82,7 @@ public final class PreTradeEngine {
                 .publishPercentiles(0.5, 0.99).register(meters);
     }
 
-    /** The decision path this engine runs under the account's lock: for previews, scenarios and benchmarks. */
+    /** The decision path this engine runs under the account's lock (the benchmarks call it directly). */
     public CheckPipeline pipeline() {
         return pipeline;
     }
@@ -163,7 +167,8 @@ public final class PreTradeEngine {
         // reservations live on the account's event clock, which never runs backwards (see AccountBook.advance)
         Instant accountNow = book.advance(now);
         // the governor's state as stored: what the failure record below writes back if this check's commit fails
-        io.riskgate.portfolio.GovernorState storedGovernor = book.governor();
+        // (recording the equity below already moves the book's state on to the new snapshot)
+        GovernorState storedGovernor = book.governor();
         Portfolio.Batch batch = portfolio.batch(book).expire(accountNow);
         request.equity().ifPresent(e ->
                 batch.recordEquity(new EquitySnapshot(request.account(), e, now), "CHECK"));
@@ -174,11 +179,10 @@ public final class PreTradeEngine {
                 throw policyError; // the account's policy is not loaded: fail closed, and audit it
             }
             // the governor first (the equity this check reports, and the clock, may trip or clear a breaker), then
-            // the order under the state it leaves; nothing is written until the commit below
-            CheckPipeline.Result result = pipeline.run(id, policy, request, book, now, accountNow,
-                    governor.spikes(policy));
-            governed = result.governor();
-            decision = result.decision();
+            // the order under the state it leaves; nothing is written until the commit below, where a trip is
+            // stored even if deciding the order then failed
+            governed = pipeline.govern(policy, book, accountNow, governor.spikes(policy));
+            decision = pipeline.decide(id, policy, request, book, governed.state(), now, accountNow);
         } catch (Exception | Error e) {
             // any failure, a rule's Error included, rejects: fail closed
             log.error("check {} on account {} failed; rejecting ({})", id, request.account(), ENGINE_ERROR, e);
@@ -210,9 +214,11 @@ public final class PreTradeEngine {
             Decision failed = CheckPipeline.failed(id, policy, request, now, e);
             try {
                 // the full record may have failed on its content: the bare failure record still tells the story.
-                // The governor's changes of this check were rolled back with it and never reached the book, so a
-                // trip (and its instruction) is not recorded as done when it was never stored
-                portfolio.batch(book).commit(() -> audit.insert(failed, raw, clock.instant()), null);
+                // The governor's changes of this check were rolled back with it and never reached the book, and its
+                // state is written back as it was stored, so a trip (and its instruction) is not recorded as done
+                // when it was never stored, nor the rolled-back equity snapshot taken
+                portfolio.batch(book).governor(storedGovernor)
+                        .commit(() -> audit.insert(failed, raw, clock.instant()), null);
             } catch (RuntimeException | Error again) {
                 log.error("check {}: the failure record could not be audited either", id, again);
             }

@@ -57,7 +57,7 @@ public final class WhatIf {
 
     /**
      * What a what-if replays against: the audit holding the decisions, and the market data, clock and JSON mapper
-     * of the preview engine (the service's own, or those of a database the CLI opened).
+     * of the check pipeline (the service's own, or those of a database the CLI opened).
      */
     public record Replay(AuditStore audit, MarketData market, Clock clock, ObjectMapper json) {
     }

@@ -15,9 +15,11 @@ import io.riskgate.lifecycle.FillRequest;
 import io.riskgate.lifecycle.TradeService;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.portfolio.AccountView;
+import io.riskgate.portfolio.ActiveBreaker;
 import io.riskgate.portfolio.EquitySnapshot;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.portfolio.TradeResult;
+import io.riskgate.portfolio.TradingState;
 import io.riskgate.testing.Engine;
 import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;
@@ -422,6 +424,24 @@ class PreTradeEngineTest {
         assertThat(loop.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(loop.error()).contains("a rule loops");
         assertThat(boom.check(set(boom.seed001(), "account", account)).approved()).isTrue();
+    }
+
+    @Test
+    void aBreakerTheCheckTripsIsStoredEvenWhenDecidingTheOrderThenFails(@TempDir Path dir) throws IOException {
+        Engine boom = withExtraRules(dir, EXPLODES);
+        String account = Engine.freshAccount();
+        // the day opens at 10,000 (seed 001's equity); the default policy's daily loss limit is 3% (seed 001)
+        assertThat(boom.check(set(boom.seed001(), "account", account)).approved()).isTrue();
+        // 9,650 is a 3.5% loss on the day: the governor trips DAILY_LOSS_LIMIT, then an order rule throws
+        ObjectNode failing = set(set(set(boom.seed001(), "account", account), "symbol", "BOOMUSDT"), "equity", 9_650.0);
+        Decision d = boom.check(failing);
+        assertThat(d.outcome()).isEqualTo(Outcome.FAILED);
+        // the trip is kept: the account is halted in memory and after a reload from the database
+        assertThat(boom.rt.governor().view(account).state()).isEqualTo(TradingState.HALTED);
+        assertThat(boom.rt.governor().view(account).breakers()).extracting(ActiveBreaker::code)
+                .containsExactly("DAILY_LOSS_LIMIT");
+        Decision next = boom.check(set(boom.seed001(), "account", account));
+        assertThat(next.codes()).contains("DAILY_LOSS_LIMIT");
     }
 
     @Test
