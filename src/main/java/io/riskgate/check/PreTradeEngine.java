@@ -398,14 +398,15 @@ public final class PreTradeEngine {
             return byRisk;
         }
         // the strategy's own sizer (seed 004): a fraction of equity, with the governor's protective factors
-        double fraction = fraction(policy, spec.get(), request, byRisk.rewardRisk(), book, realizedVolatility);
+        double fraction = fraction(policy, spec.get(), request, byRisk.rewardRisk(), book, realizedVolatility,
+                !verdict.rejections().isEmpty());
         // the protective factors may lower the fraction, or raise it (a high win rate) but never past max_fraction
         return sizer.size(input.apply(Math.min(fraction * protective, spec.get().maxFraction()) * equity));
     }
 
-    /** The fraction of equity a strategy's sizer gives this order. */
+    /** The fraction of equity a strategy's sizer gives this order; {@code refused}: a rule has rejected it. */
     private static double fraction(Policy policy, io.riskgate.policy.SizerSpec spec, CheckRequest request,
-                                   double rewardRisk, AccountBook book, double realizedVolatility) {
+                                   double rewardRisk, AccountBook book, double realizedVolatility, boolean refused) {
         io.riskgate.sizing.FractionLimits limits = new io.riskgate.sizing.FractionLimits(spec.minFraction(),
                 spec.maxFraction());
         io.riskgate.sizing.SizingSignals none = io.riskgate.sizing.SizingSignals.none();
@@ -430,6 +431,15 @@ public final class PreTradeEngine {
             }
             case VOLATILITY_ADJUSTED -> new io.riskgate.sizing.VolatilityAdjustedSizer(spec.baseFraction(),
                     spec.targetVolatility(), limits).size(none.withRealizedVolatility(realizedVolatility)).value();
+            case REGIME_BASED -> {
+                String regime = spec.regimeOf(request.market().regime());
+                if (refused && !spec.mapsRegime(regime)) {
+                    yield spec.minFraction(); // rejected (UNKNOWN_REGIME): the smallest allowed, for the record
+                }
+                // an unmapped regime no rule rejected throws here: the check fails closed (ENGINE_ERROR)
+                yield new io.riskgate.sizing.RegimeSizer(spec.baseFraction(), spec.regimes(), limits)
+                        .size(none.withRegime(regime)).value();
+            }
         };
     }
 
