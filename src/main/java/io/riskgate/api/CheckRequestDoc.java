@@ -34,6 +34,10 @@ record CheckRequestDoc(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "48000") double ema200,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "5000000000") double volume24h,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "10") double spreadBps,
-            @Schema(description = "event time, ISO-8601", example = "2026-11-21T10:00:00Z") String timestamp) {
+            @Schema(description = "event time, ISO-8601", example = "2026-11-21T10:00:00Z") String timestamp,
+            @Schema(description = "market regime, read by a regime_based sizer only (others ignore it): a letter, "
+                    + "then letters, digits or '_', at most 32, any case; one its sizer does not map is rejected "
+                    + "(UNKNOWN_REGIME)", pattern = "^[A-Za-z][A-Za-z0-9_]{0,31}$", example = "bullish")
+            String regime) {
     }
 }

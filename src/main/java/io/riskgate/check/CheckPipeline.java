@@ -35,6 +35,7 @@ import io.riskgate.sizing.ConfidenceWeightedSizer;
 import io.riskgate.sizing.FixedFractionSizer;
 import io.riskgate.sizing.FractionLimits;
 import io.riskgate.sizing.KellySizer;
+import io.riskgate.sizing.RegimeSizer;
 import io.riskgate.sizing.SizingInput;
 import io.riskgate.sizing.SizingResult;
 import io.riskgate.sizing.SizingSignals;
@@ -137,7 +138,7 @@ public final class CheckPipeline {
         }
         // the strategy's own sizer, else the policy's default one, else none (the ATR risk budget)
         Optional<StrategyProfile> profile = policy.strategy(order.strategy().orElse(null));
-        Optional<SizerSpec> spec = profile.flatMap(StrategyProfile::sizer).or(() -> policy.sizing().sizer());
+        Optional<SizerSpec> spec = policy.sizerFor(order.strategy().orElse(null));
         double volatility = realizedVolatility(policy, spec, order, now, missing);
         if (!missing.isEmpty()) {
             return Decision.unsized(id, Outcome.REJECTED, order, new Rejection(INSUFFICIENT_MARKET_DATA, "engine",
@@ -281,14 +282,15 @@ public final class CheckPipeline {
         }
         // a fraction sizer (seed 004), with the governor's protective factors: they may lower the fraction, or
         // raise it (a high win rate), but never past max_fraction
-        double fraction = fraction(policy, spec.get(), request, byRisk.rewardRisk(), book, realizedVolatility);
+        double fraction = fraction(policy, spec.get(), request, byRisk.rewardRisk(), book, realizedVolatility,
+                !verdict.rejections().isEmpty());
         double target = Math.min(fraction * protective, spec.get().maxFraction()) * equity;
         return sizer.size(new SizingInput(order, budget, levels, caps, target));
     }
 
-    /** The fraction of equity a strategy's sizer gives this order. */
+    /** The fraction of equity a strategy's sizer gives this order; {@code refused}: a rule has rejected it. */
     private static double fraction(Policy policy, SizerSpec spec, CheckRequest request, double rewardRisk,
-                                   AccountBook book, double realizedVolatility) {
+                                   AccountBook book, double realizedVolatility, boolean refused) {
         FractionLimits limits = new FractionLimits(spec.minFraction(), spec.maxFraction());
         SizingSignals none = SizingSignals.none();
         return switch (spec.method()) {
@@ -307,6 +309,15 @@ public final class CheckPipeline {
             }
             case VOLATILITY_ADJUSTED -> new VolatilityAdjustedSizer(spec.baseFraction(), spec.targetVolatility(),
                     limits).size(none.withRealizedVolatility(realizedVolatility)).value();
+            case REGIME_BASED -> {
+                String regime = spec.regimeOf(request.market().regime());
+                if (refused && !spec.mapsRegime(regime)) {
+                    yield spec.minFraction(); // rejected (UNKNOWN_REGIME): the smallest allowed, for the record
+                }
+                // an unmapped regime no rule rejected throws here: the check fails closed (ENGINE_ERROR)
+                yield new RegimeSizer(spec.baseFraction(), spec.regimes(), limits).size(none.withRegime(regime))
+                        .value();
+            }
         };
     }
 }

@@ -6,6 +6,7 @@ import io.riskgate.policy.Filters;
 import io.riskgate.policy.Governor;
 import io.riskgate.policy.Policy;
 import io.riskgate.policy.Side;
+import io.riskgate.policy.SizerSpec;
 import java.time.Instant;
 import org.kie.api.runtime.rule.RuleContext;
 
@@ -26,6 +27,8 @@ public final class OrderFacts {
     private final Instant timestamp;
     private final Verdict verdict;
     private final io.riskgate.portfolio.GovernorState governor;
+    /** The order's sizer when it sizes by market regime; null otherwise. */
+    private final SizerSpec regimeSizer;
     private io.riskgate.market.PortfolioRisk.CorrelationCheck correlation =
             io.riskgate.market.PortfolioRisk.CorrelationCheck.NONE;
 
@@ -47,6 +50,8 @@ public final class OrderFacts {
         this.reservedTrades = reservedTrades;
         this.timestamp = timestamp;
         this.verdict = verdict;
+        this.regimeSizer = policy.sizerFor(request.strategy().orElse(null))
+                .filter(z -> z.method() == SizerSpec.Method.REGIME_BASED).orElse(null);
     }
 
     // ---- the order ----
@@ -81,6 +86,19 @@ public final class OrderFacts {
     public double getAtrRatio() { return request.market().atr() / request.market().price(); }
     /** ATR/price strictly above the policy's high-volatility ratio. */
     public boolean isHighVolatility() { return getAtrRatio() > filters.highVolatilityAtrRatio(); }
+
+    // ---- the market regime (seed 003's regime_based sizing) ----
+    /** True when the order's sizer (its strategy's, else the policy's) sizes by market regime. */
+    public boolean isRegimeSized() { return regimeSizer != null; }
+    /**
+     * The regime the order is sized in: its {@code market.regime}, else its sizer's {@code default_regime}; null
+     * when its sizer does not size by regime (the order's regime is then ignored).
+     */
+    public String getRegime() { return regimeSizer == null ? null : regimeSizer.regimeOf(request.market().regime()); }
+    /** True when the order's regime sizer has a factor for its regime; false when it has none or no regime sizer. */
+    public boolean isRegimeMapped() { return regimeSizer != null && regimeSizer.mapsRegime(getRegime()); }
+    /** The regimes the order's sizer maps, e.g. {@code {bullish=1.2, normal=1.0, bearish=0.5}}; empty without one. */
+    public String getMappedRegimes() { return regimeSizer == null ? "{}" : regimeSizer.regimes().toString(); }
 
     // ---- the account ----
     /** Open positions plus approved-but-unfilled reservations: each holds a trade slot. */

@@ -15,8 +15,8 @@ import java.util.Set;
 /**
  * Turns the JSON of {@code POST /api/v1/checks} (or a CLI check file) into a {@link CheckRequest}, listing every
  * bad field at once: a missing, non-finite or negative price, a price, amount or spread past its {@link Bounds},
- * a confidence or strength outside [0, 1], an unknown side, a stop on the wrong side of the entry, an unknown
- * field.
+ * a confidence or strength outside [0, 1], an unknown side, a stop on the wrong side of the entry, a market regime
+ * that is not an identifier, an unknown field.
  */
 public final class CheckRequestParser {
 
@@ -26,7 +26,9 @@ public final class CheckRequestParser {
             "equity", "entry", "stopLoss", "takeProfit");
     private static final Set<String> SIGNAL = Set.of("consensus", "confidence", "strength", "modelVotes");
     private static final Set<String> MARKET = Set.of("price", "atr", "ema200", "volume24h", "spreadBps",
-            "timestamp");
+            "timestamp", "regime");
+    /** A regime as a caller may send it: {@link io.riskgate.policy.SizerSpec#REGIME_NAME} in any case. */
+    private static final String REGIME = "[A-Za-z][A-Za-z0-9_]{0,31}";
 
     private CheckRequestParser() {
     }
@@ -58,6 +60,8 @@ public final class CheckRequestParser {
         double volume = m.number("volume24h", Bounds.VOLUME);
         double spread = m.number("spreadBps", Bounds.SPREAD_BPS);
         var timestamp = m.optionalInstant("timestamp");
+        // only a regime_based sizer reads it; checked here like every other field, so it is only ever compared
+        Optional<String> regime = m.optionalText("regime", REGIME).map(r -> r.toLowerCase(Locale.ROOT));
 
         OptionalDouble equity = root.optionalNumber("equity", Bounds.EQUITY);
         OptionalDouble entry = root.optionalNumber("entry", Bounds.PRICE);
@@ -80,7 +84,7 @@ public final class CheckRequestParser {
         }
         return new CheckRequest(account, symbol.toUpperCase(Locale.ROOT), side, strategy,
                 new Signal(consensus, confidence, strength, votes),
-                new Market(price, atr, ema200, volume, spread, timestamp),
+                new Market(price, atr, ema200, volume, spread, timestamp, regime),
                 equity, entry, stop, take, clientOrderId);
     }
 

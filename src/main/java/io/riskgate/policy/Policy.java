@@ -32,4 +32,12 @@ public record Policy(
     public Optional<StrategyProfile> strategy(String name) {
         return name == null ? Optional.empty() : Optional.ofNullable(strategies.get(name));
     }
+
+    /**
+     * The sizer an order of {@code strategy} (null: none) is sized by: the strategy's own, else the policy's
+     * {@code sizing.sizer}; empty when the ATR risk budget sizes it. An undeclared strategy has none of its own.
+     */
+    public Optional<SizerSpec> sizerFor(String strategy) {
+        return strategy(strategy).flatMap(StrategyProfile::sizer).or(sizing::sizer);
+    }
 }

@@ -328,11 +328,53 @@ public final class PolicyLoader {
         }
         double kelly = method == SizerSpec.Method.KELLY ? s.positive("kelly_fraction", 1) : 0;
         double target = method == SizerSpec.Method.VOLATILITY_ADJUSTED ? s.positive("target_volatility", 1) : 0;
+        Map<String, Double> regimes = Map.of();
+        String defaultRegime = "";
+        if (method == SizerSpec.Method.REGIME_BASED) {
+            regimes = readRegimes(s.section("regimes"));
+            defaultRegime = s.text("default_regime");
+            String at = s.path() + ".default_regime";
+            if (!defaultRegime.isEmpty() && !defaultRegime.matches(SizerSpec.REGIME_NAME)) {
+                s.problem(null, at, regimeNameProblem(defaultRegime));
+            } else if (!defaultRegime.isEmpty() && s.valid(s.path() + ".regimes") && !regimes.isEmpty()
+                    && !regimes.containsKey(defaultRegime)) {
+                s.problem(null, at, "must be one of the regimes " + regimes.keySet() + " (an order naming no "
+                        + "regime is sized in it), was '" + defaultRegime + "'");
+            }
+        }
         s.finish();
         if (s.valid(s.path() + ".min_fraction", s.path() + ".max_fraction") && min > max) {
             s.problem(null, s.path() + ".min_fraction", "must not exceed max_fraction (" + max + "), was " + min);
         }
-        return new SizerSpec(method, baseFraction, min, max, key, kelly, target);
+        return new SizerSpec(method, baseFraction, min, max, key, kelly, target, regimes, defaultRegime);
+    }
+
+    /**
+     * A regime_based sizer's {@code regimes}: each regime name (an order's {@code market.regime}) to the factor
+     * that multiplies {@code base_fraction} in it (seed 003's {'trend': 'bullish', 'risk_multiplier': 1.2}).
+     */
+    private static Map<String, Double> readRegimes(YamlSection s) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String name : s.keys()) {
+            if (!name.matches(SizerSpec.REGIME_NAME)) {
+                s.problem(null, s.path() + "." + name, regimeNameProblem(name));
+                s.ignore(name);
+                continue;
+            }
+            // a factor of 0 is allowed (the sizer then gives min_fraction); above that, max_fraction bounds it
+            out.put(name, s.number(name, 0, ANY));
+        }
+        if (s.keys().isEmpty() && s.valid(s.path())) {
+            s.problem(null, s.path(), "must name at least one regime and its factor, e.g. {bullish: 1.2, normal: "
+                    + "1.0, bearish: 0.5}");
+        }
+        s.finish();
+        return out;
+    }
+
+    private static String regimeNameProblem(String name) {
+        return "regime names are lower-case identifiers (a letter, then letters, digits or '_'), at most 32 "
+                + "characters, as an order's market.regime spells them, was '" + name + "'";
     }
 
     private static Analytics readAnalytics(YamlSection s) {

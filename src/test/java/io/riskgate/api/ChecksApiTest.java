@@ -125,7 +125,13 @@ class ChecksApiTest {
                 arguments("LONG stop above the entry", set(seed001(), "stopLoss", 51_000),
                         List.of("stopLoss")),
                 arguments("bad timestamp", set(seed001(), "market.timestamp", "yesterday"),
-                        List.of("market.timestamp")));
+                        List.of("market.timestamp")),
+                arguments("regime with a space", set(seed001(), "market.regime", "bull market"),
+                        List.of("market.regime")),
+                arguments("regime as seed 003's object", set(seed001(), "market.regime",
+                        java.util.Map.of("trend", "bullish", "risk_multiplier", 1.2)), List.of("market.regime")),
+                arguments("bad regime and missing price", set(set(seed001(), "market.regime", "1bull"),
+                        "market.price", null), List.of("market.regime", "market.price")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -172,6 +178,28 @@ class ChecksApiTest {
                 "side", "stoploss", "signal.consensus");
         assertThat(r.body().path("detail").asText()).contains("6 fields are invalid");
         assertNothingStored(account, decisionsBefore);
+    }
+
+    @Test
+    void aRegimeSizedStrategyIsSizedByTheOrdersMarketRegimeAndAnUnmappedRegimeIsRejected() {
+        ObjectNode bullish = set(set(seed001(), "account", newAccount()), "strategy", "oversold_bounce");
+        set(bullish, "market.regime", "bullish");
+
+        JsonNode d = api.check(bullish);
+
+        // seed 003's regime_based sizing, as policies/default.yaml gives it to oversold_bounce: 2% x bullish 1.2
+        // = 2.4% of 10,000 = 240 USD = 0.0048 BTC at 50,000 (under the $500 maximum and every other cap)
+        assertThat(d.path("approved").asBoolean()).isTrue();
+        assertThat(d.path("quantity").asDouble()).isEqualTo(0.0048);
+        // the decision's notional is quantity x entry in binary floating point: 239.99999999999997
+        assertThat(d.path("notional").asDouble()).isCloseTo(240.0, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(d.path("sizing").path("bindingCap").asText()).isEqualTo("SIZER");
+
+        JsonNode refused = api.check(set(set(bullish, "account", newAccount()), "market.regime", "sideways"));
+
+        assertThat(refused.path("outcome").asText()).isEqualTo("REJECTED");
+        assertThat(refused.path("rejections")).extracting(r -> r.path("code").asText())
+                .containsExactly("UNKNOWN_REGIME");
     }
 
     /** The audit has no new decision, and the account still holds the one reservation and 10,000 equity. */

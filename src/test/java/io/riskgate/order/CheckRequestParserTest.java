@@ -236,6 +236,72 @@ class CheckRequestParserTest {
     }
 
     @Test
+    void marketRegimeIsOptional() {
+        assertThat(CheckRequestParser.parse(seed001()).market().regime()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("regimes")
+    void readsTheMarketRegimeInLowerCase(String sent, String read) {
+        // seed 003: market_regime {'trend': 'bullish', ...}; the policy's regime names are lower case
+        assertThat(CheckRequestParser.parse(set(seed001(), "market.regime", sent)).market().regime()).contains(read);
+    }
+
+    static Stream<Arguments> regimes() {
+        return Stream.of(
+                Arguments.of("bullish", "bullish"),
+                Arguments.of("Bullish", "bullish"),
+                Arguments.of(" BEARISH ", "bearish"),         // trimmed, like every text field
+                Arguments.of("high_vol_2", "high_vol_2"),
+                Arguments.of("a", "a"),                       // one letter: the shortest
+                Arguments.of("r" + "x".repeat(31), "r" + "x".repeat(31))); // 32 characters: the longest
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badRegimes")
+    void refusesAMarketRegimeThatIsNotAnIdentifier(String description, Object regime) {
+        InvalidRequestException e = refused(set(seed001(), "market.regime", regime));
+
+        assertThat(e.problems()).extracting(FieldProblem::field).containsExactly("market.regime");
+    }
+
+    static Stream<Arguments> badRegimes() {
+        return Stream.of(
+                Arguments.of("33 characters", "r" + "x".repeat(32)),
+                Arguments.of("a space", "bull market"),
+                Arguments.of("a hyphen", "bull-run"),
+                Arguments.of("a leading digit", "1bull"),
+                Arguments.of("a leading underscore", "_bull"),
+                Arguments.of("a letter outside ASCII", "bullísh"),
+                Arguments.of("code", "bullish\" + java.lang.Runtime.getRuntime().exec(\"id\") + \""),
+                Arguments.of("empty", ""),
+                Arguments.of("a number", 1.2),
+                Arguments.of("an object (seed 003's own shape)", Map.of("trend", "bullish", "risk_multiplier", 1.2)));
+    }
+
+    @Test
+    void reportsABadMarketRegimeTogetherWithEveryOtherBadField() {
+        ObjectNode json = set(set(seed001(), "market.regime", "bull market"), "market.price", null);
+        set(json, "signal.confidence", 1.5);
+
+        InvalidRequestException e = refused(json);
+
+        assertThat(e.problems()).extracting(FieldProblem::field)
+                .containsExactlyInAnyOrder("market.regime", "market.price", "signal.confidence");
+        assertThat(message(e, "market.regime")).isEqualTo("must match [A-Za-z][A-Za-z0-9_]{0,31}, was 'bull market'");
+    }
+
+    @Test
+    void anInProcessMarketTakesOnlyALowerCaseRegime() {
+        Optional<java.time.Instant> now = Optional.of(TestRuntime.T0);
+        assertThat(new Market(50_000, 1_500, 48_000, 5e9, 10, now, Optional.of("bullish")).regime())
+                .contains("bullish");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> new Market(50_000, 1_500, 48_000, 5e9, 10,
+                now, Optional.of("Bullish")))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("market.regime must match [a-z][a-z0-9_]{0,31}, was 'Bullish'");
+    }
+
+    @Test
     void upperCasesSymbol() {
         assertThat(CheckRequestParser.parse(set(seed001(), "symbol", "btcusdt")).symbol()).isEqualTo("BTCUSDT");
     }

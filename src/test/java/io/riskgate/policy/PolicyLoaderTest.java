@@ -139,7 +139,13 @@ class PolicyLoaderTest {
                         OptionalDouble.empty()),
                 "arbitrage", none("arbitrage"),                           // "No trailing stop"
                 "market_making", none("market_making"),
-                "news_driven", none("news_driven")));
+                "news_driven", none("news_driven"),
+                // seed 003's 'regime_based' sizing: {'trend': 'bullish', 'risk_multiplier': 1.2}; seed 004's
+                // regime='normal' when none is given; seed 004's proven strategy's limits [0.5%, 10%]
+                "oversold_bounce", new StrategyProfile("oversold_bounce", OptionalDouble.empty(),
+                        OptionalDouble.empty(), Optional.of(new SizerSpec(SizerSpec.Method.REGIME_BASED, 0.02,
+                        0.005, 0.10, "confidence", 0, 0, Map.of("bullish", 1.2, "normal", 1.0, "bearish", 0.5),
+                        "normal")))));
     }
 
     @Test
@@ -468,6 +474,151 @@ class PolicyLoaderTest {
 
         assertThat(htf.stopLossPct()).isEqualTo(OptionalDouble.of(0.02));
         assertThat(htf.takeProfitPct()).isEqualTo(OptionalDouble.of(0.04));
+    }
+
+    // ---------------------------------------------------------------- regime_based sizers (seed 003)
+
+    /** The shipped oversold_bounce sizer's lines (policies/default.yaml). */
+    private static final String METHOD = "      method: regime_based\n";
+    private static final String BASE = "      base_fraction: 0.02\n";
+    private static final String REGIMES = "      regimes: {bullish: 1.2, normal: 1.0, bearish: 0.5}\n";
+    private static final String DEFAULT_REGIME =
+            "      default_regime: normal              # seed 004: regime='normal' when none is given\n";
+    private static final String SIZER = "strategies.oversold_bounce.sizer.";
+
+    @Test
+    void readsTheShippedRegimeSizer() {
+        SizerSpec z = new PolicyLoader(SHIPPED_RULES).load(SHIPPED_POLICY).policy().sizerFor("oversold_bounce")
+                .orElseThrow();
+
+        assertThat(z.method()).isEqualTo(SizerSpec.Method.REGIME_BASED);
+        assertThat(z.baseFraction()).isEqualTo(0.02);
+        // in the policy's order: the order a rejection lists them in
+        assertThat(z.regimes()).containsExactly(Map.entry("bullish", 1.2), Map.entry("normal", 1.0),
+                Map.entry("bearish", 0.5));
+        assertThat(z.regimeOf(Optional.empty())).isEqualTo("normal");
+        assertThat(z.regimeOf(Optional.of("bearish"))).isEqualTo("bearish");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("regimeSizerChecks")
+    void checksRegimeSizers(String description, String from, String to, List<String> refused) throws IOException {
+        String yaml = replace(shipped, from, to);
+
+        if (refused.isEmpty()) {
+            assertThat(load(yaml).policy().sizerFor("oversold_bounce")).isPresent();
+        } else {
+            List<PolicyProblem> problems = problemsOf(yaml);
+            assertThat(problems).extracting(PolicyProblem::path).containsExactlyInAnyOrderElementsOf(refused);
+            // each problem points at one of the lines the edit wrote
+            int first = lineAt(yaml, shipped.indexOf(from));
+            int last = first + (int) to.chars().filter(c -> c == '\n').count() - (to.endsWith("\n") ? 1 : 0);
+            assertThat(problems).allSatisfy(p -> assertThat(p.line()).isBetween(first, last));
+        }
+    }
+
+    static Stream<Arguments> regimeSizerChecks() {
+        return Stream.of(
+                Arguments.of("a factor of 0 (min_fraction applies)", REGIMES,
+                        "      regimes: {bullish: 1.2, normal: 1.0, bearish: 0.5, crash: 0}\n", List.of()),
+                Arguments.of("a factor above 1 / max_fraction (max_fraction applies)", REGIMES,
+                        "      regimes: {bullish: 6, normal: 1.0}\n", List.of()),
+                Arguments.of("a single regime", REGIMES + DEFAULT_REGIME,
+                        "      regimes: {normal: 1.0}\n" + DEFAULT_REGIME, List.of()),
+                Arguments.of("32-character name", REGIMES,
+                        "      regimes: {normal: 1.0, r" + "x".repeat(31) + ": 1}\n", List.of()),
+                Arguments.of("a negative factor", REGIMES,
+                        "      regimes: {bullish: 1.2, normal: 1.0, bearish: -0.5}\n",
+                        List.of(SIZER + "regimes.bearish")),
+                Arguments.of("a factor that is not a number", REGIMES,
+                        "      regimes: {bullish: 1.2, normal: 1.0, bearish: half}\n",
+                        List.of(SIZER + "regimes.bearish")),
+                Arguments.of("an infinite factor", REGIMES,
+                        "      regimes: {bullish: Infinity, normal: 1.0}\n", List.of(SIZER + "regimes.bullish")),
+                Arguments.of("a factor that is a mapping", REGIMES,
+                        "      regimes: {bullish: {risk_multiplier: 1.2}, normal: 1.0}\n",
+                        List.of(SIZER + "regimes.bullish")),
+                Arguments.of("a capitalised name", REGIMES,
+                        "      regimes: {Bullish: 1.2, normal: 1.0}\n", List.of(SIZER + "regimes.Bullish")),
+                Arguments.of("a name with a space", REGIMES,
+                        "      regimes: {bull market: 1.2, normal: 1.0}\n", List.of(SIZER + "regimes.bull market")),
+                Arguments.of("a hyphenated name", REGIMES,
+                        "      regimes: {bull-run: 1.2, normal: 1.0}\n", List.of(SIZER + "regimes.bull-run")),
+                Arguments.of("a 33-character name", REGIMES,
+                        "      regimes: {normal: 1.0, r" + "x".repeat(32) + ": 1}\n",
+                        List.of(SIZER + "regimes.r" + "x".repeat(32))),
+                Arguments.of("a regime named twice", REGIMES,
+                        "      regimes: {bullish: 1.2, normal: 1.0, bullish: 1.5}\n",
+                        List.of(SIZER + "regimes.bullish")),
+                Arguments.of("no regime", REGIMES, "      regimes: {}\n", List.of(SIZER + "regimes")),
+                Arguments.of("a list of regimes", REGIMES, "      regimes: [bullish, normal]\n",
+                        List.of(SIZER + "regimes")),
+                Arguments.of("regimes left out", METHOD + BASE + REGIMES, METHOD + BASE,
+                        List.of(SIZER + "regimes")),
+                Arguments.of("a default the regimes lack", DEFAULT_REGIME, "      default_regime: neutral\n",
+                        List.of(SIZER + "default_regime")),
+                Arguments.of("a default that is not a name", DEFAULT_REGIME, "      default_regime: Normal\n",
+                        List.of(SIZER + "default_regime")),
+                Arguments.of("default_regime left out", METHOD + BASE + REGIMES + DEFAULT_REGIME,
+                        METHOD + BASE + REGIMES, List.of(SIZER + "default_regime")),
+                Arguments.of("a bad factor and a default the regimes lack, both reported",
+                        REGIMES + DEFAULT_REGIME,
+                        "      regimes: {bullish: 1.2, bearish: -0.5}\n      default_regime: normal\n",
+                        List.of(SIZER + "regimes.bearish", SIZER + "default_regime")),
+                Arguments.of("another method's key", METHOD, METHOD + "      kelly_fraction: 0.5\n",
+                        List.of(SIZER + "kelly_fraction")),
+                Arguments.of("a misspelt key", METHOD + BASE + REGIMES + DEFAULT_REGIME,
+                        METHOD + BASE + REGIMES + "      default_regim: normal\n",
+                        List.of(SIZER + "default_regime", SIZER + "default_regim")),
+                Arguments.of("base_fraction left out", METHOD + BASE, METHOD, List.of(SIZER + "base_fraction")));
+    }
+
+    @Test
+    void aMisspeltMethodNamesRegimeBasedAmongTheMethods() throws IOException {
+        List<PolicyProblem> problems = problemsOf(replace(shipped, METHOD, "      method: regime\n"));
+
+        assertThat(message(problems, SIZER + "method")).isEqualTo("must be one of [fixed_fraction, "
+                + "confidence_weighted, kelly, volatility_adjusted, regime_based], was 'regime'");
+    }
+
+    @Test
+    void regimeKeysUnderAnotherMethodAreUnknown() throws IOException {
+        String yaml = replace(shipped, "  news_driven: {}\n", "  news_driven:\n    sizer: {method: fixed_fraction, "
+                + "base_fraction: 0.02, min_fraction: 0.005, max_fraction: 0.10, regimes: {bullish: 1.2}, "
+                + "default_regime: bullish}\n");
+
+        assertThat(problemsOf(yaml)).extracting(PolicyProblem::path).containsExactlyInAnyOrder(
+                "strategies.news_driven.sizer.regimes", "strategies.news_driven.sizer.default_regime");
+    }
+
+    @Test
+    void aRegimeSizerProblemSaysWhatIsWrong() throws IOException {
+        String yaml = replace(replace(shipped, REGIMES, "      regimes: {bullish: 1.2, normal: 1.0, bearish: -0.5, "
+                + "Bull Run: 2}\n"), DEFAULT_REGIME, "      default_regime: neutral\n");
+
+        List<PolicyProblem> problems = problemsOf(yaml);
+
+        assertThat(message(problems, SIZER + "regimes.bearish")).isEqualTo("must be between 0 and any, was -0.5");
+        assertThat(message(problems, SIZER + "regimes.Bull Run")).isEqualTo("regime names are lower-case "
+                + "identifiers (a letter, then letters, digits or '_'), at most 32 characters, as an order's "
+                + "market.regime spells them, was 'Bull Run'");
+        assertThat(message(problems, SIZER + "default_regime")).isEqualTo("must be one of the regimes [bullish, "
+                + "normal, bearish] (an order naming no regime is sized in it), was 'neutral'");
+    }
+
+    @Test
+    void aPolicyWideSizerMayBeRegimeBased() throws IOException {
+        String yaml = replace(shipped, "  max_position_usd: 500\n", "  max_position_usd: 500\n  sizer: {method: "
+                + "regime_based, base_fraction: 0.01, regimes: {calm: 1.5, stormy: 0.25}, default_regime: calm, "
+                + "min_fraction: 0.001, max_fraction: 0.05}\n");
+
+        Policy p = load(yaml).policy();
+
+        // an order naming no strategy, or one without a sizer of its own, is sized by it; oversold_bounce keeps its own
+        assertThat(p.sizerFor(null).orElseThrow().regimes()).containsOnlyKeys("calm", "stormy");
+        assertThat(p.sizerFor("trend_following").orElseThrow().defaultRegime()).isEqualTo("calm");
+        assertThat(p.sizerFor("oversold_bounce").orElseThrow().defaultRegime()).isEqualTo("normal");
+        assertThat(p.sizerFor("scalping").orElseThrow().defaultRegime()).isEqualTo("calm");
     }
 
     // ---------------------------------------------------------------- sha256

@@ -87,7 +87,18 @@ class GatesDrlTest {
                         entry(48_999.5), true),
                 // strategies must be declared in the policy
                 Arguments.of("UNKNOWN_STRATEGY", "declared strategy", op("strategy", "trend_following"), false),
-                Arguments.of("UNKNOWN_STRATEGY", "undeclared strategy", op("strategy", "scalping"), true));
+                Arguments.of("UNKNOWN_STRATEGY", "undeclared strategy", op("strategy", "scalping"), true),
+                // oversold_bounce sizes by regime: {bullish: 1.2, normal: 1.0, bearish: 0.5}, default normal
+                Arguments.of("UNKNOWN_REGIME", "a regime its sizer maps",
+                        both(op("strategy", "oversold_bounce"), op("market.regime", "bearish")), false),
+                Arguments.of("UNKNOWN_REGIME", "a regime its sizer does not map",
+                        both(op("strategy", "oversold_bounce"), op("market.regime", "sideways")), true),
+                Arguments.of("UNKNOWN_REGIME", "no regime: the default, normal",
+                        op("strategy", "oversold_bounce"), false),
+                Arguments.of("UNKNOWN_REGIME", "a strategy sized by the risk budget ignores the regime",
+                        both(op("strategy", "trend_following"), op("market.regime", "sideways")), false),
+                Arguments.of("UNKNOWN_REGIME", "an order without a strategy ignores the regime",
+                        op("market.regime", "sideways"), false));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -129,6 +140,18 @@ class GatesDrlTest {
         assertThat(d.rejections().get(0).message())
                 .isEqualTo("spread 50.01 bps is above the maximum 50.0 bps");
         assertThat(d.rejections().get(0).rule()).isEqualTo("Spread above maximum");
+    }
+
+    @Test
+    void unknownRegimeMessageNamesTheRegimeAndTheOnesItsSizerMaps() {
+        ObjectNode r = set(set(engine.seed001(), "strategy", "oversold_bounce"), "market.regime", "Sideways");
+        Decision d = engine.check(r);
+        assertThat(d.rejections()).singleElement().satisfies(x -> {
+            assertThat(x.code()).isEqualTo("UNKNOWN_REGIME");
+            assertThat(x.rule()).isEqualTo("Market regime not mapped by the sizer");
+            assertThat(x.message()).isEqualTo("market regime 'sideways' has no factor in its sizer's regimes "
+                    + "{bullish=1.2, normal=1.0, bearish=0.5}: the order cannot be sized in it");
+        });
     }
 
     static UnaryOperator<ObjectNode> op(String path, Object value) {

@@ -35,9 +35,9 @@ class RuleSetCompilerTest {
     @Test
     void compilesTheDefaultPolicyWithEveryRuleCatalogued(@TempDir Path dir) {
         CompiledPolicy p = compiler.compile(load(TestRuntime.copyRepoConfig(dir)));
-        // gates.drl 10 rules, portfolio.drl 7, confidence bands 2 rows, strategy limits 5 rows, exits.drl 6,
+        // gates.drl 11 rules, portfolio.drl 7, confidence bands 2 rows, strategy limits 6 rows, exits.drl 6,
         // trailing stops 2 rows, governor.drl 16, analytics.drl 5, drawdown factors 3 rows
-        assertThat(p.rules()).hasSize(56);
+        assertThat(p.rules()).hasSize(58);
         assertThat(p.rules()).extracting(RuleInfo::code).contains("TREND_MISALIGNED", "MAX_EXPOSURE",
                 "SIZE_HIGH_CONFIDENCE", "STRATEGY_LIMITS", "STOP_LOSS_HIT", "PERCENT_TRAILING_STOP");
         assertThat(p.rules()).filteredOn(r -> r.code().equals("SIZE_HIGH_CONFIDENCE"))
@@ -136,6 +136,7 @@ class RuleSetCompilerTest {
                 Strategy limits: arbitrage,arbitrage,1.0,30,STRATEGY_LIMITS,strategy
                 Strategy limits: market_making,market_making,0.08,,STRATEGY_LIMITS,strategy
                 Strategy limits: news_driven,news_driven,0.12,,STRATEGY_LIMITS,strategy
+                Strategy limits: oversold_bounce,oversold_bounce,0.10,,STRATEGY_LIMITS,strategy
                 """;
         Files.write(table, DecisionTableWorkbook.fromCsv(csv));
         // trend_following 1.01 > 1 of equity and htf 31x > max_leverage 30 are refused;

@@ -15,9 +15,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * rules/strategy-limits.drl.xlsx, row by row (seed 002's max position per strategy; leverage 1.2x trend_following,
- * 1.0x htf, blank for the others). A row's boundary is its key: it fires for its own strategy only, never for
- * another strategy or for an order without one. Its limits appear as caps on equity 10,000.
+ * rules/strategy-limits.drl.xlsx, row by row (seed 002's max position per strategy, and seed 003's 10% for its
+ * oversold_bounce; leverage 1.2x trend_following, 1.0x htf, blank for the others). A row's boundary is its key: it
+ * fires for its own strategy only, never for another strategy or for an order without one. Its limits appear as caps
+ * on equity 10,000.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StrategyLimitsTableTest {
@@ -36,7 +37,8 @@ class StrategyLimitsTableTest {
                 Arguments.of("htf", 2_000.0, 10_000.0),              // 0.20, 1.0
                 Arguments.of("arbitrage", 500.0, Double.NaN),        // 0.05
                 Arguments.of("market_making", 800.0, Double.NaN),    // 0.08
-                Arguments.of("news_driven", 1_200.0, Double.NaN));   // 0.12
+                Arguments.of("news_driven", 1_200.0, Double.NaN),    // 0.12
+                Arguments.of("oversold_bounce", 1_000.0, Double.NaN)); // 0.10, seed 003's max position size
     }
 
     @ParameterizedTest(name = "{0}")
