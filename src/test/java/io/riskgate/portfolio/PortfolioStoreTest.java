@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 
@@ -74,8 +74,8 @@ class PortfolioStoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"FILLED", "EXPIRED", "CANCELLED"})
-    void aReleasedReservationSaysWhyAndNoLongerLoads(String reason) {
+    @EnumSource(ReservationRelease.class)
+    void aReleasedReservationSaysWhyAndNoLongerLoads(ReservationRelease reason) {
         Reservation r = db.storedReservation(account, btc, T0, T0.plus(Duration.ofMinutes(5)));
         Instant at = T0.plusSeconds(90);
         db.store.releaseReservation(r.decisionId(), at, reason);
@@ -89,10 +89,10 @@ class PortfolioStoreTest {
     @Test
     void aReleasedReservationKeepsItsFirstRelease() {
         Reservation r = db.storedReservation(account, btc, T0, T0.plus(Duration.ofMinutes(5)));
-        db.store.releaseReservation(r.decisionId(), T0.plus(Duration.ofMinutes(5)), "EXPIRED");
+        db.store.releaseReservation(r.decisionId(), T0.plus(Duration.ofMinutes(5)), ReservationRelease.EXPIRED);
         // a late cancel (or fill) of a lapsed reservation changes neither the reason nor the time
-        db.store.releaseReservation(r.decisionId(), T0.plus(Duration.ofMinutes(6)), "CANCELLED");
-        assertThat(db.store.reservationRelease(r.decisionId())).contains("EXPIRED");
+        db.store.releaseReservation(r.decisionId(), T0.plus(Duration.ofMinutes(6)), ReservationRelease.CANCELLED);
+        assertThat(db.store.reservationRelease(r.decisionId())).contains(ReservationRelease.EXPIRED);
         assertThat(db.releasedAt(r.decisionId())).contains(T0.plus(Duration.ofMinutes(5)));
     }
 
@@ -437,7 +437,7 @@ class PortfolioStoreTest {
         // one reservation held, one filled
         Reservation held = db.storedReservation(account, btc, T0.plusSeconds(50), T0.plusSeconds(350));
         Reservation filled = db.storedReservation(account, btc, T0.plusSeconds(5), T0.plusSeconds(305));
-        db.store.releaseReservation(filled.decisionId(), T0.plusSeconds(10), "FILLED");
+        db.store.releaseReservation(filled.decisionId(), T0.plusSeconds(10), ReservationRelease.FILLED);
         GovernorState governor = halted(T0.plusSeconds(45));
         db.store.saveGovernor(account, governor, T0.plusSeconds(45));
 

@@ -507,7 +507,7 @@ class PortfolioTest {
     void aBatchReleasesReservationsLapsedByTheChecksEventTime(Instant now, boolean lapsed) {
         Reservation r = db.storedReservation(account, btc, T0, T0.plus(TTL));
         AtomicReference<List<Reservation>> seenByTheCheck = new AtomicReference<>();
-        AtomicReference<Optional<String>> storedMeanwhile = new AtomicReference<>();
+        AtomicReference<Optional<ReservationRelease>> storedMeanwhile = new AtomicReference<>();
         portfolio.withAccount(account, book -> {
             Portfolio.Batch batch = portfolio.batch(book).expire(now);
             seenByTheCheck.set(List.copyOf(book.reservations()));
@@ -518,7 +518,7 @@ class PortfolioTest {
         // the check decides without a lapsed reservation; the database learns of it with the check's commit
         assertThat(seenByTheCheck.get()).hasSize(lapsed ? 0 : 1);
         assertThat(storedMeanwhile.get()).isEmpty();
-        assertThat(store.reservationRelease(r.decisionId())).isEqualTo(lapsed ? Optional.of("EXPIRED")
+        assertThat(store.reservationRelease(r.decisionId())).isEqualTo(lapsed ? Optional.of(ReservationRelease.EXPIRED)
                 : Optional.empty());
         // released at its expiry, not at the check's time
         assertThat(db.releasedAt(r.decisionId())).isEqualTo(lapsed ? Optional.of(T0.plus(TTL)) : Optional.empty());
@@ -602,7 +602,7 @@ class PortfolioTest {
             portfolio.open(book, t);
             return null;
         });
-        assertThat(store.reservationRelease(r.decisionId())).contains("FILLED");
+        assertThat(store.reservationRelease(r.decisionId())).contains(ReservationRelease.FILLED);
         assertThat(db.releasedAt(r.decisionId())).contains(filledAt);
         assertThat(store.trade(t.id())).contains(t);
         Held h = held(account);
@@ -658,7 +658,7 @@ class PortfolioTest {
             portfolio.cancel(book, r, at);
             return null;
         });
-        assertThat(store.reservationRelease(r.decisionId())).contains("CANCELLED");
+        assertThat(store.reservationRelease(r.decisionId())).contains(ReservationRelease.CANCELLED);
         assertThat(db.releasedAt(r.decisionId())).contains(at);
         assertThat(portfolio.view(account).reservations()).isEmpty();
         assertThat(portfolio.view(account).exposure()).isZero();
@@ -677,7 +677,7 @@ class PortfolioTest {
         List<Reservation> lapsed = portfolio.withAccount(account, b -> portfolio.expire(b, T0.plus(TTL)));
         assertThat(lapsed).containsExactly(first);
         assertThat(tx.executed).hasValue(transactions + 1);
-        assertThat(store.reservationRelease(first.decisionId())).contains("EXPIRED");
+        assertThat(store.reservationRelease(first.decisionId())).contains(ReservationRelease.EXPIRED);
         assertThat(db.releasedAt(first.decisionId())).contains(T0.plus(TTL));
         assertThat(store.reservationRelease(second.decisionId())).isEmpty();
         assertThat(portfolio.view(account).reservations()).containsExactly(second);
