@@ -68,7 +68,9 @@ class CredentialsApiTest {
         ServerConfig.register(registry, CONFIG, "credentials");
         registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location",
                 () -> "file:" + CONFIG.resolve("issuer.pem"));
-        registry.add("riskgate.security.rate-limit.per-second", () -> "20");
+        // a slow refill, so that the rate test holds on a busy machine: 60 requests at up to 300 ms each still empty a
+        // bucket of 20 refilled at 2 a second
+        registry.add("riskgate.security.rate-limit.per-second", () -> "2");
         registry.add("riskgate.security.rate-limit.burst", () -> "20");
     }
 
@@ -179,8 +181,8 @@ class CredentialsApiTest {
         HttpApi auditor = admin.as(key);
         int ok = 0;
         HttpApi.Response limited = null;
-        // a burst of 20 and 20 a second: requests of a few ms each empty the bucket within 60 (about 1 token
-        // comes back every 50 ms)
+        // a burst of 20 and 2 a second: requests of a few ms each empty the bucket within about 21 (a token comes
+        // back every 500 ms), and even at 300 ms a request the 20 + 18 tokens of 60 requests run out
         for (int i = 0; i < 60 && limited == null; i++) {
             HttpApi.Response r = auditor.get("/api/v1/policies/activations?limit=1");
             if (r.status() == 429) {
