@@ -59,6 +59,29 @@ public final class RuleSetCompiler {
      */
     public interface Reuse {
         CompiledPolicy compile(PolicyBundle bundle, java.util.function.Function<PolicyBundle, CompiledPolicy> build);
+
+        /**
+         * What Drools builds from exactly these rule files (names and bytes, a policy's gates file included): a
+         * rule base depends on nothing else, so policies that differ only in their YAML values can share one. The
+         * policy checks ({@code @code} metadata, required codes, probes) still run for every policy. The same
+         * rules as {@link #compile}: a kept rule base must survive its callers' {@link #release}, and a build with
+         * problems is never kept. Default: build every time.
+         */
+        default RuleBase ruleBase(Map<String, byte[]> files, java.util.function.Function<Map<String, byte[]>,
+                RuleBase> build) {
+            return build.apply(files);
+        }
+    }
+
+    /**
+     * What Drools built from a set of rule files: the rule base with its container and release id, or, when the
+     * build failed, only its problems (file and line) and nothing kept in Drools' repository.
+     */
+    public record RuleBase(KieContainer container, KieBase kieBase, ReleaseId releaseId,
+                           List<PolicyProblem> problems) {
+        public RuleBase {
+            problems = List.copyOf(problems);
+        }
     }
 
     /**
@@ -101,16 +124,18 @@ public final class RuleSetCompiler {
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         List<PolicyProblem> problems = new ArrayList<>();
-        for (PolicyProblem p : build(ks, releaseId, files)) {
+        RuleBase built = ruleBase(releaseId, files);
+        for (PolicyProblem p : built.problems()) {
             problems.add(p.file().equals(gatesFile) ? gateProblem(bundle, gates, p) : p);
         }
         if (!problems.isEmpty()) {
-            ks.getRepository().removeKieModule(releaseId);
             throw new PolicyException(problems);
         }
-        KieContainer container = ks.newKieContainer(releaseId);
+        // a reused rule base keeps the release id it was built under
+        KieContainer container = built.container();
+        ReleaseId builtId = built.releaseId();
         try {
-            KieBase base = container.getKieBase();
+            KieBase base = built.kieBase();
             List<RuleInfo> rules = catalog(base, problems);
             for (io.riskgate.policy.CustomGate g : bundle.policy().gates()) {
                 rules.stream().filter(r -> r.code().equals(g.code()) && !r.file().endsWith(".gates.drl")).findFirst()
@@ -128,7 +153,7 @@ public final class RuleSetCompiler {
                                 + "governor.drl); "
                                 + "switch a gate off with its policy key instead"));
             }
-            CompiledPolicy compiled = new CompiledPolicy(bundle, base, container, releaseId, rules, Instant.now(),
+            CompiledPolicy compiled = new CompiledPolicy(bundle, base, container, builtId, rules, Instant.now(),
                     (System.nanoTime() - start) / 1_000_000);
             probeConfidences(compiled, problems);
             if (problems.isEmpty()) {
@@ -147,7 +172,7 @@ public final class RuleSetCompiler {
                     rules.size(), bundle.sha256().substring(0, 12), compiled.compileMillis());
             return compiled;
         } catch (RuntimeException | Error e) {
-            release(container, releaseId);
+            release(container, builtId);
             throw e;
         }
     }
@@ -170,10 +195,37 @@ public final class RuleSetCompiler {
     public List<PolicyProblem> ruleProblems(Map<String, byte[]> ruleFiles) {
         KieServices ks = KieServices.Factory.get();
         ReleaseId id = ks.newReleaseId("io.riskgate.check", "rules", java.util.UUID.randomUUID().toString());
+        if (REUSE != null) {
+            // a rule base built (and kept) from the same files has no problems to report
+            return REUSE.ruleBase(ruleFiles, files -> buildRuleBase(id, files)).problems();
+        }
         try {
             return build(ks, id, ruleFiles);
         } finally {
             ks.getRepository().removeKieModule(id);
+        }
+    }
+
+    /** The rule base of {@code files}, through the {@link Reuse} when there is one. */
+    private static RuleBase ruleBase(ReleaseId releaseId, Map<String, byte[]> files) {
+        return REUSE == null ? buildRuleBase(releaseId, files)
+                : REUSE.ruleBase(files, f -> buildRuleBase(releaseId, f));
+    }
+
+    /** Builds {@code files} as the KieModule {@code releaseId}; on problems, removes it and keeps nothing. */
+    private static RuleBase buildRuleBase(ReleaseId releaseId, Map<String, byte[]> files) {
+        KieServices ks = KieServices.Factory.get();
+        List<PolicyProblem> problems = build(ks, releaseId, files);
+        if (!problems.isEmpty()) {
+            ks.getRepository().removeKieModule(releaseId);
+            return new RuleBase(null, null, releaseId, problems);
+        }
+        KieContainer container = ks.newKieContainer(releaseId);
+        try {
+            return new RuleBase(container, container.getKieBase(), releaseId, List.of());
+        } catch (RuntimeException | Error e) {
+            release(container, releaseId);
+            throw e;
         }
     }
 

@@ -23,6 +23,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The file watcher over a real registry compiled from a temporary copy of policies/ and rules/: an edit is
@@ -30,7 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  * listener as detected (valid) or refused; the policy in force never changes until an officer reloads. Only with
  * watch-activates does an edit go into force by itself. close() stops it. What the registry publishes, refuses or
  * detects is recorded by its listener, the hook the policy archive uses for the activation log.
+ *
+ * <p>The tests run at the same time (each has its own directory, registry and watcher): most of their time is the
+ * quiet periods, spent waiting.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class PolicyWatcherTest {
 
     static final Duration DEBOUNCE = Duration.ofMillis(500);
@@ -93,11 +99,14 @@ class PolicyWatcherTest {
     }
 
     private void watch(Path policies, Path rules, boolean activates) throws IOException {
-        Set<Thread> before = watcherThreads();
-        watcher = new PolicyWatcher(registry, policies, rules, DEBOUNCE, activates);
-        List<Thread> mine = watcherThreads().stream().filter(t -> !before.contains(t)).toList();
-        assertThat(mine).hasSize(1);
-        watcherThread = mine.get(0);
+        // one test at a time between the two looks at the threads: the new one is this test's
+        synchronized (PolicyWatcherTest.class) {
+            Set<Thread> before = watcherThreads();
+            watcher = new PolicyWatcher(registry, policies, rules, DEBOUNCE, activates);
+            List<Thread> mine = watcherThreads().stream().filter(t -> !before.contains(t)).toList();
+            assertThat(mine).hasSize(1);
+            watcherThread = mine.get(0);
+        }
     }
 
     private static Set<Thread> watcherThreads() {

@@ -55,7 +55,9 @@ class ApiKeysTest {
         ApiKeys.Created c = trader("exec-1", Duration.ofDays(90));
         List<Map<String, Object>> rows = new JdbcTemplate(db).queryForList("SELECT * FROM api_key");
         assertThat(rows).hasSize(1);
-        String secret = c.key().substring(c.key().lastIndexOf('_') + 1);
+        // rg_<10-character id>_<43 characters>: the secret may itself hold '_', so it is cut by position
+        String secret = c.key().substring("rg_".length() + 10 + 1);
+        assertThat(secret).hasSize(43);
         assertThat(rows.get(0).values()).allSatisfy(v -> assertThat(String.valueOf(v)).doesNotContain(secret));
         assertThat(rows.get(0).get("KEY_HASH")).isEqualTo(ApiKeys.sha256(c.key()));
     }
