@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.riskgate.database.LocalDatabase;
 import io.riskgate.decision.Decision;
+import io.riskgate.order.CheckRequestParser;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.policy.PolicyException;
 import io.riskgate.runtime.RiskgateRuntime;
@@ -56,6 +57,12 @@ final class CheckCommand implements Callable<Integer> {
             System.err.println(json.writeValueAsString(Map.of("error", "cannot read " + file + ": " + e.getMessage())));
             return 2;
         }
+        try {
+            // the request's own problems first: a bad file is answered in a moment, before the rule base compiles
+            CheckRequestParser.parse(body);
+        } catch (InvalidRequestException e) {
+            return invalid(json, e);
+        }
         // the password kept in db.secret beside the database (generated on first use), as for the service's
         javax.sql.DataSource ds = LocalDatabase.dataSource(db, "sa");
         RiskgateRuntime rt;
@@ -77,9 +84,14 @@ final class CheckCommand implements Callable<Integer> {
                     Map.of("title", "conflict", "detail", e.getMessage())));
             return 2;
         } catch (InvalidRequestException e) {
-            System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(
-                    Map.of("title", "invalid request", "errors", e.problems())));
-            return 2;
+            // what only the engine can judge: a market.timestamp ahead of the clock
+            return invalid(json, e);
         }
+    }
+
+    private static int invalid(ObjectMapper json, InvalidRequestException e) throws IOException {
+        System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(
+                Map.of("title", "invalid request", "errors", e.problems())));
+        return 2;
     }
 }

@@ -26,18 +26,19 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The real artefact: {@code target/riskgate.jar} started as a process (Drools compiles the rules inside the
- * Spring Boot fat jar), a seed 001 check over HTTP, and the CLI from the same jar. Runs in Maven's
- * integration-test phase, after packaging.
+ * Spring Boot fat jar), a seed 001 check over HTTP, and the CLI from the same jar. The jar is packaged before the
+ * tests (pom.xml), and this class comes first in one test JVM's queue, so its processes run while the other JVM
+ * works through the rest of the suite.
  *
- * <p>The tests run at the same time (failsafe enables JUnit's parallel execution, pom.xml): the CLI check runs and
- * the CLI key runs, each a sequence over a database of its own, overlap each other and the server's start-up on
- * two cores; the HTTP tests wait for the server. Each database has a directory of its own: the password a
+ * <p>The tests run at the same time ({@code @Execution(CONCURRENT)}): the CLI check runs and the CLI key runs, each
+ * a sequence over a database of its own, overlap each other and the server's start-up; the HTTP tests wait for the
+ * server. Each database has a directory of its own: the password a
  * process generates is kept in {@code db.secret} beside its database, one per directory, and two processes
  * creating theirs in one directory at once could each write it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Execution(ExecutionMode.CONCURRENT)
-class PackagedJarIT {
+class PackagedJarTest {
 
     private static final Path JAR = Path.of(System.getProperty("riskgate.jar", "target/riskgate.jar"));
     /**
