@@ -19,8 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
+import java.security.KeyFactory;
+import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.RSAPublicKeySpec;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
@@ -38,8 +41,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Credentials end to end on a server of its own: the bootstrap ADMIN key file, creating, listing, revoking and
- * expiring API keys over REST, OIDC bearer tokens (an RSA key pair made here stands in for the issuer's JWK set),
- * and the per-principal rate limit (20 requests a second, bursts of 20, so that 429 comes quickly).
+ * expiring API keys over REST, OIDC bearer tokens (a test RSA key pair in this package's resources stands in for the
+ * issuer's key), and the per-principal rate limit (20 requests a second, bursts of 20, so that 429 comes quickly).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class CredentialsApiTest {
@@ -50,9 +53,7 @@ class CredentialsApiTest {
     static {
         try {
             CONFIG = TestRuntime.copyRepoConfig(Files.createTempDirectory("riskgate-credentials-"));
-            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-            g.initialize(2048);
-            ISSUER = g.generateKeyPair();
+            ISSUER = keyPair("issuer-key.pem");
             Files.writeString(CONFIG.resolve("issuer.pem"), "-----BEGIN PUBLIC KEY-----\n"
                     + Base64.getMimeEncoder().encodeToString(ISSUER.getPublic().getEncoded())
                     + "\n-----END PUBLIC KEY-----\n");
@@ -201,14 +202,31 @@ class CredentialsApiTest {
                 .get("/api/v1/policies/activations?limit=1").status()).isEqualTo(200);
     }
 
+    /** A key the server does not trust: signed by it, a well-formed token is still refused. */
     private static RSAPrivateKey otherKey() {
         try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-            g.initialize(2048);
-            return (RSAPrivateKey) g.generateKeyPair().getPrivate();
+            return (RSAPrivateKey) keyPair("stranger-key.pem").getPrivate();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A 2048-bit RSA key pair from a PKCS#8 file beside this class (made once with {@code openssl genpkey}; test keys
+     * only). Generating them here cost seconds of the suite's CPU per run: the tests run without C2, whose
+     * BigInteger intrinsics make key generation fast.
+     */
+    private static KeyPair keyPair(String resource) throws IOException, java.security.GeneralSecurityException {
+        String pem;
+        try (var in = CredentialsApiTest.class.getResourceAsStream(resource)) {
+            pem = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+        KeyFactory rsa = KeyFactory.getInstance("RSA");
+        RSAPrivateCrtKey key = (RSAPrivateCrtKey) rsa.generatePrivate(new PKCS8EncodedKeySpec(der));
+        return new KeyPair(rsa.generatePublic(new RSAPublicKeySpec(key.getModulus(), key.getPublicExponent())), key);
     }
 
     private static String token(RSAPrivateKey key, String user, List<String> roles, List<String> accounts) {
