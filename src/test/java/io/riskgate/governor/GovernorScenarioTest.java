@@ -29,7 +29,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import org.h2.jdbcx.JdbcDataSource;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +44,7 @@ class GovernorScenarioTest {
     private static final Instant T0 = TestRuntime.T0;
 
     private final MutableClock clock = new MutableClock(T0);
-    private JdbcDataSource db;
+    private DataSource db;
     private RiskgateRuntime rt;
     private final String account = "gov-" + java.util.UUID.randomUUID().toString().substring(0, 8);
 

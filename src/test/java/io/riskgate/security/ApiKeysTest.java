@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.h2.jdbcx.JdbcDataSource;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +24,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class ApiKeysTest {
 
     private final MutableClock clock = new MutableClock(TestRuntime.T0);
-    private JdbcDataSource db;
+    private DataSource db;
     private ApiKeys keys;
 
     @BeforeEach
