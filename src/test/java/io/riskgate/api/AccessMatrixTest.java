@@ -38,18 +38,8 @@ import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMappi
  * {@link #everyEndpointHasARowInTheMatrix} fails when an endpoint is added without its row.
  */
 @RiskgateServerTest
-@org.springframework.context.annotation.Import(AccessMatrixTest.Unruled.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccessMatrixTest {
-
-    /** An endpoint nobody gave roles to, as a new one would be: closed to every caller. */
-    @org.springframework.web.bind.annotation.RestController
-    static class Unruled {
-        @org.springframework.web.bind.annotation.GetMapping("/api/v1/test-only/unruled")
-        String unruled() {
-            return "should never answer";
-        }
-    }
 
     /** Column order of the expected statuses. */
     enum Who { ANONYMOUS, TRADER_A, TRADER_B, FEED, OFFICER, AUDITOR, ADMIN }

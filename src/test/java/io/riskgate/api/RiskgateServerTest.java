@@ -33,7 +33,7 @@ import org.springframework.context.annotation.Primary;
         // the bootstrap ADMIN key of each test server goes to target/, not to the repository's data/; one file per
         // surefire fork (pom.xml), as each fork runs a server of its own
         "riskgate.security.bootstrap-key-file=target/test-keys/fork-${riskgate.test.fork:0}/admin.key"})
-@Import(RiskgateServerTest.PinnedClock.class)
+@Import({RiskgateServerTest.PinnedClock.class, RiskgateServerTest.Unruled.class})
 @interface RiskgateServerTest {
 
     @TestConfiguration(proxyBeanMethods = false)
@@ -44,6 +44,18 @@ import org.springframework.context.annotation.Primary;
             // far after every fixture's event time (seed 001's T0, and 2031 in DecisionsApiTest), so none is refused
             // as ahead of the clock (portfolio.max_event_lead)
             return Clock.fixed(java.time.Instant.parse("2032-01-01T00:00:00Z"), ZoneOffset.UTC);
+        }
+    }
+
+    /**
+     * An endpoint nobody gave roles to, as a new one would be: closed to every caller (AccessMatrixTest). Part of
+     * every server test's context, so that AccessMatrixTest shares the one cached context instead of starting its own.
+     */
+    @org.springframework.web.bind.annotation.RestController
+    class Unruled {
+        @org.springframework.web.bind.annotation.GetMapping("/api/v1/test-only/unruled")
+        String unruled() {
+            return "should never answer";
         }
     }
 }

@@ -103,9 +103,13 @@ class RiskgateCliTest {
         assertThat(run("keys", "--db", db, "create", "--name", "j.smith", "--role", "AUDITOR").exitCode())
                 .as("a name held by an active key").isEqualTo(2);
         assertThat(run("keys", "--db", db, "create", "--name", "x", "--role", "WIZARD").exitCode()).isEqualTo(2);
+        // a TRADER key without accounts is refused
+        assertThat(run("keys", "--db", db, "create", "--name", "x", "--role", "TRADER").exitCode()).isEqualTo(2);
         assertThat(run("keys", "--db", db, "revoke", c.at("/apiKey/id").asText()).exitCode()).isZero();
         assertThat(new io.riskgate.security.ApiKeys(service, java.time.Clock.systemUTC()).authenticate(key))
                 .isEmpty();
+        // a key already revoked is not revoked again
+        assertThat(run("keys", "--db", db, "revoke", c.at("/apiKey/id").asText()).exitCode()).isEqualTo(2);
     }
 
     // ---- check
