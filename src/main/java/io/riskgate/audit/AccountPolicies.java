@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Which policy each account is assigned to (accounts without one use the default policy). Assignments are stored,
@@ -26,12 +27,16 @@ public final class AccountPolicies {
     }
 
     private final JdbcTemplate jdbc;
+    private final TransactionOperations tx;
     private final Clock clock;
     private final Cache<String, Optional<String>> cache;
 
     /** Entries unused for {@code idle} leave the cache, and at most {@code maxEntries} are kept. */
-    public AccountPolicies(DataSource dataSource, Clock clock, Duration idle, int maxEntries, Ticker ticker) {
+    /** {@code tx}: the service's writes (a group commit), so that an assignment is durable before it is answered. */
+    public AccountPolicies(DataSource dataSource, TransactionOperations tx, Clock clock, Duration idle, int maxEntries,
+                           Ticker ticker) {
         this.jdbc = new JdbcTemplate(dataSource);
+        this.tx = tx;
         this.clock = clock;
         this.cache = Caffeine.newBuilder().ticker(ticker).expireAfterAccess(idle).maximumSize(maxEntries)
                 .executor(Runnable::run).build();
@@ -59,8 +64,9 @@ public final class AccountPolicies {
     /** Assigns (or, with the default policy's id, still records) a policy for an account. */
     public Assignment assign(String account, String policyId, String actor, String reason) {
         Instant now = clock.instant();
-        jdbc.update("MERGE INTO account_policy (account, policy_id, assigned_at, actor, reason) KEY (account) "
-                + "VALUES (?,?,?,?,?)", account, policyId, now.atOffset(ZoneOffset.UTC), actor, reason);
+        tx.executeWithoutResult(s -> jdbc.update("MERGE INTO account_policy (account, policy_id, assigned_at, actor, "
+                + "reason) KEY (account) VALUES (?,?,?,?,?)", account, policyId, now.atOffset(ZoneOffset.UTC), actor,
+                reason));
         cache.put(account, Optional.of(policyId));
         return new Assignment(account, policyId, now, actor, reason);
     }

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Keeps every policy version that was ever in force, by sha256, with its exact YAML and rule files, and a log of
@@ -50,14 +51,14 @@ public final class PolicyArchive {
     }
 
     private final JdbcTemplate jdbc;
-    private final org.springframework.transaction.support.TransactionTemplate tx;
+    private final TransactionOperations tx;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public PolicyArchive(DataSource dataSource, ObjectMapper json, Clock clock) {
+    /** {@code tx}: the service's writes (a group commit), so that an activation is durable before it is reported. */
+    public PolicyArchive(DataSource dataSource, TransactionOperations tx, ObjectMapper json, Clock clock) {
         this.jdbc = new JdbcTemplate(dataSource);
-        this.tx = new org.springframework.transaction.support.TransactionTemplate(
-                new org.springframework.jdbc.datasource.DataSourceTransactionManager(dataSource));
+        this.tx = tx;
         this.json = json;
         this.clock = clock;
     }

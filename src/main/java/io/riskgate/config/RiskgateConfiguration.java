@@ -83,6 +83,12 @@ public class RiskgateConfiguration {
                 Portfolio.Residency.of(idleEviction, maxResident));
     }
 
+    /** The runtime's writer: every answered write is committed in groups and durable first. Closed with the runtime. */
+    @Bean(destroyMethod = "")
+    io.riskgate.database.GroupCommit groupCommit(RiskgateRuntime rt) {
+        return rt.commits();
+    }
+
     @Bean
     PreTradeEngine preTradeEngine(RiskgateRuntime rt) {
         return rt.engine();

@@ -12,6 +12,7 @@ import io.riskgate.audit.AuditStore;
 import io.riskgate.audit.PolicyArchive;
 import io.riskgate.check.PolicyCompiler;
 import io.riskgate.check.PreTradeEngine;
+import io.riskgate.database.GroupCommit;
 import io.riskgate.exits.ExitLog;
 import io.riskgate.exits.ExitService;
 import io.riskgate.governor.EventBus;
@@ -28,8 +29,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * riskgate assembled without Spring: for in-process Java callers, the CLI and benchmarks. The HTTP service wires
@@ -47,7 +46,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, AuditStore audit,
                               PolicyArchive policyArchive, PreTradeEngine engine, TradeService trades,
                               ExitService exits, GovernorService governor, MarketData market,
-                              io.riskgate.audit.AccountPolicies accountPolicies, ObjectMapper json, Clock clock) {
+                              io.riskgate.audit.AccountPolicies accountPolicies, GroupCommit commits,
+                              ObjectMapper json, Clock clock) implements AutoCloseable {
 
     public static RiskgateRuntime start(Path policiesDir, Path rulesDir, String defaultPolicy, DataSource dataSource,
                                         Clock clock, MeterRegistry meters) {
@@ -68,8 +68,10 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
                                         Clock clock, MeterRegistry meters, ObjectMapper json,
                                         Portfolio.Residency residency) {
         migrate(dataSource);
+        // every write riskgate answers for is committed in groups and durable before the answer
+        GroupCommit commits = GroupCommit.forDatabase(dataSource);
         RuleSetRegistry registry = new RuleSetRegistry(policiesDir, rulesDir, defaultPolicy, PolicyCompiler.standard());
-        PolicyArchive archive = new PolicyArchive(dataSource, json, clock);
+        PolicyArchive archive = new PolicyArchive(dataSource, commits, json, clock);
         registry.setListener(new RuleSetRegistry.Listener() {
             @Override
             public void published(RuleSetRegistry.Snapshot snapshot, RuleSetRegistry.ReloadResult result) {
@@ -88,12 +90,11 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
                 archive.detected(validation.changed(), validation.removed(), actor, reason);
             }
         });
-        io.riskgate.audit.AccountPolicies accountPolicies = new io.riskgate.audit.AccountPolicies(dataSource, clock,
+        io.riskgate.audit.AccountPolicies accountPolicies = new io.riskgate.audit.AccountPolicies(dataSource, commits, clock,
                 residency.idleEviction(), residency.maxResident(), residency.ticker());
         registry.setAssignments(accountPolicies::assigned);
         registry.reload("startup", "riskgate started");
-        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        Portfolio portfolio = new Portfolio(new PortfolioStore(dataSource, json), tx, clock, residency);
+        Portfolio portfolio = new Portfolio(new PortfolioStore(dataSource, json), commits, clock, residency);
         Gauge.builder("riskgate.accounts.resident", portfolio, Portfolio::residentBooks)
                 .description("account books in memory (riskgate.accounts.max-resident bounds the idle ones)")
                 .register(meters);
@@ -101,7 +102,7 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
                 .description("account books read from the database (first use, use after eviction, failed write)")
                 .register(meters);
         AuditStore audit = new AuditStore(dataSource, json);
-        MarketData market = new MarketData(new BarStore(dataSource), tx, clock);
+        MarketData market = new MarketData(new BarStore(dataSource), commits, clock);
         PortfolioRisk risk = new PortfolioRisk(market);
         GovernorService governor = new GovernorService(registry, portfolio, new GovernorStore(dataSource, json),
                 new EventBus(), risk, clock);
@@ -116,7 +117,13 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
         ExitService exits = new ExitService(registry, portfolio, exitLog, governor, clock, meters);
         return new RiskgateRuntime(registry, portfolio, audit, archive, engine,
                 new TradeService(portfolio, audit, registry, exitLog, governor, clock), exits, governor, market,
-                accountPolicies, json, clock);
+                accountPolicies, commits, json, clock);
+    }
+
+    /** Writes what is queued, then stops the database writer (the service's shutdown; a CLI run's end). */
+    @Override
+    public void close() {
+        commits.close();
     }
 
     /** Applies the schema migrations in classpath:db/migration. */

@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * API keys: created with a holder's name, roles, accounts and an expiry; the key is returned once and only its
@@ -62,13 +63,21 @@ public final class ApiKeys {
     private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
     private final JdbcTemplate jdbc;
+    private final TransactionOperations tx;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     /** sha256 of the key → the key's record, for every key not revoked (expired ones are refused on use). */
     private final Map<String, ApiKey> byHash = new ConcurrentHashMap<>();
 
+    /** Keys whose writes commit by themselves (the CLI, which writes one and exits; tests). */
     public ApiKeys(DataSource dataSource, Clock clock) {
+        this(dataSource, TransactionOperations.withoutTransaction(), clock);
+    }
+
+    /** {@code tx}: the service's writes (a group commit), so that a created or revoked key is durable when answered. */
+    public ApiKeys(DataSource dataSource, TransactionOperations tx, Clock clock) {
         this.jdbc = new JdbcTemplate(dataSource);
+        this.tx = tx;
         this.clock = clock;
         jdbc.query("SELECT * FROM api_key WHERE revoked_at IS NULL", rs -> {
             byHash.put(rs.getString("key_hash"), row(rs));
@@ -132,9 +141,9 @@ public final class ApiKeys {
         ApiKey k = new ApiKey(id, spec.name(), EnumSet.copyOf(spec.roles()), accounts, now, createdBy,
                 now.plus(life), Optional.empty(), Optional.empty());
         String hash = sha256(key);
-        jdbc.update("INSERT INTO api_key (id, key_hash, name, roles, accounts, created_at, created_by, expires_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", id, hash, k.name(), join(k.roles()), join(k.accounts()),
-                Timestamp.from(now), createdBy, Timestamp.from(k.expiresAt()));
+        tx.executeWithoutResult(s -> jdbc.update("INSERT INTO api_key (id, key_hash, name, roles, accounts, "
+                        + "created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", id, hash, k.name(),
+                join(k.roles()), join(k.accounts()), Timestamp.from(now), createdBy, Timestamp.from(k.expiresAt())));
         byHash.put(hash, k);
         return new Created(k, key);
     }
@@ -156,7 +165,8 @@ public final class ApiKeys {
             throw new ConflictException("API key " + id + " is the last active ADMIN key: create another ADMIN "
                     + "key first, so that keys can still be managed");
         }
-        jdbc.update("UPDATE api_key SET revoked_at = ?, revoked_by = ? WHERE id = ?", Timestamp.from(now), by, id);
+        tx.executeWithoutResult(s -> jdbc.update("UPDATE api_key SET revoked_at = ?, revoked_by = ? WHERE id = ?",
+                Timestamp.from(now), by, id));
         byHash.values().removeIf(o -> o.id().equals(id));
         return find(id).orElseThrow();
     }

@@ -45,10 +45,12 @@ public class SecurityConfiguration {
     @Bean
     @org.springframework.context.annotation.DependsOn("riskgateRuntime")
     ApiKeys apiKeys(DataSource dataSource, Clock clock,
-                    @Value("${riskgate.security.bootstrap-key-file:./data/admin.key}") Path bootstrapFile)
+                    @Value("${riskgate.security.bootstrap-key-file:./data/admin.key}") Path bootstrapFile,
+                    io.riskgate.database.GroupCommit writes)
             throws IOException {
-        // the runtime (riskgateRuntime) has migrated the schema (api_key is V8) before this runs
-        ApiKeys keys = new ApiKeys(dataSource, clock);
+        // the runtime (riskgateRuntime) has migrated the schema (api_key is V8) before this runs; its group commit
+        // (a bean) makes a key durable before it is answered
+        ApiKeys keys = new ApiKeys(dataSource, writes, clock);
         BootstrapAdminKey.ensure(keys, bootstrapFile);
         return keys;
     }
