@@ -1,0 +1,127 @@
+package io.riskgate.database;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.riskgate.testing.FlakyDatabase;
+import io.riskgate.testing.TestRuntime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The writer every answered write goes through: batches, a unit's own failure, a refused commit, nesting. */
+class GroupCommitTest {
+
+    private final FlakyDatabase db = new FlakyDatabase(TestRuntime.memoryDatabase());
+    private final JdbcTemplate jdbc = new JdbcTemplate(db);
+    private final GroupCommit commits;
+
+    GroupCommitTest() {
+        jdbc.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20))");
+        commits = new GroupCommit(db, GroupCommit.Durability.COMMIT);
+    }
+
+    @AfterEach
+    void close() {
+        commits.close();
+    }
+
+    @Test
+    void writesFromManyThreadsShareBatchesAndAreAllCommittedBeforeTheirCallersReturn() throws Exception {
+        int threads = 16;
+        int each = 200;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int base = t * each;
+            done.add(pool.submit(() -> {
+                go.await();
+                for (int i = 0; i < each; i++) {
+                    int id = base + i;
+                    commits.executeWithoutResult(s -> jdbc.update("INSERT INTO t VALUES (?, 'x')", id));
+                    // what a caller was told is written is there when it is told
+                    assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM t WHERE id = ?", Integer.class, id))
+                            .isOne();
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        for (Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM t", Integer.class)).isEqualTo(threads * each);
+        assertThat(commits.units()).isEqualTo(threads * each);
+        // 16 callers at once: many writes share a transaction (one per write would be 3,200 batches)
+        assertThat(commits.batches()).isLessThan(threads * each);
+    }
+
+    @Test
+    void aUnitThatFailsIsRolledBackAloneAndItsCallerGetsItsException() {
+        commits.executeWithoutResult(s -> jdbc.update("INSERT INTO t VALUES (1, 'first')"));
+
+        assertThatThrownBy(() -> commits.executeWithoutResult(s -> {
+            jdbc.update("INSERT INTO t VALUES (2, 'half')");
+            jdbc.update("INSERT INTO t VALUES (1, 'again')");
+        })).isInstanceOf(DuplicateKeyException.class);
+
+        // the failed unit's first insert went with it; the writer goes on
+        assertThat(jdbc.queryForList("SELECT id FROM t ORDER BY id", Integer.class)).containsExactly(1);
+        commits.executeWithoutResult(s -> jdbc.update("INSERT INTO t VALUES (3, 'after')"));
+        assertThat(jdbc.queryForList("SELECT id FROM t ORDER BY id", Integer.class)).containsExactly(1, 3);
+    }
+
+    @Test
+    void aRefusedCommitFailsEveryCallerOfTheBatchAndKeepsNothingOfIt() {
+        db.refuseCommits(true);
+        assertThatThrownBy(() -> commits.executeWithoutResult(s -> jdbc.update("INSERT INTO t VALUES (7, 'x')")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("did not commit a batch");
+        db.refuseCommits(false);
+
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM t", Integer.class)).isZero();
+        // and the next batch commits
+        commits.executeWithoutResult(s -> jdbc.update("INSERT INTO t VALUES (8, 'x')"));
+        assertThat(jdbc.queryForList("SELECT id FROM t", Integer.class)).containsExactly(8);
+    }
+
+    @Test
+    void aUnitAskingForATransactionJoinsTheBatchInsteadOfWaitingForItself() {
+        Integer inner = commits.execute(s -> {
+            jdbc.update("INSERT INTO t VALUES (1, 'outer')");
+            return commits.execute(s2 -> jdbc.update("INSERT INTO t VALUES (2, 'inner')"));
+        });
+        assertThat(inner).isOne();
+        assertThat(jdbc.queryForList("SELECT id FROM t ORDER BY id", Integer.class)).containsExactly(1, 2);
+    }
+
+    @Test
+    void aClosedWriterRefusesNewWork() {
+        commits.close();
+        assertThatThrownBy(() -> commits.executeWithoutResult(s -> jdbc.update("INSERT INTO t VALUES (1, 'x')")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void aFileDatabaseIsSyncedAndAnInMemoryOneNeedsOnlyItsCommit() {
+        assertThat(GroupCommit.Durability.of("jdbc:h2:file:/var/riskgate/db"))
+                .isEqualTo(GroupCommit.Durability.H2_CHECKPOINT_SYNC);
+        assertThat(GroupCommit.Durability.of("jdbc:h2:./data/riskgate"))
+                .isEqualTo(GroupCommit.Durability.H2_CHECKPOINT_SYNC);
+        assertThat(GroupCommit.Durability.of("jdbc:h2:mem:x")).isEqualTo(GroupCommit.Durability.COMMIT);
+        DataSource mem = TestRuntime.memoryDatabase();
+        try (GroupCommit c = GroupCommit.forDatabase(mem)) {
+            assertThat(c).isNotNull();
+        }
+    }
+}
