@@ -22,8 +22,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * once the write is on disk.
  *
  * <p>One writer thread takes the units of work waiting (from every account and caller), runs them in <em>one</em>
- * transaction, each inside a savepoint of its own, commits, makes the commit durable (H2 file: {@code CHECKPOINT
- * SYNC}, which writes the store's pending chunk and fsyncs the file), and only then completes each caller. While it
+ * transaction, each inside a savepoint of its own, commits, makes the commit durable (H2 file: {@code CHECKPOINT},
+ * which writes the store's pending chunk, then {@code CHECKPOINT SYNC}, which fsyncs the file), and only then
+ * completes each caller. While it
  * writes and syncs, the next callers queue: the busier the service, the more units share one fsync.
  *
  * <ul>
@@ -47,7 +48,7 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     public enum Durability {
         /** The database's commit is durable by itself (an in-memory database has no disk to reach). */
         COMMIT,
-        /** H2 file database: {@code CHECKPOINT SYNC} writes what was committed and fsyncs it. */
+        /** H2 file database: {@code CHECKPOINT} writes what was committed, {@code CHECKPOINT SYNC} fsyncs it. */
         H2_CHECKPOINT_SYNC;
 
         /** The durability a JDBC URL's database needs. */
@@ -189,6 +190,9 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     private void makeDurable() {
         if (durability == Durability.H2_CHECKPOINT_SYNC) {
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                // CHECKPOINT writes what the store holds in memory (the batch's rows and its commit) to the file;
+                // CHECKPOINT SYNC alone only fsyncs what was written before it
+                s.execute("CHECKPOINT");
                 s.execute("CHECKPOINT SYNC");
             } catch (SQLException e) {
                 throw new IllegalStateException("the database could not sync its commit to disk: " + e.getMessage(), e);
