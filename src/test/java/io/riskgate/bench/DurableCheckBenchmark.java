@@ -1,0 +1,85 @@
+package io.riskgate.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.riskgate.decision.Decision;
+import io.riskgate.runtime.RiskgateRuntime;
+import io.riskgate.testing.Requests;
+import io.riskgate.testing.TestRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Issue 12's in-process goal: audited checks from 16 threads over 1,000 accounts, each answered only once its record
+ * is durable (group commit, H2 file behind Hikari, as the service runs). Seed 001's order: each account's first four
+ * checks are approved and reserve (portfolio.max_concurrent_trades), later ones are rejected; every one is decided,
+ * audited and synced. {@code mvn -Pbench clean test-compile exec:exec -Dbench.args="DurableCheckBenchmark -f 1"}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Threads(16)
+@Warmup(iterations = 2, time = 5)
+@Measurement(iterations = 3, time = 5)
+@Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
+public class DurableCheckBenchmark {
+
+    private static final int ACCOUNTS = 1_000;
+
+    private RiskgateRuntime rt;
+    private Path dbDir;
+    private HikariDataSource pool;
+    private final AtomicLong next = new AtomicLong();
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        dbDir = Files.createTempDirectory("riskgate-bench");
+        pool = new HikariDataSource();
+        pool.setJdbcUrl("jdbc:h2:file:" + dbDir.resolve("db"));
+        pool.setUsername("sa");
+        pool.setMaximumPoolSize(20);
+        rt = RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default", pool,
+                Clock.fixed(TestRuntime.T0.plusSeconds(60), ZoneOffset.UTC), new SimpleMeterRegistry());
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        System.out.printf("%n%d batches, %.1f checks per batch; database %d bytes%n", rt.commits().batches(),
+                rt.commits().units() / (double) Math.max(1, rt.commits().batches()),
+                Files.size(dbDir.resolve("db.mv.db")));
+        rt.close();
+        pool.close();
+        try (Stream<Path> s = Files.walk(dbDir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Benchmark
+    public Decision durableCheck() {
+        long n = next.getAndIncrement();
+        ObjectNode order = Requests.set(Requests.set(Requests.seed001(), "account", "acct-" + (n % ACCOUNTS)),
+                "clientOrderId", "c-" + n);
+        return rt.engine().check(order);
+    }
+}
