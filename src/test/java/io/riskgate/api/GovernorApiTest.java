@@ -595,8 +595,9 @@ class GovernorApiTest {
     }
 
     @Test
-    void aStreamEndsWhenItsKeyIsRevoked() {
-        int before = governor.bus().subscribers();
+    void aStreamEndsWhenItsKeyIsRevoked() throws InterruptedException {
+        // streams of earlier tests leave at their next heartbeat: count once the bus has been still for longer
+        int before = settledSubscribers();
         String superuser = EventStream.key;
         io.riskgate.security.ApiKeys.Created reader = keys.create(new io.riskgate.security.ApiKeys.Spec(
                 "stream-reader-" + account, java.util.Set.of(io.riskgate.security.Role.AUDITOR), java.util.Set.of(),
@@ -641,6 +642,21 @@ class GovernorApiTest {
     }
 
     /** Polls {@code condition} every 5 ms until it holds (true) or the stream timeout passes (false). */
+    /** The subscriber count once it has not changed for longer than a heartbeat (500 ms here). */
+    private int settledSubscribers() throws InterruptedException {
+        int seen = governor.bus().subscribers();
+        long stillSince = System.nanoTime();
+        while (System.nanoTime() - stillSince < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(700)) {
+            Thread.sleep(20);
+            int now = governor.bus().subscribers();
+            if (now != seen) {
+                seen = now;
+                stillSince = System.nanoTime();
+            }
+        }
+        return seen;
+    }
+
     static boolean eventually(BooleanSupplier condition) {
         long deadline = System.nanoTime() + STREAM_TIMEOUT.toNanos();
         while (!condition.getAsBoolean()) {
