@@ -26,14 +26,26 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class AuditStore {
 
     private final JdbcTemplate jdbc;
+    private final AuditChain chain;
     private final ObjectMapper json;
 
     public AuditStore(DataSource dataSource, ObjectMapper json) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.json = json;
+        this.chain = new AuditChain(jdbc);
     }
 
-    public void insert(Decision d, JsonNode request, Instant recordedAt) {
+    /** The hash chain over the decisions ({@link AuditChain}): its head and a walk that names what was altered. */
+    public AuditChain chain() {
+        return chain;
+    }
+
+    /**
+     * Records a decision and links it to the chain. Runs in the caller's transaction, which in the service is a
+     * unit of the group commit's single writer; synchronized for callers outside it (tests, tools), so two links
+     * never take the same place.
+     */
+    public synchronized void insert(Decision d, JsonNode request, Instant recordedAt) {
         String decisionJson;
         try {
             decisionJson = json.writeValueAsString(d);
@@ -68,6 +80,7 @@ public final class AuditStore {
             jdbc.batchUpdate("INSERT INTO decision_rule (decision_id, kind, seq, rule_name, code) VALUES (?,?,?,?,?)",
                     rows);
         }
+        chain.link(d.decisionId());
     }
 
     public Optional<AuditRecord> find(String decisionId) {

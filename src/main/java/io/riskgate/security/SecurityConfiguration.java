@@ -106,6 +106,8 @@ public class SecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, API + "/market/bars")
                         .hasAnyRole("TRADER", "FEED", "OFFICER", "AUDITOR")
                         .requestMatchers(HttpMethod.GET, API + "/policies/**").hasAnyRole("OFFICER", "AUDITOR")
+                        // the audit chain: auditors only
+                        .requestMatchers(HttpMethod.GET, API + "/audit/head", API + "/audit/verify").hasRole("AUDITOR")
                         // keys
                         .requestMatchers(API + "/keys", API + "/keys/**").hasRole("ADMIN")
                         // anything else under /api is closed until it is given its roles above

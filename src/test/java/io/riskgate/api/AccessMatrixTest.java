@@ -120,6 +120,9 @@ class AccessMatrixTest {
         r.add(new Row("GET", "/api/v1/decisions", "/api/v1/decisions?account=" + a, null,
                 "401 200 403 403 200 200 403"));
         r.add(new Row("GET", "/api/v1/decisions", "/api/v1/decisions", null, "401 403 403 403 200 200 403"));
+        // the audit chain: auditors only (anonymous, trader A, trader B, feed, officer, auditor, admin)
+        r.add(new Row("GET", "/api/v1/audit/head", "/api/v1/audit/head", null, "401 403 403 403 403 200 403"));
+        r.add(new Row("GET", "/api/v1/audit/verify", "/api/v1/audit/verify", null, "401 403 403 403 403 200 403"));
         r.add(new Row("GET", "/api/v1/accounts/{id}", acct, null, "401 200 403 403 200 200 403"));
         r.add(new Row("GET", "/api/v1/accounts/{id}/state", acct + "/state", null, "401 200 403 403 200 200 403"));
         r.add(new Row("GET", "/api/v1/accounts/{id}/breakers", acct + "/breakers", null,

@@ -88,6 +88,24 @@ class DecisionsApiTest {
     }
 
     @Test
+    void theAuditChainOfTheServerIsIntactAndItsHeadIsAnAnchor() {
+        HttpApi.Response head = api.get("/api/v1/audit/head");
+        assertThat(head.status()).isEqualTo(200);
+        String anchor = head.body().path("anchor").asText();
+        assertThat(anchor).matches("[1-9][0-9]*:[0-9a-f]{64}");
+
+        HttpApi.Response r = api.get("/api/v1/audit/verify?anchor=" + anchor);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body().path("intact").asBoolean()).as(r.body().toString()).isTrue();
+        assertThat(r.body().path("records").asLong()).isPositive();
+        assertThat(r.body().path("problems")).isEmpty();
+
+        HttpApi.Response bad = api.get("/api/v1/audit/verify?anchor=latest");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
     void decisionByIdReturnsTheAuditedRecordWithTheRequestAsSentAndThePolicySha() {
         HttpApi.Response r = api.get("/api/v1/decisions/" + d1);
 

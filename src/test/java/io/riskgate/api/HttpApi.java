@@ -126,8 +126,18 @@ final class HttpApi {
             if (key != null) {
                 request.header("Authorization", "Bearer " + key);
             }
-            HttpResponse<String> r = CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
+            HttpResponse<String> r;
+            try {
+                r = CLIENT.send(built, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                if (!String.valueOf(e.getMessage()).contains("header parser received no bytes")) {
+                    throw e;
+                }
+                // the client reused a kept-alive connection the server had just closed (after refusing a hostile
+                // request unread): nothing reached the server, so the request is sent once more on a new connection
+                r = CLIENT.send(built, HttpResponse.BodyHandlers.ofString());
+            }
             String raw = r.body();
             String type = r.headers().firstValue("Content-Type").orElse("");
             JsonNode body = raw == null || raw.isBlank() || !type.contains("json") ? MissingNode.getInstance()

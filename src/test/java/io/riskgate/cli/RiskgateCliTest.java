@@ -112,6 +112,34 @@ class RiskgateCliTest {
         assertThat(run("keys", "--db", db, "revoke", c.at("/apiKey/id").asText()).exitCode()).isEqualTo(2);
     }
 
+    // ---- audit
+
+    @Test
+    void auditVerifyExitsZeroOnAnIntactChainAndOneNamingAChangedRecord() throws Exception {
+        // two decisions through the CLI's check, into the database the audit commands read
+        Path request = write("check.json", io.riskgate.testing.Requests.seed001());
+        assertThat(run("check", request.toString(), "--db", db).exitCode()).isZero();
+        assertThat(run("check", request.toString(), "--db", db).exitCode()).isZero();
+
+        Run intact = run("audit", "--db", db, "verify");
+        assertThat(intact.exitCode()).as(intact.out() + intact.err()).isZero();
+        assertThat(intact.json().get("records").asInt()).isEqualTo(2);
+        Run head = run("audit", "--db", db, "head");
+        String anchor = head.json().get("anchor").asText();
+        assertThat(anchor).matches("2:[0-9a-f]{64}");
+        assertThat(run("audit", "--db", db, "verify", "--anchor", anchor).exitCode()).isZero();
+
+        // an approval edited with SQL: named, exit 1
+        javax.sql.DataSource ds = io.riskgate.database.LocalDatabase.dataSource(db, "sa");
+        new org.springframework.jdbc.core.JdbcTemplate(ds).update("UPDATE decision SET quantity = 1 WHERE chain_seq = 1");
+        Run changed = run("audit", "--db", db, "verify");
+        assertThat(changed.exitCode()).isEqualTo(1);
+        assertThat(changed.json().get("problems").get(0).asText()).startsWith("record 1 (")
+                .endsWith("was changed: its content does not match its hash");
+        // an anchor that is not SEQ:HASH is bad input
+        assertThat(run("audit", "--db", db, "verify", "--anchor", "latest").exitCode()).isEqualTo(2);
+    }
+
     // ---- check
 
     @Test

@@ -1,0 +1,169 @@
+package io.riskgate.audit;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Tamper evidence for the decision log: one hash chain over every decision, in commit order.
+ *
+ * <p>Each decision gets the next {@code chain_seq}, the {@code record_hash} of the decision before it as its
+ * {@code prev_hash}, and its own {@code record_hash}: SHA-256 of its stored columns (each as the database returns it,
+ * length-prefixed so no two rows print alike) and its {@code prev_hash}. One chain for the whole log, not one per
+ * account: the group commit's single writer gives every decision a place in one order for free, and a deleted
+ * account (every record of it) breaks the chain like a deleted record does, which per-account chains would not show.
+ *
+ * <p>{@link #verify} walks the chain and names every record that was changed (its hash no longer matches its
+ * content), removed (a gap in the sequence) or inserted (a record whose {@code prev_hash} is not its predecessor's
+ * hash). Someone who can write the database can also recompute every hash after the one they changed: the chain
+ * head ({@link #head}), exported and kept elsewhere (an anchor), catches that, and a removed tail too.
+ */
+public final class AuditChain {
+
+    /** The {@code prev_hash} of the first record. */
+    public static final String GENESIS = "0".repeat(64);
+
+    /** An exported chain head: {@code SEQ:HASH}. */
+    public static final Pattern ANCHOR = Pattern.compile("([1-9][0-9]{0,18}):([0-9a-f]{64})");
+
+    /** The columns a record's hash covers, in this order (everything an auditor is served). */
+    static final String COLUMNS = "id, account, symbol, side, strategy, outcome, approved, quantity, notional, "
+            + "entry_price, stop_loss, take_profit, risk_amount, policy_id, policy_version, policy_sha256, decided_at, "
+            + "recorded_at, request_json, decision_json, client_order_id";
+
+    private final JdbcTemplate jdbc;
+
+    public AuditChain(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The last record of the chain, if any. */
+    public Optional<Head> head() {
+        return jdbc.query("SELECT chain_seq, record_hash, id FROM decision WHERE chain_seq = "
+                        + "(SELECT MAX(chain_seq) FROM decision)",
+                (rs, i) -> new Head(rs.getLong(1), rs.getString(2), rs.getString(3))).stream().findFirst();
+    }
+
+    /**
+     * Links the decision just inserted (in the caller's transaction) to the chain. Called by the single writer, so
+     * no two links race; the head is read inside the transaction, so a rolled-back record leaves no trace.
+     */
+    void link(String decisionId) {
+        Head previous = head().orElse(null);
+        long seq = previous == null ? 1 : previous.seq() + 1;
+        String prev = previous == null ? GENESIS : previous.hash();
+        String content = jdbc.query("SELECT " + COLUMNS + " FROM decision WHERE id = ?", (rs, i) -> canonical(rs),
+                decisionId).get(0);
+        jdbc.update("UPDATE decision SET chain_seq = ?, prev_hash = ?, record_hash = ? WHERE id = ?", seq, prev,
+                hash(content, prev), decisionId);
+    }
+
+    /** Walks the whole chain; {@code anchor}, an exported head, also catches a chain rewritten or cut after it. */
+    public Report verify(Optional<Head> anchor) {
+        List<String> problems = new ArrayList<>();
+        long[] expected = {1};
+        String[] prev = {GENESIS};
+        long[] count = {0};
+        String[] hashAtAnchor = {null};
+        jdbc.query("SELECT chain_seq, prev_hash, record_hash, " + COLUMNS + " FROM decision "
+                + "WHERE chain_seq IS NOT NULL ORDER BY chain_seq", rs -> {
+                    long seq = rs.getLong("chain_seq");
+                    String id = rs.getString("id");
+                    String storedPrev = rs.getString("prev_hash");
+                    String stored = rs.getString("record_hash");
+                    if (seq != expected[0]) {
+                        problems.add(seq > expected[0]
+                                ? "records " + expected[0] + (seq - 1 > expected[0] ? " to " + (seq - 1) : "")
+                                + " are missing (removed) before record " + seq + " (" + id + ")"
+                                : "record " + seq + " (" + id + ") repeats a place in the chain");
+                    } else if (!storedPrev.equals(prev[0])) {
+                        problems.add("record " + seq + " (" + id + ") does not follow record " + (seq - 1)
+                                + ": inserted, or the record before it was replaced");
+                    }
+                    if (!hash(canonical(rs), storedPrev).equals(stored)) {
+                        problems.add("record " + seq + " (" + id + ") was changed: its content does not match its "
+                                + "hash");
+                    }
+                    if (anchor.isPresent() && anchor.get().seq() == seq) {
+                        hashAtAnchor[0] = stored;
+                    }
+                    expected[0] = seq + 1;
+                    prev[0] = stored;
+                    count[0]++;
+                });
+        anchor.ifPresent(a -> {
+            if (hashAtAnchor[0] == null) {
+                problems.add("the anchored record " + a.seq() + " is missing: the chain ends at "
+                        + (expected[0] - 1) + " (records removed from its end)");
+            } else if (!hashAtAnchor[0].equals(a.hash())) {
+                problems.add("the anchored record " + a.seq() + " has another hash than the anchor: the chain was "
+                        + "rewritten up to it");
+            }
+        });
+        long outside = jdbc.queryForObject("SELECT COUNT(*) FROM decision WHERE chain_seq IS NULL", Long.class);
+        return new Report(problems.isEmpty(), count[0], outside, head(), problems);
+    }
+
+    /** A record's stored columns, each as the database returns it, length-prefixed. */
+    static String canonical(ResultSet rs) throws SQLException {
+        StringBuilder b = new StringBuilder();
+        for (String column : COLUMNS.split(", ")) {
+            Object v = rs.getObject(column);
+            String text;
+            if (v == null) {
+                text = "-";
+            } else if (v instanceof OffsetDateTime t) {
+                text = t.toInstant().toString();
+            } else if (v instanceof java.sql.Clob c) {
+                text = c.getSubString(1, (int) c.length());
+            } else {
+                text = "=" + v;
+            }
+            b.append(text.length()).append(':').append(text).append(';');
+        }
+        return b.toString();
+    }
+
+    static String hash(String content, String prevHash) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(prevHash.getBytes(StandardCharsets.US_ASCII));
+            md.update(content.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The chain's last record: its place, hash and decision id. Export {@code seq:hash} as an anchor. */
+    public record Head(long seq, String hash, String decisionId) {
+        /** Reads an exported anchor, {@code SEQ:HASH}. */
+        public static Head parse(String anchor) {
+            var m = ANCHOR.matcher(anchor == null ? "" : anchor.trim());
+            if (!m.matches()) {
+                throw new IllegalArgumentException("an anchor is SEQ:HASH (a positive number, a colon and 64 "
+                        + "lowercase hex digits), as `riskgate audit head` prints it");
+            }
+            return new Head(Long.parseLong(m.group(1)), m.group(2), null);
+        }
+
+        /** What to keep elsewhere and pass to a later {@code verify}: {@code SEQ:HASH}. */
+        @com.fasterxml.jackson.annotation.JsonProperty("anchor")
+        public String anchor() {
+            return seq + ":" + hash;
+        }
+    }
+
+    /** What a walk of the chain found: {@code intact} when no record was changed, removed or inserted. */
+    public record Report(boolean intact, long records, long outsideChain, Optional<Head> head, List<String> problems) {
+    }
+}

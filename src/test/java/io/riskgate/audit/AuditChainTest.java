@@ -1,0 +1,126 @@
+package io.riskgate.audit;
+
+import static io.riskgate.testing.Requests.set;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.riskgate.decision.Decision;
+import io.riskgate.runtime.RiskgateRuntime;
+import io.riskgate.testing.MutableClock;
+import io.riskgate.testing.Requests;
+import io.riskgate.testing.TestRuntime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The decision log's hash chain: intact after real checks; a REJECTED decision turned APPROVED with SQL and another
+ * deleted are both named; a removed tail and a rewritten chain are caught against an exported head.
+ */
+class AuditChainTest {
+
+    private final DataSource db = TestRuntime.memoryDatabase();
+    private final RiskgateRuntime rt = RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(),
+            "default", db, new MutableClock(TestRuntime.T0), new SimpleMeterRegistry());
+    private final JdbcTemplate jdbc = new JdbcTemplate(db);
+    private final AuditChain chain = rt.audit().chain();
+
+    @AfterEach
+    void close() {
+        rt.close();
+    }
+
+    /** Six decisions: on accounts a0..a5, seed 001 approved on even ones, rejected (SPLIT consensus) on odd ones. */
+    private List<Decision> sixDecisions() {
+        List<Decision> out = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            var order = set(Requests.seed001(), "account", "a" + i);
+            out.add(rt.engine().check(i % 2 == 0 ? order : set(order, "signal.consensus", "SPLIT")));
+        }
+        return out;
+    }
+
+    @Test
+    void realChecksFormAnIntactChainInCommitOrder() {
+        List<Decision> d = sixDecisions();
+        AuditChain.Report r = chain.verify(Optional.empty());
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.intact()).isTrue();
+        assertThat(r.records()).isEqualTo(6);
+        assertThat(r.head()).get().extracting(AuditChain.Head::seq, AuditChain.Head::decisionId)
+                .containsExactly(6L, d.get(5).decisionId());
+        // each record's prev_hash is the record before it; the first follows the genesis
+        assertThat(jdbc.queryForObject("SELECT prev_hash FROM decision WHERE chain_seq = 1", String.class))
+                .isEqualTo(AuditChain.GENESIS);
+        assertThat(jdbc.queryForObject("SELECT prev_hash FROM decision WHERE chain_seq = 4", String.class))
+                .isEqualTo(jdbc.queryForObject("SELECT record_hash FROM decision WHERE chain_seq = 3", String.class));
+    }
+
+    @Test
+    void aRejectionTurnedIntoAnApprovalAndADeletedRecordAreBothNamed() {
+        List<Decision> d = sixDecisions();
+        String rejected = d.get(1).decisionId();
+        String removed = d.get(3).decisionId();
+        assertThat(d.get(1).approved()).isFalse();
+
+        // the attack of issue 12: REJECTED set to APPROVED with SQL
+        jdbc.update("UPDATE decision SET outcome = 'APPROVED', approved = TRUE WHERE id = ?", rejected);
+        jdbc.update("DELETE FROM decision_rule WHERE decision_id = ?", removed);
+        jdbc.update("DELETE FROM decision WHERE id = ?", removed);
+
+        AuditChain.Report r = chain.verify(Optional.empty());
+        assertThat(r.intact()).isFalse();
+        assertThat(r.problems()).containsExactly(
+                "record 2 (" + rejected + ") was changed: its content does not match its hash",
+                "records 4 are missing (removed) before record 5 (" + d.get(4).decisionId() + ")");
+    }
+
+    @Test
+    void aRecordSlippedInIsNamed() {
+        sixDecisions();
+        // a copy of record 3 given place 7 with its own, recomputed hash, but following record 3, not 6
+        jdbc.update("INSERT INTO decision (id, account, symbol, side, strategy, outcome, approved, quantity, notional, "
+                + "entry_price, stop_loss, take_profit, risk_amount, policy_id, policy_version, policy_sha256, "
+                + "decided_at, recorded_at, request_json, decision_json, client_order_id, chain_seq, prev_hash, "
+                + "record_hash) SELECT 'slipped-in', account, symbol, side, strategy, outcome, approved, quantity, "
+                + "notional, entry_price, stop_loss, take_profit, risk_amount, policy_id, policy_version, "
+                + "policy_sha256, decided_at, recorded_at, request_json, decision_json, NULL, 7, prev_hash, "
+                + "record_hash FROM decision WHERE chain_seq = 3");
+        assertThat(chain.verify(Optional.empty()).problems()).containsExactly(
+                "record 7 (slipped-in) does not follow record 6: inserted, or the record before it was replaced",
+                "record 7 (slipped-in) was changed: its content does not match its hash");
+    }
+
+    @Test
+    void aRemovedTailIsCaughtAgainstTheExportedHead() {
+        sixDecisions();
+        AuditChain.Head anchor = AuditChain.Head.parse(chain.head().orElseThrow().anchor());
+        assertThat(chain.verify(Optional.of(anchor)).intact()).isTrue();
+
+        for (String table : List.of("decision_rule", "reservation")) {
+            jdbc.update("DELETE FROM " + table + " WHERE decision_id IN (SELECT id FROM decision WHERE chain_seq >= 5)");
+        }
+        jdbc.update("DELETE FROM decision WHERE chain_seq >= 5");
+
+        // without the anchor the shorter chain looks whole; against it, it is not
+        assertThat(chain.verify(Optional.empty()).intact()).isTrue();
+        assertThat(chain.verify(Optional.of(anchor)).problems()).containsExactly(
+                "the anchored record 6 is missing: the chain ends at 4 (records removed from its end)");
+    }
+
+    @Test
+    void anAnchorIsSeqColonHash() {
+        assertThat(AuditChain.Head.parse("12:" + "a".repeat(64)).seq()).isEqualTo(12);
+        assertThatThrownBy(() -> AuditChain.Head.parse("12:" + "A".repeat(64)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AuditChain.Head.parse("0:" + "a".repeat(64)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AuditChain.Head.parse("'; DROP TABLE decision; --"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
