@@ -67,13 +67,45 @@ public final class ExitService {
         } catch (IllegalArgumentException e) {
             throw InvalidRequestException.of("timestamp", e.getMessage());
         }
-        List<ExitInstruction> out = new ArrayList<>();
+        // the accounts at once (each under its own lock, as before): their writes share the group commit's
+        // batches, so a mark over many accounts waits for a few fsyncs, not one per account in turn
+        List<java.util.concurrent.Future<List<ExitInstruction>>> perAccount = new ArrayList<>();
         for (String account : portfolio.store().accountsTrading(mark.symbol())) {
             CompiledPolicy policy = registry.forAccountOrDefault(account);
-            out.addAll(portfolio.withAccount(account, book -> markAccount(policy, book, mark)));
+            perAccount.add(ACCOUNTS.submit(() -> portfolio.withAccount(account, book -> markAccount(policy, book,
+                    mark))));
+        }
+        List<ExitInstruction> out = new ArrayList<>();
+        RuntimeException failed = null;
+        for (var f : perAccount) {
+            try {
+                out.addAll(f.get());
+            } catch (java.util.concurrent.ExecutionException e) {
+                // the other accounts' changes stay committed, as when accounts were marked one after another
+                if (failed == null) {
+                    failed = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while marking accounts", e);
+            }
+        }
+        if (failed != null) {
+            throw failed;
         }
         return out;
     }
+
+    /**
+     * Marks run their accounts on up to 16 threads (daemon, started on demand, gone after 10 s idle); beyond that the
+     * calling thread marks the account itself.
+     */
+    private static final java.util.concurrent.ExecutorService ACCOUNTS = new java.util.concurrent.ThreadPoolExecutor(
+            0, 16, 10, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "riskgate-mark");
+                t.setDaemon(true);
+                return t;
+            }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
 
     private List<ExitInstruction> markAccount(CompiledPolicy policy, AccountBook book, Mark mark) {
         book.advance(mark.timestamp());
