@@ -124,7 +124,8 @@ public final class AuditChain {
             } else if (v instanceof OffsetDateTime t) {
                 text = t.toInstant().toString();
             } else if (v instanceof java.sql.Clob c) {
-                text = c.getSubString(1, (int) c.length());
+                // a CLOB and a character column holding the same text print alike
+                text = "=" + c.getSubString(1, (int) c.length());
             } else {
                 text = "=" + v;
             }
