@@ -230,7 +230,11 @@ public final class Portfolio {
                     if (reservation != null) {
                         store.insertReservation(reservation);
                     }
-                    store.saveGovernor(book.account(), next, clock.instant());
+                    // written only when it changed: the stored row is the book's state (loaded with it, or
+                    // written when the book took it)
+                    if (!next.equals(book.governor())) {
+                        store.saveGovernor(book.account(), next, clock.instant());
+                    }
                 });
             } catch (RuntimeException | Error e) {
                 invalidate(book.account());
@@ -318,7 +322,9 @@ public final class Portfolio {
     public void saveGovernor(AccountBook book, GovernorState next, Runnable alongside) {
         try {
             tx.executeWithoutResult(s -> {
-                store.saveGovernor(book.account(), next, clock.instant());
+                if (!next.equals(book.governor())) {
+                    store.saveGovernor(book.account(), next, clock.instant());
+                }
                 alongside.run();
             });
         } catch (RuntimeException | Error e) {
