@@ -105,7 +105,16 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
         Unit<T> unit = new Unit<>(action);
         queue.add(unit);
         try {
-            return unit.done.get();
+            while (true) {
+                try {
+                    return unit.done.get(1, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException stillWaiting) {
+                    // queued just as close() let the writer end: nobody will write it
+                    if (!writer.isAlive() && queue.remove(unit)) {
+                        throw new IllegalStateException("the database writer is closed");
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             // the unit may still commit: the caller must treat the outcome as unknown, as for any lost answer
@@ -132,11 +141,17 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
         return units.get();
     }
 
-    /** Stops taking work; what is queued is still written before the writer ends. */
+    /**
+     * Stops taking work; what is queued is still written before the writer ends. The writer is told by a marker in
+     * its queue, never interrupted: an interrupt during a write would close H2's file channel under it.
+     */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
-        writer.interrupt();
+        queue.add(STOP);
         try {
             writer.join(10_000);
         } catch (InterruptedException e) {
@@ -146,21 +161,25 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
 
     private void writeLoop() {
         List<Unit<?>> batch = new ArrayList<>();
-        while (true) {
+        boolean stopping = false;
+        while (!stopping || !queue.isEmpty()) {
             try {
-                if (closed && queue.isEmpty()) {
-                    return;
-                }
-                batch.add(closed ? queue.remove() : queue.take());
+                batch.add(queue.take());
             } catch (InterruptedException e) {
-                // close(): drain what is queued, then end
+                // not how the writer is stopped (close() queues STOP): go on writing
                 continue;
             }
             queue.drainTo(batch, MAX_BATCH - 1);
-            write(batch);
+            stopping |= batch.remove(STOP);
+            if (!batch.isEmpty()) {
+                write(batch);
+            }
             batch.clear();
         }
     }
+
+    /** The marker close() queues: the units before it are written, then the writer ends. */
+    private static final Unit<Void> STOP = new Unit<>(status -> null);
 
     private void write(List<Unit<?>> batch) {
         try {

@@ -106,6 +106,31 @@ class GroupCommitTest {
     }
 
     @Test
+    void closingWritesWhatIsQueuedFirst() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> done = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            int id = i;
+            done.add(pool.submit(() -> commits.executeWithoutResult(s -> jdbc.update("INSERT INTO t VALUES (?, 'x')",
+                    id))));
+        }
+        Thread.sleep(20);
+        commits.close();
+        int written = 0;
+        for (Future<?> f : done) {
+            try {
+                f.get();
+                written++;
+            } catch (java.util.concurrent.ExecutionException refusedAfterClose) {
+                assertThat(refusedAfterClose.getCause()).hasMessageContaining("closed");
+            }
+        }
+        pool.shutdown();
+        // every caller was answered, and each one told "written" is in the table
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM t", Integer.class)).isEqualTo(written);
+    }
+
+    @Test
     void aClosedWriterRefusesNewWork() {
         commits.close();
         assertThatThrownBy(() -> commits.executeWithoutResult(s -> jdbc.update("INSERT INTO t VALUES (1, 'x')")))
