@@ -43,8 +43,14 @@ public final class TestRuntime {
         JdbcConnectionPool pool = JdbcConnectionPool.create("jdbc:h2:mem:rg-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
                 "", "");
         pool.setMaxConnections(64);
+        // kept for the JVM's life, as the in-memory database itself is (DB_CLOSE_DELAY=-1): a pool dropped with its
+        // idle connections open lets H2 report them as leaked when they are garbage collected, into the trace file
+        // of whichever database opens next (LocalDatabaseTest found one in CI)
+        POOLS.add(pool);
         return pool;
     }
+
+    private static final java.util.List<JdbcConnectionPool> POOLS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public static RiskgateRuntime start(MutableClock clock) {
         return start(repoPolicies(), repoRules(), clock);
