@@ -46,10 +46,16 @@ public final class AuditChain {
         this.jdbc = jdbc;
     }
 
-    /** The last record of the chain, if any. */
+    /** The last record of the chain, if any (an exported one when everything was exported). */
     public Optional<Head> head() {
-        return jdbc.query("SELECT chain_seq, record_hash, id FROM decision WHERE chain_seq = "
+        Optional<Head> live = jdbc.query("SELECT chain_seq, record_hash, id FROM decision WHERE chain_seq = "
                         + "(SELECT MAX(chain_seq) FROM decision)",
+                (rs, i) -> new Head(rs.getLong(1), rs.getString(2), rs.getString(3))).stream().findFirst();
+        if (live.isPresent()) {
+            return live;
+        }
+        return jdbc.query("SELECT chain_seq, record_hash, id FROM decision_exported WHERE chain_seq = "
+                        + "(SELECT MAX(chain_seq) FROM decision_exported)",
                 (rs, i) -> new Head(rs.getLong(1), rs.getString(2), rs.getString(3))).stream().findFirst();
     }
 
@@ -74,32 +80,44 @@ public final class AuditChain {
         String[] prev = {GENESIS};
         long[] count = {0};
         String[] hashAtAnchor = {null};
+        // exported records are walked through their tombstones: place and hashes, the content being in the file
+        java.util.ArrayDeque<Tombstone> exported = new java.util.ArrayDeque<>(jdbc.query(
+                "SELECT chain_seq, id, prev_hash, record_hash FROM decision_exported ORDER BY chain_seq",
+                (rs, i) -> new Tombstone(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4))));
+        long exportedCount = exported.size();
+        Link link = (seq, id, storedPrev, stored, content) -> {
+            if (seq != expected[0]) {
+                problems.add(seq > expected[0]
+                        ? "records " + expected[0] + (seq - 1 > expected[0] ? " to " + (seq - 1) : "")
+                        + " are missing (removed) before record " + seq + " (" + id + ")"
+                        : "record " + seq + " (" + id + ") repeats a place in the chain");
+            } else if (!storedPrev.equals(prev[0])) {
+                problems.add("record " + seq + " (" + id + ") does not follow record " + (seq - 1)
+                        + ": inserted, or the record before it was replaced");
+            }
+            if (content != null && !hash(content, storedPrev).equals(stored)) {
+                problems.add("record " + seq + " (" + id + ") was changed: its content does not match its hash");
+            }
+            if (anchor.isPresent() && anchor.get().seq() == seq) {
+                hashAtAnchor[0] = stored;
+            }
+            expected[0] = seq + 1;
+            prev[0] = stored;
+            count[0]++;
+        };
         jdbc.query("SELECT chain_seq, prev_hash, record_hash, " + COLUMNS + " FROM decision "
                 + "WHERE chain_seq IS NOT NULL ORDER BY chain_seq", rs -> {
                     long seq = rs.getLong("chain_seq");
-                    String id = rs.getString("id");
-                    String storedPrev = rs.getString("prev_hash");
-                    String stored = rs.getString("record_hash");
-                    if (seq != expected[0]) {
-                        problems.add(seq > expected[0]
-                                ? "records " + expected[0] + (seq - 1 > expected[0] ? " to " + (seq - 1) : "")
-                                + " are missing (removed) before record " + seq + " (" + id + ")"
-                                : "record " + seq + " (" + id + ") repeats a place in the chain");
-                    } else if (!storedPrev.equals(prev[0])) {
-                        problems.add("record " + seq + " (" + id + ") does not follow record " + (seq - 1)
-                                + ": inserted, or the record before it was replaced");
+                    while (!exported.isEmpty() && exported.peekFirst().seq() < seq) {
+                        Tombstone t = exported.pollFirst();
+                        link.next(t.seq(), t.id(), t.prevHash(), t.recordHash(), null);
                     }
-                    if (!hash(canonical(rs), storedPrev).equals(stored)) {
-                        problems.add("record " + seq + " (" + id + ") was changed: its content does not match its "
-                                + "hash");
-                    }
-                    if (anchor.isPresent() && anchor.get().seq() == seq) {
-                        hashAtAnchor[0] = stored;
-                    }
-                    expected[0] = seq + 1;
-                    prev[0] = stored;
-                    count[0]++;
+                    link.next(seq, rs.getString("id"), rs.getString("prev_hash"), rs.getString("record_hash"),
+                            canonical(rs));
                 });
+        for (Tombstone t : exported) {
+            link.next(t.seq(), t.id(), t.prevHash(), t.recordHash(), null);
+        }
         anchor.ifPresent(a -> {
             if (hashAtAnchor[0] == null) {
                 problems.add("the anchored record " + a.seq() + " is missing: the chain ends at "
@@ -110,7 +128,16 @@ public final class AuditChain {
             }
         });
         long outside = jdbc.queryForObject("SELECT COUNT(*) FROM decision WHERE chain_seq IS NULL", Long.class);
-        return new Report(problems.isEmpty(), count[0], outside, head(), problems);
+        return new Report(problems.isEmpty(), count[0], exportedCount, outside, head(), problems);
+    }
+
+    /** One place in the chain as the walk meets it; {@code content} null for an exported record. */
+    private interface Link {
+        void next(long seq, String id, String prevHash, String recordHash, String content);
+    }
+
+    /** What an exported record leaves in the live store. */
+    private record Tombstone(long seq, String id, String prevHash, String recordHash) {
     }
 
     /** A record's stored columns, each as the database returns it, length-prefixed. */
@@ -165,6 +192,7 @@ public final class AuditChain {
     }
 
     /** What a walk of the chain found: {@code intact} when no record was changed, removed or inserted. */
-    public record Report(boolean intact, long records, long outsideChain, Optional<Head> head, List<String> problems) {
+    public record Report(boolean intact, long records, long exported, long outsideChain, Optional<Head> head,
+                         List<String> problems) {
     }
 }

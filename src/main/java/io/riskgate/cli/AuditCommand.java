@@ -2,15 +2,23 @@ package io.riskgate.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.riskgate.audit.AuditChain;
+import io.riskgate.audit.AuditExport;
 import io.riskgate.database.LocalDatabase;
 import io.riskgate.runtime.RiskgateRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
@@ -21,7 +29,8 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "Verify the decision log's hash chain, or print its head to keep as an anchor.",
-        subcommands = {AuditCommand.Verify.class, AuditCommand.Head.class})
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Head.class, AuditCommand.Export.class,
+                AuditCommand.VerifyExport.class})
 final class AuditCommand implements Runnable {
 
     @Option(names = "--db", defaultValue = "jdbc:h2:file:./data/riskgate",
@@ -33,11 +42,15 @@ final class AuditCommand implements Runnable {
         System.out.println("riskgate audit verify|head: see 'riskgate audit --help'");
     }
 
-    private AuditChain open() {
+    private DataSource source() {
         // the same path as the service: owner-only files, the password from db.secret beside the database
         DataSource source = LocalDatabase.dataSource(db, "sa");
         RiskgateRuntime.migrate(source);
-        return new AuditChain(new JdbcTemplate(source));
+        return source;
+    }
+
+    private AuditChain open() {
+        return new AuditChain(new JdbcTemplate(source()));
     }
 
     private static void print(Object value) throws Exception {
@@ -80,6 +93,69 @@ final class AuditCommand implements Runnable {
         public Integer call() throws Exception {
             print(parent.open().head().map(Object.class::cast).orElse(Map.of()));
             return 0;
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Move the decisions decided before INSTANT that no reservation or trade refers to into "
+                    + "DIR/decisions-FIRST-LAST.jsonl.gz (written and fsynced first); the store keeps a tombstone "
+                    + "per record so the chain still verifies. Run while the service is stopped.")
+    static final class Export implements Callable<Integer> {
+        @ParentCommand
+        AuditCommand parent;
+
+        @Option(names = "--before", required = true, paramLabel = "INSTANT",
+                description = "ISO-8601 instant, e.g. 2026-01-01T00:00:00Z")
+        String before;
+
+        @Option(names = "--to", required = true, paramLabel = "DIR", description = "an existing directory")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            Instant cut;
+            try {
+                cut = Instant.parse(before);
+            } catch (java.time.format.DateTimeParseException e) {
+                System.err.println("riskgate: --before must be an ISO-8601 instant such as 2026-01-01T00:00:00Z");
+                return 2;
+            }
+            if (!Files.isDirectory(dir)) {
+                System.err.println("riskgate: --to must be an existing directory: " + dir);
+                return 2;
+            }
+            DataSource source = parent.source();
+            AuditExport export = new AuditExport(new JdbcTemplate(source),
+                    new TransactionTemplate(new DataSourceTransactionManager(source)), RiskgateRuntime.jsonMapper());
+            print(export.export(cut, dir));
+            return 0;
+        }
+    }
+
+    @Command(name = "verify-export", mixinStandardHelpOptions = true,
+            description = "Check an export file: every line against its hash, consecutive records linked, and each "
+                    + "record against the tombstone it left in the store. Exit 0 intact, 1 not.")
+    static final class VerifyExport implements Callable<Integer> {
+        @ParentCommand
+        AuditCommand parent;
+
+        @Parameters(index = "0", paramLabel = "FILE", description = "a decisions-FIRST-LAST.jsonl.gz file")
+        Path file;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isRegularFile(file)) {
+                System.err.println("riskgate: no such file: " + file);
+                return 2;
+            }
+            List<String> problems = AuditExport.verifyFile(file, RiskgateRuntime.jsonMapper(),
+                    Optional.of(new JdbcTemplate(parent.source())));
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put("file", file.toString());
+            out.put("intact", problems.isEmpty());
+            out.put("problems", problems);
+            print(out);
+            return problems.isEmpty() ? 0 : 1;
         }
     }
 }

@@ -10,12 +10,14 @@ import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.testing.MutableClock;
 import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -111,6 +113,49 @@ class AuditChainTest {
         assertThat(chain.verify(Optional.empty()).intact()).isTrue();
         assertThat(chain.verify(Optional.of(anchor)).problems()).containsExactly(
                 "the anchored record 6 is missing: the chain ends at 4 (records removed from its end)");
+    }
+
+    @Test
+    void oldDecisionsLeaveForAFileTheirTombstonesKeepTheChainAndTheFileVerifies(@TempDir Path out) throws Exception {
+        List<Decision> d = sixDecisions();
+        AuditExport export = new AuditExport(jdbc, rt.commits(), RiskgateRuntime.jsonMapper());
+
+        // all six were decided at seed 001's T0; the three approvals hold reservations and stay in the store
+        AuditExport.Result r = export.export(TestRuntime.T0.plusSeconds(1), out);
+        assertThat(r.records()).isEqualTo(3);
+        assertThat(r.firstSeq()).contains(2L);
+        assertThat(r.lastSeq()).contains(6L);
+        Path file = Path.of(r.file().orElseThrow());
+        assertThat(file.getFileName()).hasToString("decisions-2-6.jsonl.gz");
+        assertThat(jdbc.queryForList("SELECT id FROM decision ORDER BY chain_seq", String.class)).containsExactly(
+                d.get(0).decisionId(), d.get(2).decisionId(), d.get(4).decisionId());
+
+        // the live chain walks across the tombstones; the file checks on its own and against them
+        AuditChain.Report live = chain.verify(Optional.of(AuditChain.Head.parse(chain.head().orElseThrow().anchor())));
+        assertThat(live.problems()).isEmpty();
+        assertThat(live.records()).isEqualTo(6);
+        assertThat(live.exported()).isEqualTo(3);
+        assertThat(AuditExport.verifyFile(file, RiskgateRuntime.jsonMapper(), Optional.of(jdbc))).isEmpty();
+        // nothing more to export before the same instant
+        assertThat(export.export(TestRuntime.T0.plusSeconds(1), out).records()).isZero();
+
+        // a rejection in the file turned into an approval is named by its line
+        List<String> lines = new ArrayList<>();
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(file))))) {
+            in.lines().forEach(lines::add);
+        }
+        lines.set(1, lines.get(1).replace("REJECTED", "APPROVED"));
+        try (var o = new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(file))) {
+            o.write((String.join("\n", lines) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThat(AuditExport.verifyFile(file, RiskgateRuntime.jsonMapper(), Optional.of(jdbc))).containsExactly(
+                "line 2: record 4 (" + d.get(3).decisionId() + ") was changed: its content does not match its hash");
+
+        // and a tombstone removed from the store shows as a gap in the live chain
+        jdbc.update("DELETE FROM decision_exported WHERE chain_seq = 4");
+        assertThat(chain.verify(Optional.empty()).problems()).containsExactly(
+                "records 4 are missing (removed) before record 5 (" + d.get(4).decisionId() + ")");
     }
 
     @Test

@@ -140,6 +140,33 @@ class RiskgateCliTest {
         assertThat(run("audit", "--db", db, "verify", "--anchor", "latest").exitCode()).isEqualTo(2);
     }
 
+    @Test
+    void auditExportMovesOldRejectionsToAFileThatVerifies() throws Exception {
+        Path approved = write("approved.json", io.riskgate.testing.Requests.seed001());
+        Path rejected = write("rejected.json", io.riskgate.testing.Requests.set(io.riskgate.testing.Requests.seed001(),
+                "signal.consensus", "SPLIT"));
+        Run first = run("check", approved.toString(), "--db", db);
+        assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+        Run second = run("check", rejected.toString(), "--db", db);
+        assertThat(second.exitCode()).as(second.out() + second.err()).isEqualTo(1);
+        Path out = Files.createDirectories(tmp.resolve("exports"));
+
+        assertThat(run("audit", "--db", db, "export", "--before", "yesterday", "--to", out.toString()).exitCode())
+                .isEqualTo(2);
+        Run export = run("audit", "--db", db, "export", "--before", "2030-01-01T00:00:00Z", "--to", out.toString());
+        assertThat(export.exitCode()).as(export.out() + export.err()).isZero();
+        // the approval holds a reservation and stays; the rejection (record 2) leaves for the file
+        assertThat(export.json().get("records").asInt()).isOne();
+        String file = export.json().get("file").asText();
+        assertThat(file).endsWith("decisions-2-2.jsonl.gz");
+
+        Run verified = run("audit", "--db", db, "verify-export", file);
+        assertThat(verified.exitCode()).as(verified.out()).isZero();
+        Run chain = run("audit", "--db", db, "verify");
+        assertThat(chain.exitCode()).as(chain.out()).isZero();
+        assertThat(chain.json().get("exported").asInt()).isOne();
+    }
+
     // ---- check
 
     @Test
