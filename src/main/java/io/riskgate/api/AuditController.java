@@ -1,11 +1,25 @@
 package io.riskgate.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.riskgate.audit.AuditChain;
+import io.riskgate.audit.AuditExport;
 import io.riskgate.audit.AuditStore;
 import io.riskgate.errors.NotFoundException;
+import io.riskgate.order.FieldProblem;
 import io.riskgate.order.InvalidRequestException;
+import io.riskgate.order.JsonFields;
+import io.riskgate.runtime.RiskgateRuntime;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -19,9 +33,33 @@ import org.springframework.web.bind.annotation.RestController;
 class AuditController {
 
     private final AuditChain chain;
+    private final AuditExport export;
+    private final Path exportDir;
 
-    AuditController(AuditStore audit) {
+    AuditController(AuditStore audit, RiskgateRuntime runtime,
+                    @Value("${riskgate.audit.export-dir:./data/exports}") Path exportDir) {
         this.chain = audit.chain();
+        this.export = audit.exporter(runtime.commits(), runtime.json());
+        this.exportDir = exportDir.toAbsolutePath().normalize();
+    }
+
+    /**
+     * Retention, while the service runs (ADMIN): moves the decisions decided before {@code before} that no
+     * reservation or trade refers to into a file in {@code riskgate.audit.export-dir} (configured, never named by
+     * the request), leaving a tombstone each; answers what moved and where.
+     */
+    @PostMapping("/exports")
+    AuditExport.Result export(@RequestBody(required = false) JsonNode body) throws IOException {
+        List<FieldProblem> problems = new ArrayList<>();
+        JsonFields f = Officer.request(body, Set.of("before"), problems);
+        Optional<Instant> before = f.optionalInstant("before");
+        if (before.isEmpty() && problems.isEmpty()) {
+            problems.add(new FieldProblem("before", "is required: an ISO-8601 instant such as 2026-01-01T00:00:00Z"));
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
+        return export.export(before.get(), AuditExport.ownerOnlyDirectory(exportDir));
     }
 
     /** The chain's last record; 404 while no decision was recorded. */

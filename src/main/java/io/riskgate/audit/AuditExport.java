@@ -90,6 +90,17 @@ public final class AuditExport {
                 Optional.of(file.toAbsolutePath().toString()), Optional.of(sha));
     }
 
+    /** {@code dir}, created readable by this user only if it does not exist yet (the files hold the audit). */
+    public static Path ownerOnlyDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            }
+        }
+        return dir;
+    }
+
     /** Writes and fsyncs the file; returns its SHA-256. */
     private String write(Path file, List<Line> lines) {
         try {

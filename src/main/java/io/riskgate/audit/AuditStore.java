@@ -35,6 +35,11 @@ public final class AuditStore {
         this.chain = new AuditChain(jdbc);
     }
 
+    /** Retention over this store's decisions, its removals through {@code tx} (the service's group commit). */
+    public AuditExport exporter(org.springframework.transaction.support.TransactionOperations tx, ObjectMapper json) {
+        return new AuditExport(jdbc, tx, json);
+    }
+
     /** The hash chain over the decisions ({@link AuditChain}): its head and a walk that names what was altered. */
     public AuditChain chain() {
         return chain;

@@ -108,6 +108,8 @@ public class SecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, API + "/policies/**").hasAnyRole("OFFICER", "AUDITOR")
                         // the audit chain: auditors only
                         .requestMatchers(HttpMethod.GET, API + "/audit/head", API + "/audit/verify").hasRole("AUDITOR")
+                        // retention removes records from the live store: administrators, not auditors
+                        .requestMatchers(HttpMethod.POST, API + "/audit/exports").hasRole("ADMIN")
                         // keys
                         .requestMatchers(API + "/keys", API + "/keys/**").hasRole("ADMIN")
                         // anything else under /api is closed until it is given its roles above

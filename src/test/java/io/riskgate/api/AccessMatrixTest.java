@@ -123,6 +123,9 @@ class AccessMatrixTest {
         // the audit chain: auditors only (anonymous, trader A, trader B, feed, officer, auditor, admin)
         r.add(new Row("GET", "/api/v1/audit/head", "/api/v1/audit/head", null, "401 403 403 403 403 200 403"));
         r.add(new Row("GET", "/api/v1/audit/verify", "/api/v1/audit/verify", null, "401 403 403 403 403 200 403"));
+        // retention: administrators (an empty body: 400 for the one let through, nothing exported)
+        r.add(new Row("POST", "/api/v1/audit/exports", "/api/v1/audit/exports", Map.of(),
+                "401 403 403 403 403 403 400"));
         r.add(new Row("GET", "/api/v1/accounts/{id}", acct, null, "401 200 403 403 200 200 403"));
         r.add(new Row("GET", "/api/v1/accounts/{id}/state", acct + "/state", null, "401 200 403 403 200 200 403"));
         r.add(new Row("GET", "/api/v1/accounts/{id}/breakers", acct + "/breakers", null,

@@ -100,6 +100,12 @@ class DecisionsApiTest {
         assertThat(r.body().path("records").asLong()).isPositive();
         assertThat(r.body().path("problems")).isEmpty();
 
+        // retention over REST: nothing was decided before 2000, so nothing moves; a bad instant is a 400
+        HttpApi.Response none = api.post("/api/v1/audit/exports", java.util.Map.of("before", "2000-01-01T00:00:00Z"));
+        assertThat(none.status()).as(none.raw()).isEqualTo(200);
+        assertThat(none.body().path("records").asLong()).isZero();
+        assertThat(api.post("/api/v1/audit/exports", java.util.Map.of("before", "last week")).status()).isEqualTo(400);
+
         HttpApi.Response bad = api.get("/api/v1/audit/verify?anchor=latest");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.contentType()).startsWith("application/problem+json");

@@ -32,7 +32,9 @@ import org.springframework.context.annotation.Primary;
         "riskgate.policies.watch=false",
         // the bootstrap ADMIN key of each test server goes to target/, not to the repository's data/; one file per
         // surefire fork (pom.xml), as each fork runs a server of its own
-        "riskgate.security.bootstrap-key-file=target/test-keys/fork-${riskgate.test.fork:0}/admin.key"})
+        "riskgate.security.bootstrap-key-file=target/test-keys/fork-${riskgate.test.fork:0}/admin.key",
+        // retention's files, if a test exports any, stay in target/ too
+        "riskgate.audit.export-dir=target/test-exports/fork-${riskgate.test.fork:0}"})
 @Import({RiskgateServerTest.PinnedClock.class, RiskgateServerTest.Unruled.class})
 @interface RiskgateServerTest {
 
