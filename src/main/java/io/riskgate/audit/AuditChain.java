@@ -46,17 +46,21 @@ public final class AuditChain {
         this.jdbc = jdbc;
     }
 
-    /** The last record of the chain, if any (an exported one when everything was exported). */
+    /**
+     * The last record of the chain, if any: the later of the last one in the store and the last one exported (an
+     * export can take the chain's newest records, while older ones a trade refers to stay).
+     */
     public Optional<Head> head() {
         Optional<Head> live = jdbc.query("SELECT chain_seq, record_hash, id FROM decision WHERE chain_seq = "
                         + "(SELECT MAX(chain_seq) FROM decision)",
                 (rs, i) -> new Head(rs.getLong(1), rs.getString(2), rs.getString(3))).stream().findFirst();
-        if (live.isPresent()) {
-            return live;
-        }
-        return jdbc.query("SELECT chain_seq, record_hash, id FROM decision_exported WHERE chain_seq = "
-                        + "(SELECT MAX(chain_seq) FROM decision_exported)",
+        Optional<Head> exported = jdbc.query("SELECT chain_seq, record_hash, id FROM decision_exported WHERE "
+                        + "chain_seq = (SELECT MAX(chain_seq) FROM decision_exported)",
                 (rs, i) -> new Head(rs.getLong(1), rs.getString(2), rs.getString(3))).stream().findFirst();
+        if (live.isEmpty()) {
+            return exported;
+        }
+        return exported.filter(e -> e.seq() > live.get().seq()).or(() -> live);
     }
 
     /**

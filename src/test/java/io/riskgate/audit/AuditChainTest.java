@@ -138,6 +138,11 @@ class AuditChainTest {
         assertThat(AuditExport.verifyFile(file, RiskgateRuntime.jsonMapper(), Optional.of(jdbc))).isEmpty();
         // nothing more to export before the same instant
         assertThat(export.export(TestRuntime.T0.plusSeconds(1), out).records()).isZero();
+        // the chain's newest record was exported (6): the next decision takes place 7, after it
+        Decision next = rt.engine().check(set(Requests.seed001(), "account", "a6"));
+        assertThat(jdbc.queryForObject("SELECT chain_seq FROM decision WHERE id = ?", Long.class, next.decisionId()))
+                .isEqualTo(7L);
+        assertThat(chain.verify(Optional.empty()).problems()).isEmpty();
 
         // a rejection in the file turned into an approval is named by its line
         List<String> lines = new ArrayList<>();
