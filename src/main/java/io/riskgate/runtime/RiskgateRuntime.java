@@ -101,6 +101,13 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
         FunctionCounter.builder("riskgate.accounts.loads", portfolio, Portfolio::bookLoads)
                 .description("account books read from the database (first use, use after eviction, failed write)")
                 .register(meters);
+        FunctionCounter.builder("riskgate.commits.batches", commits, GroupCommit::batches)
+                .description("transactions the group commit wrote and synced (each holding one or more writes)")
+                .register(meters);
+        FunctionCounter.builder("riskgate.commits.writes", commits, GroupCommit::units)
+                .description("writes the group commit committed or refused; over riskgate.commits.batches: writes "
+                        + "per fsync")
+                .register(meters);
         AuditStore audit = new AuditStore(dataSource, json);
         MarketData market = new MarketData(new BarStore(dataSource), commits, clock);
         PortfolioRisk risk = new PortfolioRisk(market);

@@ -93,6 +93,16 @@ class OperationsApiTest {
     }
 
     @Test
+    void everyAnsweredCheckIsCountedAsAGroupCommitWrite() {
+        double writes = measurement("riskgate.commits.writes", "COUNT");
+        double batches = measurement("riskgate.commits.batches", "COUNT");
+        api.check(set(seed001(), "account", "ops-commits-" + UUID.randomUUID().toString().substring(0, 8)));
+        // at least the check's own write and its batch (other tests' writes may share or add batches meanwhile)
+        assertThat(measurement("riskgate.commits.writes", "COUNT")).isGreaterThanOrEqualTo(writes + 1);
+        assertThat(measurement("riskgate.commits.batches", "COUNT")).isGreaterThanOrEqualTo(batches + 1);
+    }
+
+    @Test
     void checksCountByOutcomeAndRejectionsCountByCode() {
         double approvedBefore = measurement("riskgate.checks?tag=outcome:APPROVED", "COUNT");
         double rejectedBefore = measurement("riskgate.checks?tag=outcome:REJECTED", "COUNT");
