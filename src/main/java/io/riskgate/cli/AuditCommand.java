@@ -3,7 +3,6 @@ package io.riskgate.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.riskgate.audit.AuditChain;
 import io.riskgate.audit.AuditExport;
-import io.riskgate.database.LocalDatabase;
 import io.riskgate.runtime.RiskgateRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -33,9 +33,8 @@ import picocli.CommandLine.ParentCommand;
                 AuditCommand.VerifyExport.class})
 final class AuditCommand implements Runnable {
 
-    @Option(names = "--db", defaultValue = "jdbc:h2:file:./data/riskgate",
-            description = "JDBC URL of the service's database (default: ${DEFAULT-VALUE})")
-    String db;
+    @Mixin
+    ServiceDatabase database;
 
     @Override
     public void run() {
@@ -43,10 +42,7 @@ final class AuditCommand implements Runnable {
     }
 
     private DataSource source() {
-        // the same path as the service: owner-only files, the password from db.secret beside the database
-        DataSource source = LocalDatabase.dataSource(db, "sa");
-        RiskgateRuntime.migrate(source);
-        return source;
+        return database.open();
     }
 
     private AuditChain open() {

@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import javax.sql.DataSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -33,9 +33,8 @@ import picocli.CommandLine.ParentCommand;
         subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
 final class KeysCommand implements Runnable {
 
-    @Option(names = "--db", defaultValue = "jdbc:h2:file:./data/riskgate",
-            description = "JDBC URL of the service's database (default: ${DEFAULT-VALUE})")
-    String db;
+    @Mixin
+    ServiceDatabase database;
 
     @Override
     public void run() {
@@ -43,10 +42,7 @@ final class KeysCommand implements Runnable {
     }
 
     private ApiKeys open() {
-        // the same path as the service: owner-only files, the password from db.secret beside the database
-        DataSource source = io.riskgate.database.LocalDatabase.dataSource(db, "sa");
-        RiskgateRuntime.migrate(source);
-        return new ApiKeys(source, Clock.systemUTC());
+        return new ApiKeys(database.open(), Clock.systemUTC());
     }
 
     private static String operator() {
