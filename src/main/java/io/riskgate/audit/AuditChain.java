@@ -41,6 +41,8 @@ public final class AuditChain {
             + "recorded_at, request_json, decision_json, client_order_id";
 
     private final JdbcTemplate jdbc;
+    /** The last record linked by this process, if any; checked against the store before it is used. */
+    private volatile Head cachedHead;
 
     public AuditChain(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
@@ -64,17 +66,37 @@ public final class AuditChain {
     }
 
     /**
-     * Links the decision just inserted (in the caller's transaction) to the chain. Called by the single writer, so
-     * no two links race; the head is read inside the transaction, so a rolled-back record leaves no trace.
+     * The place in the chain for a decision about to be inserted with {@code values} (its {@link #COLUMNS}, as
+     * bound). Called by the single writer inside its transaction, so no two records take one place; the insert
+     * then calls {@link #linked}.
+     *
+     * <p>The head is kept in memory between inserts and checked against the store with one look-up by its place:
+     * a record rolled back (its unit or its batch failed) or exported since is no longer there as kept, and the head
+     * is then read again. Nothing is read back: the hash is taken of the values bound, which are what the store
+     * returns (times already cut to the microsecond the columns keep; {@link #verify} recomputes from the store).
      */
-    void link(String decisionId) {
-        Head previous = head().orElse(null);
+    Link next(Object[] values) {
+        Head previous = cachedHead;
+        if (previous == null || !jdbc.queryForList("SELECT record_hash FROM decision WHERE chain_seq = ?",
+                String.class, previous.seq()).equals(List.of(previous.hash()))) {
+            previous = head().orElse(null);
+        }
         long seq = previous == null ? 1 : previous.seq() + 1;
         String prev = previous == null ? GENESIS : previous.hash();
-        String content = jdbc.query("SELECT " + COLUMNS + " FROM decision WHERE id = ?", (rs, i) -> canonical(rs),
-                decisionId).get(0);
-        jdbc.update("UPDATE decision SET chain_seq = ?, prev_hash = ?, record_hash = ? WHERE id = ?", seq, prev,
-                hash(content, prev), decisionId);
+        List<Object> content = new ArrayList<>(values.length);
+        for (Object v : values) {
+            content.add(v);
+        }
+        return new Link(seq, prev, hash(canonical(content), prev), String.valueOf(values[0]));
+    }
+
+    /** The record of {@code link} is in the store (in the writer's transaction): it is the head now. */
+    void linked(Link link) {
+        cachedHead = new Head(link.seq(), link.recordHash(), link.decisionId());
+    }
+
+    /** A record's place in the chain: its sequence number, its predecessor's hash and its own. */
+    record Link(long seq, String prevHash, String recordHash, String decisionId) {
     }
 
     /** Walks the whole chain; {@code anchor}, an exported head, also catches a chain rewritten or cut after it. */
@@ -89,7 +111,7 @@ public final class AuditChain {
                 "SELECT chain_seq, id, prev_hash, record_hash FROM decision_exported ORDER BY chain_seq",
                 (rs, i) -> new Tombstone(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4))));
         long exportedCount = exported.size();
-        Link link = (seq, id, storedPrev, stored, content) -> {
+        Step step = (seq, id, storedPrev, stored, content) -> {
             if (seq != expected[0]) {
                 problems.add(seq > expected[0]
                         ? "records " + expected[0] + (seq - 1 > expected[0] ? " to " + (seq - 1) : "")
@@ -114,13 +136,13 @@ public final class AuditChain {
                     long seq = rs.getLong("chain_seq");
                     while (!exported.isEmpty() && exported.peekFirst().seq() < seq) {
                         Tombstone t = exported.pollFirst();
-                        link.next(t.seq(), t.id(), t.prevHash(), t.recordHash(), null);
+                        step.next(t.seq(), t.id(), t.prevHash(), t.recordHash(), null);
                     }
-                    link.next(seq, rs.getString("id"), rs.getString("prev_hash"), rs.getString("record_hash"),
+                    step.next(seq, rs.getString("id"), rs.getString("prev_hash"), rs.getString("record_hash"),
                             canonical(rs));
                 });
         for (Tombstone t : exported) {
-            link.next(t.seq(), t.id(), t.prevHash(), t.recordHash(), null);
+            step.next(t.seq(), t.id(), t.prevHash(), t.recordHash(), null);
         }
         anchor.ifPresent(a -> {
             if (hashAtAnchor[0] == null) {
@@ -136,7 +158,7 @@ public final class AuditChain {
     }
 
     /** One place in the chain as the walk meets it; {@code content} null for an exported record. */
-    private interface Link {
+    private interface Step {
         void next(long seq, String id, String prevHash, String recordHash, String content);
     }
 
@@ -146,9 +168,17 @@ public final class AuditChain {
 
     /** A record's stored columns, each as the database returns it, length-prefixed. */
     static String canonical(ResultSet rs) throws SQLException {
-        StringBuilder b = new StringBuilder();
+        List<Object> values = new ArrayList<>();
         for (String column : COLUMNS.split(", ")) {
-            Object v = rs.getObject(column);
+            values.add(rs.getObject(column));
+        }
+        return canonical(values);
+    }
+
+    /** Column values, as stored or as bound, printed alike: length-prefixed, a time as its UTC instant. */
+    static String canonical(List<Object> values) {
+        StringBuilder b = new StringBuilder();
+        for (Object v : values) {
             String text;
             if (v == null) {
                 text = "-";
@@ -156,7 +186,11 @@ public final class AuditChain {
                 text = t.toInstant().toString();
             } else if (v instanceof java.sql.Clob c) {
                 // a CLOB and a character column holding the same text print alike
-                text = "=" + c.getSubString(1, (int) c.length());
+                try {
+                    text = "=" + c.getSubString(1, (int) c.length());
+                } catch (SQLException e) {
+                    throw new IllegalStateException("cannot read a stored text column", e);
+                }
             } else {
                 text = "=" + v;
             }

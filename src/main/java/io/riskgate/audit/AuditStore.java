@@ -57,17 +57,22 @@ public final class AuditStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise decision " + d.decisionId(), e);
         }
-        jdbc.update("INSERT INTO decision (id, account, symbol, side, strategy, outcome, approved, quantity, notional,"
-                        + " entry_price, stop_loss, take_profit, risk_amount, policy_id, policy_version, policy_sha256,"
-                        + " decided_at, recorded_at, request_json, decision_json, client_order_id)"
-                        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                d.decisionId(), d.account(), d.symbol(), d.side() == null ? "" : d.side().name(), d.strategy(),
-                d.outcome().name(), d.approved(), d.quantity(), d.notional(), d.entryPrice(), d.stopLoss(),
-                d.takeProfit(), d.riskAmount(), d.policy() == null ? null : d.policy().id(),
+        // the stored columns in AuditChain.COLUMNS order; times to the microsecond the column keeps, so that the
+        // hash taken of these values is the hash of what the database returns
+        Object[] values = {d.decisionId(), d.account(), d.symbol(), d.side() == null ? "" : d.side().name(),
+                d.strategy(), d.outcome().name(), d.approved(), d.quantity(), d.notional(), d.entryPrice(),
+                d.stopLoss(), d.takeProfit(), d.riskAmount(), d.policy() == null ? null : d.policy().id(),
                 d.policy() == null ? null : d.policy().version(), d.policy() == null ? null : d.policy().sha256(),
                 ts(d.timestamp()), ts(recordedAt), request.toString(), decisionJson,
                 // a FAILED answer does not bind the caller's order id: a retry after the fault decides afresh
-                d.outcome() == io.riskgate.decision.Outcome.FAILED ? null : d.clientOrderId());
+                d.outcome() == io.riskgate.decision.Outcome.FAILED ? null : d.clientOrderId()};
+        AuditChain.Link link = chain.next(values);
+        Object[] row = java.util.Arrays.copyOf(values, values.length + 3);
+        row[values.length] = link.seq();
+        row[values.length + 1] = link.prevHash();
+        row[values.length + 2] = link.recordHash();
+        jdbc.update("INSERT INTO decision (" + AuditChain.COLUMNS + ", chain_seq, prev_hash, record_hash) VALUES ("
+                + "?,".repeat(row.length - 1) + "?)", row);
         List<Object[]> rows = new ArrayList<>();
         int seq = 0;
         for (FiredRule f : d.firedRuleDetails()) {
@@ -85,7 +90,7 @@ public final class AuditStore {
             jdbc.batchUpdate("INSERT INTO decision_rule (decision_id, kind, seq, rule_name, code) VALUES (?,?,?,?,?)",
                     rows);
         }
-        chain.link(d.decisionId());
+        chain.linked(link);
     }
 
     public Optional<AuditRecord> find(String decisionId) {
@@ -147,7 +152,8 @@ public final class AuditStore {
         }
     }
 
+    /** As the TIMESTAMP WITH TIME ZONE columns keep it: UTC, to the microsecond. */
     private static OffsetDateTime ts(Instant i) {
-        return i == null ? null : i.atOffset(ZoneOffset.UTC);
+        return i == null ? null : i.truncatedTo(java.time.temporal.ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
     }
 }

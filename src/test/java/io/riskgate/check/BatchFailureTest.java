@@ -67,5 +67,11 @@ class BatchFailureTest {
         assertThat(next.outcome()).isNotEqualTo(Outcome.FAILED);
         assertThat(jdbc.queryForList("SELECT client_order_id FROM decision WHERE account = 'batch-a' ORDER BY "
                 + "decided_at, client_order_id", String.class)).containsExactlyInAnyOrder("o-1", "o-3");
+        // the refused batch's record took no place in the audit chain: o-3 follows o-1 and the chain verifies
+        assertThat(jdbc.queryForList("SELECT client_order_id FROM decision ORDER BY chain_seq", String.class))
+                .containsExactly("o-1", "o-3");
+        assertThat(jdbc.queryForList("SELECT chain_seq FROM decision ORDER BY chain_seq", Long.class))
+                .containsExactly(1L, 2L);
+        assertThat(rt.audit().chain().verify(java.util.Optional.empty()).problems()).isEmpty();
     }
 }

@@ -9,6 +9,7 @@ import io.riskgate.lifecycle.CloseRequest;
 import io.riskgate.lifecycle.FillRequest;
 import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.testing.Requests;
+import io.riskgate.testing.TestRuntime;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -19,20 +20,28 @@ import java.util.Optional;
 import java.util.Random;
 
 /**
- * The process {@link CrashTest} kills: riskgate over an H2 file database behind a Hikari pool, as the service runs it, with eight
- * threads checking seed 001's order on twenty accounts, filling every approval and closing every other fill. Each
- * answer it received is printed (one line, flushed) only after the call returned: what is printed was acknowledged.
+ * The process {@link CrashTest} kills: riskgate over an H2 file database behind a Hikari pool, as the service runs it,
+ * with eight threads checking seed 001's order on twenty accounts of its round, filling every approval and closing
+ * every other fill. Each answer it received is printed (one line, flushed) only after the call returned: what is
+ * printed was acknowledged.
  * <pre>D decisionId account outcome | F tradeId account | C tradeId account</pre>
+ *
+ * <p>Arguments: the database directory, the policies and rules directories, the round, and (after the first round)
+ * the account the killed round held most on. Before it serves, a restarted child reports what it read back for that
+ * account and checks one more order on it: {@code R decisionId account outcome held}, where held is the open trades
+ * and unfilled approvals of its book.
  */
 public final class CrashChild {
 
     static final int ACCOUNTS = 20;
+    static final int THREADS = 8;
 
     private CrashChild() {
     }
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
+        int round = Integer.parseInt(args[3]);
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
         // the service's database: prepared by LocalDatabase (owner-only files, the password in db.secret), pooled
         String url = "jdbc:h2:file:" + dir.resolve("db");
@@ -42,24 +51,31 @@ public final class CrashChild {
         db.setPassword(LocalDatabase.prepare(url, "sa", ""));
         RiskgateRuntime rt = RiskgateRuntime.start(Path.of(args[1]), Path.of(args[2]), "default", db,
                 // seed 001's event time plus a minute: fills and closes land inside the reservations' lifetime
-                Clock.fixed(io.riskgate.testing.TestRuntime.T0.plusSeconds(60), ZoneOffset.UTC),
-                new SimpleMeterRegistry());
+                Clock.fixed(TestRuntime.T0.plusSeconds(60), ZoneOffset.UTC), new SimpleMeterRegistry());
+        if (args.length > 4) {
+            String account = args[4];
+            int held = rt.portfolio().withAccount(account, b -> b.positions().size() + b.reservations().size());
+            Decision d = rt.engine().check(order(account, "after-restart-" + round));
+            out.println("R " + d.decisionId() + " " + account + " " + d.outcome() + " " + held);
+        }
         out.println("READY");
-        for (int t = 0; t < 8; t++) {
+        for (int t = 0; t < THREADS; t++) {
             int thread = t;
-            Thread worker = new Thread(() -> work(rt, out, thread), "crash-worker-" + t);
+            Thread worker = new Thread(() -> work(rt, out, round, thread), "crash-worker-" + t);
             worker.start();
         }
         Thread.sleep(Long.MAX_VALUE);
     }
 
-    private static void work(RiskgateRuntime rt, PrintStream out, int thread) {
-        Random random = new Random(thread);
+    static ObjectNode order(String account, String clientOrderId) {
+        return Requests.set(Requests.set(Requests.seed001(), "account", account), "clientOrderId", clientOrderId);
+    }
+
+    private static void work(RiskgateRuntime rt, PrintStream out, int round, int thread) {
+        Random random = new Random(round * 100L + thread);
         for (int n = 0; ; n++) {
-            String account = "crash-" + random.nextInt(ACCOUNTS);
-            ObjectNode order = Requests.set(Requests.set(Requests.seed001(), "account", account), "clientOrderId",
-                    "t" + thread + "-" + n);
-            Decision d = rt.engine().check(order);
+            String account = "crash-" + round + "-" + random.nextInt(ACCOUNTS);
+            Decision d = rt.engine().check(order(account, "r" + round + "t" + thread + "-" + n));
             out.println("D " + d.decisionId() + " " + account + " " + d.outcome());
             if (!d.approved()) {
                 continue;

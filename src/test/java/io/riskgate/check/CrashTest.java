@@ -3,35 +3,40 @@ package io.riskgate.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.riskgate.audit.AuditChain;
 import io.riskgate.database.LocalDatabase;
 import io.riskgate.decision.Decision;
 import io.riskgate.runtime.RiskgateRuntime;
-import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * Acknowledged means durable: a child JVM ({@link CrashChild}) serves checks, fills and closes from eight threads
- * over an H2 file database; it is killed with SIGKILL at a random moment, the database is opened again, and every
- * answer the child had received is found, no account holds more than the policy's four concurrent trades, and a
- * restarted riskgate serves the same accounts from what was stored. Five rounds.
+ * over an H2 file database and is killed with SIGKILL at a random moment, five times over the same database. After
+ * each kill the database is opened again and every answer any child had received (this round's and the earlier
+ * rounds') is found, no account holds more than the policy's four concurrent trades, and the audit chain verifies.
+ * Each next child is the restart: it reads back the account the killed one held most on, holds what was stored,
+ * and decides its next order by it; after the last round, riskgate restarted in this JVM does the same.
  */
 class CrashTest {
 
@@ -42,30 +47,57 @@ class CrashTest {
     @TempDir
     Path tmp;
 
+    /** Every line a child printed, over all rounds: what was acknowledged. */
+    private final List<String[]> acknowledged = new ArrayList<>();
+
     @Test
     void aKillAtAnyMomentLosesNothingThatWasAcknowledged() throws Exception {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------"));
         Random random = new Random(20261203L);
+        Optional<Held> busiest = Optional.empty();
         for (int round = 1; round <= ROUNDS; round++) {
             // at least 50 answers, then a random further wait: the kill lands anywhere in the load
-            round(tmp.resolve("round-" + round), 50 + random.nextInt(250));
+            List<String[]> lines = serveAndKill(round, busiest, 50 + random.nextInt(250));
+            if (busiest.isPresent()) {
+                restartedAsStored(lines.get(0), busiest.get());
+            }
+            busiest = Optional.of(verify());
+        }
+        // the last kill's restart, in this JVM
+        Held last = busiest.orElseThrow();
+        try (RiskgateRuntime rt = RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(),
+                "default", LocalDatabase.dataSource(url(), "sa"),
+                Clock.fixed(TestRuntime.T0.plusSeconds(120), ZoneOffset.UTC), new SimpleMeterRegistry())) {
+            int inBook = rt.portfolio().withAccount(last.account(), b -> b.positions().size() + b.reservations().size());
+            assertThat(inBook).isEqualTo(last.held());
+            Decision d = rt.engine().check(CrashChild.order(last.account(), "after-restart-last"));
+            assertThat(d.approved()).isEqualTo(last.held() < MAX_CONCURRENT_TRADES);
         }
     }
 
-    private void round(Path dir, int answersBeforeKill) throws Exception {
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        Path err = dir.resolve("child.err");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    private String url() {
+        return "jdbc:h2:file:" + tmp.resolve("db");
+    }
+
+    /** An account and what the store held for it after a kill: open trades plus unreleased reservations. */
+    private record Held(String account, int held) {
+    }
+
+    /** Starts a child on the database, lets it answer, kills it; returns the lines it printed, in order. */
+    private List<String[]> serveAndKill(int round, Optional<Held> busiest, int answersBeforeKill) throws Exception {
+        Path err = tmp.resolve("child-" + round + ".err");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                CrashChild.class.getName(), dir.toString(), TestRuntime.repoPolicies().toString(),
-                TestRuntime.repoRules().toString())
-                .redirectError(err.toFile()).start();
-        List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+                CrashChild.class.getName(), tmp.toString(), TestRuntime.repoPolicies().toString(),
+                TestRuntime.repoRules().toString(), String.valueOf(round)));
+        busiest.ifPresent(b -> cmd.add(b.account()));
+        Process child = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+        List<String> printed = Collections.synchronizedList(new ArrayList<>());
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
-                    acknowledged.add(line);
+                    printed.add(line);
                 }
             } catch (java.io.IOException ignored) {
                 // the child is gone
@@ -73,65 +105,74 @@ class CrashTest {
         });
         reader.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (acknowledged.size() < answersBeforeKill + 1 && System.nanoTime() < deadline && child.isAlive()) {
+        while (printed.size() < answersBeforeKill + 1 && System.nanoTime() < deadline && child.isAlive()) {
             Thread.sleep(5);
         }
         assertThat(child.isAlive()).as("the child serves: " + Files.readString(err)).isTrue();
         child.destroyForcibly(); // SIGKILL
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         reader.join(10_000);
-        List<String[]> lines = acknowledged.stream().filter(l -> !l.equals("READY")).map(l -> l.split(" "))
-                .toList();
+        List<String[]> lines = printed.stream().filter(l -> !l.equals("READY")).map(l -> l.split(" ")).toList();
         assertThat(lines).hasSizeGreaterThanOrEqualTo(answersBeforeKill);
+        acknowledged.addAll(lines);
+        return lines;
+    }
 
-        DataSource db = LocalDatabase.dataSource("jdbc:h2:file:" + dir.resolve("db"), "sa");
-        JdbcTemplate jdbc = new JdbcTemplate(db);
-        List<String> lost = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String[] l = lines.get(i);
-            List<String> stored = switch (l[0]) {
-                case "D" -> jdbc.queryForList("SELECT outcome FROM decision WHERE id = ?", String.class, l[1]);
-                case "F" -> jdbc.queryForList("SELECT 'F' FROM trade WHERE id = ?", String.class, l[1]);
-                case "C" -> jdbc.queryForList("SELECT 'C' FROM trade WHERE id = ? AND state LIKE 'CLOSED%'",
-                        String.class, l[1]);
-                default -> throw new AssertionError("unexpected line " + String.join(" ", l));
-            };
-            if (!stored.equals(List.of(l[0].equals("D") ? l[3] : l[0]))) {
-                lost.add("#" + i + " " + String.join(" ", l) + " (stored: " + stored + ")");
+    /** The restarted child's first line: it held what the store held, and decided its order by it. */
+    private static void restartedAsStored(String[] first, Held busiest) {
+        assertThat(first[0]).isEqualTo("R");
+        assertThat(first[2]).isEqualTo(busiest.account());
+        assertThat(Integer.parseInt(first[4])).as("held by the restarted book").isEqualTo(busiest.held());
+        // a fifth concurrent trade is refused; below the limit seed 001 is approved for 0.01 BTC
+        assertThat(first[3]).isEqualTo(busiest.held() < MAX_CONCURRENT_TRADES ? "APPROVED" : "REJECTED");
+    }
+
+    /**
+     * Opens the killed child's database (one connection: an H2 file database opened and closed per query would be
+     * recovered each time), finds every acknowledged line, checks the limit and the audit chain; returns the
+     * account holding most.
+     */
+    private Held verify() throws Exception {
+        try (Connection c = LocalDatabase.dataSource(url(), "sa").getConnection()) {
+            JdbcTemplate jdbc = new JdbcTemplate(new SingleConnectionDataSource(c, true));
+            List<String> lost = new ArrayList<>();
+            for (int i = 0; i < acknowledged.size(); i++) {
+                String[] l = acknowledged.get(i);
+                List<String> stored = switch (l[0]) {
+                    case "D", "R" -> jdbc.queryForList("SELECT outcome FROM decision WHERE id = ?", String.class, l[1]);
+                    case "F" -> jdbc.queryForList("SELECT 'F' FROM trade WHERE id = ?", String.class, l[1]);
+                    case "C" -> jdbc.queryForList("SELECT 'C' FROM trade WHERE id = ? AND state LIKE 'CLOSED%'",
+                            String.class, l[1]);
+                    default -> throw new AssertionError("unexpected line " + String.join(" ", l));
+                };
+                if (!stored.equals(List.of(l[0].equals("D") || l[0].equals("R") ? l[3] : l[0]))) {
+                    lost.add("#" + i + " " + String.join(" ", l) + " (stored: " + stored + ")");
+                }
             }
-        }
-        assertThat(lost).as("acknowledged, not stored, of " + lines.size() + "; decisions stored "
-                + jdbc.queryForObject("SELECT COUNT(*) FROM decision", Integer.class) + "; child: "
-                + Files.readString(err)).isEmpty();
-        // no limit overshot, in what was stored: open trades plus held reservations per account
-        Map<String, Integer> held = jdbc.query("SELECT account, COUNT(*) AS n FROM ("
-                        + "SELECT account FROM trade WHERE state NOT LIKE 'CLOSED%' "
-                        + "UNION ALL SELECT account FROM reservation WHERE released_at IS NULL) GROUP BY account",
-                rs -> {
-                    Map<String, Integer> m = new java.util.TreeMap<>();
-                    while (rs.next()) {
-                        m.put(rs.getString("account"), rs.getInt("n"));
-                    }
-                    return m;
-                });
-        assertThat(held.values()).allMatch(n -> n <= MAX_CONCURRENT_TRADES, "at most " + MAX_CONCURRENT_TRADES);
+            assertThat(lost).as("acknowledged, not stored, of " + acknowledged.size() + "; decisions stored "
+                    + jdbc.queryForObject("SELECT COUNT(*) FROM decision", Integer.class)).isEmpty();
+            assertThat(acknowledged.stream().filter(l -> l[0].equals("D")).map(l -> l[3])).contains("APPROVED");
 
-        // restarted on the same database, riskgate serves the accounts from what was stored
-        try (RiskgateRuntime rt = RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(),
-                "default", db, Clock.fixed(TestRuntime.T0.plusSeconds(120), ZoneOffset.UTC),
-                new SimpleMeterRegistry())) {
-            String busiest = held.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
-                    .orElse("crash-0");
-            int stored = held.getOrDefault(busiest, 0);
-            int inBook = rt.portfolio().withAccount(busiest, b -> b.positions().size() + b.reservations().size());
-            assertThat(inBook).isEqualTo(stored);
-            Decision d = rt.engine().check(Requests.set(Requests.set(Requests.seed001(), "account", busiest),
-                    "clientOrderId", "after-restart"));
-            // a fifth concurrent trade is refused; below the limit seed 001 is approved for 0.01 BTC
-            assertThat(d.approved()).isEqualTo(stored < MAX_CONCURRENT_TRADES);
-            List<String> outcomes = lines.stream().filter(l -> l[0].equals("D")).map(l -> l[3]).distinct()
-                    .collect(Collectors.toList());
-            assertThat(outcomes).contains("APPROVED");
+            AuditChain.Report chain = new AuditChain(jdbc).verify(Optional.empty());
+            assertThat(chain.problems()).isEmpty();
+            assertThat(chain.intact()).isTrue();
+            assertThat(chain.records()).isGreaterThanOrEqualTo(
+                    acknowledged.stream().filter(l -> l[0].equals("D") || l[0].equals("R")).count());
+
+            // no limit overshot, in what was stored: open trades plus held reservations per account
+            Map<String, Integer> held = jdbc.query("SELECT account, COUNT(*) AS n FROM ("
+                            + "SELECT account FROM trade WHERE state NOT LIKE 'CLOSED%' "
+                            + "UNION ALL SELECT account FROM reservation WHERE released_at IS NULL) GROUP BY account",
+                    rs -> {
+                        Map<String, Integer> m = new TreeMap<>();
+                        while (rs.next()) {
+                            m.put(rs.getString("account"), rs.getInt("n"));
+                        }
+                        return m;
+                    });
+            assertThat(held.values()).allMatch(n -> n <= MAX_CONCURRENT_TRADES, "at most " + MAX_CONCURRENT_TRADES);
+            return held.entrySet().stream().max(Map.Entry.comparingByValue())
+                    .map(e -> new Held(e.getKey(), e.getValue())).orElse(new Held("crash-none", 0));
         }
     }
 }
