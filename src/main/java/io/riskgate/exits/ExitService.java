@@ -97,11 +97,13 @@ public final class ExitService {
     }
 
     /**
-     * Marks run their accounts on up to 16 threads (daemon, started on demand, gone after 10 s idle); beyond that the
-     * calling thread marks the account itself.
+     * Marks run their accounts on up to 256 threads (daemon, started on demand, gone after 10 s idle); beyond that the
+     * calling thread marks the account itself. The threads mostly wait: each holds its account's lock until the
+     * account's writes are durable, and the more accounts wait at once, the more share one batch of the group commit
+     * (a quiet mark over 1,000 trades on 250 accounts: 123 ms with 16 threads, 65 ms with 256; MarkBenchmark).
      */
     private static final java.util.concurrent.ExecutorService ACCOUNTS = new java.util.concurrent.ThreadPoolExecutor(
-            0, 16, 10, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+            0, 256, 10, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
                 Thread t = new Thread(r, "riskgate-mark");
                 t.setDaemon(true);
                 return t;

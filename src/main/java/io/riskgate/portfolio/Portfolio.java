@@ -385,8 +385,7 @@ public final class Portfolio {
     public void applyMarks(AccountBook book, List<Trade> updated, double price, Runnable alongside) {
         try {
             tx.executeWithoutResult(s -> {
-                updated.forEach(store::updateExitState);
-                store.updateLastPrice(updated, price);
+                store.updateMarked(updated, price);
                 alongside.run();
             });
         } catch (RuntimeException | Error e) {

@@ -133,9 +133,23 @@ public final class PortfolioStore {
 
     /** A mark's price becomes the last price of these trades. */
     void updateLastPrice(List<Trade> trades, double price) {
-        for (Trade t : trades) {
-            jdbc.update("UPDATE trade SET last_price = ? WHERE id = ?", price, t.id());
-        }
+        jdbc.batchUpdate("UPDATE trade SET last_price = ? WHERE id = ?",
+                trades.stream().map(t -> new Object[] {price, t.id()}).toList());
+    }
+
+    /**
+     * A mark's changes to the trades it evaluated: each trade's exit state (stop, state, best and worst price, when
+     * it was last marked, the steps taken) and the marked price, one statement per trade, sent as one batch.
+     */
+    void updateMarked(List<Trade> trades, double price) {
+        jdbc.batchUpdate("UPDATE trade SET stop_loss = ?, state = ?, best_price = ?, worst_price = ?, "
+                + "last_mark_at = ?, breakeven_done = ?, partial_done = ?, trailing_active = ?, pending_exit = ?, "
+                + "last_price = ? WHERE id = ?", trades.stream().map(t -> {
+                    ExitProgress p = t.progress();
+                    return new Object[] {t.stopLoss(), t.state().name(), p.bestPrice(), p.worstPrice(),
+                            ts(p.lastMarkAt()), p.breakeven(), p.partial(), p.trailing(),
+                            p.pendingExit() == null ? null : p.pendingExit().name(), price, t.id()};
+                }).toList());
     }
 
     /** After a new equity snapshot, every live trade is valued from its last price on. */
