@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.riskgate.decision.PolicyRef;
 import io.riskgate.facts.FiredRule;
+import io.riskgate.governor.GovernorService;
 import io.riskgate.market.Mark;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.portfolio.AccountBook;
@@ -147,15 +148,19 @@ public final class ExitService {
                         List.<FiredRule>of()));
             }
         }
-        portfolio.applyMarks(book, updated, mark.price(), () -> instructions.forEach(i ->
-                exitLog.insert(i, before.get(i.tradeId()), mark, clock.instant())));
+        // the marked prices move the account's equity: the governor measures the marked book (breakers, position
+        // loss), and its update is written in the mark's own unit, so an account waits for one batch, not two
+        GovernorService.Measured measured = new GovernorService.Measured();
+        portfolio.applyMarks(book, updated, mark.price(), () -> {
+            instructions.forEach(i -> exitLog.insert(i, before.get(i.tradeId()), mark, clock.instant()));
+            if (!updated.isEmpty()) {
+                governor.measure(policy, book, mark.timestamp(), measured);
+            }
+        });
+        governor.measured(policy, book, mark.timestamp(), measured);
         // counted once, when issued (an outstanding CLOSE answered again is not counted again)
         instructions.forEach(i -> Counter.builder("riskgate.exit.instructions").tag("action", i.action().name())
                 .tag("code", i.code()).register(meters).increment());
-        if (!updated.isEmpty()) {
-            // the marked prices move the account's equity: the governor measures it (breakers, position loss)
-            governor.refresh(policy, book, mark.timestamp());
-        }
         List<ExitInstruction> answer = new ArrayList<>(instructions);
         answer.addAll(outstanding);
         return answer;

@@ -105,6 +105,11 @@ public final class GovernorService {
     public Optional<GovernorEvaluator.Update> refresh(CompiledPolicy policy, AccountBook book, Instant at) {
         try {
             GovernorEvaluator.Update u = evaluate(policy, book, at);
+            if (u.state().equals(book.governor()) && u.changes().isEmpty() && u.instructions().isEmpty()
+                    && u.events().isEmpty()) {
+                // nothing to store: no batch to join and no fsync to wait for (a quiet mark on every account)
+                return Optional.of(u);
+            }
             List<List<GovernorEvent>> stored = new ArrayList<>(1);
             portfolio.saveGovernor(book, u.state(), () -> stored.add(persist(u, policy.sha256())));
             publish(stored.get(0));
@@ -120,6 +125,49 @@ public final class GovernorService {
                 log.error("governor error on account {} could not be stored either", book.account(), again);
             }
             return Optional.empty();
+        }
+    }
+
+    /**
+     * What {@link #measure} found inside a unit of work, for {@link #measured} after its commit: the update (its
+     * state goes into the book only then) and its stored events, or the failure of the evaluation.
+     */
+    public static final class Measured {
+        private GovernorEvaluator.Update update;
+        private List<GovernorEvent> stored = List.of();
+        private RuntimeException failure;
+    }
+
+    /**
+     * {@link #refresh} inside a caller's unit of work (a mark's): evaluates the book as the caller changed it and
+     * stores the update with the caller's writes. An evaluation that fails leaves the caller's writes alone (they
+     * commit) and is handled by {@link #measured} as {@link #refresh} handles it. Call under the lock.
+     */
+    public void measure(CompiledPolicy policy, AccountBook book, Instant at, Measured into) {
+        GovernorEvaluator.Update u;
+        try {
+            u = evaluate(policy, book, at);
+        } catch (RuntimeException e) {
+            into.failure = e;
+            return;
+        }
+        if (!u.state().equals(book.governor())) {
+            portfolio.store().saveGovernor(book.account(), u.state(), clock.instant());
+        }
+        into.stored = persist(u, policy.sha256());
+        into.update = u;
+    }
+
+    /** After the unit of {@link #measure} committed: the new state into the book, the events to the stream. */
+    public void measured(CompiledPolicy policy, AccountBook book, Instant at, Measured m) {
+        if (m.failure != null) {
+            // as refresh does: logged, alerted (GOVERNOR_ERROR), the state unchanged, new checks fail closed
+            refresh(policy, book, at);
+            return;
+        }
+        if (m.update != null) {
+            book.governor(m.update.state());
+            publish(m.stored);
         }
     }
 

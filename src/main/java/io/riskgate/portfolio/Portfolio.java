@@ -379,11 +379,17 @@ public final class Portfolio {
     }
 
     /**
-     * Writes what a mark changed on an account's trades, with {@code alongside} (the audit of the instructions),
-     * in one transaction; the book sees the new stops after the commit. Call under the lock.
+     * Applies what a mark changed on an account's trades to its book, then writes it with {@code alongside} (the
+     * audit of the instructions, the governor's measure of the marked book) in one unit of the group commit. The book
+     * is marked first so that {@code alongside} can be computed from it; if the unit fails, the book is dropped and
+     * read again from the store, as after any failed write. Call under the lock.
      */
     public void applyMarks(AccountBook book, List<Trade> updated, double price, Runnable alongside) {
         try {
+            updated.forEach(t -> {
+                book.open(t.position());
+                book.mark(t.id(), price);
+            });
             tx.executeWithoutResult(s -> {
                 store.updateMarked(updated, price);
                 alongside.run();
@@ -392,9 +398,5 @@ public final class Portfolio {
             invalidate(book.account());
             throw e;
         }
-        updated.forEach(t -> {
-            book.open(t.position());
-            book.mark(t.id(), price);
-        });
     }
 }
