@@ -1,7 +1,6 @@
 package io.riskgate.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.riskgate.decision.Decision;
 import io.riskgate.runtime.RiskgateRuntime;
@@ -9,13 +8,10 @@ import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -48,43 +44,36 @@ public class DurableCheckBenchmark {
     private static final int ACCOUNTS = 1_000;
 
     private RiskgateRuntime rt;
-    private Path dbDir;
-    private HikariDataSource pool;
+    private FileDatabase db;
     private final AtomicLong next = new AtomicLong();
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        dbDir = Files.createTempDirectory("riskgate-bench");
-        pool = new HikariDataSource();
-        pool.setJdbcUrl("jdbc:h2:file:" + dbDir.resolve("db"));
-        pool.setUsername("sa");
-        pool.setMaximumPoolSize(20);
-        rt = RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default", pool,
+        db = new FileDatabase();
+        rt = RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default", db.pool,
                 Clock.fixed(TestRuntime.T0.plusSeconds(60), ZoneOffset.UTC), new SimpleMeterRegistry());
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        long decisions = new org.springframework.jdbc.core.JdbcTemplate(pool)
+        long decisions = new org.springframework.jdbc.core.JdbcTemplate(db.pool)
                 .queryForObject("SELECT COUNT(*) FROM decision", Long.class);
-        long live = Files.size(dbDir.resolve("db.mv.db"));
+        long live = Files.size(db.file());
         System.out.printf("%n%d batches, %.1f checks per batch; %d decisions; database %d bytes while open "
                         + "(%.0f a decision)%n", rt.commits().batches(),
                 rt.commits().units() / (double) Math.max(1, rt.commits().batches()), decisions, live,
                 live / (double) Math.max(1, decisions));
         rt.close();
-        pool.close();
+        db.pool.close();
         // the same file after H2's own compaction of a closed database, the steady state a restart starts from
-        try (var c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + dbDir.resolve("db"), "sa", "");
+        try (var c = java.sql.DriverManager.getConnection(db.url(), "sa", "");
              var st = c.createStatement()) {
             st.execute("SHUTDOWN COMPACT");
         }
-        long compact = Files.size(dbDir.resolve("db.mv.db"));
+        long compact = Files.size(db.file());
         System.out.printf("after SHUTDOWN COMPACT: %d bytes (%.0f a decision)%n", compact,
                 compact / (double) Math.max(1, decisions));
-        try (Stream<Path> s = Files.walk(dbDir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        db.close();
     }
 
     @Benchmark

@@ -1,6 +1,5 @@
 package io.riskgate.bench;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.riskgate.decision.Decision;
 import io.riskgate.exits.ExitInstruction;
@@ -11,14 +10,10 @@ import io.riskgate.testing.MutableClock;
 import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -56,21 +51,16 @@ public class MarkBenchmark {
     public String kind;
 
     private RiskgateRuntime rt;
-    private Path dbDir;
-    private HikariDataSource pool;
+    private FileDatabase db;
     private MutableClock clock;
     private Instant at;
     private long n;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        dbDir = Files.createTempDirectory("riskgate-bench");
-        pool = new HikariDataSource();
-        pool.setJdbcUrl("jdbc:h2:file:" + dbDir.resolve("db"));
-        pool.setUsername("sa");
-        pool.setMaximumPoolSize(20);
+        db = new FileDatabase();
         clock = new MutableClock(TestRuntime.T0.plusSeconds(60));
-        rt = RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default", pool, clock,
+        rt = RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default", db.pool, clock,
                 new SimpleMeterRegistry());
         for (int a = 0; a < ACCOUNTS; a++) {
             for (int t = 0; t < TRADES_PER_ACCOUNT; t++) {
@@ -88,10 +78,7 @@ public class MarkBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         rt.close();
-        pool.close();
-        try (Stream<Path> s = Files.walk(dbDir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        db.close();
     }
 
     @Benchmark
