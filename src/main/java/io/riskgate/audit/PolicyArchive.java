@@ -2,6 +2,7 @@ package io.riskgate.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.riskgate.database.RowIds;
 import io.riskgate.policy.PolicyBundle;
 import io.riskgate.policy.PolicyProblem;
 import io.riskgate.policy.RuleFileKind;
@@ -54,6 +55,7 @@ public final class PolicyArchive {
     private final TransactionOperations tx;
     private final ObjectMapper json;
     private final Clock clock;
+    private final RowIds activationIds;
 
     /** {@code tx}: the service's writes (a group commit), so that an activation is durable before it is reported. */
     public PolicyArchive(DataSource dataSource, TransactionOperations tx, ObjectMapper json, Clock clock) {
@@ -61,6 +63,7 @@ public final class PolicyArchive {
         this.tx = tx;
         this.json = json;
         this.clock = clock;
+        this.activationIds = RowIds.of(dataSource, "policy_activation", "id");
     }
 
     /**
@@ -170,8 +173,8 @@ public final class PolicyArchive {
     }
 
     private void log(Instant at, String outcome, String id, String sha, String detail, String actor, String reason) {
-        jdbc.update("INSERT INTO policy_activation (occurred_at, outcome, policy_id, sha256, detail, actor, reason) "
-                + "VALUES (?,?,?,?,?,?,?)", ts(at), outcome, id, sha, detail, actor, reason);
+        jdbc.update("INSERT INTO policy_activation (id, occurred_at, outcome, policy_id, sha256, detail, actor, "
+                + "reason) VALUES (?,?,?,?,?,?,?,?)", activationIds.next(), ts(at), outcome, id, sha, detail, actor, reason);
     }
 
     private String ruleFilesJson(PolicyBundle b) {

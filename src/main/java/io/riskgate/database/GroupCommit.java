@@ -1,8 +1,8 @@
 package io.riskgate.database;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionCallback;
@@ -22,10 +23,15 @@ import org.springframework.transaction.support.TransactionTemplate;
  * once the write is on disk.
  *
  * <p>One writer thread takes the units of work waiting (from every account and caller), runs them in <em>one</em>
- * transaction, each inside a savepoint of its own, commits, makes the commit durable (H2 file: {@code CHECKPOINT},
- * which writes the store's pending chunk, then {@code CHECKPOINT SYNC}, which fsyncs the file), and only then
- * completes each caller. While it
- * writes and syncs, the next callers queue: the busier the service, the more units share one fsync.
+ * transaction, each inside a savepoint of its own, commits, makes the commit durable, and only then completes each
+ * caller. While it writes and syncs, the next callers queue: the busier the service, the more units share one fsync.
+ *
+ * <p>An H2 file is made durable by the {@link Journal}: the batch's write statements, recorded as they ran
+ * ({@link RecordingDataSource}), are appended to the journal beside the database and fsynced; H2 writes its own
+ * file in its own time, and about once a second the writer has it sync ({@code CHECKPOINT}, {@code CHECKPOINT
+ * SYNC}) and empties the journal. The batch's number goes into {@code journal_mark} in the batch's transaction, so
+ * after a crash {@link JournalRecovery} replays exactly the batches H2 had not stored. One fsync of an append
+ * replaces writing and syncing an H2 chunk per batch (architecture.md, "Durability").
  *
  * <ul>
  *   <li>A unit that throws is rolled back to its savepoint and its caller gets the exception; the other units of the
@@ -44,49 +50,110 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public final class GroupCommit implements TransactionOperations, AutoCloseable {
 
-    /** How a committed batch is made durable: nothing more to do, or a statement run after the commit. */
+    /** How a committed batch is made durable: nothing more to do, or a journal append. */
     public enum Durability {
         /** The database's commit is durable by itself (an in-memory database has no disk to reach). */
         COMMIT,
-        /** H2 file database: {@code CHECKPOINT} writes what was committed, {@code CHECKPOINT SYNC} fsyncs it. */
-        H2_CHECKPOINT_SYNC;
+        /** H2 file database: the batch's writes appended to the journal beside it and fsynced. */
+        JOURNAL;
 
         /** The durability a JDBC URL's database needs. */
         public static Durability of(String url) {
-            return url != null && url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
-                    ? H2_CHECKPOINT_SYNC : COMMIT;
+            return url != null && url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:") ? JOURNAL : COMMIT;
         }
     }
+
+    /** H2 syncs its file and the journal is emptied at least this often while there are writes ... */
+    static final long CHECKPOINT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    /** ... or once the journal holds this many bytes. */
+    static final long CHECKPOINT_BYTES = 64L * 1024 * 1024;
 
     /** At most this many units share one transaction, so that one batch's memory and latency stay bounded. */
     public static final int MAX_BATCH = 1_000;
 
     private final DataSource dataSource;
     private final TransactionTemplate tx;
-    private final Durability durability;
+    private final Journal journal;
     private final BlockingQueue<Unit<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong units = new AtomicLong();
+    private final AtomicLong checkpoints = new AtomicLong();
     private volatile boolean closed;
+    private volatile RuntimeException broken;
     private TransactionStatus current;
+    // the writer's own: the running unit's writes, the batch's, the last journaled batch's number, the last sync
+    private List<Journal.Write> unitWrites;
+    private final List<Journal.Write> batchWrites = new ArrayList<>();
+    private long seq;
+    private long lastCheckpoint = System.nanoTime();
+    private final long checkpointNanos;
 
+    /** A group commit whose commits are durable by themselves ({@link Durability#COMMIT}). */
     public GroupCommit(DataSource dataSource, Durability durability) {
+        this(dataSource, durability == Durability.COMMIT ? null : requireJournal(), CHECKPOINT_NANOS);
+    }
+
+    private static Journal requireJournal() {
+        throw new IllegalArgumentException("a journaled group commit needs its journal: GroupCommit.forDatabase");
+    }
+
+    private GroupCommit(DataSource dataSource, Journal journal, long checkpointNanos) {
         this.dataSource = dataSource;
-        this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        this.durability = durability;
+        this.journal = journal;
+        this.checkpointNanos = checkpointNanos;
+        RecordingDataSource recorded = new RecordingDataSource(dataSource, new RecordingDataSource.Recorder() {
+            @Override
+            public boolean recording() {
+                return unitWrites != null && Thread.currentThread() == writer;
+            }
+
+            @Override
+            public void record(String sql, Object[] parameters) {
+                for (Object p : parameters) {
+                    if (!Journal.recordable(p)) {
+                        throw new IllegalArgumentException("the journal cannot record a parameter of type "
+                                + p.getClass().getName() + " (in " + sql + ")");
+                    }
+                }
+                unitWrites.add(new Journal.Write(sql, java.util.Arrays.asList(parameters)));
+            }
+        });
+        this.tx = new TransactionTemplate(new DataSourceTransactionManager(recorded));
+        this.seq = journal == null ? 0 : new JdbcTemplate(dataSource).queryForObject(
+                "SELECT seq FROM journal_mark WHERE id = 1", Long.class);
         this.writer = new Thread(this::writeLoop, "riskgate-group-commit");
         writer.setDaemon(true);
         writer.start();
     }
 
-    /** A group commit for the database behind {@code dataSource}, its durability read from the connection's URL. */
+    /**
+     * A group commit for the database behind {@code dataSource}, its durability read from the connection's URL: an
+     * H2 file gets the journal beside it (the schema must be migrated and {@link JournalRecovery} run first).
+     */
     public static GroupCommit forDatabase(DataSource dataSource) {
+        return forDatabase(dataSource, java.time.Duration.ofNanos(CHECKPOINT_NANOS));
+    }
+
+    /** As {@link #forDatabase(DataSource)}, H2 syncing its file and the journal emptied every {@code checkpoints}. */
+    static GroupCommit forDatabase(DataSource dataSource, java.time.Duration checkpoints) {
+        String url;
+        String path = null;
         try (Connection c = dataSource.getConnection()) {
-            return new GroupCommit(dataSource, Durability.of(c.getMetaData().getURL()));
+            url = c.getMetaData().getURL();
+            if (Durability.of(url) == Durability.JOURNAL) {
+                path = JournalRecovery.databasePath(c);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the database: " + e.getMessage(), e);
         }
+        return path == null ? new GroupCommit(dataSource, Durability.COMMIT)
+                : new GroupCommit(dataSource, Journal.open(Journal.besideDatabase(path)), checkpoints.toNanos());
+    }
+
+    /** The journal's file, for an H2 file database. */
+    public java.util.Optional<java.nio.file.Path> journalFile() {
+        return java.util.Optional.ofNullable(journal).map(Journal::file);
     }
 
     /**
@@ -101,6 +168,9 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
         }
         if (closed) {
             throw new IllegalStateException("the database writer is closed");
+        }
+        if (broken != null) {
+            throw broken;
         }
         Unit<T> unit = new Unit<>(action);
         queue.add(unit);
@@ -141,6 +211,11 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
         return units.get();
     }
 
+    /** Times H2 synced its file and the journal was emptied. */
+    public long checkpoints() {
+        return checkpoints.get();
+    }
+
     /**
      * Stops taking work; what is queued is still written before the writer ends. The writer is told by a marker in
      * its queue, never interrupted: an interrupt during a write would close H2's file channel under it.
@@ -164,7 +239,13 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
         boolean stopping = false;
         while (!stopping || !queue.isEmpty()) {
             try {
-                batch.add(queue.take());
+                Unit<?> first = queue.poll(Math.min(checkpointNanos, CHECKPOINT_NANOS),
+                        java.util.concurrent.TimeUnit.NANOSECONDS);
+                if (first == null) {
+                    checkpoint(false);
+                    continue;
+                }
+                batch.add(first);
             } catch (InterruptedException e) {
                 // not how the writer is stopped (close() queues STOP): go on writing
                 continue;
@@ -175,6 +256,11 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
                 write(batch);
             }
             batch.clear();
+            checkpoint(false);
+        }
+        checkpoint(true);
+        if (journal != null) {
+            journal.close();
         }
     }
 
@@ -182,40 +268,76 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     private static final Unit<Void> STOP = new Unit<>(status -> null);
 
     private void write(List<Unit<?>> batch) {
+        batchWrites.clear();
         try {
+            if (broken != null) {
+                throw broken;
+            }
             tx.executeWithoutResult(status -> {
                 current = status;
                 try {
                     for (Unit<?> u : batch) {
-                        u.run(status);
+                        u.run(status, this);
+                    }
+                    if (journal != null && !batchWrites.isEmpty()) {
+                        // in the batch's transaction: after a crash, H2 holds this batch exactly when it holds this
+                        new JdbcTemplate(dataSource).update("UPDATE journal_mark SET seq = ? WHERE id = 1", seq + 1);
                     }
                 } finally {
                     current = null;
                 }
             });
-            makeDurable();
+            journal(batch.size());
         } catch (RuntimeException | Error e) {
             IllegalStateException failure = new IllegalStateException(
                     "the database did not commit a batch of " + batch.size() + " writes: " + e.getMessage(), e);
             batch.forEach(u -> u.done.completeExceptionally(failure));
             return;
         } finally {
+            batchWrites.clear();
             batches.incrementAndGet();
             units.addAndGet(batch.size());
         }
         batch.forEach(Unit::complete);
     }
 
-    private void makeDurable() {
-        if (durability == Durability.H2_CHECKPOINT_SYNC) {
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-                // CHECKPOINT writes what the store holds in memory (the batch's rows and its commit) to the file;
-                // CHECKPOINT SYNC alone only fsyncs what was written before it
-                s.execute("CHECKPOINT");
-                s.execute("CHECKPOINT SYNC");
-            } catch (SQLException e) {
-                throw new IllegalStateException("the database could not sync its commit to disk: " + e.getMessage(), e);
-            }
+    /** Appends the committed batch's writes to the journal and syncs it; on failure nothing more is written. */
+    private void journal(int size) {
+        if (journal == null || batchWrites.isEmpty()) {
+            return;
+        }
+        try {
+            journal.append(new Journal.Batch(seq + 1, batchWrites));
+            seq++;
+        } catch (IOException | RuntimeException e) {
+            // H2 holds the batch in memory but the disk does not: refuse every later write until a restart, which
+            // starts from what is durable
+            broken = new IllegalStateException("the journal " + journal.file() + " could not be written ("
+                    + e.getMessage() + "); riskgate refuses every write until it is restarted", e);
+            throw broken;
+        }
+    }
+
+    /**
+     * Has H2 write and sync everything committed, then empties the journal: when {@code force}d (the writer's end),
+     * when the journal is large, or when the last sync is a second old.
+     */
+    private void checkpoint(boolean force) {
+        if (journal == null || broken != null || journal.size() == 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (!force && now - lastCheckpoint < checkpointNanos && journal.size() < CHECKPOINT_BYTES) {
+            return;
+        }
+        try {
+            JournalRecovery.syncDatabase(dataSource);
+            journal.clear();
+            lastCheckpoint = now;
+            checkpoints.incrementAndGet();
+        } catch (IOException | RuntimeException e) {
+            broken = new IllegalStateException("the database could not sync its file (" + e.getMessage()
+                    + "); riskgate refuses every write until it is restarted", e);
         }
     }
 
@@ -230,14 +352,19 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
             this.action = action;
         }
 
-        void run(TransactionStatus status) {
+        void run(TransactionStatus status, GroupCommit commits) {
             Object savepoint = status.createSavepoint();
+            commits.unitWrites = new ArrayList<>();
             try {
                 result = action.doInTransaction(status);
                 status.releaseSavepoint(savepoint);
+                commits.batchWrites.addAll(commits.unitWrites);
             } catch (RuntimeException | Error e) {
+                // its writes are undone, so they are not journaled either
                 status.rollbackToSavepoint(savepoint);
                 failure = e;
+            } finally {
+                commits.unitWrites = null;
             }
         }
 

@@ -3,6 +3,7 @@ package io.riskgate.exits;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.riskgate.database.RowIds;
 import io.riskgate.decision.PolicyRef;
 import io.riskgate.facts.FiredRule;
 import io.riskgate.market.Mark;
@@ -28,19 +29,21 @@ public final class ExitLog {
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
+    private final RowIds places;
 
     public ExitLog(DataSource dataSource, ObjectMapper json) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.json = json;
+        this.places = RowIds.of(dataSource, "exit_instruction", "seq");
     }
 
     void insert(ExitInstruction i, TradeState before, Mark mark, Instant recordedAt) {
         PolicyRef p = i.policy();
-        jdbc.update("INSERT INTO exit_instruction (id, trade_id, account, symbol, action, quantity, stop_loss, price, "
-                        + "reason, rule_name, code, state_before, state_after, issued_at, recorded_at, policy_id, "
+        jdbc.update("INSERT INTO exit_instruction (id, seq, trade_id, account, symbol, action, quantity, stop_loss, "
+                        + "price, reason, rule_name, code, state_before, state_after, issued_at, recorded_at, policy_id, "
                         + "policy_version, policy_sha256, mark_json, fired_json) "
-                        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                i.instructionId(), i.tradeId(), i.account(), i.symbol(), i.action().name(), i.quantity(),
+                        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                i.instructionId(), places.next(), i.tradeId(), i.account(), i.symbol(), i.action().name(), i.quantity(),
                 i.stopLoss(), i.price(), truncate(i.reason()), i.rule(), i.code(), before.name(), i.state().name(),
                 ts(i.timestamp()), ts(recordedAt), p == null ? null : p.id(), p == null ? null : p.version(),
                 p == null ? null : p.sha256(), write(mark), write(i.firedRules()));

@@ -3,6 +3,7 @@ package io.riskgate.governor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.riskgate.database.RowIds;
 import io.riskgate.portfolio.TradingState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
 
 /**
  * The governor's log: every breaker trip and clear (who, why, measured against which limit), every emergency
@@ -25,15 +25,20 @@ public final class GovernorStore {
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
 
+    private final RowIds breakerEventIds;
+    private final RowIds eventIds;
+
     public GovernorStore(DataSource dataSource, ObjectMapper json) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.json = json;
+        this.breakerEventIds = RowIds.of(dataSource, "breaker_event", "id");
+        this.eventIds = RowIds.of(dataSource, "governor_event", "id");
     }
 
     void insertChange(BreakerChange c, String policySha, Instant recordedAt) {
-        jdbc.update("INSERT INTO breaker_event (account, action, code, rule_name, trading_state, measured, limit_value, "
-                        + "occurred_at, until_at, reason, actor, policy_sha256, recorded_at) "
-                        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", c.account(), c.action(), c.code(), c.rule(),
+        jdbc.update("INSERT INTO breaker_event (id, account, action, code, rule_name, trading_state, measured, "
+                        + "limit_value, occurred_at, until_at, reason, actor, policy_sha256, recorded_at) "
+                        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", breakerEventIds.next(), c.account(), c.action(), c.code(), c.rule(),
                 c.state().name(), c.measured(), c.limit(), ts(c.at()), ts(c.until()), truncate(c.reason(), 2000),
                 c.actor(), policySha, ts(recordedAt));
     }
@@ -73,20 +78,11 @@ public final class GovernorStore {
 
     /** Stores an event and returns it with its id. */
     GovernorEvent insertEvent(GovernorEvent e, Instant recordedAt) {
-        GeneratedKeyHolder keys = new GeneratedKeyHolder();
-        jdbc.update(con -> {
-            var ps = con.prepareStatement("INSERT INTO governor_event (account, occurred_at, level, type, message, "
-                    + "data_json, recorded_at) VALUES (?,?,?,?,?,?,?)", new String[] {"id"});
-            ps.setString(1, e.account());
-            ps.setObject(2, ts(e.at()));
-            ps.setString(3, e.level());
-            ps.setString(4, e.type());
-            ps.setString(5, truncate(e.message(), 2000));
-            ps.setString(6, write(e.data()));
-            ps.setObject(7, ts(recordedAt));
-            return ps;
-        }, keys);
-        return new GovernorEvent(keys.getKey().longValue(), e.account(), e.at(), e.level(), e.type(), e.message(),
+        long id = eventIds.next();
+        jdbc.update("INSERT INTO governor_event (id, account, occurred_at, level, type, message, data_json, "
+                        + "recorded_at) VALUES (?,?,?,?,?,?,?,?)", id, e.account(), ts(e.at()), e.level(), e.type(),
+                truncate(e.message(), 2000), write(e.data()), ts(recordedAt));
+        return new GovernorEvent(id, e.account(), e.at(), e.level(), e.type(), e.message(),
                 e.data());
     }
 

@@ -1,5 +1,6 @@
 package io.riskgate.portfolio;
 
+import io.riskgate.database.RowIds;
 import io.riskgate.policy.Side;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,10 +17,14 @@ public final class PortfolioStore {
 
     private final JdbcTemplate jdbc;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
+    private final RowIds equityIds;
+    private final RowIds closeIds;
 
     public PortfolioStore(DataSource dataSource, com.fasterxml.jackson.databind.ObjectMapper json) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.json = json;
+        this.equityIds = RowIds.of(dataSource, "equity_snapshot", "id");
+        this.closeIds = RowIds.of(dataSource, "trade_close", "id");
     }
 
     static OffsetDateTime ts(Instant i) {
@@ -92,8 +97,8 @@ public final class PortfolioStore {
     }
 
     void insertEquity(EquitySnapshot s, String source, Instant recordedAt) {
-        jdbc.update("INSERT INTO equity_snapshot (account, equity, observed_at, recorded_at, source) "
-                + "VALUES (?, ?, ?, ?, ?)", s.account(), s.equity(), ts(s.observedAt()), ts(recordedAt), source);
+        jdbc.update("INSERT INTO equity_snapshot (id, account, equity, observed_at, recorded_at, source) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", equityIds.next(), s.account(), s.equity(), ts(s.observedAt()), ts(recordedAt), source);
     }
 
     void insertReservation(Reservation r) {
@@ -205,8 +210,8 @@ public final class PortfolioStore {
                 ts(after.closedAt()), after.exitPrice(), after.realizedPnl(),
                 after.result() == null ? null : after.result().name(),
                 after.progress().pendingExit() == null ? null : after.progress().pendingExit().name(), after.id());
-        jdbc.update("INSERT INTO trade_close (trade_id, closed_at, recorded_at, quantity, price, pnl, open_after, "
-                        + "state_after, reason) VALUES (?,?,?,?,?,?,?,?,?)", after.id(), ts(at), ts(recordedAt),
+        jdbc.update("INSERT INTO trade_close (id, trade_id, closed_at, recorded_at, quantity, price, pnl, "
+                        + "open_after, state_after, reason) VALUES (?,?,?,?,?,?,?,?,?,?)", closeIds.next(), after.id(), ts(at), ts(recordedAt),
                 quantity, price, after.side().sign() * (price - after.entryPrice()) * quantity, after.openQuantity(),
                 after.state().name(), reason);
     }

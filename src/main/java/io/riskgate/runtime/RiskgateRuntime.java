@@ -13,6 +13,7 @@ import io.riskgate.audit.PolicyArchive;
 import io.riskgate.check.PolicyCompiler;
 import io.riskgate.check.PreTradeEngine;
 import io.riskgate.database.GroupCommit;
+import io.riskgate.database.JournalRecovery;
 import io.riskgate.exits.ExitLog;
 import io.riskgate.exits.ExitService;
 import io.riskgate.governor.EventBus;
@@ -133,8 +134,12 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
         commits.close();
     }
 
-    /** Applies the schema migrations in classpath:db/migration. */
+    /**
+     * Replays the journal of an H2 file database (the batches acknowledged but not yet in H2's file when the last
+     * process ended), then applies the schema migrations in classpath:db/migration.
+     */
     public static void migrate(DataSource dataSource) {
+        JournalRecovery.recover(dataSource);
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
     }
 

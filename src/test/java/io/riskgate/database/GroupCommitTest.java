@@ -140,9 +140,9 @@ class GroupCommitTest {
     @Test
     void aFileDatabaseIsSyncedAndAnInMemoryOneNeedsOnlyItsCommit() {
         assertThat(GroupCommit.Durability.of("jdbc:h2:file:/var/riskgate/db"))
-                .isEqualTo(GroupCommit.Durability.H2_CHECKPOINT_SYNC);
+                .isEqualTo(GroupCommit.Durability.JOURNAL);
         assertThat(GroupCommit.Durability.of("jdbc:h2:./data/riskgate"))
-                .isEqualTo(GroupCommit.Durability.H2_CHECKPOINT_SYNC);
+                .isEqualTo(GroupCommit.Durability.JOURNAL);
         assertThat(GroupCommit.Durability.of("jdbc:h2:mem:x")).isEqualTo(GroupCommit.Durability.COMMIT);
         DataSource mem = TestRuntime.memoryDatabase();
         try (GroupCommit c = GroupCommit.forDatabase(mem)) {

@@ -1,0 +1,316 @@
+package io.riskgate.database;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * The durable record of the batches the group commit wrote, ahead of H2's own file: one frame per committed batch,
+ * appended and fsynced before any caller of the batch is answered. H2 keeps the same batches in memory and writes
+ * them to its file in its own time; the group commit has H2 sync its file about once a second and then empties
+ * the journal. After a crash, {@link JournalRecovery} replays the frames H2 had not yet stored.
+ *
+ * <p>A frame: its body's length and CRC-32C, then the body: the batch's number and its write statements, each as
+ * its SQL and its parameters. A frame cut short by a crash (the file ends inside it) was never acknowledged and is
+ * dropped; a damaged frame with frames after it is corruption, and reading refuses it.
+ */
+public final class Journal implements AutoCloseable {
+
+    /** One write statement of a batch as it ran: its SQL and its parameters, in order. */
+    public record Write(String sql, List<Object> parameters) {
+        public Write {
+            parameters = java.util.Collections.unmodifiableList(new ArrayList<>(parameters));
+        }
+    }
+
+    /** A committed batch: its number (one more than the batch before it) and its writes in the order they ran. */
+    public record Batch(long seq, List<Write> writes) {
+    }
+
+    /** The frames of a journal file, and whether its end was a frame cut short (a crash while appending). */
+    public record Contents(List<Batch> batches, boolean tornTail) {
+    }
+
+    private static final int MAX_FRAME = 256 * 1024 * 1024;
+
+    private final Path file;
+    private final FileChannel channel;
+
+    private Journal(Path file, FileChannel channel) {
+        this.file = file;
+        this.channel = channel;
+    }
+
+    /** Opens {@code file} for appending, creating it (owner-only) if it is not there. */
+    public static Journal open(Path file) {
+        try {
+            if (!Files.exists(file)) {
+                try {
+                    Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            LocalDatabase.OWNER_FILE));
+                } catch (UnsupportedOperationException noPosix) {
+                    Files.createFile(file);
+                }
+            }
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            ch.position(ch.size());
+            return new Journal(file, ch);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the journal " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The journal beside an H2 database whose path (without {@code .mv.db}) is {@code databasePath}. */
+    public static Path besideDatabase(String databasePath) {
+        return Path.of(databasePath + ".journal");
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Bytes in the journal now. */
+    public long size() {
+        try {
+            return channel.size();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Appends {@code batch} as one frame and returns once it is on disk (fdatasync). */
+    public void append(Batch batch) throws IOException {
+        byte[] body = encode(batch);
+        CRC32C crc = new CRC32C();
+        crc.update(body);
+        ByteBuffer frame = ByteBuffer.allocate(8 + body.length);
+        frame.putInt(body.length).putInt((int) crc.getValue()).put(body).flip();
+        while (frame.hasRemaining()) {
+            channel.write(frame);
+        }
+        channel.force(false);
+    }
+
+    /** Empties the journal: every batch in it is in H2's synced file. */
+    public void clear() throws IOException {
+        channel.truncate(0);
+        channel.position(0);
+        channel.force(false);
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads every whole frame of {@code file}; throws if a damaged frame is followed by more of the file. */
+    public static Contents read(Path file) throws IOException {
+        List<Batch> batches = new ArrayList<>();
+        long size = Files.size(file);
+        long at = 0;
+        try (InputStream raw = Files.newInputStream(file);
+             DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16))) {
+            while (at < size) {
+                if (size - at < 8) {
+                    return new Contents(batches, true);
+                }
+                int length = in.readInt();
+                int crc = in.readInt();
+                if (length < 0 || length > MAX_FRAME) {
+                    throw damaged(file, at, "its length " + length + " is impossible");
+                }
+                if (size - at - 8 < length) {
+                    return new Contents(batches, true);
+                }
+                byte[] body = in.readNBytes(length);
+                CRC32C check = new CRC32C();
+                check.update(body);
+                if ((int) check.getValue() != crc) {
+                    if (at + 8 + length == size) {
+                        // the last frame, written in part when the process died: never acknowledged
+                        return new Contents(batches, true);
+                    }
+                    throw damaged(file, at, "its checksum does not match and " + (size - at - 8 - length)
+                            + " bytes follow it");
+                }
+                batches.add(decode(body));
+                at += 8 + length;
+            }
+        }
+        return new Contents(batches, false);
+    }
+
+    private static IOException damaged(Path file, long at, String why) {
+        return new IOException("the journal " + file + " is damaged at byte " + at + ": " + why
+                + "; riskgate will not start on it (restore the data directory from a backup, or move the journal "
+                + "aside knowingly to lose the batches it holds)");
+    }
+
+    // ---- encoding ----
+
+    private static final byte NULL = 0;
+    private static final byte STRING = 1;
+    private static final byte LONG = 2;
+    private static final byte INT = 3;
+    private static final byte DOUBLE = 4;
+    private static final byte BOOLEAN = 5;
+    private static final byte DECIMAL = 6;
+    private static final byte OFFSET_TIME = 7;
+    private static final byte TIMESTAMP = 8;
+    private static final byte BYTES = 9;
+    private static final byte INSTANT = 10;
+
+    /** Whether {@code value} can be a recorded parameter: the types riskgate's stores bind. */
+    public static boolean recordable(Object value) {
+        return value == null || value instanceof String || value instanceof Long || value instanceof Integer
+                || value instanceof Short || value instanceof Double || value instanceof Float
+                || value instanceof Boolean || value instanceof BigDecimal || value instanceof OffsetDateTime
+                || value instanceof Timestamp || value instanceof byte[] || value instanceof Instant;
+    }
+
+    static byte[] encode(Batch batch) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 * Math.max(1, batch.writes().size()));
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeLong(batch.seq());
+            out.writeInt(batch.writes().size());
+            for (Write w : batch.writes()) {
+                writeString(out, w.sql());
+                out.writeInt(w.parameters().size());
+                for (Object p : w.parameters()) {
+                    writeValue(out, p);
+                }
+            }
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Batch decode(byte[] body) throws IOException {
+        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(body));
+        long seq = in.readLong();
+        int count = in.readInt();
+        List<Write> writes = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String sql = readString(in);
+            int n = in.readInt();
+            List<Object> params = new ArrayList<>(n);
+            for (int j = 0; j < n; j++) {
+                params.add(readValue(in));
+            }
+            writes.add(new Write(sql, params));
+        }
+        if (in.read() != -1) {
+            throw new IOException("a journal frame has bytes after its last write");
+        }
+        return new Batch(seq, writes);
+    }
+
+    private static void writeValue(DataOutputStream out, Object v) throws IOException {
+        if (v == null) {
+            out.writeByte(NULL);
+        } else if (v instanceof String s) {
+            out.writeByte(STRING);
+            writeString(out, s);
+        } else if (v instanceof Long l) {
+            out.writeByte(LONG);
+            out.writeLong(l);
+        } else if (v instanceof Integer || v instanceof Short) {
+            out.writeByte(INT);
+            out.writeInt(((Number) v).intValue());
+        } else if (v instanceof Double || v instanceof Float) {
+            out.writeByte(DOUBLE);
+            out.writeDouble(((Number) v).doubleValue());
+        } else if (v instanceof Boolean b) {
+            out.writeByte(BOOLEAN);
+            out.writeBoolean(b);
+        } else if (v instanceof BigDecimal d) {
+            out.writeByte(DECIMAL);
+            writeString(out, d.toString());
+        } else if (v instanceof OffsetDateTime t) {
+            out.writeByte(OFFSET_TIME);
+            out.writeLong(t.toEpochSecond());
+            out.writeInt(t.getNano());
+            out.writeInt(t.getOffset().getTotalSeconds());
+        } else if (v instanceof Timestamp t) {
+            out.writeByte(TIMESTAMP);
+            out.writeLong(t.getTime());
+            out.writeInt(t.getNanos());
+        } else if (v instanceof byte[] b) {
+            out.writeByte(BYTES);
+            out.writeInt(b.length);
+            out.write(b);
+        } else if (v instanceof Instant i) {
+            out.writeByte(INSTANT);
+            out.writeLong(i.getEpochSecond());
+            out.writeInt(i.getNano());
+        } else {
+            throw new IllegalArgumentException("the journal cannot record a parameter of type " + v.getClass());
+        }
+    }
+
+    private static Object readValue(DataInputStream in) throws IOException {
+        byte tag = in.readByte();
+        return switch (tag) {
+            case NULL -> null;
+            case STRING -> readString(in);
+            case LONG -> in.readLong();
+            case INT -> in.readInt();
+            case DOUBLE -> in.readDouble();
+            case BOOLEAN -> in.readBoolean();
+            case DECIMAL -> new BigDecimal(readString(in));
+            case OFFSET_TIME -> {
+                long seconds = in.readLong();
+                int nano = in.readInt();
+                ZoneOffset offset = ZoneOffset.ofTotalSeconds(in.readInt());
+                yield OffsetDateTime.ofInstant(Instant.ofEpochSecond(seconds, nano), offset);
+            }
+            case TIMESTAMP -> {
+                Timestamp t = new Timestamp(in.readLong());
+                t.setNanos(in.readInt());
+                yield t;
+            }
+            case BYTES -> in.readNBytes(in.readInt());
+            case INSTANT -> Instant.ofEpochSecond(in.readLong(), in.readInt());
+            default -> throw new IOException("a journal frame holds an unknown value tag " + tag);
+        };
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            throw new EOFException("negative string length");
+        }
+        return new String(in.readNBytes(n), StandardCharsets.UTF_8);
+    }
+}

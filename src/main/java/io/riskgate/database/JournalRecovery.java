@@ -1,0 +1,149 @@
+package io.riskgate.database;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings an H2 file database up to its journal before anything reads it (and before the schema migrations, since
+ * the journal's statements were written against the schema as it was): the batches past {@code journal_mark} are
+ * the ones that were acknowledged but not yet in H2's file when the process ended; they are run again, in order, in
+ * one transaction, then H2 syncs and the journal is emptied.
+ *
+ * <p>It refuses to start (an exception naming the file) on a damaged journal, on a gap between the database's mark
+ * and the journal's first batch past it, or on a journal beside a database without a mark: each means batches that
+ * were acknowledged cannot be brought back, and serving on would hide it.
+ */
+public final class JournalRecovery {
+
+    private static final Logger log = LoggerFactory.getLogger(JournalRecovery.class);
+
+    private JournalRecovery() {
+    }
+
+    /** What a recovery did: the batches and writes replayed, and whether a cut-short last frame was dropped. */
+    public record Result(int batches, int writes, boolean tornTail) {
+        static final Result NOTHING = new Result(0, 0, false);
+    }
+
+    /** Replays the journal beside the H2 file database behind {@code dataSource}, if it has one with batches. */
+    public static Result recover(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            if (GroupCommit.Durability.of(c.getMetaData().getURL()) != GroupCommit.Durability.JOURNAL) {
+                return Result.NOTHING;
+            }
+            Path file = Journal.besideDatabase(databasePath(c));
+            if (!Files.exists(file) || Files.size(file) == 0) {
+                return Result.NOTHING;
+            }
+            Journal.Contents contents = Journal.read(file);
+            Result result = replay(c, file, contents);
+            syncDatabase(dataSource);
+            try (Journal j = Journal.open(file)) {
+                j.clear();
+            }
+            if (result.batches() > 0 || result.tornTail()) {
+                log.info("journal {}: replayed {} batches ({} writes) the database had not stored{}", file,
+                        result.batches(), result.writes(),
+                        result.tornTail() ? "; dropped a last batch cut short, never acknowledged" : "");
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot replay the journal: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    private static Result replay(Connection c, Path file, Journal.Contents contents) throws SQLException {
+        List<Journal.Batch> batches = contents.batches();
+        if (batches.isEmpty()) {
+            return new Result(0, 0, contents.tornTail());
+        }
+        long mark = mark(c, file, batches.size());
+        List<Journal.Batch> missing = batches.stream().filter(b -> b.seq() > mark).toList();
+        if (missing.isEmpty()) {
+            return new Result(0, 0, contents.tornTail());
+        }
+        for (int i = 0; i < missing.size(); i++) {
+            if (missing.get(i).seq() != mark + 1 + i) {
+                throw new IllegalStateException("the journal " + file + " holds batch " + missing.get(i).seq()
+                        + " where batch " + (mark + 1 + i) + " was expected (the database holds up to " + mark
+                        + "): acknowledged batches are in neither; riskgate will not start on it");
+            }
+        }
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        int writes = 0;
+        try {
+            for (Journal.Batch b : missing) {
+                for (Journal.Write w : b.writes()) {
+                    try (PreparedStatement ps = c.prepareStatement(w.sql())) {
+                        for (int i = 0; i < w.parameters().size(); i++) {
+                            ps.setObject(i + 1, w.parameters().get(i));
+                        }
+                        ps.executeUpdate();
+                    }
+                    writes++;
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE journal_mark SET seq = ? WHERE id = 1")) {
+                    ps.setLong(1, b.seq());
+                    ps.executeUpdate();
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw new IllegalStateException("the journal " + file + " could not be replayed (" + e.getMessage()
+                    + "); nothing of it was applied and riskgate will not start on it", e);
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+        return new Result(missing.size(), writes, contents.tornTail());
+    }
+
+    private static long mark(Connection c, Path file, int batches) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT seq FROM journal_mark WHERE id = 1")) {
+            if (!rs.next()) {
+                throw new SQLException("journal_mark has no row");
+            }
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the journal " + file + " holds " + batches + " batches but the database "
+                    + "beside it has no journal mark (" + e.getMessage() + "): was the journal copied from another "
+                    + "database? riskgate will not start on it", e);
+        }
+    }
+
+    /** The H2 database's file path without its extension, as H2 reports it; null for an in-memory database. */
+    static String databasePath(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT DATABASE_PATH()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /**
+     * H2 writes what it holds in memory to its file ({@code CHECKPOINT}) and fsyncs it ({@code CHECKPOINT SYNC}
+     * alone only syncs what was written before it).
+     */
+    static void syncDatabase(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CHECKPOINT");
+            st.execute("CHECKPOINT SYNC");
+        } catch (SQLException e) {
+            throw new IllegalStateException("the database could not sync its file: " + e.getMessage(), e);
+        }
+    }
+}

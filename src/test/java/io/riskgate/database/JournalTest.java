@@ -1,0 +1,180 @@
+package io.riskgate.database;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.riskgate.runtime.RiskgateRuntime;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The journal's frames (every value type riskgate binds, a frame cut short, a damaged frame) and the journal at
+ * work: an H2 file as it stood at its last sync plus the journal beside it holds every batch that was answered.
+ */
+class JournalTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aBatchReadsBackAsWritten() throws IOException {
+        List<Object> values = Arrays.asList(null, "héllo", 42L, 7, 0.01, true, new BigDecimal("50000.125"),
+                OffsetDateTime.of(2024, 1, 15, 10, 30, 0, 123_456_000, ZoneOffset.UTC), new byte[] {1, 2, 3},
+                Instant.parse("2024-01-15T10:30:00.000001Z"), Timestamp.from(Instant.parse("2024-01-15T10:30:00Z")));
+        Path file = tmp.resolve("j.journal");
+        try (Journal j = Journal.open(file)) {
+            j.append(new Journal.Batch(1, List.of(new Journal.Write("INSERT INTO t VALUES (?)", values))));
+            j.append(new Journal.Batch(2, List.of()));
+        }
+        Journal.Contents read = Journal.read(file);
+        assertThat(read.tornTail()).isFalse();
+        assertThat(read.batches()).extracting(Journal.Batch::seq).containsExactly(1L, 2L);
+        List<Object> back = read.batches().get(0).writes().get(0).parameters();
+        assertThat(back).hasSize(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            if (values.get(i) instanceof byte[] b) {
+                assertThat((byte[]) back.get(i)).containsExactly(b);
+            } else {
+                assertThat(back.get(i)).isEqualTo(values.get(i));
+            }
+        }
+    }
+
+    @Test
+    void aLastFrameCutShortIsDroppedAndOneDamagedBeforeOthersRefused() throws IOException {
+        Path file = tmp.resolve("j.journal");
+        try (Journal j = Journal.open(file)) {
+            for (long seq = 1; seq <= 3; seq++) {
+                j.append(new Journal.Batch(seq, List.of(new Journal.Write("UPDATE t SET v = ?", List.of("x" + seq)))));
+            }
+        }
+        long whole = Files.size(file);
+        Path cut = tmp.resolve("cut.journal");
+        Files.copy(file, cut);
+        try (RandomAccessFile f = new RandomAccessFile(cut.toFile(), "rw")) {
+            f.setLength(whole - 5); // the crash came while the third frame was being written
+        }
+        Journal.Contents read = Journal.read(cut);
+        assertThat(read.batches()).extracting(Journal.Batch::seq).containsExactly(1L, 2L);
+        assertThat(read.tornTail()).isTrue();
+
+        Path damaged = tmp.resolve("damaged.journal");
+        Files.copy(file, damaged);
+        try (RandomAccessFile f = new RandomAccessFile(damaged.toFile(), "rw")) {
+            f.seek(20); // inside the first frame's body
+            f.write(0x55);
+        }
+        assertThatThrownBy(() -> Journal.read(damaged)).isInstanceOf(IOException.class)
+                .hasMessageContaining("damaged at byte 0").hasMessageContaining("will not start");
+    }
+
+    /**
+     * The crash the journal is for: batches answered after H2's last sync are in the journal only. The database
+     * file as it was at its sync, with the journal as it was at the "kill", comes back with all of them, with the
+     * numbers the callers were told, and without the unit that failed.
+     */
+    @Test
+    void theDatabaseAtItsLastSyncPlusTheJournalHoldsEveryAnsweredBatch() throws Exception {
+        Path live = tmp.resolve("live");
+        Files.createDirectories(live);
+        String url = "jdbc:h2:file:" + live.resolve("db");
+        DataSource ds = LocalDatabase.dataSource(url, "sa");
+        RiskgateRuntime.migrate(ds);
+        new JdbcTemplate(ds).execute("CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR(20), at TIMESTAMP WITH TIME "
+                + "ZONE, d DATE)");
+        RowIds ids = RowIds.of(ds, "t", "id");
+        Path savedDb = tmp.resolve("saved.mv.db");
+        Path savedJournal = tmp.resolve("saved.journal");
+        List<Long> answered = new ArrayList<>();
+        try (GroupCommit commits = GroupCommit.forDatabase(ds, Duration.ofHours(1))) {
+            answered.add(insert(commits, ds, ids, "synced"));
+            JournalRecovery.syncDatabase(ds);
+            Files.copy(live.resolve("db.mv.db"), savedDb); // H2's file as a crash would find it
+            answered.add(insert(commits, ds, ids, "journaled-1"));
+            // a unit that fails after its insert: rolled back, so not journaled either
+            assertThatThrownBy(() -> commits.execute(status -> {
+                new JdbcTemplate(ds).update("INSERT INTO t (id, v) VALUES (?, ?)", ids.next(), "failed");
+                throw new IllegalStateException("refused");
+            })).hasMessage("refused");
+            // a value the journal cannot record fails its unit, so it cannot be answered as durable
+            assertThatThrownBy(() -> commits.execute(status -> new JdbcTemplate(ds).update(
+                    "INSERT INTO t (id, d) VALUES (?, ?)", ids.next(), LocalDate.of(2024, 1, 15))))
+                    .hasMessageContaining("cannot record a parameter of type java.time.LocalDate");
+            answered.add(insert(commits, ds, ids, "journaled-2"));
+            Files.copy(commits.journalFile().orElseThrow(), savedJournal);
+        }
+        // the restart: the database file from before the last two answers, the journal from the kill
+        Path restarted = tmp.resolve("restarted");
+        Files.createDirectories(restarted);
+        Files.copy(live.resolve(LocalDatabase.SECRET_FILE), restarted.resolve(LocalDatabase.SECRET_FILE));
+        Files.copy(savedDb, restarted.resolve("db.mv.db"));
+        Files.copy(savedJournal, restarted.resolve("db.journal"), StandardCopyOption.REPLACE_EXISTING);
+        DataSource again = LocalDatabase.dataSource("jdbc:h2:file:" + restarted.resolve("db"), "sa");
+        JdbcTemplate jdbc = new JdbcTemplate(again);
+        assertThat(jdbc.queryForList("SELECT v FROM t ORDER BY id", String.class)).containsExactly("synced");
+
+        JournalRecovery.Result result = JournalRecovery.recover(again);
+
+        assertThat(result.batches()).isEqualTo(2);
+        assertThat(jdbc.queryForList("SELECT id FROM t ORDER BY id", Long.class)).isEqualTo(answered);
+        assertThat(jdbc.queryForList("SELECT v FROM t ORDER BY id", String.class))
+                .containsExactly("synced", "journaled-1", "journaled-2");
+        assertThat(jdbc.queryForObject("SELECT at FROM t WHERE v = 'journaled-2'", OffsetDateTime.class))
+                .isEqualTo(OffsetDateTime.of(2024, 1, 15, 10, 30, 0, 0, ZoneOffset.UTC));
+        assertThat(jdbc.queryForObject("SELECT seq FROM journal_mark", Long.class)).isEqualTo(3L);
+        assertThat(Files.size(restarted.resolve("db.journal"))).isZero();
+        // a second start finds nothing more to do
+        assertThat(JournalRecovery.recover(again).batches()).isZero();
+    }
+
+    @Test
+    void aGapBetweenTheDatabaseAndTheJournalRefusesToStart() throws Exception {
+        Path dir = tmp.resolve("gap");
+        Files.createDirectories(dir);
+        DataSource ds = LocalDatabase.dataSource("jdbc:h2:file:" + dir.resolve("db"), "sa");
+        RiskgateRuntime.migrate(ds);
+        try (Journal j = Journal.open(dir.resolve("db.journal"))) {
+            j.append(new Journal.Batch(5, List.of(new Journal.Write("UPDATE journal_mark SET seq = seq", List.of()))));
+        }
+        assertThatThrownBy(() -> JournalRecovery.recover(ds)).hasMessageContaining(
+                "holds batch 5 where batch 1 was expected (the database holds up to 0)");
+    }
+
+    @Test
+    void aJournalBesideADatabaseWithoutAMarkRefusesToStart() throws Exception {
+        Path dir = tmp.resolve("foreign");
+        Files.createDirectories(dir);
+        DataSource ds = LocalDatabase.dataSource("jdbc:h2:file:" + dir.resolve("db"), "sa");
+        try (Journal j = Journal.open(dir.resolve("db.journal"))) {
+            j.append(new Journal.Batch(1, List.of(new Journal.Write("UPDATE x SET y = 1", List.of()))));
+        }
+        assertThatThrownBy(() -> JournalRecovery.recover(ds)).hasMessageContaining("has no journal mark");
+    }
+
+    private static long insert(GroupCommit commits, DataSource ds, RowIds ids, String v) {
+        return commits.execute(status -> {
+            long id = ids.next();
+            new JdbcTemplate(ds).update(
+                    "INSERT INTO t (id, v, at) VALUES (?, ?, ?)", id, v,
+                    OffsetDateTime.of(2024, 1, 15, 10, 30, 0, 0, ZoneOffset.UTC));
+            return id;
+        });
+    }
+}
