@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.riskgate.audit.AuditRecord;
 import io.riskgate.audit.AuditStore;
+import io.riskgate.base.Ids;
 import io.riskgate.decision.Decision;
 import io.riskgate.errors.ConflictException;
 import io.riskgate.facts.Rejection;
@@ -27,7 +28,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,7 +105,7 @@ public final class PreTradeEngine {
         } catch (IllegalArgumentException e) {
             throw io.riskgate.order.InvalidRequestException.of("market.timestamp", e.getMessage());
         }
-        String id = UUID.randomUUID().toString();
+        String id = Ids.next();
         Decision decision;
         CompiledPolicy policy = null;
         try {

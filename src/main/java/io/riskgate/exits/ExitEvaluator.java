@@ -1,5 +1,6 @@
 package io.riskgate.exits;
 
+import io.riskgate.base.Ids;
 import io.riskgate.decision.PolicyRef;
 import io.riskgate.facts.ExitFacts;
 import io.riskgate.facts.FiredRule;
@@ -15,7 +16,6 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Runs the exit rules for one trade on one mark and resolves what they proposed into instructions. No I/O: the
@@ -187,7 +187,7 @@ public final class ExitEvaluator {
     private static ExitInstruction instruction(Trade after, ExitAction action, double quantity, Double price,
                                                String reason, String rule, String code, ExitFacts f, PolicyRef ref,
                                                List<FiredRule> fired) {
-        return new ExitInstruction(UUID.randomUUID().toString(), after.id(), after.account(), after.symbol(), action,
+        return new ExitInstruction(Ids.next(), after.id(), after.account(), after.symbol(), action,
                 quantity, after.stopLoss(), price, reason, rule, code, after.state(), f.mark().timestamp(), ref,
                 fired);
     }

@@ -2,6 +2,7 @@ package io.riskgate.exits;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.riskgate.base.Ids;
 import io.riskgate.decision.PolicyRef;
 import io.riskgate.facts.FiredRule;
 import io.riskgate.governor.GovernorService;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,7 +140,7 @@ public final class ExitService {
             } catch (RuntimeException | Error e) {
                 log.error("exit rules failed for trade {} on {}; its stop {} stays in force", t.id(), mark, t.stopLoss(),
                         e);
-                instructions.add(new ExitInstruction(UUID.randomUUID().toString(), t.id(), t.account(), t.symbol(),
+                instructions.add(new ExitInstruction(Ids.next(), t.id(), t.account(), t.symbol(),
                         ExitAction.ERROR, t.openQuantity(), t.stopLoss(), null, "the exit rules could not be evaluated ("
                         + e + "); nothing changed and the stop " + t.stopLoss() + " stays in force", "engine",
                         "ENGINE_ERROR", t.state(), mark.timestamp(),

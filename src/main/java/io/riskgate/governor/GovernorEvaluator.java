@@ -1,5 +1,6 @@
 package io.riskgate.governor;
 
+import io.riskgate.base.Ids;
 import io.riskgate.facts.AccountFacts;
 import io.riskgate.facts.FiredRule;
 import io.riskgate.facts.PositionFacts;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * The governor's step for one account at one event time, with no I/O: roll the day and week windows, expire
@@ -235,7 +235,7 @@ public final class GovernorEvaluator {
         lossClosed.retainAll(liveTrades);
         for (PositionFacts pf : positions) {
             if (pf.closeReason() != null && lossClosed.add(pf.getTradeId())) {
-                instructions.add(new EmergencyInstruction(UUID.randomUUID().toString(), account, Kind.CLOSE,
+                instructions.add(new EmergencyInstruction(Ids.next(), account, Kind.CLOSE,
                         List.of(pf.getTradeId()), null, pf.code(), pf.rule(), pf.closeReason(), now, null, null));
             }
         }
@@ -325,9 +325,9 @@ public final class GovernorEvaluator {
         }
         return switch (e) {
             case NONE -> Optional.empty();
-            case CLOSE_ALL -> Optional.of(new EmergencyInstruction(UUID.randomUUID().toString(), account,
+            case CLOSE_ALL -> Optional.of(new EmergencyInstruction(Ids.next(), account,
                     Kind.CLOSE_ALL, trades, null, code, rule, reason, at, null, null));
-            case REDUCE -> Optional.of(new EmergencyInstruction(UUID.randomUUID().toString(), account, Kind.REDUCE,
+            case REDUCE -> Optional.of(new EmergencyInstruction(Ids.next(), account, Kind.REDUCE,
                     trades, g.emergencyReduceFraction(), code, rule, reason, at, null, null));
         };
     }

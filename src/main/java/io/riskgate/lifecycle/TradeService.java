@@ -2,6 +2,7 @@ package io.riskgate.lifecycle;
 
 import io.riskgate.audit.AuditRecord;
 import io.riskgate.audit.AuditStore;
+import io.riskgate.base.Ids;
 import io.riskgate.decision.Decision;
 import io.riskgate.errors.ConflictException;
 import io.riskgate.errors.NotFoundException;
@@ -16,7 +17,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +98,7 @@ public final class TradeService {
                 log.warn("fill for decision {} arrived after its reservation lapsed at {}; recording the position",
                         d.decisionId(), d.reservationExpiresAt());
             }
-            Trade t = Trade.opened(UUID.randomUUID().toString(), d.decisionId(), d.account(), d.symbol(),
+            Trade t = Trade.opened(Ids.next(), d.decisionId(), d.account(), d.symbol(),
                     assetOf(d), d.strategy(), d.side(), fill.quantity(), fill.fillPrice(), d.stopLoss(),
                     d.takeProfit(), atrOf(record), at);
             portfolio.open(book, t);
