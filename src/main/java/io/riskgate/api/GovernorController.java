@@ -82,19 +82,31 @@ class GovernorController {
     private void beat() {
         for (var entry : streams.entrySet()) {
             SseEmitter e = entry.getKey();
-            if (!keys.stillValid(entry.getValue())) {
-                streams.remove(e);
-                e.complete();
-                continue;
-            }
             try {
-                synchronized (e) {
-                    e.send(SseEmitter.event().comment("heartbeat"));
-                }
-            } catch (IOException | IllegalStateException gone) {
+                beat(e, entry.getValue());
+            } catch (RuntimeException unexpected) {
+                // a scheduled task that throws is never run again: one stream's failure must not end every
+                // stream's heartbeat (and with it the ending of revoked keys' streams)
                 streams.remove(e);
-                e.completeWithError(gone);
+                org.slf4j.LoggerFactory.getLogger(GovernorController.class)
+                        .warn("event stream dropped after its heartbeat failed: {}", unexpected.toString());
             }
+        }
+    }
+
+    private void beat(SseEmitter e, io.riskgate.security.Caller caller) {
+        if (!keys.stillValid(caller)) {
+            streams.remove(e);
+            e.complete();
+            return;
+        }
+        try {
+            synchronized (e) {
+                e.send(SseEmitter.event().comment("heartbeat"));
+            }
+        } catch (IOException | IllegalStateException gone) {
+            streams.remove(e);
+            e.completeWithError(gone);
         }
     }
 

@@ -223,7 +223,8 @@ public final class Portfolio {
                     if (equity != null) {
                         store.insertEquity(equity, equitySource, clock.instant());
                     }
-                    if (rebase) {
+                    if (rebase && !book.positions().isEmpty()) {
+                        // only live trades have a reference price to move (an account with none: no statement)
                         store.rebaseRefPrices(book.account());
                     }
                     alongside.run();
