@@ -14,6 +14,7 @@ import io.riskgate.governor.GovernorEvaluator;
 import io.riskgate.market.PortfolioRisk;
 import io.riskgate.order.CheckRequest;
 import io.riskgate.order.Market;
+import io.riskgate.policy.Controls;
 import io.riskgate.policy.Governor;
 import io.riskgate.policy.HardCaps;
 import io.riskgate.policy.Policy;
@@ -256,6 +257,11 @@ public final class CheckPipeline {
         caps.add(new Cap(CapName.MAX_EXPOSURE, limits.maxExposurePct() * equity - book.exposure()));
         caps.add(new Cap(CapName.ASSET_CONCENTRATION, limits.maxAssetConcentrationPct() * equity
                 - book.assetExposure(asset)));
+        // market-access controls: the symbol's largest order, in base units and in account currency
+        Controls.Limit orderLimit = policy.controls().orderSize().limitFor(request.symbol());
+        orderLimit.maxQuantity().ifPresent(q -> caps.add(new Cap(CapName.ORDER_MAX_QUANTITY,
+                decimalProduct(q, request.entryPrice()))));
+        orderLimit.maxNotional().ifPresent(n -> caps.add(new Cap(CapName.ORDER_MAX_NOTIONAL, n)));
         // limits apply to declared strategies only; an undeclared one is rejected (UNKNOWN_STRATEGY) anyway
         List<StrategyLimits> strategyLimits = profile.isPresent() ? verdict.strategyLimits() : List.of();
         if (strategyLimits.size() > 1) {
@@ -286,6 +292,15 @@ public final class CheckPipeline {
                 !verdict.rejections().isEmpty());
         double target = Math.min(fraction * protective, spec.get().maxFraction()) * equity;
         return sizer.size(new SizingInput(order, budget, levels, caps, target));
+    }
+
+    /**
+     * {@code a x b} as the decimal product of the two numbers as written, so that a quantity limit turned into a
+     * notional turns back into exactly that quantity (1e7 x 0.00001 is 100, not 99.99999999999999).
+     */
+    static double decimalProduct(double a, double b) {
+        return new java.math.BigDecimal(Double.toString(a)).multiply(new java.math.BigDecimal(Double.toString(b)))
+                .doubleValue();
     }
 
     /** The fraction of equity a strategy's sizer gives this order; {@code refused}: a rule has rejected it. */

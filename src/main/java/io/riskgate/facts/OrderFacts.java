@@ -120,6 +120,10 @@ public final class OrderFacts {
     public double getMaxEntryDeviationPct() { return filters.maxEntryDeviationPct(); }
     public boolean isSignalQualityAdjustment() { return policy.sizing().signalQualityAdjustment(); }
     public int getMaxConcurrentTrades() { return policy.portfolio().maxConcurrentTrades(); }
+    /** The order-size control's limit for this order's symbol (controls.order_size). */
+    public io.riskgate.policy.Controls.Limit orderSizeLimit() {
+        return policy.controls().orderSize().limitFor(getSymbol());
+    }
 
     // ---- the governor ----
     public io.riskgate.portfolio.TradingState getTradingState() { return governor.state(); }

@@ -61,11 +61,30 @@ public final class SizedOrder {
     public double getExposureHeadroomUsd() { return headroom(CapName.MAX_EXPOSURE); }
     public double getAssetHeadroomUsd() { return headroom(CapName.ASSET_CONCENTRATION); }
     public double getStrategyHeadroomUsd() { return headroom(CapName.STRATEGY_MAX_POSITION); }
+    /** The notional the symbol's order-size control allows: the lower of its quantity and notional limits. */
+    public double getOrderLimitUsd() {
+        return Math.min(headroom(CapName.ORDER_MAX_QUANTITY), headroom(CapName.ORDER_MAX_NOTIONAL));
+    }
+    /**
+     * The order-size limit that binds, as the policy writes it: "max_quantity 10000000 (100 at 0.00001)" or
+     * "max_notional 250000".
+     */
+    public String getOrderLimit() {
+        double q = headroom(CapName.ORDER_MAX_QUANTITY);
+        double n = headroom(CapName.ORDER_MAX_NOTIONAL);
+        io.riskgate.policy.Controls.Limit limit = order.orderSizeLimit();
+        return q <= n ? "max_quantity " + plain(limit.maxQuantity().orElse(Double.NaN)) + " (" + plain(q) + " at "
+                + plain(getEntry()) + ")" : "max_notional " + plain(n);
+    }
+
+    private static String plain(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
 
     /** True when a headroom limit, not the risk budget, leaves less than the minimum position. */
     public boolean isHeadroomShort() {
         return getExposureHeadroomUsd() < minPositionUsd || getAssetHeadroomUsd() < minPositionUsd
-                || getStrategyHeadroomUsd() < minPositionUsd;
+                || getStrategyHeadroomUsd() < minPositionUsd || getOrderLimitUsd() < minPositionUsd;
     }
 
     public void reject(RuleContext ctx, String message) { verdict.reject(ctx, message); }

@@ -21,7 +21,8 @@ public record Policy(
         Governor governor,
         Analytics analytics,
         List<CustomGate> gates,
-        Map<String, StrategyProfile> strategies) {
+        Map<String, StrategyProfile> strategies,
+        Controls controls) {
 
     public Policy {
         ruleFiles = List.copyOf(ruleFiles);

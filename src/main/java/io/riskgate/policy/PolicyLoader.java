@@ -181,10 +181,11 @@ public final class PolicyLoader {
         Analytics analytics = readAnalytics(root.section("analytics"));
         List<CustomGate> gates = readGates(root);
         Map<String, StrategyProfile> strategies = readStrategies(root.optionalSection("strategies"), sizing);
+        Controls controls = root.optionalSection("controls").map(PolicyLoader::readControls).orElse(Controls.NONE);
         root.finish();
         crossCheck(root, filters, sizing, portfolio);
         return new Policy(id, version, description, ruleFiles, filters, sizing, portfolio, exits, governor,
-                analytics, gates, strategies);
+                analytics, gates, strategies, controls);
     }
 
     private static Filters readFilters(YamlSection s) {
@@ -516,6 +517,41 @@ public final class PolicyLoader {
                     + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT) + ", was '" + v + "'");
             return fallback;
         }
+    }
+
+    /** {@code controls:} (optional): the market-access controls (docs/controls.md). */
+    private static Controls readControls(YamlSection s) {
+        Controls.OrderSize orderSize = s.optionalSection("order_size").map(o -> {
+            Controls.Limit defaults = readLimit(o);
+            Map<String, Controls.Limit> symbols = new LinkedHashMap<>();
+            o.optionalSection("symbols").ifPresent(all -> {
+                for (String symbol : all.keys()) {
+                    YamlSection one = all.section(symbol);
+                    if (!symbol.matches("[A-Za-z0-9/:._-]{1,64}")) {
+                        one.problem(null, one.path(), "a symbol is 1-64 letters, digits or / : . _ -, was '"
+                                + symbol + "'");
+                    }
+                    Controls.Limit limit = readLimit(one);
+                    if (limit.maxQuantity().isEmpty() && limit.maxNotional().isEmpty()) {
+                        one.problem(null, one.path(), "names neither max_quantity nor max_notional");
+                    }
+                    if (symbols.put(symbol.toUpperCase(Locale.ROOT), limit) != null) {
+                        one.problem(null, one.path(), "the symbol is listed twice (symbols are matched in any case)");
+                    }
+                    one.finish();
+                }
+                all.finish();
+            });
+            o.finish();
+            return new Controls.OrderSize(defaults, symbols);
+        }).orElse(Controls.NONE.orderSize());
+        s.finish();
+        return new Controls(orderSize);
+    }
+
+    /** An order-size limit's two optional bounds; 0 refuses every order (a symbol closed to trading). */
+    private static Controls.Limit readLimit(YamlSection s) {
+        return new Controls.Limit(s.optionalNumber("max_quantity", 0, ANY), s.optionalNumber("max_notional", 0, ANY));
     }
 
     private static Map<String, StrategyProfile> readStrategies(Optional<YamlSection> section, Sizing sizing) {

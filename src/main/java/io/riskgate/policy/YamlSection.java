@@ -156,7 +156,8 @@ final class YamlSection {
             return OptionalDouble.empty();
         }
         if (!Double.isFinite(v) || v < min || v > max) {
-            problem(at, key(key), "must be between " + fmt(min) + " and " + fmt(max) + ", was " + raw.get());
+            problem(at, key(key), (max == Double.MAX_VALUE ? "must be at least " + fmt(min)
+                    : "must be between " + fmt(min) + " and " + fmt(max)) + ", was " + raw.get());
             return OptionalDouble.empty();
         }
         return OptionalDouble.of(v);

@@ -15,5 +15,9 @@ public enum CapName {
     /** The strategy's headroom: its max position pct x equity minus the strategy's exposure. */
     STRATEGY_MAX_POSITION,
     /** A fraction sizer's position may not risk more than max_risk_pct of equity at its stop. */
-    MAX_RISK
+    MAX_RISK,
+    /** The largest order in the symbol's base unit (controls.order_size.max_quantity) x the entry. */
+    ORDER_MAX_QUANTITY,
+    /** The largest order in account currency (controls.order_size.max_notional). */
+    ORDER_MAX_NOTIONAL
 }

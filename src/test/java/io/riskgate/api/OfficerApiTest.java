@@ -265,10 +265,11 @@ class OfficerApiTest {
         assertThat(v.path("version").asText()).isEqualTo("2-content");
         assertThat(v.path("sourceFile").asText()).isEqualTo("default.yaml");
         assertThat(v.path("policyYaml").asText()).isEqualTo(Files.readString(POLICY));
-        // the 9 rule files of the shipped policy, DRL as text and spreadsheets as base64 of their exact bytes
+        // the 10 rule files of the shipped policy, DRL as text and spreadsheets as base64 of their exact bytes
         assertThat(v.path("ruleFiles")).extracting(f -> f.path("name").asText()).containsExactlyInAnyOrder(
                 "gates.drl", "portfolio.drl", "confidence-bands.drl.xlsx", "strategy-limits.drl.xlsx", "exits.drl",
-                "trailing-stops.drl.xlsx", "governor.drl", "analytics.drl", "drawdown-factors.drl.xlsx");
+                "trailing-stops.drl.xlsx", "governor.drl", "analytics.drl", "drawdown-factors.drl.xlsx",
+                "controls.drl");
         JsonNode gates = file(v, "gates.drl");
         assertThat(gates.path("encoding").asText()).isEqualTo("utf-8");
         assertThat(gates.path("content").asText()).isEqualTo(Files.readString(CONFIG.resolve("rules/gates.drl")));

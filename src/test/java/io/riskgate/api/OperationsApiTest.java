@@ -58,7 +58,7 @@ class OperationsApiTest {
         assertThat(p.path("source").asText()).isEqualTo("default.yaml");
         assertThat(p.path("ruleFiles")).extracting(JsonNode::asText).containsExactly("gates.drl", "portfolio.drl",
                 "confidence-bands.drl.xlsx", "strategy-limits.drl.xlsx", "exits.drl", "trailing-stops.drl.xlsx",
-                "governor.drl", "analytics.drl", "drawdown-factors.drl.xlsx");
+                "governor.drl", "analytics.drl", "drawdown-factors.drl.xlsx", "controls.drl");
         assertThat(p.path("rules")).extracting(j -> j.path("code").asText()).contains("LOW_CONFIDENCE",
                 "CONSENSUS_NOT_ACCEPTED", "TREND_MISALIGNED", "SPREAD_TOO_WIDE", "MAX_CONCURRENT_TRADES",
                 "MAX_EXPOSURE", "SIZE_HIGH_CONFIDENCE", "SIZE_LOW_CONFIDENCE", "STRATEGY_LIMITS");
@@ -74,7 +74,7 @@ class OperationsApiTest {
         HttpApi.Response archived = api.get("/api/v1/policies/archive/" + sha);
         assertThat(archived.status()).isEqualTo(200);
         assertThat(archived.body().path("policyYaml").asText()).contains("min_confidence: 0.70");
-        assertThat(archived.body().path("ruleFiles")).hasSize(9);
+        assertThat(archived.body().path("ruleFiles")).hasSize(10);
         assertThat(api.get("/api/v1/policies/archive/" + "0".repeat(64)).status()).isEqualTo(404);
         assertThat(api.get("/api/v1/policies/activations").body())
                 .anySatisfy(a -> assertThat(a.path("sha256").asText()).isEqualTo(sha));

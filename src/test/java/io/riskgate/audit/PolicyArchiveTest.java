@@ -38,9 +38,9 @@ class PolicyArchiveTest {
         assertThat(a.policyYaml()).isEqualTo(original);
         assertThat(a.version()).isEqualTo(d.policy().version());
         assertThat(a.ruleFiles()).extracting(PolicyArchive.ArchivedFile::name).containsExactly(
-                "analytics.drl", "confidence-bands.drl.xlsx", "drawdown-factors.drl.xlsx", "exits.drl", "gates.drl",
-                "governor.drl", "portfolio.drl", "strategy-limits.drl.xlsx", "trailing-stops.drl.xlsx");
-        PolicyArchive.ArchivedFile gates = a.ruleFiles().get(4);
+                "analytics.drl", "confidence-bands.drl.xlsx", "controls.drl", "drawdown-factors.drl.xlsx", "exits.drl",
+                "gates.drl", "governor.drl", "portfolio.drl", "strategy-limits.drl.xlsx", "trailing-stops.drl.xlsx");
+        PolicyArchive.ArchivedFile gates = a.ruleFiles().get(5);
         assertThat(gates.content()).isEqualTo(Files.readString(dir.resolve("rules/gates.drl")));
         PolicyArchive.ArchivedFile table = a.ruleFiles().get(1);
         assertThat(table.encoding()).isEqualTo("base64");

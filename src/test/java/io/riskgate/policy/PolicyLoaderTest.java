@@ -46,7 +46,7 @@ class PolicyLoaderTest {
     /** The rule files policies/default.yaml lists, in its order. */
     private static final List<String> RULE_FILES = List.of("gates.drl", "portfolio.drl",
             "confidence-bands.drl.xlsx", "strategy-limits.drl.xlsx", "exits.drl", "trailing-stops.drl.xlsx",
-            "governor.drl", "analytics.drl", "drawdown-factors.drl.xlsx");
+            "governor.drl", "analytics.drl", "drawdown-factors.drl.xlsx", "controls.drl");
 
     @TempDir
     Path tmp;
@@ -598,7 +598,7 @@ class PolicyLoaderTest {
 
         List<PolicyProblem> problems = problemsOf(yaml);
 
-        assertThat(message(problems, SIZER + "regimes.bearish")).isEqualTo("must be between 0 and any, was -0.5");
+        assertThat(message(problems, SIZER + "regimes.bearish")).isEqualTo("must be at least 0, was -0.5");
         assertThat(message(problems, SIZER + "regimes.Bull Run")).isEqualTo("regime names are lower-case "
                 + "identifiers (a letter, then letters, digits or '_'), at most 32 characters, as an order's "
                 + "market.regime spells them, was 'Bull Run'");
@@ -625,7 +625,7 @@ class PolicyLoaderTest {
 
     @Test
     void sha256IsStableForSameBytes() throws IOException {
-        writeRules("rule a", "rule b", "table c", "table d", "rule e", "table f", "rule g", "rule h", "table i");
+        writeRules("rule a", "rule b", "table c", "table d", "rule e", "table f", "rule g", "rule h", "table i", "rule j");
         Path other = Files.createDirectory(tmp.resolve("copy"));
         Files.writeString(other.resolve("elsewhere.yaml"), shipped);
 
@@ -639,7 +639,7 @@ class PolicyLoaderTest {
 
     @Test
     void sha256CoversPolicyBytesThenEachRuleFileNameAndBytesInNameOrder() throws Exception {
-        writeRules("rule a", "rule b", "table c", "table d", "rule e", "table f", "rule g", "rule h", "table i");
+        writeRules("rule a", "rule b", "table c", "table d", "rule e", "table f", "rule g", "rule h", "table i", "rule j");
 
         PolicyBundle b = load(shipped);
 
@@ -692,11 +692,11 @@ class PolicyLoaderTest {
 
     @Test
     void sha256DependsOnWhichRuleFileHoldsWhichBytes() throws IOException {
-        writeRules("rule a", "rule b", "table c", "table d", "rule e", "table f", "rule g", "rule h", "table i");
+        writeRules("rule a", "rule b", "table c", "table d", "rule e", "table f", "rule g", "rule h", "table i", "rule j");
         String before = load(shipped).sha256();
 
         writeRules("rule b", "rule a", "table c", "table d", "rule e", "table f", "rule g", "rule h",
-                "table i"); // same bytes overall, swapped between two files
+                "table i", "rule j"); // same bytes overall, swapped between two files
         String after = load(shipped).sha256();
 
         assertThat(after).isNotEqualTo(before);
