@@ -42,7 +42,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   reservation committed in one transaction to an H2 file database (HikariCP pool). Each call's event time is 5 minutes after the previous one, so the previous reservation lapses and
  *   the account stays approvable, as when orders are checked and filled in turn.</li>
  * </ul>
- * Modes: sample time (p50/p99 per op) and throughput (ops/s), one thread.
+ * Modes: sample time (p50/p99 per op) and throughput (ops/s), one thread. {@code controls}: {@code on} is the
+ * shipped policy, {@code off} the same without its market-access controls (no {@code controls:} section, no
+ * {@code controls.drl}), so one run compares the check with and without them (issue 13: within 1.25x).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.SampleTime, Mode.Throughput})
@@ -51,6 +53,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 3)
 @Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
 public class CheckBenchmark {
+
+    @org.openjdk.jmh.annotations.Param({"on", "off"})
+    public String controls;
 
     private RiskgateRuntime rt;
     private CompiledPolicy policy;
@@ -69,8 +74,19 @@ public class CheckBenchmark {
         ds.setJdbcUrl("jdbc:h2:file:" + dbDir.resolve("db"));
         ds.setUsername("sa");
         pool = ds;
-        rt = RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default", ds,
+        Path config = TestRuntime.copyRepoConfig(dbDir.resolve("config"));
+        if (controls.equals("off")) {
+            Path yaml = config.resolve("policies/default.yaml");
+            String text = Files.readString(yaml);
+            Files.writeString(yaml, text.substring(0, text.indexOf("\n# Market-access controls"))
+                    .replaceAll("\n  - controls\\.drl[^\n]*", "") + "\n");
+        }
+        rt = RiskgateRuntime.start(config.resolve("policies"), config.resolve("rules"), "default", ds,
                 Clock.systemUTC(), new SimpleMeterRegistry());
+        if (rt.registry().active().policy().controls().orderSize().limitFor("SHIBUSDT").maxQuantity().isPresent()
+                != controls.equals("on")) {
+            throw new IllegalStateException("the policy's controls are not " + controls);
+        }
         policy = rt.registry().active();
         json = Requests.seed001();
         // event times start ten years back and advance 5 minutes a call: never ahead of the clock
