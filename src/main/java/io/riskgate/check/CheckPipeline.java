@@ -153,6 +153,11 @@ public final class CheckPipeline {
         PortfolioRisk.CorrelationCheck correlation = risk.correlation(policy.analytics(), policy.portfolio(),
                 order.symbol(), order.side(), book.positions(), now);
         facts.correlation(correlation);
+        // the order-rate throttle counts the checks decided in each window before this one's event time
+        Controls.OrderRate rate = policy.controls().orderRate();
+        facts.orderRate(rate.perAccount().map(r -> book.recentChecks().inWindow(now, r.window())).orElse(0),
+                rate.perStrategy().map(r -> book.recentChecks().inWindow(now, r.window(),
+                        order.strategy().orElse(null))).orElse(0));
         SizedOrder sized;
         try (RuleEvaluator.Session rules = RuleEvaluator.open(compiled, verdict)) {
             rules.fire(facts);

@@ -207,6 +207,7 @@ public final class PreTradeEngine {
                 }
             }, reservation);
             events.forEach(governor::publish);
+            counted(book, decision, now, request);
             return decision;
         } catch (RuntimeException | Error e) {
             log.error("check {} on account {} could not be audited; rejecting ({})", id, request.account(),
@@ -219,12 +220,26 @@ public final class PreTradeEngine {
                 // when it was never stored, nor the rolled-back equity snapshot taken
                 portfolio.batch(book).governor(storedGovernor)
                         .commit(() -> audit.insert(failed, raw, clock.instant()), null);
+                counted(book, failed, now, request);
             } catch (RuntimeException | Error again) {
                 log.error("check {}: the failure record could not be audited either", id, again);
             }
             return failed;
         }
     }
+
+    /**
+     * A stored decision counts against the order-rate throttle (controls.order_rate), unless the throttle itself
+     * refused it: the excess is refused, it does not lock the account out for longer.
+     */
+    private static void counted(AccountBook book, Decision stored, Instant now, CheckRequest request) {
+        if (!stored.codes().contains(ORDER_RATE_EXCEEDED)) {
+            book.recentChecks().add(now, request.strategy().orElse(null));
+        }
+    }
+
+    /** The throttle's code (rules/controls.drl); the account book loads its counts without these decisions. */
+    static final String ORDER_RATE_EXCEEDED = "ORDER_RATE_EXCEEDED";
 
     /** Whether a stored request is the same order as a retried one, compared as parsed values (50000 = 50000.0). */
     private static boolean sameOrder(JsonNode stored, CheckRequest retried) {

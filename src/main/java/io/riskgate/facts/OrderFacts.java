@@ -151,6 +151,35 @@ public final class OrderFacts {
     /** analytics.missing_data: reject. */
     public boolean isMissingDataRejects() { return policy.analytics().missingDataRejects(); }
 
+    // ---- market-access controls: the order-rate throttle (checks decided in the window before this one) ----
+    private int accountChecks;
+    private int strategyChecks;
+
+    /** Sets the checks the account, and the order's strategy on it, had decided in their windows; before inserting. */
+    public void orderRate(int accountChecks, int strategyChecks) {
+        this.accountChecks = accountChecks;
+        this.strategyChecks = strategyChecks;
+    }
+
+    private java.util.Optional<io.riskgate.policy.Controls.Rate> accountRate() {
+        return policy.controls().orderRate().perAccount();
+    }
+
+    private java.util.Optional<io.riskgate.policy.Controls.Rate> strategyRate() {
+        return policy.controls().orderRate().perStrategy().filter(r -> getStrategy() != null);
+    }
+
+    /** controls.order_rate.per_account is set. */
+    public boolean isAccountThrottled() { return accountRate().isPresent(); }
+    public int getAccountChecksInWindow() { return accountChecks; }
+    public int getMaxAccountChecks() { return accountRate().map(io.riskgate.policy.Controls.Rate::maxChecks).orElse(0); }
+    public String getAccountWindow() { return accountRate().map(r -> r.window().toString()).orElse(""); }
+    /** controls.order_rate.per_strategy is set and the order names a strategy. */
+    public boolean isStrategyThrottled() { return strategyRate().isPresent(); }
+    public int getStrategyChecksInWindow() { return strategyChecks; }
+    public int getMaxStrategyChecks() { return strategyRate().map(io.riskgate.policy.Controls.Rate::maxChecks).orElse(0); }
+    public String getStrategyWindow() { return strategyRate().map(r -> r.window().toString()).orElse(""); }
+
     // ---- what rules may say ----
     public void reject(RuleContext ctx, String message) { verdict.reject(ctx, message); }
     public void adjust(RuleContext ctx, double factor, String reason) { verdict.adjust(ctx, factor, reason); }

@@ -11,11 +11,27 @@ import java.util.OptionalDouble;
  * @param orderSize the largest order, in base units and in account currency, by default and per symbol (fat
  *        fingers: SEC Rule 15c3-5 (c)(1)(ii) "erroneous orders ... that exceed appropriate price or size
  *        parameters")
+ * @param orderRate how many checks an account, and a strategy of it, may have decided in a window of event time
  */
-public record Controls(OrderSize orderSize) {
+public record Controls(OrderSize orderSize, OrderRate orderRate) {
 
     /** No controls: what a policy without {@code controls:} has. */
-    public static final Controls NONE = new Controls(OrderSize.NONE);
+    public static final Controls NONE = new Controls(OrderSize.NONE, OrderRate.NONE);
+
+    /** The most checks a throttle may count (an account book keeps this many of its latest). */
+    public static final int MAX_COUNTED_CHECKS = 1_000;
+
+    /** At most {@code maxChecks} checks decided in any {@code window} of event time. */
+    public record Rate(int maxChecks, java.time.Duration window) {
+    }
+
+    /**
+     * The order-rate throttle (FIA: message and order throttles): checks per account, and per strategy of an
+     * account, in a sliding window of event time; each absent when not limited.
+     */
+    public record OrderRate(java.util.Optional<Rate> perAccount, java.util.Optional<Rate> perStrategy) {
+        static final OrderRate NONE = new OrderRate(java.util.Optional.empty(), java.util.Optional.empty());
+    }
 
     /**
      * Upper bounds on one order: its quantity in the symbol's base unit and its notional in account currency;

@@ -545,8 +545,22 @@ public final class PolicyLoader {
             o.finish();
             return new Controls.OrderSize(defaults, symbols);
         }).orElse(Controls.NONE.orderSize());
+        Controls.OrderRate orderRate = s.optionalSection("order_rate").map(r -> {
+            Controls.OrderRate rate = new Controls.OrderRate(r.optionalSection("per_account").map(PolicyLoader::readRate),
+                    r.optionalSection("per_strategy").map(PolicyLoader::readRate));
+            r.finish();
+            return rate;
+        }).orElse(Controls.NONE.orderRate());
         s.finish();
-        return new Controls(orderSize);
+        return new Controls(orderSize, orderRate);
+    }
+
+    /** A throttle: at most max_checks (1 to the checks an account book keeps) in a window of up to a day. */
+    private static Controls.Rate readRate(YamlSection s) {
+        Controls.Rate rate = new Controls.Rate(s.integer("max_checks", 1, Controls.MAX_COUNTED_CHECKS),
+                s.duration("window", java.time.Duration.ofDays(1)));
+        s.finish();
+        return rate;
     }
 
     /** An order-size limit's two optional bounds; 0 refuses every order (a symbol closed to trading). */

@@ -28,6 +28,8 @@ public final class AccountBook {
     private final java.util.ArrayDeque<TradeResult> results = new java.util.ArrayDeque<>();
     /** How many results are kept: the policy's win-rate window and losing streak are capped at it. */
     public static final int RESULTS_KEPT = 1_000;
+    /** The latest decided checks' event times (the order-rate throttle). */
+    private final RecentChecks recentChecks = new RecentChecks();
 
     AccountBook(String account) {
         this.account = account;
@@ -38,6 +40,11 @@ public final class AccountBook {
      * positions valued at {@code lastPrices} (or their entry), and closed-trade results (newest first). Nothing of
      * it is ever stored.
      */
+    /** The account's latest decided checks, by event time. */
+    public RecentChecks recentChecks() {
+        return recentChecks;
+    }
+
     public static AccountBook preview(String account, EquitySnapshot equity, List<Position> positions,
                                       Map<String, Double> lastPrices, List<TradeResult> results) {
         AccountBook b = new AccountBook(account);

@@ -58,6 +58,14 @@ public final class PortfolioStore {
                 }
             }, account);
         }
+        // the latest decided checks, oldest first, for the order-rate throttle (not those it refused itself)
+        List<Object[]> checks = jdbc.query("SELECT d.decided_at, d.strategy FROM decision d WHERE d.account = ? "
+                        + "AND NOT EXISTS (SELECT 1 FROM decision_rule r WHERE r.decision_id = d.id "
+                        + "AND r.code = 'ORDER_RATE_EXCEEDED') ORDER BY d.decided_at DESC LIMIT " + RecentChecks.KEPT,
+                (rs, i) -> new Object[] {instant(rs, "decided_at"), rs.getString("strategy")}, account);
+        for (int i = checks.size() - 1; i >= 0; i--) {
+            book.recentChecks().add((Instant) checks.get(i)[0], (String) checks.get(i)[1]);
+        }
         jdbc.query("SELECT equity, observed_at FROM equity_snapshot WHERE account = ? "
                         + "ORDER BY observed_at DESC, id DESC LIMIT 1",
                 rs -> {

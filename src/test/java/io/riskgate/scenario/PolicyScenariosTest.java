@@ -31,6 +31,13 @@ class PolicyScenariosTest {
             "CORRELATION_TOO_HIGH", "aStronglyCorrelatedSymbolIsRefusedWhileAnUncorrelatedOneIsApproved",
             "VAR_LIMIT", "aPortfolioVarAboveItsLimitIsRefused");
 
+    /**
+     * The codes that judge the checks before an order (a scenario decides one order on its account), each asserted
+     * firing, on both sides of its limit, by the Java test named here.
+     */
+    static final Map<String, String> FIRED_ONLY_AFTER_OTHER_CHECKS = Map.of(
+            "ORDER_RATE_EXCEEDED", "theCheckPastTheLimitIsRefusedUntilTheFirstLeavesTheWindow");
+
     @Test
     void theShippedScenariosPassAndFireEveryRuleCode() throws IOException {
         ScenarioRunner runner = new ScenarioRunner(TestRuntime.repoPolicies(), TestRuntime.repoRules());
@@ -41,8 +48,9 @@ class PolicyScenariosTest {
         unfired.removeAll(report.codesSeen());
         // exactly the bar-dependent codes: any other code needs a scenario asserting it fires, and a bar-dependent
         // code a scenario learns to fire leaves this list
-        assertThat(unfired).as("rule codes no scenario asserts firing").isEqualTo(FIRED_ONLY_WITH_BARS.keySet()
-                .stream().collect(java.util.stream.Collectors.toCollection(TreeSet::new)));
+        Set<String> expected = new TreeSet<>(FIRED_ONLY_WITH_BARS.keySet());
+        expected.addAll(FIRED_ONLY_AFTER_OTHER_CHECKS.keySet());
+        assertThat(unfired).as("rule codes no scenario asserts firing").isEqualTo(expected);
     }
 
     @Test
@@ -52,6 +60,15 @@ class PolicyScenariosTest {
                 .filter(m -> m.isAnnotationPresent(Test.class)).forEach(m -> methods.add(m.getName()));
         assertThat(methods).containsAll(FIRED_ONLY_WITH_BARS.values());
         assertThat(defaultPolicyCodes()).containsAll(FIRED_ONLY_WITH_BARS.keySet());
+    }
+
+    @Test
+    void theCodesOnlySeveralChecksCanFireAreFiredByTheirJavaTests() throws ClassNotFoundException {
+        Set<String> methods = new TreeSet<>();
+        Arrays.stream(Class.forName("io.riskgate.check.OrderRateControlTest").getDeclaredMethods())
+                .filter(m -> m.isAnnotationPresent(Test.class)).forEach(m -> methods.add(m.getName()));
+        assertThat(methods).containsAll(FIRED_ONLY_AFTER_OTHER_CHECKS.values());
+        assertThat(defaultPolicyCodes()).containsAll(FIRED_ONLY_AFTER_OTHER_CHECKS.keySet());
     }
 
     private static Set<String> defaultPolicyCodes() {
