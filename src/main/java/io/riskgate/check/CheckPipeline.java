@@ -14,6 +14,7 @@ import io.riskgate.governor.GovernorEvaluator;
 import io.riskgate.market.PortfolioRisk;
 import io.riskgate.order.CheckRequest;
 import io.riskgate.order.Market;
+import io.riskgate.governor.KillSwitches;
 import io.riskgate.policy.Controls;
 import io.riskgate.policy.Governor;
 import io.riskgate.policy.HardCaps;
@@ -72,9 +73,16 @@ public final class CheckPipeline {
     public static final String INSUFFICIENT_MARKET_DATA = "INSUFFICIENT_MARKET_DATA";
 
     private final PortfolioRisk risk;
+    private final KillSwitches switches;
     private final AtrSizer sizer = new AtrSizer();
 
     public CheckPipeline(PortfolioRisk risk) {
+        this(risk, KillSwitches.NONE);
+    }
+
+    /** A pipeline whose orders the firm's kill {@code switches} can halt (the live engine's). */
+    public CheckPipeline(PortfolioRisk risk, KillSwitches switches) {
+        this.switches = switches;
         this.risk = risk;
     }
 
@@ -158,6 +166,10 @@ public final class CheckPipeline {
         facts.orderRate(rate.perAccount().map(r -> book.recentChecks().inWindow(now, r.window())).orElse(0),
                 rate.perStrategy().map(r -> book.recentChecks().inWindow(now, r.window(),
                         order.strategy().orElse(null))).orElse(0));
+        switches.halting(order.strategy().orElse(null)).ifPresent(s -> facts.killSwitch("the firm's kill switch "
+                + s.scope() + " was tripped at " + s.trippedAt() + " by " + s.actor() + " (" + s.reason()
+                + "): new orders " + (s.scope().equals("ALL") ? "on every account" : "of this strategy")
+                + " are refused until an officer resets it"));
         SizedOrder sized;
         try (RuleEvaluator.Session rules = RuleEvaluator.open(compiled, verdict)) {
             rules.fire(facts);

@@ -69,9 +69,10 @@ public final class PreTradeEngine {
 
     public PreTradeEngine(RuleSetRegistry registry, Portfolio portfolio, AuditStore audit,
                           io.riskgate.governor.GovernorService governor, io.riskgate.market.PortfolioRisk risk,
-                          Clock clock, ObjectMapper json, MeterRegistry meters) {
+                          io.riskgate.governor.KillSwitches switches, Clock clock, ObjectMapper json,
+                          MeterRegistry meters) {
         this.governor = governor;
-        this.pipeline = new CheckPipeline(risk);
+        this.pipeline = new CheckPipeline(risk, switches);
         this.registry = registry;
         this.portfolio = portfolio;
         this.audit = audit;

@@ -130,6 +130,11 @@ public class RiskgateConfiguration {
     }
 
     @Bean
+    io.riskgate.governor.KillSwitches killSwitches(RiskgateRuntime rt) {
+        return rt.killSwitches();
+    }
+
+    @Bean
     io.riskgate.market.MarketData marketData(RiskgateRuntime rt) {
         return rt.market();
     }

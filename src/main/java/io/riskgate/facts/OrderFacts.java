@@ -180,6 +180,15 @@ public final class OrderFacts {
     public int getMaxStrategyChecks() { return strategyRate().map(io.riskgate.policy.Controls.Rate::maxChecks).orElse(0); }
     public String getStrategyWindow() { return strategyRate().map(r -> r.window().toString()).orElse(""); }
 
+    // ---- market-access controls: the firm's kill switch ----
+    private String killSwitch;
+
+    /** Sets why a firm kill switch halts this order; before inserting. */
+    public void killSwitch(String why) { this.killSwitch = why; }
+    /** A firm kill switch (every account, or this order's strategy) is tripped. */
+    public boolean isKillSwitched() { return killSwitch != null; }
+    public String getKillSwitch() { return killSwitch; }
+
     // ---- what rules may say ----
     public void reject(RuleContext ctx, String message) { verdict.reject(ctx, message); }
     public void adjust(RuleContext ctx, double factor, String reason) { verdict.adjust(ctx, factor, reason); }

@@ -19,6 +19,7 @@ import io.riskgate.exits.ExitService;
 import io.riskgate.governor.EventBus;
 import io.riskgate.governor.GovernorService;
 import io.riskgate.governor.GovernorStore;
+import io.riskgate.governor.KillSwitches;
 import io.riskgate.lifecycle.TradeService;
 import io.riskgate.market.BarStore;
 import io.riskgate.market.MarketData;
@@ -48,7 +49,7 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
                               PolicyArchive policyArchive, PreTradeEngine engine, TradeService trades,
                               ExitService exits, GovernorService governor, MarketData market,
                               io.riskgate.audit.AccountPolicies accountPolicies, GroupCommit commits,
-                              ObjectMapper json, Clock clock) implements AutoCloseable {
+                              KillSwitches killSwitches, ObjectMapper json, Clock clock) implements AutoCloseable {
 
     public static RiskgateRuntime start(Path policiesDir, Path rulesDir, String defaultPolicy, DataSource dataSource,
                                         Clock clock, MeterRegistry meters) {
@@ -119,13 +120,14 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
                 at.isAfter(clock.instant()) ? clock.instant() : at));
         portfolio.setAfterEquityReport((book, at) -> governor.refresh(registry.forAccountOrDefault(book.account()), book,
                 at));
-        PreTradeEngine engine = new PreTradeEngine(registry, portfolio, audit, governor, risk,
+        KillSwitches killSwitches = new KillSwitches(dataSource, commits, clock);
+        PreTradeEngine engine = new PreTradeEngine(registry, portfolio, audit, governor, risk, killSwitches,
                 clock, json, meters);
         ExitLog exitLog = new ExitLog(dataSource, json);
         ExitService exits = new ExitService(registry, portfolio, exitLog, governor, clock, meters);
         return new RiskgateRuntime(registry, portfolio, audit, archive, engine,
                 new TradeService(portfolio, audit, registry, exitLog, governor, clock), exits, governor, market,
-                accountPolicies, commits, json, clock);
+                accountPolicies, commits, killSwitches, json, clock);
     }
 
     /** Writes what is queued, then stops the database writer (the service's shutdown; a CLI run's end). */

@@ -148,6 +148,10 @@ class AccessMatrixTest {
                 "401 403 403 403 400 403 403"));
         r.add(new Row("PUT", "/api/v1/accounts/{id}/policy", acct + "/policy", Map.of(),
                 "401 403 403 403 400 403 403"));
+        r.add(new Row("POST", "/api/v1/firm/kill-switch", "/api/v1/firm/kill-switch", Map.of(),
+                "401 403 403 403 400 403 403"));
+        r.add(new Row("GET", "/api/v1/firm/kill-switch", "/api/v1/firm/kill-switch", null,
+                "401 403 403 403 200 200 403"));
         r.add(new Row("POST", "/api/v1/policies/reload", "/api/v1/policies/reload", Map.of("reason", "matrix"),
                 "401 403 403 403 200 403 403"));
         r.add(new Row("POST", "/api/v1/policies/what-if", "/api/v1/policies/what-if", Map.of(),

@@ -32,11 +32,14 @@ class PolicyScenariosTest {
             "VAR_LIMIT", "aPortfolioVarAboveItsLimitIsRefused");
 
     /**
-     * The codes that judge the checks before an order (a scenario decides one order on its account), each asserted
-     * firing, on both sides of its limit, by the Java test named here.
+     * The codes a scenario cannot fire because they judge more than the one order it decides (the checks before
+     * it, an officer's kill switch), each asserted firing, on both sides of its limit, by the Java test named here
+     * (class and method).
      */
-    static final Map<String, String> FIRED_ONLY_AFTER_OTHER_CHECKS = Map.of(
-            "ORDER_RATE_EXCEEDED", "theCheckPastTheLimitIsRefusedUntilTheFirstLeavesTheWindow");
+    static final Map<String, String> FIRED_ONLY_BY_JAVA_TESTS = Map.of(
+            "ORDER_RATE_EXCEEDED",
+            "io.riskgate.check.OrderRateControlTest#theCheckPastTheLimitIsRefusedUntilTheFirstLeavesTheWindow",
+            "KILL_SWITCH", "io.riskgate.check.KillSwitchTest#theFirmWideSwitchRefusesEveryAccountsOrdersUntilReset");
 
     @Test
     void theShippedScenariosPassAndFireEveryRuleCode() throws IOException {
@@ -49,7 +52,7 @@ class PolicyScenariosTest {
         // exactly the bar-dependent codes: any other code needs a scenario asserting it fires, and a bar-dependent
         // code a scenario learns to fire leaves this list
         Set<String> expected = new TreeSet<>(FIRED_ONLY_WITH_BARS.keySet());
-        expected.addAll(FIRED_ONLY_AFTER_OTHER_CHECKS.keySet());
+        expected.addAll(FIRED_ONLY_BY_JAVA_TESTS.keySet());
         assertThat(unfired).as("rule codes no scenario asserts firing").isEqualTo(expected);
     }
 
@@ -63,12 +66,15 @@ class PolicyScenariosTest {
     }
 
     @Test
-    void theCodesOnlySeveralChecksCanFireAreFiredByTheirJavaTests() throws ClassNotFoundException {
-        Set<String> methods = new TreeSet<>();
-        Arrays.stream(Class.forName("io.riskgate.check.OrderRateControlTest").getDeclaredMethods())
-                .filter(m -> m.isAnnotationPresent(Test.class)).forEach(m -> methods.add(m.getName()));
-        assertThat(methods).containsAll(FIRED_ONLY_AFTER_OTHER_CHECKS.values());
-        assertThat(defaultPolicyCodes()).containsAll(FIRED_ONLY_AFTER_OTHER_CHECKS.keySet());
+    void theCodesOnlyJavaTestsCanFireAreFiredByTheTestsNamed() throws ClassNotFoundException {
+        for (String test : FIRED_ONLY_BY_JAVA_TESTS.values()) {
+            String[] classAndMethod = test.split("#");
+            Set<String> methods = new TreeSet<>();
+            Arrays.stream(Class.forName(classAndMethod[0]).getDeclaredMethods())
+                    .filter(m -> m.isAnnotationPresent(Test.class)).forEach(m -> methods.add(m.getName()));
+            assertThat(methods).as(test).contains(classAndMethod[1]);
+        }
+        assertThat(defaultPolicyCodes()).containsAll(FIRED_ONLY_BY_JAVA_TESTS.keySet());
     }
 
     private static Set<String> defaultPolicyCodes() {

@@ -1,0 +1,65 @@
+package io.riskgate.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.riskgate.governor.KillSwitches;
+import io.riskgate.order.FieldProblem;
+import io.riskgate.order.InvalidRequestException;
+import io.riskgate.order.JsonFields;
+import java.security.Principal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The firm's kill switches (docs/controls.md): an officer TRIPs or RESETs the switch of every account
+ * ({@code "scope": "ALL"}) or of one strategy on every account ({@code "scope": "STRATEGY:<name>"}), with a reason;
+ * officers and auditors read the switches in force and their log.
+ */
+@RestController
+class FirmController {
+
+    /** The list of a scope: ALL, or STRATEGY: and a strategy name as policies spell them. */
+    static final String SCOPE = "(?i)ALL|STRATEGY:[a-z0-9_]{1,64}";
+
+    private final KillSwitches switches;
+
+    FirmController(KillSwitches switches) {
+        this.switches = switches;
+    }
+
+    /** The switches in force, then the latest 100 TRIPs and RESETs. */
+    record View(List<KillSwitches.Switch> inForce, List<KillSwitches.Event> log) {
+    }
+
+    @GetMapping("/api/v1/firm/kill-switch")
+    View view() {
+        return new View(switches.inForce(), switches.events(100));
+    }
+
+    /** {@code {"action": "TRIP"|"RESET", "scope": "ALL"|"STRATEGY:<name>", "reason": "..."}}; durable before it answers. */
+    @PostMapping("/api/v1/firm/kill-switch")
+    View act(@RequestBody(required = false) JsonNode body, Principal principal) {
+        List<FieldProblem> problems = new ArrayList<>();
+        JsonFields f = Officer.request(body, Set.of("action", "scope", "reason"), problems);
+        String action = f.text("action", "(?i)TRIP|RESET");
+        String scope = f.text("scope", SCOPE);
+        String reason = Officer.reason(f);
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(problems);
+        }
+        String normalized = scope.toUpperCase(Locale.ROOT).equals("ALL") ? "ALL"
+                : KillSwitches.scope(scope.substring("STRATEGY:".length()));
+        String actor = Officer.name(principal);
+        if (action.equalsIgnoreCase("TRIP")) {
+            switches.trip(normalized, actor, reason);
+        } else if (!switches.reset(normalized, actor, reason)) {
+            throw new io.riskgate.errors.ConflictException("no kill switch " + normalized + " is in force");
+        }
+        return view();
+    }
+}

@@ -1,0 +1,134 @@
+package io.riskgate.governor;
+
+import io.riskgate.database.RowIds;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionOperations;
+
+/**
+ * The firm's kill switches: an officer halts new orders on every account (scope {@code ALL}) or of one strategy on
+ * every account (scope {@code STRATEGY:<name>}) until an officer resets it. A check on a halted scope is refused
+ * ({@code KILL_SWITCH}, rules/controls.drl). Switches in force are stored (table {@code kill_switch}) and read back
+ * at start; every TRIP and RESET is logged with who, when and why ({@code kill_switch_event}) and durable before
+ * the officer's answer. Exits, fills and closes are not switched off: the switch stops new risk only.
+ */
+public final class KillSwitches {
+
+    /** A switch in force: its scope, when and by whom it was tripped, and why. */
+    public record Switch(String scope, Instant trippedAt, String actor, String reason) {
+    }
+
+    /** One logged TRIP or RESET. */
+    public record Event(long id, String scope, String action, String actor, String reason, Instant at) {
+    }
+
+    /** No switches and nowhere to store one: previews (scenario tests, what-if). */
+    public static final KillSwitches NONE = new KillSwitches();
+
+    private final JdbcTemplate jdbc;
+    private final TransactionOperations tx;
+    private final RowIds eventIds;
+    private final Clock clock;
+    private final Map<String, Switch> inForce = new ConcurrentHashMap<>();
+
+    private KillSwitches() {
+        this.jdbc = null;
+        this.tx = null;
+        this.eventIds = null;
+        this.clock = null;
+    }
+
+    /** The switches of the database behind {@code dataSource}, those in force read now; writes go through {@code tx}. */
+    public KillSwitches(DataSource dataSource, TransactionOperations tx, Clock clock) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.tx = tx;
+        this.eventIds = RowIds.of(dataSource, "kill_switch_event", "id");
+        this.clock = clock;
+        jdbc.query("SELECT scope, tripped_at, actor, reason FROM kill_switch", rs -> {
+            Switch s = new Switch(rs.getString("scope"), rs.getObject("tripped_at", OffsetDateTime.class).toInstant(),
+                    rs.getString("actor"), rs.getString("reason"));
+            inForce.put(s.scope(), s);
+        });
+    }
+
+    /** The scope text for every account ({@code null}) or one strategy: {@code ALL}, {@code STRATEGY:<name>}. */
+    public static String scope(String strategy) {
+        return strategy == null ? "ALL" : "STRATEGY:" + strategy.toLowerCase(Locale.ROOT);
+    }
+
+    /** The switch that halts an order of {@code strategy} (null: none), the firm-wide one first. */
+    public Optional<Switch> halting(String strategy) {
+        if (inForce.isEmpty()) {
+            return Optional.empty();
+        }
+        Switch all = inForce.get("ALL");
+        return all != null ? Optional.of(all)
+                : strategy == null ? Optional.empty() : Optional.ofNullable(inForce.get(scope(strategy)));
+    }
+
+    /** The switches in force, by scope. */
+    public List<Switch> inForce() {
+        return inForce.values().stream().sorted(Comparator.comparing(Switch::scope)).toList();
+    }
+
+    /** The latest TRIPs and RESETs, newest first. */
+    public List<Event> events(int limit) {
+        if (jdbc == null) {
+            return List.of();
+        }
+        return jdbc.query("SELECT * FROM kill_switch_event ORDER BY id DESC LIMIT ?", (rs, i) -> new Event(
+                rs.getLong("id"), rs.getString("scope"), rs.getString("action"), rs.getString("actor"),
+                rs.getString("reason"), rs.getObject("occurred_at", OffsetDateTime.class).toInstant()), limit);
+    }
+
+    /**
+     * Trips the switch of {@code scope} (a second TRIP keeps the first's time and reason, and is logged) and returns
+     * the switches in force once it is durable.
+     */
+    public synchronized List<Switch> trip(String scope, String actor, String reason) {
+        Instant at = clock.instant();
+        Switch s = inForce.getOrDefault(scope, new Switch(scope, at, actor, reason));
+        tx.executeWithoutResult(status -> {
+            if (!inForce.containsKey(scope)) {
+                jdbc.update("INSERT INTO kill_switch (scope, tripped_at, actor, reason) VALUES (?,?,?,?)", scope,
+                        ts(at), actor, reason);
+            }
+            log(scope, "TRIP", actor, reason, at);
+        });
+        inForce.put(scope, s);
+        return inForce();
+    }
+
+    /** Resets the switch of {@code scope}; false when none was in force (nothing is written). */
+    public synchronized boolean reset(String scope, String actor, String reason) {
+        if (!inForce.containsKey(scope)) {
+            return false;
+        }
+        Instant at = clock.instant();
+        tx.executeWithoutResult(status -> {
+            jdbc.update("DELETE FROM kill_switch WHERE scope = ?", scope);
+            log(scope, "RESET", actor, reason, at);
+        });
+        inForce.remove(scope);
+        return true;
+    }
+
+    private void log(String scope, String action, String actor, String reason, Instant at) {
+        jdbc.update("INSERT INTO kill_switch_event (id, scope, action, actor, reason, occurred_at) VALUES (?,?,?,?,?,?)",
+                eventIds.next(), scope, action, actor, reason, ts(at));
+    }
+
+    private static OffsetDateTime ts(Instant i) {
+        return i.atOffset(ZoneOffset.UTC);
+    }
+}
