@@ -166,6 +166,10 @@ public final class CheckPipeline {
         facts.orderRate(rate.perAccount().map(r -> book.recentChecks().inWindow(now, r.window())).orElse(0),
                 rate.perStrategy().map(r -> book.recentChecks().inWindow(now, r.window(),
                         order.strategy().orElse(null))).orElse(0));
+        if (policy.controls().priceCollar().isPresent()) {
+            facts.reference(risk.market().reference(order.symbol(), policy.analytics().barInterval(), now)
+                    .orElse(null));
+        }
         switches.halting(order.strategy().orElse(null)).ifPresent(s -> facts.killSwitch("the firm's kill switch "
                 + s.scope() + " was tripped at " + s.trippedAt() + " by " + s.actor() + " (" + s.reason()
                 + "): new orders " + (s.scope().equals("ALL") ? "on every account" : "of this strategy")

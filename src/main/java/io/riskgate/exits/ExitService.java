@@ -45,12 +45,15 @@ public final class ExitService {
     private final Portfolio portfolio;
     private final ExitLog exitLog;
     private final io.riskgate.governor.GovernorService governor;
+    private final io.riskgate.market.MarketData market;
     private final Clock clock;
     private final MeterRegistry meters;
 
     public ExitService(RuleSetRegistry registry, Portfolio portfolio, ExitLog exitLog,
-                       io.riskgate.governor.GovernorService governor, Clock clock, MeterRegistry meters) {
+                       io.riskgate.governor.GovernorService governor, io.riskgate.market.MarketData market, Clock clock,
+                       MeterRegistry meters) {
         this.governor = governor;
+        this.market = market;
         this.registry = registry;
         this.portfolio = portfolio;
         this.exitLog = exitLog;
@@ -68,6 +71,8 @@ public final class ExitService {
         } catch (IllegalArgumentException e) {
             throw InvalidRequestException.of("timestamp", e.getMessage());
         }
+        // the symbol's latest price riskgate saw: the price collar's reference for later checks
+        market.recordMark(mark.symbol(), mark.price(), mark.timestamp());
         // the accounts at once (each under its own lock, as before): their writes share the group commit's
         // batches, so a mark over many accounts waits for a few fsyncs, not one per account in turn
         List<java.util.concurrent.Future<List<ExitInstruction>>> perAccount = new ArrayList<>();

@@ -180,6 +180,38 @@ public final class OrderFacts {
     public int getMaxStrategyChecks() { return strategyRate().map(io.riskgate.policy.Controls.Rate::maxChecks).orElse(0); }
     public String getStrategyWindow() { return strategyRate().map(r -> r.window().toString()).orElse(""); }
 
+    // ---- market-access controls: the price collar against riskgate's own reference ----
+    private io.riskgate.market.MarketData.Reference reference;
+
+    /** Sets riskgate's reference price for the order's symbol at its event time (null: none); before inserting. */
+    public void reference(io.riskgate.market.MarketData.Reference r) { this.reference = r; }
+    private java.util.Optional<io.riskgate.policy.Controls.PriceCollar> collar() { return policy.controls().priceCollar(); }
+    /** controls.price_collar is set. */
+    public boolean isCollared() { return collar().isPresent(); }
+    public boolean isReferenceKnown() { return reference != null; }
+    public double getReferencePrice() { return reference == null ? Double.NaN : reference.price(); }
+    public String getReferenceSource() { return reference == null ? "" : reference.source(); }
+    public Instant getReferenceAt() { return reference == null ? null : reference.at(); }
+    /** How old the reference is at the order's event time, e.g. PT2H. */
+    public String getReferenceAge() {
+        return reference == null ? "" : java.time.Duration.between(reference.at(), timestamp).toString();
+    }
+    /** The reference is older than controls.price_collar.max_reference_age. */
+    public boolean isReferenceStale() {
+        return reference != null && collar().isPresent()
+                && java.time.Duration.between(reference.at(), timestamp).compareTo(collar().get().maxReferenceAge()) > 0;
+    }
+    public String getMaxReferenceAge() { return collar().map(c -> c.maxReferenceAge().toString()).orElse(""); }
+    /** |price - reference| / reference. */
+    public double getPriceDeviation() {
+        return reference == null ? Double.NaN : Math.abs(getPrice() - reference.price()) / reference.price();
+    }
+    public double getMaxPriceDeviation() { return collar().map(io.riskgate.policy.Controls.PriceCollar::maxDeviationPct).orElse(Double.NaN); }
+    /** controls.price_collar.missing_reference: reject. */
+    public boolean isRejectWithoutReference() {
+        return collar().map(io.riskgate.policy.Controls.PriceCollar::rejectWithoutReference).orElse(false);
+    }
+
     // ---- market-access controls: the firm's kill switch ----
     private String killSwitch;
 

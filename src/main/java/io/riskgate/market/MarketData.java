@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,6 +93,11 @@ public final class MarketData {
             return all.subList(0, end);
         }
 
+        /** The close of the latest bar, NaN without bars. */
+        public double lastClose() {
+            return end == 0 ? Double.NaN : closes[end - 1];
+        }
+
         /** Wilder's ATR over {@code period} bars, or why it cannot be computed. */
         public Estimate<IndicatorValue> atr(int period) {
             List<Bar> b = new ArrayList<>(end);
@@ -143,6 +149,40 @@ public final class MarketData {
     private final AtomicLong versions = new AtomicLong();
     private final ConcurrentHashMap<String, Series> series = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Double> correlations = new ConcurrentHashMap<>();
+    /** Each symbol's latest mark (POST /api/v1/marks), the price collar's reference with the closed bars. */
+    private final ConcurrentHashMap<String, Reference> marks = new ConcurrentHashMap<>();
+
+    /**
+     * A price riskgate itself saw for a symbol, the price collar's reference (controls.price_collar): a mark's
+     * price or a closed bar's close, when it was (the mark's time, the bar's close time), and which it was.
+     */
+    public record Reference(double price, Instant at, String source) {
+    }
+
+    /** Keeps {@code price} at {@code at} as the symbol's latest mark, unless a later one is kept. */
+    public void recordMark(String symbol, double price, Instant at) {
+        marks.merge(symbol, new Reference(price, at, "mark"), (kept, next) -> next.at().isBefore(kept.at()) ? kept
+                : next);
+    }
+
+    /**
+     * The symbol's latest price known at {@code asOf}: the later of its latest mark (not after {@code asOf}) and its
+     * latest bar of {@code interval} closed by then; empty when riskgate has seen neither. Marks are kept in memory
+     * (a restart starts from the bars until the next mark).
+     */
+    public Optional<Reference> reference(String symbol, String interval, Instant asOf) {
+        Reference mark = marks.get(symbol);
+        if (mark != null && mark.at().isAfter(asOf)) {
+            mark = null; // a mark timed after this event was not known at it
+        }
+        Series closed = series(symbol, interval).closedBy(asOf);
+        Reference bar = closed.lastOpen() == null ? null : new Reference(closed.lastClose(),
+                closed.lastOpen().plus(duration(interval)), "bar " + interval);
+        if (mark == null || (bar != null && bar.at().isAfter(mark.at()))) {
+            return Optional.ofNullable(bar);
+        }
+        return Optional.of(mark);
+    }
     private final List<java.util.function.BiConsumer<Set<String>, Instant>> listeners = new CopyOnWriteArrayList<>();
 
     public MarketData(BarStore store, TransactionOperations tx, Clock clock) {

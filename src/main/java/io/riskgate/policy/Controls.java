@@ -12,11 +12,21 @@ import java.util.OptionalDouble;
  *        fingers: SEC Rule 15c3-5 (c)(1)(ii) "erroneous orders ... that exceed appropriate price or size
  *        parameters")
  * @param orderRate how many checks an account, and a strategy of it, may have decided in a window of event time
+ * @param priceCollar how far an order's price may lie from riskgate's own latest price of the symbol
  */
-public record Controls(OrderSize orderSize, OrderRate orderRate) {
+public record Controls(OrderSize orderSize, OrderRate orderRate, java.util.Optional<PriceCollar> priceCollar) {
 
     /** No controls: what a policy without {@code controls:} has. */
-    public static final Controls NONE = new Controls(OrderSize.NONE, OrderRate.NONE);
+    public static final Controls NONE = new Controls(OrderSize.NONE, OrderRate.NONE, java.util.Optional.empty());
+
+    /**
+     * The price collar: an order's price may lie at most {@code maxDeviationPct} from riskgate's own reference
+     * (the symbol's latest mark or closed bar), which counts only when at most {@code maxReferenceAge} old;
+     * {@code rejectWithoutReference}: no usable reference refuses the order (else the collar is skipped).
+     */
+    public record PriceCollar(double maxDeviationPct, java.time.Duration maxReferenceAge,
+                              boolean rejectWithoutReference) {
+    }
 
     /** The most checks a throttle may count (an account book keeps this many of its latest). */
     public static final int MAX_COUNTED_CHECKS = 1_000;

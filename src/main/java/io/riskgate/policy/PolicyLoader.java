@@ -551,8 +551,18 @@ public final class PolicyLoader {
             r.finish();
             return rate;
         }).orElse(Controls.NONE.orderRate());
+        Optional<Controls.PriceCollar> collar = s.optionalSection("price_collar").map(c -> {
+            double deviation = c.number("max_deviation_pct", 0, 10);
+            java.time.Duration age = c.duration("max_reference_age", java.time.Duration.ofDays(30));
+            String missing = c.text("missing_reference");
+            if (!missing.isEmpty() && !missing.matches("(?i)allow|reject")) {
+                c.problem(null, c.path() + ".missing_reference", "must be allow or reject, was '" + missing + "'");
+            }
+            c.finish();
+            return new Controls.PriceCollar(deviation, age, missing.equalsIgnoreCase("reject"));
+        });
         s.finish();
-        return new Controls(orderSize, orderRate);
+        return new Controls(orderSize, orderRate, collar);
     }
 
     /** A throttle: at most max_checks (1 to the checks an account book keeps) in a window of up to a day. */

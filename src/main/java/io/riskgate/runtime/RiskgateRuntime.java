@@ -124,7 +124,7 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
         PreTradeEngine engine = new PreTradeEngine(registry, portfolio, audit, governor, risk, killSwitches,
                 clock, json, meters);
         ExitLog exitLog = new ExitLog(dataSource, json);
-        ExitService exits = new ExitService(registry, portfolio, exitLog, governor, clock, meters);
+        ExitService exits = new ExitService(registry, portfolio, exitLog, governor, market, clock, meters);
         return new RiskgateRuntime(registry, portfolio, audit, archive, engine,
                 new TradeService(portfolio, audit, registry, exitLog, governor, clock), exits, governor, market,
                 accountPolicies, commits, killSwitches, json, clock);
