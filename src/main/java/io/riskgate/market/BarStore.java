@@ -31,6 +31,12 @@ public final class BarStore {
     }
 
     /** The latest {@code limit} bars of a symbol at an interval, oldest first. */
+    /** Every symbol and interval with stored bars, as {@code SYMBOL|interval}. */
+    public java.util.Set<String> seriesKeys() {
+        return new java.util.HashSet<>(jdbc.query("SELECT DISTINCT symbol, bar_interval FROM market_bar",
+                (rs, i) -> rs.getString(1) + "|" + rs.getString(2)));
+    }
+
     public List<MarketBar> latest(String symbol, String interval, int limit) {
         List<MarketBar> newestFirst = jdbc.query("SELECT * FROM market_bar WHERE symbol = ? AND bar_interval = ? "
                 + "ORDER BY open_time DESC LIMIT ?", BarStore::bar, symbol, interval, limit);

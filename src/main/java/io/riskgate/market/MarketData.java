@@ -199,9 +199,32 @@ public final class MarketData {
         listeners.add(listener);
     }
 
+    /**
+     * The series that have stored bars, read once: a series without any (a symbol a caller names, the price
+     * collar's lookup for a symbol never posted) is answered empty without a query on every check.
+     */
+    private volatile Set<String> stored;
+
+    private Set<String> stored() {
+        Set<String> s = stored;
+        if (s == null) {
+            synchronized (this) {
+                if (stored == null) {
+                    Set<String> keys = ConcurrentHashMap.newKeySet();
+                    keys.addAll(store.seriesKeys());
+                    stored = keys;
+                }
+                s = stored;
+            }
+        }
+        return s;
+    }
+
     /** Stores a batch in one transaction (all or nothing) and drops what was computed from the series it touched. */
     public int ingest(List<MarketBar> bars) {
         tx.executeWithoutResult(s -> store.upsert(bars, clock.instant()));
+        Set<String> known = stored();
+        bars.forEach(b -> known.add(key(b.symbol(), b.interval())));
         Set<String> symbols = new TreeSet<>();
         Instant latestClose = Instant.MIN;
         for (MarketBar b : bars) {
@@ -221,6 +244,9 @@ public final class MarketData {
      * bars is not cached, so symbols a caller invents do not fill memory; it has version 0 until bars come.
      */
     public Series series(String symbol, String interval) {
+        if (!stored().contains(key(symbol, interval))) {
+            return new Series(symbol, interval, 0, List.of());
+        }
         Series cached = series.computeIfAbsent(key(symbol, interval), k -> {
             List<MarketBar> bars = store.latest(symbol, interval, HISTORY);
             return bars.isEmpty() ? null : new Series(symbol, interval, versions.incrementAndGet(), bars);
