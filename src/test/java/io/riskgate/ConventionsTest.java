@@ -46,6 +46,7 @@ class ConventionsTest {
         p.rules().stream().map(RuleInfo::code).forEach(codes::add);
         codes.add(PreTradeEngine.NO_EQUITY);
         codes.add(PreTradeEngine.ENGINE_ERROR);
+        codes.add(io.riskgate.check.CheckPipeline.KILL_SWITCH);
         RuleSetCompiler.release(p.container(), p.releaseId());
     }
 

@@ -70,6 +70,11 @@ public final class CheckPipeline {
 
     public static final String NO_EQUITY = "NO_EQUITY";
     public static final String ENGINE_ERROR = "ENGINE_ERROR";
+    /**
+     * The firm's kill switch refuses the order before anything else, in Java: it holds whatever rule files the
+     * account's policy lists (docs/controls.md).
+     */
+    public static final String KILL_SWITCH = "KILL_SWITCH";
     public static final String INSUFFICIENT_MARKET_DATA = "INSUFFICIENT_MARKET_DATA";
 
     private final PortfolioRisk risk;
@@ -128,6 +133,14 @@ public final class CheckPipeline {
                 snapshot.map(EquitySnapshot::observedAt).orElse(null), book.positions().size(),
                 book.reservations().size(), book.exposure(), book.assetExposure(asset),
                 checked.strategy().map(book::strategyExposure).orElse(null), accountNow);
+        Optional<KillSwitches.Switch> halt = switches.halting(checked.strategy().orElse(null));
+        if (halt.isPresent()) {
+            KillSwitches.Switch s = halt.get();
+            return Decision.unsized(id, Outcome.REJECTED, checked, new Rejection(KILL_SWITCH, "engine",
+                    "the firm's kill switch " + s.scope() + " was tripped at " + s.trippedAt() + " by " + s.actor()
+                            + " (" + s.reason() + "): new orders " + (s.scope().equals("ALL") ? "on every account"
+                            : "of this strategy") + " are refused until an officer resets it"), ref, now, state, null);
+        }
         Optional<Double> positiveEquity = snapshot.map(EquitySnapshot::equity).filter(e -> e > 0);
         if (positiveEquity.isEmpty()) {
             return Decision.unsized(id, Outcome.REJECTED, checked, new Rejection(NO_EQUITY, "engine",
@@ -163,17 +176,15 @@ public final class CheckPipeline {
         facts.correlation(correlation);
         // the order-rate throttle counts the checks decided in each window before this one's event time
         Controls.OrderRate rate = policy.controls().orderRate();
-        facts.orderRate(rate.perAccount().map(r -> book.recentChecks().inWindow(now, r.window())).orElse(0),
-                rate.perStrategy().map(r -> book.recentChecks().inWindow(now, r.window(),
+        // both at the account's clock, which never runs backwards: an order backdated by its caller is counted,
+        // and judged against the latest reference, as at the latest time the account has seen
+        facts.orderRate(rate.perAccount().map(r -> book.recentChecks().inWindow(accountNow, r.window())).orElse(0),
+                rate.perStrategy().map(r -> book.recentChecks().inWindow(accountNow, r.window(),
                         order.strategy().orElse(null))).orElse(0));
         if (policy.controls().priceCollar().isPresent()) {
-            facts.reference(risk.market().reference(order.symbol(), policy.analytics().barInterval(), now)
-                    .orElse(null));
+            facts.reference(risk.market().reference(order.symbol(), policy.analytics().barInterval(), accountNow)
+                    .orElse(null), accountNow);
         }
-        switches.halting(order.strategy().orElse(null)).ifPresent(s -> facts.killSwitch("the firm's kill switch "
-                + s.scope() + " was tripped at " + s.trippedAt() + " by " + s.actor() + " (" + s.reason()
-                + "): new orders " + (s.scope().equals("ALL") ? "on every account" : "of this strategy")
-                + " are refused until an officer resets it"));
         SizedOrder sized;
         try (RuleEvaluator.Session rules = RuleEvaluator.open(compiled, verdict)) {
             rules.fire(facts);

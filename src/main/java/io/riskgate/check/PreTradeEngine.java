@@ -62,6 +62,7 @@ public final class PreTradeEngine {
     private final AuditStore audit;
     private final io.riskgate.governor.GovernorService governor;
     private final CheckPipeline pipeline;
+    private final io.riskgate.governor.KillSwitches switches;
     private final Clock clock;
     private final ObjectMapper json;
     private final MeterRegistry meters;
@@ -73,6 +74,7 @@ public final class PreTradeEngine {
                           MeterRegistry meters) {
         this.governor = governor;
         this.pipeline = new CheckPipeline(risk, switches);
+        this.switches = switches;
         this.registry = registry;
         this.portfolio = portfolio;
         this.audit = audit;
@@ -202,13 +204,18 @@ public final class PreTradeEngine {
         }
         try {
             batch.commit(() -> {
+                // in commit order with an officer's trip (both go through the one writer): an approval decided
+                // just before a switch was tripped fails closed here instead of being answered after the trip
+                if (toStore.approved() && switches.halting(request.strategy().orElse(null)).isPresent()) {
+                    throw new IllegalStateException("a kill switch was tripped while the order was decided");
+                }
                 audit.insert(toStore, raw, clock.instant());
                 if (update != null) {
                     events.add(governor.persist(update, policy.sha256()));
                 }
             }, reservation);
             events.forEach(governor::publish);
-            counted(book, decision, now, request);
+            counted(book, decision, accountNow, request);
             return decision;
         } catch (RuntimeException | Error e) {
             log.error("check {} on account {} could not be audited; rejecting ({})", id, request.account(),
@@ -221,7 +228,7 @@ public final class PreTradeEngine {
                 // when it was never stored, nor the rolled-back equity snapshot taken
                 portfolio.batch(book).governor(storedGovernor)
                         .commit(() -> audit.insert(failed, raw, clock.instant()), null);
-                counted(book, failed, now, request);
+                counted(book, failed, accountNow, request);
             } catch (RuntimeException | Error again) {
                 log.error("check {}: the failure record could not be audited either", id, again);
             }

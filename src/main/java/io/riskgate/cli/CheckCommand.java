@@ -73,8 +73,9 @@ final class CheckCommand implements Callable<Integer> {
             System.err.println("the policy is invalid; nothing was checked\n" + e.getMessage());
             return RiskgateCli.EXIT_CANNOT_RUN;
         }
-        try {
-            Decision d = rt.engine().check(body);
+        try (RiskgateRuntime started = rt) {
+            // closed at the end: what was answered is synced into the database file and the journal emptied
+            Decision d = started.engine().check(body);
             System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(d));
             // FAILED is a rejection too (the contract's 1); its outcome field says the engine could not decide
             return d.approved() ? 0 : 1;

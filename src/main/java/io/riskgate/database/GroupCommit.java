@@ -68,6 +68,12 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     /** ... or once the journal holds this many bytes. */
     static final long CHECKPOINT_BYTES = 64L * 1024 * 1024;
 
+    /**
+     * What happens when a committed batch cannot be made durable: the process halts (exit status 70), leaving its
+     * callers without an answer. Tests replace it to see the refusal instead.
+     */
+    static volatile Runnable onDurabilityLost = () -> Runtime.getRuntime().halt(70);
+
     /** At most this many units share one transaction, so that one batch's memory and latency stay bounded. */
     public static final int MAX_BATCH = 1_000;
 
@@ -147,8 +153,16 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the database: " + e.getMessage(), e);
         }
-        return path == null ? new GroupCommit(dataSource, Durability.COMMIT)
-                : new GroupCommit(dataSource, Journal.open(Journal.besideDatabase(path)), checkpoints.toNanos());
+        if (path == null) {
+            return new GroupCommit(dataSource, Durability.COMMIT);
+        }
+        Journal journal = Journal.open(Journal.besideDatabase(path));
+        if (journal.size() > 0) {
+            journal.close();
+            throw new IllegalStateException("the journal " + journal.file() + " holds batches not yet replayed: open "
+                    + "the database through RiskgateRuntime.migrate, which replays them first");
+        }
+        return new GroupCommit(dataSource, journal, checkpoints.toNanos());
     }
 
     /** The journal's file, for an H2 file database. */
@@ -310,10 +324,13 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
             journal.append(new Journal.Batch(seq + 1, batchWrites));
             seq++;
         } catch (IOException | RuntimeException e) {
-            // H2 holds the batch in memory but the disk does not: refuse every later write until a restart, which
-            // starts from what is durable
+            // H2 has committed the batch in memory (others may read it, H2 may yet write it) but the disk does not
+            // hold it: its outcome is unknown, so no caller may be told anything. The process stops here, as a
+            // database stops on a failed fsync; the restart starts from what is durable.
             broken = new IllegalStateException("the journal " + journal.file() + " could not be written ("
-                    + e.getMessage() + "); riskgate refuses every write until it is restarted", e);
+                    + e.getMessage() + "); riskgate stops", e);
+            org.slf4j.LoggerFactory.getLogger(GroupCommit.class).error("durability lost: {}", broken.getMessage(), e);
+            onDurabilityLost.run();
             throw broken;
         }
     }

@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -71,6 +70,18 @@ public final class Journal implements AutoCloseable {
                 }
             }
             FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            java.nio.channels.FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException heldHere) {
+                ch.close();
+                throw heldHere;
+            }
+            if (lock == null) {
+                ch.close();
+                throw new IllegalStateException("the journal " + file + " is held by another process: one riskgate "
+                        + "process writes a database");
+            }
             ch.position(ch.size());
             return new Journal(file, ch);
         } catch (IOException e) {
@@ -138,7 +149,10 @@ public final class Journal implements AutoCloseable {
                 }
                 int length = in.readInt();
                 int crc = in.readInt();
-                if (length < 0 || length > MAX_FRAME) {
+                if (length < MIN_BODY || length > MAX_FRAME) {
+                    if (zeroFrom(file, at)) {
+                        return new Contents(batches, true); // a tail the file system extended but never wrote
+                    }
                     throw damaged(file, at, "its length " + length + " is impossible");
                 }
                 if (size - at - 8 < length) {
@@ -160,6 +174,27 @@ public final class Journal implements AutoCloseable {
             }
         }
         return new Contents(batches, false);
+    }
+
+    /** A batch's body holds at least its number and its count of writes. */
+    private static final int MIN_BODY = 12;
+
+    /** Whether every byte of {@code file} from {@code at} on is zero. */
+    private static boolean zeroFrom(Path file, long at) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+            ch.position(at);
+            while (ch.read(buf) > 0) {
+                buf.flip();
+                while (buf.hasRemaining()) {
+                    if (buf.get() != 0) {
+                        return false;
+                    }
+                }
+                buf.clear();
+            }
+            return true;
+        }
     }
 
     private static IOException damaged(Path file, long at, String why) {
@@ -300,17 +335,21 @@ public final class Journal implements AutoCloseable {
         };
     }
 
+    /** As UTF-16 code units: every Java string comes back as it was, an unpaired surrogate included. */
     private static void writeString(DataOutputStream out, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
+        out.writeInt(s.length());
+        out.writeChars(s);
     }
 
     private static String readString(DataInputStream in) throws IOException {
         int n = in.readInt();
-        if (n < 0) {
-            throw new EOFException("negative string length");
+        if (n < 0 || n > MAX_FRAME / 2) {
+            throw new EOFException("impossible string length " + n);
         }
-        return new String(in.readNBytes(n), StandardCharsets.UTF_8);
+        char[] c = new char[n];
+        for (int i = 0; i < n; i++) {
+            c[i] = in.readChar();
+        }
+        return new String(c);
     }
 }

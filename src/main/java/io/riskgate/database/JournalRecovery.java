@@ -46,10 +46,17 @@ public final class JournalRecovery {
             if (!Files.exists(file) || Files.size(file) == 0) {
                 return Result.NOTHING;
             }
-            Journal.Contents contents = Journal.read(file);
-            Result result = replay(c, file, contents);
-            syncDatabase(dataSource);
-            try (Journal j = Journal.open(file)) {
+            Journal journal;
+            try {
+                journal = Journal.open(file);
+            } catch (java.nio.channels.OverlappingFileLockException live) {
+                // this JVM's own group commit writes the database now: H2 holds every batch it journaled
+                return Result.NOTHING;
+            }
+            Result result;
+            try (Journal j = journal) {
+                result = replay(c, file, Journal.read(file));
+                syncDatabase(dataSource);
                 j.clear();
             }
             if (result.batches() > 0 || result.tornTail()) {

@@ -182,9 +182,16 @@ public final class OrderFacts {
 
     // ---- market-access controls: the price collar against riskgate's own reference ----
     private io.riskgate.market.MarketData.Reference reference;
+    private Instant referenceAsOf;
 
-    /** Sets riskgate's reference price for the order's symbol at its event time (null: none); before inserting. */
-    public void reference(io.riskgate.market.MarketData.Reference r) { this.reference = r; }
+    /**
+     * Sets riskgate's reference price for the order's symbol as known at {@code asOf} (the account's clock, which
+     * never runs backwards; null reference: none); before inserting.
+     */
+    public void reference(io.riskgate.market.MarketData.Reference r, Instant asOf) {
+        this.reference = r;
+        this.referenceAsOf = asOf;
+    }
     private java.util.Optional<io.riskgate.policy.Controls.PriceCollar> collar() { return policy.controls().priceCollar(); }
     /** controls.price_collar is set. */
     public boolean isCollared() { return collar().isPresent(); }
@@ -194,12 +201,13 @@ public final class OrderFacts {
     public Instant getReferenceAt() { return reference == null ? null : reference.at(); }
     /** How old the reference is at the order's event time, e.g. PT2H. */
     public String getReferenceAge() {
-        return reference == null ? "" : java.time.Duration.between(reference.at(), timestamp).toString();
+        return reference == null ? "" : java.time.Duration.between(reference.at(), referenceAsOf).toString();
     }
     /** The reference is older than controls.price_collar.max_reference_age. */
     public boolean isReferenceStale() {
         return reference != null && collar().isPresent()
-                && java.time.Duration.between(reference.at(), timestamp).compareTo(collar().get().maxReferenceAge()) > 0;
+                && java.time.Duration.between(reference.at(), referenceAsOf).compareTo(collar().get().maxReferenceAge())
+                > 0;
     }
     public String getMaxReferenceAge() { return collar().map(c -> c.maxReferenceAge().toString()).orElse(""); }
     /** |price - reference| / reference. */
@@ -211,15 +219,6 @@ public final class OrderFacts {
     public boolean isRejectWithoutReference() {
         return collar().map(io.riskgate.policy.Controls.PriceCollar::rejectWithoutReference).orElse(false);
     }
-
-    // ---- market-access controls: the firm's kill switch ----
-    private String killSwitch;
-
-    /** Sets why a firm kill switch halts this order; before inserting. */
-    public void killSwitch(String why) { this.killSwitch = why; }
-    /** A firm kill switch (every account, or this order's strategy) is tripped. */
-    public boolean isKillSwitched() { return killSwitch != null; }
-    public String getKillSwitch() { return killSwitch; }
 
     // ---- what rules may say ----
     public void reject(RuleContext ctx, String message) { verdict.reject(ctx, message); }

@@ -97,15 +97,24 @@ public final class KillSwitches {
      */
     public synchronized List<Switch> trip(String scope, String actor, String reason) {
         Instant at = clock.instant();
-        Switch s = inForce.getOrDefault(scope, new Switch(scope, at, actor, reason));
-        tx.executeWithoutResult(status -> {
-            if (!inForce.containsKey(scope)) {
-                jdbc.update("INSERT INTO kill_switch (scope, tripped_at, actor, reason) VALUES (?,?,?,?)", scope,
-                        ts(at), actor, reason);
+        boolean isNew = !inForce.containsKey(scope);
+        // in force before the write is queued: every check unit the writer runs after it sees the switch, so no
+        // approval is committed after the trip's record (PreTradeEngine re-checks in its unit)
+        inForce.putIfAbsent(scope, new Switch(scope, at, actor, reason));
+        try {
+            tx.executeWithoutResult(status -> {
+                if (isNew) {
+                    jdbc.update("INSERT INTO kill_switch (scope, tripped_at, actor, reason) VALUES (?,?,?,?)", scope,
+                            ts(at), actor, reason);
+                }
+                log(scope, "TRIP", actor, reason, at);
+            });
+        } catch (RuntimeException | Error e) {
+            if (isNew) {
+                inForce.remove(scope); // not tripped: the officer is told it failed
             }
-            log(scope, "TRIP", actor, reason, at);
-        });
-        inForce.put(scope, s);
+            throw e;
+        }
         return inForce();
     }
 

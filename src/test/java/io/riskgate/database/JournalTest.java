@@ -35,7 +35,7 @@ class JournalTest {
 
     @Test
     void aBatchReadsBackAsWritten() throws IOException {
-        List<Object> values = Arrays.asList(null, "héllo", 42L, 7, 0.01, true, new BigDecimal("50000.125"),
+        List<Object> values = Arrays.asList(null, "héllo", "lone \ud800 surrogate", 42L, 7, 0.01, true, new BigDecimal("50000.125"),
                 OffsetDateTime.of(2024, 1, 15, 10, 30, 0, 123_456_000, ZoneOffset.UTC), new byte[] {1, 2, 3},
                 Instant.parse("2024-01-15T10:30:00.000001Z"), Timestamp.from(Instant.parse("2024-01-15T10:30:00Z")));
         Path file = tmp.resolve("j.journal");
@@ -66,6 +66,13 @@ class JournalTest {
             }
         }
         long whole = Files.size(file);
+        // a tail the file system extended with zeros but never wrote: dropped like a frame cut short
+        Path zeros = tmp.resolve("zeros.journal");
+        Files.copy(file, zeros);
+        Files.write(zeros, new byte[64], java.nio.file.StandardOpenOption.APPEND);
+        Journal.Contents zeroTail = Journal.read(zeros);
+        assertThat(zeroTail.batches()).hasSize(3);
+        assertThat(zeroTail.tornTail()).isTrue();
         Path cut = tmp.resolve("cut.journal");
         Files.copy(file, cut);
         try (RandomAccessFile f = new RandomAccessFile(cut.toFile(), "rw")) {

@@ -33,13 +33,12 @@ class PolicyScenariosTest {
 
     /**
      * The codes a scenario cannot fire because they judge more than the one order it decides (the checks before
-     * it, an officer's kill switch), each asserted firing, on both sides of its limit, by the Java test named here
+     * it, stored bars and marks), each asserted firing, on both sides of its limit, by the Java test named here
      * (class and method).
      */
     static final Map<String, String> FIRED_ONLY_BY_JAVA_TESTS = Map.of(
             "ORDER_RATE_EXCEEDED",
             "io.riskgate.check.OrderRateControlTest#theCheckPastTheLimitIsRefusedUntilTheFirstLeavesTheWindow",
-            "KILL_SWITCH", "io.riskgate.check.KillSwitchTest#theFirmWideSwitchRefusesEveryAccountsOrdersUntilReset",
             // the price collar's reference is a stored bar or a mark, which a scenario does not give
             "PRICE_OUT_OF_BAND",
             "io.riskgate.market.PriceCollarTest#aPriceTenPercentFromTheLastBarPassesAndOneCentMoreIsRefused",
