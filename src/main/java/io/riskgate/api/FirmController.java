@@ -27,9 +27,11 @@ class FirmController {
     static final String SCOPE = "(?i)ALL|STRATEGY:[a-z0-9_]{1,64}";
 
     private final KillSwitches switches;
+    private final io.riskgate.rules.RuleSetRegistry registry;
 
-    FirmController(KillSwitches switches) {
+    FirmController(KillSwitches switches, io.riskgate.rules.RuleSetRegistry registry) {
         this.switches = switches;
+        this.registry = registry;
     }
 
     /** The switches in force, then the latest 100 TRIPs and RESETs. */
@@ -49,11 +51,20 @@ class FirmController {
         String action = f.text("action", "(?i)TRIP|RESET");
         String scope = f.text("scope", SCOPE);
         String reason = Officer.reason(f);
+        String normalized = scope == null ? null : scope.toUpperCase(Locale.ROOT).equals("ALL") ? "ALL"
+                : KillSwitches.scope(scope.substring("STRATEGY:".length()));
+        if (normalized != null && action != null && action.equalsIgnoreCase("TRIP") && !normalized.equals("ALL")) {
+            String strategy = normalized.substring("STRATEGY:".length());
+            boolean declared = registry.snapshot().policies().values().stream()
+                    .anyMatch(p -> p.policy().strategies().containsKey(strategy));
+            if (!declared) {
+                f.problem("scope", "no loaded policy declares strategy '" + strategy + "': a switch on it would "
+                        + "halt nothing (check the spelling)");
+            }
+        }
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
-        String normalized = scope.toUpperCase(Locale.ROOT).equals("ALL") ? "ALL"
-                : KillSwitches.scope(scope.substring("STRATEGY:".length()));
         String actor = Officer.name(principal);
         if (action.equalsIgnoreCase("TRIP")) {
             switches.trip(normalized, actor, reason);

@@ -14,8 +14,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * {@code POST/GET /api/v1/firm/kill-switch} over HTTP. The server is shared with the other API tests, so these
- * trip only a strategy of their own (scope STRATEGY:<name>); the firm-wide switch is tested in-process
- * (KillSwitchTest). Who may call it is in AccessMatrixTest.
+ * trip only the strategy of the default policy no other test orders by ({@code arbitrage}), and reset it; the
+ * firm-wide switch is tested in-process (KillSwitchTest). Who may call it is in AccessMatrixTest.
  */
 @RiskgateServerTest
 class KillSwitchApiTest {
@@ -34,7 +34,7 @@ class KillSwitchApiTest {
     void connect() {
         officer = new HttpApi(port, TestKeys.named(keys, "kill-switch-officer"));
         trader = new HttpApi(port, TestKeys.superuser(keys));
-        strategy = "ks_" + UUID.randomUUID().toString().substring(0, 8);
+        strategy = "arbitrage";
     }
 
     @Test
@@ -45,7 +45,8 @@ class KillSwitchApiTest {
         JsonNode in = trip.body().path("inForce");
         assertThat(in.findValuesAsText("scope")).contains("STRATEGY:" + strategy);
 
-        JsonNode d = trader.check(set(set(seed001(), "account", "ks-" + strategy), "strategy", strategy));
+        String account = "ks-" + UUID.randomUUID().toString().substring(0, 8);
+        JsonNode d = trader.check(set(set(seed001(), "account", account), "strategy", strategy));
         assertThat(d.path("approved").asBoolean()).isFalse();
         assertThat(d.path("rejections").findValuesAsText("code")).contains("KILL_SWITCH");
         assertThat(d.path("rejections").findValuesAsText("message")).anySatisfy(m -> assertThat(m)
@@ -58,7 +59,7 @@ class KillSwitchApiTest {
                 Map.of("action", "RESET", "scope", "STRATEGY:" + strategy, "reason", "fixed"));
         assertThat(reset.status()).isEqualTo(200);
         assertThat(reset.body().path("inForce").findValuesAsText("scope")).doesNotContain("STRATEGY:" + strategy);
-        JsonNode after = trader.check(set(set(seed001(), "account", "ks-" + strategy), "strategy", strategy));
+        JsonNode after = trader.check(set(set(seed001(), "account", account), "strategy", strategy));
         assertThat(after.path("rejections").findValuesAsText("code")).doesNotContain("KILL_SWITCH");
     }
 
@@ -71,7 +72,13 @@ class KillSwitchApiTest {
                 .containsExactlyInAnyOrder("actor", "action", "scope", "reason");
 
         HttpApi.Response none = officer.post("/api/v1/firm/kill-switch",
-                Map.of("action", "RESET", "scope", "STRATEGY:" + strategy, "reason", "nothing to lift"));
+                Map.of("action", "RESET", "scope", "STRATEGY:news_driven", "reason", "nothing to lift"));
         assertThat(none.status()).isEqualTo(409);
+
+        // a strategy no loaded policy declares: a switch on it would halt nothing
+        HttpApi.Response typo = officer.post("/api/v1/firm/kill-switch",
+                Map.of("action", "TRIP", "scope", "STRATEGY:trend_folowing", "reason", "typo"));
+        assertThat(typo.status()).isEqualTo(400);
+        assertThat(typo.raw()).contains("no loaded policy declares strategy 'trend_folowing'");
     }
 }
