@@ -241,13 +241,10 @@ public final class PreTradeEngine {
      * refused it: the excess is refused, it does not lock the account out for longer.
      */
     private static void counted(AccountBook book, Decision stored, Instant now, CheckRequest request) {
-        if (!stored.codes().contains(ORDER_RATE_EXCEEDED)) {
+        if (!stored.codes().contains(io.riskgate.portfolio.RecentChecks.THROTTLED)) {
             book.recentChecks().add(now, request.strategy().orElse(null));
         }
     }
-
-    /** The throttle's code (rules/controls.drl); the account book loads its counts without these decisions. */
-    static final String ORDER_RATE_EXCEEDED = "ORDER_RATE_EXCEEDED";
 
     /** Whether a stored request is the same order as a retried one, compared as parsed values (50000 = 50000.0). */
     private static boolean sameOrder(JsonNode stored, CheckRequest retried) {

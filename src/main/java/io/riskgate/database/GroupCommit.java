@@ -95,13 +95,20 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     private long lastCheckpoint = System.nanoTime();
     private final long checkpointNanos;
 
-    /** A group commit whose commits are durable by themselves ({@link Durability#COMMIT}). */
+    /**
+     * A group commit whose commits are durable by themselves ({@link Durability#COMMIT}); a journaled one comes from
+     * {@link #forDatabase}, which opens its journal.
+     */
     public GroupCommit(DataSource dataSource, Durability durability) {
-        this(dataSource, durability == Durability.COMMIT ? null : requireJournal(), CHECKPOINT_NANOS);
+        this(dataSource, withoutJournal(durability), CHECKPOINT_NANOS);
     }
 
-    private static Journal requireJournal() {
-        throw new IllegalArgumentException("a journaled group commit needs its journal: GroupCommit.forDatabase");
+    /** No journal: only for {@link Durability#COMMIT}. */
+    private static Journal withoutJournal(Durability durability) {
+        if (durability != Durability.COMMIT) {
+            throw new IllegalArgumentException("a journaled group commit needs its journal: GroupCommit.forDatabase");
+        }
+        return null;
     }
 
     private GroupCommit(DataSource dataSource, Journal journal, long checkpointNanos) {

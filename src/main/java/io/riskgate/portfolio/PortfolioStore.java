@@ -61,8 +61,9 @@ public final class PortfolioStore {
         // the latest decided checks, oldest first, for the order-rate throttle (not those it refused itself)
         List<Object[]> checks = jdbc.query("SELECT d.decided_at, d.strategy FROM decision d WHERE d.account = ? "
                         + "AND NOT EXISTS (SELECT 1 FROM decision_rule r WHERE r.decision_id = d.id "
-                        + "AND r.code = 'ORDER_RATE_EXCEEDED') ORDER BY d.decided_at DESC LIMIT " + RecentChecks.KEPT,
-                (rs, i) -> new Object[] {instant(rs, "decided_at"), rs.getString("strategy")}, account);
+                        + "AND r.code = ?) ORDER BY d.decided_at DESC LIMIT " + RecentChecks.KEPT,
+                (rs, i) -> new Object[] {instant(rs, "decided_at"), rs.getString("strategy")}, account,
+                RecentChecks.THROTTLED);
         for (int i = checks.size() - 1; i >= 0; i--) {
             book.recentChecks().add((Instant) checks.get(i)[0], (String) checks.get(i)[1]);
         }

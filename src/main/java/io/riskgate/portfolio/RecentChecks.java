@@ -13,6 +13,9 @@ import java.util.Map;
  */
 public final class RecentChecks {
 
+    /** The throttle's code (rules/controls.drl): a check it refused is not counted, here or when a book is read. */
+    public static final String THROTTLED = "ORDER_RATE_EXCEEDED";
+
     /** The most checks a throttle can count, so the most kept. */
     public static final int KEPT = io.riskgate.policy.Controls.MAX_COUNTED_CHECKS;
 

@@ -60,10 +60,7 @@ class KillSwitchTest {
     @Test
     void theSwitchHoldsWhateverRuleFilesThePolicyLists(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws java.io.IOException {
-        TestRuntime.copyRepoConfig(dir);
-        java.nio.file.Path yaml = dir.resolve("policies/default.yaml");
-        String text = java.nio.file.Files.readString(yaml);
-        java.nio.file.Files.writeString(yaml, text.replaceAll("\n  - controls\\.drl[^\n]*", ""));
+        TestRuntime.copyRepoConfig(dir, text -> text.replaceAll("\n  - controls\\.drl[^\n]*", ""));
         Engine engine = new Engine(dir.resolve("policies"), dir.resolve("rules"));
         assertThat(engine.rt.registry().active().policy().ruleFiles()).doesNotContain("controls.drl");
 

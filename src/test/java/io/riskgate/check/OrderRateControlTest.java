@@ -11,7 +11,6 @@ import io.riskgate.testing.MutableClock;
 import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,14 +29,18 @@ class OrderRateControlTest {
     private static final Instant T0 = TestRuntime.T0;
 
     /** The default policy with controls.order_rate replaced by {@code rate} (YAML, four-space indented). */
-    private static Path policyWith(Path dir, String rate) throws IOException {
-        TestRuntime.copyRepoConfig(dir);
-        Path yaml = dir.resolve("policies/default.yaml");
-        String text = Files.readString(yaml);
-        int start = text.indexOf("  order_rate:");
-        assertThat(start).isPositive();
-        Files.writeString(yaml, text.substring(0, start) + "  order_rate:\n" + rate);
-        return dir;
+    private static Path policyWith(Path dir, String rate) {
+        // order_rate and what follows it (the price collar) are the end of controls:, the policy's last section
+        return TestRuntime.copyRepoConfig(dir, text -> text.substring(0, text.indexOf("  order_rate:"))
+                + "  order_rate:\n" + rate);
+    }
+
+    /** An engine on the default policy with {@code rate} as its throttle, its clock an hour past T0. */
+    private static Engine engine(Path dir, String rate) throws IOException {
+        policyWith(dir, rate);
+        Engine engine = new Engine(dir.resolve("policies"), dir.resolve("rules"));
+        engine.clock.set(T0.plusSeconds(3600));
+        return engine;
     }
 
     private static ObjectNode order(String account, Instant at, String strategy) {
@@ -48,9 +51,7 @@ class OrderRateControlTest {
 
     @Test
     void theCheckPastTheLimitIsRefusedUntilTheFirstLeavesTheWindow(@TempDir Path dir) throws IOException {
-        policyWith(dir, "    per_account: {max_checks: 3, window: 1m}\n");
-        Engine engine = new Engine(dir.resolve("policies"), dir.resolve("rules"));
-        engine.clock.set(T0.plusSeconds(3600));
+        Engine engine = engine(dir, "    per_account: {max_checks: 3, window: 1m}\n");
         String account = Engine.freshAccount();
 
         // three checks at T0, +10 s, +20 s: the limit of 3 in a minute is reached, not passed
@@ -73,9 +74,7 @@ class OrderRateControlTest {
 
     @Test
     void aStrategyIsThrottledOnItsOwnAndOtherOrdersOfTheAccountPass(@TempDir Path dir) throws IOException {
-        policyWith(dir, "    per_strategy: {max_checks: 2, window: 1m}\n");
-        Engine engine = new Engine(dir.resolve("policies"), dir.resolve("rules"));
-        engine.clock.set(T0.plusSeconds(3600));
+        Engine engine = engine(dir, "    per_strategy: {max_checks: 2, window: 1m}\n");
         String account = Engine.freshAccount();
 
         assertThat(engine.check(order(account, T0, "trend_following")).approved()).isTrue();
@@ -115,9 +114,7 @@ class OrderRateControlTest {
 
     @Test
     void sixtyFourClientsAtOnceGetExactlyTheLimitDecided(@TempDir Path dir) throws Exception {
-        policyWith(dir, "    per_account: {max_checks: 10, window: 1m}\n");
-        Engine engine = new Engine(dir.resolve("policies"), dir.resolve("rules"));
-        engine.clock.set(T0.plusSeconds(3600));
+        Engine engine = engine(dir, "    per_account: {max_checks: 10, window: 1m}\n");
         String account = Engine.freshAccount();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(64);
         java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);

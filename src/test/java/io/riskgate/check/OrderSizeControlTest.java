@@ -11,7 +11,6 @@ import io.riskgate.testing.Engine;
 import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,14 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 class OrderSizeControlTest {
 
     /** The default policy with {@code controls:} replaced by {@code controls} (YAML, two-space indented). */
-    private static Path policyWith(Path dir, String controls) throws IOException {
-        TestRuntime.copyRepoConfig(dir);
-        Path yaml = dir.resolve("policies/default.yaml");
-        String text = Files.readString(yaml);
-        int start = text.indexOf("\ncontrols:\n"); // the policy's last section
-        assertThat(start).isPositive();
-        Files.writeString(yaml, text.substring(0, start) + "\ncontrols:\n" + controls);
-        return yaml;
+    private static Path policyWith(Path dir, String controls) {
+        // controls: is the policy's last section
+        TestRuntime.copyRepoConfig(dir, text -> text.substring(0, text.indexOf("\ncontrols:\n")) + "\ncontrols:\n"
+                + controls);
+        return dir.resolve("policies/default.yaml");
     }
 
     @Test

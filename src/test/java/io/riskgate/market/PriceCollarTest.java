@@ -11,7 +11,6 @@ import io.riskgate.testing.MutableClock;
 import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,9 +90,7 @@ class PriceCollarTest {
             // no bar, no mark of ETHUSDT: missing_reference allow skips the collar
             assertThat(check(rt, "ETHUSDT", 50_000, T0).codes()).doesNotContain("PRICE_OUT_OF_BAND");
         }
-        TestRuntime.copyRepoConfig(dir);
-        Path yaml = dir.resolve("policies/default.yaml");
-        Files.writeString(yaml, Files.readString(yaml).replace("missing_reference: allow", "missing_reference: reject"));
+        TestRuntime.copyRepoConfig(dir, text -> text.replace("missing_reference: allow", "missing_reference: reject"));
         try (RiskgateRuntime rt = start(dir.resolve("policies"), dir.resolve("rules"))) {
             Decision none = check(rt, "ETHUSDT", 50_000, T0);
             assertThat(none.codes()).containsExactly("PRICE_OUT_OF_BAND");

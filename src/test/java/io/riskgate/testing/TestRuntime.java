@@ -70,6 +70,18 @@ public final class TestRuntime {
      * Copies the shipped policies and rules into {@code dir}/policies and {@code dir}/rules so a test can edit
      * them without touching the repository.
      */
+    /** As {@link #copyRepoConfig(Path)}, with the copy of policies/default.yaml rewritten by {@code edit}. */
+    public static Path copyRepoConfig(Path dir, java.util.function.UnaryOperator<String> edit) {
+        copyRepoConfig(dir);
+        Path yaml = dir.resolve("policies/default.yaml");
+        try {
+            java.nio.file.Files.writeString(yaml, edit.apply(java.nio.file.Files.readString(yaml)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return dir;
+    }
+
     public static Path copyRepoConfig(Path dir) {
         copyTree(repoPolicies(), dir.resolve("policies"));
         copyTree(repoRules(), dir.resolve("rules"));
