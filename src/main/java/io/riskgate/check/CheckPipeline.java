@@ -5,6 +5,7 @@ import io.riskgate.decision.Decision;
 import io.riskgate.decision.OrderAnalytics;
 import io.riskgate.decision.Outcome;
 import io.riskgate.decision.PolicyRef;
+import io.riskgate.facts.Adjustment;
 import io.riskgate.facts.OrderFacts;
 import io.riskgate.facts.Rejection;
 import io.riskgate.facts.SizedOrder;
@@ -25,6 +26,8 @@ import io.riskgate.policy.Sizing;
 import io.riskgate.policy.StrategyProfile;
 import io.riskgate.portfolio.AccountBook;
 import io.riskgate.portfolio.EquitySnapshot;
+import io.riskgate.portfolio.FirmLedger;
+import io.riskgate.portfolio.StopOuts;
 import io.riskgate.portfolio.GovernorState;
 import io.riskgate.portfolio.TradeResult;
 import io.riskgate.risk.VarModel;
@@ -42,6 +45,7 @@ import io.riskgate.sizing.SizingInput;
 import io.riskgate.sizing.SizingResult;
 import io.riskgate.sizing.SizingSignals;
 import io.riskgate.sizing.VolatilityAdjustedSizer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,16 +83,22 @@ public final class CheckPipeline {
 
     private final PortfolioRisk risk;
     private final KillSwitches switches;
+    private final FirmLedger firm;
     private final AtrSizer sizer = new AtrSizer();
 
+    /** A preview's pipeline: no kill switches, and the firm is the one account previewed. */
     public CheckPipeline(PortfolioRisk risk) {
-        this(risk, KillSwitches.NONE);
+        this(risk, KillSwitches.NONE, FirmLedger.empty());
     }
 
-    /** A pipeline whose orders the firm's kill {@code switches} can halt (the live engine's). */
-    public CheckPipeline(PortfolioRisk risk, KillSwitches switches) {
+    /**
+     * A pipeline whose orders the firm's kill {@code switches} can halt and whose firm limits count every account
+     * of {@code firm} (the live engine's).
+     */
+    public CheckPipeline(PortfolioRisk risk, KillSwitches switches, FirmLedger firm) {
         this.switches = switches;
         this.risk = risk;
+        this.firm = firm;
     }
 
     public PortfolioRisk risk() {
@@ -185,14 +195,37 @@ public final class CheckPipeline {
             facts.reference(risk.market().reference(order.symbol(), policy.analytics().barInterval(), accountNow)
                     .orElse(null), accountNow);
         }
+        Controls controls = policy.controls();
+        // how far the order's market data lies behind what the account has already seen (never negative)
+        facts.marketDataAge(accountNow.isAfter(now) ? Duration.between(now, accountNow) : Duration.ZERO);
+        if (controls.guards().any()) {
+            facts.locks(book.stopOuts().locking(controls.guards(), order.symbol(), accountNow, StopOuts.COOLDOWN)
+                            .orElse(null),
+                    book.stopOuts().locking(controls.guards(), order.symbol(), accountNow, StopOuts.GUARD).orElse(null));
+        }
+        // the risk the account's orders approved in its governor day put at their stops, and the rest of the firm
+        Budgets budgets = new Budgets(book.recentChecks().riskSince(governor.dayStart()),
+                controls.dailyRiskBudget().map(b -> b.maxPct() * equity).orElse(Double.NaN),
+                controls.firm().any() ? firm.others(order.account()) : new FirmLedger.Others(0, 0), book.exposure());
         SizedOrder sized;
         try (RuleEvaluator.Session rules = RuleEvaluator.open(compiled, verdict)) {
             rules.fire(facts);
-            SizingResult s = size(policy, profile, spec, order, verdict, book, asset, equity, volatility);
+            SizingResult s = size(policy, profile, spec, order, verdict, book, asset, equity, volatility, budgets);
             sized = new SizedOrder(facts, s, policy.sizing().minPositionUsd(), policy.sizing().minRewardRisk(), equity,
                     verdict).exposure(risk.exposure(policy.analytics(), order.symbol(), order.side(), s.quantity(),
-                    s.entry(), s.riskAtStop(), book, equity, now));
+                    s.entry(), s.riskAtStop(), book, equity, now))
+                    .budgets(budgets.used(), budgets.budget(), budgets.firm().dailyRisk() + budgets.used(),
+                            budgets.firm().grossExposure() + budgets.exposure());
+            if (order.clientOrderId().isEmpty() && controls.duplicateWindow().isPresent()) {
+                sized.duplicateOf(book.recentChecks().sameOrder(order.symbol(), order.side(),
+                        order.strategy().orElse(null), s.quantity(), accountNow, controls.duplicateWindow().get())
+                        .orElse(null));
+            }
             rules.fire(sized);
+        }
+        if (controls.dailyRiskBudget().isPresent() && (budgets.used() > 0
+                || sized.sizing().bindingCap().equals(CapName.DAILY_RISK_BUDGET.name()))) {
+            verdict.add(budgets.adjustment(sized.sizing())); // what the budget used and left, once it is in use
         }
 
         SizingResult s = sized.sizing();
@@ -277,10 +310,32 @@ public final class CheckPipeline {
         return new StandardDeviation().evaluate(r);
     }
 
+    /**
+     * What the daily risk budgets and the firm limits leave an order: {@code used} the risk at the stop of the
+     * account's orders approved in its governor day, {@code budget} its daily budget (NaN: none), {@code firm} the
+     * other accounts' totals, {@code exposure} the account's own gross exposure.
+     */
+    record Budgets(double used, double budget, FirmLedger.Others firm, double exposure) {
+
+        /** The budget used and left, as an adjustment the decision reports (factor: the share of the risk that fit). */
+        Adjustment adjustment(SizingResult s) {
+            double left = budget - used;
+            double factor = s.riskAmount() > 0 ? Math.max(0, Math.min(1, left / s.riskAmount())) : 1;
+            return new Adjustment("controls.daily_risk_budget", "DAILY_RISK_BUDGET", factor, "daily risk used "
+                    + money(used) + " of " + money(budget) + " (controls.daily_risk_budget.max_pct of equity), left "
+                    + money(Math.max(0, left)) + "; this order risks " + money(s.riskAtStop()) + " at its stop",
+                    Adjustment.BUDGET);
+        }
+
+        private static String money(double v) {
+            return java.math.BigDecimal.valueOf(v).setScale(2, java.math.RoundingMode.HALF_EVEN).toPlainString();
+        }
+    }
+
     /** Sizes the order from what the first rule phase said, within every cap and headroom. */
     private SizingResult size(Policy policy, Optional<StrategyProfile> profile, Optional<SizerSpec> spec,
                               CheckRequest request, Verdict verdict, AccountBook book, String asset, double equity,
-                              double realizedVolatility) {
+                              double realizedVolatility, Budgets budgets) {
         Sizing z = policy.sizing();
         PortfolioLimits limits = policy.portfolio();
         List<Cap> caps = new ArrayList<>();
@@ -294,6 +349,16 @@ public final class CheckPipeline {
         orderLimit.maxQuantity().ifPresent(q -> caps.add(new Cap(CapName.ORDER_MAX_QUANTITY,
                 decimalProduct(q, request.entryPrice()))));
         orderLimit.maxNotional().ifPresent(n -> caps.add(new Cap(CapName.ORDER_MAX_NOTIONAL, n)));
+        // firm-wide limits over every account, and the daily risk budgets (caps on the amount at the stop)
+        Controls.Firm firmLimits = policy.controls().firm();
+        firmLimits.maxGrossExposure().ifPresent(max -> caps.add(new Cap(CapName.FIRM_GROSS_EXPOSURE,
+                max - budgets.firm().grossExposure() - budgets.exposure())));
+        List<Cap> riskCaps = new ArrayList<>();
+        if (!Double.isNaN(budgets.budget())) {
+            riskCaps.add(new Cap(CapName.DAILY_RISK_BUDGET, budgets.budget() - budgets.used()));
+        }
+        firmLimits.maxDailyRisk().ifPresent(max -> riskCaps.add(new Cap(CapName.FIRM_DAILY_RISK,
+                max - budgets.firm().dailyRisk() - budgets.used())));
         // limits apply to declared strategies only; an undeclared one is rejected (UNKNOWN_STRATEGY) anyway
         List<StrategyLimits> strategyLimits = profile.isPresent() ? verdict.strategyLimits() : List.of();
         if (strategyLimits.size() > 1) {
@@ -314,7 +379,7 @@ public final class CheckPipeline {
         SizingInput.Levels levels = new SizingInput.Levels(z.stopLossAtrMultiple(), z.takeProfitAtrMultiple(),
                 z.targetRewardRisk(), profile.map(StrategyProfile::stopLossPct).orElse(OptionalDouble.empty()),
                 profile.map(StrategyProfile::takeProfitPct).orElse(OptionalDouble.empty()));
-        SizingResult byRisk = sizer.size(new SizingInput(order, budget, levels, caps, Double.NaN));
+        SizingResult byRisk = sizer.size(new SizingInput(order, budget, levels, caps, Double.NaN, riskCaps));
         if (spec.isEmpty()) {
             return byRisk;
         }
@@ -323,7 +388,7 @@ public final class CheckPipeline {
         double fraction = fraction(policy, spec.get(), request, byRisk.rewardRisk(), book, realizedVolatility,
                 !verdict.rejections().isEmpty());
         double target = Math.min(fraction * protective, spec.get().maxFraction()) * equity;
-        return sizer.size(new SizingInput(order, budget, levels, caps, target));
+        return sizer.size(new SizingInput(order, budget, levels, caps, target, riskCaps));
     }
 
     /**

@@ -24,6 +24,8 @@ import io.riskgate.portfolio.ReservationRelease;
 import io.riskgate.rules.CompiledPolicy;
 import io.riskgate.rules.RuleSetRegistry;
 import java.time.Clock;
+import io.riskgate.policy.Controls;
+import io.riskgate.portfolio.RecentChecks;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +58,8 @@ public final class PreTradeEngine {
     public static final String INSUFFICIENT_MARKET_DATA = CheckPipeline.INSUFFICIENT_MARKET_DATA;
 
     private static final Logger log = LoggerFactory.getLogger(PreTradeEngine.class);
+    /** How many times an order is decided again when other accounts keep taking the firm limits' room. */
+    private static final int FIRM_CLAIM_ATTEMPTS = 8;
 
     private final RuleSetRegistry registry;
     private final Portfolio portfolio;
@@ -73,7 +77,7 @@ public final class PreTradeEngine {
                           io.riskgate.governor.KillSwitches switches, Clock clock, ObjectMapper json,
                           MeterRegistry meters) {
         this.governor = governor;
-        this.pipeline = new CheckPipeline(risk, switches);
+        this.pipeline = new CheckPipeline(risk, switches, portfolio.firm());
         this.switches = switches;
         this.registry = registry;
         this.portfolio = portfolio;
@@ -186,6 +190,23 @@ public final class PreTradeEngine {
             // stored even if deciding the order then failed
             governed = pipeline.govern(policy, book, accountNow, governor.spikes(policy));
             decision = pipeline.decide(id, policy, request, book, governed.state(), now, accountNow);
+            // the firm limits (controls.firm): the account's share with this approval is claimed atomically against
+            // every other account's; when another account took the room meanwhile, the order is decided again
+            // with the room now left (smaller, or refused by the firm limit's rule)
+            Controls.Firm firmLimits = policy.policy().controls().firm();
+            for (int attempt = 1; decision.approved() && firmLimits.any(); attempt++) {
+                double risk = book.recentChecks().riskSince(governed.state().dayStart())
+                        + decision.sizing().riskAtStop();
+                if (portfolio.firm().claim(request.account(), book.exposure() + decision.notional(), risk,
+                        firmLimits)) {
+                    break;
+                }
+                if (attempt == FIRM_CLAIM_ATTEMPTS) {
+                    throw new IllegalStateException("the firm limits' room changed under " + attempt
+                            + " decisions in a row");
+                }
+                decision = pipeline.decide(id, policy, request, book, governed.state(), now, accountNow);
+            }
         } catch (Exception | Error e) {
             // any failure, a rule's Error included, rejects: fail closed
             log.error("check {} on account {} failed; rejecting ({})", id, request.account(), ENGINE_ERROR, e);
@@ -241,8 +262,13 @@ public final class PreTradeEngine {
      * refused it: the excess is refused, it does not lock the account out for longer.
      */
     private static void counted(AccountBook book, Decision stored, Instant now, CheckRequest request) {
-        if (!stored.codes().contains(io.riskgate.portfolio.RecentChecks.THROTTLED)) {
+        if (!stored.codes().contains(RecentChecks.THROTTLED)) {
             book.recentChecks().add(now, request.strategy().orElse(null));
+        }
+        if (stored.approved()) {
+            // the duplicate-order control and the daily risk budgets count approvals at the account's clock
+            book.recentChecks().approved(new RecentChecks.Approval(stored.decisionId(), now, stored.symbol(),
+                    stored.side(), stored.strategy(), stored.quantity(), stored.sizing().riskAtStop()));
         }
     }
 

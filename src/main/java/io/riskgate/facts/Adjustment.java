@@ -12,6 +12,11 @@ public record Adjustment(String rule, String code, double factor, String reason,
 
     public static final String GOVERNOR = "governor";
     public static final String DYNAMIC = "dynamic";
+    /**
+     * A budget's report (controls.daily_risk_budget): what it used and left. It multiplies nothing: the budget
+     * bounds the size as a cap.
+     */
+    public static final String BUDGET = "budget";
 
     /** A signal-quality factor (no group). */
     public Adjustment(String rule, String code, double factor, String reason) {

@@ -120,6 +120,8 @@ public final class OrderFacts {
     public double getMaxEntryDeviationPct() { return filters.maxEntryDeviationPct(); }
     public boolean isSignalQualityAdjustment() { return policy.sizing().signalQualityAdjustment(); }
     public int getMaxConcurrentTrades() { return policy.portfolio().maxConcurrentTrades(); }
+    /** The policy's market-access controls. */
+    public io.riskgate.policy.Controls controls() { return policy.controls(); }
     /** The order-size control's limit for this order's symbol (controls.order_size). */
     public io.riskgate.policy.Controls.Limit orderSizeLimit() {
         return policy.controls().orderSize().limitFor(getSymbol());
@@ -219,6 +221,41 @@ public final class OrderFacts {
     public boolean isRejectWithoutReference() {
         return collar().map(io.riskgate.policy.Controls.PriceCollar::rejectWithoutReference).orElse(false);
     }
+
+    // ---- market-access controls: stale market data, locks after stop-outs ----
+    private java.time.Duration marketDataAge = java.time.Duration.ZERO;
+    private io.riskgate.portfolio.StopOuts.Lock cooldownLock;
+    private io.riskgate.portfolio.StopOuts.Lock guardLock;
+
+    /**
+     * Sets how far the order's event time (its market.timestamp) lies behind the account's clock, the latest event
+     * time riskgate has seen for the account; before inserting.
+     */
+    public void marketDataAge(java.time.Duration age) {
+        this.marketDataAge = age;
+    }
+
+    /** controls.market_data.max_age is set. */
+    public boolean isMarketDataAgeLimited() { return policy.controls().maxMarketDataAge().isPresent(); }
+    public long getMarketDataAgeMillis() { return marketDataAge.toMillis(); }
+    public String getMarketDataAge() { return marketDataAge.toString(); }
+    public long getMaxMarketDataAgeMillis() {
+        return policy.controls().maxMarketDataAge().map(java.time.Duration::toMillis).orElse(Long.MAX_VALUE);
+    }
+    public String getMaxMarketDataAge() {
+        return policy.controls().maxMarketDataAge().map(java.time.Duration::toString).orElse("");
+    }
+
+    /** Sets the locks in force on the order's symbol (null: none of that kind); before inserting. */
+    public void locks(io.riskgate.portfolio.StopOuts.Lock cooldown, io.riskgate.portfolio.StopOuts.Lock guard) {
+        this.cooldownLock = cooldown;
+        this.guardLock = guard;
+    }
+
+    /** The cooldown after a stop-out holding the order's symbol, or null. */
+    public io.riskgate.portfolio.StopOuts.Lock getCooldownLock() { return cooldownLock; }
+    /** The stop-loss guard's lock holding the order's symbol (or the whole account), or null. */
+    public io.riskgate.portfolio.StopOuts.Lock getGuardLock() { return guardLock; }
 
     // ---- what rules may say ----
     public void reject(RuleContext ctx, String message) { verdict.reject(ctx, message); }

@@ -84,7 +84,53 @@ public final class SizedOrder {
     /** True when a headroom limit, not the risk budget, leaves less than the minimum position. */
     public boolean isHeadroomShort() {
         return getExposureHeadroomUsd() < minPositionUsd || getAssetHeadroomUsd() < minPositionUsd
-                || getStrategyHeadroomUsd() < minPositionUsd || getOrderLimitUsd() < minPositionUsd;
+                || getStrategyHeadroomUsd() < minPositionUsd || getOrderLimitUsd() < minPositionUsd
+                || getFirmExposureHeadroomUsd() < minPositionUsd || getDailyRiskHeadroomUsd() < minPositionUsd
+                || getFirmDailyRiskHeadroomUsd() < minPositionUsd;
+    }
+
+    // ---- market-access controls on the sized order: firm limits, daily risk budgets, duplicates ----
+    private io.riskgate.portfolio.RecentChecks.Approval duplicateOf;
+    private double dailyRiskUsed;
+    private double dailyRiskBudget = Double.NaN;
+    private double firmDailyRiskUsed;
+    private double firmExposure;
+
+    /** Sets the approval this order repeats (null: none); before inserting. */
+    public SizedOrder duplicateOf(io.riskgate.portfolio.RecentChecks.Approval a) { this.duplicateOf = a; return this; }
+    /** The earlier approval of the same order within controls.duplicate_orders.window, or null. */
+    public io.riskgate.portfolio.RecentChecks.Approval getDuplicateOf() { return duplicateOf; }
+    public String getDuplicateWindow() {
+        return order.controls().duplicateWindow().map(java.time.Duration::toString).orElse("");
+    }
+
+    /**
+     * Sets the account's risk opened today and its budget (NaN: none), the firm's risk opened today and its gross
+     * exposure without this order; before inserting.
+     */
+    public SizedOrder budgets(double riskUsed, double riskBudget, double firmRiskUsed, double firmExposure) {
+        this.dailyRiskUsed = riskUsed;
+        this.dailyRiskBudget = riskBudget;
+        this.firmDailyRiskUsed = firmRiskUsed;
+        this.firmExposure = firmExposure;
+        return this;
+    }
+
+    /** The notional the firm's gross exposure limit leaves for this order (+infinity: no limit). */
+    public double getFirmExposureHeadroomUsd() { return headroom(CapName.FIRM_GROSS_EXPOSURE); }
+    public double getFirmExposure() { return firmExposure; }
+    public double getMaxFirmExposure() {
+        return order.controls().firm().maxGrossExposure().orElse(Double.POSITIVE_INFINITY);
+    }
+    /** The notional the account's daily risk budget leaves for this order at its stop (+infinity: no budget). */
+    public double getDailyRiskHeadroomUsd() { return headroom(CapName.DAILY_RISK_BUDGET); }
+    public double getDailyRiskUsed() { return dailyRiskUsed; }
+    public double getDailyRiskBudget() { return dailyRiskBudget; }
+    /** The notional the firm's daily risk limit leaves for this order at its stop (+infinity: no limit). */
+    public double getFirmDailyRiskHeadroomUsd() { return headroom(CapName.FIRM_DAILY_RISK); }
+    public double getFirmDailyRiskUsed() { return firmDailyRiskUsed; }
+    public double getMaxFirmDailyRisk() {
+        return order.controls().firm().maxDailyRisk().orElse(Double.POSITIVE_INFINITY);
     }
 
     public void reject(RuleContext ctx, String message) { verdict.reject(ctx, message); }

@@ -8,8 +8,10 @@ import io.riskgate.errors.ConflictException;
 import io.riskgate.errors.NotFoundException;
 import io.riskgate.exits.ExitInstruction;
 import io.riskgate.exits.ExitLog;
+import io.riskgate.policy.Controls;
 import io.riskgate.portfolio.Portfolio;
 import io.riskgate.portfolio.ReservationRelease;
+import io.riskgate.portfolio.StopOuts;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.portfolio.TradeClose;
 import io.riskgate.portfolio.TradeState;
@@ -55,6 +57,50 @@ public final class TradeService {
         this.audit = audit;
         this.registry = registry;
         this.clock = clock;
+    }
+
+    /**
+     * An account's locks on new entries (controls.cooldown, controls.stoploss_guard) as its policy works them out at
+     * the account's clock ({@code asOf}, null before any event), and the lifts officers recorded, oldest first.
+     */
+    public record Locks(String account, Instant asOf, List<StopOuts.Lock> locks, List<StopOuts.Lift> lifts) {
+    }
+
+    /** The locks in force on {@code account} and the lifts recorded. */
+    public Locks locks(String account) {
+        Controls.Guards guards = registry.forAccountOrDefault(account).policy().controls().guards();
+        return portfolio.withAccount(account, book -> locksOf(book, guards));
+    }
+
+    /**
+     * Lifts the lock of {@code code} on {@code symbol} (null: the account-wide stop-loss guard) in force on the
+     * account, recording who and why; durable before it answers. Throws {@link NotFoundException} when no such lock
+     * is in force.
+     */
+    public Locks lift(String account, String code, String symbol, String actor, String reason) {
+        Controls.Guards guards = registry.forAccountOrDefault(account).policy().controls().guards();
+        return portfolio.withAccount(account, book -> {
+            StopOuts.Lock lock = book.clock().equals(Instant.MIN) ? null : book.stopOuts().locks(guards, book.clock())
+                    .stream().filter(l -> l.code().equals(code) && java.util.Objects.equals(
+                            l.symbol() == null ? null : l.symbol().toUpperCase(java.util.Locale.ROOT),
+                            symbol == null ? null : symbol.toUpperCase(java.util.Locale.ROOT)))
+                    .findFirst().orElse(null);
+            if (lock == null) {
+                throw new NotFoundException("no " + code + " lock " + (symbol == null ? "on the whole account"
+                        : "on " + symbol) + " is in force on account " + account);
+            }
+            portfolio.lift(book, new StopOuts.Lift(lock.code(), lock.symbol(), lock.until(), actor, reason,
+                    clock.instant()));
+            log.info("lock {} on {} of account {} (until {}) lifted by {}: {}", lock.code(),
+                    lock.symbol() == null ? "the account" : lock.symbol(), account, lock.until(), actor, reason);
+            return locksOf(book, guards);
+        });
+    }
+
+    private static Locks locksOf(io.riskgate.portfolio.AccountBook book, Controls.Guards guards) {
+        Instant at = book.clock().equals(Instant.MIN) ? null : book.clock();
+        return new Locks(book.account(), at, at == null ? List.of() : book.stopOuts().locks(guards, at),
+                book.stopOuts().lifts());
     }
 
     public FillResult fill(FillRequest fill) {

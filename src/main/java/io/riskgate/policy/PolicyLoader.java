@@ -561,8 +561,46 @@ public final class PolicyLoader {
             c.finish();
             return new Controls.PriceCollar(deviation, age, missing.equalsIgnoreCase("reject"));
         });
+        Optional<java.time.Duration> maxAge = s.optionalSection("market_data").map(m -> {
+            java.time.Duration age = m.duration("max_age", java.time.Duration.ofDays(1));
+            m.finish();
+            return age;
+        });
+        Optional<java.time.Duration> duplicates = s.optionalSection("duplicate_orders").map(d -> {
+            java.time.Duration window = d.duration("window", java.time.Duration.ofDays(1));
+            d.finish();
+            return window;
+        });
+        Optional<java.time.Duration> cooldown = s.optionalSection("cooldown").map(c -> {
+            java.time.Duration after = c.duration("after_stop_loss", java.time.Duration.ofDays(30));
+            c.finish();
+            return after;
+        });
+        Optional<Controls.StoplossGuard> guard = s.optionalSection("stoploss_guard").map(g -> {
+            int n = g.integer("max_stop_losses", 1, Controls.MAX_COUNTED_STOP_LOSSES);
+            java.time.Duration window = g.duration("window", java.time.Duration.ofDays(30));
+            java.time.Duration lock = g.duration("lock", java.time.Duration.ofDays(30));
+            Controls.LockScope scope = enumOf(g, "scope", Controls.LockScope.class, Controls.LockScope.SYMBOL);
+            g.finish();
+            return new Controls.StoplossGuard(n, window, lock, scope);
+        });
+        Controls.Firm firm = s.optionalSection("firm").map(f -> {
+            Controls.Firm limits = new Controls.Firm(f.optionalNumber("max_gross_exposure", 0, ANY),
+                    f.optionalNumber("max_daily_risk", 0, ANY));
+            if (!limits.any()) {
+                f.problem(null, f.path(), "names neither max_gross_exposure nor max_daily_risk");
+            }
+            f.finish();
+            return limits;
+        }).orElse(Controls.NONE.firm());
+        Optional<Controls.RiskBudget> budget = s.optionalSection("daily_risk_budget").map(b -> {
+            Controls.RiskBudget r = new Controls.RiskBudget(b.number("max_pct", 0, 1));
+            b.finish();
+            return r;
+        });
         s.finish();
-        return new Controls(orderSize, orderRate, collar);
+        return new Controls(orderSize, orderRate, collar, maxAge, duplicates,
+                new Controls.Guards(cooldown, guard), firm, budget);
     }
 
     /** A throttle: at most max_checks (1 to the checks an account book keeps) in a window of up to a day. */

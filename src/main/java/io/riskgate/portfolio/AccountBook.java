@@ -30,9 +30,29 @@ public final class AccountBook {
     public static final int RESULTS_KEPT = 1_000;
     /** The latest decided checks' event times (the order-rate throttle). */
     private final RecentChecks recentChecks = new RecentChecks();
+    /** The latest stop-outs and the locks officers lifted (controls.cooldown, controls.stoploss_guard). */
+    private final StopOuts stopOuts = new StopOuts();
 
     AccountBook(String account) {
         this.account = account;
+    }
+
+    /** The account's latest decided checks and approvals, by event time. */
+    public RecentChecks recentChecks() {
+        return recentChecks;
+    }
+
+    /** The account's latest stop-outs, and the locks lifted. */
+    public StopOuts stopOuts() {
+        return stopOuts;
+    }
+
+    /**
+     * The risk at the stop of the orders the account had approved since its governor day began (or all those kept,
+     * before the governor first ran), those that lapsed unfilled excepted: its share of the daily risk budgets.
+     */
+    public double dailyRisk() {
+        return recentChecks.riskSince(governor.dayStart());
     }
 
     /**
@@ -40,10 +60,6 @@ public final class AccountBook {
      * positions valued at {@code lastPrices} (or their entry), and closed-trade results (newest first). Nothing of
      * it is ever stored.
      */
-    /** The account's latest decided checks, by event time. */
-    public RecentChecks recentChecks() {
-        return recentChecks;
-    }
 
     public static AccountBook preview(String account, EquitySnapshot equity, List<Position> positions,
                                       Map<String, Double> lastPrices, List<TradeResult> results) {
@@ -63,6 +79,16 @@ public final class AccountBook {
         return b;
     }
 
+    /**
+     * A preview book's history for the controls (scenario tests): stop-outs and approvals, oldest first. Not for a
+     * live book, whose history comes from the store and its own commits.
+     */
+    public AccountBook withHistory(List<StopOuts.StopOut> stops, List<RecentChecks.Approval> approvals) {
+        stops.forEach(stopOuts::add);
+        approvals.forEach(recentChecks::approved);
+        return this;
+    }
+
     public String account() {
         return account;
     }
@@ -76,6 +102,11 @@ public final class AccountBook {
         if (eventTime.isAfter(clock)) {
             clock = eventTime;
         }
+        return clock;
+    }
+
+    /** The account's event clock: the latest event time seen for it ({@link Instant#MIN} before any). */
+    public Instant clock() {
         return clock;
     }
 
@@ -184,8 +215,15 @@ public final class AccountBook {
         reservations.put(r.decisionId(), r);
     }
 
+    /** A reservation filled: the position takes its place. */
     void release(String decisionId) {
         reservations.remove(decisionId);
+    }
+
+    /** A reservation expired or cancelled unfilled: its approval no longer counts against the daily risk. */
+    void lapse(String decisionId) {
+        reservations.remove(decisionId);
+        recentChecks.lapse(decisionId);
     }
 
     /** Reservations whose time-to-live has run out at {@code now} (event time). */

@@ -85,12 +85,14 @@ public final class Portfolio {
     private final Clock clock;
     private final Cache<String, Slot> slots;
     private final AtomicLong loads = new AtomicLong();
+    private final FirmLedger firm;
     private volatile java.util.function.BiConsumer<AccountBook, Instant> afterEquityReport = (book, at) -> { };
 
     public Portfolio(PortfolioStore store, TransactionOperations tx, Clock clock, Residency residency) {
         this.store = store;
         this.tx = tx;
         this.clock = clock;
+        this.firm = store.firmLedger();
         Duration idle = residency.idleEviction();
         // held: weight 0 and no expiry, so neither the size bound nor the idle time can evict it
         Expiry<String, Slot> lifetime = Expiry.writing((account, slot) ->
@@ -109,6 +111,11 @@ public final class Portfolio {
         return store;
     }
 
+    /** Every account's share of the firm-wide limits (controls.firm). */
+    public FirmLedger firm() {
+        return firm;
+    }
+
     /**
      * Runs {@code work} holding the account's lock, with its book loaded (from the database if it is not in
      * memory). The account stays in memory until the call returns. Calls nest on one thread.
@@ -124,6 +131,11 @@ public final class Portfolio {
                 }
                 return work.apply(slot.book);
             } finally {
+                // the account's share of the firm limits as its book now stands (read again if a write failed)
+                AccountBook book = slot.book;
+                if (book != null) {
+                    firm.publish(account, book.exposure(), book.dailyRisk());
+                }
                 slot.lock.unlock();
             }
         } finally {
@@ -196,7 +208,7 @@ public final class Portfolio {
         public Batch expire(Instant now) {
             for (Reservation r : book.expiredAt(now)) {
                 lapsed.add(r);
-                book.release(r.decisionId());
+                book.lapse(r.decisionId());
             }
             return this;
         }
@@ -272,7 +284,7 @@ public final class Portfolio {
         if (!expired.isEmpty()) {
             tx.executeWithoutResult(s -> expired.forEach(r ->
                     store.releaseReservation(r.decisionId(), r.expiresAt(), ReservationRelease.EXPIRED)));
-            expired.forEach(r -> book.release(r.decisionId()));
+            expired.forEach(r -> book.lapse(r.decisionId()));
         }
         return expired;
     }
@@ -338,7 +350,13 @@ public final class Portfolio {
     /** Releases an approval's reservation at the caller's request. Call under the lock. */
     public void cancel(AccountBook book, Reservation r, Instant at) {
         tx.executeWithoutResult(s -> store.releaseReservation(r.decisionId(), at, ReservationRelease.CANCELLED));
-        book.release(r.decisionId());
+        book.lapse(r.decisionId());
+    }
+
+    /** Records an officer's lift of a lock (controls.cooldown, stoploss_guard), durable before it counts. */
+    public void lift(AccountBook book, StopOuts.Lift lift) {
+        tx.executeWithoutResult(s -> store.insertLift(book.account(), lift));
+        book.stopOuts().lift(lift);
     }
 
     /** Opens a trade against a decision's reservation. Call under the lock. */
@@ -374,6 +392,9 @@ public final class Portfolio {
         if (after.state().isClosed()) {
             book.close(after.id());
             book.recordResult(after.result());
+            if (after.state() == TradeState.CLOSED_SL) {
+                book.stopOuts().add(new StopOuts.StopOut(after.id(), after.symbol(), at));
+            }
         } else {
             book.open(after.position());
         }

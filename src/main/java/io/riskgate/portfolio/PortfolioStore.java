@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -19,12 +20,14 @@ public final class PortfolioStore {
     private final com.fasterxml.jackson.databind.ObjectMapper json;
     private final RowIds equityIds;
     private final RowIds closeIds;
+    private final RowIds liftIds;
 
     public PortfolioStore(DataSource dataSource, com.fasterxml.jackson.databind.ObjectMapper json) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.json = json;
         this.equityIds = RowIds.of(dataSource, "equity_snapshot", "id");
         this.closeIds = RowIds.of(dataSource, "trade_close", "id");
+        this.liftIds = RowIds.of(dataSource, "lock_lift", "id");
     }
 
     static OffsetDateTime ts(Instant i) {
@@ -67,6 +70,36 @@ public final class PortfolioStore {
         for (int i = checks.size() - 1; i >= 0; i--) {
             book.recentChecks().add((Instant) checks.get(i)[0], (String) checks.get(i)[1]);
         }
+        // the latest approvals, oldest first, for the duplicate-order control and the daily risk budgets
+        List<Object[]> approvals = jdbc.query("SELECT d.id, d.decided_at, d.symbol, d.side, d.strategy, d.quantity, "
+                        + "d.entry_price, d.stop_loss, r.release_reason FROM decision d LEFT JOIN reservation r "
+                        + "ON r.decision_id = d.id WHERE d.account = ? AND d.approved "
+                        + "ORDER BY d.decided_at DESC LIMIT " + RecentChecks.KEPT,
+                (rs, i) -> new Object[] {new RecentChecks.Approval(rs.getString("id"), instant(rs, "decided_at"),
+                        rs.getString("symbol"), Side.valueOf(rs.getString("side")),
+                        rs.getString("strategy"), rs.getDouble("quantity"), rs.getDouble("quantity")
+                        * Math.abs(rs.getDouble("entry_price") - rs.getDouble("stop_loss"))),
+                        rs.getString("release_reason")}, account);
+        for (int i = approvals.size() - 1; i >= 0; i--) {
+            RecentChecks.Approval a = (RecentChecks.Approval) approvals.get(i)[0];
+            book.recentChecks().approved(a);
+            if (approvals.get(i)[1] != null && LAPSED.contains(approvals.get(i)[1])) {
+                book.recentChecks().lapse(a.decisionId());
+            }
+        }
+        // the latest stop-outs, oldest first, and the locks officers lifted (controls.cooldown, stoploss_guard)
+        List<StopOuts.StopOut> stops = jdbc.query("SELECT id, symbol, closed_at FROM trade WHERE account = ? "
+                        + "AND state = 'CLOSED_SL' ORDER BY closed_at DESC LIMIT " + StopOuts.KEPT,
+                (rs, i) -> new StopOuts.StopOut(rs.getString("id"), rs.getString("symbol"),
+                        instant(rs, "closed_at")), account);
+        for (int i = stops.size() - 1; i >= 0; i--) {
+            book.stopOuts().add(stops.get(i));
+        }
+        jdbc.query("SELECT * FROM lock_lift WHERE account = ? ORDER BY id", rs -> {
+            book.stopOuts().lift(new StopOuts.Lift(rs.getString("code"), rs.getString("symbol"),
+                    instant(rs, "lock_until"), rs.getString("actor"), rs.getString("reason"),
+                    instant(rs, "lifted_at")));
+        }, account);
         jdbc.query("SELECT equity, observed_at FROM equity_snapshot WHERE account = ? "
                         + "ORDER BY observed_at DESC, id DESC LIMIT 1",
                 rs -> {
@@ -103,6 +136,52 @@ public final class PortfolioStore {
                             instant(rs, "expires_at")));
                 }, account);
         return book;
+    }
+
+    /** Release reasons of a reservation that never reached the market. */
+    private static final java.util.Set<String> LAPSED = java.util.Set.of(ReservationRelease.EXPIRED.name(),
+            ReservationRelease.CANCELLED.name());
+
+    void insertLift(String account, StopOuts.Lift l) {
+        jdbc.update("INSERT INTO lock_lift (id, account, code, symbol, lock_until, actor, reason, lifted_at) "
+                + "VALUES (?,?,?,?,?,?,?,?)", liftIds.next(), account, l.code(), l.symbol(), ts(l.until()), l.actor(),
+                l.reason(), ts(l.liftedAt()));
+    }
+
+    /**
+     * Every account's share of the firm limits as stored: open trades' and live reservations' notional, and the
+     * risk at the stop of the approvals since its governor day began that did not lapse unfilled.
+     */
+    FirmLedger firmLedger() {
+        FirmLedger ledger = FirmLedger.empty();
+        Map<String, double[]> shares = new java.util.HashMap<>();
+        jdbc.query("SELECT account, SUM(open_quantity * entry_price) AS n FROM trade WHERE state NOT LIKE 'CLOSED%' "
+                + "GROUP BY account", rs -> {
+            shares.computeIfAbsent(rs.getString("account"), a -> new double[2])[0] += rs.getDouble("n");
+        });
+        jdbc.query("SELECT account, SUM(notional) AS n FROM reservation WHERE released_at IS NULL GROUP BY account",
+                rs -> {
+                    shares.computeIfAbsent(rs.getString("account"), a -> new double[2])[0] += rs.getDouble("n");
+                });
+        jdbc.query("SELECT account, state_json FROM governor_state", rs -> {
+            Instant dayStart;
+            try {
+                dayStart = json.readValue(rs.getString("state_json"), GovernorState.class).dayStart();
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("the governor state of account " + rs.getString("account")
+                        + " is unreadable", e);
+            }
+            if (dayStart != null) {
+                Double risk = jdbc.queryForObject("SELECT SUM(d.quantity * ABS(d.entry_price - d.stop_loss)) "
+                        + "FROM decision d LEFT JOIN reservation r ON r.decision_id = d.id WHERE d.account = ? "
+                        + "AND d.approved AND d.decided_at >= ? AND (r.release_reason IS NULL "
+                        + "OR r.release_reason NOT IN ('EXPIRED', 'CANCELLED'))", Double.class,
+                        rs.getString("account"), ts(dayStart));
+                shares.computeIfAbsent(rs.getString("account"), a -> new double[2])[1] += risk == null ? 0 : risk;
+            }
+        });
+        shares.forEach((account, share) -> ledger.publish(account, share[0], share[1]));
+        return ledger;
     }
 
     void insertEquity(EquitySnapshot s, String source, Instant recordedAt) {

@@ -1,15 +1,19 @@
 package io.riskgate.portfolio;
 
+import io.riskgate.policy.Side;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The event times of an account's latest decided checks, in all and per strategy, for the order-rate throttle
- * (controls.order_rate): how many checks fell in the window before an event time. At most {@link #KEPT} are kept
- * of each, which bounds a policy's {@code max_checks}; a book read from the store gets its account's latest
- * decisions back.
+ * (controls.order_rate): how many checks fell in the window before an event time; and its latest approvals, for
+ * the duplicate-order control and the daily risk budget. At most {@link #KEPT} are kept of each, which bounds a
+ * policy's {@code max_checks}; a book read from the store gets its account's latest decisions back.
  */
 public final class RecentChecks {
 
@@ -19,7 +23,17 @@ public final class RecentChecks {
     /** The most checks a throttle can count, so the most kept. */
     public static final int KEPT = io.riskgate.policy.Controls.MAX_COUNTED_CHECKS;
 
+    /**
+     * An approved order: when (event time), what, and the risk it put at its stop (quantity x |entry - stop|);
+     */
+    public record Approval(String decisionId, Instant at, String symbol, Side side, String strategy, double quantity,
+                           double riskAtStop) {
+    }
+
     private final ArrayDeque<Instant> all = new ArrayDeque<>();
+    private final ArrayDeque<Approval> approvals = new ArrayDeque<>();
+    /** The kept approvals whose reservation expired or was cancelled unfilled: they never reached the market. */
+    private final java.util.Set<String> lapsed = new java.util.HashSet<>();
     private final Map<String, ArrayDeque<Instant>> byStrategy = new HashMap<>();
 
     /** Records a decided check at event time {@code at}, of {@code strategy} (null: none). */
@@ -28,6 +42,53 @@ public final class RecentChecks {
         if (strategy != null) {
             push(byStrategy.computeIfAbsent(strategy, s -> new ArrayDeque<>()), at);
         }
+    }
+
+    /** Records an approval (oldest first when a book is read). */
+    public void approved(Approval a) {
+        approvals.addLast(a);
+        if (approvals.size() > KEPT) {
+            lapsed.remove(approvals.removeFirst().decisionId());
+        }
+    }
+
+    /** The approval of {@code decisionId} lapsed: its reservation expired or was cancelled unfilled. */
+    void lapse(String decisionId) {
+        if (approvals.stream().anyMatch(a -> a.decisionId().equals(decisionId))) {
+            lapsed.add(decisionId);
+        }
+    }
+
+    /**
+     * The latest approval, not lapsed, of the same order — symbol (any case), side, strategy and quantity — with
+     * an event time in ({@code at} - {@code window}, {@code at}].
+     */
+    public Optional<Approval> sameOrder(String symbol, Side side, String strategy, double quantity, Instant at,
+                                        Duration window) {
+        Instant from = at.minus(window);
+        for (var it = approvals.descendingIterator(); it.hasNext(); ) {
+            Approval a = it.next();
+            if (!lapsed.contains(a.decisionId()) && a.at().isAfter(from) && !a.at().isAfter(at) && a.side() == side
+                    && a.quantity() == quantity && a.symbol().equalsIgnoreCase(symbol)
+                    && Objects.equals(a.strategy(), strategy)) {
+                return Optional.of(a);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The risk at the stop of the approvals, not lapsed, with an event time at or after {@code since} (null: all
+     * kept): what the account's trades opened in the governor's day put at risk.
+     */
+    public double riskSince(Instant since) {
+        double sum = 0;
+        for (Approval a : approvals) {
+            if (!lapsed.contains(a.decisionId()) && (since == null || !a.at().isBefore(since))) {
+                sum += a.riskAtStop();
+            }
+        }
+        return sum;
     }
 
     /** The account's checks with an event time in ({@code at} - {@code window}, {@code at}]. */

@@ -12,6 +12,7 @@ import io.riskgate.exits.ExitInstruction;
 import io.riskgate.facts.Adjustment;
 import io.riskgate.facts.FiredRule;
 import io.riskgate.governor.GovernorEvaluator;
+import io.riskgate.governor.KillSwitches;
 import io.riskgate.market.BarStore;
 import io.riskgate.market.Mark;
 import io.riskgate.market.MarketData;
@@ -26,8 +27,11 @@ import io.riskgate.policy.PolicyLoader;
 import io.riskgate.policy.Side;
 import io.riskgate.portfolio.AccountBook;
 import io.riskgate.portfolio.EquitySnapshot;
+import io.riskgate.portfolio.FirmLedger;
 import io.riskgate.portfolio.GovernorState;
 import io.riskgate.portfolio.Position;
+import io.riskgate.portfolio.RecentChecks;
+import io.riskgate.portfolio.StopOuts;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.portfolio.TradeResult;
 import io.riskgate.rules.CompiledPolicy;
@@ -67,7 +71,11 @@ public final class ScenarioRunner {
     static final Set<String> SCENARIO_KEYS = Set.of("name", "account", "order", "trade", "mark", "tightening",
             "expect");
     static final Set<String> ACCOUNT_KEYS = Set.of("equity", "positions", "results", "peak_equity",
-            "day_open_equity", "week_open_equity", "at", "volatility_spike_sigma", "max_pair_correlation");
+            "day_open_equity", "week_open_equity", "at", "volatility_spike_sigma", "max_pair_correlation", "clock",
+            "stop_outs", "approvals", "firm");
+    static final Set<String> STOP_OUT_KEYS = Set.of("symbol", "at");
+    static final Set<String> APPROVAL_KEYS = Set.of("symbol", "side", "strategy", "quantity", "risk", "at");
+    static final Set<String> FIRM_KEYS = Set.of("gross_exposure", "daily_risk");
     static final Set<String> POSITION_KEYS = Set.of("symbol", "side", "quantity", "entry", "stop_loss",
             "take_profit", "strategy", "last_price");
     static final Set<String> ORDER_EXPECT = Set.of("approved", "codes", "quantity", "risk_amount", "stop_loss",
@@ -230,6 +238,13 @@ public final class ScenarioRunner {
         for (JsonNode p : sc.path("account").path("positions")) {
             unknownKeys(p, POSITION_KEYS, "a position", diffs);
         }
+        for (JsonNode p : sc.path("account").path("stop_outs")) {
+            unknownKeys(p, STOP_OUT_KEYS, "a stop-out", diffs);
+        }
+        for (JsonNode p : sc.path("account").path("approvals")) {
+            unknownKeys(p, APPROVAL_KEYS, "an approval", diffs);
+        }
+        unknownKeys(sc.path("account").path("firm"), FIRM_KEYS, "account.firm", diffs);
         if (!diffs.isEmpty()) {
             return;
         }
@@ -271,12 +286,38 @@ public final class ScenarioRunner {
         GovernorState start = new GovernorState(null, 0, peak, g.dayStart(at), dayOpen, g.weekStart(at), weekOpen,
                 dayOpen, at, false, false, Set.of(), Set.of(), List.of(), List.of(), 1);
         book.governor(start);
+        // the controls' history: stop-outs (cooldown, stop-loss guard), earlier approvals (duplicates, daily risk
+        // budget), the rest of the firm, and the account's clock when it has seen a later event than the order's
+        List<StopOuts.StopOut> stops = new ArrayList<>();
+        for (JsonNode s : account.path("stop_outs")) {
+            stops.add(new StopOuts.StopOut("stop-out-" + (stops.size() + 1), s.path("symbol").asText(),
+                    instant(s.path("at"), at)));
+        }
+        List<RecentChecks.Approval> approvals = new ArrayList<>();
+        for (JsonNode a : account.path("approvals")) {
+            approvals.add(new RecentChecks.Approval("approval-" + (approvals.size() + 1), instant(a.path("at"), at),
+                    a.path("symbol").asText(request.symbol()),
+                    Side.valueOf(a.path("side").asText(request.side().name()).toUpperCase(Locale.ROOT)),
+                    a.hasNonNull("strategy") ? a.path("strategy").asText() : request.strategy().orElse(null),
+                    a.path("quantity").asDouble(), a.path("risk").asDouble()));
+        }
+        book.withHistory(stops, approvals);
+        book.advance(instant(account.path("clock"), at));
+        Instant accountNow = book.advance(at);
+        CheckPipeline decider = pipeline;
+        if (account.has("firm")) {
+            FirmLedger others = FirmLedger.empty();
+            others.publish("other accounts", account.path("firm").path("gross_exposure").asDouble(),
+                    account.path("firm").path("daily_risk").asDouble());
+            decider = new CheckPipeline(pipeline.risk(), KillSwitches.NONE, others);
+        }
         // the live path: the governor at the order's time, then the order under the state it leaves; the spike
         // measures come from the scenario instead of stored bars
         GovernorEvaluator.Spikes.Measured spikes = new GovernorEvaluator.Spikes.Measured(
                 account.path("volatility_spike_sigma").asDouble(Double.NaN),
                 account.path("max_pair_correlation").asDouble(Double.NaN));
-        CheckPipeline.Result result = pipeline.run("scenario", policy, request, book, at, at, (open, when) -> spikes);
+        CheckPipeline.Result result = decider.run("scenario", policy, request, book, at, accountNow,
+                (open, when) -> spikes);
         GovernorEvaluator.Update governed = result.governor();
         Decision d = result.decision();
 

@@ -175,7 +175,7 @@ public final class WhatIf {
         }
         List<Multiplier> multipliers = new ArrayList<>();
         for (Adjustment a : d.adjustments()) {
-            if (a.group() != null && !a.code().equals("VOLATILITY_FACTOR") && !a.code().equals("LOW_VOLATILITY_FACTOR")) {
+            if (a.group() != null && !a.group().equals(Adjustment.BUDGET) && !a.code().equals("VOLATILITY_FACTOR") && !a.code().equals("LOW_VOLATILITY_FACTOR")) {
                 multipliers.add(new Multiplier(a.code(), a.rule(), a.factor(), a.group(), a.reason()));
             }
         }

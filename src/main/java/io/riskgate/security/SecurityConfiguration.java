@@ -95,14 +95,15 @@ public class SecurityConfiguration {
                         .requestMatchers(HttpMethod.PUT, API + "/accounts/*/equity").hasRole("FEED")
                         // officers
                         .requestMatchers(HttpMethod.POST, API + "/accounts/*/breaker", API + "/policies/reload",
-                                API + "/policies/what-if", API + "/firm/kill-switch").hasRole("OFFICER")
+                                API + "/policies/what-if", API + "/firm/kill-switch", API + "/accounts/*/locks/lift")
+                        .hasRole("OFFICER")
                         .requestMatchers(HttpMethod.GET, API + "/firm/kill-switch").hasAnyRole("OFFICER", "AUDITOR")
                         .requestMatchers(HttpMethod.PUT, API + "/accounts/*/policy").hasRole("OFFICER")
                         // reads: a trader's own accounts (checked in the controller), officers and auditors all
                         .requestMatchers(HttpMethod.GET, API + "/decisions", API + "/decisions/*", API + "/trades/*",
                                 API + "/accounts/*", API + "/accounts/*/state", API + "/accounts/*/breakers",
                                 API + "/accounts/*/instructions", API + "/accounts/*/risk",
-                                API + "/accounts/*/policy", API + "/events")
+                                API + "/accounts/*/policy", API + "/accounts/*/locks", API + "/events")
                         .hasAnyRole("TRADER", "OFFICER", "AUDITOR")
                         .requestMatchers(HttpMethod.GET, API + "/market/bars")
                         .hasAnyRole("TRADER", "FEED", "OFFICER", "AUDITOR")

@@ -74,6 +74,10 @@ public final class AtrSizer {
             riskPct = riskAmount / r.equity();
             riskQuantity = notional / entry;
         }
+        for (Cap c : in.riskCaps()) {
+            // a cap on the amount at the stop (a risk budget's remainder) as the notional that puts it at risk
+            caps.add(new Cap(c.name(), Math.max(0, c.notional()) / distance * entry));
+        }
         for (Cap c : caps) {
             if (c.notional() < notional) {
                 notional = c.notional();

@@ -19,5 +19,11 @@ public enum CapName {
     /** The largest order in the symbol's base unit (controls.order_size.max_quantity) x the entry. */
     ORDER_MAX_QUANTITY,
     /** The largest order in account currency (controls.order_size.max_notional). */
-    ORDER_MAX_NOTIONAL
+    ORDER_MAX_NOTIONAL,
+    /** The firm's gross exposure headroom (controls.firm.max_gross_exposure minus every account's exposure). */
+    FIRM_GROSS_EXPOSURE,
+    /** The account's daily risk budget left (controls.daily_risk_budget.max_pct x equity minus today's risk). */
+    DAILY_RISK_BUDGET,
+    /** The firm's daily risk left (controls.firm.max_daily_risk minus every account's risk opened today). */
+    FIRM_DAILY_RISK
 }

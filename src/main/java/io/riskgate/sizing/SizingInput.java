@@ -12,7 +12,13 @@ import java.util.OptionalDouble;
  *        factors), used instead of the risk budget; NaN for ATR risk sizing. The caps still apply, and the risk at
  *        the stop is capped at maxRiskPct of equity
  */
-public record SizingInput(Order order, Risk risk, Levels levels, List<Cap> caps, double targetNotional) {
+public record SizingInput(Order order, Risk risk, Levels levels, List<Cap> caps, double targetNotional,
+                          List<Cap> riskCaps) {
+
+    /** An input without caps on the amount at risk. */
+    public SizingInput(Order order, Risk risk, Levels levels, List<Cap> caps, double targetNotional) {
+        this(order, risk, levels, caps, targetNotional, List.of());
+    }
 
     /**
      * The order as the caller sent it.
@@ -65,5 +71,6 @@ public record SizingInput(Order order, Risk risk, Levels levels, List<Cap> caps,
 
     public SizingInput {
         caps = List.copyOf(caps);
+        riskCaps = List.copyOf(riskCaps);
     }
 }

@@ -262,10 +262,10 @@ class PreTradeEngineTest {
 
         var restarted = io.riskgate.runtime.RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(),
                 "default", db, clock, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-        // a check timed T0 + 1 min: the account's clock stands at the fill's T0 + 30 min, so its reservation
-        // lasts until T0 + 35 min, as it would have without the restart
+        // a check timed T0 + 26 min (4 minutes behind, within controls.market_data.max_age 5m): the account's clock
+        // stands at the fill's T0 + 30 min, so its reservation lasts until T0 + 35 min, as without the restart
         Decision later = restarted.engine().check(set(Requests.seed001(), "market.timestamp",
-                TestRuntime.T0.plus(Duration.ofMinutes(1)).toString()));
+                TestRuntime.T0.plus(Duration.ofMinutes(26)).toString()));
         assertThat(later.accountState().accountClock()).isEqualTo(TestRuntime.T0.plus(Duration.ofMinutes(30)));
         assertThat(later.reservationExpiresAt()).isEqualTo(TestRuntime.T0.plus(Duration.ofMinutes(35)));
     }
