@@ -28,10 +28,31 @@ class FirmController {
 
     private final KillSwitches switches;
     private final io.riskgate.rules.RuleSetRegistry registry;
+    private final io.riskgate.portfolio.Portfolio portfolio;
 
-    FirmController(KillSwitches switches, io.riskgate.rules.RuleSetRegistry registry) {
+    FirmController(KillSwitches switches, io.riskgate.rules.RuleSetRegistry registry,
+                   io.riskgate.portfolio.Portfolio portfolio) {
         this.switches = switches;
         this.registry = registry;
+        this.portfolio = portfolio;
+    }
+
+    /**
+     * The firm-wide totals over every account (controls.firm): gross exposure (open and reserved notional) and the
+     * risk at the stops of the day's approvals, with the limits of the default policy (null: none) and its id.
+     */
+    record Limits(double grossExposure, double dailyRisk, Double maxGrossExposure, Double maxDailyRisk,
+                  String policy) {
+    }
+
+    @GetMapping("/api/v1/firm/limits")
+    Limits limits() {
+        var totals = portfolio.firm().totals();
+        var active = registry.active().policy();
+        var firm = active.controls().firm();
+        return new Limits(totals.grossExposure(), totals.dailyRisk(),
+                firm.maxGrossExposure().isPresent() ? firm.maxGrossExposure().getAsDouble() : null,
+                firm.maxDailyRisk().isPresent() ? firm.maxDailyRisk().getAsDouble() : null, active.id());
     }
 
     /** The switches in force, then the latest 100 TRIPs and RESETs. */

@@ -143,6 +143,9 @@ public final class CheckPipeline {
                 snapshot.map(EquitySnapshot::observedAt).orElse(null), book.positions().size(),
                 book.reservations().size(), book.exposure(), book.assetExposure(asset),
                 checked.strategy().map(book::strategyExposure).orElse(null), accountNow);
+        if (checked.reduceOnly()) {
+            return reducing(id, compiled, checked, book, asset, governor, state, now, accountNow);
+        }
         Optional<KillSwitches.Switch> halt = switches.halting(checked.strategy().orElse(null));
         if (halt.isPresent()) {
             KillSwitches.Switch s = halt.get();
@@ -184,20 +187,8 @@ public final class CheckPipeline {
         PortfolioRisk.CorrelationCheck correlation = risk.correlation(policy.analytics(), policy.portfolio(),
                 order.symbol(), order.side(), book.positions(), now);
         facts.correlation(correlation);
-        // the order-rate throttle counts the checks decided in each window before this one's event time
-        Controls.OrderRate rate = policy.controls().orderRate();
-        // both at the account's clock, which never runs backwards: an order backdated by its caller is counted,
-        // and judged against the latest reference, as at the latest time the account has seen
-        facts.orderRate(rate.perAccount().map(r -> book.recentChecks().inWindow(accountNow, r.window())).orElse(0),
-                rate.perStrategy().map(r -> book.recentChecks().inWindow(accountNow, r.window(),
-                        order.strategy().orElse(null))).orElse(0));
-        if (policy.controls().priceCollar().isPresent()) {
-            facts.reference(risk.market().reference(order.symbol(), policy.analytics().barInterval(), accountNow)
-                    .orElse(null), accountNow);
-        }
+        marketAccess(policy, facts, order, book, now, accountNow);
         Controls controls = policy.controls();
-        // how far the order's market data lies behind what the account has already seen (never negative)
-        facts.marketDataAge(accountNow.isAfter(now) ? Duration.between(now, accountNow) : Duration.ZERO);
         if (controls.guards().any()) {
             facts.locks(book.stopOuts().locking(controls.guards(), order.symbol(), accountNow, StopOuts.COOLDOWN)
                             .orElse(null),
@@ -242,7 +233,64 @@ public final class CheckPipeline {
                 approved ? s.quantity() : 0, approved ? s.notional() : 0, s.entry(), s.stopLoss(), s.takeProfit(),
                 s.riskAmount(), s.riskPct(), equity, s.rewardRisk(), verdict.rejections(), verdict.adjustments(),
                 verdict.fired().stream().map(f -> f.name()).toList(), verdict.fired(), ref, now,
-                approved ? accountNow.plus(policy.portfolio().reservationTtl()) : null, state, s, null, analytics);
+                approved ? accountNow.plus(policy.portfolio().reservationTtl()) : null, state, s, null, analytics,
+                null);
+    }
+
+    /**
+     * What the market-access controls every order meets read: the order-rate throttle's counts, riskgate's reference
+     * price for the collar, and how far the order's market data lies behind the account's clock.
+     */
+    private void marketAccess(Policy policy, OrderFacts facts, CheckRequest order, AccountBook book, Instant now,
+                              Instant accountNow) {
+        // the order-rate throttle counts the checks decided in each window before this one's event time
+        Controls.OrderRate rate = policy.controls().orderRate();
+        // both at the account's clock, which never runs backwards: an order backdated by its caller is counted,
+        // and judged against the latest reference, as at the latest time the account has seen
+        facts.orderRate(rate.perAccount().map(r -> book.recentChecks().inWindow(accountNow, r.window())).orElse(0),
+                rate.perStrategy().map(r -> book.recentChecks().inWindow(accountNow, r.window(),
+                        order.strategy().orElse(null))).orElse(0));
+        if (policy.controls().priceCollar().isPresent()) {
+            facts.reference(risk.market().reference(order.symbol(), policy.analytics().barInterval(), accountNow)
+                    .orElse(null), accountNow);
+        }
+        // how far the order's market data lies behind what the account has already seen (never negative)
+        facts.marketDataAge(accountNow.isAfter(now) ? Duration.between(now, accountNow) : Duration.ZERO);
+    }
+
+    /**
+     * A reduce-only order (docs/controls.md; the FIA's "block risk-increasing, allow risk-reducing"): judged by the
+     * market-access rules alone (category {@code controls}: throttle, collar, stale data, its size, and whether it
+     * reduces), not by the gates or the governor's breakers, and not by the kill switch, which stops new risk. It
+     * reduces when it is the opposite side of open positions on its symbol and its quantity is at most theirs.
+     * Approved for the caller's quantity at the market price, with no levels, no risk and no reservation.
+     */
+    private Decision reducing(String id, CompiledPolicy compiled, CheckRequest order, AccountBook book, String asset,
+                              GovernorState governor, AccountState state, Instant now, Instant accountNow) {
+        Policy policy = compiled.policy();
+        Verdict verdict = new Verdict();
+        OrderFacts facts = new OrderFacts(policy, order, asset, book.positions().size(), book.reservations().size(),
+                now, verdict, governor);
+        double reducible = 0;
+        for (var p : book.positions()) {
+            if (p.symbol().equalsIgnoreCase(order.symbol()) && p.side() != order.side()) {
+                reducible += p.quantity();
+            }
+        }
+        facts.reducing(reducible);
+        marketAccess(policy, facts, order, book, now, accountNow);
+        try (RuleEvaluator.Session rules = RuleEvaluator.open(compiled, verdict)) {
+            rules.fire(List.of(facts), "controls");
+        }
+        boolean approved = verdict.rejections().isEmpty();
+        double quantity = order.quantity().orElseThrow();
+        double price = order.market().price();
+        return new Decision(id, approved ? Outcome.APPROVED : Outcome.REJECTED, approved, order.account(),
+                order.symbol(), order.side(), order.strategy().orElse(null), order.clientOrderId().orElse(null),
+                approved ? quantity : 0, approved ? quantity * price : 0, price, null, null, 0.0, 0.0,
+                book.equity().map(EquitySnapshot::equity).orElse(null), null, verdict.rejections(),
+                verdict.adjustments(), verdict.fired().stream().map(f -> f.name()).toList(), verdict.fired(),
+                PolicyRef.of(compiled), now, null, state, null, null, null, Boolean.TRUE);
     }
 
     /** The decision of an order the engine could not evaluate: rejected, never approved by default. */

@@ -194,7 +194,7 @@ public final class PreTradeEngine {
             // every other account's; when another account took the room meanwhile, the order is decided again
             // with the room now left (smaller, or refused by the firm limit's rule)
             Controls.Firm firmLimits = policy.policy().controls().firm();
-            for (int attempt = 1; decision.approved() && firmLimits.any(); attempt++) {
+            for (int attempt = 1; decision.approved() && firmLimits.any() && !request.reduceOnly(); attempt++) {
                 double risk = book.recentChecks().riskSince(governed.state().dayStart())
                         + decision.sizing().riskAtStop();
                 if (portfolio.firm().claim(request.account(), book.exposure() + decision.notional(), risk,
@@ -212,7 +212,8 @@ public final class PreTradeEngine {
             log.error("check {} on account {} failed; rejecting ({})", id, request.account(), ENGINE_ERROR, e);
             decision = CheckPipeline.failed(id, policy, request, now, e);
         }
-        Reservation reservation = decision.approved()
+        // a reduce-only approval reduces a position already held: no new exposure, no trade slot, no reservation
+        Reservation reservation = decision.approved() && !request.reduceOnly()
                 ? new Reservation(id, request.account(), request.symbol(),
                 policy.policy().portfolio().assetOf(request.symbol()), request.strategy().orElse(null),
                 decision.notional(), decision.reservationExpiresAt())
@@ -227,7 +228,8 @@ public final class PreTradeEngine {
             batch.commit(() -> {
                 // in commit order with an officer's trip (both go through the one writer): an approval decided
                 // just before a switch was tripped fails closed here instead of being answered after the trip
-                if (toStore.approved() && switches.halting(request.strategy().orElse(null)).isPresent()) {
+                if (toStore.approved() && !request.reduceOnly()
+                        && switches.halting(request.strategy().orElse(null)).isPresent()) {
                     throw new IllegalStateException("a kill switch was tripped while the order was decided");
                 }
                 audit.insert(toStore, raw, clock.instant());
@@ -265,7 +267,7 @@ public final class PreTradeEngine {
         if (!stored.codes().contains(RecentChecks.THROTTLED)) {
             book.recentChecks().add(now, request.strategy().orElse(null));
         }
-        if (stored.approved()) {
+        if (stored.approved() && stored.sizing() != null) {
             // the duplicate-order control and the daily risk budgets count approvals at the account's clock
             book.recentChecks().approved(new RecentChecks.Approval(stored.decisionId(), now, stored.symbol(),
                     stored.side(), stored.strategy(), stored.quantity(), stored.sizing().riskAtStop()));

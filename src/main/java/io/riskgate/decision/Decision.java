@@ -22,6 +22,8 @@ import java.util.List;
  * @param firedRules rule names in firing order; {@code firedRuleDetails} adds each rule's code and category
  * @param reservationExpiresAt when an approved decision's reservation lapses if it is not filled
  * @param accountState the account as the decision saw it (null on ENGINE_ERROR decisions)
+ * @param reduceOnly true for a reduce-only order (docs/controls.md): approved for the caller's quantity, it holds
+ *        no reservation and is not filled as a new position; null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Decision(
@@ -52,7 +54,8 @@ public record Decision(
         AccountState accountState,
         SizingResult sizing,
         String error,
-        OrderAnalytics analytics) {
+        OrderAnalytics analytics,
+        Boolean reduceOnly) {
 
     public Decision {
         rejections = List.copyOf(rejections);
@@ -78,6 +81,6 @@ public record Decision(
         return new Decision(id, outcome, false, request.account(), request.symbol(), request.side(),
                 request.strategy().orElse(null), request.clientOrderId().orElse(null), 0, 0, null, null, null, null,
                 null, null, null, List.of(why), List.of(), List.of(), List.of(), policy, timestamp, null,
-                accountState, null, error, null);
+                accountState, null, error, null, request.reduceOnly() ? Boolean.TRUE : null);
     }
 }

@@ -257,6 +257,30 @@ public final class OrderFacts {
     /** The stop-loss guard's lock holding the order's symbol (or the whole account), or null. */
     public io.riskgate.portfolio.StopOuts.Lock getGuardLock() { return guardLock; }
 
+    // ---- market-access controls: reduce-only orders ----
+    private double reducible;
+
+    /** Sets the open quantity on the order's symbol on the other side: what a reduce-only order may reduce. */
+    public void reducing(double openOppositeQuantity) {
+        this.reducible = openOppositeQuantity;
+    }
+
+    /** The order only reduces an open position (reduceOnly): judged by the controls alone. */
+    public boolean isReduceOnly() { return request.reduceOnly(); }
+    /** A reduce-only order's quantity; 0 for other orders (riskgate sizes them). */
+    public double getReduceQuantity() { return request.quantity().orElse(0); }
+    /** The open quantity on the order's symbol on the other side. */
+    public double getReducibleQuantity() { return reducible; }
+    /** The side a reduce-only order reduces: the opposite of its own. */
+    public Side getReducedSide() { return request.side() == Side.LONG ? Side.SHORT : Side.LONG; }
+    /** A reduce-only quantity, or its notional at the market price, above the symbol's order-size limit. */
+    public boolean isReduceQuantityAboveLimit() {
+        var limit = orderSizeLimit();
+        double q = getReduceQuantity();
+        return limit.maxQuantity().isPresent() && q > limit.maxQuantity().getAsDouble()
+                || limit.maxNotional().isPresent() && q * getPrice() > limit.maxNotional().getAsDouble();
+    }
+
     // ---- what rules may say ----
     public void reject(RuleContext ctx, String message) { verdict.reject(ctx, message); }
     public void adjust(RuleContext ctx, double factor, String reason) { verdict.adjust(ctx, factor, reason); }

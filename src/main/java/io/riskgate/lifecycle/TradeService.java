@@ -111,6 +111,10 @@ public final class TradeService {
             throw new ConflictException("decision " + d.decisionId() + " was " + d.outcome()
                     + " (" + String.join(", ", d.codes()) + "): only approved decisions can be filled");
         }
+        if (Boolean.TRUE.equals(d.reduceOnly())) {
+            throw new ConflictException("decision " + d.decisionId() + " approved a reduceOnly order: it opens no "
+                    + "position; report its execution as a close of the trade it reduced (POST /api/v1/trades/{id}/close)");
+        }
         if (fill.quantity() > d.quantity() * (1 + QUANTITY_TOLERANCE)) {
             throw new ConflictException("fill quantity " + fill.quantity() + " exceeds the approved quantity "
                     + d.quantity() + " of decision " + d.decisionId());

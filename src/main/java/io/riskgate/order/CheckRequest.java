@@ -13,6 +13,11 @@ import java.util.OptionalDouble;
  * @param entry,stopLoss,takeProfit the caller's own levels; when a stop is given the engine sizes from it
  * @param clientOrderId the caller's id for this order, unique per account: a retry with the same id and the same
  *        request returns the first decision instead of deciding (and reserving) again
+ * @param reduceOnly the order only reduces an open position: the opposite side of one on the symbol, for at most
+ *        its open quantity (docs/controls.md); it is judged by the market-access controls alone, so a breaker that
+ *        refuses new risk lets it pass
+ * @param quantity the caller's quantity, required with {@code reduceOnly} and accepted only with it (riskgate sizes
+ *        new positions itself)
  */
 public record CheckRequest(
         String account,
@@ -25,7 +30,17 @@ public record CheckRequest(
         OptionalDouble entry,
         OptionalDouble stopLoss,
         OptionalDouble takeProfit,
-        Optional<String> clientOrderId) {
+        Optional<String> clientOrderId,
+        boolean reduceOnly,
+        OptionalDouble quantity) {
+
+    /** A request for a new position, sized by riskgate. */
+    public CheckRequest(String account, String symbol, Side side, Optional<String> strategy, Signal signal,
+                        Market market, OptionalDouble equity, OptionalDouble entry, OptionalDouble stopLoss,
+                        OptionalDouble takeProfit, Optional<String> clientOrderId) {
+        this(account, symbol, side, strategy, signal, market, equity, entry, stopLoss, takeProfit, clientOrderId,
+                false, OptionalDouble.empty());
+    }
 
     public CheckRequest {
         Checks.matches("account", account, CheckRequestParser.ID_PATTERN);
@@ -36,6 +51,11 @@ public record CheckRequest(
             throw new IllegalArgumentException("side, signal and market are required");
         }
         equity.ifPresent(v -> Checks.positive("equity", v));
+        quantity.ifPresent(v -> Checks.positive("quantity", v));
+        if (reduceOnly != quantity.isPresent()) {
+            throw new IllegalArgumentException(reduceOnly ? "a reduceOnly order needs its quantity"
+                    : "quantity is accepted only with reduceOnly: riskgate sizes new positions itself");
+        }
         entry.ifPresent(v -> Checks.positive("entry", v));
         stopLoss.ifPresent(v -> Checks.positive("stopLoss", v));
         takeProfit.ifPresent(v -> Checks.positive("takeProfit", v));
@@ -58,6 +78,6 @@ public record CheckRequest(
     /** The same request with another market (the engine's computed ATR and EMA filled in). */
     public CheckRequest withMarket(Market m) {
         return new CheckRequest(account, symbol, side, strategy, signal, m, equity, entry, stopLoss, takeProfit,
-                clientOrderId);
+                clientOrderId, reduceOnly, quantity);
     }
 }

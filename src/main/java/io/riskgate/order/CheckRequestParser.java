@@ -23,7 +23,7 @@ public final class CheckRequestParser {
     public static final String ID_PATTERN = "[A-Za-z0-9_.:/@-]{1,64}";
     private static final Set<String> TOP = Set.of("account", "symbol", "side", "strategy", "clientOrderId", "signal",
             "market",
-            "equity", "entry", "stopLoss", "takeProfit");
+            "equity", "entry", "stopLoss", "takeProfit", "reduceOnly", "quantity");
     private static final Set<String> SIGNAL = Set.of("consensus", "confidence", "strength", "modelVotes");
     private static final Set<String> MARKET = Set.of("price", "atr", "ema200", "volume24h", "spreadBps",
             "timestamp", "regime");
@@ -67,6 +67,26 @@ public final class CheckRequestParser {
         OptionalDouble entry = root.optionalNumber("entry", Bounds.PRICE);
         OptionalDouble stop = root.optionalNumber("stopLoss", Bounds.PRICE);
         OptionalDouble take = root.optionalNumber("takeProfit", Bounds.PRICE);
+        boolean reduceOnly = false;
+        JsonNode reduce = root.raw("reduceOnly");
+        if (reduce != null && !reduce.isNull()) {
+            if (reduce.isBoolean()) {
+                reduceOnly = reduce.booleanValue();
+            } else {
+                root.problem("reduceOnly", "must be true or false, was " + Echo.of(reduce));
+            }
+        }
+        OptionalDouble quantity = root.optionalNumber("quantity", Bounds.QUANTITY);
+        if (reduceOnly && quantity.isEmpty() && !root.has("quantity")) {
+            root.problem("quantity", "is required with reduceOnly: the quantity of the position to reduce");
+        }
+        if (!reduceOnly && root.has("quantity") && (reduce == null || reduce.isNull() || reduce.isBoolean())) {
+            root.problem("quantity", "is accepted only with reduceOnly: true; riskgate sizes new positions itself");
+        }
+        if (reduceOnly && (stop.isPresent() || take.isPresent())) {
+            root.problem(stop.isPresent() ? "stopLoss" : "takeProfit", "a reduceOnly order closes a position: it "
+                    + "has no stop loss or take profit of its own");
+        }
         double e = entry.orElse(price);
         if (side != null && (stop.isPresent() || take.isPresent()) && Double.isFinite(e)) {
             int sign = side.sign();
@@ -85,7 +105,7 @@ public final class CheckRequestParser {
         return new CheckRequest(account, symbol.toUpperCase(Locale.ROOT), side, strategy,
                 new Signal(consensus, confidence, strength, votes),
                 new Market(price, atr, ema200, volume, spread, timestamp, regime),
-                equity, entry, stop, take, clientOrderId);
+                equity, entry, stop, take, clientOrderId, reduceOnly, quantity);
     }
 
     private static Map<String, String> votes(JsonFields signal, List<FieldProblem> problems) {

@@ -66,7 +66,17 @@ public final class RuleEvaluator {
         /** Inserts the facts and fires, as one phase. */
         public void fire(List<?> facts) {
             facts.forEach(session::insert);
-            int fired = session.fireAllRules(MAX_FIRINGS_PER_PHASE);
+            check(session.fireAllRules(MAX_FIRINGS_PER_PHASE));
+        }
+
+        /** Inserts the facts and fires only the rules of {@code category} (their {@code @category}), as one phase. */
+        public void fire(List<?> facts, String category) {
+            facts.forEach(session::insert);
+            check(session.fireAllRules(match -> category.equals(match.getRule().getMetaData().get("category")),
+                    MAX_FIRINGS_PER_PHASE));
+        }
+
+        private static void check(int fired) {
             if (fired >= MAX_FIRINGS_PER_PHASE) {
                 throw new IllegalStateException("rules fired " + fired + " times in one phase: a rule loops");
             }

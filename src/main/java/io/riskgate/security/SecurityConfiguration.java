@@ -97,7 +97,8 @@ public class SecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, API + "/accounts/*/breaker", API + "/policies/reload",
                                 API + "/policies/what-if", API + "/firm/kill-switch", API + "/accounts/*/locks/lift")
                         .hasRole("OFFICER")
-                        .requestMatchers(HttpMethod.GET, API + "/firm/kill-switch").hasAnyRole("OFFICER", "AUDITOR")
+                        .requestMatchers(HttpMethod.GET, API + "/firm/kill-switch", API + "/firm/limits")
+                        .hasAnyRole("OFFICER", "AUDITOR")
                         .requestMatchers(HttpMethod.PUT, API + "/accounts/*/policy").hasRole("OFFICER")
                         // reads: a trader's own accounts (checked in the controller), officers and auditors all
                         .requestMatchers(HttpMethod.GET, API + "/decisions", API + "/decisions/*", API + "/trades/*",

@@ -37,7 +37,7 @@ class RuleSetCompilerTest {
         CompiledPolicy p = compiler.compile(load(TestRuntime.copyRepoConfig(dir)));
         // gates.drl 11 rules, portfolio.drl 7, confidence bands 2 rows, strategy limits 6 rows, exits.drl 6,
         // trailing stops 2 rows, governor.drl 16, analytics.drl 5, drawdown factors 3 rows, controls.drl 6
-        assertThat(p.rules()).hasSize(71);
+        assertThat(p.rules()).hasSize(73);
         assertThat(p.rules()).extracting(RuleInfo::code).contains("TREND_MISALIGNED", "MAX_EXPOSURE",
                 "SIZE_HIGH_CONFIDENCE", "STRATEGY_LIMITS", "STOP_LOSS_HIT", "PERCENT_TRAILING_STOP", "ORDER_TOO_LARGE");
         assertThat(p.rules()).filteredOn(r -> r.code().equals("SIZE_HIGH_CONFIDENCE"))
