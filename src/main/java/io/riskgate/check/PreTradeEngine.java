@@ -243,6 +243,9 @@ public final class PreTradeEngine {
         } catch (RuntimeException | Error e) {
             log.error("check {} on account {} could not be audited; rejecting ({})", id, request.account(),
                     ENGINE_ERROR, e);
+            // the approval's claim on the firm limits goes with it: the account's share is what its book held
+            portfolio.firm().publish(request.account(), book.exposure(),
+                    book.recentChecks().riskSince(storedGovernor.dayStart()));
             Decision failed = CheckPipeline.failed(id, policy, request, now, e);
             try {
                 // the full record may have failed on its content: the bare failure record still tells the story.

@@ -113,7 +113,8 @@ public final class TradeService {
         }
         if (Boolean.TRUE.equals(d.reduceOnly())) {
             throw new ConflictException("decision " + d.decisionId() + " approved a reduceOnly order: it opens no "
-                    + "position; report its execution as a close of the trade it reduced (POST /api/v1/trades/{id}/close)");
+                    + "position; report its execution as a close of the trade it reduced "
+                    + "(POST /api/v1/trades/{id}/close)");
         }
         if (fill.quantity() > d.quantity() * (1 + QUANTITY_TOLERANCE)) {
             throw new ConflictException("fill quantity " + fill.quantity() + " exceeds the approved quantity "
@@ -166,6 +167,10 @@ public final class TradeService {
         if (!d.approved()) {
             throw new ConflictException("decision " + decisionId + " was " + d.outcome() + ": there is nothing "
                     + "to cancel");
+        }
+        if (Boolean.TRUE.equals(d.reduceOnly())) {
+            throw new ConflictException("decision " + decisionId + " approved a reduceOnly order, which holds no "
+                    + "reservation: there is nothing to cancel");
         }
         return portfolio.withAccount(d.account(), book -> {
             var held = book.reservations().stream().filter(r -> r.decisionId().equals(decisionId)).findFirst();

@@ -70,10 +70,11 @@ public final class PortfolioStore {
         for (int i = checks.size() - 1; i >= 0; i--) {
             book.recentChecks().add((Instant) checks.get(i)[0], (String) checks.get(i)[1]);
         }
-        // the latest approvals, oldest first, for the duplicate-order control and the daily risk budgets
+        // the latest approvals of new positions (a reduce-only approval has no stop), oldest first, for the
+        // duplicate-order control and the daily risk budgets
         List<Object[]> approvals = jdbc.query("SELECT d.id, d.decided_at, d.symbol, d.side, d.strategy, d.quantity, "
                         + "d.entry_price, d.stop_loss, r.release_reason FROM decision d LEFT JOIN reservation r "
-                        + "ON r.decision_id = d.id WHERE d.account = ? AND d.approved "
+                        + "ON r.decision_id = d.id WHERE d.account = ? AND d.approved AND d.stop_loss IS NOT NULL "
                         + "ORDER BY d.decided_at DESC LIMIT " + RecentChecks.KEPT,
                 (rs, i) -> new Object[] {new RecentChecks.Approval(rs.getString("id"), instant(rs, "decided_at"),
                         rs.getString("symbol"), Side.valueOf(rs.getString("side")),
@@ -174,7 +175,8 @@ public final class PortfolioStore {
             if (dayStart != null) {
                 Double risk = jdbc.queryForObject("SELECT SUM(d.quantity * ABS(d.entry_price - d.stop_loss)) "
                         + "FROM decision d LEFT JOIN reservation r ON r.decision_id = d.id WHERE d.account = ? "
-                        + "AND d.approved AND d.decided_at >= ? AND (r.release_reason IS NULL "
+                        + "AND d.approved AND d.stop_loss IS NOT NULL AND d.decided_at >= ? "
+                        + "AND (r.release_reason IS NULL "
                         + "OR r.release_reason NOT IN ('EXPIRED', 'CANCELLED'))", Double.class,
                         rs.getString("account"), ts(dayStart));
                 shares.computeIfAbsent(rs.getString("account"), a -> new double[2])[1] += risk == null ? 0 : risk;

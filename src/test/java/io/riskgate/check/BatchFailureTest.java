@@ -52,6 +52,9 @@ class BatchFailureTest {
         assertThat(refused.approved()).isFalse();
         assertThat(refused.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(refused.codes()).contains(PreTradeEngine.ENGINE_ERROR);
+        // its claim on the firm limits went with it: the firm holds the first order's $500 and 22.50 at risk
+        // (0.01 x 2,250), not a second one's
+        assertThat(rt.portfolio().firm().totals()).isEqualTo(new io.riskgate.portfolio.FirmLedger.Others(500, 22.5));
         // nothing of the refused batch is stored (its failure record could not be written either)
         assertThat(jdbc.queryForList("SELECT client_order_id FROM decision WHERE account = 'batch-a'", String.class))
                 .containsExactly("o-1");

@@ -80,6 +80,33 @@ class ReduceOnlyControlTest {
     }
 
     @Test
+    void aReducingApprovalAddsNoRiskToTheBudgetsNorAfterARestart() {
+        javax.sql.DataSource db = TestRuntime.memoryDatabase();
+        io.riskgate.testing.MutableClock clock = new io.riskgate.testing.MutableClock(T0.plusSeconds(3600));
+        String account = Engine.freshAccount();
+        try (var rt = start(db, clock)) {
+            Decision open = rt.engine().check(order(account, T0));
+            rt.trades().fill(new FillRequest(open.decisionId(), 50_000, 0.01, Optional.of(T0)));
+            assertThat(rt.engine().check(reduce(account, T0.plusSeconds(1), 0.01)).approved()).isTrue();
+            // the opening approval's 0.01 x 2,250 = 22.50 at its stop; the reducing one puts nothing at risk
+            assertThat(rt.portfolio().firm().totals().dailyRisk()).isEqualTo(22.5);
+            assertThatThrownBy(() -> rt.trades().cancel(rt.engine().check(reduce(account, T0.plusSeconds(2), 0.005))
+                    .decisionId())).isInstanceOf(ConflictException.class).hasMessageContaining("no reservation");
+        }
+        // read back from the store (a reducing approval has no stop: it is no approval of new risk)
+        try (var rt = start(db, clock)) {
+            assertThat(rt.portfolio().firm().totals().dailyRisk()).isEqualTo(22.5);
+            assertThat(rt.portfolio().firm().totals().grossExposure()).isEqualTo(500.0);
+        }
+    }
+
+    private static io.riskgate.runtime.RiskgateRuntime start(javax.sql.DataSource db,
+                                                             io.riskgate.testing.MutableClock clock) {
+        return io.riskgate.runtime.RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default",
+                db, clock, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
+    @Test
     void aQuantityGoesOnlyWithReduceOnlyAndAReducingOrderHasNoLevels() {
         Engine engine = new Engine();
         ObjectNode sized = Requests.set(engine.seed001(), "quantity", 0.01);
