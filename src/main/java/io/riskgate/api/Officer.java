@@ -51,8 +51,20 @@ final class Officer {
         return f;
     }
 
-    /** The required {@code reason}. */
+    /** The most UTF-16 units a reason may hold: what its database columns (VARCHAR(500)) store. */
+    static final int REASON_UNITS = 500;
+
+    /**
+     * The required {@code reason}: 1 to 500 characters as stored, where a character outside the Basic Multilingual
+     * Plane (an emoji) takes two.
+     */
     static String reason(JsonFields f) {
-        return f.text("reason", REASON);
+        String reason = f.text("reason", REASON);
+        if (reason != null && reason.length() > REASON_UNITS) {
+            f.problem("reason", "must be at most " + REASON_UNITS + " characters, counting a character outside the "
+                    + "Basic Multilingual Plane (an emoji) as two; was " + reason.length());
+            return null;
+        }
+        return reason;
     }
 }

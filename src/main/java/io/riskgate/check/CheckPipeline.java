@@ -80,6 +80,8 @@ public final class CheckPipeline {
      */
     public static final String KILL_SWITCH = "KILL_SWITCH";
     public static final String INSUFFICIENT_MARKET_DATA = "INSUFFICIENT_MARKET_DATA";
+    /** The code of the rule that judges whether a reduce-only order reduces (rules/controls.drl). */
+    public static final String NOT_RISK_REDUCING = "NOT_RISK_REDUCING";
 
     private final PortfolioRisk risk;
     private final KillSwitches switches;
@@ -268,6 +270,12 @@ public final class CheckPipeline {
     private Decision reducing(String id, CompiledPolicy compiled, CheckRequest order, AccountBook book, String asset,
                               GovernorState governor, AccountState state, Instant now, Instant accountNow) {
         Policy policy = compiled.policy();
+        if (compiled.rules().stream().noneMatch(r -> r.code().equals(NOT_RISK_REDUCING))) {
+            // fail closed: without the rule that judges whether it reduces, nothing would stop it adding risk
+            return Decision.unsized(id, Outcome.REJECTED, order, new Rejection(NOT_RISK_REDUCING, "engine",
+                    "policy " + compiled.policy().id() + " does not list rules/controls.drl, whose rules judge "
+                            + "reduce-only orders: refused"), PolicyRef.of(compiled), now, state, null);
+        }
         Verdict verdict = new Verdict();
         OrderFacts facts = new OrderFacts(policy, order, asset, book.positions().size(), book.reservations().size(),
                 now, verdict, governor);

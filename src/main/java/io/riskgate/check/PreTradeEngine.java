@@ -272,8 +272,10 @@ public final class PreTradeEngine {
         }
         if (stored.approved() && stored.sizing() != null) {
             // the duplicate-order control and the daily risk budgets count approvals at the account's clock
-            book.recentChecks().approved(new RecentChecks.Approval(stored.decisionId(), now, stored.symbol(),
-                    stored.side(), stored.strategy(), stored.quantity(), stored.sizing().riskAtStop()));
+            // at the order's event time, as the store gives them back after a restart (decided_at)
+            book.recentChecks().approved(new RecentChecks.Approval(stored.decisionId(), stored.timestamp(),
+                    stored.symbol(), stored.side(), stored.strategy(), stored.quantity(),
+                    stored.sizing().riskAtStop()));
         }
     }
 

@@ -134,6 +134,7 @@ class AccessMatrixTest {
                 "401 200 403 403 200 200 403"));
         r.add(new Row("GET", "/api/v1/accounts/{id}/risk", acct + "/risk", null, "401 200 403 403 200 200 403"));
         r.add(new Row("GET", "/api/v1/accounts/{id}/policy", acct + "/policy", null, "401 200 403 403 200 200 403"));
+        r.add(new Row("GET", "/api/v1/accounts/{id}/locks", acct + "/locks", null, "401 200 403 403 200 200 403"));
         r.add(new Row("GET", "/api/v1/events", "/api/v1/events?account=" + a, null, "401 200 403 403 200 200 403"));
         r.add(new Row("GET", "/api/v1/events", "/api/v1/events", null, "401 403 403 403 200 200 403"));
         // market data
@@ -150,8 +151,11 @@ class AccessMatrixTest {
                 "401 403 403 403 400 403 403"));
         r.add(new Row("POST", "/api/v1/firm/kill-switch", "/api/v1/firm/kill-switch", Map.of(),
                 "401 403 403 403 400 403 403"));
+        r.add(new Row("POST", "/api/v1/accounts/{id}/locks/lift", acct + "/locks/lift", Map.of(),
+                "401 403 403 403 400 403 403"));
         r.add(new Row("GET", "/api/v1/firm/kill-switch", "/api/v1/firm/kill-switch", null,
                 "401 403 403 403 200 200 403"));
+        r.add(new Row("GET", "/api/v1/firm/limits", "/api/v1/firm/limits", null, "401 403 403 403 200 200 403"));
         r.add(new Row("POST", "/api/v1/policies/reload", "/api/v1/policies/reload", Map.of("reason", "matrix"),
                 "401 403 403 403 200 403 403"));
         r.add(new Row("POST", "/api/v1/policies/what-if", "/api/v1/policies/what-if", Map.of(),

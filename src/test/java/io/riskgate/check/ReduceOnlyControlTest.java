@@ -107,6 +107,20 @@ class ReduceOnlyControlTest {
     }
 
     @Test
+    void aPolicyWithoutTheControlsRulesRefusesReducingOrders(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        TestRuntime.copyRepoConfig(dir, text -> text.replaceAll("\n  - controls\\.drl[^\n]*", ""));
+        Engine engine = new Engine(dir.resolve("policies"), dir.resolve("rules"));
+        assertThat(engine.rt.registry().active().policy().ruleFiles()).doesNotContain("controls.drl");
+        String account = Engine.freshAccount();
+        Decision open = engine.check(order(account, T0));
+        engine.rt.trades().fill(new FillRequest(open.decisionId(), 50_000, 0.01, Optional.of(T0)));
+        // nothing would judge whether it reduces: refused (fail closed), even for a quantity that would
+        Decision d = engine.check(reduce(account, T0.plusSeconds(1), 0.01));
+        assertThat(d.codes()).containsExactly("NOT_RISK_REDUCING");
+        assertThat(d.rejections().get(0).message()).contains("does not list rules/controls.drl");
+    }
+
+    @Test
     void aQuantityGoesOnlyWithReduceOnlyAndAReducingOrderHasNoLevels() {
         Engine engine = new Engine();
         ObjectNode sized = Requests.set(engine.seed001(), "quantity", 0.01);
