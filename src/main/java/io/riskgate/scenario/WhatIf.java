@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -91,6 +92,11 @@ public final class WhatIf {
                 skipped.add(d.decisionId() + ": " + d.outcome() + " (the engine could not decide it then)");
                 continue;
             }
+            Optional<String> history = historyBound(d);
+            if (history.isPresent()) {
+                skipped.add(d.decisionId() + ": " + history.get());
+                continue;
+            }
             CheckRequest request;
             try {
                 request = CheckRequestParser.parse(r.request());
@@ -119,6 +125,33 @@ public final class WhatIf {
         }
         return new Report(PolicyRef.of(candidate), evaluated,
                 changes.size(), changes, skipped);
+    }
+
+    /**
+     * The market-access controls that rest on what happened before a decision, which its audit record does not keep:
+     * the checks and approvals before it, the stop-outs, the firm's other accounts, the kill switch, the account's
+     * clock. A decision they refused or sized is not replayed (it would show as changed for a reason the candidate
+     * has nothing to do with).
+     */
+    static final Set<String> HISTORY_CODES = Set.of("ORDER_RATE_EXCEEDED", "DUPLICATE_ORDER", "SYMBOL_COOLDOWN",
+            "STOPLOSS_GUARD", "DAILY_RISK_BUDGET", "FIRM_EXPOSURE_LIMIT", CheckPipeline.KILL_SWITCH);
+    private static final Set<String> HISTORY_CAPS = Set.of("DAILY_RISK_BUDGET", "FIRM_DAILY_RISK",
+            "FIRM_GROSS_EXPOSURE");
+    private static final String STALE_BY_CLOCK = "Market data older than the account's clock";
+
+    /** Why {@code d} rests on history what-if cannot replay, if it does. */
+    private static Optional<String> historyBound(Decision d) {
+        for (var x : d.rejections()) {
+            if (HISTORY_CODES.contains(x.code()) || x.rule().equals(STALE_BY_CLOCK)) {
+                return Optional.of("refused by " + x.code() + ", which rests on the account's history then (earlier "
+                        + "checks, approvals and stop-outs, the firm's other accounts, its clock): not replayed");
+            }
+        }
+        if (d.approved() && d.sizing() != null && HISTORY_CAPS.contains(d.sizing().bindingCap())) {
+            return Optional.of("sized by " + d.sizing().bindingCap() + ", which rests on the account's and the "
+                    + "firm's history then: not replayed");
+        }
+        return Optional.empty();
     }
 
     /** Codes of the rules that fired, rejected or adjusted on one side only. */
