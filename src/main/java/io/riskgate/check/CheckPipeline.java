@@ -320,7 +320,7 @@ public final class CheckPipeline {
             return request;
         }
         String interval = policy.analytics().barInterval();
-        var series = risk.market().series(request.symbol(), interval).closedBy(now);
+        var series = risk.market().closedBy(request.symbol(), interval, now);
         double atr = m.atr();
         double ema = m.ema200();
         if (!m.atrGiven()) {

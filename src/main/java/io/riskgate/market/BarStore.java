@@ -45,6 +45,16 @@ public final class BarStore {
         return out;
     }
 
+    /** The latest {@code limit} bars opened at or before {@code lastOpen}, oldest first. */
+    public List<MarketBar> openedBy(String symbol, String interval, Instant lastOpen, int limit) {
+        List<MarketBar> newestFirst = jdbc.query("SELECT * FROM market_bar WHERE symbol = ? AND bar_interval = ? "
+                + "AND open_time <= ? ORDER BY open_time DESC LIMIT ?", BarStore::bar, symbol, interval,
+                ts(lastOpen), limit);
+        List<MarketBar> out = new ArrayList<>(newestFirst);
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
     private static MarketBar bar(ResultSet rs, int row) throws SQLException {
         return new MarketBar(rs.getString("symbol"), rs.getString("bar_interval"),
                 rs.getObject("open_time", OffsetDateTime.class).toInstant(), rs.getDouble("open_price"),

@@ -175,7 +175,7 @@ public final class MarketData {
         if (mark != null && mark.at().isAfter(asOf)) {
             mark = null; // a mark timed after this event was not known at it
         }
-        Series closed = series(symbol, interval).closedBy(asOf);
+        Series closed = closedBy(symbol, interval, asOf);
         Reference bar = closed.lastOpen() == null ? null : new Reference(closed.lastClose(),
                 closed.lastOpen().plus(duration(interval)), "bar " + interval);
         if (mark == null || (bar != null && bar.at().isAfter(mark.at()))) {
@@ -254,6 +254,22 @@ public final class MarketData {
         return cached != null ? cached : new Series(symbol, interval, 0, List.of());
     }
 
+    /**
+     * The {@link #HISTORY} latest bars of a symbol at an interval already closed at {@code asOf} (open time +
+     * interval <= asOf): exactly what was known then, whatever came later. The cached latest bars answer when they
+     * reach back far enough (an event at or after the newest bar, as in live trading and in a replay fed in time
+     * order, or a series with fewer stored bars than that); an earlier event reads its window from the store.
+     */
+    public Series closedBy(String symbol, String interval, Instant asOf) {
+        Series latest = series(symbol, interval);
+        Series cut = latest.closedBy(asOf);
+        if (cut.end == latest.end || latest.end < HISTORY) {
+            return cut;
+        }
+        Instant lastOpen = asOf.minus(duration(interval));
+        return new Series(symbol, interval, latest.version(), store.openedBy(symbol, interval, lastOpen, HISTORY));
+    }
+
     /** How many series are cached. */
     int cachedSeries() {
         return series.size();
@@ -267,7 +283,7 @@ public final class MarketData {
                                                 Instant asOf) {
         List<Series> all = new ArrayList<>();
         for (String s : symbols) {
-            all.add(series(s, interval).closedBy(asOf));
+            all.add(closedBy(s, interval, asOf));
         }
         // the open times every series has: walk the shortest, keep the times all the others hold too
         Series shortest = all.isEmpty() ? null : all.get(0);
@@ -315,8 +331,8 @@ public final class MarketData {
         }
         String first = a.compareTo(b) < 0 ? a : b;
         String second = first.equals(a) ? b : a;
-        Series sa = series(first, interval).closedBy(asOf);
-        Series sb = series(second, interval).closedBy(asOf);
+        Series sa = closedBy(first, interval, asOf);
+        Series sb = closedBy(second, interval, asOf);
         // keyed by each series' version and last closed bar: the cache holds until a bar is posted or closes
         String key = interval + "|" + first + "|" + second + "|" + window + "|" + sa.version() + "|" + sa.lastOpen()
                 + "|" + sb.version() + "|" + sb.lastOpen();

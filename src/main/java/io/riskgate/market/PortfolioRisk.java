@@ -132,7 +132,7 @@ public final class PortfolioRisk {
         new java.util.TreeSet<>(positions.stream().map(p -> p.symbol() + ":" + p.side()).toList())
                 .forEach(k -> key.append('|').append(k));
         for (String symbol : new java.util.TreeSet<>(positions.stream().map(Position::symbol).toList())) {
-            MarketData.Series s = market.series(symbol, a.barInterval()).closedBy(asOf);
+            MarketData.Series s = market.closedBy(symbol, a.barInterval(), asOf);
             key.append('|').append(s.version()).append('@').append(s.lastOpen());
         }
         double[] cached = spikeCache.get(key.toString());

@@ -144,4 +144,45 @@ class MarketDataTest {
         assertThatThrownBy(() -> MarketData.duration("1y")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("1y");
     }
+
+    /**
+     * Issue 14's measurement: 1,917 five-minute bars stored, then an event after bar 900 (as a replay, or a late
+     * check, sees it). The cached series holds the newest 1,000 bars (917 to 1,916): cutting them at bar 900 left
+     * none ("had 0"), and at bar 1,116 the EMA came from the 200 bars 917 to 1,116 instead of the 1,000 before it.
+     * Now each event sees exactly the 1,000 bars closed by its time.
+     */
+    @Test
+    void anEarlierEventSeesExactlyTheThousandBarsClosedByItsTime() {
+        String btc = sym("BTC");
+        Instant first = TestRuntime.T0.minus(Duration.ofDays(30));
+        List<io.riskgate.risk.indicators.Bar> all = new ArrayList<>();
+        List<MarketBar> bars = new ArrayList<>();
+        double[] r = Bars.randomReturns(14, 1_917, 0.002);
+        double close = 50_000;
+        for (int i = 0; i < 1_917; i++) {
+            double open = close;
+            close = open * (1 + r[i]);
+            bars.add(new MarketBar(btc, "5m", first.plus(Duration.ofMinutes(5L * i)), open,
+                    Math.max(open, close) * 1.001, Math.min(open, close) * 0.999, close, 10));
+            all.add(new io.riskgate.risk.indicators.Bar(bars.get(i).high(), bars.get(i).low(), close));
+        }
+        market.ingest(bars);
+        for (int k : new int[] {900, 1_116, 1_916}) {
+            // bar k closes at first + 5 min x (k + 1): its window is bars k - 999 .. k (all of them before 1,000)
+            Instant at = first.plus(Duration.ofMinutes(5L * (k + 1)));
+            MarketData.Series s = market.closedBy(btc, "5m", at);
+            int from = Math.max(0, k - MarketData.HISTORY + 1);
+            assertThat(s.bars()).as("bars closed by bar %d", k).hasSize(k - from + 1);
+            assertThat(s.bars().get(0)).isEqualTo(bars.get(from));
+            assertThat(s.lastOpen()).isEqualTo(bars.get(k).openTime());
+            double[] closes = bars.subList(from, k + 1).stream().mapToDouble(MarketBar::close).toArray();
+            assertThat(s.ema(200).orElseThrow().value())
+                    .isEqualTo(new io.riskgate.risk.indicators.Ema(200).latest(closes).orElseThrow().value());
+            assertThat(s.atr(14).orElseThrow().value()).isEqualTo(new io.riskgate.risk.indicators.WilderAtr(14)
+                    .latest(all.subList(from, k + 1)).orElseThrow().value());
+        }
+        // a second before bar 900 closes, bar 899 is the last known
+        assertThat(market.closedBy(btc, "5m", first.plus(Duration.ofMinutes(5L * 901)).minusSeconds(1)).lastOpen())
+                .isEqualTo(bars.get(899).openTime());
+    }
 }
