@@ -285,7 +285,9 @@ public final class CheckPipeline {
                 reducible += p.quantity();
             }
         }
-        facts.reducing(reducible);
+        // less what reduce-only orders approved before it still hold: each may reduce only what is left
+        facts.reducing(Math.max(0, reducible - book.recentChecks().pendingReduction(order.symbol(), order.side(),
+                accountNow)));
         marketAccess(policy, facts, order, book, now, accountNow);
         try (RuleEvaluator.Session rules = RuleEvaluator.open(compiled, verdict)) {
             rules.fire(List.of(facts), "controls");

@@ -233,12 +233,18 @@ public final class PreTradeEngine {
                     throw new IllegalStateException("a kill switch was tripped while the order was decided");
                 }
                 audit.insert(toStore, raw, clock.instant());
+                if (toStore.approved()) {
+                    // what the duplicate control, the daily risk budgets and reduce-only orders count, at the
+                    // account's clock (never the order's own time, which its caller may set back)
+                    portfolio.store().insertApproval(approval(toStore, accountNow), request.account(),
+                            request.reduceOnly(), request.reduceOnly() ? reductionEnd(policy, accountNow) : null);
+                }
                 if (update != null) {
                     events.add(governor.persist(update, policy.sha256()));
                 }
             }, reservation);
             events.forEach(governor::publish);
-            counted(book, decision, accountNow, request);
+            counted(book, decision, accountNow, request, policy);
             return decision;
         } catch (RuntimeException | Error e) {
             log.error("check {} on account {} could not be audited; rejecting ({})", id, request.account(),
@@ -254,7 +260,7 @@ public final class PreTradeEngine {
                 // when it was never stored, nor the rolled-back equity snapshot taken
                 portfolio.batch(book).governor(storedGovernor)
                         .commit(() -> audit.insert(failed, raw, clock.instant()), null);
-                counted(book, failed, accountNow, request);
+                counted(book, failed, accountNow, request, policy);
             } catch (RuntimeException | Error again) {
                 log.error("check {}: the failure record could not be audited either", id, again);
             }
@@ -266,17 +272,31 @@ public final class PreTradeEngine {
      * A stored decision counts against the order-rate throttle (controls.order_rate), unless the throttle itself
      * refused it: the excess is refused, it does not lock the account out for longer.
      */
-    private static void counted(AccountBook book, Decision stored, Instant now, CheckRequest request) {
+    private static void counted(AccountBook book, Decision stored, Instant now, CheckRequest request,
+                                CompiledPolicy policy) {
         if (!stored.codes().contains(RecentChecks.THROTTLED)) {
             book.recentChecks().add(now, request.strategy().orElse(null));
         }
-        if (stored.approved() && stored.sizing() != null) {
-            // the duplicate-order control and the daily risk budgets count approvals at the account's clock
-            // at the order's event time, as the store gives them back after a restart (decided_at)
-            book.recentChecks().approved(new RecentChecks.Approval(stored.decisionId(), stored.timestamp(),
-                    stored.symbol(), stored.side(), stored.strategy(), stored.quantity(),
-                    stored.sizing().riskAtStop()));
+        if (stored.approved() && request.reduceOnly()) {
+            book.recentChecks().reducing(new RecentChecks.Reduction(stored.decisionId(), now, stored.symbol(),
+                    stored.side(), stored.quantity(), reductionEnd(policy, now)));
+        } else if (stored.approved()) {
+            book.recentChecks().approved(approval(stored, now));
         }
+    }
+
+    /** An approval as the controls count it: at the account's clock, with the risk at its stop. */
+    private static RecentChecks.Approval approval(Decision d, Instant accountNow) {
+        return new RecentChecks.Approval(d.decisionId(), accountNow, d.symbol(), d.side(), d.strategy(), d.quantity(),
+                d.sizing() == null ? 0 : d.sizing().riskAtStop());
+    }
+
+    /**
+     * How long a reduce-only approval holds the position quantity it reduces, unless closes carry it out first: the
+     * policy's reservation time-to-live, as an approval of new risk holds its reservation.
+     */
+    private static Instant reductionEnd(CompiledPolicy policy, Instant accountNow) {
+        return accountNow.plus(policy.policy().portfolio().reservationTtl());
     }
 
     /** Whether a stored request is the same order as a retried one, compared as parsed values (50000 = 50000.0). */

@@ -83,9 +83,14 @@ public final class CheckRequestParser {
         if (!reduceOnly && root.has("quantity") && (reduce == null || reduce.isNull() || reduce.isBoolean())) {
             root.problem("quantity", "is accepted only with reduceOnly: true; riskgate sizes new positions itself");
         }
-        if (reduceOnly && (stop.isPresent() || take.isPresent())) {
-            root.problem(stop.isPresent() ? "stopLoss" : "takeProfit", "a reduceOnly order closes a position: it "
-                    + "has no stop loss or take profit of its own");
+        if (reduceOnly) {
+            // it closes (part of) a position at the market: none of a new position's levels applies to it
+            for (String level : List.of("entry", "stopLoss", "takeProfit")) {
+                if (root.has(level)) {
+                    root.problem(level, "a reduceOnly order closes a position at market.price: it has no " + level
+                            + " of its own");
+                }
+            }
         }
         double e = entry.orElse(price);
         if (side != null && (stop.isPresent() || take.isPresent()) && Double.isFinite(e)) {

@@ -379,9 +379,12 @@ public final class Portfolio {
         double ref = book.refPrice(after.id());
         double realized = after.side().sign() * (price - (Double.isNaN(ref) ? after.entryPrice() : ref)) * quantity;
         GovernorState next = book.governor().withRealized(realized);
+        // the account's clock when the close is reported: a stop-out locks from then, whatever time it names
+        Instant clockAt = book.advance(at);
         try {
             tx.executeWithoutResult(s -> {
-                store.closeTrade(after, quantity, price, reason, at, clock.instant());
+                store.closeTrade(after, quantity, price, reason, at, clock.instant(),
+                        after.state() == TradeState.CLOSED_SL ? clockAt : null);
                 store.saveGovernor(book.account(), next, clock.instant());
             });
         } catch (RuntimeException | Error e) {
@@ -389,11 +392,12 @@ public final class Portfolio {
             throw e;
         }
         book.governor(next);
+        book.recentChecks().reduced(after.symbol(), after.side(), quantity, clockAt);
         if (after.state().isClosed()) {
             book.close(after.id());
             book.recordResult(after.result());
             if (after.state() == TradeState.CLOSED_SL) {
-                book.stopOuts().add(new StopOuts.StopOut(after.id(), after.symbol(), at));
+                book.stopOuts().add(new StopOuts.StopOut(after.id(), after.symbol(), clockAt));
             }
         } else {
             book.open(after.position());

@@ -52,6 +52,7 @@ public final class PortfolioStore {
         for (String sql : List.of("SELECT MAX(decided_at) AS t FROM decision WHERE account = ?",
                 "SELECT MAX(opened_at) AS t FROM trade WHERE account = ?",
                 "SELECT MAX(closed_at) AS t FROM trade WHERE account = ?",
+                "SELECT MAX(c.closed_at) AS t FROM trade_close c JOIN trade r ON r.id = c.trade_id WHERE r.account = ?",
                 "SELECT MAX(last_mark_at) AS t FROM trade WHERE account = ?",
                 "SELECT MAX(observed_at) AS t FROM equity_snapshot WHERE account = ?")) {
             jdbc.query(sql, rs -> {
@@ -70,16 +71,14 @@ public final class PortfolioStore {
         for (int i = checks.size() - 1; i >= 0; i--) {
             book.recentChecks().add((Instant) checks.get(i)[0], (String) checks.get(i)[1]);
         }
-        // the latest approvals of new positions (a reduce-only approval has no stop), oldest first, for the
-        // duplicate-order control and the daily risk budgets
-        List<Object[]> approvals = jdbc.query("SELECT d.id, d.decided_at, d.symbol, d.side, d.strategy, d.quantity, "
-                        + "d.entry_price, d.stop_loss, r.release_reason FROM decision d LEFT JOIN reservation r "
-                        + "ON r.decision_id = d.id WHERE d.account = ? AND d.approved AND d.stop_loss IS NOT NULL "
-                        + "ORDER BY d.decided_at DESC LIMIT " + RecentChecks.KEPT,
-                (rs, i) -> new Object[] {new RecentChecks.Approval(rs.getString("id"), instant(rs, "decided_at"),
-                        rs.getString("symbol"), Side.valueOf(rs.getString("side")),
-                        rs.getString("strategy"), rs.getDouble("quantity"), rs.getDouble("quantity")
-                        * Math.abs(rs.getDouble("entry_price") - rs.getDouble("stop_loss"))),
+        // the latest approvals of new positions, oldest first, at the account's clock when approved, for the
+        // duplicate-order control and the daily risk budgets; and the reduce-only approvals still holding
+        List<Object[]> approvals = jdbc.query("SELECT a.*, r.release_reason FROM approval a LEFT JOIN reservation r "
+                        + "ON r.decision_id = a.decision_id WHERE a.account = ? AND NOT a.reduce_only "
+                        + "ORDER BY a.approved_at DESC LIMIT " + RecentChecks.KEPT,
+                (rs, i) -> new Object[] {new RecentChecks.Approval(rs.getString("decision_id"),
+                        instant(rs, "approved_at"), rs.getString("symbol"), Side.valueOf(rs.getString("side")),
+                        rs.getString("strategy"), rs.getDouble("quantity"), rs.getDouble("risk_at_stop")),
                         rs.getString("release_reason")}, account);
         for (int i = approvals.size() - 1; i >= 0; i--) {
             RecentChecks.Approval a = (RecentChecks.Approval) approvals.get(i)[0];
@@ -89,10 +88,10 @@ public final class PortfolioStore {
             }
         }
         // the latest stop-outs, oldest first, and the locks officers lifted (controls.cooldown, stoploss_guard)
-        List<StopOuts.StopOut> stops = jdbc.query("SELECT id, symbol, closed_at FROM trade WHERE account = ? "
-                        + "AND state = 'CLOSED_SL' ORDER BY closed_at DESC LIMIT " + StopOuts.KEPT,
+        List<StopOuts.StopOut> stops = jdbc.query("SELECT id, symbol, stopped_out_at FROM trade WHERE account = ? "
+                        + "AND state = 'CLOSED_SL' ORDER BY stopped_out_at DESC LIMIT " + StopOuts.KEPT,
                 (rs, i) -> new StopOuts.StopOut(rs.getString("id"), rs.getString("symbol"),
-                        instant(rs, "closed_at")), account);
+                        instant(rs, "stopped_out_at")), account);
         for (int i = stops.size() - 1; i >= 0; i--) {
             book.stopOuts().add(stops.get(i));
         }
@@ -136,12 +135,39 @@ public final class PortfolioStore {
                             rs.getString("asset"), rs.getString("strategy"), rs.getDouble("notional"),
                             instant(rs, "expires_at")));
                 }, account);
+        // the reduce-only approvals still holding part of a position, less what closes reported since carried out
+        Instant now = book.clock();
+        List<RecentChecks.Reduction> holding = jdbc.query("SELECT * FROM approval WHERE account = ? AND reduce_only "
+                        + "AND expires_at > ? ORDER BY approved_at", (rs, i) -> new RecentChecks.Reduction(
+                        rs.getString("decision_id"), instant(rs, "approved_at"), rs.getString("symbol"),
+                        Side.valueOf(rs.getString("side")), rs.getDouble("quantity"), instant(rs, "expires_at")),
+                account, ts(now.equals(Instant.MIN) ? Instant.EPOCH : now));
+        if (!holding.isEmpty()) {
+            holding.forEach(book.recentChecks()::reducing);
+            jdbc.query("SELECT c.quantity, c.closed_at, t.symbol, t.side FROM trade_close c JOIN trade t "
+                    + "ON t.id = c.trade_id WHERE t.account = ? AND c.closed_at >= ? ORDER BY c.closed_at, c.id",
+                    rs -> {
+                        book.recentChecks().reduced(rs.getString("symbol"), Side.valueOf(rs.getString("side")),
+                                rs.getDouble("quantity"), instant(rs, "closed_at"));
+                    }, account, ts(holding.get(0).at()));
+        }
         return book;
     }
 
     /** Release reasons of a reservation that never reached the market. */
     private static final java.util.Set<String> LAPSED = java.util.Set.of(ReservationRelease.EXPIRED.name(),
             ReservationRelease.CANCELLED.name());
+
+    /**
+     * Records an approval at the account's clock {@code at}; a reduce-only one holds its position quantity until
+     * {@code expiresAt} (null otherwise).
+     */
+    public void insertApproval(RecentChecks.Approval a, String account, boolean reduceOnly, Instant expiresAt) {
+        jdbc.update("INSERT INTO approval (decision_id, account, approved_at, symbol, side, strategy, quantity, "
+                + "risk_at_stop, reduce_only, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?)", a.decisionId(), account,
+                ts(a.at()), a.symbol(), a.side().name(), a.strategy(), a.quantity(), a.riskAtStop(), reduceOnly,
+                ts(expiresAt));
+    }
 
     void insertLift(String account, StopOuts.Lift l) {
         jdbc.update("INSERT INTO lock_lift (id, account, code, symbol, lock_until, actor, reason, lifted_at) "
@@ -173,12 +199,10 @@ public final class PortfolioStore {
                         + " is unreadable", e);
             }
             if (dayStart != null) {
-                Double risk = jdbc.queryForObject("SELECT SUM(d.quantity * ABS(d.entry_price - d.stop_loss)) "
-                        + "FROM decision d LEFT JOIN reservation r ON r.decision_id = d.id WHERE d.account = ? "
-                        + "AND d.approved AND d.stop_loss IS NOT NULL AND d.decided_at >= ? "
-                        + "AND (r.release_reason IS NULL "
-                        + "OR r.release_reason NOT IN ('EXPIRED', 'CANCELLED'))", Double.class,
-                        rs.getString("account"), ts(dayStart));
+                Double risk = jdbc.queryForObject("SELECT SUM(a.risk_at_stop) FROM approval a LEFT JOIN reservation r "
+                        + "ON r.decision_id = a.decision_id WHERE a.account = ? AND a.approved_at >= ? "
+                        + "AND (r.release_reason IS NULL OR r.release_reason NOT IN ('EXPIRED', 'CANCELLED'))",
+                        Double.class, rs.getString("account"), ts(dayStart));
                 shares.computeIfAbsent(rs.getString("account"), a -> new double[2])[1] += risk == null ? 0 : risk;
             }
         });
@@ -295,11 +319,19 @@ public final class PortfolioStore {
 
     /** Records one close (partial or final) and the trade as it stands after it. */
     void closeTrade(Trade after, double quantity, double price, String reason, Instant at, Instant recordedAt) {
+        closeTrade(after, quantity, price, reason, at, recordedAt,
+                after.state() == TradeState.CLOSED_SL ? at : null);
+    }
+
+    /** As above; {@code stoppedOutAt}: the account's clock when a stop-out was reported (null for other closes). */
+    void closeTrade(Trade after, double quantity, double price, String reason, Instant at, Instant recordedAt,
+                    Instant stoppedOutAt) {
         jdbc.update("UPDATE trade SET open_quantity = ?, state = ?, closed_at = ?, exit_price = ?, realized_pnl = ?, "
-                        + "result = ?, pending_exit = ? WHERE id = ?", after.openQuantity(), after.state().name(),
-                ts(after.closedAt()), after.exitPrice(), after.realizedPnl(),
+                        + "result = ?, pending_exit = ?, stopped_out_at = ? WHERE id = ?", after.openQuantity(),
+                after.state().name(), ts(after.closedAt()), after.exitPrice(), after.realizedPnl(),
                 after.result() == null ? null : after.result().name(),
-                after.progress().pendingExit() == null ? null : after.progress().pendingExit().name(), after.id());
+                after.progress().pendingExit() == null ? null : after.progress().pendingExit().name(),
+                ts(stoppedOutAt), after.id());
         jdbc.update("INSERT INTO trade_close (id, trade_id, closed_at, recorded_at, quantity, price, pnl, "
                         + "open_after, state_after, reason) VALUES (?,?,?,?,?,?,?,?,?,?)", closeIds.next(), after.id(), ts(at), ts(recordedAt),
                 quantity, price, after.side().sign() * (price - after.entryPrice()) * quantity, after.openQuantity(),

@@ -52,6 +52,75 @@ public final class RecentChecks {
         }
     }
 
+    /**
+     * A reduce-only approval's hold on the position it reduces: {@code remaining} of its quantity on {@code symbol},
+     * by an order of {@code side}, until closes carry it out or {@code expiresAt} (the account's clock) passes.
+     */
+    public static final class Reduction {
+        final String decisionId;
+        /** When it was approved, on the account's clock. */
+        public Instant at() {
+            return at;
+        }
+
+        final Instant at;
+        final String symbol;
+        final Side side;
+        final Instant expiresAt;
+        double remaining;
+
+        public Reduction(String decisionId, Instant at, String symbol, Side side, double quantity,
+                         Instant expiresAt) {
+            this.decisionId = decisionId;
+            this.at = at;
+            this.symbol = symbol;
+            this.side = side;
+            this.remaining = quantity;
+            this.expiresAt = expiresAt;
+        }
+    }
+
+    private final java.util.List<Reduction> reductions = new java.util.ArrayList<>();
+
+    /** Records a reduce-only approval's hold. */
+    public void reducing(Reduction r) {
+        reductions.add(r);
+    }
+
+    /**
+     * How much of the open position on {@code symbol} approved reduce-only orders of {@code side} still hold at
+     * {@code at}: a new one may reduce only what is left.
+     */
+    public double pendingReduction(String symbol, Side side, Instant at) {
+        reductions.removeIf(r -> !at.isBefore(r.expiresAt) || r.remaining <= 0);
+        double sum = 0;
+        for (Reduction r : reductions) {
+            if (r.side == side && r.symbol.equalsIgnoreCase(symbol)) {
+                sum += r.remaining;
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * A close of {@code quantity} of a {@code positionSide} position on {@code symbol} at {@code at}: it carries out
+     * the oldest reductions of it approved by then.
+     */
+    void reduced(String symbol, Side positionSide, double quantity, Instant at) {
+        double left = quantity;
+        for (Reduction r : reductions) {
+            if (left <= 0) {
+                break;
+            }
+            if (r.side != positionSide && r.symbol.equalsIgnoreCase(symbol) && !r.at.isAfter(at)
+                    && at.isBefore(r.expiresAt)) {
+                double used = Math.min(left, r.remaining);
+                r.remaining -= used;
+                left -= used;
+            }
+        }
+    }
+
     /** The approval of {@code decisionId} lapsed: its reservation expired or was cancelled unfilled. */
     void lapse(String decisionId) {
         if (approvals.stream().anyMatch(a -> a.decisionId().equals(decisionId))) {

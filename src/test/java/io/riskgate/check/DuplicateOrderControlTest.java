@@ -61,6 +61,22 @@ class DuplicateOrderControlTest {
     }
 
     @Test
+    void anOrderWhoseDataLagsTheAccountsClockIsStillADuplicate(@TempDir Path dir) {
+        Engine engine = engine(dir);
+        String account = Engine.freshAccount();
+        // an ETHUSDT order at T0 + 10 s moves the account's clock; two BTCUSDT orders timed T0 + 5 s follow
+        ObjectNode eth = order(account, T0.plusSeconds(10));
+        Requests.set(eth, "symbol", "ETHUSDT");
+        Requests.set(eth, "market.price", 2_500.0);
+        Requests.set(eth, "market.atr", 75.0);
+        Requests.set(eth, "market.ema200", 2_400.0);
+        engine.check(eth);
+        assertThat(engine.check(order(account, T0.plusSeconds(5))).approved()).isTrue();
+        // both counted at the account's clock, T0 + 10 s: the second is within the 2 s window of the first
+        assertThat(engine.check(order(account, T0.plusSeconds(5))).codes()).containsExactly("DUPLICATE_ORDER");
+    }
+
+    @Test
     void anotherSideSymbolOrSizeOrAClientOrderIdIsNoDuplicate(@TempDir Path dir) {
         Engine engine = engine(dir);
         String account = Engine.freshAccount();

@@ -99,6 +99,26 @@ class LocksControlTest {
     }
 
     @Test
+    void aStopOutReportedWithAnEarlierCloseTimeLocksFromWhenItWasReported() {
+        Engine engine = new Engine();
+        engine.clock.set(T0.plus(Duration.ofDays(2)));
+        String account = Engine.freshAccount();
+        Decision d = engine.check(order(account, "BTCUSDT", T0));
+        Trade t = engine.rt.trades().fill(new FillRequest(d.decisionId(), 50_000, 0.01, Optional.of(T0))).trade();
+        // marked through the stop at T0 + 2 h; the close names T0 + 1 s, its caller's own time
+        Instant marked = T0.plus(Duration.ofHours(2));
+        engine.rt.exits().mark(new Mark("BTCUSDT", 47_000, 47_000, 47_000, marked));
+        Trade closed = engine.rt.trades().close(t.id(), new CloseRequest(47_750, OptionalDouble.empty(),
+                Optional.empty(), Optional.of(T0.plusSeconds(1))));
+        assertThat(closed.state()).isEqualTo(TradeState.CLOSED_SL);
+        // the lock runs from the account's clock when the close came (T0 + 2 h), not from T0 + 1 s
+        assertThat(engine.check(order(account, "BTCUSDT", marked.plusSeconds(60))).codes())
+                .containsExactly("SYMBOL_COOLDOWN");
+        assertThat(engine.rt.trades().locks(account).locks()).singleElement()
+                .satisfies(l -> assertThat(l.until()).isEqualTo(marked.plus(Duration.ofHours(1))));
+    }
+
+    @Test
     void theCooldownEndsOnTheHourInEventTime() {
         Engine engine = new Engine();
         engine.clock.set(T0.plus(Duration.ofDays(2)));

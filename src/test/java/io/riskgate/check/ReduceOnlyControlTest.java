@@ -63,8 +63,8 @@ class ReduceOnlyControlTest {
             Decision tooMuch = engine.check(reduce(account, T0.plusSeconds(3), 0.02));
             assertThat(tooMuch.codes()).containsExactly("NOT_RISK_REDUCING");
             assertThat(tooMuch.rejections().get(0).message()).isEqualTo("a reduceOnly SHORT of 0.02 BTCUSDT must "
-                    + "reduce open LONG positions, and account " + account + " holds 0.01 BTCUSDT LONG: the rest "
-                    + "would add new risk");
+                    + "reduce open LONG positions, and account " + account + " holds 0.0 BTCUSDT LONG that earlier "
+                    + "reduce-only approvals do not already hold: the rest would add new risk");
             // it opens nothing: its execution is reported as a close of the trade
             assertThatThrownBy(() -> engine.rt.trades().fill(new FillRequest(d.decisionId(), 50_000, 0.01,
                     Optional.of(T0.plusSeconds(4))))).isInstanceOf(ConflictException.class)
@@ -80,6 +80,35 @@ class ReduceOnlyControlTest {
     }
 
     @Test
+    void aPositionIsReducedOnceUntilTheReductionIsCarriedOutOrLapsesAndARestartKeepsTheHold() {
+        javax.sql.DataSource db = TestRuntime.memoryDatabase();
+        io.riskgate.testing.MutableClock clock = new io.riskgate.testing.MutableClock(T0.plusSeconds(3600));
+        String account = Engine.freshAccount();
+        try (var rt = start(db, clock)) {
+            Decision open = rt.engine().check(order(account, T0));
+            rt.trades().fill(new FillRequest(open.decisionId(), 50_000, 0.01, Optional.of(T0)));
+            rt.killSwitches().trip("ALL", "officer-ann", "venue outage");
+            try {
+                // the first reduce-only SHORT holds the 0.01 LONG; a second, and a third, would open a SHORT
+                assertThat(rt.engine().check(reduce(account, T0.plusSeconds(1), 0.01)).approved()).isTrue();
+                assertThat(rt.engine().check(reduce(account, T0.plusSeconds(2), 0.01)).codes())
+                        .containsExactly("NOT_RISK_REDUCING");
+                assertThat(rt.engine().check(reduce(account, T0.plusSeconds(3), 0.000001)).codes())
+                        .containsExactly("NOT_RISK_REDUCING");
+            } finally {
+                rt.killSwitches().reset("ALL", "officer-ann", "over");
+            }
+        }
+        try (var rt = start(db, clock)) {
+            // read back: the hold lasts the policy's reservation TTL, 5 minutes from T0 + 1 s
+            assertThat(rt.engine().check(reduce(account, T0.plusSeconds(300), 0.005)).codes())
+                    .containsExactly("NOT_RISK_REDUCING");
+            // at T0 + 5 min 1 s the order was never carried out (no close came): the position may be reduced again
+            assertThat(rt.engine().check(reduce(account, T0.plusSeconds(301), 0.01)).approved()).isTrue();
+        }
+    }
+
+    @Test
     void aReducingApprovalAddsNoRiskToTheBudgetsNorAfterARestart() {
         javax.sql.DataSource db = TestRuntime.memoryDatabase();
         io.riskgate.testing.MutableClock clock = new io.riskgate.testing.MutableClock(T0.plusSeconds(3600));
@@ -87,11 +116,12 @@ class ReduceOnlyControlTest {
         try (var rt = start(db, clock)) {
             Decision open = rt.engine().check(order(account, T0));
             rt.trades().fill(new FillRequest(open.decisionId(), 50_000, 0.01, Optional.of(T0)));
-            assertThat(rt.engine().check(reduce(account, T0.plusSeconds(1), 0.01)).approved()).isTrue();
+            Decision reducing = rt.engine().check(reduce(account, T0.plusSeconds(1), 0.005));
+            assertThat(reducing.approved()).isTrue();
             // the opening approval's 0.01 x 2,250 = 22.50 at its stop; the reducing one puts nothing at risk
             assertThat(rt.portfolio().firm().totals().dailyRisk()).isEqualTo(22.5);
-            assertThatThrownBy(() -> rt.trades().cancel(rt.engine().check(reduce(account, T0.plusSeconds(2), 0.005))
-                    .decisionId())).isInstanceOf(ConflictException.class).hasMessageContaining("no reservation");
+            assertThatThrownBy(() -> rt.trades().cancel(reducing.decisionId())).isInstanceOf(ConflictException.class)
+                    .hasMessageContaining("no reservation");
         }
         // read back from the store (a reducing approval has no stop: it is no approval of new risk)
         try (var rt = start(db, clock)) {

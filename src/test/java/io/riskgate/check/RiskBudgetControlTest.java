@@ -85,6 +85,26 @@ class RiskBudgetControlTest {
     }
 
     @Test
+    void ordersTimedJustBeforeMidnightCountInTheDayTheAccountIsIn(@TempDir Path dir) {
+        // max_pct 0.0025 of 10,000 = 25 a day. The account's clock is past midnight (an order at 00:00:30); orders
+        // timed 23:59:30 the day before (30 s behind it, within market_data.max_age) are approved in its day too
+        policy(dir, "0.0025", "50000000");
+        Engine engine = new Engine(dir.resolve("policies"), dir.resolve("rules"));
+        Instant midnight = T0.truncatedTo(java.time.temporal.ChronoUnit.DAYS).plus(Duration.ofDays(1));
+        engine.clock.set(midnight.plusSeconds(3600));
+        String account = Engine.freshAccount();
+        assertThat(engine.check(order(account, midnight.plusSeconds(30))).quantity()).isEqualTo(0.01);
+        // 22.50 used, 2.50 left: 2.50 / 2,250 x 50,000 = $55.56, 0.00111111 BTC
+        Decision late = engine.check(order(account, midnight.minusSeconds(30)));
+        assertThat(late.quantity()).isEqualTo(0.00111111);
+        assertThat(engine.check(order(account, midnight.minusSeconds(29))).codes())
+                .containsExactly("DAILY_RISK_BUDGET");
+        // the firm's ledger holds all of it: 22.50 + 0.00111111 x 2,250 = 24.9999975
+        assertThat(engine.rt.portfolio().firm().others("someone else").dailyRisk()).isCloseTo(24.9999975,
+                org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
     void sixtyFourAccountsAtOnceNeverTogetherPassTheFirmsGrossExposure(@TempDir Path dir) throws Exception {
         // $10,000 for the firm: exactly 20 of the $500 positions, whichever 20 accounts come first
         policy(dir, "0.10", "10000");
