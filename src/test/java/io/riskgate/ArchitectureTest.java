@@ -38,7 +38,7 @@ class ArchitectureTest {
             Set.of("exits"),                              // exit rules on marks
             Set.of("check", "lifecycle"),                 // the pre-trade pipeline; fills and closes
             Set.of("runtime"),                            // riskgate assembled without Spring
-            Set.of("scenario"),                           // scenario tests and what-if over the same pipeline
+            Set.of("scenario", "replay"),                 // scenario tests, what-if and replays over the same pipeline
             Set.of("config", "cli"),                      // Spring wiring; the command line
             Set.of("api"),                                // HTTP
             Set.of(""));                                  // io.riskgate: the entry points

@@ -2,6 +2,7 @@ package io.riskgate.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.riskgate.market.AccountRisk;
+import io.riskgate.market.BarsParser;
 import io.riskgate.market.MarketBar;
 import io.riskgate.market.MarketData;
 import io.riskgate.market.PortfolioRisk;
@@ -52,59 +53,7 @@ class MarketController {
      */
     @PostMapping("/api/v1/market/bars")
     Map<String, Object> post(@RequestBody JsonNode body) {
-        List<FieldProblem> problems = new ArrayList<>();
-        JsonFields root = JsonFields.root(body, problems);
-        root.rejectUnknown(Set.of("symbol", "interval", "bars"));
-        String symbol = root.optionalText("symbol", CheckRequestParser.ID_PATTERN).orElse(null);
-        String interval = root.optionalText("interval", PolicyLoader.BAR_INTERVAL).orElse(null);
-        JsonNode array = body == null ? null : body.get("bars");
-        List<MarketBar> bars = new ArrayList<>();
-        if (array == null || !array.isArray() || array.isEmpty()) {
-            root.problem("bars", "must be a non-empty array of bars");
-        } else if (array.size() > MAX_BATCH) {
-            root.problem("bars", "holds " + array.size() + " bars; post at most " + MAX_BATCH + " at a time");
-        } else {
-            for (int i = 0; i < array.size(); i++) {
-                if (!array.get(i).isObject()) {
-                    problems.add(new FieldProblem("bars[" + i + "]", "must be a bar object {openTime, open, high, low, "
-                            + "close, volume}, was " + Echo.of(array.get(i))));
-                    continue;
-                }
-                JsonFields b = new JsonFields(array.get(i), "bars[" + i + "]", problems);
-                b.rejectUnknown(Set.of("symbol", "interval", "openTime", "open", "high", "low", "close", "volume"));
-                String s = b.optionalText("symbol", CheckRequestParser.ID_PATTERN).orElse(symbol);
-                String iv = b.optionalText("interval", PolicyLoader.BAR_INTERVAL).orElse(interval);
-                var openTime = b.optionalInstant("openTime");
-                double open = b.number("open", Bounds.PRICE);
-                double high = b.number("high", Bounds.PRICE);
-                double low = b.number("low", Bounds.PRICE);
-                double close = b.number("close", Bounds.PRICE);
-                double volume = b.number("volume", Bounds.VOLUME);
-                if (s == null) {
-                    b.problem("symbol", "is required (here or at the top of the batch)");
-                }
-                if (iv == null) {
-                    b.problem("interval", "is required (here or at the top of the batch), e.g. 1d");
-                }
-                if (openTime.isEmpty() && !array.get(i).has("openTime")) {
-                    b.problem("openTime", "is required");
-                }
-                if (open > 0 && close > 0 && high > 0 && high < Math.max(open, close)) {
-                    b.problem("high", "must be at least open and close, was " + high);
-                }
-                if (open > 0 && close > 0 && low > 0 && low > Math.min(open, close)) {
-                    b.problem("low", "must be at most open and close, was " + low);
-                }
-                if (problems.isEmpty()) {
-                    bars.add(new MarketBar(s.toUpperCase(Locale.ROOT), iv, openTime.get(), open, high, low, close,
-                            volume));
-                }
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidRequestException(problems);
-        }
-        return Map.of("stored", market.ingest(bars));
+        return Map.of("stored", market.ingest(BarsParser.json(body, MAX_BATCH)));
     }
 
     /** The latest bars of a symbol at an interval, oldest first. */

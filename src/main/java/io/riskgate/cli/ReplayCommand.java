@@ -1,0 +1,169 @@
+package io.riskgate.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.riskgate.market.BarsParser;
+import io.riskgate.market.MarketBar;
+import io.riskgate.order.InvalidRequestException;
+import io.riskgate.policy.PolicyException;
+import io.riskgate.replay.DemoData;
+import io.riskgate.replay.Replay;
+import io.riskgate.replay.ReplayOutput;
+import io.riskgate.replay.ReplaySettings;
+import io.riskgate.replay.ReplaySignal;
+import io.riskgate.replay.SignalsParser;
+import io.riskgate.runtime.RiskgateRuntime;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code riskgate replay}: a policy replayed over market history and signals, through the same engine as live
+ * trading, on an in-memory database of its own (docs/replay.md). Writes decisions, trades, the equity curve, a
+ * summary and an HTML report into {@code --out}. Exit 0 done, 2 bad input, 3 could not run.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Replay a policy over bars and signals (or --demo) and write its decisions, trades and "
+                + "report.%nExit 0 done, 2 bad input, 3 could not run (an invalid policy).")
+final class ReplayCommand implements Callable<Integer> {
+
+    @Option(names = "--bars", description = "bars: CSV (" + BarsParser.CSV_HEADER + ") or the JSON of "
+            + "POST /api/v1/market/bars; repeat for more files")
+    List<Path> bars = new ArrayList<>();
+
+    @Option(names = "--signals", description = "signals: CSV (time,symbol,side,consensus,confidence[,strategy,"
+            + "strength,entry,stop_loss,take_profit]) or a JSON array")
+    Path signals;
+
+    @Option(names = "--demo", description = "the demo: Bitstamp BTC/USD 5-minute bars of 2013-11-25 to 12-01 (from "
+            + "org.ta4j:ta4j-examples) and DEMO signals from an EMA 12/26 cross (no strategy: a way to feed orders); "
+            + "the policy is replayed with analytics.bar_interval set to 5m to match the bars")
+    boolean demo;
+
+    @Option(names = "--policies", defaultValue = "policies", description = "policy directory (default: ${DEFAULT-VALUE})")
+    Path policies;
+
+    @Option(names = "--rules", defaultValue = "rules", description = "rules directory (default: ${DEFAULT-VALUE})")
+    Path rules;
+
+    @Option(names = "--policy", defaultValue = "default", description = "policy id (default: ${DEFAULT-VALUE})")
+    String policy;
+
+    @Option(names = "--equity", defaultValue = "10000", description = "starting equity (default: ${DEFAULT-VALUE})")
+    double equity;
+
+    @Option(names = "--fill", defaultValue = "next-open",
+            description = "where approvals fill: close (the signal bar's close) or next-open (default: ${DEFAULT-VALUE})")
+    String fill;
+
+    @Option(names = "--slippage-bps", defaultValue = "5", description = "slippage per fill and close, bps "
+            + "(default: ${DEFAULT-VALUE})")
+    double slippageBps;
+
+    @Option(names = "--fee-bps", defaultValue = "10", description = "fee per fill and close, bps of notional "
+            + "(default: ${DEFAULT-VALUE})")
+    double feeBps;
+
+    @Option(names = "--spread-bps", defaultValue = "5", description = "spread every check reports, bps "
+            + "(default: ${DEFAULT-VALUE})")
+    double spreadBps;
+
+    @Option(names = "--account", defaultValue = "replay", description = "account id (default: ${DEFAULT-VALUE})")
+    String account;
+
+    @Option(names = "--out", defaultValue = "replay-out", description = "output directory (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        ObjectMapper json = RiskgateRuntime.jsonMapper();
+        ReplaySettings settings;
+        List<MarketBar> history = new ArrayList<>();
+        List<ReplaySignal> orders = new ArrayList<>();
+        Path policyDir = policies.toAbsolutePath().normalize();
+        try {
+            settings = new ReplaySettings(account, equity, switch (fill.toLowerCase(Locale.ROOT)) {
+                case "close" -> ReplaySettings.Fill.CLOSE;
+                case "next-open", "next_open" -> ReplaySettings.Fill.NEXT_OPEN;
+                default -> throw new IllegalArgumentException("--fill must be close or next-open, was " + fill);
+            }, slippageBps, feeBps, spreadBps);
+            if (demo) {
+                history.addAll(DemoData.bars());
+                orders.addAll(DemoData.emaCross(history, 12, 26, null));
+                policyDir = demoPolicies(policyDir);
+                System.err.println("demo: " + history.size() + " five-minute bars of " + DemoData.SYMBOL + " and "
+                        + orders.size() + " DEMO signals (EMA 12/26 cross); policy '" + policy + "' with "
+                        + "analytics.bar_interval 5m");
+            }
+            for (Path b : bars) {
+                history.addAll(b.toString().endsWith(".json") ? BarsParser.json(json.readTree(b.toFile()),
+                        Integer.MAX_VALUE) : BarsParser.csv(reader(b), b.getFileName().toString()));
+            }
+            if (signals != null) {
+                orders.addAll(signals.toString().endsWith(".json") ? SignalsParser.json(json.readTree(
+                        signals.toFile()), signals.getFileName().toString())
+                        : SignalsParser.csv(reader(signals), signals.getFileName().toString()));
+            }
+            if (history.isEmpty()) {
+                throw new IllegalArgumentException("give --bars (and --signals), or --demo");
+            }
+        } catch (InvalidRequestException e) {
+            System.err.println("bad input, nothing replayed:");
+            e.problems().forEach(p -> System.err.println("  " + p.field() + ": " + p.message()));
+            return 2;
+        } catch (IllegalArgumentException e) {
+            System.err.println("bad input, nothing replayed: " + e.getMessage());
+            return 2;
+        }
+        Replay.Result result;
+        try {
+            long started = System.nanoTime();
+            result = Replay.run(policyDir, rules.toAbsolutePath().normalize(), policy, history, orders, settings,
+                    new ProgressBar());
+            System.err.printf(Locale.ROOT, "%nreplayed %d bars and %d signals in %.1f s%n", result.bars(),
+                    result.signals(), (System.nanoTime() - started) / 1e9);
+        } catch (PolicyException e) {
+            System.err.println("the policy is invalid; nothing was replayed\n" + e.getMessage());
+            return RiskgateCli.EXIT_CANNOT_RUN;
+        }
+        ReplayOutput.write(result, out, json);
+        ReplayOutput.Summary s = ReplayOutput.summary(result);
+        System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(s));
+        System.err.println("report: " + out.resolve("report.html").toAbsolutePath());
+        return 0;
+    }
+
+    private static Reader reader(Path p) throws IOException {
+        return Files.newBufferedReader(p, StandardCharsets.UTF_8);
+    }
+
+    /** A copy of the policy directory whose policies read five-minute bars, for the demo's history. */
+    private static Path demoPolicies(Path dir) throws IOException {
+        Path copy = Files.createTempDirectory("riskgate-demo-policies");
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                Files.writeString(copy.resolve(f.getFileName()), Files.readString(f)
+                        .replaceFirst("(?m)^(\\s*bar_interval:\\s*)\\S+", "$15m"));
+            }
+        }
+        return copy;
+    }
+
+    /** A progress bar on stderr, redrawn in place. */
+    private static final class ProgressBar implements Replay.Progress {
+        @Override
+        public void at(long done, long total) {
+            int width = 40;
+            int filled = (int) (width * done / Math.max(1, total));
+            System.err.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + done + "/" + total
+                    + " events");
+        }
+    }
+}

@@ -1,0 +1,312 @@
+package io.riskgate.replay;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.riskgate.decision.Decision;
+import io.riskgate.decision.PolicyRef;
+import io.riskgate.errors.ConflictException;
+import io.riskgate.exits.ExitAction;
+import io.riskgate.exits.ExitInstruction;
+import io.riskgate.governor.BreakerChange;
+import io.riskgate.governor.EmergencyInstruction;
+import io.riskgate.lifecycle.CloseRequest;
+import io.riskgate.lifecycle.FillRequest;
+import io.riskgate.market.Mark;
+import io.riskgate.market.MarketBar;
+import io.riskgate.market.MarketData;
+import io.riskgate.policy.Side;
+import io.riskgate.portfolio.EquitySnapshot;
+import io.riskgate.portfolio.Trade;
+import io.riskgate.runtime.RiskgateRuntime;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.UUID;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/**
+ * A policy replayed over market history (docs/replay.md): bars and signals are fed in event time through the same
+ * code as live trading — a {@link RiskgateRuntime} on an in-memory H2 database of its own, its clock the event's —
+ * so a replayed order is decided exactly as the REST check of the same inputs at the same time.
+ *
+ * <p>Per bar close {@code T}, for the bars closing then: the fills waiting for their symbol's next open are made at
+ * that bar's open; the bars are stored; every symbol with open trades is marked with its bar's close, high and low,
+ * and the exit instructions that close are carried out at their price; the account's equity (cash after fees plus
+ * the open trades at their last close) is reported. Then every signal timed at or before the next bar close is
+ * checked at its time, priced at its symbol's latest close, and an approval is filled at that close
+ * ({@link ReplaySettings.Fill#CLOSE}) or at the next bar's open. Slippage moves every fill and close against the
+ * account; the fee is charged on each one's notional.
+ */
+public final class Replay {
+
+    /** Reports progress: events done of all. */
+    public interface Progress {
+        void at(long done, long total);
+
+        Progress NONE = (done, total) -> { };
+    }
+
+    /** What a replay decided and traded. */
+    public record Result(PolicyRef policy, ReplaySettings settings, List<Decision> decisions, List<Trade> trades,
+                         List<EquityPoint> equity, List<BreakerChange> breakers, List<String> notes, double fees,
+                         long bars, long signals) {
+    }
+
+    /** The account's equity at a bar close: cash after fees plus open trades at their last close. */
+    public record EquityPoint(Instant at, double equity) {
+    }
+
+    private final RiskgateRuntime rt;
+    private final EventClock clock;
+    private final ReplaySettings settings;
+    private final JdbcConnectionPool pool;
+    private final List<Decision> decisions = new ArrayList<>();
+    private final Map<String, Trade> trades = new LinkedHashMap<>();
+    private final List<EquityPoint> curve = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private final Map<String, Double> lastClose = new HashMap<>();
+    private final Map<String, ArrayDeque<MarketBar>> dayVolume = new HashMap<>();
+    private final Map<String, List<Decision>> waitingForOpen = new HashMap<>();
+    private double cash;
+    private double fees;
+    private double reported;
+
+    private Replay(Path policies, Path rules, String policyId, ReplaySettings settings, Instant start) {
+        this.settings = settings;
+        this.clock = new EventClock(start);
+        this.pool = JdbcConnectionPool.create("jdbc:h2:mem:replay-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+                "", "");
+        this.rt = RiskgateRuntime.start(policies, rules, policyId, pool, clock, new SimpleMeterRegistry());
+        this.cash = settings.equity();
+    }
+
+    /**
+     * Replays {@code bars} and {@code signals} under the policy {@code policyId} of {@code policies} (rule files
+     * from {@code rules}).
+     */
+    public static Result run(Path policies, Path rules, String policyId, List<MarketBar> bars,
+                             List<ReplaySignal> signals, ReplaySettings settings, Progress progress) {
+        List<MarketBar> byClose = new ArrayList<>(bars);
+        byClose.sort(Comparator.comparing(Replay::closeTime).thenComparing(MarketBar::symbol));
+        List<ReplaySignal> inTime = new ArrayList<>(signals);
+        inTime.sort(Comparator.comparing(ReplaySignal::time)); // stable: signals at one time keep their order
+        if (byClose.isEmpty()) {
+            throw new IllegalArgumentException("a replay needs bars");
+        }
+        Instant start = byClose.get(0).openTime();
+        Replay r = new Replay(policies, rules, policyId, settings, start);
+        try {
+            return r.replay(byClose, inTime, progress);
+        } finally {
+            r.rt.close();
+            r.pool.dispose();
+        }
+    }
+
+    private Result replay(List<MarketBar> bars, List<ReplaySignal> signals, Progress progress) {
+        long total = bars.size() + signals.size();
+        long done = 0;
+        rt.portfolio().reportEquity(new EquitySnapshot(settings.account(), settings.equity(), clock.instant()));
+        reported = settings.equity();
+        int b = 0;
+        int s = 0;
+        while (b < bars.size() || s < signals.size()) {
+            Instant barClose = b < bars.size() ? closeTime(bars.get(b)) : Instant.MAX;
+            if (s < signals.size() && signals.get(s).time().isBefore(barClose)) {
+                signal(signals.get(s++));
+                done++;
+            } else {
+                int end = b;
+                while (end < bars.size() && closeTime(bars.get(end)).equals(barClose)) {
+                    end++;
+                }
+                barsClosing(bars.subList(b, end), barClose);
+                done += end - b;
+                b = end;
+            }
+            if ((done & 1023) == 0 || done == total) {
+                progress.at(done, total);
+            }
+        }
+        List<Trade> finalTrades = trades.keySet().stream()
+                .map(id -> rt.portfolio().store().trade(id).orElseThrow()).toList();
+        List<BreakerChange> breakers = new ArrayList<>(rt.governor().store().changes(settings.account(), 10_000));
+        java.util.Collections.reverse(breakers);
+        return new Result(PolicyRef.of(rt.registry().forAccountOrDefault(settings.account())), settings,
+                List.copyOf(decisions), finalTrades, List.copyOf(curve), breakers, List.copyOf(notes), fees,
+                bars.size(), signals.size());
+    }
+
+    private static Instant closeTime(MarketBar b) {
+        return b.openTime().plus(MarketData.duration(b.interval()));
+    }
+
+    /** The bars closing at {@code t}: fills at their open, stored, marks, closes, equity. */
+    private void barsClosing(List<MarketBar> closing, Instant t) {
+        clock.advance(t);
+        for (MarketBar bar : closing) {
+            List<Decision> waiting = waitingForOpen.remove(bar.symbol());
+            if (waiting != null) {
+                waiting.forEach(d -> fill(d, bar.open(), bar.openTime()));
+            }
+        }
+        rt.market().ingest(closing);
+        for (MarketBar bar : closing) {
+            lastClose.put(bar.symbol(), bar.close());
+            ArrayDeque<MarketBar> day = dayVolume.computeIfAbsent(bar.symbol(), k -> new ArrayDeque<>());
+            day.addLast(bar);
+            while (!day.isEmpty() && !closeTime(day.peekFirst()).isAfter(t.minus(Duration.ofDays(1)))) {
+                day.removeFirst();
+            }
+            if (trades.values().stream().anyMatch(x -> x.symbol().equals(bar.symbol()) && open(x))) {
+                for (ExitInstruction i : rt.exits().mark(new Mark(bar.symbol(), bar.close(), bar.high(), bar.low(),
+                        t))) {
+                    if (i.action() == ExitAction.CLOSE || i.action() == ExitAction.CLOSE_PARTIAL) {
+                        close(i.tradeId(), i.quantity(), i.price(), t, i.code());
+                    }
+                }
+            }
+        }
+        emergencies(t);
+        double equity = equity();
+        curve.add(new EquityPoint(t, equity));
+        if (equity != reported) {
+            // as a broker's feed would: the account's value, fees and slippage included, is what riskgate sizes from
+            rt.portfolio().reportEquity(new EquitySnapshot(settings.account(), equity, t));
+            reported = equity;
+        }
+    }
+
+    /** The governor's emergency instructions (a breaker's CLOSE_ALL or REDUCE), carried out at the last closes. */
+    private void emergencies(Instant t) {
+        for (EmergencyInstruction e : rt.governor().instructions(settings.account(), true)) {
+            for (String tradeId : e.tradeIds()) {
+                Trade trade = trades.get(tradeId);
+                if (trade != null && open(trade)) {
+                    double q = e.fraction() == null ? trade.openQuantity() : trade.openQuantity() * e.fraction();
+                    close(tradeId, q, lastClose.get(trade.symbol()), t, e.code());
+                }
+            }
+            rt.governor().acknowledge(settings.account(), "replay", e.instructionId(),
+                    Optional.of("carried out at the last closes"));
+        }
+    }
+
+    /** A signal checked at its time, priced at its symbol's latest close; an approval filled as the settings say. */
+    private void signal(ReplaySignal sig) {
+        clock.advance(sig.time());
+        Double price = lastClose.get(sig.symbol());
+        if (price == null) {
+            notes.add(sig.time() + " " + sig.symbol() + ": no bar of " + sig.symbol() + " closed by the signal's "
+                    + "time, so no price to check it at: skipped");
+            return;
+        }
+        Decision d = rt.engine().check(checkOf(sig, price));
+        decisions.add(d);
+        if (d.approved()) {
+            if (settings.fill() == ReplaySettings.Fill.CLOSE) {
+                fill(d, price, sig.time());
+            } else {
+                waitingForOpen.computeIfAbsent(sig.symbol(), k -> new ArrayList<>()).add(d);
+            }
+        }
+    }
+
+    /** The check a signal makes, as its REST body would be. */
+    private ObjectNode checkOf(ReplaySignal sig, double price) {
+        ObjectNode c = JsonNodeFactory.instance.objectNode();
+        c.put("account", settings.account());
+        c.put("symbol", sig.symbol());
+        c.put("side", sig.side().name());
+        if (sig.strategy() != null) {
+            c.put("strategy", sig.strategy());
+        }
+        ObjectNode signal = c.putObject("signal");
+        signal.put("consensus", sig.consensus().name());
+        signal.put("confidence", sig.confidence());
+        sig.strength().ifPresent(x -> signal.put("strength", x));
+        ObjectNode market = c.putObject("market");
+        market.put("price", price);
+        market.put("volume24h", volume24h(sig.symbol()));
+        market.put("spreadBps", settings.spreadBps());
+        market.put("timestamp", sig.time().toString());
+        sig.entry().ifPresent(x -> c.put("entry", x));
+        sig.stopLoss().ifPresent(x -> c.put("stopLoss", x));
+        sig.takeProfit().ifPresent(x -> c.put("takeProfit", x));
+        return c;
+    }
+
+    /** The symbol's traded value over the bars of the last 24 hours: volume x close, summed. */
+    private double volume24h(String symbol) {
+        double v = 0;
+        for (MarketBar b : dayVolume.getOrDefault(symbol, new ArrayDeque<>())) {
+            v += b.volume() * b.close();
+        }
+        return v;
+    }
+
+    private void fill(Decision d, double price, Instant at) {
+        double p = slipped(price, d.side(), true);
+        try {
+            Trade t = rt.trades().fill(new FillRequest(d.decisionId(), p, d.quantity(), Optional.of(at))).trade();
+            trades.put(t.id(), t);
+            charge(t.quantity() * p);
+        } catch (ConflictException | IllegalArgumentException e) {
+            notes.add(at + " " + d.symbol() + ": the fill of decision " + d.decisionId() + " at " + p
+                    + " was refused (" + e.getMessage() + ")");
+            try {
+                rt.trades().cancel(d.decisionId());
+            } catch (RuntimeException alreadyReleased) {
+                // its reservation lapsed: nothing to release
+            }
+        }
+    }
+
+    private void close(String tradeId, double quantity, double price, Instant at, String why) {
+        Trade before = trades.get(tradeId);
+        double p = slipped(price, before.side(), false);
+        Trade after = rt.trades().close(tradeId, new CloseRequest(p, OptionalDouble.of(Math.min(quantity,
+                before.openQuantity())), Optional.of(why), Optional.of(at)));
+        cash += before.side().sign() * (p - before.entryPrice()) * (before.openQuantity() - after.openQuantity());
+        charge((before.openQuantity() - after.openQuantity()) * p);
+        trades.put(tradeId, after);
+    }
+
+    private void charge(double notional) {
+        double fee = notional * settings.feeBps() / 10_000;
+        fees += fee;
+        cash -= fee;
+    }
+
+    /** {@code price} moved against the account by the slippage: buying pays more, selling gets less. */
+    private double slipped(double price, Side side, boolean opening) {
+        boolean buying = (side == Side.LONG) == opening;
+        double slip = settings.slippageBps() / 10_000;
+        return buying ? price * (1 + slip) : price * (1 - slip);
+    }
+
+    private double equity() {
+        double e = cash;
+        for (Trade t : trades.values()) {
+            if (open(t)) {
+                e += t.side().sign() * (lastClose.getOrDefault(t.symbol(), t.entryPrice()) - t.entryPrice())
+                        * t.openQuantity();
+            }
+        }
+        return e;
+    }
+
+    private static boolean open(Trade t) {
+        return !t.state().isClosed() && t.openQuantity() > 0;
+    }
+}

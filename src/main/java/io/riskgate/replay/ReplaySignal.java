@@ -1,0 +1,18 @@
+package io.riskgate.replay;
+
+import io.riskgate.policy.Consensus;
+import io.riskgate.policy.Side;
+import java.time.Instant;
+import java.util.OptionalDouble;
+
+/**
+ * One signal of a replay: at {@code time}, the strategy's model ensemble wants {@code side} on {@code symbol}. The
+ * replay turns it into a check at that time, its market price the close of the symbol's latest bar closed by then.
+ *
+ * @param strategy null when the signal names none
+ * @param entry,stopLoss,takeProfit the signal's own levels, empty when riskgate is to set them
+ */
+public record ReplaySignal(Instant time, String symbol, Side side, String strategy, Consensus consensus,
+                           double confidence, OptionalDouble strength, OptionalDouble entry, OptionalDouble stopLoss,
+                           OptionalDouble takeProfit) {
+}
