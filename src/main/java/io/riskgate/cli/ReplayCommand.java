@@ -127,8 +127,9 @@ final class ReplayCommand implements Callable<Integer> {
             long started = System.nanoTime();
             result = Replay.run(policyDir, rules.toAbsolutePath().normalize(), policy, history, orders, settings,
                     new ProgressBar());
-            System.err.printf(Locale.ROOT, "%nreplayed %d bars and %d signals in %.1f s%n", result.bars(),
-                    result.signals(), (System.nanoTime() - started) / 1e9);
+            System.err.printf(Locale.ROOT, "%nreplayed %d bars and %d signals in %.1f s (the events %.2f s: %.0f "
+                            + "events/s)%n", result.bars(), result.signals(), (System.nanoTime() - started) / 1e9,
+                    result.eventNanos() / 1e9, (result.bars() + result.signals()) / (result.eventNanos() / 1e9));
         } catch (PolicyException e) {
             System.err.println("the policy is invalid; nothing was replayed\n" + e.getMessage());
             return RiskgateCli.EXIT_CANNOT_RUN;

@@ -227,8 +227,13 @@ public final class MarketData {
         bars.forEach(b -> known.add(key(b.symbol(), b.interval())));
         Set<String> symbols = new TreeSet<>();
         Instant latestClose = Instant.MIN;
+        Map<String, List<MarketBar>> byKey = new LinkedHashMap<>();
         for (MarketBar b : bars) {
-            series.remove(key(b.symbol(), b.interval()));
+            byKey.computeIfAbsent(key(b.symbol(), b.interval()), k -> new ArrayList<>()).add(b);
+        }
+        // a batch of newer bars extends the cached series (a feed, a replay); anything else drops it, to be read again
+        byKey.forEach((k, added) -> series.computeIfPresent(k, (key, cached) -> extended(cached, added)));
+        for (MarketBar b : bars) {
             symbols.add(b.symbol());
             Instant close = b.openTime().plus(duration(b.interval()));
             latestClose = close.isAfter(latestClose) ? close : latestClose;
@@ -237,6 +242,25 @@ public final class MarketData {
         correlations.keySet().removeIf(k -> symbols.stream().anyMatch(s -> k.contains("|" + s + "|")));
         listeners.forEach(l -> l.accept(symbols, at));
         return bars.size();
+    }
+
+    /**
+     * {@code cached} with {@code added} appended when every added bar opens after the cached ones, in order, keeping
+     * the latest {@link #HISTORY}; null (drop it) otherwise. A stored bar replaced by a batch is not appended.
+     */
+    private Series extended(Series cached, List<MarketBar> added) {
+        long last = cached.end == 0 ? Long.MIN_VALUE : cached.times[cached.end - 1];
+        for (MarketBar b : added) {
+            long t = b.openTime().getEpochSecond();
+            if (t <= last) {
+                return null;
+            }
+            last = t;
+        }
+        List<MarketBar> bars = new ArrayList<>(cached.bars());
+        bars.addAll(added);
+        List<MarketBar> kept = bars.size() > HISTORY ? bars.subList(bars.size() - HISTORY, bars.size()) : bars;
+        return new Series(cached.symbol(), cached.interval(), versions.incrementAndGet(), kept);
     }
 
     /**

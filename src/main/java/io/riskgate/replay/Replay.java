@@ -59,7 +59,7 @@ public final class Replay {
     /** What a replay decided and traded. */
     public record Result(PolicyRef policy, ReplaySettings settings, List<Decision> decisions, List<Trade> trades,
                          List<EquityPoint> equity, List<BreakerChange> breakers, List<String> notes, double fees,
-                         long bars, long signals) {
+                         long bars, long signals, long eventNanos) {
     }
 
     /** The account's equity at a bar close: cash after fees plus open trades at their last close. */
@@ -116,6 +116,7 @@ public final class Replay {
     private Result replay(List<MarketBar> bars, List<ReplaySignal> signals, Progress progress) {
         long total = bars.size() + signals.size();
         long done = 0;
+        long started = System.nanoTime(); // how long the events took (reported, never decided on)
         rt.portfolio().reportEquity(new EquitySnapshot(settings.account(), settings.equity(), clock.instant()));
         reported = settings.equity();
         int b = 0;
@@ -144,7 +145,7 @@ public final class Replay {
         java.util.Collections.reverse(breakers);
         return new Result(PolicyRef.of(rt.registry().forAccountOrDefault(settings.account())), settings,
                 List.copyOf(decisions), finalTrades, List.copyOf(curve), breakers, List.copyOf(notes), fees,
-                bars.size(), signals.size());
+                bars.size(), signals.size(), System.nanoTime() - started);
     }
 
     private static Instant closeTime(MarketBar b) {

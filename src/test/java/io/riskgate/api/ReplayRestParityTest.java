@@ -1,0 +1,112 @@
+package io.riskgate.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.riskgate.decision.Decision;
+import io.riskgate.market.MarketBar;
+import io.riskgate.policy.Consensus;
+import io.riskgate.policy.Side;
+import io.riskgate.replay.Replay;
+import io.riskgate.replay.ReplaySettings;
+import io.riskgate.replay.ReplaySignal;
+import io.riskgate.testing.Bars;
+import io.riskgate.testing.TestRuntime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * A replay decides an order exactly as the live REST path does with the same inputs at the same times: the bars
+ * posted to {@code /api/v1/market/bars} as they close, the equity reported, each signal sent to
+ * {@code /api/v1/checks} at its time priced at its symbol's latest close. Compared up to and including the first
+ * approval, after which the replay fills it and the account's book differs from the REST account's, which is not
+ * filled here. 400 daily bars of a random walk (the shipped policy reads 1d bars: ATR 14 and EMA 200 need 200 of
+ * them), a signal every 7th bar from bar 210, alternating LONG and SHORT.
+ */
+@RiskgateServerTest
+class ReplayRestParityTest {
+
+    @LocalServerPort
+    int port;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    io.riskgate.security.ApiKeys keys;
+
+    @Test
+    void theReplayDecidesTheFirstOrdersAsTheRestCheckDoes() {
+        HttpApi api = new HttpApi(port, io.riskgate.testing.TestKeys.superuser(keys));
+        String symbol = "RP" + UUID.randomUUID().toString().substring(0, 6).toUpperCase(Locale.ROOT) + "USDT";
+        String account = "parity-" + UUID.randomUUID().toString().substring(0, 8);
+        List<MarketBar> bars = Bars.daily(symbol, 50_000, Bars.randomReturns(2025, 399, 0.015),
+                Instant.parse("2025-06-30T00:00:00Z"));
+        List<ReplaySignal> signals = new ArrayList<>();
+        for (int i = 210; i < bars.size(); i += 7) {
+            signals.add(new ReplaySignal(bars.get(i).openTime().plus(Duration.ofDays(1)), symbol,
+                    (i / 7) % 2 == 0 ? Side.LONG : Side.SHORT, null, Consensus.STRONG, 0.8, OptionalDouble.empty(),
+                    OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty()));
+        }
+        ReplaySettings settings = new ReplaySettings(account, 10_000, ReplaySettings.Fill.NEXT_OPEN, 5, 10, 5);
+        Replay.Result replay = Replay.run(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default", bars,
+                signals, settings, Replay.Progress.NONE);
+        int n = 0;
+        while (n < replay.decisions().size() && !replay.decisions().get(n++).approved()) {
+            // up to and including the first approval
+        }
+        // with this walk the first approval is the second order (the first is refused): two orders compared
+        assertThat(n).as("orders compared").isEqualTo(2);
+
+        // the live path, event by event: equity at the first bar's open, each bar as it closes, each signal after
+        // the bar closing at its time (a signal at a bar's close sees that bar, as in the replay)
+        assertThat(api.put("/api/v1/accounts/" + account + "/equity", JsonNodeFactory.instance.objectNode()
+                .put("equity", 10_000.0).put("timestamp", bars.get(0).openTime().toString())).status()).isEqualTo(200);
+        int b = 0;
+        for (int s = 0; s < n; s++) {
+            ReplaySignal sig = signals.get(s);
+            MarketBar last = null;
+            while (b < bars.size() && !bars.get(b).openTime().plus(Duration.ofDays(1)).isAfter(sig.time())) {
+                last = bars.get(b++);
+                post(api, last);
+            }
+            ObjectNode check = JsonNodeFactory.instance.objectNode();
+            check.put("account", account).put("symbol", symbol).put("side", sig.side().name());
+            check.putObject("signal").put("consensus", "STRONG").put("confidence", 0.8);
+            // the latest close; a daily bar's 1,000 units x its close traded in the last 24 hours; 5 bps spread
+            check.putObject("market").put("price", last.close()).put("volume24h", 1_000 * last.close())
+                    .put("spreadBps", 5.0).put("timestamp", sig.time().toString());
+            JsonNode live = api.check(check);
+            Decision replayed = replay.decisions().get(s);
+            assertThat(live.path("policy").path("sha256").asText()).isEqualTo(replayed.policy().sha256());
+            assertThat(live.path("outcome").asText()).as("order %d", s).isEqualTo(replayed.outcome().name());
+            List<String> codes = new ArrayList<>();
+            live.path("rejections").forEach(r -> codes.add(r.path("code").asText()));
+            assertThat(codes).as("order %d", s).isEqualTo(replayed.codes());
+            assertThat(live.path("quantity").asDouble()).as("order %d", s).isEqualTo(replayed.quantity());
+            List<String> fired = new ArrayList<>();
+            live.path("firedRules").forEach(r -> fired.add(r.asText()));
+            assertThat(fired).as("order %d", s).isEqualTo(replayed.firedRules());
+            if (replayed.approved()) {
+                assertThat(live.path("stopLoss").asDouble()).isEqualTo(replayed.stopLoss());
+                assertThat(live.path("takeProfit").asDouble()).isEqualTo(replayed.takeProfit());
+            }
+        }
+    }
+
+    private static void post(HttpApi api, MarketBar b) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        ArrayNode one = body.putArray("bars");
+        one.addObject().put("symbol", b.symbol()).put("interval", b.interval())
+                .put("openTime", b.openTime().toString()).put("open", b.open()).put("high", b.high())
+                .put("low", b.low()).put("close", b.close()).put("volume", b.volume());
+        assertThat(api.post("/api/v1/market/bars", body).status()).isEqualTo(200);
+    }
+}
