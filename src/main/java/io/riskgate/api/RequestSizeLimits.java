@@ -32,6 +32,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *   <tr><td>POST /api/v1/market/bars</td><td>bars</td><td>4 MB: 10,000 bars (the batch maximum) of about
  *       150 bytes</td></tr>
  *   <tr><td>POST /api/v1/policies/what-if</td><td>what-if</td><td>2 MB: a policy's YAML sent inline</td></tr>
+ *   <tr><td>POST /api/v1/replays</td><td>replays</td><td>32 MB: 200,000 bars (the job maximum) of about 150
+ *       bytes, and their signals</td></tr>
  *   <tr><td>every other request (fills, closes, marks, equity, breaker, acknowledgements, policy assignment and
  *       reload, ...)</td><td>other</td><td>8 KB: a few fields and a 500-character reason</td></tr>
  * </table>
@@ -43,10 +45,11 @@ class RequestSizeLimits extends OncePerRequestFilter {
     /** The limits, in bytes; {@code riskgate.request-size.checks=32KB} and so on. */
     @ConfigurationProperties("riskgate.request-size")
     record Limits(@DefaultValue("16KB") DataSize checks, @DefaultValue("4MB") DataSize bars,
-                  @DefaultValue("2MB") DataSize whatIf, @DefaultValue("8KB") DataSize other) {
+                  @DefaultValue("2MB") DataSize whatIf, @DefaultValue("8KB") DataSize other,
+                  @DefaultValue("32MB") DataSize replays) {
 
         Limits {
-            for (DataSize d : List.of(checks, bars, whatIf, other)) {
+            for (DataSize d : List.of(checks, bars, whatIf, other, replays)) {
                 if (d.toBytes() < 1) {
                     throw new IllegalArgumentException("riskgate.request-size limits must be at least 1 byte, was "
                             + d);
@@ -66,7 +69,8 @@ class RequestSizeLimits extends OncePerRequestFilter {
         this.routes = List.of(
                 new Route("POST", "/api/v1/checks", limits.checks().toBytes()),
                 new Route("POST", "/api/v1/market/bars", limits.bars().toBytes()),
-                new Route("POST", "/api/v1/policies/what-if", limits.whatIf().toBytes()));
+                new Route("POST", "/api/v1/policies/what-if", limits.whatIf().toBytes()),
+                new Route("POST", "/api/v1/replays", limits.replays().toBytes()));
         this.other = limits.other().toBytes();
     }
 

@@ -134,6 +134,12 @@ public class RiskgateConfiguration {
         return rt.killSwitches();
     }
 
+    /** Replays run for officers, one at a time, each on its own in-memory database. */
+    @Bean
+    io.riskgate.replay.ReplayJobs replayJobs(RiskgateRuntime rt, Clock clock) {
+        return new io.riskgate.replay.ReplayJobs(rt.registry(), rt.json(), clock);
+    }
+
     @Bean
     io.riskgate.market.MarketData marketData(RiskgateRuntime rt) {
         return rt.market();

@@ -179,10 +179,17 @@ public final class Replay {
             }
         }
         emergencies(t);
+        curve.add(new EquityPoint(t, equity()));
+    }
+
+    /**
+     * Reports the account's equity (fees and slippage included, as a broker's feed would) when it changed since the
+     * last report: before each check, so the order is sized from it. Between checks the governor values the open
+     * trades from the marks itself.
+     */
+    private void reportEquity(Instant t) {
         double equity = equity();
-        curve.add(new EquityPoint(t, equity));
         if (equity != reported) {
-            // as a broker's feed would: the account's value, fees and slippage included, is what riskgate sizes from
             rt.portfolio().reportEquity(new EquitySnapshot(settings.account(), equity, t));
             reported = equity;
         }
@@ -212,6 +219,7 @@ public final class Replay {
                     + "time, so no price to check it at: skipped");
             return;
         }
+        reportEquity(sig.time());
         Decision d = rt.engine().check(checkOf(sig, price));
         decisions.add(d);
         if (d.approved()) {

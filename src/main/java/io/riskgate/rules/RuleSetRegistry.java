@@ -107,7 +107,10 @@ public final class RuleSetRegistry {
     }
     private final ReentrantLock reloadLock = new ReentrantLock();
 
+    private final Path rulesDir;
+
     public RuleSetRegistry(Path policiesDir, Path rulesDir, String defaultId, RuleSetCompiler compiler) {
+        this.rulesDir = rulesDir;
         this.compiler = compiler;
         this.policiesDir = policiesDir;
         this.loader = new PolicyLoader(rulesDir);
@@ -133,6 +136,11 @@ public final class RuleSetRegistry {
 
     public Path policiesDir() {
         return policiesDir;
+    }
+
+    /** The directory the policies' rule files are read from. */
+    public Path rulesDir() {
+        return rulesDir;
     }
 
     public ReloadResult reload() {

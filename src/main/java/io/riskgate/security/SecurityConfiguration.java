@@ -95,8 +95,11 @@ public class SecurityConfiguration {
                         .requestMatchers(HttpMethod.PUT, API + "/accounts/*/equity").hasRole("FEED")
                         // officers
                         .requestMatchers(HttpMethod.POST, API + "/accounts/*/breaker", API + "/policies/reload",
-                                API + "/policies/what-if", API + "/firm/kill-switch", API + "/accounts/*/locks/lift")
+                                API + "/policies/what-if", API + "/firm/kill-switch", API + "/accounts/*/locks/lift",
+                                API + "/replays")
                         .hasRole("OFFICER")
+                        .requestMatchers(HttpMethod.GET, API + "/replays", API + "/replays/*", API + "/replays/*/report",
+                                API + "/replays/*/decisions").hasAnyRole("OFFICER", "AUDITOR")
                         .requestMatchers(HttpMethod.GET, API + "/firm/kill-switch", API + "/firm/limits")
                         .hasAnyRole("OFFICER", "AUDITOR")
                         .requestMatchers(HttpMethod.PUT, API + "/accounts/*/policy").hasRole("OFFICER")

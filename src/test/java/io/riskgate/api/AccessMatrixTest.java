@@ -156,6 +156,14 @@ class AccessMatrixTest {
         r.add(new Row("GET", "/api/v1/firm/kill-switch", "/api/v1/firm/kill-switch", null,
                 "401 403 403 403 200 200 403"));
         r.add(new Row("GET", "/api/v1/firm/limits", "/api/v1/firm/limits", null, "401 403 403 403 200 200 403"));
+        // replays: an empty body is a 400 for the officer; an unknown id a 404 for the readers
+        r.add(new Row("POST", "/api/v1/replays", "/api/v1/replays", Map.of(), "401 403 403 403 400 403 403"));
+        r.add(new Row("GET", "/api/v1/replays", "/api/v1/replays", null, "401 403 403 403 200 200 403"));
+        r.add(new Row("GET", "/api/v1/replays/{id}", "/api/v1/replays/nope", null, "401 403 403 403 404 404 403"));
+        r.add(new Row("GET", "/api/v1/replays/{id}/report", "/api/v1/replays/nope/report", null,
+                "401 403 403 403 404 404 403"));
+        r.add(new Row("GET", "/api/v1/replays/{id}/decisions", "/api/v1/replays/nope/decisions", null,
+                "401 403 403 403 404 404 403"));
         r.add(new Row("POST", "/api/v1/policies/reload", "/api/v1/policies/reload", Map.of("reason", "matrix"),
                 "401 403 403 403 200 403 403"));
         r.add(new Row("POST", "/api/v1/policies/what-if", "/api/v1/policies/what-if", Map.of(),

@@ -1,0 +1,149 @@
+package io.riskgate.replay;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.riskgate.base.Ids;
+import io.riskgate.market.MarketBar;
+import io.riskgate.rules.RuleSetRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+
+/**
+ * Replays run for officers by the service ({@code POST /api/v1/replays}): one at a time on a thread of their own,
+ * each on its own in-memory database, never touching the live accounts. A job's progress, summary, report and
+ * decisions are kept in memory for the latest {@link #KEPT} jobs (a restart forgets them: a replay is run again, not
+ * recovered).
+ */
+public final class ReplayJobs {
+
+    /** How many jobs are kept, finished or not. */
+    public static final int KEPT = 20;
+
+    /** A job as an officer sees it. */
+    public record Job(String id, String actor, String policy, Instant startedAt, String state, long done, long total,
+                      String error, ReplayOutput.Summary summary) {
+    }
+
+    private static final class Running {
+        volatile String state = "QUEUED";
+        volatile long done;
+        volatile long total;
+        volatile String error;
+        volatile ReplayOutput.Summary summary;
+        volatile String report;
+        volatile String decisions;
+        final String id;
+        final String actor;
+        final String policy;
+        final Instant startedAt;
+
+        Running(String id, String actor, String policy, Instant startedAt) {
+            this.id = id;
+            this.actor = actor;
+            this.policy = policy;
+            this.startedAt = startedAt;
+        }
+
+        Job view() {
+            return new Job(id, actor, policy, startedAt, state, done, total, error, summary);
+        }
+    }
+
+    private final RuleSetRegistry registry;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "riskgate-replay");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, Running> jobs = new LinkedHashMap<>();
+
+    public ReplayJobs(RuleSetRegistry registry, ObjectMapper json, Clock clock) {
+        this.registry = registry;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /**
+     * Queues a replay of {@code policyId} (a policy of the service's policy directory) by {@code actor}; throws
+     * IllegalArgumentException when no such policy is loaded.
+     */
+    public synchronized Job start(String actor, String policyId, List<MarketBar> bars, List<ReplaySignal> signals,
+                                  ReplaySettings settings) {
+        if (registry.policy(policyId).isEmpty()) {
+            throw new IllegalArgumentException("no policy '" + policyId + "' is loaded; loaded: "
+                    + registry.snapshot().policies().keySet());
+        }
+        Running job = new Running(Ids.next(), actor, policyId, clock.instant());
+        job.total = bars.size() + signals.size();
+        jobs.put(job.id, job);
+        while (jobs.size() > KEPT) {
+            jobs.remove(jobs.keySet().iterator().next());
+        }
+        worker.submit(() -> run(job, bars, signals, settings));
+        return job.view();
+    }
+
+    private void run(Running job, List<MarketBar> bars, List<ReplaySignal> signals, ReplaySettings settings) {
+        job.state = "RUNNING";
+        Path out = null;
+        try {
+            Replay.Result r = Replay.run(registry.policiesDir(), registry.rulesDir(), job.policy, bars, signals,
+                    settings, (done, total) -> job.done = done);
+            out = Files.createTempDirectory("riskgate-replay");
+            ReplayOutput.write(r, out, json);
+            job.summary = ReplayOutput.summary(r);
+            job.report = Files.readString(out.resolve("report.html"));
+            job.decisions = Files.readString(out.resolve("decisions.jsonl"));
+            job.done = job.total;
+            job.state = "DONE";
+        } catch (RuntimeException | IOException | Error e) {
+            job.error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            job.state = "FAILED";
+        } finally {
+            if (out != null) {
+                delete(out);
+            }
+        }
+    }
+
+    public synchronized Optional<Job> get(String id) {
+        return Optional.ofNullable(jobs.get(id)).map(Running::view);
+    }
+
+    /** The jobs kept, newest first. */
+    public synchronized List<Job> list() {
+        return jobs.values().stream().map(Running::view).sorted(Comparator.comparing(Job::startedAt).reversed())
+                .toList();
+    }
+
+    /** A finished job's HTML report. */
+    public synchronized Optional<String> report(String id) {
+        return Optional.ofNullable(jobs.get(id)).map(j -> j.report);
+    }
+
+    /** A finished job's decisions, one JSON per line. */
+    public synchronized Optional<String> decisions(String id) {
+        return Optional.ofNullable(jobs.get(id)).map(j -> j.decisions);
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
