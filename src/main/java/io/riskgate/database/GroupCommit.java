@@ -94,6 +94,8 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     private long seq;
     private long lastCheckpoint = System.nanoTime();
     private final long checkpointNanos;
+    /** Units run on the caller's thread ({@link #inline}). */
+    private final boolean inline;
 
     /**
      * A group commit whose commits are durable by themselves ({@link Durability#COMMIT}); a journaled one comes from
@@ -112,6 +114,28 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     }
 
     private GroupCommit(DataSource dataSource, Journal journal, long checkpointNanos) {
+        this(dataSource, journal, checkpointNanos, false);
+    }
+
+    /**
+     * Writes on the caller's thread, each unit in its own transaction, with no writer thread: for one thread replaying
+     * history on an in-memory database no one else uses (a replay), where there is nothing to group and no disk to
+     * reach, and the hand-off to a writer would be most of the cost. Not for a service's database.
+     */
+    public static GroupCommit inline(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            if (!c.getMetaData().getURL().startsWith("jdbc:h2:mem:")) {
+                throw new IllegalArgumentException("inline commits are for an in-memory database, not "
+                        + c.getMetaData().getURL());
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the database: " + e.getMessage(), e);
+        }
+        return new GroupCommit(dataSource, null, CHECKPOINT_NANOS, true);
+    }
+
+    private GroupCommit(DataSource dataSource, Journal journal, long checkpointNanos, boolean inline) {
+        this.inline = inline;
         this.dataSource = dataSource;
         this.journal = journal;
         this.checkpointNanos = checkpointNanos;
@@ -137,7 +161,9 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
                 "SELECT seq FROM journal_mark WHERE id = 1", Long.class);
         this.writer = new Thread(this::writeLoop, "riskgate-group-commit");
         writer.setDaemon(true);
-        writer.start();
+        if (!inline) {
+            writer.start();
+        }
     }
 
     /**
@@ -183,6 +209,14 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
      */
     @Override
     public <T> T execute(TransactionCallback<T> action) {
+        if (inline) {
+            if (closed) {
+                throw new IllegalStateException("the database writer is closed");
+            }
+            batches.incrementAndGet();
+            units.incrementAndGet();
+            return tx.execute(action);
+        }
         if (Thread.currentThread() == writer) {
             // a unit asking for a transaction joins the batch's
             return action.doInTransaction(current);
@@ -247,6 +281,9 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
             return;
         }
         closed = true;
+        if (inline) {
+            return;
+        }
         queue.add(STOP);
         try {
             writer.join(10_000);

@@ -2,7 +2,6 @@ package io.riskgate.replay;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.riskgate.decision.Decision;
 import io.riskgate.decision.PolicyRef;
 import io.riskgate.errors.ConflictException;
@@ -86,7 +85,7 @@ public final class Replay {
         this.clock = new EventClock(start);
         this.pool = JdbcConnectionPool.create("jdbc:h2:mem:replay-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
                 "", "");
-        this.rt = RiskgateRuntime.start(policies, rules, policyId, pool, clock, new SimpleMeterRegistry());
+        this.rt = RiskgateRuntime.startReplay(policies, rules, policyId, pool, clock);
         this.cash = settings.equity();
     }
 
@@ -139,6 +138,7 @@ public final class Replay {
                 progress.at(done, total);
             }
         }
+        store();
         List<Trade> finalTrades = trades.keySet().stream()
                 .map(id -> rt.portfolio().store().trade(id).orElseThrow()).toList();
         List<BreakerChange> breakers = new ArrayList<>(rt.governor().store().changes(settings.account(), 10_000));
@@ -152,9 +152,33 @@ public final class Replay {
         return b.openTime().plus(MarketData.duration(b.interval()));
     }
 
+    /**
+     * Bars stored in one batch later: while the account holds no trade and waits for no fill, a bar changes nothing
+     * but the history, so consecutive ones are stored together before the next event that reads them (a signal, a
+     * trade to mark, the end). Checks read exactly the bars closed by their time either way.
+     */
+    private final List<MarketBar> unstored = new ArrayList<>();
+
+    private void store() {
+        for (int i = 0; i < unstored.size(); i += MAX_BATCH) {
+            rt.market().ingest(unstored.subList(i, Math.min(unstored.size(), i + MAX_BATCH)));
+        }
+        unstored.clear();
+    }
+
+    /** The most bars stored in one transaction. */
+    private static final int MAX_BATCH = 10_000;
+
     /** The bars closing at {@code t}: fills at their open, stored, marks, closes, equity. */
     private void barsClosing(List<MarketBar> closing, Instant t) {
         clock.advance(t);
+        if (waitingForOpen.isEmpty() && trades.values().stream().noneMatch(Replay::open)) {
+            unstored.addAll(closing);
+            closing.forEach(bar -> known(bar, t));
+            curve.add(new EquityPoint(t, equity()));
+            return;
+        }
+        store();
         for (MarketBar bar : closing) {
             List<Decision> waiting = waitingForOpen.remove(bar.symbol());
             if (waiting != null) {
@@ -163,12 +187,7 @@ public final class Replay {
         }
         rt.market().ingest(closing);
         for (MarketBar bar : closing) {
-            lastClose.put(bar.symbol(), bar.close());
-            ArrayDeque<MarketBar> day = dayVolume.computeIfAbsent(bar.symbol(), k -> new ArrayDeque<>());
-            day.addLast(bar);
-            while (!day.isEmpty() && !closeTime(day.peekFirst()).isAfter(t.minus(Duration.ofDays(1)))) {
-                day.removeFirst();
-            }
+            known(bar, t);
             if (trades.values().stream().anyMatch(x -> x.symbol().equals(bar.symbol()) && open(x))) {
                 for (ExitInstruction i : rt.exits().mark(new Mark(bar.symbol(), bar.close(), bar.high(), bar.low(),
                         t))) {
@@ -195,6 +214,16 @@ public final class Replay {
         }
     }
 
+    /** A bar closed at {@code t}: its close is the symbol's price, its volume joins the last 24 hours'. */
+    private void known(MarketBar bar, Instant t) {
+        lastClose.put(bar.symbol(), bar.close());
+        ArrayDeque<MarketBar> day = dayVolume.computeIfAbsent(bar.symbol(), k -> new ArrayDeque<>());
+        day.addLast(bar);
+        while (!day.isEmpty() && !closeTime(day.peekFirst()).isAfter(t.minus(Duration.ofDays(1)))) {
+            day.removeFirst();
+        }
+    }
+
     /** The governor's emergency instructions (a breaker's CLOSE_ALL or REDUCE), carried out at the last closes. */
     private void emergencies(Instant t) {
         for (EmergencyInstruction e : rt.governor().instructions(settings.account(), true)) {
@@ -213,6 +242,7 @@ public final class Replay {
     /** A signal checked at its time, priced at its symbol's latest close; an approval filled as the settings say. */
     private void signal(ReplaySignal sig) {
         clock.advance(sig.time());
+        store();
         Double price = lastClose.get(sig.symbol());
         if (price == null) {
             notes.add(sig.time() + " " + sig.symbol() + ": no bar of " + sig.symbol() + " closed by the signal's "

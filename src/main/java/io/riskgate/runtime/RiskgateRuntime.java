@@ -71,7 +71,25 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
                                         Portfolio.Residency residency) {
         migrate(dataSource);
         // every write riskgate answers for is committed in groups and durable before the answer
-        GroupCommit commits = GroupCommit.forDatabase(dataSource);
+        return assemble(policiesDir, rulesDir, defaultPolicy, dataSource, clock, meters, json, residency,
+                GroupCommit.forDatabase(dataSource));
+    }
+
+    /**
+     * riskgate for a replay of history (docs/replay.md): the same parts as the service, on {@code dataSource}, an
+     * in-memory database of its own, whose writes run on the one replaying thread ({@link GroupCommit#inline}).
+     */
+    public static RiskgateRuntime startReplay(Path policiesDir, Path rulesDir, String defaultPolicy,
+                                              DataSource dataSource, Clock clock) {
+        migrate(dataSource);
+        return assemble(policiesDir, rulesDir, defaultPolicy, dataSource, clock,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), jsonMapper(),
+                Portfolio.Residency.DEFAULT, GroupCommit.inline(dataSource));
+    }
+
+    private static RiskgateRuntime assemble(Path policiesDir, Path rulesDir, String defaultPolicy,
+                                            DataSource dataSource, Clock clock, MeterRegistry meters,
+                                            ObjectMapper json, Portfolio.Residency residency, GroupCommit commits) {
         RuleSetRegistry registry = new RuleSetRegistry(policiesDir, rulesDir, defaultPolicy, PolicyCompiler.standard());
         PolicyArchive archive = new PolicyArchive(dataSource, commits, json, clock);
         registry.setListener(new RuleSetRegistry.Listener() {
