@@ -81,6 +81,13 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "replay-out", description = "output directory (default: ${DEFAULT-VALUE})")
     Path out;
 
+    @Option(names = "--compare-policy", description = "compare mode: also replay this policy id (of "
+            + "--compare-policies) over the same history and signals; writes a/, b/ and compare.html")
+    String comparePolicy;
+
+    @Option(names = "--compare-policies", description = "the second policy's directory (default: --policies)")
+    Path comparePolicies;
+
     @Override
     public Integer call() throws IOException {
         ObjectMapper json = RiskgateRuntime.jsonMapper();
@@ -123,22 +130,45 @@ final class ReplayCommand implements Callable<Integer> {
             return 2;
         }
         Replay.Result result;
+        Replay.Result second = null;
         try {
-            long started = System.nanoTime();
-            result = Replay.run(policyDir, rules.toAbsolutePath().normalize(), policy, history, orders, settings,
-                    new ProgressBar());
-            System.err.printf(Locale.ROOT, "%nreplayed %d bars and %d signals in %.1f s (the events %.2f s: %.0f "
-                            + "events/s)%n", result.bars(), result.signals(), (System.nanoTime() - started) / 1e9,
-                    result.eventNanos() / 1e9, (result.bars() + result.signals()) / (result.eventNanos() / 1e9));
+            result = replay(policyDir, policy, history, orders, settings);
+            if (comparePolicy != null) {
+                Path other = comparePolicies == null ? policyDir : comparePolicies.toAbsolutePath().normalize();
+                second = replay(demo && comparePolicies != null ? demoPolicies(other) : other, comparePolicy, history,
+                        orders, settings);
+            }
         } catch (PolicyException e) {
             System.err.println("the policy is invalid; nothing was replayed\n" + e.getMessage());
             return RiskgateCli.EXIT_CANNOT_RUN;
+        }
+        if (second != null) {
+            ReplayOutput.write(result, out.resolve("a"), json);
+            ReplayOutput.write(second, out.resolve("b"), json);
+            io.riskgate.replay.ReplayCompare.Comparison c = io.riskgate.replay.ReplayCompare.of(result, second);
+            io.riskgate.replay.ReplayCompare.write(c, out, json);
+            System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(java.util.Map.of(
+                    "orders", c.orders(), "decidedDifferently", c.differences().size(),
+                    "a", c.summaryA(), "b", c.summaryB())));
+            System.err.println("comparison: " + out.resolve("compare.html").toAbsolutePath());
+            return 0;
         }
         ReplayOutput.write(result, out, json);
         ReplayOutput.Summary s = ReplayOutput.summary(result);
         System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(s));
         System.err.println("report: " + out.resolve("report.html").toAbsolutePath());
         return 0;
+    }
+
+    private Replay.Result replay(Path policyDir, String id, List<MarketBar> history, List<ReplaySignal> orders,
+                                 ReplaySettings settings) {
+        long started = System.nanoTime();
+        Replay.Result r = Replay.run(policyDir, rules.toAbsolutePath().normalize(), id, history, orders, settings,
+                new ProgressBar());
+        System.err.printf(Locale.ROOT, "%n%s: replayed %d bars and %d signals in %.1f s (the events %.2f s: %.0f "
+                        + "events/s)%n", id, r.bars(), r.signals(), (System.nanoTime() - started) / 1e9,
+                r.eventNanos() / 1e9, (r.bars() + r.signals()) / (r.eventNanos() / 1e9));
+        return r;
     }
 
     private static Reader reader(Path p) throws IOException {

@@ -33,7 +33,8 @@ public final class ReplayOutput {
     public record Summary(Object policy, ReplaySettings settings, long bars, long signals, int decisions,
                           int approved, Map<String, Integer> rejectionsByCode, int trades, int closedTrades,
                           double winRate, double expectancyR, double netPnl, double fees, double finalEquity,
-                          double maxDrawdownPct, List<String> notes) {
+                          double maxDrawdownPct, List<ReplayAnalysis.Multiplier> multipliers,
+                          ReplayAnalysis.Rolling lastRolling, List<String> notes) {
     }
 
     /** The summary of {@code r}. */
@@ -58,9 +59,11 @@ public final class ReplayOutput {
         }
         double start = r.settings().equity();
         double end = r.equity().isEmpty() ? start : r.equity().get(r.equity().size() - 1).equity();
+        List<ReplayAnalysis.Rolling> rolling = ReplayAnalysis.rolling(r);
         return new Summary(r.policy(), r.settings(), r.bars(), r.signals(), r.decisions().size(), approved, codes,
                 r.trades().size(), closed, closed == 0 ? 0 : (double) wins / closed, closed == 0 ? 0 : rSum / closed,
-                end - start, r.fees(), end, maxDrawdown(r.equity(), start), r.notes());
+                end - start, r.fees(), end, maxDrawdown(r.equity(), start), ReplayAnalysis.multipliers(r),
+                rolling.isEmpty() ? null : rolling.get(rolling.size() - 1), r.notes());
     }
 
     /** The deepest fall of the equity from its running peak, as a fraction of the peak. */

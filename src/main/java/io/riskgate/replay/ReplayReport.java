@@ -65,6 +65,27 @@ final class ReplayReport {
         }
         h.append("<h2>Rejections per rule code</h2>\n").append(bars(s.rejectionsByCode(), "rejections"));
         h.append("<h2>R-multiples of closed trades</h2>\n").append(histogram(r.trades()));
+        h.append("<h2>Risk multipliers: what they did</h2>\n");
+        if (s.multipliers().isEmpty()) {
+            h.append("<p>No risk multiplier sized an approved order.</p>\n");
+        } else {
+            h.append("<table aria-label=\"risk multipliers\"><tr><th>multiplier</th><th>in force</th>")
+                    .append("<th>factor</th><th>orders</th><th>closed trades</th><th>P&amp;L</th>")
+                    .append("<th>P&amp;L unadjusted</th><th>difference</th></tr>");
+            for (ReplayAnalysis.Multiplier m : s.multipliers()) {
+                h.append("<tr><td>").append(esc(m.code())).append("</td><td>").append(m.from()).append(" to ")
+                        .append(m.to()).append("</td><td>").append(fixed(m.factorMin(), 2))
+                        .append(m.factorMax() != m.factorMin() ? " to " + fixed(m.factorMax(), 2) : "")
+                        .append("</td><td>").append(m.orders()).append("</td><td>").append(m.trades())
+                        .append("</td><td>").append(money(m.pnl())).append("</td><td>")
+                        .append(money(m.unadjustedPnl())).append("</td><td>").append(money(m.difference()))
+                        .append("</td></tr>");
+            }
+            h.append("</table>\n<p>Unadjusted: each trade's P&amp;L divided by the factor, the size the order would "
+                    + "have had without it where the risk budget set the size. A positive difference is what the "
+                    + "multiplier saved.</p>\n");
+        }
+        h.append("<h2>Rolling win rate and Sharpe ratio</h2>\n").append(rolling(ReplayAnalysis.rolling(r)));
         h.append("<h2>By strategy and symbol</h2>\n<table aria-label=\"by strategy and symbol\"><tr>")
                 .append("<th>strategy / symbol</th><th>trades</th><th>win rate</th><th>expectancy (R)</th>")
                 .append("<th>P&amp;L</th></tr>");
@@ -125,6 +146,30 @@ final class ReplayReport {
                 + "text-anchor=\"end\">" + c.get(0).at() + " to " + c.get(c.size() - 1).at() + "</text></svg>\n"
                 + "<p>Blue: equity (account currency). Red from the top: drawdown from the running peak, 1 px per "
                 + fixed(100.0 / (H * 4), 3) + "%.</p>\n";
+    }
+
+    /** The rolling win rate (blue, 0 to 100%) and Sharpe ratio (green, -1 to 1, clipped) over closed trades. */
+    private static String rolling(List<ReplayAnalysis.Rolling> points) {
+        if (points.size() < 2) {
+            return "<p>Fewer than " + (ReplayAnalysis.WINDOW + 1) + " closed trades: no rolling window.</p>\n";
+        }
+        StringBuilder win = new StringBuilder();
+        StringBuilder sharpe = new StringBuilder();
+        for (int i = 0; i < points.size(); i++) {
+            double x = (double) i / (points.size() - 1) * W;
+            win.append(fixed(x, 1)).append(',').append(fixed(H - points.get(i).winRate() * H, 1)).append(' ');
+            double sh = Math.max(-1, Math.min(1, points.get(i).sharpe()));
+            sharpe.append(fixed(x, 1)).append(',').append(fixed(H / 2.0 - sh * H / 2.0, 1)).append(' ');
+        }
+        ReplayAnalysis.Rolling last = points.get(points.size() - 1);
+        return "<svg role=\"img\" aria-label=\"rolling win rate, last " + pct(last.winRate()) + ", and Sharpe ratio, "
+                + "last " + fixed(last.sharpe(), 2) + "\" width=\"" + W + "\" height=\"" + H + "\"><line x1=\"0\" y1=\""
+                + H / 2 + "\" x2=\"" + W + "\" y2=\"" + H / 2 + "\" stroke=\"#bbb\"/><polyline fill=\"none\" "
+                + "stroke=\"#1f5fa8\" points=\"" + win + "\"/><polyline fill=\"none\" stroke=\"#2e8b57\" points=\""
+                + sharpe + "\"/></svg>\n<p>Over the latest " + ReplayAnalysis.WINDOW + " closed trades. Blue: win rate, "
+                + "0% at the bottom to 100% at the top. Green: Sharpe ratio of the trades' returns on equity (mean over "
+                + "standard deviation, per trade), -1 at the bottom to +1 at the top; last " + fixed(last.sharpe(), 2)
+                + ".</p>\n";
     }
 
     private static String bars(Map<String, Integer> counts, String label) {
