@@ -276,6 +276,8 @@ public final class Replay {
         sig.strength().ifPresent(x -> signal.put("strength", x));
         ObjectNode market = c.putObject("market");
         market.put("price", price);
+        sig.atr().ifPresent(x -> market.put("atr", x));
+        sig.ema200().ifPresent(x -> market.put("ema200", x));
         market.put("volume24h", volume24h(sig.symbol()));
         market.put("spreadBps", settings.spreadBps());
         market.put("timestamp", sig.time().toString());

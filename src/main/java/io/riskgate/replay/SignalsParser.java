@@ -26,14 +26,14 @@ import java.util.stream.Collectors;
 /**
  * A replay's signals, from CSV or JSON, every bad field listed at once (docs/replay.md). The CSV's header names its
  * columns: {@code time,symbol,side,consensus,confidence} are required, {@code strategy,strength,entry,stop_loss,
- * take_profit} optional, in any order. The JSON is an array of objects with the same fields in camelCase
+ * take_profit,atr,ema200} optional, in any order (without atr and ema200 riskgate computes them from the bars). The JSON is an array of objects with the same fields in camelCase
  * ({@code stopLoss}, {@code takeProfit}).
  */
 public final class SignalsParser {
 
     private static final List<String> REQUIRED = List.of("time", "symbol", "side", "consensus", "confidence");
     private static final Set<String> COLUMNS = Set.of("time", "symbol", "side", "strategy", "consensus",
-            "confidence", "strength", "entry", "stop_loss", "take_profit");
+            "confidence", "strength", "entry", "stop_loss", "take_profit", "atr", "ema200");
 
     private SignalsParser() {
     }
@@ -107,7 +107,7 @@ public final class SignalsParser {
                 continue;
             }
             new JsonFields(o, at.strip(), problems).rejectUnknown(Set.of("time", "symbol", "side", "strategy",
-                    "consensus", "confidence", "strength", "entry", "stopLoss", "takeProfit"));
+                    "consensus", "confidence", "strength", "entry", "stopLoss", "takeProfit", "atr", "ema200"));
             Map<String, String> names = Map.of("stop_loss", "stopLoss", "take_profit", "takeProfit");
             ReplaySignal s = signal(k -> {
                 JsonNode v = o.get(names.getOrDefault(k, k));
@@ -154,12 +154,14 @@ public final class SignalsParser {
         OptionalDouble entry = number(field.apply("entry"), Bounds.PRICE, at + "entry", problems);
         OptionalDouble stop = number(field.apply("stop_loss"), Bounds.PRICE, at + "stop_loss", problems);
         OptionalDouble take = number(field.apply("take_profit"), Bounds.PRICE, at + "take_profit", problems);
+        OptionalDouble atr = number(field.apply("atr"), Bounds.PRICE, at + "atr", problems);
+        OptionalDouble ema = number(field.apply("ema200"), Bounds.PRICE, at + "ema200", problems);
         if (problems.size() > before) {
             return null;
         }
         return new ReplaySignal(time, symbol.toUpperCase(Locale.ROOT), side,
                 strategy == null ? null : strategy.toLowerCase(Locale.ROOT), consensus, confidence, strength, entry,
-                stop, take);
+                stop, take, atr, ema);
     }
 
     private static <E extends Enum<E>> E choice(String v, Class<E> type, String at, List<FieldProblem> problems) {
