@@ -125,7 +125,8 @@ final class ReplayCommand implements Callable<Integer> {
             System.err.println("bad input, nothing replayed:");
             e.problems().forEach(p -> System.err.println("  " + p.field() + ": " + p.message()));
             return 2;
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IOException e) {
+            // an unreadable or malformed file is bad input, as a bad field is
             System.err.println("bad input, nothing replayed: " + e.getMessage());
             return 2;
         }
@@ -141,6 +142,8 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (PolicyException e) {
             System.err.println("the policy is invalid; nothing was replayed\n" + e.getMessage());
             return RiskgateCli.EXIT_CANNOT_RUN;
+        } finally {
+            temporary.forEach(ReplayCommand::delete);
         }
         if (second != null) {
             ReplayOutput.write(result, out.resolve("a"), json);
@@ -175,9 +178,21 @@ final class ReplayCommand implements Callable<Integer> {
         return Files.newBufferedReader(p, StandardCharsets.UTF_8);
     }
 
+    /** The demo's policy copies, deleted when the replay is done. */
+    private final List<Path> temporary = new ArrayList<>();
+
+    private static void delete(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + dir + ": " + e.getMessage());
+        }
+    }
+
     /** A copy of the policy directory whose policies read five-minute bars, for the demo's history. */
-    private static Path demoPolicies(Path dir) throws IOException {
+    private Path demoPolicies(Path dir) throws IOException {
         Path copy = Files.createTempDirectory("riskgate-demo-policies");
+        temporary.add(copy);
         try (var files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
                 Files.writeString(copy.resolve(f.getFileName()), Files.readString(f)

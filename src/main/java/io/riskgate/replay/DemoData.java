@@ -18,9 +18,9 @@ import java.util.OptionalDouble;
 /**
  * The replay's demo: real market history and a signal source that is <b>a demo, not a strategy</b>.
  *
- * <p>The history is Bitstamp's BTC/USD trades from 2013-11-25 to 2013-12-01 (100,000 trades), shipped by the
+ * <p>The history is Bitstamp's BTC/USD trades from 2013-11-25 to 2013-12-01 (99,999 trades), shipped by the
  * {@code org.ta4j:ta4j-examples} artifact, aggregated here into five-minute OHLCV bars of symbol {@code BTCUSD}
- * (1,920 bars; five minutes without a trade have no bar). The signals are an EMA cross on the bars' closes: LONG
+ * (1,917 bars; five minutes without a trade have no bar). The signals are an EMA cross on the bars' closes: LONG
  * when the fast EMA crosses above the slow one, SHORT when it crosses below, with consensus STRONG and confidence
  * 0.75 — a way to feed the engine orders, with no claim to an edge.
  */

@@ -39,12 +39,16 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * so a replayed order is decided exactly as the REST check of the same inputs at the same time.
  *
  * <p>Per bar close {@code T}, for the bars closing then: the fills waiting for their symbol's next open are made at
- * that bar's open; the bars are stored; every symbol with open trades is marked with its bar's close, high and low,
- * and the exit instructions that close are carried out at their price; the account's equity (cash after fees plus
- * the open trades at their last close) is reported. Then every signal timed at or before the next bar close is
- * checked at its time, priced at its symbol's latest close, and an approval is filled at that close
+ * the open of the first bar that opens at or after their decision; the bars are stored; every symbol with open
+ * trades is marked with its bar's close, high and low, and the exit instructions that close are carried out at their
+ * price (a stop-out at the bar's open when the bar opened beyond the stop); the governor's emergency instructions are
+ * carried out at the latest closes. Every signal timed before the next bar close is then checked at its time, priced
+ * at its symbol's latest close, after the account's equity (cash after fees plus the open trades at their last
+ * close) is reported as a broker's feed would; an approval is filled at that close
  * ({@link ReplaySettings.Fill#CLOSE}) or at the next bar's open. Slippage moves every fill and close against the
- * account; the fee is charged on each one's notional.
+ * account; the fee is charged on each one's notional. While the account holds no trade and waits for no fill, bars
+ * are stored in batches before the next event that reads them. A symbol is priced and marked by its shortest
+ * interval's bars.
  */
 public final class Replay {
 
@@ -76,6 +80,8 @@ public final class Replay {
     private final Map<String, Double> lastClose = new HashMap<>();
     private final Map<String, ArrayDeque<MarketBar>> dayVolume = new HashMap<>();
     private final Map<String, List<Decision>> waitingForOpen = new HashMap<>();
+    /** Per symbol, the shortest interval of its bars: the one that prices and marks it. */
+    private final Map<String, String> drivingInterval = new HashMap<>();
     private double cash;
     private double fees;
     private double reported;
@@ -104,6 +110,10 @@ public final class Replay {
         }
         Instant start = byClose.get(0).openTime();
         Replay r = new Replay(policies, rules, policyId, settings, start);
+        for (MarketBar b : byClose) {
+            r.drivingInterval.merge(b.symbol(), b.interval(), (x, y) -> MarketData.duration(y)
+                    .compareTo(MarketData.duration(x)) < 0 ? y : x);
+        }
         try {
             return r.replay(byClose, inTime, progress);
         } finally {
@@ -174,25 +184,38 @@ public final class Replay {
         clock.advance(t);
         if (waitingForOpen.isEmpty() && trades.values().stream().noneMatch(Replay::open)) {
             unstored.addAll(closing);
-            closing.forEach(bar -> known(bar, t));
+            closing.stream().filter(this::driving).forEach(bar -> known(bar, t));
             curve.add(new EquityPoint(t, equity()));
             return;
         }
         store();
         for (MarketBar bar : closing) {
-            List<Decision> waiting = waitingForOpen.remove(bar.symbol());
+            List<Decision> waiting = driving(bar) ? waitingForOpen.get(bar.symbol()) : null;
             if (waiting != null) {
-                waiting.forEach(d -> fill(d, bar.open(), bar.openTime()));
+                // the next open after the decision: a bar that opened before it (a signal between two closes) is not
+                waiting.removeIf(d -> {
+                    if (bar.openTime().isBefore(d.timestamp())) {
+                        return false;
+                    }
+                    fill(d, bar.open(), bar.openTime());
+                    return true;
+                });
+                if (waiting.isEmpty()) {
+                    waitingForOpen.remove(bar.symbol());
+                }
             }
         }
         rt.market().ingest(closing);
         for (MarketBar bar : closing) {
+            if (!driving(bar)) {
+                continue;
+            }
             known(bar, t);
             if (trades.values().stream().anyMatch(x -> x.symbol().equals(bar.symbol()) && open(x))) {
                 for (ExitInstruction i : rt.exits().mark(new Mark(bar.symbol(), bar.close(), bar.high(), bar.low(),
                         t))) {
                     if (i.action() == ExitAction.CLOSE || i.action() == ExitAction.CLOSE_PARTIAL) {
-                        close(i.tradeId(), i.quantity(), i.price(), t, i.code());
+                        close(i.tradeId(), i.quantity(), gapped(i, bar), t, i.code());
                     }
                 }
             }
@@ -212,6 +235,27 @@ public final class Replay {
             rt.portfolio().reportEquity(new EquitySnapshot(settings.account(), equity, t));
             reported = equity;
         }
+    }
+
+    /**
+     * The price a stop-out is carried out at: the stop, unless the bar opened beyond it (a gap, or a fill at an open
+     * already past the stop), when nothing traded at the stop after the open and the open is the price.
+     */
+    private double gapped(ExitInstruction i, MarketBar bar) {
+        Trade t = trades.get(i.tradeId());
+        if (i.price() == null || t == null || !"STOP_LOSS_HIT".equals(i.code())) {
+            return i.price() == null ? bar.close() : i.price();
+        }
+        boolean beyond = t.side() == Side.LONG ? bar.open() < i.price() : bar.open() > i.price();
+        return beyond ? bar.open() : i.price();
+    }
+
+    /**
+     * Whether {@code bar} is of the interval that prices its symbol: the shortest interval the replay has bars of for
+     * it. Bars of longer intervals are stored (the policy may read them) but neither price nor mark the symbol.
+     */
+    private boolean driving(MarketBar bar) {
+        return bar.interval().equals(drivingInterval.get(bar.symbol()));
     }
 
     /** A bar closed at {@code t}: its close is the symbol's price, its volume joins the last 24 hours'. */
@@ -250,7 +294,14 @@ public final class Replay {
             return;
         }
         reportEquity(sig.time());
-        Decision d = rt.engine().check(checkOf(sig, price));
+        Decision d;
+        try {
+            d = rt.engine().check(checkOf(sig, price));
+        } catch (io.riskgate.order.InvalidRequestException e) {
+            notes.add(sig.time() + " " + sig.symbol() + ": the signal's check was refused as malformed, as "
+                    + "POST /api/v1/checks would answer 400 (" + e.getMessage() + "): skipped");
+            return;
+        }
         decisions.add(d);
         if (d.approved()) {
             if (settings.fill() == ReplaySettings.Fill.CLOSE) {

@@ -17,8 +17,8 @@ import java.util.TreeMap;
  *
  * <p>For each risk multiplier (the governor's losing streak, recovery, weekly target, and the dynamic drawdown table,
  * win rate and volatility factors): from when to when it was applied to approved orders, the trades it sized, their
- * P&L, and what the same trades would have made at the unadjusted size — P&L / factor, which holds where the risk
- * budget set the size (not a cap), as it does for most orders. Rolling over the latest {@link #WINDOW} closed trades:
+ * P&L, and what the same trades would have made at the unadjusted size: P&L / factor where the risk budget set the
+ * size, the same P&L where a cap did (the factor changed nothing there). Rolling over the latest {@link #WINDOW} closed trades:
  * the win rate and a Sharpe ratio of their returns on equity (mean / standard deviation, per trade, not annualised).
  */
 public final class ReplayAnalysis {
@@ -32,9 +32,9 @@ public final class ReplayAnalysis {
     /** One multiplier's effect: trades it sized, their P&L, and the P&L at the unadjusted size. */
     public record Multiplier(String code, Instant from, Instant to, double factorMin, double factorMax, int orders,
                              int trades, double pnl, double unadjustedPnl) {
-        /** What the multiplier saved (positive) or cost: the unadjusted P&L less the actual. */
+        /** What the multiplier saved (positive) or cost (negative): the actual P&L less the unadjusted. */
         public double difference() {
-            return unadjustedPnl - pnl;
+            return pnl - unadjustedPnl;
         }
     }
 
@@ -65,7 +65,9 @@ public final class ReplayAnalysis {
                 if (t != null && t.realizedPnl() != null && a.factor() > 0) {
                     x[1]++;
                     x[2] += t.realizedPnl();
-                    x[3] += t.realizedPnl() / a.factor();
+                    // where the risk budget set the size the factor scaled it; where a cap did, it changed nothing
+                    boolean scaled = d.sizing() != null && d.sizing().bindingCap().equals("RISK");
+                    x[3] += scaled ? t.realizedPnl() / a.factor() : t.realizedPnl();
                 }
             }
         }

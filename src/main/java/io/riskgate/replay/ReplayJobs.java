@@ -32,7 +32,7 @@ public final class ReplayJobs {
 
     /** A job as an officer sees it. */
     public record Job(String id, String actor, String policy, Instant startedAt, String state, long done, long total,
-                      String error, ReplayOutput.Summary summary) {
+                      String error, String warning, ReplayOutput.Summary summary) {
     }
 
     private static final class Running {
@@ -40,6 +40,7 @@ public final class ReplayJobs {
         volatile long done;
         volatile long total;
         volatile String error;
+        volatile String warning;
         volatile ReplayOutput.Summary summary;
         volatile String report;
         volatile String decisions;
@@ -56,7 +57,7 @@ public final class ReplayJobs {
         }
 
         Job view() {
-            return new Job(id, actor, policy, startedAt, state, done, total, error, summary);
+            return new Job(id, actor, policy, startedAt, state, done, total, error, warning, summary);
         }
     }
 
@@ -105,6 +106,12 @@ public final class ReplayJobs {
             out = Files.createTempDirectory("riskgate-replay");
             ReplayOutput.write(r, out, json);
             job.summary = ReplayOutput.summary(r);
+            String inForce = registry.policy(job.policy).map(p -> p.sha256()).orElse("none");
+            if (!inForce.equals(r.policy().sha256())) {
+                // the files were edited since the last reload: say which was replayed
+                job.warning = "replayed the policy files on disk (sha256 " + r.policy().sha256() + "), not the "
+                        + "version in force (" + inForce + "): reload to put them in force";
+            }
             job.report = Files.readString(out.resolve("report.html"));
             job.decisions = Files.readString(out.resolve("decisions.jsonl"));
             job.done = job.total;

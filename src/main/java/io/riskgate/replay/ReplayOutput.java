@@ -1,7 +1,6 @@
 package io.riskgate.replay;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.riskgate.decision.Decision;
 import io.riskgate.facts.Rejection;
 import io.riskgate.portfolio.Trade;
@@ -89,11 +88,11 @@ public final class ReplayOutput {
             for (Trade t : r.trades()) {
                 ids.put(t.id(), String.format(Locale.ROOT, "t-%06d", ++n[1]));
             }
+            java.util.function.UnaryOperator<String> renumbered = text -> renumber(text, ids);
             try (Writer w = Files.newBufferedWriter(dir.resolve("decisions.jsonl"), StandardCharsets.UTF_8)) {
                 for (Decision d : r.decisions()) {
-                    ObjectNode o = json.valueToTree(d);
-                    o.put("decisionId", ids.get(d.decisionId()));
-                    w.write(json.writeValueAsString(o));
+                    // every id riskgate made, wherever it appears (a cooldown's message names the trade)
+                    w.write(renumbered.apply(json.writeValueAsString(d)));
                     w.write('\n');
                 }
             }
@@ -119,13 +118,26 @@ public final class ReplayOutput {
                     w.write(p.at() + "," + num(p.equity()) + "," + num((peak - p.equity()) / peak) + "\n");
                 }
             }
-            Summary summary = summary(r);
+            Summary raw = summary(r);
+            Summary summary = new Summary(raw.policy(), raw.settings(), raw.bars(), raw.signals(), raw.decisions(),
+                    raw.approved(), raw.rejectionsByCode(), raw.trades(), raw.closedTrades(), raw.winRate(),
+                    raw.expectancyR(), raw.netPnl(), raw.fees(), raw.finalEquity(), raw.maxDrawdownPct(),
+                    raw.multipliers(), raw.lastRolling(), raw.notes().stream().map(renumbered).toList());
             Files.writeString(dir.resolve("summary.json"), json.writerWithDefaultPrettyPrinter()
                     .writeValueAsString(summary) + "\n");
             Files.writeString(dir.resolve("report.html"), ReplayReport.html(r, summary));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static final java.util.regex.Pattern UUID = java.util.regex.Pattern.compile(
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    /** {@code text} with each id of {@code ids} replaced by its number. */
+    static String renumber(String text, Map<String, String> ids) {
+        return UUID.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                ids.getOrDefault(m.group(), m.group())));
     }
 
     /** A number as plain decimal text, the same on every machine. */

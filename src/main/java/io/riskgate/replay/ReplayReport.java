@@ -81,9 +81,9 @@ final class ReplayReport {
                         .append(money(m.unadjustedPnl())).append("</td><td>").append(money(m.difference()))
                         .append("</td></tr>");
             }
-            h.append("</table>\n<p>Unadjusted: each trade's P&amp;L divided by the factor, the size the order would "
-                    + "have had without it where the risk budget set the size. A positive difference is what the "
-                    + "multiplier saved.</p>\n");
+            h.append("</table>\n<p>Unadjusted: each trade's P&amp;L divided by the factor where the risk budget set "
+                    + "its size (a cap's size is the same without the factor). Difference: the P&amp;L less the "
+                    + "unadjusted; positive is what the multiplier saved, negative what it cost.</p>\n");
         }
         h.append("<h2>Rolling win rate and Sharpe ratio</h2>\n").append(rolling(ReplayAnalysis.rolling(r)));
         h.append("<h2>By strategy and symbol</h2>\n<table aria-label=\"by strategy and symbol\"><tr>")

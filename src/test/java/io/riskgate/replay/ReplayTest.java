@@ -63,9 +63,31 @@ class ReplayTest {
     }
 
     @Test
+    void theDemoGivesByteIdenticalFilesTooWhereMessagesNameTradesAndDecisions(@TempDir Path dir) throws IOException {
+        // the demo's week under the shipped policy reading five-minute bars: its stop-outs cool BTCUSD down, and
+        // those refusals name the trade stopped out, which is renumbered like every id riskgate made
+        TestRuntime.copyRepoConfig(dir.resolve("config"), text -> text.replaceFirst("bar_interval: 1d",
+                "bar_interval: 5m"));
+        List<MarketBar> bars = DemoData.bars();
+        List<ReplaySignal> signals = DemoData.emaCross(bars, 12, 26, null);
+        for (String run : List.of("a", "b")) {
+            Replay.Result r = Replay.run(dir.resolve("config/policies"), dir.resolve("config/rules"), "default", bars,
+                    signals, ReplaySettings.defaults(), Replay.Progress.NONE);
+            ReplayOutput.write(r, dir.resolve(run), RiskgateRuntime.jsonMapper());
+        }
+        String decisions = Files.readString(dir.resolve("a/decisions.jsonl"));
+        assertThat(decisions).contains("SYMBOL_COOLDOWN", "trade t-0000").doesNotContainPattern(
+                "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        for (String file : List.of("decisions.jsonl", "trades.csv", "equity.csv", "summary.json", "report.html")) {
+            assertThat(Files.readAllBytes(dir.resolve("b").resolve(file))).as(file)
+                    .isEqualTo(Files.readAllBytes(dir.resolve("a").resolve(file)));
+        }
+    }
+
+    @Test
     void theDemoReplaysRealHistoryAndTheControlsAndGovernorSpeak() {
         List<MarketBar> bars = DemoData.bars();
-        // Bitstamp's 100,000 trades from 2013-11-25 00:00 to 12-01 03:22 fill 1,917 of the five-minute buckets
+        // Bitstamp's 99,999 trades from 2013-11-25 00:00 to 12-01 16:02 fill 1,917 of the five-minute buckets
         assertThat(bars).hasSize(1_917);
         assertThat(bars.get(0).openTime()).isEqualTo(Instant.parse("2013-11-25T00:00:00Z"));
         List<ReplaySignal> signals = DemoData.emaCross(bars, 12, 26, null);
