@@ -88,7 +88,7 @@ final class ReplayReport {
         h.append("<h2>Rolling win rate and Sharpe ratio</h2>\n").append(rolling(ReplayAnalysis.rolling(r)));
         h.append("<h2>By strategy and symbol</h2>\n<table aria-label=\"by strategy and symbol\"><tr>")
                 .append("<th>strategy / symbol</th><th>trades</th><th>win rate</th><th>expectancy (R)</th>")
-                .append("<th>P&amp;L</th></tr>");
+                .append("<th>P&amp;L</th><th>max drawdown</th></tr>");
         for (Map.Entry<String, List<Trade>> e : ReplayOutput.byStrategyAndSymbol(r).entrySet()) {
             List<Trade> closed = e.getValue().stream().filter(t -> t.state().isClosed()).toList();
             long wins = closed.stream().filter(t -> t.realizedPnl() != null && t.realizedPnl() > 0).count();
@@ -97,7 +97,8 @@ final class ReplayReport {
             h.append("<tr><td>").append(esc(e.getKey())).append("</td><td>").append(e.getValue().size())
                     .append("</td><td>").append(closed.isEmpty() ? "-" : pct((double) wins / closed.size()))
                     .append("</td><td>").append(closed.isEmpty() ? "-" : fixed(rSum / closed.size(), 2))
-                    .append("</td><td>").append(money(pnl)).append("</td></tr>");
+                    .append("</td><td>").append(money(pnl)).append("</td><td>").append(money(drawdown(closed)))
+                    .append("</td></tr>");
         }
         h.append("</table>\n");
         if (!s.notes().isEmpty()) {
@@ -108,6 +109,19 @@ final class ReplayReport {
         h.append("<p>Decisions, trades and the equity curve are in decisions.jsonl, trades.csv and equity.csv beside ")
                 .append("this file.</p>\n</body></html>\n");
         return h.toString();
+    }
+
+    /** The deepest fall of the trades' cumulative realized P&L from its running peak (0 to start), in currency. */
+    static double drawdown(List<Trade> closed) {
+        double sum = 0;
+        double peak = 0;
+        double worst = 0;
+        for (Trade t : closed.stream().sorted(java.util.Comparator.comparing(Trade::closedAt)).toList()) {
+            sum += t.realizedPnl() == null ? 0 : t.realizedPnl();
+            peak = Math.max(peak, sum);
+            worst = Math.max(worst, peak - sum);
+        }
+        return worst;
     }
 
     /** Equity as a line over time, drawdown as a red area under the top axis. */
@@ -137,15 +151,28 @@ final class ReplayReport {
                     .append(' ');
         }
         dd.append(W).append(",0");
+        // breaker trips as red ticks on the timeline, where their time falls between the curve's first and last bar
+        StringBuilder trips = new StringBuilder();
+        long first = c.get(0).at().getEpochSecond();
+        long span = Math.max(1, c.get(c.size() - 1).at().getEpochSecond() - first);
+        for (BreakerChange b : r.breakers()) {
+            double x = (double) (b.at().getEpochSecond() - first) / span * W;
+            if (x >= 0 && x <= W && !"RESET".equalsIgnoreCase(b.action())) {
+                trips.append("<line x1=\"").append(fixed(x, 1)).append("\" y1=\"0\" x2=\"").append(fixed(x, 1))
+                        .append("\" y2=\"").append(H).append("\" stroke=\"#c00\" stroke-dasharray=\"3,3\"><title>")
+                        .append(esc(b.code())).append(' ').append(b.at()).append("</title></line>");
+            }
+        }
         return "<svg role=\"img\" aria-label=\"equity curve from " + money(c.get(0).equity()) + " to "
                 + money(c.get(c.size() - 1).equity()) + "\" width=\"" + W + "\" height=\"" + H + "\" viewBox=\"0 0 "
-                + W + " " + H + "\"><polygon fill=\"#f4b6b6\" points=\"" + dd + "\"/><polyline fill=\"none\" "
+                + W + " " + H + "\"><polygon fill=\"#f4b6b6\" points=\"" + dd + "\"/>" + trips + "<polyline fill=\"none\" "
                 + "stroke=\"#1f5fa8\" stroke-width=\"1.5\" points=\"" + line + "\"/><text x=\"4\" y=\"14\" "
                 + "font-size=\"12\">" + money(max) + "</text><text x=\"4\" y=\"" + (H - 4) + "\" font-size=\"12\">"
                 + money(min) + "</text><text x=\"" + (W - 4) + "\" y=\"" + (H - 4) + "\" font-size=\"12\" "
                 + "text-anchor=\"end\">" + c.get(0).at() + " to " + c.get(c.size() - 1).at() + "</text></svg>\n"
                 + "<p>Blue: equity (account currency). Red from the top: drawdown from the running peak, 1 px per "
-                + fixed(100.0 / (H * 4), 3) + "%.</p>\n";
+                + fixed(100.0 / (H * 4), 3) + "%. Dashed red lines: breaker trips (" + r.breakers().stream()
+                .filter(b -> !"RESET".equalsIgnoreCase(b.action())).count() + ").</p>\n";
     }
 
     /** The rolling win rate (blue, 0 to 100%) and Sharpe ratio (green, -1 to 1, clipped) over closed trades. */

@@ -28,10 +28,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 /**
  * A replay decides an order exactly as the live REST path does with the same inputs at the same times: the bars
  * posted to {@code /api/v1/market/bars} as they close, the equity reported, each signal sent to
- * {@code /api/v1/checks} at its time priced at its symbol's latest close. Compared up to and including the first
- * approval, after which the replay fills it and the account's book differs from the REST account's, which is not
- * filled here. 400 daily bars of a random walk (the shipped policy reads 1d bars: ATR 14 and EMA 200 need 200 of
- * them), a signal every 7th bar from bar 210, alternating LONG and SHORT.
+ * {@code /api/v1/checks} at its time priced at its symbol's latest close. Every order is compared: the replay's
+ * slippage (600 bps) puts each fill more than the policy's 5% from its decision, so every approval's fill is refused
+ * and the approval cancelled, as the REST side cancels each of its approvals; neither account ever holds a trade.
+ * 400 daily bars of a random walk (the shipped policy reads 1d bars: ATR 14 and EMA 200 need 200 of them), a
+ * signal every 7th bar from bar 210, alternating LONG and SHORT, confidences cycling 0.80, 0.60, 0.90, 0.72.
  */
 @RiskgateServerTest
 class ReplayRestParityTest {
@@ -52,18 +53,17 @@ class ReplayRestParityTest {
         List<ReplaySignal> signals = new ArrayList<>();
         for (int i = 210; i < bars.size(); i += 7) {
             signals.add(new ReplaySignal(bars.get(i).openTime().plus(Duration.ofDays(1)), symbol,
-                    (i / 7) % 2 == 0 ? Side.LONG : Side.SHORT, null, Consensus.STRONG, 0.8, OptionalDouble.empty(),
+                    (i / 7) % 2 == 0 ? Side.LONG : Side.SHORT, null, Consensus.STRONG,
+                    new double[] {0.80, 0.60, 0.90, 0.72}[(i / 7) % 4], OptionalDouble.empty(),
                     OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty()));
         }
-        ReplaySettings settings = new ReplaySettings(account, 10_000, ReplaySettings.Fill.NEXT_OPEN, 5, 10, 5);
+        ReplaySettings settings = new ReplaySettings(account, 10_000, ReplaySettings.Fill.NEXT_OPEN, 600, 10, 5);
         Replay.Result replay = Replay.run(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default", bars,
                 signals, settings, Replay.Progress.NONE);
-        int n = 0;
-        while (n < replay.decisions().size() && !replay.decisions().get(n++).approved()) {
-            // up to and including the first approval
-        }
-        // with this walk the first approval is the second order (the first is refused): two orders compared
-        assertThat(n).as("orders compared").isEqualTo(2);
+        int n = replay.decisions().size();
+        assertThat(n).as("orders compared").isEqualTo(28); // bars 210, 217, ... 399
+        assertThat(replay.decisions()).filteredOn(Decision::approved).as("approvals").isNotEmpty();
+        assertThat(replay.trades()).as("no fill went through").isEmpty();
 
         // the live path, event by event: equity at the first bar's open, each bar as it closes, each signal after
         // the bar closing at its time (a signal at a bar's close sees that bar, as in the replay)
@@ -79,7 +79,7 @@ class ReplayRestParityTest {
             }
             ObjectNode check = JsonNodeFactory.instance.objectNode();
             check.put("account", account).put("symbol", symbol).put("side", sig.side().name());
-            check.putObject("signal").put("consensus", "STRONG").put("confidence", 0.8);
+            check.putObject("signal").put("consensus", "STRONG").put("confidence", sig.confidence());
             // the latest close; a daily bar's 1,000 units x its close traded in the last 24 hours; 5 bps spread
             check.putObject("market").put("price", last.close()).put("volume24h", 1_000 * last.close())
                     .put("spreadBps", 5.0).put("timestamp", sig.time().toString());
@@ -97,6 +97,9 @@ class ReplayRestParityTest {
             if (replayed.approved()) {
                 assertThat(live.path("stopLoss").asDouble()).isEqualTo(replayed.stopLoss());
                 assertThat(live.path("takeProfit").asDouble()).isEqualTo(replayed.takeProfit());
+                // as the replay's refused fill cancels its approval
+                assertThat(api.post("/api/v1/decisions/" + live.path("decisionId").asText() + "/cancel",
+                        JsonNodeFactory.instance.objectNode()).status()).isEqualTo(200);
             }
         }
     }

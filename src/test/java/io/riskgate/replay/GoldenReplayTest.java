@@ -90,6 +90,9 @@ class GoldenReplayTest {
         // the summary row as the report prints it
         assertThat(html).contains("<td>2</td><td>1</td><td>1</td><td>1</td><td>0.0%</td><td>-1.00</td>"
                 + "<td>-22.50</td><td>0.00</td><td>9,977.50</td><td>0.2%</td>");
+        // the strategy and symbol row: 1 trade, none won, -1 R, -22.50, and a drawdown of those 22.50 from 0
+        assertThat(html).contains("<tr><td>(none) / BTCUSDT</td><td>1</td><td>0.0%</td><td>-1.00</td><td>-22.50</td>"
+                + "<td>22.50</td></tr>");
         assertThat(Files.readAllLines(dir.resolve("trades.csv"))).containsExactly(
                 "trade,decision,symbol,side,strategy,opened_at,entry,initial_stop,quantity,closed_at,exit,state,"
                         + "realized_pnl,r_multiple",
