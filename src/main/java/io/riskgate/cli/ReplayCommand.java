@@ -90,6 +90,14 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        try {
+            return replay();
+        } finally {
+            temporary.forEach(ReplayCommand::delete); // the demo's policy copy, whatever the outcome
+        }
+    }
+
+    private Integer replay() throws IOException {
         ObjectMapper json = RiskgateRuntime.jsonMapper();
         ReplaySettings settings;
         List<MarketBar> history = new ArrayList<>();
@@ -142,8 +150,6 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (PolicyException e) {
             System.err.println("the policy is invalid; nothing was replayed\n" + e.getMessage());
             return RiskgateCli.EXIT_CANNOT_RUN;
-        } finally {
-            temporary.forEach(ReplayCommand::delete);
         }
         if (second != null) {
             ReplayOutput.write(result, out.resolve("a"), json);

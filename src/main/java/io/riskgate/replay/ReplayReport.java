@@ -157,7 +157,7 @@ final class ReplayReport {
         long span = Math.max(1, c.get(c.size() - 1).at().getEpochSecond() - first);
         for (BreakerChange b : r.breakers()) {
             double x = (double) (b.at().getEpochSecond() - first) / span * W;
-            if (x >= 0 && x <= W && !"RESET".equalsIgnoreCase(b.action())) {
+            if (x >= 0 && x <= W && "TRIP".equals(b.action())) {
                 trips.append("<line x1=\"").append(fixed(x, 1)).append("\" y1=\"0\" x2=\"").append(fixed(x, 1))
                         .append("\" y2=\"").append(H).append("\" stroke=\"#c00\" stroke-dasharray=\"3,3\"><title>")
                         .append(esc(b.code())).append(' ').append(b.at()).append("</title></line>");
@@ -172,7 +172,7 @@ final class ReplayReport {
                 + "text-anchor=\"end\">" + c.get(0).at() + " to " + c.get(c.size() - 1).at() + "</text></svg>\n"
                 + "<p>Blue: equity (account currency). Red from the top: drawdown from the running peak, 1 px per "
                 + fixed(100.0 / (H * 4), 3) + "%. Dashed red lines: breaker trips (" + r.breakers().stream()
-                .filter(b -> !"RESET".equalsIgnoreCase(b.action())).count() + ").</p>\n";
+                .filter(b -> "TRIP".equals(b.action())).count() + ").</p>\n";
     }
 
     /** The rolling win rate (blue, 0 to 100%) and Sharpe ratio (green, -1 to 1, clipped) over closed trades. */
