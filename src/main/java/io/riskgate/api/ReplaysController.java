@@ -30,7 +30,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Replays for officers (docs/replay.md): {@code POST /api/v1/replays} queues one — a policy of the service's
  * directory over the bars and signals in the body — and answers 202 with its id; {@code GET /api/v1/replays/{id}}
- * its progress and summary, {@code .../report} its HTML report, {@code .../decisions} its decisions as JSON Lines.
+ * its progress and summary, {@code .../report} its HTML report, {@code .../decisions} its decisions as JSON Lines,
+ * {@code .../compare} the two policies side by side when the job named a {@code comparePolicy}.
  */
 @RestController
 class ReplaysController {
@@ -47,9 +48,10 @@ class ReplaysController {
     @PostMapping("/api/v1/replays")
     ResponseEntity<ReplayJobs.Job> start(@RequestBody(required = false) JsonNode body, Principal principal) {
         List<FieldProblem> problems = new ArrayList<>();
-        JsonFields f = Officer.request(body, Set.of("policy", "bars", "signals", "equity", "fill", "slippageBps",
-                "feeBps", "spreadBps"), problems);
+        JsonFields f = Officer.request(body, Set.of("policy", "comparePolicy", "bars", "signals", "equity", "fill",
+                "slippageBps", "feeBps", "spreadBps"), problems);
         String policy = f.optionalText("policy", "[a-z0-9_-]{1,64}").orElse("default");
+        String comparePolicy = f.optionalText("comparePolicy", "[a-z0-9_-]{1,64}").orElse(null);
         double equity = f.optionalNumber("equity", Bounds.EQUITY).orElse(10_000);
         String fill = f.optionalText("fill", "(?i)close|next[-_]open").orElse("next-open");
         double slippage = f.optionalNumber("slippageBps", Bounds.Range.from(0, 10_000)).orElse(5);
@@ -75,10 +77,11 @@ class ReplaysController {
         ReplaySettings settings = new ReplaySettings("replay", equity, fill.toLowerCase(Locale.ROOT).equals("close")
                 ? ReplaySettings.Fill.CLOSE : ReplaySettings.Fill.NEXT_OPEN, slippage, fee, spread);
         try {
-            return ResponseEntity.status(HttpStatus.ACCEPTED).body(jobs.start(Officer.name(principal), policy, bars,
-                    signals, settings));
+            return ResponseEntity.status(HttpStatus.ACCEPTED).body(jobs.start(Officer.name(principal), policy,
+                    comparePolicy, bars, signals, settings));
         } catch (IllegalArgumentException e) {
-            throw InvalidRequestException.of("policy", e.getMessage());
+            throw InvalidRequestException.of(e.getMessage().contains("'" + policy + "'") ? "policy" : "comparePolicy",
+                    e.getMessage());
         }
     }
 
@@ -95,6 +98,11 @@ class ReplaysController {
     @GetMapping(value = "/api/v1/replays/{id}/report", produces = MediaType.TEXT_HTML_VALUE)
     String report(@PathVariable String id) {
         return finished(id, jobs.report(id));
+    }
+
+    @GetMapping(value = "/api/v1/replays/{id}/compare", produces = MediaType.TEXT_HTML_VALUE)
+    String compare(@PathVariable String id) {
+        return finished(id, jobs.compare(id));
     }
 
     @GetMapping(value = "/api/v1/replays/{id}/decisions", produces = "application/x-ndjson")

@@ -31,8 +31,9 @@ public final class ReplayJobs {
     public static final int KEPT = 20;
 
     /** A job as an officer sees it. */
-    public record Job(String id, String actor, String policy, Instant startedAt, String state, long done, long total,
-                      String error, String warning, ReplayOutput.Summary summary) {
+    public record Job(String id, String actor, String policy, String comparePolicy, Instant startedAt, String state,
+                      long done, long total, String error, String warning, ReplayOutput.Summary summary,
+                      Integer decidedDifferently) {
     }
 
     private static final class Running {
@@ -44,20 +45,25 @@ public final class ReplayJobs {
         volatile ReplayOutput.Summary summary;
         volatile String report;
         volatile String decisions;
+        volatile String compare;
+        volatile Integer decidedDifferently;
         final String id;
         final String actor;
         final String policy;
+        final String comparePolicy;
         final Instant startedAt;
 
-        Running(String id, String actor, String policy, Instant startedAt) {
+        Running(String id, String actor, String policy, String comparePolicy, Instant startedAt) {
             this.id = id;
             this.actor = actor;
             this.policy = policy;
+            this.comparePolicy = comparePolicy;
             this.startedAt = startedAt;
         }
 
         Job view() {
-            return new Job(id, actor, policy, startedAt, state, done, total, error, warning, summary);
+            return new Job(id, actor, policy, comparePolicy, startedAt, state, done, total, error, warning, summary,
+                    decidedDifferently);
         }
     }
 
@@ -83,12 +89,23 @@ public final class ReplayJobs {
      */
     public synchronized Job start(String actor, String policyId, List<MarketBar> bars, List<ReplaySignal> signals,
                                   ReplaySettings settings) {
-        if (registry.policy(policyId).isEmpty()) {
-            throw new IllegalArgumentException("no policy '" + policyId + "' is loaded; loaded: "
-                    + registry.snapshot().policies().keySet());
+        return start(actor, policyId, null, bars, signals, settings);
+    }
+
+    /**
+     * As above; with {@code comparePolicyId} (null: none) the same history is replayed under that policy too and
+     * the two compared (docs/replay.md, compare mode).
+     */
+    public synchronized Job start(String actor, String policyId, String comparePolicyId, List<MarketBar> bars,
+                                  List<ReplaySignal> signals, ReplaySettings settings) {
+        for (String id : java.util.Arrays.asList(policyId, comparePolicyId)) {
+            if (id != null && registry.policy(id).isEmpty()) {
+                throw new IllegalArgumentException("no policy '" + id + "' is loaded; loaded: "
+                        + registry.snapshot().policies().keySet());
+            }
         }
-        Running job = new Running(Ids.next(), actor, policyId, clock.instant());
-        job.total = bars.size() + signals.size();
+        Running job = new Running(Ids.next(), actor, policyId, comparePolicyId, clock.instant());
+        job.total = (bars.size() + signals.size()) * (comparePolicyId == null ? 1L : 2L);
         jobs.put(job.id, job);
         while (jobs.size() > KEPT) {
             jobs.remove(jobs.keySet().iterator().next());
@@ -105,6 +122,15 @@ public final class ReplayJobs {
                     settings, (done, total) -> job.done = done);
             out = Files.createTempDirectory("riskgate-replay");
             ReplayOutput.write(r, out, json);
+            if (job.comparePolicy != null) {
+                long first = bars.size() + signals.size();
+                Replay.Result other = Replay.run(registry.policiesDir(), registry.rulesDir(), job.comparePolicy, bars,
+                        signals, settings, (done, total) -> job.done = first + done);
+                ReplayCompare.Comparison c = ReplayCompare.of(r, other);
+                ReplayCompare.write(c, out, json);
+                job.compare = Files.readString(out.resolve("compare.html"));
+                job.decidedDifferently = c.differences().size();
+            }
             job.summary = ReplayOutput.summary(r);
             String inForce = registry.policy(job.policy).map(p -> p.sha256()).orElse("none");
             if (!inForce.equals(r.policy().sha256())) {
@@ -139,6 +165,11 @@ public final class ReplayJobs {
     /** A finished job's HTML report. */
     public synchronized Optional<String> report(String id) {
         return Optional.ofNullable(jobs.get(id)).map(j -> j.report);
+    }
+
+    /** A finished compare job's side-by-side page. */
+    public synchronized Optional<String> compare(String id) {
+        return Optional.ofNullable(jobs.get(id)).map(j -> j.compare);
     }
 
     /** A finished job's decisions, one JSON per line. */

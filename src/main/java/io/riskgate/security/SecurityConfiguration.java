@@ -99,7 +99,8 @@ public class SecurityConfiguration {
                                 API + "/replays")
                         .hasRole("OFFICER")
                         .requestMatchers(HttpMethod.GET, API + "/replays", API + "/replays/*", API + "/replays/*/report",
-                                API + "/replays/*/decisions").hasAnyRole("OFFICER", "AUDITOR")
+                                API + "/replays/*/decisions", API + "/replays/*/compare")
+                        .hasAnyRole("OFFICER", "AUDITOR")
                         .requestMatchers(HttpMethod.GET, API + "/firm/kill-switch", API + "/firm/limits")
                         .hasAnyRole("OFFICER", "AUDITOR")
                         .requestMatchers(HttpMethod.PUT, API + "/accounts/*/policy").hasRole("OFFICER")

@@ -164,6 +164,8 @@ class AccessMatrixTest {
                 "401 403 403 403 404 404 403"));
         r.add(new Row("GET", "/api/v1/replays/{id}/decisions", "/api/v1/replays/nope/decisions", null,
                 "401 403 403 403 404 404 403"));
+        r.add(new Row("GET", "/api/v1/replays/{id}/compare", "/api/v1/replays/nope/compare", null,
+                "401 403 403 403 404 404 403"));
         r.add(new Row("POST", "/api/v1/policies/reload", "/api/v1/policies/reload", Map.of("reason", "matrix"),
                 "401 403 403 403 200 403 403"));
         r.add(new Row("POST", "/api/v1/policies/what-if", "/api/v1/policies/what-if", Map.of(),

@@ -78,6 +78,28 @@ class ReplaysApiTest {
     }
 
     @Test
+    void anOfficerComparesTwoPoliciesOnTheSameHistory() throws InterruptedException {
+        HttpApi officer = new HttpApi(port, TestKeys.key(keys, Set.of(Role.OFFICER), Set.of()));
+        // the default policy against itself: every one of the 9 orders decided alike
+        HttpApi.Response started = officer.post("/api/v1/replays", body().put("comparePolicy", "default"));
+        assertThat(started.status()).as(started.raw()).isEqualTo(202);
+        String id = started.body().path("id").asText();
+        assertThat(started.body().path("total").asLong()).isEqualTo(2 * (300 + 9));
+        HttpApi.Response job = officer.get("/api/v1/replays/" + id);
+        for (int i = 0; i < 600 && !Set.of("DONE", "FAILED").contains(job.body().path("state").asText()); i++) {
+            Thread.sleep(100);
+            job = officer.get("/api/v1/replays/" + id);
+        }
+        assertThat(job.body().path("state").asText()).as(job.raw()).isEqualTo("DONE");
+        assertThat(job.body().path("decidedDifferently").asInt()).isZero();
+        HttpApi.Response compare = officer.get("/api/v1/replays/" + id + "/compare");
+        assertThat(compare.status()).isEqualTo(200);
+        assertThat(compare.raw()).contains("0 of 9 orders decided differently");
+        assertThat(officer.post("/api/v1/replays", body().put("comparePolicy", "nosuch")).errorFields())
+                .containsExactly("comparePolicy");
+    }
+
+    @Test
     void aBadBodyListsEveryProblemAndStartsNothing() {
         HttpApi officer = new HttpApi(port, TestKeys.key(keys, Set.of(Role.OFFICER), Set.of()));
         int before = officer.get("/api/v1/replays").body().size();
