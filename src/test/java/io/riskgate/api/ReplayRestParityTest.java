@@ -104,6 +104,143 @@ class ReplayRestParityTest {
         }
     }
 
+    /**
+     * With trades: approvals filled at the signal bar's close (no slippage, no fee), every bar of a symbol with an
+     * open trade marked with its close, high and low, and the exit instructions that close carried out at their price
+     * (at the bar's open when it opened beyond the stop), the equity reported before each check as the replay does:
+     * 10,000 plus what closes realized plus the open trades at their last close. The REST side does each of these by
+     * hand, event by event, and gets the same decisions and the same trades.
+     */
+    @Test
+    void withTradesTheReplayAndTheRestPathAgreeOnEveryDecisionAndTrade() {
+        HttpApi api = new HttpApi(port, io.riskgate.testing.TestKeys.superuser(keys));
+        String symbol = "RT" + UUID.randomUUID().toString().substring(0, 6).toUpperCase(Locale.ROOT) + "USDT";
+        String account = "paritytr-" + UUID.randomUUID().toString().substring(0, 8);
+        List<MarketBar> bars = Bars.daily(symbol, 50_000, Bars.randomReturns(31, 399, 0.02),
+                Instant.parse("2025-06-30T00:00:00Z"));
+        List<ReplaySignal> signals = new ArrayList<>();
+        for (int i = 210; i < bars.size(); i += 5) {
+            signals.add(new ReplaySignal(bars.get(i).openTime().plus(Duration.ofDays(1)), symbol,
+                    (i / 5) % 2 == 0 ? Side.LONG : Side.SHORT, null, Consensus.STRONG, 0.8, OptionalDouble.empty(),
+                    OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty()));
+        }
+        ReplaySettings settings = new ReplaySettings(account, 10_000, ReplaySettings.Fill.CLOSE, 0, 0, 5);
+        Replay.Result replay = Replay.run(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default", bars,
+                signals, settings, Replay.Progress.NONE);
+        assertThat(replay.trades()).as("trades in the replay").hasSizeGreaterThan(1);
+
+        assertThat(api.put("/api/v1/accounts/" + account + "/equity", JsonNodeFactory.instance.objectNode()
+                .put("equity", 10_000.0).put("timestamp", bars.get(0).openTime().toString())).status()).isEqualTo(200);
+        Desk desk = new Desk(api, symbol);
+        double reported = 10_000;
+        List<JsonNode> decisions = new ArrayList<>();
+        List<String> tradeIds = new ArrayList<>();
+        int b = 0;
+        for (ReplaySignal sig : signals) {
+            while (b < bars.size() && !bars.get(b).openTime().plus(Duration.ofDays(1)).isAfter(sig.time())) {
+                desk.barClosed(bars.get(b++));
+            }
+            java.util.Map<String, JsonNode> open = desk.open;
+            double last = desk.last;
+            double equity = 10_000 + desk.realized;
+            for (JsonNode t : open.values()) {
+                equity += (t.path("side").asText().equals("LONG") ? 1 : -1)
+                        * (last - t.path("entryPrice").asDouble()) * t.path("openQuantity").asDouble();
+            }
+            if (equity != reported) {
+                api.put("/api/v1/accounts/" + account + "/equity", JsonNodeFactory.instance.objectNode()
+                        .put("equity", equity).put("timestamp", sig.time().toString()));
+                reported = equity;
+            }
+            ObjectNode check = JsonNodeFactory.instance.objectNode();
+            check.put("account", account).put("symbol", symbol).put("side", sig.side().name());
+            check.putObject("signal").put("consensus", "STRONG").put("confidence", 0.8);
+            check.putObject("market").put("price", last).put("volume24h", 1_000 * last).put("spreadBps", 5.0)
+                    .put("timestamp", sig.time().toString());
+            JsonNode live = api.check(check);
+            decisions.add(live);
+            if (live.path("approved").asBoolean()) {
+                JsonNode t = api.post("/api/v1/trades", JsonNodeFactory.instance.objectNode()
+                        .put("decisionId", live.path("decisionId").asText()).put("fillPrice", last)
+                        .put("quantity", live.path("quantity").asDouble()).put("timestamp", sig.time().toString()))
+                        .body();
+                open.put(t.path("id").asText(), t);
+                tradeIds.add(t.path("id").asText());
+            }
+        }
+        while (b < bars.size()) {
+            desk.barClosed(bars.get(b++)); // the bars after the last signal, as the replay goes on to its end
+        }
+
+        assertThat(decisions).hasSameSizeAs(replay.decisions());
+        for (int s = 0; s < decisions.size(); s++) {
+            JsonNode live = decisions.get(s);
+            Decision replayed = replay.decisions().get(s);
+            List<String> codes = new ArrayList<>();
+            live.path("rejections").forEach(r -> codes.add(r.path("code").asText()));
+            assertThat(codes).as("order %d", s).isEqualTo(replayed.codes());
+            assertThat(live.path("quantity").asDouble()).as("order %d", s).isEqualTo(replayed.quantity());
+        }
+        // every trade, in the order opened: its final state and realized P&L
+        assertThat(tradeIds).hasSameSizeAs(replay.trades());
+        for (int t = 0; t < tradeIds.size(); t++) {
+            JsonNode live = api.get("/api/v1/trades/" + tradeIds.get(t)).body();
+            var replayed = replay.trades().get(t);
+            assertThat(live.path("state").asText()).as("trade %d", t).isEqualTo(replayed.state().name());
+            assertThat(live.path("realizedPnl").asDouble()).as("trade %d", t).isEqualTo(replayed.realizedPnl());
+        }
+    }
+
+    /** The REST side's trading desk: stores each bar, marks its open trades and carries out the closes. */
+    private static final class Desk {
+        final HttpApi api;
+        final String symbol;
+        final java.util.Map<String, JsonNode> open = new java.util.LinkedHashMap<>(); // trade id -> the trade
+        double realized;
+        double last = Double.NaN;
+
+        Desk(HttpApi api, String symbol) {
+            this.api = api;
+            this.symbol = symbol;
+        }
+
+        void barClosed(MarketBar bar) {
+            Instant close = bar.openTime().plus(Duration.ofDays(1));
+            post(api, bar);
+            last = bar.close();
+            if (open.isEmpty()) {
+                return;
+            }
+            JsonNode instructions = api.post("/api/v1/marks", JsonNodeFactory.instance.objectNode()
+                    .put("symbol", symbol).put("price", bar.close()).put("high", bar.high()).put("low", bar.low())
+                    .put("timestamp", close.toString())).body();
+            for (JsonNode i : instructions) {
+                String action = i.path("action").asText();
+                JsonNode t = open.get(i.path("tradeId").asText());
+                if (t == null || !(action.equals("CLOSE") || action.equals("CLOSE_PARTIAL"))) {
+                    continue;
+                }
+                double price = i.path("price").isNull() || i.path("price").isMissingNode() ? bar.close()
+                        : i.path("price").asDouble();
+                boolean longSide = t.path("side").asText().equals("LONG");
+                if (i.path("code").asText().equals("STOP_LOSS_HIT")
+                        && (longSide ? bar.open() < price : bar.open() > price)) {
+                    price = bar.open(); // gapped through the stop
+                }
+                double q = Math.min(i.path("quantity").asDouble(), t.path("openQuantity").asDouble());
+                JsonNode after = api.post("/api/v1/trades/" + t.path("id").asText() + "/close",
+                        JsonNodeFactory.instance.objectNode().put("price", price).put("quantity", q)
+                                .put("reason", i.path("code").asText()).put("timestamp", close.toString())).body();
+                realized += (longSide ? 1 : -1) * (price - t.path("entryPrice").asDouble()) * q;
+                if (after.path("state").asText().startsWith("CLOSED")) {
+                    open.remove(t.path("id").asText());
+                } else {
+                    open.put(t.path("id").asText(), after);
+                }
+            }
+        }
+    }
+
     private static void post(HttpApi api, MarketBar b) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         ArrayNode one = body.putArray("bars");
