@@ -50,13 +50,7 @@ class ReplayRestParityTest {
         String account = "parity-" + UUID.randomUUID().toString().substring(0, 8);
         List<MarketBar> bars = Bars.daily(symbol, 50_000, Bars.randomReturns(2025, 399, 0.015),
                 Instant.parse("2025-06-30T00:00:00Z"));
-        List<ReplaySignal> signals = new ArrayList<>();
-        for (int i = 210; i < bars.size(); i += 7) {
-            signals.add(new ReplaySignal(bars.get(i).openTime().plus(Duration.ofDays(1)), symbol,
-                    (i / 7) % 2 == 0 ? Side.LONG : Side.SHORT, null, Consensus.STRONG,
-                    new double[] {0.80, 0.60, 0.90, 0.72}[(i / 7) % 4], OptionalDouble.empty(),
-                    OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty()));
-        }
+        List<ReplaySignal> signals = signals(bars, 7, new double[] {0.80, 0.60, 0.90, 0.72});
         ReplaySettings settings = new ReplaySettings(account, 10_000, ReplaySettings.Fill.NEXT_OPEN, 600, 10, 5);
         Replay.Result replay = Replay.run(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default", bars,
                 signals, settings, Replay.Progress.NONE);
@@ -118,12 +112,7 @@ class ReplayRestParityTest {
         String account = "paritytr-" + UUID.randomUUID().toString().substring(0, 8);
         List<MarketBar> bars = Bars.daily(symbol, 50_000, Bars.randomReturns(31, 399, 0.02),
                 Instant.parse("2025-06-30T00:00:00Z"));
-        List<ReplaySignal> signals = new ArrayList<>();
-        for (int i = 210; i < bars.size(); i += 5) {
-            signals.add(new ReplaySignal(bars.get(i).openTime().plus(Duration.ofDays(1)), symbol,
-                    (i / 5) % 2 == 0 ? Side.LONG : Side.SHORT, null, Consensus.STRONG, 0.8, OptionalDouble.empty(),
-                    OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty()));
-        }
+        List<ReplaySignal> signals = signals(bars, 5, new double[] {0.8});
         ReplaySettings settings = new ReplaySettings(account, 10_000, ReplaySettings.Fill.CLOSE, 0, 0, 5);
         Replay.Result replay = Replay.run(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default", bars,
                 signals, settings, Replay.Progress.NONE);
@@ -189,6 +178,21 @@ class ReplayRestParityTest {
             assertThat(live.path("state").asText()).as("trade %d", t).isEqualTo(replayed.state().name());
             assertThat(live.path("realizedPnl").asDouble()).as("trade %d", t).isEqualTo(replayed.realizedPnl());
         }
+    }
+
+    /**
+     * A signal at the close of every {@code every}-th bar from bar 210, LONG and SHORT in turn, confidences cycling
+     * through {@code confidences}.
+     */
+    private static List<ReplaySignal> signals(List<MarketBar> bars, int every, double[] confidences) {
+        List<ReplaySignal> out = new ArrayList<>();
+        for (int i = 210; i < bars.size(); i += every) {
+            out.add(new ReplaySignal(bars.get(i).openTime().plus(Duration.ofDays(1)), bars.get(i).symbol(),
+                    (i / every) % 2 == 0 ? Side.LONG : Side.SHORT, null, Consensus.STRONG,
+                    confidences[(i / every) % confidences.length], OptionalDouble.empty(), OptionalDouble.empty(),
+                    OptionalDouble.empty(), OptionalDouble.empty()));
+        }
+        return out;
     }
 
     /** The REST side's trading desk: stores each bar, marks its open trades and carries out the closes. */
