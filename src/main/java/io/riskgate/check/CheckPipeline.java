@@ -192,9 +192,9 @@ public final class CheckPipeline {
         marketAccess(policy, facts, order, book, now, accountNow);
         Controls controls = policy.controls();
         if (controls.guards().any()) {
-            facts.locks(book.stopOuts().locking(controls.guards(), order.symbol(), accountNow, StopOuts.COOLDOWN)
-                            .orElse(null),
-                    book.stopOuts().locking(controls.guards(), order.symbol(), accountNow, StopOuts.GUARD).orElse(null));
+            List<StopOuts.Lock> locks = book.stopOuts().locks(controls.guards(), accountNow);
+            facts.locks(StopOuts.locking(locks, order.symbol(), StopOuts.COOLDOWN).orElse(null),
+                    StopOuts.locking(locks, order.symbol(), StopOuts.GUARD).orElse(null));
         }
         // the risk the account's orders approved in its governor day put at their stops, and the rest of the firm
         Budgets budgets = new Budgets(book.recentChecks().riskSince(governor.dayStart()),

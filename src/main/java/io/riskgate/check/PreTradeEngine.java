@@ -278,7 +278,7 @@ public final class PreTradeEngine {
             book.recentChecks().add(now, request.strategy().orElse(null));
         }
         if (stored.approved() && request.reduceOnly()) {
-            book.recentChecks().reducing(new RecentChecks.Reduction(stored.decisionId(), now, stored.symbol(),
+            book.recentChecks().reducing(new RecentChecks.Reduction(now, stored.symbol(),
                     stored.side(), stored.quantity(), reductionEnd(policy, now)));
         } else if (stored.approved()) {
             book.recentChecks().approved(approval(stored, now));

@@ -32,14 +32,8 @@ final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE.json", description = "the check request")
     Path file;
 
-    @Option(names = "--policies", defaultValue = "policies", description = "policy directory (default: ${DEFAULT-VALUE})")
-    Path policies;
-
-    @Option(names = "--rules", defaultValue = "rules", description = "rules directory (default: ${DEFAULT-VALUE})")
-    Path rules;
-
-    @Option(names = "--policy", defaultValue = "default", description = "policy id (default: ${DEFAULT-VALUE})")
-    String policy;
+    @picocli.CommandLine.Mixin
+    PolicySource source;
 
     @Option(names = "--db", defaultValue = "jdbc:h2:file:./data/riskgate-cli",
             description = "JDBC URL of the CLI's own audit and portfolio database (default: ${DEFAULT-VALUE}; "
@@ -67,8 +61,8 @@ final class CheckCommand implements Callable<Integer> {
         javax.sql.DataSource ds = LocalDatabase.dataSource(db, "sa");
         RiskgateRuntime rt;
         try {
-            rt = RiskgateRuntime.start(policies.toAbsolutePath().normalize(), rules.toAbsolutePath().normalize(),
-                    policy, ds, Clock.systemUTC(), new SimpleMeterRegistry(), json);
+            rt = RiskgateRuntime.start(source.policiesDir(), source.rulesDir(),
+                    source.policy, ds, Clock.systemUTC(), new SimpleMeterRegistry(), json);
         } catch (PolicyException e) {
             System.err.println("the policy is invalid; nothing was checked\n" + e.getMessage());
             return RiskgateCli.EXIT_CANNOT_RUN;

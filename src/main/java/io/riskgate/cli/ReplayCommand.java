@@ -47,14 +47,8 @@ final class ReplayCommand implements Callable<Integer> {
             + "the policy is replayed with analytics.bar_interval set to 5m to match the bars")
     boolean demo;
 
-    @Option(names = "--policies", defaultValue = "policies", description = "policy directory (default: ${DEFAULT-VALUE})")
-    Path policies;
-
-    @Option(names = "--rules", defaultValue = "rules", description = "rules directory (default: ${DEFAULT-VALUE})")
-    Path rules;
-
-    @Option(names = "--policy", defaultValue = "default", description = "policy id (default: ${DEFAULT-VALUE})")
-    String policy;
+    @picocli.CommandLine.Mixin
+    PolicySource source;
 
     @Option(names = "--equity", defaultValue = "10000", description = "starting equity (default: ${DEFAULT-VALUE})")
     double equity;
@@ -102,7 +96,7 @@ final class ReplayCommand implements Callable<Integer> {
         ReplaySettings settings;
         List<MarketBar> history = new ArrayList<>();
         List<ReplaySignal> orders = new ArrayList<>();
-        Path policyDir = policies.toAbsolutePath().normalize();
+        Path policyDir = source.policiesDir();
         try {
             settings = new ReplaySettings(account, equity, switch (fill.toLowerCase(Locale.ROOT)) {
                 case "close" -> ReplaySettings.Fill.CLOSE;
@@ -114,7 +108,7 @@ final class ReplayCommand implements Callable<Integer> {
                 orders.addAll(DemoData.emaCross(history, 12, 26, null));
                 policyDir = demoPolicies(policyDir);
                 System.err.println("demo: " + history.size() + " five-minute bars of " + DemoData.SYMBOL + " and "
-                        + orders.size() + " DEMO signals (EMA 12/26 cross); policy '" + policy + "' with "
+                        + orders.size() + " DEMO signals (EMA 12/26 cross); policy '" + source.policy + "' with "
                         + "analytics.bar_interval 5m");
             }
             for (Path b : bars) {
@@ -141,7 +135,7 @@ final class ReplayCommand implements Callable<Integer> {
         Replay.Result result;
         Replay.Result second = null;
         try {
-            result = replay(policyDir, policy, history, orders, settings);
+            result = replay(policyDir, source.policy, history, orders, settings);
             if (comparePolicy != null) {
                 Path other = comparePolicies == null ? policyDir : comparePolicies.toAbsolutePath().normalize();
                 second = replay(demo && comparePolicies != null ? demoPolicies(other) : other, comparePolicy, history,
@@ -172,7 +166,7 @@ final class ReplayCommand implements Callable<Integer> {
     private Replay.Result replay(Path policyDir, String id, List<MarketBar> history, List<ReplaySignal> orders,
                                  ReplaySettings settings) {
         long started = System.nanoTime();
-        Replay.Result r = Replay.run(policyDir, rules.toAbsolutePath().normalize(), id, history, orders, settings,
+        Replay.Result r = Replay.run(policyDir, source.rulesDir(), id, history, orders, settings,
                 new ProgressBar());
         System.err.printf(Locale.ROOT, "%n%s: replayed %d bars and %d signals in %.1f s (the events %.2f s: %.0f "
                         + "events/s)%n", id, r.bars(), r.signals(), (System.nanoTime() - started) / 1e9,

@@ -139,7 +139,7 @@ public final class PortfolioStore {
         Instant now = book.clock();
         List<RecentChecks.Reduction> holding = jdbc.query("SELECT * FROM approval WHERE account = ? AND reduce_only "
                         + "AND expires_at > ? ORDER BY approved_at", (rs, i) -> new RecentChecks.Reduction(
-                        rs.getString("decision_id"), instant(rs, "approved_at"), rs.getString("symbol"),
+                        instant(rs, "approved_at"), rs.getString("symbol"),
                         Side.valueOf(rs.getString("side")), rs.getDouble("quantity"), instant(rs, "expires_at")),
                 account, ts(now.equals(Instant.MIN) ? Instant.EPOCH : now));
         if (!holding.isEmpty()) {

@@ -57,26 +57,23 @@ public final class RecentChecks {
      * by an order of {@code side}, until closes carry it out or {@code expiresAt} (the account's clock) passes.
      */
     public static final class Reduction {
-        final String decisionId;
-        /** When it was approved, on the account's clock. */
-        public Instant at() {
-            return at;
-        }
-
         final Instant at;
         final String symbol;
         final Side side;
         final Instant expiresAt;
         double remaining;
 
-        public Reduction(String decisionId, Instant at, String symbol, Side side, double quantity,
-                         Instant expiresAt) {
-            this.decisionId = decisionId;
+        public Reduction(Instant at, String symbol, Side side, double quantity, Instant expiresAt) {
             this.at = at;
             this.symbol = symbol;
             this.side = side;
             this.remaining = quantity;
             this.expiresAt = expiresAt;
+        }
+
+        /** When it was approved, on the account's clock. */
+        public Instant at() {
+            return at;
         }
     }
 

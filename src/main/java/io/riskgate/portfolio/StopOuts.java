@@ -117,9 +117,9 @@ public final class StopOuts {
         return out;
     }
 
-    /** The first lock on {@code symbol} in force at {@code at}, if any: the one ending last. */
-    public Optional<Lock> locking(Controls.Guards guards, String symbol, Instant at, String code) {
-        return locks(guards, at).stream().filter(l -> l.code().equals(code) && l.covers(symbol)).findFirst();
+    /** Of {@code locks} (ending last first), the first of {@code code} that holds {@code symbol}, if any. */
+    public static Optional<Lock> locking(List<Lock> locks, String symbol, String code) {
+        return locks.stream().filter(l -> l.code().equals(code) && l.covers(symbol)).findFirst();
     }
 
     /**

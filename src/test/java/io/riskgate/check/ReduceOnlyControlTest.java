@@ -32,6 +32,12 @@ class ReduceOnlyControlTest {
         return Requests.set(Requests.set(Requests.seed001(), "account", account), "market.timestamp", at.toString());
     }
 
+    /** Seed 001's order approved and filled at T0: 0.01 BTC LONG at 50,000. */
+    private static Trade openLong(io.riskgate.runtime.RiskgateRuntime rt, String account) {
+        Decision open = rt.engine().check(order(account, T0));
+        return rt.trades().fill(new FillRequest(open.decisionId(), 50_000, 0.01, Optional.of(T0))).trade();
+    }
+
     private static ObjectNode reduce(String account, Instant at, double quantity) {
         ObjectNode o = order(account, at);
         Requests.set(o, "side", "SHORT");
@@ -44,9 +50,7 @@ class ReduceOnlyControlTest {
         Engine engine = new Engine();
         engine.clock.set(T0.plusSeconds(3600));
         String account = Engine.freshAccount();
-        Decision open = engine.check(order(account, T0));
-        Trade trade = engine.rt.trades().fill(new FillRequest(open.decisionId(), 50_000, 0.01, Optional.of(T0)))
-                .trade();
+        Trade trade = openLong(engine.rt, account);
         engine.rt.killSwitches().trip("ALL", "officer-ann", "exchange outage");
         try {
             // new risk is refused; reducing the 0.01 LONG is not
@@ -85,8 +89,7 @@ class ReduceOnlyControlTest {
         io.riskgate.testing.MutableClock clock = new io.riskgate.testing.MutableClock(T0.plusSeconds(3600));
         String account = Engine.freshAccount();
         try (var rt = start(db, clock)) {
-            Decision open = rt.engine().check(order(account, T0));
-            rt.trades().fill(new FillRequest(open.decisionId(), 50_000, 0.01, Optional.of(T0)));
+            openLong(rt, account);
             rt.killSwitches().trip("ALL", "officer-ann", "venue outage");
             try {
                 // the first reduce-only SHORT holds the 0.01 LONG; a second, and a third, would open a SHORT
@@ -114,8 +117,7 @@ class ReduceOnlyControlTest {
         io.riskgate.testing.MutableClock clock = new io.riskgate.testing.MutableClock(T0.plusSeconds(3600));
         String account = Engine.freshAccount();
         try (var rt = start(db, clock)) {
-            Decision open = rt.engine().check(order(account, T0));
-            rt.trades().fill(new FillRequest(open.decisionId(), 50_000, 0.01, Optional.of(T0)));
+            openLong(rt, account);
             Decision reducing = rt.engine().check(reduce(account, T0.plusSeconds(1), 0.005));
             assertThat(reducing.approved()).isTrue();
             // the opening approval's 0.01 x 2,250 = 22.50 at its stop; the reducing one puts nothing at risk
@@ -142,8 +144,7 @@ class ReduceOnlyControlTest {
         Engine engine = new Engine(dir.resolve("policies"), dir.resolve("rules"));
         assertThat(engine.rt.registry().active().policy().ruleFiles()).doesNotContain("controls.drl");
         String account = Engine.freshAccount();
-        Decision open = engine.check(order(account, T0));
-        engine.rt.trades().fill(new FillRequest(open.decisionId(), 50_000, 0.01, Optional.of(T0)));
+        openLong(engine.rt, account);
         // nothing would judge whether it reduces: refused (fail closed), even for a quantity that would
         Decision d = engine.check(reduce(account, T0.plusSeconds(1), 0.01));
         assertThat(d.codes()).containsExactly("NOT_RISK_REDUCING");

@@ -2,7 +2,6 @@ package io.riskgate.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.riskgate.decision.Decision;
 import io.riskgate.market.MarketBar;
 import io.riskgate.policy.Consensus;
 import io.riskgate.policy.Side;
@@ -105,9 +104,5 @@ class ReplayTest {
         assertThat(r.decisions()).isEmpty();
         assertThat(r.notes()).singleElement().asString().contains("no bar of EARLYUSDT closed by the signal's time");
         assertThat(r.equity()).hasSize(20);
-    }
-
-    static List<Decision> approvedOnly(List<Decision> d) {
-        return d.stream().filter(Decision::approved).toList();
     }
 }
