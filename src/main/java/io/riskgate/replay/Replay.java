@@ -2,6 +2,8 @@ package io.riskgate.replay;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.riskgate.decision.Decision;
 import io.riskgate.decision.PolicyRef;
 import io.riskgate.errors.ConflictException;
@@ -19,6 +21,10 @@ import io.riskgate.portfolio.EquitySnapshot;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.runtime.RiskgateRuntime;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -31,7 +37,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.UUID;
-import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
  * A policy replayed over market history (docs/replay.md): bars and signals are fed in event time through the same
@@ -72,7 +77,7 @@ public final class Replay {
     private final RiskgateRuntime rt;
     private final EventClock clock;
     private final ReplaySettings settings;
-    private final JdbcConnectionPool pool;
+    private final HikariDataSource pool;
     private final List<Decision> decisions = new ArrayList<>();
     private final Map<String, Trade> trades = new LinkedHashMap<>();
     private final List<EquityPoint> curve = new ArrayList<>();
@@ -86,13 +91,19 @@ public final class Replay {
     private double fees;
     private double reported;
 
-    private Replay(Path policies, Path rules, String policyId, ReplaySettings settings, Instant start) {
+    private Replay(Path policies, Path rules, String policyId, ReplaySettings settings, Instant start,
+                   String database) {
         this.settings = settings;
         this.clock = new EventClock(start);
-        // H2 keeps 8 parsed statements a session by default, fewer than one check runs: 256 spares it re-parsing
-        // (ReplayBenchmark.checks 2,701 -> 3,239 checks/s)
-        this.pool = JdbcConnectionPool.create("jdbc:h2:mem:replay-" + UUID.randomUUID()
-                + ";DB_CLOSE_DELAY=-1;QUERY_CACHE_SIZE=256", "", "");
+        // H2 keeps 8 parsed statements a session by default, fewer than one check runs: 256 spares it re-parsing.
+        // HikariCP, not H2's own pool: H2's rolls a connection back whenever it is handed back, which empties that
+        // cache, so every statement was parsed again at every event.
+        HikariConfig pooled = new HikariConfig();
+        pooled.setJdbcUrl("jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1;QUERY_CACHE_SIZE=256");
+        pooled.setPoolName("replay");
+        pooled.setMaximumPoolSize(4);
+        pooled.setMinimumIdle(1);
+        this.pool = new HikariDataSource(pooled);
         this.rt = RiskgateRuntime.startReplay(policies, rules, policyId, pool, clock);
         this.cash = settings.equity();
     }
@@ -103,6 +114,12 @@ public final class Replay {
      */
     public static Result run(Path policies, Path rules, String policyId, List<MarketBar> bars,
                              List<ReplaySignal> signals, ReplaySettings settings, Progress progress) {
+        return run(policies, rules, policyId, bars, signals, settings, progress, "replay-" + UUID.randomUUID());
+    }
+
+    /** As the public {@code run}, over the in-memory database {@code database}, dropped when the replay ends. */
+    static Result run(Path policies, Path rules, String policyId, List<MarketBar> bars, List<ReplaySignal> signals,
+                      ReplaySettings settings, Progress progress, String database) {
         List<MarketBar> byClose = new ArrayList<>(bars);
         byClose.sort(Comparator.comparing(Replay::closeTime).thenComparing(MarketBar::symbol));
         List<ReplaySignal> inTime = new ArrayList<>(signals);
@@ -111,7 +128,7 @@ public final class Replay {
             throw new IllegalArgumentException("a replay needs bars");
         }
         Instant start = byClose.get(0).openTime();
-        Replay r = new Replay(policies, rules, policyId, settings, start);
+        Replay r = new Replay(policies, rules, policyId, settings, start, database);
         for (MarketBar b : byClose) {
             r.drivingInterval.merge(b.symbol(), b.interval(), (x, y) -> MarketData.duration(y)
                     .compareTo(MarketData.duration(x)) < 0 ? y : x);
@@ -120,7 +137,21 @@ public final class Replay {
             return r.replay(byClose, inTime, progress);
         } finally {
             r.rt.close();
-            r.pool.dispose();
+            r.drop();
+        }
+    }
+
+    /**
+     * Drops the replay's database: {@code DB_CLOSE_DELAY=-1} keeps an in-memory H2 database for as long as the JVM
+     * runs, so without {@code SHUTDOWN} every replay a server ran would stay in its heap.
+     */
+    private void drop() {
+        String url = pool.getJdbcUrl();
+        pool.close();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("SHUTDOWN");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot drop the replay's database: " + e.getMessage(), e);
         }
     }
 

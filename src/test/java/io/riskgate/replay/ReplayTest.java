@@ -1,6 +1,7 @@
 package io.riskgate.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.riskgate.market.MarketBar;
 import io.riskgate.policy.Consensus;
@@ -11,6 +12,8 @@ import io.riskgate.testing.TestRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -104,5 +107,15 @@ class ReplayTest {
         assertThat(r.decisions()).isEmpty();
         assertThat(r.notes()).singleElement().asString().contains("no bar of EARLYUSDT closed by the signal's time");
         assertThat(r.equity()).hasSize(20);
+    }
+
+    @Test
+    void aFinishedReplayLeavesNoDatabaseBehind() {
+        // DB_CLOSE_DELAY=-1 keeps an in-memory H2 database until SHUTDOWN: a server running replay jobs kept every one
+        List<MarketBar> bars = dailyBars("GONEUSDT").subList(0, 20);
+        Replay.run(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default", bars, List.of(),
+                ReplaySettings.defaults(), Replay.Progress.NONE, "replay-dropped-test");
+        assertThatThrownBy(() -> DriverManager.getConnection("jdbc:h2:mem:replay-dropped-test;IFEXISTS=TRUE").close())
+                .isInstanceOf(SQLException.class).hasMessageContaining("not found");
     }
 }
