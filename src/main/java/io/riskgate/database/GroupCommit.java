@@ -156,7 +156,8 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
                 unitWrites.add(new Journal.Write(sql, java.util.Arrays.asList(parameters)));
             }
         });
-        this.tx = new TransactionTemplate(new DataSourceTransactionManager(recorded));
+        // without a journal nothing needs the writes recorded, and the proxies cost a reflective call per JDBC call
+        this.tx = new TransactionTemplate(new DataSourceTransactionManager(journal == null ? dataSource : recorded));
         this.seq = journal == null ? 0 : new JdbcTemplate(dataSource).queryForObject(
                 "SELECT seq FROM journal_mark WHERE id = 1", Long.class);
         this.writer = new Thread(this::writeLoop, "riskgate-group-commit");

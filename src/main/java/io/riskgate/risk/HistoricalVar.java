@@ -1,6 +1,5 @@
 package io.riskgate.risk;
 
-import java.util.Arrays;
 
 /**
  * Historical-simulation VaR: the past returns, ranked, are the scenarios for the next period.
@@ -31,16 +30,40 @@ public final class HistoricalVar implements VarModel {
         if (n < MIN_OBSERVATIONS) {
             return Estimate.insufficient("returns", MIN_OBSERVATIONS, n);
         }
-        double[] sorted = returns.toArray();
-        Arrays.sort(sorted);
         int k = tailCount(n, spec.confidence());
+        double[] tail = lowest(returns.toArray(), k);
         double tailSum = 0;
         for (int i = 0; i < k; i++) {
-            tailSum += sorted[i];
+            tailSum += tail[i];
         }
         double scale = spec.horizonScale();
-        return Estimate.ready(new VarResult(VarMethod.HISTORICAL, spec, n, -sorted[k - 1] * scale,
+        return Estimate.ready(new VarResult(VarMethod.HISTORICAL, spec, n, -tail[k - 1] * scale,
                 -tailSum / k * scale));
+    }
+
+    /**
+     * The {@code k} lowest of {@code values}, ascending: the first {@code k} of {@code values} sorted, found without
+     * sorting all of them (a check estimates VaR over hundreds of returns and needs the worst few percent).
+     */
+    static double[] lowest(double[] values, int k) {
+        double[] tail = new double[k];
+        int filled = 0;
+        for (double v : values) {
+            if (filled == k && Double.compare(v, tail[k - 1]) >= 0) {
+                continue;
+            }
+            // insert v after the values not above it, as a stable sort would place it; the last falls out when full
+            int at = filled == k ? k - 1 : filled;
+            while (at > 0 && Double.compare(tail[at - 1], v) > 0) {
+                tail[at] = tail[at - 1];
+                at--;
+            }
+            tail[at] = v;
+            if (filled < k) {
+                filled++;
+            }
+        }
+        return tail;
     }
 
     /** ceil(n x (1 - confidence)), at least 1: how many of n scenarios form the tail. */

@@ -128,4 +128,23 @@ class HistoricalVarTest {
 
         assertThat(r.valueAtRisk()).isCloseTo(-0.01, EXACT);
     }
+
+    @Test
+    void theTailIsTheSortedPrefixWithTiesAndEveryKFromOneToN() {
+        // what Arrays.sort then the first k gave, element for element (so VaR and ES sum the same doubles in order)
+        java.util.Random random = new java.util.Random(7);
+        for (int round = 0; round < 200; round++) {
+            int n = 1 + random.nextInt(60);
+            double[] values = new double[n];
+            for (int i = 0; i < n; i++) {
+                // a coarse grid, so that ties are common, with -0.0 and 0.0 both in play
+                values[i] = random.nextInt(9) == 0 ? -0.0 : (random.nextInt(11) - 5) / 100.0;
+            }
+            double[] sorted = values.clone();
+            java.util.Arrays.sort(sorted);
+            for (int k = 1; k <= n; k++) {
+                assertThat(HistoricalVar.lowest(values.clone(), k)).containsExactly(java.util.Arrays.copyOf(sorted, k));
+            }
+        }
+    }
 }
