@@ -83,7 +83,7 @@ public final class AuditExport {
                     lines.stream().map(l -> new Object[] {l.seq(), l.id(), l.prevHash(), l.recordHash(), name})
                             .toList());
             List<Object[]> ids = lines.stream().map(l -> new Object[] {l.id()}).toList();
-            jdbc.batchUpdate("DELETE FROM decision_rule WHERE decision_id = ?", ids);
+            jdbc.batchUpdate("DELETE FROM decision_code WHERE decision_id = ?", ids);
             jdbc.batchUpdate("DELETE FROM decision WHERE id = ?", ids);
         });
         return new Result(lines.size(), Optional.of(first), Optional.of(last),

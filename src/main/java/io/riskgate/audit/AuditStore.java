@@ -4,9 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.riskgate.decision.Decision;
-import io.riskgate.facts.Adjustment;
-import io.riskgate.facts.FiredRule;
-import io.riskgate.facts.Rejection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -73,22 +70,14 @@ public final class AuditStore {
         row[values.length + 2] = link.recordHash();
         jdbc.update("INSERT INTO decision (" + AuditChain.COLUMNS + ", chain_seq, prev_hash, record_hash) VALUES ("
                 + "?,".repeat(row.length - 1) + "?)", row);
-        List<Object[]> rows = new ArrayList<>();
-        int seq = 0;
-        for (FiredRule f : d.firedRuleDetails()) {
-            rows.add(new Object[] {d.decisionId(), "FIRED", seq++, f.name(), f.code()});
-        }
-        seq = 0;
-        for (Rejection r : d.rejections()) {
-            rows.add(new Object[] {d.decisionId(), "REJECTION", seq++, r.rule(), r.code()});
-        }
-        seq = 0;
-        for (Adjustment a : d.adjustments()) {
-            rows.add(new Object[] {d.decisionId(), "ADJUSTMENT", seq++, a.rule(), a.code()});
-        }
-        if (!rows.isEmpty()) {
-            jdbc.batchUpdate("INSERT INTO decision_rule (decision_id, kind, seq, rule_name, code) VALUES (?,?,?,?,?)",
-                    rows);
+        // each code once, in the order the decision first carries it
+        java.util.Set<String> codes = new java.util.LinkedHashSet<>();
+        d.firedRuleDetails().forEach(f -> codes.add(f.code()));
+        d.rejections().forEach(r -> codes.add(r.code()));
+        d.adjustments().forEach(a -> codes.add(a.code()));
+        if (!codes.isEmpty()) {
+            jdbc.batchUpdate("INSERT INTO decision_code (decision_id, code) VALUES (?,?)",
+                    codes.stream().map(c -> new Object[] {d.decisionId(), c}).toList());
         }
         chain.linked(link);
     }
@@ -120,7 +109,7 @@ public final class AuditStore {
             args.add(o.name());
         });
         q.code().ifPresent(c -> {
-            where.append(" AND EXISTS (SELECT 1 FROM decision_rule r WHERE r.decision_id = d.id AND r.code = ?)");
+            where.append(" AND EXISTS (SELECT 1 FROM decision_code r WHERE r.decision_id = d.id AND r.code = ?)");
             args.add(c);
         });
         q.from().ifPresent(f -> {

@@ -64,7 +64,7 @@ public final class PortfolioStore {
         }
         // the latest decided checks, oldest first, for the order-rate throttle (not those it refused itself)
         List<Object[]> checks = jdbc.query("SELECT d.decided_at, d.strategy FROM decision d WHERE d.account = ? "
-                        + "AND NOT EXISTS (SELECT 1 FROM decision_rule r WHERE r.decision_id = d.id "
+                        + "AND NOT EXISTS (SELECT 1 FROM decision_code r WHERE r.decision_id = d.id "
                         + "AND r.code = ?) ORDER BY d.decided_at DESC LIMIT " + RecentChecks.KEPT,
                 (rs, i) -> new Object[] {instant(rs, "decided_at"), rs.getString("strategy")}, account,
                 RecentChecks.THROTTLED);

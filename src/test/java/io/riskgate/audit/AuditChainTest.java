@@ -72,7 +72,7 @@ class AuditChainTest {
 
         // the attack of issue 12: REJECTED set to APPROVED with SQL
         jdbc.update("UPDATE decision SET outcome = 'APPROVED', approved = TRUE WHERE id = ?", rejected);
-        jdbc.update("DELETE FROM decision_rule WHERE decision_id = ?", removed);
+        jdbc.update("DELETE FROM decision_code WHERE decision_id = ?", removed);
         jdbc.update("DELETE FROM decision WHERE id = ?", removed);
 
         AuditChain.Report r = chain.verify(Optional.empty());
@@ -104,7 +104,7 @@ class AuditChainTest {
         AuditChain.Head anchor = AuditChain.Head.parse(chain.head().orElseThrow().anchor());
         assertThat(chain.verify(Optional.of(anchor)).intact()).isTrue();
 
-        for (String table : List.of("decision_rule", "reservation")) {
+        for (String table : List.of("decision_code", "reservation")) {
             jdbc.update("DELETE FROM " + table + " WHERE decision_id IN (SELECT id FROM decision WHERE chain_seq >= 5)");
         }
         jdbc.update("DELETE FROM decision WHERE chain_seq >= 5");
