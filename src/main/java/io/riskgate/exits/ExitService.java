@@ -48,10 +48,23 @@ public final class ExitService {
     private final io.riskgate.market.MarketData market;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final java.util.concurrent.Executor accounts;
 
+    /** Marks each account on {@link #ACCOUNTS}' threads, at once. */
     public ExitService(RuleSetRegistry registry, Portfolio portfolio, ExitLog exitLog,
                        io.riskgate.governor.GovernorService governor, io.riskgate.market.MarketData market, Clock clock,
                        MeterRegistry meters) {
+        this(registry, portfolio, exitLog, governor, market, clock, meters, ACCOUNTS);
+    }
+
+    /**
+     * Marks each account with {@code accounts}: a replay passes {@code Runnable::run}, so that its one thread marks
+     * them in turn and sees its own writes.
+     */
+    public ExitService(RuleSetRegistry registry, Portfolio portfolio, ExitLog exitLog,
+                       io.riskgate.governor.GovernorService governor, io.riskgate.market.MarketData market, Clock clock,
+                       MeterRegistry meters, java.util.concurrent.Executor accounts) {
+        this.accounts = accounts;
         this.governor = governor;
         this.market = market;
         this.registry = registry;
@@ -78,8 +91,8 @@ public final class ExitService {
         List<java.util.concurrent.Future<List<ExitInstruction>>> perAccount = new ArrayList<>();
         for (String account : portfolio.store().accountsTrading(mark.symbol())) {
             CompiledPolicy policy = registry.forAccountOrDefault(account);
-            perAccount.add(ACCOUNTS.submit(() -> portfolio.withAccount(account, book -> markAccount(policy, book,
-                    mark))));
+            perAccount.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> portfolio.withAccount(account,
+                    book -> markAccount(policy, book, mark)), accounts));
         }
         List<ExitInstruction> out = new ArrayList<>();
         RuntimeException failed = null;

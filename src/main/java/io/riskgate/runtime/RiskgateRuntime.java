@@ -142,7 +142,10 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
         PreTradeEngine engine = new PreTradeEngine(registry, portfolio, audit, governor, risk, killSwitches,
                 clock, json, meters);
         ExitLog exitLog = new ExitLog(dataSource, json);
-        ExitService exits = new ExitService(registry, portfolio, exitLog, governor, market, clock, meters);
+        // a replay's one thread marks its accounts in turn: its reads join the open batch of its inline commits
+        ExitService exits = commits.inline()
+                ? new ExitService(registry, portfolio, exitLog, governor, market, clock, meters, Runnable::run)
+                : new ExitService(registry, portfolio, exitLog, governor, market, clock, meters);
         return new RiskgateRuntime(registry, portfolio, audit, archive, engine,
                 new TradeService(portfolio, audit, registry, exitLog, governor, clock), exits, governor, market,
                 accountPolicies, commits, killSwitches, json, clock);

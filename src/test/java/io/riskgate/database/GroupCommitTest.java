@@ -149,4 +149,49 @@ class GroupCommitTest {
             assertThat(c).isNotNull();
         }
     }
+
+    @Test
+    void inlineUnitsShareABatchTheThreadsReadsSeeAndAFailingUnitUndoesOnlyItsOwn() throws Exception {
+        // a replay's writer: no thread, units under savepoints in one open batch, committed every INLINE_BATCH units
+        DataSource mem = TestRuntime.memoryDatabase();
+        JdbcTemplate m = new JdbcTemplate(mem);
+        m.execute("CREATE TABLE r (id INT PRIMARY KEY)");
+        GroupCommit inline = GroupCommit.inline(mem);
+        inline.executeWithoutResult(s -> m.update("INSERT INTO r VALUES (1)"));
+        // a read between units joins the open batch: it sees the write another connection does not yet
+        assertThat(m.queryForObject("SELECT COUNT(*) FROM r", Integer.class)).isOne();
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            assertThat(other.submit(() -> m.queryForObject("SELECT COUNT(*) FROM r", Integer.class)).get()).isZero();
+            // and a unit from another thread is refused, not run outside the batch
+            assertThatThrownBy(() -> other.submit(() -> inline.executeWithoutResult(
+                    s -> m.update("INSERT INTO r VALUES (9)"))).get()).hasMessageContaining("belong to the thread");
+        } finally {
+            other.shutdown();
+        }
+
+        assertThatThrownBy(() -> inline.executeWithoutResult(s -> {
+            m.update("INSERT INTO r VALUES (2)");
+            m.update("INSERT INTO r VALUES (1)");
+        })).isInstanceOf(DuplicateKeyException.class);
+        assertThat(m.queryForList("SELECT id FROM r ORDER BY id", Integer.class)).containsExactly(1);
+
+        // the 32nd unit commits the batch: every other connection sees it
+        for (int i = 3; i <= GroupCommit.INLINE_BATCH + 1; i++) {
+            int id = i;
+            inline.executeWithoutResult(s -> m.update("INSERT INTO r VALUES (?)", id));
+        }
+        assertThat(inline.batches()).isOne();
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try {
+            // units 1 (row 1), 2 (failed) and 3..32 (rows 3..32) committed: 31 rows; unit 33 waits until close
+            assertThat(reader.submit(() -> m.queryForObject("SELECT COUNT(*) FROM r", Integer.class)).get())
+                    .isEqualTo(GroupCommit.INLINE_BATCH - 1);
+            inline.close();
+            assertThat(reader.submit(() -> m.queryForObject("SELECT COUNT(*) FROM r", Integer.class)).get())
+                    .isEqualTo(GroupCommit.INLINE_BATCH);
+        } finally {
+            reader.shutdown();
+        }
+    }
 }
