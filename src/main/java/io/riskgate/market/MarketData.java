@@ -257,10 +257,28 @@ public final class MarketData {
             }
             last = t;
         }
-        List<MarketBar> bars = new ArrayList<>(cached.bars());
-        bars.addAll(added);
-        List<MarketBar> kept = bars.size() > HISTORY ? bars.subList(bars.size() - HISTORY, bars.size()) : bars;
-        return new Series(cached.symbol(), cached.interval(), versions.incrementAndGet(), kept);
+        // the cached numbers are copied as they are, not read again from each bar (a feed appends one at a time)
+        int total = cached.end + added.size();
+        int drop = Math.max(0, total - HISTORY);
+        MarketBar[] bars = new MarketBar[total - drop];
+        long[] times = new long[bars.length];
+        double[] closes = new double[bars.length];
+        int fromCached = Math.max(0, cached.end - drop);
+        for (int i = 0; i < fromCached; i++) {
+            bars[i] = cached.all.get(drop + i);
+        }
+        if (fromCached > 0) {
+            System.arraycopy(cached.times, drop, times, 0, fromCached);
+            System.arraycopy(cached.closes, drop, closes, 0, fromCached);
+        }
+        for (int i = fromCached; i < bars.length; i++) {
+            MarketBar b = added.get(i - fromCached + Math.max(0, drop - cached.end));
+            bars[i] = b;
+            times[i] = b.openTime().getEpochSecond();
+            closes[i] = b.close();
+        }
+        return new Series(cached.symbol(), cached.interval(), versions.incrementAndGet(),
+                java.util.Collections.unmodifiableList(java.util.Arrays.asList(bars)), times, closes, bars.length);
     }
 
     /**

@@ -30,17 +30,17 @@ public final class RecentChecks {
                            double riskAtStop) {
     }
 
-    private final ArrayDeque<Instant> all = new ArrayDeque<>();
+    private final Times all = new Times();
     private final ArrayDeque<Approval> approvals = new ArrayDeque<>();
     /** The kept approvals whose reservation expired or was cancelled unfilled: they never reached the market. */
     private final java.util.Set<String> lapsed = new java.util.HashSet<>();
-    private final Map<String, ArrayDeque<Instant>> byStrategy = new HashMap<>();
+    private final Map<String, Times> byStrategy = new HashMap<>();
 
     /** Records a decided check at event time {@code at}, of {@code strategy} (null: none). */
     public void add(Instant at, String strategy) {
-        push(all, at);
+        all.add(at);
         if (strategy != null) {
-            push(byStrategy.computeIfAbsent(strategy, s -> new ArrayDeque<>()), at);
+            byStrategy.computeIfAbsent(strategy, s -> new Times()).add(at);
         }
     }
 
@@ -159,30 +159,56 @@ public final class RecentChecks {
 
     /** The account's checks with an event time in ({@code at} - {@code window}, {@code at}]. */
     public int inWindow(Instant at, java.time.Duration window) {
-        return count(all, at, window);
+        return all.count(at, window);
     }
 
     /** The same for the account's checks of {@code strategy}. */
     public int inWindow(Instant at, java.time.Duration window, String strategy) {
-        ArrayDeque<Instant> times = strategy == null ? null : byStrategy.get(strategy);
-        return times == null ? 0 : count(times, at, window);
+        Times times = strategy == null ? null : byStrategy.get(strategy);
+        return times == null ? 0 : times.count(at, window);
     }
 
-    private static void push(ArrayDeque<Instant> times, Instant at) {
-        times.addLast(at);
-        if (times.size() > KEPT) {
-            times.removeFirst();
-        }
-    }
+    /**
+     * The latest {@link #KEPT} event times, in the order they came (not necessarily time order: an order may be
+     * backdated), as seconds and nanoseconds in a ring: every check counts them, so they are scanned as numbers.
+     */
+    private static final class Times {
+        // grown as checks come, up to KEPT; only then does the ring wrap, the newest replacing the oldest
+        private long[] seconds = new long[16];
+        private int[] nanos = new int[16];
+        private int next;
+        private int size;
 
-    private static int count(ArrayDeque<Instant> times, Instant at, java.time.Duration window) {
-        Instant from = at.minus(window);
-        int n = 0;
-        for (Instant t : times) {
-            if (t.isAfter(from) && !t.isAfter(at)) {
-                n++;
+        void add(Instant at) {
+            if (size == seconds.length && size < KEPT) {
+                seconds = java.util.Arrays.copyOf(seconds, Math.min(size * 2, KEPT));
+                nanos = java.util.Arrays.copyOf(nanos, seconds.length);
+                next = size; // a full array that was not yet the ring: the next slot is after the last
             }
+            seconds[next] = at.getEpochSecond();
+            nanos[next] = at.getNano();
+            next = (next + 1) % seconds.length;
+            size = Math.min(size + 1, seconds.length);
         }
-        return n;
+
+        /** How many lie in ({@code at} - {@code window}, {@code at}]. */
+        int count(Instant at, java.time.Duration window) {
+            Instant from = at.minus(window);
+            long fromS = from.getEpochSecond();
+            int fromN = from.getNano();
+            long atS = at.getEpochSecond();
+            int atN = at.getNano();
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                long s = seconds[i];
+                int ns = nanos[i];
+                boolean afterFrom = s > fromS || (s == fromS && ns > fromN);
+                boolean notAfterAt = s < atS || (s == atS && ns <= atN);
+                if (afterFrom && notAfterAt) {
+                    n++;
+                }
+            }
+            return n;
+        }
     }
 }

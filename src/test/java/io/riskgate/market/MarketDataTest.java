@@ -185,4 +185,28 @@ class MarketDataTest {
         assertThat(market.closedBy(btc, "5m", first.plus(Duration.ofMinutes(5L * 901)).minusSeconds(1)).lastOpen())
                 .isEqualTo(bars.get(899).openTime());
     }
+
+    @Test
+    void aCachedSeriesExtendedByNewerBatchesIsTheSeriesTheStoreWouldGive() {
+        // 2,700 daily bars arriving as 995, then 1, 1, 1, then 10, then 1,692 (more than HISTORY at once): after
+        // each batch the cached series is what a fresh read of the store gives (the latest HISTORY, same numbers)
+        String eth = sym("ETH");
+        List<MarketBar> all = Bars.daily(eth, 3_000, Bars.randomReturns(5, 2_699, 0.02), LAST_OPEN);
+        int[] batches = {995, 1, 1, 1, 10, 1_692};
+        int from = 0;
+        for (int size : batches) {
+            market.ingest(all.subList(from, from + size));
+            from += size;
+            MarketData.Series cached = market.series(eth, "1d");
+            MarketData.Series fresh = new MarketData(new BarStore(DB),
+                    org.springframework.transaction.support.TransactionOperations.withoutTransaction(), clock)
+                    .series(eth, "1d");
+            int first = Math.max(0, from - MarketData.HISTORY);
+            assertThat(cached.bars()).as("after %d bars", from).isEqualTo(all.subList(first, from))
+                    .isEqualTo(fresh.bars());
+            assertThat(cached.closes()).isEqualTo(fresh.closes());
+            assertThat(cached.lastClose()).isEqualTo(all.get(from - 1).close());
+            assertThat(cached.ema(200).orElseThrow().value()).isEqualTo(fresh.ema(200).orElseThrow().value());
+        }
+    }
 }
