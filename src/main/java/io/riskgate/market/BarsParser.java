@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Bars as riskgate takes them, checked one way wherever they come from: the JSON of {@code POST /api/v1/market/bars}
@@ -93,6 +94,11 @@ public final class BarsParser {
         return bars;
     }
 
+    // compiled once: a year of five-minute bars is a million lines, and String.matches compiles its pattern per call
+    private static final Pattern SYMBOL = Pattern.compile(CheckRequestParser.ID_PATTERN);
+    private static final Pattern INTERVAL = Pattern.compile(PolicyLoader.BAR_INTERVAL);
+    private static final Pattern EPOCH_SECONDS = Pattern.compile("\\d{1,12}");
+
     /**
      * Bars from CSV with {@link #CSV_HEADER}; problems name {@code source}, the line and the column
      * ({@code bars.csv:12 high}).
@@ -121,11 +127,11 @@ public final class BarsParser {
                 int before = problems.size();
                 String symbol = f[0].strip();
                 String interval = f[1].strip();
-                if (!symbol.matches(CheckRequestParser.ID_PATTERN)) {
+                if (!SYMBOL.matcher(symbol).matches()) {
                     problems.add(new FieldProblem(at + " symbol", "must match " + CheckRequestParser.ID_PATTERN
                             + ", was " + Echo.of(symbol)));
                 }
-                if (!interval.matches(PolicyLoader.BAR_INTERVAL)) {
+                if (!INTERVAL.matcher(interval).matches()) {
                     problems.add(new FieldProblem(at + " interval", "must be an interval such as 5m, 1h or 1d, was "
                             + Echo.of(interval)));
                 }
@@ -167,7 +173,7 @@ public final class BarsParser {
 
     private static Instant instant(String v, String at, List<FieldProblem> problems) {
         try {
-            return v.matches("\\d{1,12}") ? Instant.ofEpochSecond(Long.parseLong(v)) : Instant.parse(v);
+            return EPOCH_SECONDS.matcher(v).matches() ? Instant.ofEpochSecond(Long.parseLong(v)) : Instant.parse(v);
         } catch (DateTimeParseException | NumberFormatException e) {
             problems.add(new FieldProblem(at + " open_time", "must be ISO-8601 UTC (2026-01-05T00:00:00Z) or epoch "
                     + "seconds, was " + Echo.of(v)));

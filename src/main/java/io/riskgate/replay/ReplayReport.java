@@ -139,15 +139,21 @@ final class ReplayReport {
         if (max == min) {
             max = min + 1;
         }
+        int n = c.size();
+        double[] drawdown = new double[n];
+        double peak = r.settings().equity();
+        for (int i = 0; i < n; i++) {
+            peak = Math.max(peak, c.get(i).equity());
+            drawdown[i] = (peak - c.get(i).equity()) / peak;
+        }
         StringBuilder line = new StringBuilder();
         StringBuilder dd = new StringBuilder("0,0 ");
-        double peak = r.settings().equity();
-        for (int i = 0; i < c.size(); i++) {
-            double x = (double) i / (c.size() - 1) * W;
+        for (int i : plotted(c, drawdown, false)) {
             double y = H - (c.get(i).equity() - min) / (max - min) * (H - 20) - 10;
-            line.append(fixed(x, 1)).append(',').append(fixed(y, 1)).append(' ');
-            peak = Math.max(peak, c.get(i).equity());
-            dd.append(fixed(x, 1)).append(',').append(fixed((peak - c.get(i).equity()) / peak * H * 4, 1))
+            line.append(fixed((double) i / (n - 1) * W, 1)).append(',').append(fixed(y, 1)).append(' ');
+        }
+        for (int i : plotted(c, drawdown, true)) {
+            dd.append(fixed((double) i / (n - 1) * W, 1)).append(',').append(fixed(drawdown[i] * H * 4, 1))
                     .append(' ');
         }
         dd.append(W).append(",0");
@@ -173,6 +179,43 @@ final class ReplayReport {
                 + "<p>Blue: equity (account currency). Red from the top: drawdown from the running peak, 1 px per "
                 + fixed(100.0 / (H * 4), 3) + "%. Dashed red lines: breaker trips (" + r.breakers().stream()
                 .filter(b -> "TRIP".equals(b.action())).count() + ").</p>\n";
+    }
+
+    /**
+     * The points of the curve worth drawing, in time order: all of them while there are at most four per pixel
+     * column; beyond that (a year of five-minute bars has 105,120) each half-pixel column keeps its lowest and highest
+     * equity, or its deepest drawdown, so no dip or peak is lost and the report stays small.
+     */
+    static List<Integer> plotted(List<Replay.EquityPoint> c, double[] drawdown, boolean ofDrawdown) {
+        int n = c.size();
+        int columns = 2 * W;
+        List<Integer> out = new java.util.ArrayList<>();
+        if (n <= 2 * columns) {
+            for (int i = 0; i < n; i++) {
+                out.add(i);
+            }
+            return out;
+        }
+        java.util.SortedSet<Integer> keep = new java.util.TreeSet<>(List.of(0, n - 1));
+        for (int col = 0; col < columns; col++) {
+            int from = (int) ((long) col * n / columns);
+            int to = (int) ((long) (col + 1) * n / columns);
+            int low = from;
+            int high = from;
+            for (int i = from; i < to; i++) {
+                double v = ofDrawdown ? drawdown[i] : c.get(i).equity();
+                double lowV = ofDrawdown ? drawdown[low] : c.get(low).equity();
+                double highV = ofDrawdown ? drawdown[high] : c.get(high).equity();
+                low = v < lowV ? i : low;
+                high = v > highV ? i : high;
+            }
+            if (!ofDrawdown) {
+                keep.add(low);
+            }
+            keep.add(high);
+        }
+        out.addAll(keep);
+        return out;
     }
 
     /** The rolling win rate (blue, 0 to 100%) and Sharpe ratio (green, -1 to 1, clipped) over closed trades. */
