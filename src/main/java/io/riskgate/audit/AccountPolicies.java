@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -27,6 +28,8 @@ public final class AccountPolicies {
     }
 
     private final JdbcTemplate jdbc;
+    /** Writes an account's assignment, replacing the one before. */
+    private final String assign;
     private final TransactionOperations tx;
     private final Clock clock;
     private final Cache<String, Optional<String>> cache;
@@ -36,6 +39,8 @@ public final class AccountPolicies {
     public AccountPolicies(DataSource dataSource, TransactionOperations tx, Clock clock, Duration idle, int maxEntries,
                            Ticker ticker) {
         this.jdbc = new JdbcTemplate(dataSource);
+        this.assign = io.riskgate.database.Dialect.of(dataSource).upsert("account_policy", List.of("account"),
+                List.of("account", "policy_id", "assigned_at", "actor", "reason"));
         this.tx = tx;
         this.clock = clock;
         this.cache = Caffeine.newBuilder().ticker(ticker).expireAfterAccess(idle).maximumSize(maxEntries)
@@ -64,9 +69,7 @@ public final class AccountPolicies {
     /** Assigns (or, with the default policy's id, still records) a policy for an account. */
     public Assignment assign(String account, String policyId, String actor, String reason) {
         Instant now = clock.instant();
-        tx.executeWithoutResult(s -> jdbc.update("MERGE INTO account_policy (account, policy_id, assigned_at, actor, "
-                + "reason) KEY (account) VALUES (?,?,?,?,?)", account, policyId, now.atOffset(ZoneOffset.UTC), actor,
-                reason));
+        tx.executeWithoutResult(s -> jdbc.update(assign, account, policyId, now.atOffset(ZoneOffset.UTC), actor, reason));
         cache.put(account, Optional.of(policyId));
         return new Assignment(account, policyId, now, actor, reason);
     }

@@ -184,6 +184,9 @@ public final class AuditChain {
                 text = "-";
             } else if (v instanceof OffsetDateTime t) {
                 text = t.toInstant().toString();
+            } else if (v instanceof java.sql.Timestamp t) {
+                // PostgreSQL's driver returns a TIMESTAMP WITH TIME ZONE as a Timestamp: the same instant
+                text = t.toInstant().toString();
             } else if (v instanceof java.sql.Clob c) {
                 // a CLOB and a character column holding the same text print alike
                 try {

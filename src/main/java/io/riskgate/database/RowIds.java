@@ -17,9 +17,9 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
  * the journal ({@link Journal}) replays a batch's statements as they were recorded, so a row must come back with
  * the number its caller was told, whatever numbers rolled-back writes had used up before it.
  *
- * <p>One counter per database and table in this JVM, started at the table's largest number on first use. It
- * assumes one process writes the database, as an H2 file does (its file lock); several processes on one server
- * need the database's own sequences.
+ * <p>On H2: one counter per database and table in this JVM, started at the table's largest number on first use; one
+ * process writes an H2 file (its file lock). On PostgreSQL, which several instances share, each number is drawn
+ * from the column's own identity sequence, so no two processes are given the same one (there is no journal there).
  */
 public final class RowIds {
 
@@ -30,6 +30,8 @@ public final class RowIds {
     private final String table;
     private final String column;
     private volatile AtomicLong counter;
+    /** On PostgreSQL, the query drawing the next number from the column's sequence; null on H2. */
+    private volatile String sequence;
 
     private RowIds(DataSource dataSource, String table, String column) {
         if (!NAME.matcher(table).matches() || !NAME.matcher(column).matches()) {
@@ -49,18 +51,46 @@ public final class RowIds {
     /** The next number: larger than every number in the table when first asked, and than every one given since. */
     public long next() {
         AtomicLong c = counter;
-        if (c == null) {
+        if (c == null && sequence == null) {
             c = start();
         }
-        return c.incrementAndGet();
+        return c != null ? c.incrementAndGet() : drawn();
+    }
+
+    /** The next value of the column's sequence, on the connection of the transaction in hand (if any). */
+    private long drawn() {
+        Connection con = DataSourceUtils.getConnection(dataSource);
+        try (Statement st = con.createStatement(); ResultSet rs = st.executeQuery(sequence)) {
+            rs.next();
+            long n = rs.getLong(1);
+            if (rs.wasNull()) {
+                throw new IllegalStateException(table + "." + column + " has no identity sequence to draw from");
+            }
+            return n;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot draw the next " + table + "." + column + ": " + e.getMessage(), e);
+        } finally {
+            DataSourceUtils.releaseConnection(con, dataSource);
+        }
     }
 
     private synchronized AtomicLong start() {
-        if (counter != null) {
+        if (counter != null || sequence != null) {
             return counter;
         }
         // the connection of the batch being written, when asked on the writer: a pool may have no other
         Connection con = DataSourceUtils.getConnection(dataSource);
+        try {
+            if (Dialect.of(con.getMetaData().getDatabaseProductName()) == Dialect.POSTGRESQL) {
+                // table and column are lower-case words (checked above)
+                sequence = "SELECT nextval(pg_get_serial_sequence('" + table + "', '" + column + "'))";
+                DataSourceUtils.releaseConnection(con, dataSource);
+                return null;
+            }
+        } catch (SQLException e) {
+            DataSourceUtils.releaseConnection(con, dataSource);
+            throw new IllegalStateException("cannot read the database's name: " + e.getMessage(), e);
+        }
         try (Statement st = con.createStatement();
              ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(" + column + "), 0) FROM " + table)) {
             rs.next();

@@ -14,9 +14,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class BarStore {
 
     private final JdbcTemplate jdbc;
+    /** Writes a bar, replacing the stored one with its symbol, interval and open time. */
+    private final String upsert;
 
     public BarStore(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
+        this.upsert = io.riskgate.database.Dialect.of(dataSource).upsert("market_bar",
+                List.of("symbol", "bar_interval", "open_time"), List.of("symbol", "bar_interval", "open_time",
+                        "open_price", "high_price", "low_price", "close_price", "volume", "recorded_at"));
     }
 
     void upsert(List<MarketBar> bars, Instant recordedAt) {
@@ -25,9 +30,7 @@ public final class BarStore {
             rows.add(new Object[] {b.symbol(), b.interval(), ts(b.openTime()), b.open(), b.high(), b.low(), b.close(),
                     b.volume(), ts(recordedAt)});
         }
-        jdbc.batchUpdate("MERGE INTO market_bar (symbol, bar_interval, open_time, open_price, high_price, low_price, "
-                + "close_price, volume, recorded_at) KEY (symbol, bar_interval, open_time) "
-                + "VALUES (?,?,?,?,?,?,?,?,?)", rows);
+        jdbc.batchUpdate(upsert, rows);
     }
 
     /** The latest {@code limit} bars of a symbol at an interval, oldest first. */

@@ -17,6 +17,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class PortfolioStore {
 
     private final JdbcTemplate jdbc;
+    /** Writes an account's governor state, replacing the one before. */
+    private final String saveGovernor;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
     private final RowIds equityIds;
     private final RowIds closeIds;
@@ -24,6 +26,8 @@ public final class PortfolioStore {
 
     public PortfolioStore(DataSource dataSource, com.fasterxml.jackson.databind.ObjectMapper json) {
         this.jdbc = new JdbcTemplate(dataSource);
+        this.saveGovernor = io.riskgate.database.Dialect.of(dataSource).upsert("governor_state", List.of("account"),
+                List.of("account", "state_json", "updated_at"));
         this.json = json;
         this.equityIds = RowIds.of(dataSource, "equity_snapshot", "id");
         this.closeIds = RowIds.of(dataSource, "trade_close", "id");
@@ -284,8 +288,7 @@ public final class PortfolioStore {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise the governor state of " + account, e);
         }
-        jdbc.update("MERGE INTO governor_state (account, state_json, updated_at) KEY (account) VALUES (?, ?, ?)",
-                account, text, ts(at));
+        jdbc.update(saveGovernor, account, text, ts(at));
     }
 
     /**

@@ -12,6 +12,7 @@ import io.riskgate.audit.AuditStore;
 import io.riskgate.audit.PolicyArchive;
 import io.riskgate.check.PolicyCompiler;
 import io.riskgate.check.PreTradeEngine;
+import io.riskgate.database.Dialect;
 import io.riskgate.database.GroupCommit;
 import io.riskgate.database.JournalRecovery;
 import io.riskgate.exits.ExitLog;
@@ -159,11 +160,20 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
 
     /**
      * Replays the journal of an H2 file database (the batches acknowledged but not yet in H2's file when the last
-     * process ended), then applies the schema migrations in classpath:db/migration.
+     * process ended), then applies the schema migrations: those in classpath:db/migration/common, written in SQL that
+     * H2 and PostgreSQL both take, and the database's own forms of the rest in db/migration/h2 or /postgresql.
      */
+    /**
+     * Where a database's migrations are: the common ones, written in SQL that H2 and PostgreSQL both take, and the
+     * database's own forms of the rest.
+     */
+    public static String[] migrations(DataSource dataSource) {
+        return new String[] {"classpath:db/migration/common", "classpath:db/migration/" + Dialect.of(dataSource).folder()};
+    }
+
     public static void migrate(DataSource dataSource) {
         JournalRecovery.recover(dataSource);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(dataSource).locations(migrations(dataSource)).load().migrate();
     }
 
     /**

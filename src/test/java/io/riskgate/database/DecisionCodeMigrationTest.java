@@ -3,6 +3,7 @@ package io.riskgate.database;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.riskgate.runtime.RiskgateRuntime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,7 +24,7 @@ class DecisionCodeMigrationTest {
     void aStoreFromBeforeV16KeepsEachCodeOfADecisionOnce() {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:v16-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").target("15").load().migrate();
+        Flyway.configure().dataSource(ds).locations(RiskgateRuntime.migrations(ds)).target("15").load().migrate();
         JdbcTemplate jdbc = new JdbcTemplate(ds);
         for (String id : List.of("d-1", "d-2")) {
             jdbc.update("INSERT INTO decision (id, account, symbol, side, outcome, approved, quantity, notional, "
@@ -38,7 +39,7 @@ class DecisionCodeMigrationTest {
                 + "('d-1', 'REJECTION', 0, 'Consensus gate', 'CONSENSUS_WEAK'), "
                 + "('d-1', 'ADJUSTMENT', 0, 'Losing streak', 'LOSING_STREAK')");
 
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(ds).locations(RiskgateRuntime.migrations(ds)).load().migrate();
 
         List<Map<String, Object>> codes = jdbc.queryForList(
                 "SELECT decision_id, code FROM decision_code ORDER BY decision_id, code");
