@@ -14,7 +14,7 @@ import org.springframework.context.annotation.Primary;
 
 /**
  * One real riskgate server for the API tests: random port, the repository's {@code policies/} and {@code rules/}
- * (tests run from the repository root), a private in-memory H2 database, and a clock pinned to 2032-01-01, after
+ * (tests run from the repository root), a private database (in-memory H2, or PostgreSQL: TestStore), and a clock pinned to 2032-01-01, after
  * every fixture's event time, so that no check is refused as ahead of the clock; reservations expire by event time
  * (a later check or fill), never by this clock, so those made at seed 001's timestamp stay live. Every class carrying this
  * annotation has the same configuration and so shares one cached Spring context; tests keep apart by using their
@@ -23,7 +23,6 @@ import org.springframework.context.annotation.Primary;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spring.datasource.url=jdbc:h2:mem:riskgate-api-tests;DB_CLOSE_DELAY=-1",
         "riskgate.policies-dir=policies",
         "riskgate.rules-dir=rules",
         // a dead event-stream client is dropped within a second (GovernorApiTest)
@@ -35,6 +34,8 @@ import org.springframework.context.annotation.Primary;
         "riskgate.security.bootstrap-key-file=target/test-keys/fork-${riskgate.test.fork:0}/admin.key",
         // retention's files, if a test exports any, stay in target/ too
         "riskgate.audit.export-dir=target/test-exports/fork-${riskgate.test.fork:0}"})
+// the database: in-memory H2, or one on the tests' PostgreSQL server with -Driskgate.test.store=postgresql
+@org.springframework.test.context.ContextConfiguration(initializers = io.riskgate.testing.TestStore.Initializer.class)
 @Import({RiskgateServerTest.PinnedClock.class, RiskgateServerTest.Unruled.class})
 @interface RiskgateServerTest {
 

@@ -40,16 +40,21 @@ public final class Postgres {
         return server;
     }
 
-    /** A new, empty database on the server, pooled as the service pools its own (HikariCP, up to 32 connections). */
-    public static HikariDataSource newDatabase() {
+    /** The JDBC URL of a new, empty database on the server (user {@code postgres}, no password). */
+    public static String newDatabaseUrl() {
         String name = "rg_" + UUID.randomUUID().toString().replace("-", "");
         try (Connection c = server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create a database: " + e.getMessage(), e);
         }
+        return server().getJdbcUrl("postgres", name);
+    }
+
+    /** A new, empty database on the server, pooled as the service pools its own (HikariCP, up to 32 connections). */
+    public static HikariDataSource newDatabase() {
         HikariDataSource ds = new HikariDataSource();
-        ds.setJdbcUrl(server().getJdbcUrl("postgres", name));
+        ds.setJdbcUrl(newDatabaseUrl());
         ds.setUsername("postgres");
         ds.setMaximumPoolSize(32);
         return ds;

@@ -4,13 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * A Spring Boot test server over a private copy of the shipped policies and rules (tests that edit and reload
- * them), with its own in-memory database, the officers' workspace at {@code workspace} beside them, and the file
+ * them), with its own database (in memory, or on PostgreSQL: {@link TestStore}), the officers' workspace at {@code workspace} beside them, and the file
  * watcher off: the test's reloads are its own.
  */
 public final class ServerConfig {
@@ -25,8 +24,8 @@ public final class ServerConfig {
         registry.add("riskgate.policies.workspace", () -> config.resolve("workspace").toString());
         registry.add("riskgate.policies.watch", () -> "false");
         registry.add("riskgate.security.bootstrap-key-file", () -> config.resolve("admin.key").toString());
-        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:" + database + "-" + UUID.randomUUID()
-                + ";DB_CLOSE_DELAY=-1");
+        // in memory on H2, or a database of its own on the tests' PostgreSQL server (TestStore)
+        TestStore.datasource(database).forEach((k, v) -> registry.add(k, () -> v));
     }
 
     /** Deletes the copy. */
