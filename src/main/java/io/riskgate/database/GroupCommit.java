@@ -96,6 +96,8 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     private volatile boolean closed;
     private volatile RuntimeException broken;
     private TransactionStatus current;
+    /** On PostgreSQL, the connection holding this process's claim on the database; closed with the writer. */
+    private volatile Connection owner;
     // inline only, the replaying thread's own: the open batch, its units so far, whether one is running now
     private Thread inlineThread;
     private TransactionStatus inlineBatch;
@@ -203,7 +205,11 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
             throw new IllegalStateException("cannot open the database: " + e.getMessage(), e);
         }
         if (path == null) {
-            return new GroupCommit(dataSource, Durability.COMMIT);
+            GroupCommit commits = new GroupCommit(dataSource, Durability.COMMIT);
+            if (Dialect.of(dataSource) == Dialect.POSTGRESQL) {
+                commits.owner = claimOwnership(dataSource);
+            }
+            return commits;
         }
         Journal journal = Journal.open(Journal.besideDatabase(path));
         if (journal.size() > 0) {
@@ -212,6 +218,33 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
                     + "the database through RiskgateRuntime.migrate, which replays them first");
         }
         return new GroupCommit(dataSource, journal, checkpoints.toNanos());
+    }
+
+    /** PostgreSQL's advisory lock that the one instance writing a database holds: "riskgate" in ASCII. */
+    static final long OWNER_LOCK = 0x7269736B67617465L;
+
+    /**
+     * Takes the PostgreSQL database for this process: a session's advisory lock, held on a connection of its own
+     * until {@link #close}. Each process keeps its accounts' books in memory, so until several instances share one
+     * database safely (issue 15), a second one is refused instead of overshooting limits the first one holds.
+     */
+    private static Connection claimOwnership(DataSource dataSource) {
+        try {
+            Connection c = dataSource.getConnection();
+            try (java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT pg_try_advisory_lock(" + OWNER_LOCK + ")")) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    c.close();
+                    throw new IllegalStateException("another riskgate process writes this PostgreSQL database (it "
+                            + "holds riskgate's advisory lock " + OWNER_LOCK + "): run one per database "
+                            + "(docs/operations.md, One process owns a database)");
+                }
+            }
+            return c;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot take the database: " + e.getMessage(), e);
+        }
     }
 
     /** The journal's file, for an H2 file database. */
@@ -359,6 +392,15 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
             writer.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        Connection claim = owner;
+        if (claim != null) {
+            // unlocked first: a pool keeps the session (and a session lock) open behind a closed connection
+            try (Connection c = claim; java.sql.Statement st = c.createStatement()) {
+                st.execute("SELECT pg_advisory_unlock(" + OWNER_LOCK + ")");
+            } catch (SQLException ignored) {
+                // a lost connection has lost the lock already
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.riskgate.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
@@ -72,6 +73,8 @@ class PostgresStoreTest {
         Decision second = rt.engine().check(order("pg-2"));
         assertThat(second.approved()).isTrue();
         assertThat(rt.audit().chain().verify(Optional.empty()).problems()).isEmpty();
+        // a second process on the database while this one writes it is refused: its books would not see these
+        assertThatThrownBy(this::start).hasMessageContaining("another riskgate process writes this PostgreSQL");
         rt.close();
 
         // another runtime on the same database: the open approval, the closed trade and the chain are all there
