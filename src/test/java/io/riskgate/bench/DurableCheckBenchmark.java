@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -43,19 +44,43 @@ public class DurableCheckBenchmark {
 
     private static final int ACCOUNTS = 1_000;
 
+    /** Where the records go: an H2 file (the default store), or PostgreSQL (issue 15; embedded, on this machine). */
+    @Param({"h2", "postgresql"})
+    public String store;
+
     private RiskgateRuntime rt;
     private FileDatabase db;
+    private com.zaxxer.hikari.HikariDataSource postgres;
     private final AtomicLong next = new AtomicLong();
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        db = new FileDatabase();
-        rt = RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default", db.pool,
+        javax.sql.DataSource ds;
+        if (store.equals("postgresql")) {
+            postgres = io.riskgate.testing.Postgres.newDatabase();
+            ds = postgres;
+        } else {
+            db = new FileDatabase();
+            ds = db.pool;
+        }
+        rt = RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default", ds,
                 Clock.fixed(TestRuntime.T0.plusSeconds(60), ZoneOffset.UTC), new SimpleMeterRegistry());
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
+        if (postgres != null) {
+            var jdbc = new org.springframework.jdbc.core.JdbcTemplate(postgres);
+            long decisions = jdbc.queryForObject("SELECT COUNT(*) FROM decision", Long.class);
+            long size = jdbc.queryForObject("SELECT pg_database_size(current_database())", Long.class);
+            System.out.printf("%n%d batches, %.1f checks per batch; %d decisions; PostgreSQL database %d bytes "
+                            + "(%.0f a decision, before VACUUM)%n", rt.commits().batches(),
+                    rt.commits().units() / (double) Math.max(1, rt.commits().batches()), decisions, size,
+                    size / (double) Math.max(1, decisions));
+            rt.close();
+            postgres.close();
+            return;
+        }
         long decisions = new org.springframework.jdbc.core.JdbcTemplate(db.pool)
                 .queryForObject("SELECT COUNT(*) FROM decision", Long.class);
         long live = Files.size(db.file());
