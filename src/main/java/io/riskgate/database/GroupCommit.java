@@ -96,8 +96,8 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     private volatile boolean closed;
     private volatile RuntimeException broken;
     private TransactionStatus current;
-    /** On PostgreSQL, the connection holding this process's claim on the database; closed with the writer. */
-    private volatile Connection owner;
+    /** This process's claim on a PostgreSQL database ({@link DatabaseClaim#NONE} on H2): checked in every batch. */
+    private final DatabaseClaim claim;
     // inline only, the replaying thread's own: the open batch, its units so far, whether one is running now
     private Thread inlineThread;
     private TransactionStatus inlineBatch;
@@ -152,6 +152,12 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     }
 
     private GroupCommit(DataSource dataSource, Journal journal, long checkpointNanos, boolean inline) {
+        this(dataSource, journal, checkpointNanos, inline, DatabaseClaim.NONE);
+    }
+
+    private GroupCommit(DataSource dataSource, Journal journal, long checkpointNanos, boolean inline,
+                        DatabaseClaim claim) {
+        this.claim = claim;
         this.inline = inline;
         this.dataSource = dataSource;
         this.journal = journal;
@@ -192,6 +198,18 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
         return forDatabase(dataSource, java.time.Duration.ofNanos(CHECKPOINT_NANOS));
     }
 
+    /**
+     * A group commit for a PostgreSQL database under {@code claim} (taken and fenced): every batch first checks that
+     * the claim still holds, and fails otherwise, as does everything after it. On H2, as {@link #forDatabase}.
+     */
+    public static GroupCommit forDatabase(DataSource dataSource, DatabaseClaim claim) {
+        if (!claim.held()) {
+            return forDatabase(dataSource);
+        }
+        GroupCommit commits = new GroupCommit(dataSource, null, CHECKPOINT_NANOS, false, claim);
+        return commits;
+    }
+
     /** As {@link #forDatabase(DataSource)}, H2 syncing its file and the journal emptied every {@code checkpoints}. */
     static GroupCommit forDatabase(DataSource dataSource, java.time.Duration checkpoints) {
         String url;
@@ -205,11 +223,11 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
             throw new IllegalStateException("cannot open the database: " + e.getMessage(), e);
         }
         if (path == null) {
-            GroupCommit commits = new GroupCommit(dataSource, Durability.COMMIT);
             if (Dialect.of(dataSource) == Dialect.POSTGRESQL) {
-                commits.owner = claimOwnership(dataSource);
+                throw new IllegalStateException("a PostgreSQL database is written under a claim: "
+                        + "GroupCommit.forDatabase(dataSource, DatabaseClaim.take(dataSource))");
             }
-            return commits;
+            return new GroupCommit(dataSource, Durability.COMMIT);
         }
         Journal journal = Journal.open(Journal.besideDatabase(path));
         if (journal.size() > 0) {
@@ -218,33 +236,6 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
                     + "the database through RiskgateRuntime.migrate, which replays them first");
         }
         return new GroupCommit(dataSource, journal, checkpoints.toNanos());
-    }
-
-    /** PostgreSQL's advisory lock that the one instance writing a database holds: "riskgate" in ASCII. */
-    static final long OWNER_LOCK = 0x7269736B67617465L;
-
-    /**
-     * Takes the PostgreSQL database for this process: a session's advisory lock, held on a connection of its own
-     * until {@link #close}. Each process keeps its accounts' books in memory, so until several instances share one
-     * database safely (issue 15), a second one is refused instead of overshooting limits the first one holds.
-     */
-    private static Connection claimOwnership(DataSource dataSource) {
-        try {
-            Connection c = dataSource.getConnection();
-            try (java.sql.Statement st = c.createStatement();
-                 java.sql.ResultSet rs = st.executeQuery("SELECT pg_try_advisory_lock(" + OWNER_LOCK + ")")) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    c.close();
-                    throw new IllegalStateException("another riskgate process writes this PostgreSQL database (it "
-                            + "holds riskgate's advisory lock " + OWNER_LOCK + "): run one per database "
-                            + "(docs/operations.md, One process owns a database)");
-                }
-            }
-            return c;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot take the database: " + e.getMessage(), e);
-        }
     }
 
     /** The journal's file, for an H2 file database. */
@@ -393,14 +384,8 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Connection claim = owner;
-        if (claim != null) {
-            // unlocked first: a pool keeps the session (and a session lock) open behind a closed connection
-            try (Connection c = claim; java.sql.Statement st = c.createStatement()) {
-                st.execute("SELECT pg_advisory_unlock(" + OWNER_LOCK + ")");
-            } catch (SQLException ignored) {
-                // a lost connection has lost the lock already
-            }
+        if (!writer.isAlive()) {
+            claim.close(); // the writer has ended: no batch of this process can commit any more
         }
     }
 
@@ -446,6 +431,7 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
             tx.executeWithoutResult(status -> {
                 current = status;
                 try {
+                    claimHolds();
                     for (Unit<?> u : batch) {
                         u.run(status, this);
                     }
@@ -469,6 +455,16 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
             units.addAndGet(batch.size());
         }
         batch.forEach(Unit::complete);
+    }
+
+    /** First in a batch: this process still owns a PostgreSQL database; if not, nothing of it will commit again. */
+    private void claimHolds() {
+        try {
+            claim.check(new JdbcTemplate(dataSource));
+        } catch (DatabaseClaim.Lost e) {
+            broken = e; // for good: a failed read fails this batch only
+            throw e;
+        }
     }
 
     /** Appends the committed batch's writes to the journal and syncs it; on failure nothing more is written. */

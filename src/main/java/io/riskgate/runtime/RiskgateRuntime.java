@@ -12,6 +12,7 @@ import io.riskgate.audit.AuditStore;
 import io.riskgate.audit.PolicyArchive;
 import io.riskgate.check.PolicyCompiler;
 import io.riskgate.check.PreTradeEngine;
+import io.riskgate.database.DatabaseClaim;
 import io.riskgate.database.Dialect;
 import io.riskgate.database.GroupCommit;
 import io.riskgate.database.JournalRecovery;
@@ -70,10 +71,18 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
     public static RiskgateRuntime start(Path policiesDir, Path rulesDir, String defaultPolicy, DataSource dataSource,
                                         Clock clock, MeterRegistry meters, ObjectMapper json,
                                         Portfolio.Residency residency) {
-        migrate(dataSource);
-        // every write riskgate answers for is committed in groups and durable before the answer
-        return assemble(policiesDir, rulesDir, defaultPolicy, dataSource, clock, meters, json, residency,
-                GroupCommit.forDatabase(dataSource));
+        // PostgreSQL: this process's before anything touches it, migrations included (one writer per database)
+        DatabaseClaim claim = DatabaseClaim.take(dataSource);
+        try {
+            migrate(dataSource);
+            claim.fence(clock.instant());
+            // every write riskgate answers for is committed in groups and durable before the answer
+            return assemble(policiesDir, rulesDir, defaultPolicy, dataSource, clock, meters, json, residency,
+                    GroupCommit.forDatabase(dataSource, claim));
+        } catch (RuntimeException | Error e) {
+            claim.close();
+            throw e;
+        }
     }
 
     /**

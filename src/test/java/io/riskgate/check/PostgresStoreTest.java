@@ -119,4 +119,32 @@ class PostgresStoreTest {
         long c = one.next();
         assertThat(List.of(a, b, c)).doesNotHaveDuplicates().allMatch(n -> n > 0);
     }
+
+    @Test
+    void aProcessThatLostTheDatabaseToAnotherCommitsNothingMore() {
+        RiskgateRuntime a = start();
+        RiskgateRuntime b = null;
+        try {
+            assertThat(a.engine().check(order("lost-1")).approved()).isTrue();
+            // a's claim is cut (a network cut, a PostgreSQL restart): its lock goes with its session, unnoticed by a
+            jdbc.queryForList("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                    + "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+            b = start();
+            // a still answers, but can no longer commit: its check fails closed and nothing of it is stored
+            Decision late = a.engine().check(order("lost-2"));
+            assertThat(late.approved()).isFalse();
+            assertThat(late.outcome()).isEqualTo(io.riskgate.decision.Outcome.FAILED);
+            assertThat(a.engine().check(order("lost-3")).approved()).isFalse();
+            assertThat(jdbc.queryForList("SELECT client_order_id FROM decision ORDER BY chain_seq", String.class))
+                    .containsExactly("lost-1");
+            // the new owner decides, on what is stored: lost-1's reservation is one of the account's four slots
+            assertThat(b.engine().check(order("b-1")).approved()).isTrue();
+            assertThat(b.audit().chain().verify(Optional.empty()).problems()).isEmpty();
+        } finally {
+            a.close();
+            if (b != null) {
+                b.close();
+            }
+        }
+    }
 }
