@@ -136,8 +136,8 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
      * Writes on the caller's thread, with no writer thread: for one thread replaying history on an in-memory database
      * no one else uses (a replay), where there is no disk to reach and the hand-off to a writer would be most of the
      * cost. Units share batches as the writer's do (each under its own savepoint), and the thread's reads between
-     * units join the open batch. Only the thread that runs the first unit may run others. Not for a service's
-     * database.
+     * units join the open batch. Only the thread that runs the first unit may run others, and it closes them. A unit
+     * returns before its batch commits: nothing here outlives the process anyway. Not for a service's database.
      */
     public static GroupCommit inline(DataSource dataSource) {
         try (Connection c = dataSource.getConnection()) {
@@ -314,19 +314,37 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
         }
         Object savepoint = inlineBatch.createSavepoint();
         inUnit = true;
+        T result;
         try {
-            T result = action.doInTransaction(inlineBatch);
+            result = action.doInTransaction(inlineBatch);
             inlineBatch.releaseSavepoint(savepoint);
-            return result;
         } catch (RuntimeException | Error e) {
-            inlineBatch.rollbackToSavepoint(savepoint);
-            throw e;
-        } finally {
-            inUnit = false;
-            units.incrementAndGet();
-            if (++inlineUnits >= INLINE_BATCH) {
-                commitInline();
+            try {
+                inlineBatch.rollbackToSavepoint(savepoint);
+            } catch (RuntimeException undo) {
+                e.addSuppressed(undo);
             }
+            unitEnded(e);
+            throw e;
+        }
+        unitEnded(null);
+        return result;
+    }
+
+    /** After an inline unit: counted, and the batch committed when full (the unit's own failure kept first). */
+    private void unitEnded(Throwable failed) {
+        inUnit = false;
+        units.incrementAndGet();
+        if (++inlineUnits < INLINE_BATCH) {
+            return;
+        }
+        try {
+            commitInline();
+        } catch (RuntimeException e) {
+            if (failed == null) {
+                throw e;
+            }
+            failed.addSuppressed(e);
         }
     }
 

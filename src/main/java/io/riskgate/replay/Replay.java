@@ -92,18 +92,10 @@ public final class Replay {
     private double reported;
 
     private Replay(Path policies, Path rules, String policyId, ReplaySettings settings, Instant start,
-                   String database) {
+                   HikariDataSource pool) {
         this.settings = settings;
         this.clock = new EventClock(start);
-        // H2 keeps 8 parsed statements a session by default, fewer than one check runs: 256 spares it re-parsing.
-        // HikariCP, not H2's own pool: H2's rolls a connection back whenever it is handed back, which empties that
-        // cache, so every statement was parsed again at every event.
-        HikariConfig pooled = new HikariConfig();
-        pooled.setJdbcUrl("jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1;QUERY_CACHE_SIZE=256");
-        pooled.setPoolName("replay");
-        pooled.setMaximumPoolSize(4);
-        pooled.setMinimumIdle(1);
-        this.pool = new HikariDataSource(pooled);
+        this.pool = pool;
         this.rt = RiskgateRuntime.startReplay(policies, rules, policyId, pool, clock);
         this.cash = settings.equity();
     }
@@ -128,30 +120,70 @@ public final class Replay {
             throw new IllegalArgumentException("a replay needs bars");
         }
         Instant start = byClose.get(0).openTime();
-        Replay r = new Replay(policies, rules, policyId, settings, start, database);
+        HikariDataSource pool = pool(database);
+        Replay r;
+        try {
+            r = new Replay(policies, rules, policyId, settings, start, pool);
+        } catch (RuntimeException | Error e) {
+            // a policy that does not compile, say: the database is dropped all the same
+            drop(pool, e);
+            throw e;
+        }
         for (MarketBar b : byClose) {
             r.drivingInterval.merge(b.symbol(), b.interval(), (x, y) -> MarketData.duration(y)
                     .compareTo(MarketData.duration(x)) < 0 ? y : x);
         }
+        Throwable failed = null;
         try {
             return r.replay(byClose, inTime, progress);
+        } catch (RuntimeException | Error e) {
+            failed = e;
+            throw e;
         } finally {
-            r.rt.close();
-            r.drop();
+            try {
+                r.rt.close();
+            } catch (RuntimeException e) {
+                if (failed == null) {
+                    failed = e;
+                    throw e;
+                }
+                failed.addSuppressed(e);
+            } finally {
+                drop(pool, failed);
+            }
         }
+    }
+
+    /**
+     * The replay's in-memory database, pooled. H2 keeps 8 parsed statements a session by default, fewer than one
+     * check runs: 256 spares it re-parsing. HikariCP, not H2's own pool: H2's rolls a connection back whenever it is
+     * handed back, which empties that cache, so every statement was parsed again at every event.
+     */
+    private static HikariDataSource pool(String database) {
+        HikariConfig pooled = new HikariConfig();
+        pooled.setJdbcUrl("jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1;QUERY_CACHE_SIZE=256");
+        pooled.setPoolName("replay");
+        pooled.setMaximumPoolSize(4);
+        pooled.setMinimumIdle(1);
+        return new HikariDataSource(pooled);
     }
 
     /**
      * Drops the replay's database: {@code DB_CLOSE_DELAY=-1} keeps an in-memory H2 database for as long as the JVM
      * runs, so without {@code SHUTDOWN} every replay a server ran would stay in its heap.
      */
-    private void drop() {
+    private static void drop(HikariDataSource pool, Throwable failed) {
         String url = pool.getJdbcUrl();
         pool.close();
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             s.execute("SHUTDOWN");
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot drop the replay's database: " + e.getMessage(), e);
+            IllegalStateException dropFailed = new IllegalStateException("cannot drop the replay's database: "
+                    + e.getMessage(), e);
+            if (failed == null) {
+                throw dropFailed;
+            }
+            failed.addSuppressed(dropFailed); // the replay's own failure is the one to report
         }
     }
 

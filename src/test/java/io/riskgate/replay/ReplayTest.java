@@ -118,4 +118,15 @@ class ReplayTest {
         assertThatThrownBy(() -> DriverManager.getConnection("jdbc:h2:mem:replay-dropped-test;IFEXISTS=TRUE").close())
                 .isInstanceOf(SQLException.class).hasMessageContaining("not found");
     }
+
+    @Test
+    void aReplayThatCannotStartLeavesNoDatabaseBehindEither() {
+        // an unknown policy fails the replay's start, after its database was made: it is dropped all the same
+        List<MarketBar> bars = dailyBars("NOSTARTUSDT").subList(0, 5);
+        assertThatThrownBy(() -> Replay.run(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "no-such-policy",
+                bars, List.of(), ReplaySettings.defaults(), Replay.Progress.NONE, "replay-no-start-test"))
+                .hasMessageContaining("no-such-policy");
+        assertThatThrownBy(() -> DriverManager.getConnection("jdbc:h2:mem:replay-no-start-test;IFEXISTS=TRUE").close())
+                .isInstanceOf(SQLException.class).hasMessageContaining("not found");
+    }
 }
