@@ -31,13 +31,15 @@ public final class DatabaseClaim implements AutoCloseable {
     public static final long LOCK = 0x7269736B67617465L;
 
     /** No claim: H2. */
-    public static final DatabaseClaim NONE = new DatabaseClaim(null, null);
+    public static final DatabaseClaim NONE = new DatabaseClaim(null, null, null);
 
-    private final Connection session;
+    private final DataSource dataSource;
+    private volatile Connection session;
     private final String token;
     private volatile boolean fenced;
 
-    private DatabaseClaim(Connection session, String token) {
+    private DatabaseClaim(DataSource dataSource, Connection session, String token) {
+        this.dataSource = dataSource;
         this.session = session;
         this.token = token;
     }
@@ -47,6 +49,16 @@ public final class DatabaseClaim implements AutoCloseable {
         if (Dialect.of(dataSource) != Dialect.POSTGRESQL) {
             return NONE;
         }
+        Connection c = lock(dataSource);
+        if (c == null) {
+            throw new IllegalStateException("another riskgate process writes this PostgreSQL database (it holds "
+                    + "riskgate's advisory lock " + LOCK + "): run one per database (docs/operations.md, PostgreSQL)");
+        }
+        return new DatabaseClaim(dataSource, c, UUID.randomUUID().toString());
+    }
+
+    /** A connection of its own holding the lock, or null when another session holds it. */
+    private static Connection lock(DataSource dataSource) {
         Connection c = null;
         try {
             c = dataSource.getConnection();
@@ -58,13 +70,11 @@ public final class DatabaseClaim implements AutoCloseable {
                 locked = rs.getBoolean(1);
             }
             if (!locked) {
-                throw new IllegalStateException("another riskgate process writes this PostgreSQL database (it holds "
-                        + "riskgate's advisory lock " + LOCK + "): run one per database (docs/operations.md, "
-                        + "PostgreSQL)");
+                return null;
             }
-            DatabaseClaim claim = new DatabaseClaim(c, UUID.randomUUID().toString());
+            Connection held = c;
             c = null;
-            return claim;
+            return held;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot take the database: " + e.getMessage(), e);
         } finally {
@@ -112,9 +122,41 @@ public final class DatabaseClaim implements AutoCloseable {
         if (!fenced) {
             throw new IllegalStateException("the database's owner was not written (DatabaseClaim.fence)");
         }
+        relockIfLost();
         int rows = jdbc.update("UPDATE riskgate_owner SET token = token WHERE id = 1 AND token = ?", token);
         if (rows != 1) {
             throw new Lost();
+        }
+    }
+
+    /**
+     * The lock's session ended under the process (PostgreSQL restarted, the connection was cut): the lock is taken
+     * again on a new one, so that no second process can start beside this one; if another session holds it now,
+     * another process took over and this one must stop ({@link Lost}).
+     */
+    private void relockIfLost() {
+        Connection s = session;
+        try {
+            if (s.isValid(2)) {
+                return;
+            }
+        } catch (SQLException e) {
+            // as not valid
+        }
+        synchronized (this) {
+            if (session != s) {
+                return;
+            }
+            try {
+                s.close();
+            } catch (SQLException ignored) {
+                // it is gone already
+            }
+            Connection again = lock(dataSource);
+            if (again == null) {
+                throw new Lost();
+            }
+            session = again;
         }
     }
 
