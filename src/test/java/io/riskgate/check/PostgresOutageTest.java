@@ -62,13 +62,20 @@ class PostgresOutageTest {
             assertThat(down.outcome()).isEqualTo(Outcome.FAILED);
 
             pg = server(data, port);
-            Decision back = rt.engine().check(order("o-3"));
+            // the pool may still hand out a connection from before the restart (HikariCP skips its validation for
+            // one used within the last half second): such a check fails closed too, and the next one is decided
+            Decision back = null;
+            String backId = null;
+            for (int attempt = 0; attempt < 10 && (back == null || back.outcome() == Outcome.FAILED); attempt++) {
+                backId = "o-3-" + attempt;
+                back = rt.engine().check(order(backId));
+            }
             assertThat(back.outcome()).isNotEqualTo(Outcome.FAILED);
-            // the account's book was read again: o-1's reservation and o-3's, and nothing of o-2
+            // the account's book was read again: o-1's reservation and this one's, and nothing of o-2
             assertThat(back.approved()).isTrue();
             JdbcTemplate jdbc = new JdbcTemplate(db);
-            assertThat(jdbc.queryForList("SELECT client_order_id FROM decision ORDER BY chain_seq", String.class))
-                    .containsExactly("o-1", "o-3");
+            assertThat(jdbc.queryForList("SELECT client_order_id FROM decision WHERE approved ORDER BY chain_seq",
+                    String.class)).containsExactly("o-1", backId);
             assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM reservation WHERE released_at IS NULL",
                     Integer.class)).isEqualTo(2);
             assertThat(rt.audit().chain().verify(Optional.empty()).problems()).isEmpty();
