@@ -127,8 +127,13 @@ class PostgresStoreTest {
         try {
             assertThat(a.engine().check(order("lost-1")).approved()).isTrue();
             // a's claim is cut (a network cut, a PostgreSQL restart): its lock goes with its session, unnoticed by a
-            jdbc.queryForList("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                    + "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+            String held = "FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                    + "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+            jdbc.queryForList("SELECT pg_terminate_backend(pid) " + held);
+            // the signal is sent, not waited for: the lock goes when the backend has ended
+            for (int i = 0; i < 500 && jdbc.queryForObject("SELECT COUNT(*) " + held, Integer.class) > 0; i++) {
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+            }
             b = start();
             // a still answers, but can no longer commit: its check fails closed and nothing of it is stored
             Decision late = a.engine().check(order("lost-2"));
