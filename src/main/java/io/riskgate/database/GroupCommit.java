@@ -206,8 +206,7 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
         if (!claim.held()) {
             return forDatabase(dataSource);
         }
-        GroupCommit commits = new GroupCommit(dataSource, null, CHECKPOINT_NANOS, false, claim);
-        return commits;
+        return new GroupCommit(dataSource, null, CHECKPOINT_NANOS, false, claim);
     }
 
     /** As {@link #forDatabase(DataSource)}, H2 syncing its file and the journal emptied every {@code checkpoints}. */
@@ -477,6 +476,9 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
 
     /** First in a batch: this process still owns a PostgreSQL database; if not, nothing of it will commit again. */
     private void claimHolds() {
+        if (!claim.held()) {
+            return;
+        }
         try {
             claim.check(new JdbcTemplate(dataSource));
         } catch (DatabaseClaim.Lost e) {

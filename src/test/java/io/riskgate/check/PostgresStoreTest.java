@@ -118,6 +118,9 @@ class PostgresStoreTest {
         long b = other.next();
         long c = one.next();
         assertThat(List.of(a, b, c)).doesNotHaveDuplicates().allMatch(n -> n > 0);
+        // drawn from the column's sequence, which another process draws from too (not a counter in this JVM)
+        String sequence = jdbc.queryForObject("SELECT pg_get_serial_sequence('lock_lift', 'id')", String.class);
+        assertThat(jdbc.queryForObject("SELECT last_value FROM " + sequence, Long.class)).isEqualTo(c);
     }
 
     @Test
