@@ -18,8 +18,8 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
  * the number its caller was told, whatever numbers rolled-back writes had used up before it.
  *
  * <p>On H2: one counter per database and table in this JVM, started at the table's largest number on first use; one
- * process writes an H2 file (its file lock). On PostgreSQL, which several instances are to share, each number is drawn
- * from the column's own identity sequence, so no two processes are given the same one (there is no journal there).
+ * process writes an H2 file (its file lock). On PostgreSQL, which several instances are to share, each number is
+ * drawn from the column's own identity sequence, so no two processes are given the same one (no journal there).
  */
 public final class RowIds {
 
