@@ -53,6 +53,11 @@ public final class AccountPolicies {
                 "SELECT policy_id FROM account_policy WHERE account = ?", String.class, a).stream().findFirst());
     }
 
+    /** Drops the account's cached assignment: another process on the database assigned it (runtime.InstanceSync). */
+    public void forget(String account) {
+        cache.invalidate(account);
+    }
+
     /** How many accounts' assignments are cached (due evictions run first). */
     public long cachedAccounts() {
         cache.cleanUp();

@@ -19,7 +19,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * <p>Each decision gets the next {@code chain_seq}, the {@code record_hash} of the decision before it as its
  * {@code prev_hash}, and its own {@code record_hash}: SHA-256 of its stored columns (each as the database returns it,
  * length-prefixed so no two rows print alike) and its {@code prev_hash}. One chain for the whole log, not one per
- * account: the group commit's single writer gives every decision a place in one order for free, and a deleted
+ * account: the group commit's single writer gives every decision a place in one order for free (processes sharing
+ * a PostgreSQL database link under a transaction lock, one batch after another), and a deleted
  * account (every record of it) breaks the chain like a deleted record does, which per-account chains would not show.
  *
  * <p>{@link #verify} walks the chain and names every record that was changed (its hash no longer matches its
@@ -40,12 +41,26 @@ public final class AuditChain {
             + "entry_price, stop_loss, take_profit, risk_amount, policy_id, policy_version, policy_sha256, decided_at, "
             + "recorded_at, request_json, decision_json, client_order_id";
 
+    /** The advisory lock several processes on one PostgreSQL database link records under: "rg-chain" in ASCII. */
+    static final long LINK_LOCK = 0x72672D636861696EL;
+
     private final JdbcTemplate jdbc;
+    /** Whether other processes may link records to the chain too (PostgreSQL; H2 has one process). */
+    private final boolean shared;
     /** The last record linked by this process, if any; checked against the store before it is used. */
     private volatile Head cachedHead;
 
     public AuditChain(JdbcTemplate jdbc) {
+        this(jdbc, false);
+    }
+
+    /**
+     * A chain that {@code shared} with other processes takes a transaction lock before each link and reads the head
+     * under it, so that the processes' records take places one after another, never the same one.
+     */
+    public AuditChain(JdbcTemplate jdbc, boolean shared) {
         this.jdbc = jdbc;
+        this.shared = shared;
     }
 
     /**
@@ -77,7 +92,11 @@ public final class AuditChain {
      */
     Link next(Object[] values) {
         Head previous = cachedHead;
-        if (previous == null || !jdbc.queryForList("SELECT record_hash FROM decision WHERE chain_seq = ?",
+        if (shared) {
+            // held until the batch commits: another process's batch links after this one's, on its new head
+            jdbc.query("SELECT pg_advisory_xact_lock(" + LINK_LOCK + ")", rs -> { });
+            previous = head().orElse(null);
+        } else if (previous == null || !jdbc.queryForList("SELECT record_hash FROM decision WHERE chain_seq = ?",
                 String.class, previous.seq()).equals(List.of(previous.hash()))) {
             previous = head().orElse(null);
         }

@@ -3,6 +3,7 @@ package io.riskgate.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.riskgate.database.Dialect;
 import io.riskgate.decision.Decision;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,7 +30,8 @@ public final class AuditStore {
     public AuditStore(DataSource dataSource, ObjectMapper json) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.json = json;
-        this.chain = new AuditChain(jdbc);
+        // several processes share a PostgreSQL database's chain (AuditChain's lock); one process has an H2 file
+        this.chain = new AuditChain(jdbc, Dialect.of(dataSource) == Dialect.POSTGRESQL);
     }
 
     /** Retention over this store's decisions, its removals through {@code tx} (the service's group commit). */

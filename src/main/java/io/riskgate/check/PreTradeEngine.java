@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import io.riskgate.audit.AuditRecord;
 import io.riskgate.audit.AuditStore;
 import io.riskgate.base.Ids;
+import io.riskgate.database.AccountVersions;
 import io.riskgate.decision.Decision;
 import io.riskgate.errors.ConflictException;
 import io.riskgate.facts.Rejection;
@@ -229,7 +230,7 @@ public final class PreTradeEngine {
                 // in commit order with an officer's trip (both go through the one writer): an approval decided
                 // just before a switch was tripped fails closed here instead of being answered after the trip
                 if (toStore.approved() && !request.reduceOnly()
-                        && switches.halting(request.strategy().orElse(null)).isPresent()) {
+                        && switches.haltingAsStored(request.strategy().orElse(null)).isPresent()) {
                     throw new IllegalStateException("a kill switch was tripped while the order was decided");
                 }
                 audit.insert(toStore, raw, clock.instant());
@@ -247,11 +248,14 @@ public final class PreTradeEngine {
             counted(book, decision, accountNow, request, policy);
             return decision;
         } catch (RuntimeException | Error e) {
-            log.error("check {} on account {} could not be audited; rejecting ({})", id, request.account(),
-                    ENGINE_ERROR, e);
             // the approval's claim on the firm limits goes with it: the account's share is what its book held
             portfolio.firm().publish(request.account(), book.exposure(),
                     book.recentChecks().riskSince(storedGovernor.dayStart()));
+            if (e instanceof AccountVersions.Stale stale) {
+                throw stale; // another process wrote the account meanwhile: decided again on its stored state
+            }
+            log.error("check {} on account {} could not be audited; rejecting ({})", id, request.account(),
+                    ENGINE_ERROR, e);
             Decision failed = CheckPipeline.failed(id, policy, request, now, e);
             try {
                 // the full record may have failed on its content: the bare failure record still tells the story.

@@ -96,8 +96,6 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     private volatile boolean closed;
     private volatile RuntimeException broken;
     private TransactionStatus current;
-    /** This process's claim on a PostgreSQL database ({@link DatabaseClaim#NONE} on H2): checked in every batch. */
-    private final DatabaseClaim claim;
     // inline only, the replaying thread's own: the open batch, its units so far, whether one is running now
     private Thread inlineThread;
     private TransactionStatus inlineBatch;
@@ -152,12 +150,6 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     }
 
     private GroupCommit(DataSource dataSource, Journal journal, long checkpointNanos, boolean inline) {
-        this(dataSource, journal, checkpointNanos, inline, DatabaseClaim.NONE);
-    }
-
-    private GroupCommit(DataSource dataSource, Journal journal, long checkpointNanos, boolean inline,
-                        DatabaseClaim claim) {
-        this.claim = claim;
         this.inline = inline;
         this.dataSource = dataSource;
         this.journal = journal;
@@ -198,17 +190,6 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
         return forDatabase(dataSource, java.time.Duration.ofNanos(CHECKPOINT_NANOS));
     }
 
-    /**
-     * A group commit for a PostgreSQL database under {@code claim} (taken and fenced): every batch first checks that
-     * the claim still holds, and fails otherwise, as does everything after it. On H2, as {@link #forDatabase}.
-     */
-    public static GroupCommit forDatabase(DataSource dataSource, DatabaseClaim claim) {
-        if (!claim.held()) {
-            return forDatabase(dataSource);
-        }
-        return new GroupCommit(dataSource, null, CHECKPOINT_NANOS, false, claim);
-    }
-
     /** As {@link #forDatabase(DataSource)}, H2 syncing its file and the journal emptied every {@code checkpoints}. */
     static GroupCommit forDatabase(DataSource dataSource, java.time.Duration checkpoints) {
         String url;
@@ -222,10 +203,6 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
             throw new IllegalStateException("cannot open the database: " + e.getMessage(), e);
         }
         if (path == null) {
-            if (Dialect.of(dataSource) == Dialect.POSTGRESQL) {
-                throw new IllegalStateException("a PostgreSQL database is written under a claim: "
-                        + "GroupCommit.forDatabase(dataSource, DatabaseClaim.take(dataSource))");
-            }
             return new GroupCommit(dataSource, Durability.COMMIT);
         }
         Journal journal = Journal.open(Journal.besideDatabase(path));
@@ -401,9 +378,6 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!writer.isAlive()) {
-            claim.close(); // the writer has ended: no batch of this process can commit any more
-        }
     }
 
     private void writeLoop() {
@@ -448,7 +422,6 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
             tx.executeWithoutResult(status -> {
                 current = status;
                 try {
-                    claimHolds();
                     for (Unit<?> u : batch) {
                         u.run(status, this);
                     }
@@ -472,19 +445,6 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
             units.addAndGet(batch.size());
         }
         batch.forEach(Unit::complete);
-    }
-
-    /** First in a batch: this process still owns a PostgreSQL database; if not, nothing of it will commit again. */
-    private void claimHolds() {
-        if (!claim.held()) {
-            return;
-        }
-        try {
-            claim.check(new JdbcTemplate(dataSource));
-        } catch (DatabaseClaim.Lost e) {
-            broken = e; // for good: a failed read fails this batch only
-            throw e;
-        }
     }
 
     /** Appends the committed batch's writes to the journal and syncs it; on failure nothing more is written. */

@@ -1,5 +1,6 @@
 package io.riskgate.governor;
 
+import io.riskgate.database.AccountVersions;
 import io.riskgate.errors.ConflictException;
 import io.riskgate.errors.NotFoundException;
 import io.riskgate.policy.Governor;
@@ -114,6 +115,11 @@ public final class GovernorService {
             portfolio.saveGovernor(book, u.state(), () -> stored.add(persist(u, policy.sha256())));
             publish(stored.get(0));
             return Optional.of(u);
+        } catch (AccountVersions.Stale stale) {
+            // another process wrote the account since its book was read: the book was dropped, the event before
+            // this is stored, and the account's next check runs the governor first, on what is stored
+            log.info("governor update on account {} at {} not stored: {}", book.account(), at, stale.getMessage());
+            return Optional.empty();
         } catch (RuntimeException | Error e) {
             log.error("governor failed on account {} at {}; its state is unchanged", book.account(), at, e);
             try {

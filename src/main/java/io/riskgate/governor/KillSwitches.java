@@ -40,12 +40,15 @@ public final class KillSwitches {
     private final RowIds eventIds;
     private final Clock clock;
     private final Map<String, Switch> inForce = new ConcurrentHashMap<>();
+    /** Whether other processes may trip switches on the database (PostgreSQL). */
+    private final boolean shared;
 
     private KillSwitches() {
         this.jdbc = null;
         this.tx = null;
         this.eventIds = null;
         this.clock = null;
+        this.shared = false;
     }
 
     /** The switches of the database behind {@code dataSource}, those in force read now; writes go through {@code tx}. */
@@ -54,11 +57,47 @@ public final class KillSwitches {
         this.tx = tx;
         this.eventIds = RowIds.of(dataSource, "kill_switch_event", "id");
         this.clock = clock;
+        this.shared = io.riskgate.database.Dialect.of(dataSource) == io.riskgate.database.Dialect.POSTGRESQL;
+        inForce.putAll(stored());
+    }
+
+    private Map<String, Switch> stored() {
+        Map<String, Switch> found = new java.util.HashMap<>();
         jdbc.query("SELECT scope, tripped_at, actor, reason FROM kill_switch", rs -> {
             Switch s = new Switch(rs.getString("scope"), rs.getObject("tripped_at", OffsetDateTime.class).toInstant(),
                     rs.getString("actor"), rs.getString("reason"));
-            inForce.put(s.scope(), s);
+            found.put(s.scope(), s);
         });
+        return found;
+    }
+
+    /**
+     * Reads the switches in force again: those other riskgate processes on the database tripped or reset
+     * (runtime.InstanceSync, about once a second).
+     */
+    public synchronized void refresh() {
+        if (jdbc == null) {
+            return;
+        }
+        Map<String, Switch> now = stored();
+        inForce.keySet().retainAll(now.keySet());
+        inForce.putAll(now);
+    }
+
+    /**
+     * The switch that halts an order of {@code strategy} as the database holds it now, for an approval's write: on
+     * a database several processes share, a switch another one tripped a moment ago counts before this process has
+     * read it ({@link #refresh}); otherwise as {@link #halting}. Call in the approval's transaction.
+     */
+    public Optional<Switch> haltingAsStored(String strategy) {
+        Optional<Switch> known = halting(strategy);
+        if (known.isPresent() || !shared) {
+            return known;
+        }
+        return jdbc.query("SELECT scope, tripped_at, actor, reason FROM kill_switch WHERE scope = 'ALL' OR scope = ?",
+                (rs, i) -> new Switch(rs.getString("scope"), rs.getObject("tripped_at", OffsetDateTime.class)
+                        .toInstant(), rs.getString("actor"), rs.getString("reason")),
+                scope(strategy)).stream().findFirst();
     }
 
     /** The scope text for every account ({@code null}) or one strategy: {@code ALL}, {@code STRATEGY:<name>}. */

@@ -33,8 +33,19 @@ public final class AccountBook {
     /** The latest stop-outs and the locks officers lifted (controls.cooldown, controls.stoploss_guard). */
     private final StopOuts stopOuts = new StopOuts();
 
+    /** The account's stored version this book was read or last written at (AccountVersions; 0 on H2). */
+    private long version;
+
     AccountBook(String account) {
         this.account = account;
+    }
+
+    long version() {
+        return version;
+    }
+
+    void version(long version) {
+        this.version = version;
     }
 
     /** The account's latest decided checks and approvals, by event time. */

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.riskgate.database.AccountVersions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,8 +22,10 @@ import org.springframework.transaction.support.TransactionOperations;
  * account's lock, so two concurrent checks can never both take the last of a limit. Accounts proceed in parallel.
  *
  * <p>Each change is written to the database first, in one transaction with whatever the caller adds (the audit
- * record of a decision), and applied to the in-memory {@link AccountBook} only after the commit. One riskgate
- * process owns a database: the book is its write-through cache.
+ * record of a decision), and applied to the in-memory {@link AccountBook} only after the commit: the book is a
+ * write-through cache. On PostgreSQL several riskgate processes may serve one account; each write then also moves
+ * the account's version on ({@link AccountVersions}), and work decided on a book another process has made stale is
+ * decided again on what is stored ({@link #withAccount}).
  *
  * <p><b>Residency.</b> Only accounts in use stay in memory. An account's book and its lock live in one slot of a
  * Caffeine cache; a slot nobody has used for {@link Residency#idleEviction()} leaves memory, and beyond
@@ -85,6 +88,8 @@ public final class Portfolio {
     private final Clock clock;
     private final Cache<String, Slot> slots;
     private final AtomicLong loads = new AtomicLong();
+    private final AtomicLong staleRetries = new AtomicLong();
+    private final AccountVersions versions;
     private final FirmLedger firm;
     private volatile java.util.function.BiConsumer<AccountBook, Instant> afterEquityReport = (book, at) -> { };
 
@@ -93,6 +98,7 @@ public final class Portfolio {
         this.tx = tx;
         this.clock = clock;
         this.firm = store.firmLedger();
+        this.versions = store.versions();
         Duration idle = residency.idleEviction();
         // held: weight 0 and no expiry, so neither the size bound nor the idle time can evict it
         Expiry<String, Slot> lifetime = Expiry.writing((account, slot) ->
@@ -119,22 +125,47 @@ public final class Portfolio {
     /**
      * Runs {@code work} holding the account's lock, with its book loaded (from the database if it is not in
      * memory). The account stays in memory until the call returns. Calls nest on one thread.
+     *
+     * <p>When several processes share the database (PostgreSQL), the outermost call also holds the account's lock
+     * across processes ({@link AccountVersions#hold}), and a book another process has moved on since it was read is
+     * read again first. Should a write of {@code work} still find the account written by another process (the lock
+     * was lost with its session), it fails with {@link AccountVersions.Stale}, nothing of it is committed, and
+     * {@code work} runs again on the book read anew, up to {@value #STALE_ATTEMPTS} times in all. {@code work} must therefore
+     * leave nothing outside the book before its writes commit.
      */
     public <T> T withAccount(String account, Function<AccountBook, T> work) {
         Slot slot = hold(account);
         try {
             slot.lock.lock();
+            // other processes on the database: their turn on the account comes before or after this work, not
+            // during it, and a book they have moved on since it was read is read again
+            AccountVersions.Held across = slot.lock.getHoldCount() == 1 ? holdAcross(account, slot) : null;
             try {
-                if (slot.book == null) {
-                    slot.book = store.load(account);
-                    loads.incrementAndGet();
+                for (int attempt = 1; ; attempt++) {
+                    if (slot.book == null) {
+                        slot.book = store.load(account);
+                        loads.incrementAndGet();
+                    }
+                    try {
+                        return work.apply(slot.book);
+                    } catch (AccountVersions.Stale stale) {
+                        // another process wrote the account: its book was dropped; the outermost call decides again
+                        if (slot.lock.getHoldCount() > 1 || attempt == STALE_ATTEMPTS) {
+                            throw stale;
+                        }
+                        staleRetries.incrementAndGet();
+                        log.debug("account {} was written by another process; deciding again (attempt {})",
+                                account, attempt + 1);
+                    }
                 }
-                return work.apply(slot.book);
             } finally {
                 // the account's share of the firm limits as its book now stands (read again if a write failed)
                 AccountBook book = slot.book;
                 if (book != null) {
                     firm.publish(account, book.exposure(), book.dailyRisk());
+                }
+                if (across != null) {
+                    across.close();
                 }
                 slot.lock.unlock();
             }
@@ -142,6 +173,24 @@ public final class Portfolio {
             release(account, slot);
         }
     }
+
+    /** The account's lock across processes; a book at another version than the store's is dropped. */
+    private AccountVersions.Held holdAcross(String account, Slot slot) {
+        AccountVersions.Held held;
+        try {
+            held = versions.hold(account);
+        } catch (RuntimeException | Error e) {
+            slot.lock.unlock();
+            throw e;
+        }
+        if (slot.book != null && held.version() >= 0 && held.version() != slot.book.version()) {
+            slot.book = null;
+        }
+        return held;
+    }
+
+    /** How many times one call's work runs at most when other processes keep writing its account. */
+    static final int STALE_ATTEMPTS = 16;
 
     /** The account's slot, created if absent, with one more holder: it cannot be evicted until released. */
     private Slot hold(String account) {
@@ -177,6 +226,11 @@ public final class Portfolio {
     /** How many times a book was read from the database: first uses, uses after eviction, after a failed write. */
     public long bookLoads() {
         return loads.get();
+    }
+
+    /** How many times work on an account was decided again because another process had written it meanwhile. */
+    public long staleRetries() {
+        return staleRetries.get();
     }
 
     /** Whether the account's book is in memory (due evictions run first). */
@@ -229,30 +283,25 @@ public final class Portfolio {
         /** Writes everything, with {@code alongside} and the reservation (may be null), in one transaction. */
         public void commit(Runnable alongside, Reservation reservation) {
             GovernorState next = governor == null ? book.governor() : governor;
-            try {
-                tx.executeWithoutResult(s -> {
-                    lapsed.forEach(r -> store.releaseReservation(r.decisionId(), r.expiresAt(), ReservationRelease.EXPIRED));
-                    if (equity != null) {
-                        store.insertEquity(equity, equitySource, clock.instant());
-                    }
-                    if (rebase && !book.positions().isEmpty()) {
-                        // only live trades have a reference price to move (an account with none: no statement)
-                        store.rebaseRefPrices(book.account());
-                    }
-                    alongside.run();
-                    if (reservation != null) {
-                        store.insertReservation(reservation);
-                    }
-                    // written only when it changed: the stored row is the book's state (loaded with it, or
-                    // written when the book took it)
-                    if (!next.equals(book.governor())) {
-                        store.saveGovernor(book.account(), next, clock.instant());
-                    }
-                });
-            } catch (RuntimeException | Error e) {
-                invalidate(book.account());
-                throw e;
-            }
+            write(book, () -> {
+                lapsed.forEach(r -> store.releaseReservation(r.decisionId(), r.expiresAt(), ReservationRelease.EXPIRED));
+                if (equity != null) {
+                    store.insertEquity(equity, equitySource, clock.instant());
+                }
+                if (rebase && !book.positions().isEmpty()) {
+                    // only live trades have a reference price to move (an account with none: no statement)
+                    store.rebaseRefPrices(book.account());
+                }
+                alongside.run();
+                if (reservation != null) {
+                    store.insertReservation(reservation);
+                }
+                // written only when it changed: the stored row is the book's state (loaded with it, or
+                // written when the book took it)
+                if (!next.equals(book.governor())) {
+                    store.saveGovernor(book.account(), next, clock.instant());
+                }
+            });
             book.governor(next);
             governor = null;
             lapsed.clear();
@@ -269,6 +318,37 @@ public final class Portfolio {
         return new Batch(book);
     }
 
+    /**
+     * Writes {@code body} in one transaction (a unit of the group commit) with the account's version moved on from
+     * the book's ({@link AccountVersions#advance}); if it fails, the book is dropped and read again on next use, so
+     * memory never holds what the database does not. Call under the lock.
+     */
+    private void write(AccountBook book, Runnable body) {
+        write(book, body, true);
+    }
+
+    /**
+     * As {@link #write(AccountBook, Runnable)}, for a change the book takes only after the commit
+     * ({@code changedBefore} false): a failed write leaves it as it was, unless another process wrote the account.
+     */
+    private void write(AccountBook book, Runnable body, boolean changedBefore) {
+        long expected = book.version();
+        try {
+            tx.executeWithoutResult(s -> {
+                versions.advance(book.account(), expected);
+                body.run();
+            });
+        } catch (RuntimeException | Error e) {
+            if (changedBefore || e instanceof AccountVersions.Stale) {
+                invalidate(book.account());
+            }
+            throw e;
+        }
+        if (versions.shared()) {
+            book.version(expected + 1);
+        }
+    }
+
     /** Drops an account's cached book; the next access reloads it from the database. Call under the lock. */
     private void invalidate(String account) {
         // the caller holds the slot, so it is there
@@ -282,8 +362,8 @@ public final class Portfolio {
     public List<Reservation> expire(AccountBook book, Instant now) {
         List<Reservation> expired = book.expiredAt(now);
         if (!expired.isEmpty()) {
-            tx.executeWithoutResult(s -> expired.forEach(r ->
-                    store.releaseReservation(r.decisionId(), r.expiresAt(), ReservationRelease.EXPIRED)));
+            write(book, () -> expired.forEach(r ->
+                    store.releaseReservation(r.decisionId(), r.expiresAt(), ReservationRelease.EXPIRED)), false);
             expired.forEach(r -> book.lapse(r.decisionId()));
         }
         return expired;
@@ -313,18 +393,13 @@ public final class Portfolio {
 
     /** Records an equity snapshot. Call under the lock. */
     public void recordEquity(AccountBook book, EquitySnapshot snapshot, String source) {
-        try {
-            tx.executeWithoutResult(s -> {
-                store.insertEquity(snapshot, source, clock.instant());
-                if (book.observe(snapshot)) {
-                    store.rebaseRefPrices(book.account());
-                    store.saveGovernor(book.account(), book.governor(), clock.instant());
-                }
-            });
-        } catch (RuntimeException | Error e) {
-            invalidate(book.account());
-            throw e;
-        }
+        write(book, () -> {
+            store.insertEquity(snapshot, source, clock.instant());
+            if (book.observe(snapshot)) {
+                store.rebaseRefPrices(book.account());
+                store.saveGovernor(book.account(), book.governor(), clock.instant());
+            }
+        });
     }
 
     /**
@@ -333,38 +408,33 @@ public final class Portfolio {
      * book is dropped and reloaded. Call under the lock.
      */
     public void saveGovernor(AccountBook book, GovernorState next, Runnable alongside) {
-        try {
-            tx.executeWithoutResult(s -> {
-                if (!next.equals(book.governor())) {
-                    store.saveGovernor(book.account(), next, clock.instant());
-                }
-                alongside.run();
-            });
-        } catch (RuntimeException | Error e) {
-            invalidate(book.account());
-            throw e;
-        }
+        write(book, () -> {
+            if (!next.equals(book.governor())) {
+                store.saveGovernor(book.account(), next, clock.instant());
+            }
+            alongside.run();
+        });
         book.governor(next);
     }
 
     /** Releases an approval's reservation at the caller's request. Call under the lock. */
     public void cancel(AccountBook book, Reservation r, Instant at) {
-        tx.executeWithoutResult(s -> store.releaseReservation(r.decisionId(), at, ReservationRelease.CANCELLED));
+        write(book, () -> store.releaseReservation(r.decisionId(), at, ReservationRelease.CANCELLED), false);
         book.lapse(r.decisionId());
     }
 
     /** Records an officer's lift of a lock (controls.cooldown, stoploss_guard), durable before it counts. */
     public void lift(AccountBook book, StopOuts.Lift lift) {
-        tx.executeWithoutResult(s -> store.insertLift(book.account(), lift));
+        write(book, () -> store.insertLift(book.account(), lift), false);
         book.stopOuts().lift(lift);
     }
 
     /** Opens a trade against a decision's reservation. Call under the lock. */
     public void open(AccountBook book, Trade trade) {
-        tx.executeWithoutResult(s -> {
+        write(book, () -> {
             store.insertTrade(trade);
             store.releaseReservation(trade.decisionId(), trade.openedAt(), ReservationRelease.FILLED);
-        });
+        }, false);
         book.release(trade.decisionId());
         book.open(trade.position());
         book.value(trade.id(), trade.entryPrice(), trade.entryPrice());
@@ -381,16 +451,11 @@ public final class Portfolio {
         GovernorState next = book.governor().withRealized(realized);
         // the account's clock when the close is reported: a stop-out locks from then, whatever time it names
         Instant clockAt = book.advance(at);
-        try {
-            tx.executeWithoutResult(s -> {
-                store.closeTrade(after, quantity, price, reason, at, clock.instant(),
-                        after.state() == TradeState.CLOSED_SL ? clockAt : null);
-                store.saveGovernor(book.account(), next, clock.instant());
-            });
-        } catch (RuntimeException | Error e) {
-            invalidate(book.account());
-            throw e;
-        }
+        write(book, () -> {
+            store.closeTrade(after, quantity, price, reason, at, clock.instant(),
+                    after.state() == TradeState.CLOSED_SL ? clockAt : null);
+            store.saveGovernor(book.account(), next, clock.instant());
+        });
         book.governor(next);
         book.recentChecks().reduced(after.symbol(), after.side(), quantity, clockAt);
         if (after.state().isClosed()) {
@@ -416,13 +481,13 @@ public final class Portfolio {
                 book.open(t.position());
                 book.mark(t.id(), price);
             });
-            tx.executeWithoutResult(s -> {
-                store.updateMarked(updated, price);
-                alongside.run();
-            });
         } catch (RuntimeException | Error e) {
             invalidate(book.account());
             throw e;
         }
+        write(book, () -> {
+            store.updateMarked(updated, price);
+            alongside.run();
+        });
     }
 }

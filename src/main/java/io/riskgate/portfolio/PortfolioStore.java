@@ -1,5 +1,6 @@
 package io.riskgate.portfolio;
 
+import io.riskgate.database.AccountVersions;
 import io.riskgate.database.RowIds;
 import io.riskgate.policy.Side;
 import java.sql.ResultSet;
@@ -23,6 +24,7 @@ public final class PortfolioStore {
     private final RowIds equityIds;
     private final RowIds closeIds;
     private final RowIds liftIds;
+    private final AccountVersions versions;
 
     public PortfolioStore(DataSource dataSource, com.fasterxml.jackson.databind.ObjectMapper json) {
         this.jdbc = new JdbcTemplate(dataSource);
@@ -32,6 +34,12 @@ public final class PortfolioStore {
         this.equityIds = RowIds.of(dataSource, "equity_snapshot", "id");
         this.closeIds = RowIds.of(dataSource, "trade_close", "id");
         this.liftIds = RowIds.of(dataSource, "lock_lift", "id");
+        this.versions = AccountVersions.of(dataSource);
+    }
+
+    /** The accounts' versions, compared by every write when several processes share the database. */
+    public AccountVersions versions() {
+        return versions;
     }
 
     static OffsetDateTime ts(Instant i) {
@@ -51,6 +59,8 @@ public final class PortfolioStore {
     /** Reads an account's state from the database. */
     AccountBook load(String account) {
         AccountBook book = new AccountBook(account);
+        // first: the state read after it is at least as new (AccountVersions.read)
+        book.version(versions.read(account));
         // the account's event clock resumes from the latest event time stored for it: decisions, fills, closes,
         // marks, equity snapshots, and (below) the governor's last measure, which a batch of bars may have moved
         for (String sql : List.of("SELECT MAX(decided_at) AS t FROM decision WHERE account = ?",

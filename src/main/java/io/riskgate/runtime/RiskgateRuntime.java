@@ -12,7 +12,6 @@ import io.riskgate.audit.AuditStore;
 import io.riskgate.audit.PolicyArchive;
 import io.riskgate.check.PolicyCompiler;
 import io.riskgate.check.PreTradeEngine;
-import io.riskgate.database.DatabaseClaim;
 import io.riskgate.database.Dialect;
 import io.riskgate.database.GroupCommit;
 import io.riskgate.database.JournalRecovery;
@@ -51,7 +50,8 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
                               PolicyArchive policyArchive, PreTradeEngine engine, TradeService trades,
                               ExitService exits, GovernorService governor, MarketData market,
                               io.riskgate.audit.AccountPolicies accountPolicies, GroupCommit commits,
-                              KillSwitches killSwitches, ObjectMapper json, Clock clock) implements AutoCloseable {
+                              KillSwitches killSwitches, ObjectMapper json, Clock clock, InstanceSync sync)
+        implements AutoCloseable {
 
     public static RiskgateRuntime start(Path policiesDir, Path rulesDir, String defaultPolicy, DataSource dataSource,
                                         Clock clock, MeterRegistry meters) {
@@ -71,18 +71,11 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
     public static RiskgateRuntime start(Path policiesDir, Path rulesDir, String defaultPolicy, DataSource dataSource,
                                         Clock clock, MeterRegistry meters, ObjectMapper json,
                                         Portfolio.Residency residency) {
-        // PostgreSQL: this process's before anything touches it, migrations included (one writer per database)
-        DatabaseClaim claim = DatabaseClaim.take(dataSource);
-        try {
-            migrate(dataSource);
-            claim.fence(clock.instant());
-            // every write riskgate answers for is committed in groups and durable before the answer
-            return assemble(policiesDir, rulesDir, defaultPolicy, dataSource, clock, meters, json, residency,
-                    GroupCommit.forDatabase(dataSource, claim));
-        } catch (RuntimeException | Error e) {
-            claim.close();
-            throw e;
-        }
+        // several processes may start on one PostgreSQL database at once: Flyway migrates under a lock of its own
+        migrate(dataSource);
+        // every write riskgate answers for is committed in groups and durable before the answer
+        return assemble(policiesDir, rulesDir, defaultPolicy, dataSource, clock, meters, json, residency,
+                GroupCommit.forDatabase(dataSource));
     }
 
     /**
@@ -141,8 +134,9 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
         AuditStore audit = new AuditStore(dataSource, json);
         MarketData market = new MarketData(new BarStore(dataSource), commits, clock);
         PortfolioRisk risk = new PortfolioRisk(market);
-        GovernorService governor = new GovernorService(registry, portfolio, new GovernorStore(dataSource, json),
-                new EventBus(), risk, clock);
+        GovernorStore governorStore = new GovernorStore(dataSource, json);
+        EventBus bus = new EventBus();
+        GovernorService governor = new GovernorService(registry, portfolio, governorStore, bus, risk, clock);
         // the batch's latest close, but never ahead of riskgate's clock (a bar still forming closes in the future)
         market.onUpdate((symbols, at) -> governor.barsPosted(symbols,
                 at.isAfter(clock.instant()) ? clock.instant() : at));
@@ -156,22 +150,24 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
         ExitService exits = commits.inline()
                 ? new ExitService(registry, portfolio, exitLog, governor, market, clock, meters, Runnable::run)
                 : new ExitService(registry, portfolio, exitLog, governor, market, clock, meters);
+        // other riskgate processes on a PostgreSQL database: what their officers change, seen here within a poll
+        InstanceSync sync = !commits.inline() && Dialect.of(dataSource) == Dialect.POSTGRESQL
+                ? new InstanceSync(dataSource, registry, accountPolicies, killSwitches, governorStore, bus)
+                .start(InstanceSync.EVERY) : null;
         return new RiskgateRuntime(registry, portfolio, audit, archive, engine,
                 new TradeService(portfolio, audit, registry, exitLog, governor, clock), exits, governor, market,
-                accountPolicies, commits, killSwitches, json, clock);
+                accountPolicies, commits, killSwitches, json, clock, sync);
     }
 
     /** Writes what is queued, then stops the database writer (the service's shutdown; a CLI run's end). */
     @Override
     public void close() {
+        if (sync != null) {
+            sync.close();
+        }
         commits.close();
     }
 
-    /**
-     * Replays the journal of an H2 file database (the batches acknowledged but not yet in H2's file when the last
-     * process ended), then applies the schema migrations: those in classpath:db/migration/common, written in SQL that
-     * H2 and PostgreSQL both take, and the database's own forms of the rest in db/migration/h2 or /postgresql.
-     */
     /**
      * Where a database's migrations are: the common ones, written in SQL that H2 and PostgreSQL both take, and the
      * database's own forms of the rest.
@@ -180,6 +176,10 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
         return new String[] {"classpath:db/migration/common", "classpath:db/migration/" + Dialect.of(dataSource).folder()};
     }
 
+    /**
+     * Replays the journal of an H2 file database (the batches acknowledged but not yet in H2's file when the last
+     * process ended), then applies the schema migrations ({@link #migrations}).
+     */
     public static void migrate(DataSource dataSource) {
         JournalRecovery.recover(dataSource);
         Flyway.configure().dataSource(dataSource).locations(migrations(dataSource)).load().migrate();

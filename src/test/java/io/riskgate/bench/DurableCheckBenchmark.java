@@ -44,11 +44,17 @@ public class DurableCheckBenchmark {
 
     private static final int ACCOUNTS = 1_000;
 
-    /** Where the records go: an H2 file (the default store), or PostgreSQL (issue 15; embedded, on this machine). */
-    @Param({"h2", "postgresql"})
+    /**
+     * Where the records go: an H2 file (the default store), or PostgreSQL (issue 15; embedded, on this machine), with
+     * one riskgate instance or two (each its own pool, books and writer; the threads take turns between them, on the
+     * same accounts).
+     */
+    @Param({"h2", "postgresql", "postgresql-2"})
     public String store;
 
     private RiskgateRuntime rt;
+    private RiskgateRuntime second;
+    private com.zaxxer.hikari.HikariDataSource secondPool;
     private FileDatabase db;
     private com.zaxxer.hikari.HikariDataSource postgres;
     private final AtomicLong next = new AtomicLong();
@@ -56,7 +62,7 @@ public class DurableCheckBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         javax.sql.DataSource ds;
-        if (store.equals("postgresql")) {
+        if (store.startsWith("postgresql")) {
             postgres = io.riskgate.testing.Postgres.newDatabase();
             ds = postgres;
         } else {
@@ -65,6 +71,11 @@ public class DurableCheckBenchmark {
         }
         rt = RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default", ds,
                 Clock.fixed(TestRuntime.T0.plusSeconds(60), ZoneOffset.UTC), new SimpleMeterRegistry());
+        if (store.equals("postgresql-2")) {
+            secondPool = io.riskgate.testing.Postgres.pool(postgres.getJdbcUrl());
+            second = RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default",
+                    secondPool, Clock.fixed(TestRuntime.T0.plusSeconds(60), ZoneOffset.UTC), new SimpleMeterRegistry());
+        }
     }
 
     @TearDown(Level.Trial)
@@ -78,6 +89,12 @@ public class DurableCheckBenchmark {
                     rt.commits().units() / (double) Math.max(1, rt.commits().batches()), decisions, size,
                     size / (double) Math.max(1, decisions));
             rt.close();
+            if (second != null) {
+                System.out.printf("stale writes decided again: %d + %d%n", rt.portfolio().staleRetries(),
+                        second.portfolio().staleRetries());
+                second.close();
+                secondPool.close();
+            }
             postgres.close();
             return;
         }
@@ -106,6 +123,6 @@ public class DurableCheckBenchmark {
         long n = next.getAndIncrement();
         ObjectNode order = Requests.set(Requests.set(Requests.seed001(), "account", "acct-" + (n % ACCOUNTS)),
                 "clientOrderId", "c-" + n);
-        return rt.engine().check(order);
+        return (second != null && (n & 1) == 1 ? second : rt).engine().check(order);
     }
 }

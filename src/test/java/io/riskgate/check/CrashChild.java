@@ -26,7 +26,7 @@ import java.util.Random;
  * printed was acknowledged.
  * <pre>D decisionId account outcome | F tradeId account | C tradeId account</pre>
  *
- * <p>Arguments: the database directory, the policies and rules directories, the round, and (after the first round)
+ * <p>Arguments: the database directory (or a PostgreSQL JDBC URL), the policies and rules directories, the round, and (after the first round)
  * the account the killed round held most on. Before it serves, a restarted child reports what it read back for that
  * account and checks one more order on it: {@code R decisionId account outcome held}, where held is the open trades
  * and unfilled approvals of its book.
@@ -35,20 +35,27 @@ public final class CrashChild {
 
     static final int ACCOUNTS = 20;
     static final int THREADS = 8;
+    /** Sets apart the client order ids of instances serving the same accounts (system property crash.tag). */
+    static final String TAG = System.getProperty("crash.tag", "");
 
     private CrashChild() {
     }
 
     public static void main(String[] args) throws Exception {
-        Path dir = Path.of(args[0]);
         int round = Integer.parseInt(args[3]);
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
-        // the service's database: prepared by LocalDatabase (owner-only files, the password in db.secret), pooled
-        String url = "jdbc:h2:file:" + dir.resolve("db");
         HikariDataSource db = new HikariDataSource();
-        db.setJdbcUrl(url);
-        db.setUsername("sa");
-        db.setPassword(LocalDatabase.prepare(url, "sa", ""));
+        if (args[0].startsWith("jdbc:postgresql:")) {
+            // one of several instances on a PostgreSQL database (InstanceKillTest)
+            db.setJdbcUrl(args[0]);
+            db.setUsername("postgres");
+        } else {
+            // the service's database: prepared by LocalDatabase (owner-only files, the password in db.secret)
+            String url = "jdbc:h2:file:" + Path.of(args[0]).resolve("db");
+            db.setJdbcUrl(url);
+            db.setUsername("sa");
+            db.setPassword(LocalDatabase.prepare(url, "sa", ""));
+        }
         RiskgateRuntime rt = RiskgateRuntime.start(Path.of(args[1]), Path.of(args[2]), "default", db,
                 // seed 001's event time plus a minute: fills and closes land inside the reservations' lifetime
                 Clock.fixed(TestRuntime.T0.plusSeconds(60), ZoneOffset.UTC), new SimpleMeterRegistry());
@@ -75,7 +82,7 @@ public final class CrashChild {
         Random random = new Random(round * 100L + thread);
         for (int n = 0; ; n++) {
             String account = "crash-" + round + "-" + random.nextInt(ACCOUNTS);
-            Decision d = rt.engine().check(order(account, "r" + round + "t" + thread + "-" + n));
+            Decision d = rt.engine().check(order(account, TAG + "r" + round + "t" + thread + "-" + n));
             out.println("D " + d.decisionId() + " " + account + " " + d.outcome());
             if (!d.approved()) {
                 continue;

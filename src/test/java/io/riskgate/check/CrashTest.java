@@ -10,6 +10,7 @@ import io.riskgate.decision.Decision;
 import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.testing.TestRuntime;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ class CrashTest {
 
     private static final int ROUNDS = 5;
     /** policies/default.yaml: portfolio.max_concurrent_trades (open positions + approved, unfilled decisions). */
-    private static final int MAX_CONCURRENT_TRADES = 4;
+    static final int MAX_CONCURRENT_TRADES = 4;
 
     @TempDir
     Path tmp;
@@ -91,37 +92,68 @@ class CrashTest {
 
     /** Starts a child on the database, lets it answer, kills it; returns the lines it printed, in order. */
     private List<String[]> serveAndKill(int round, Optional<Held> busiest, int answersBeforeKill) throws Exception {
-        Path err = tmp.resolve("child-" + round + ".err");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                CrashChild.class.getName(), tmp.toString(), TestRuntime.repoPolicies().toString(),
-                TestRuntime.repoRules().toString(), String.valueOf(round)));
-        busiest.ifPresent(b -> cmd.add(b.account()));
-        Process child = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
-        List<String> printed = Collections.synchronizedList(new ArrayList<>());
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    printed.add(line);
-                }
-            } catch (java.io.IOException ignored) {
-                // the child is gone
-            }
-        });
-        reader.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (printed.size() < answersBeforeKill + 1 && System.nanoTime() < deadline && child.isAlive()) {
-            Thread.sleep(5);
-        }
-        assertThat(child.isAlive()).as("the child serves: " + Files.readString(err)).isTrue();
-        child.destroyForcibly(); // SIGKILL
-        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        reader.join(10_000);
-        List<String[]> lines = printed.stream().filter(l -> !l.equals("READY")).map(l -> l.split(" ")).toList();
+        Child child = Child.start(tmp.toString(), round, "", busiest.map(Held::account),
+                tmp.resolve("child-" + round + ".err"));
+        child.awaitAnswers(answersBeforeKill);
+        List<String[]> lines = child.kill();
         assertThat(lines).hasSizeGreaterThanOrEqualTo(answersBeforeKill);
         acknowledged.addAll(lines);
         return lines;
+    }
+
+    /** A {@link CrashChild} process and the lines it printed so far. */
+    record Child(Process process, List<String> printed, Thread reader, Path err) {
+
+        /** Starts a child on {@code database} (a directory, or a PostgreSQL URL), its order ids tagged {@code tag}. */
+        static Child start(String database, int round, String tag, Optional<String> busiest, Path err)
+                throws IOException {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                            .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dcrash.tag=" + tag,
+                    "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), database,
+                    TestRuntime.repoPolicies().toString(), TestRuntime.repoRules().toString(), String.valueOf(round)));
+            busiest.ifPresent(cmd::add);
+            Process process = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+            List<String> printed = Collections.synchronizedList(new ArrayList<>());
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        printed.add(line);
+                    }
+                } catch (IOException ignored) {
+                    // the child is gone
+                }
+            });
+            reader.start();
+            return new Child(process, printed, reader, err);
+        }
+
+        /** Answers printed so far (READY aside). */
+        int answers() {
+            synchronized (printed) {
+                return (int) printed.stream().filter(l -> !l.equals("READY")).count();
+            }
+        }
+
+        /** Waits until the child has printed {@code n} answers (two minutes at most); it must still be serving. */
+        void awaitAnswers(int n) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (answers() < n && System.nanoTime() < deadline && process.isAlive()) {
+                Thread.sleep(5);
+            }
+            assertThat(process.isAlive()).as("the child serves: " + Files.readString(err)).isTrue();
+            assertThat(answers()).as("answers: " + Files.readString(err)).isGreaterThanOrEqualTo(n);
+        }
+
+        /** SIGKILL; the answers it had printed, each split into its words. */
+        List<String[]> kill() throws Exception {
+            process.destroyForcibly();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            reader.join(10_000);
+            synchronized (printed) {
+                return printed.stream().filter(l -> !l.equals("READY")).map(l -> l.split(" ")).toList();
+            }
+        }
     }
 
     /** The restarted child's first line: it held what the store held, and decided its order by it. */
@@ -143,44 +175,54 @@ class CrashTest {
             // as every start does: the batches acknowledged but not yet in H2's file come back from the journal
             replayed += JournalRecovery.recover(new SingleConnectionDataSource(c, true)).batches();
             JdbcTemplate jdbc = new JdbcTemplate(new SingleConnectionDataSource(c, true));
-            List<String> lost = new ArrayList<>();
-            for (int i = 0; i < acknowledged.size(); i++) {
-                String[] l = acknowledged.get(i);
-                List<String> stored = switch (l[0]) {
-                    case "D", "R" -> jdbc.queryForList("SELECT outcome FROM decision WHERE id = ?", String.class, l[1]);
-                    case "F" -> jdbc.queryForList("SELECT 'F' FROM trade WHERE id = ?", String.class, l[1]);
-                    case "C" -> jdbc.queryForList("SELECT 'C' FROM trade WHERE id = ? AND state LIKE 'CLOSED%'",
-                            String.class, l[1]);
-                    default -> throw new AssertionError("unexpected line " + String.join(" ", l));
-                };
-                if (!stored.equals(List.of(l[0].equals("D") || l[0].equals("R") ? l[3] : l[0]))) {
-                    lost.add("#" + i + " " + String.join(" ", l) + " (stored: " + stored + ")");
-                }
-            }
-            assertThat(lost).as("acknowledged, not stored, of " + acknowledged.size() + "; decisions stored "
-                    + jdbc.queryForObject("SELECT COUNT(*) FROM decision", Integer.class)).isEmpty();
-            assertThat(acknowledged.stream().filter(l -> l[0].equals("D")).map(l -> l[3])).contains("APPROVED");
-
-            AuditChain.Report chain = new AuditChain(jdbc).verify(Optional.empty());
-            assertThat(chain.problems()).isEmpty();
-            assertThat(chain.intact()).isTrue();
-            assertThat(chain.records()).isGreaterThanOrEqualTo(
-                    acknowledged.stream().filter(l -> l[0].equals("D") || l[0].equals("R")).count());
-
-            // no limit overshot, in what was stored: open trades plus held reservations per account
-            Map<String, Integer> held = jdbc.query("SELECT account, COUNT(*) AS n FROM ("
-                            + "SELECT account FROM trade WHERE state NOT LIKE 'CLOSED%' "
-                            + "UNION ALL SELECT account FROM reservation WHERE released_at IS NULL) GROUP BY account",
-                    rs -> {
-                        Map<String, Integer> m = new TreeMap<>();
-                        while (rs.next()) {
-                            m.put(rs.getString("account"), rs.getInt("n"));
-                        }
-                        return m;
-                    });
-            assertThat(held.values()).allMatch(n -> n <= MAX_CONCURRENT_TRADES, "at most " + MAX_CONCURRENT_TRADES);
+            Map<String, Integer> held = allStored(jdbc, acknowledged);
             return held.entrySet().stream().max(Map.Entry.comparingByValue())
                     .map(e -> new Held(e.getKey(), e.getValue())).orElse(new Held("crash-none", 0));
         }
+    }
+
+    /**
+     * Every acknowledged line ({@link CrashChild}'s) is stored as answered, some approvals among them, the audit chain
+     * is whole, and no account holds more than its trade slots; returns what each account holds (open trades plus
+     * unreleased reservations).
+     */
+    static Map<String, Integer> allStored(JdbcTemplate jdbc, List<String[]> acknowledged) {
+        List<String> lost = new ArrayList<>();
+        for (int i = 0; i < acknowledged.size(); i++) {
+            String[] l = acknowledged.get(i);
+            List<String> stored = switch (l[0]) {
+                case "D", "R" -> jdbc.queryForList("SELECT outcome FROM decision WHERE id = ?", String.class, l[1]);
+                case "F" -> jdbc.queryForList("SELECT 'F' FROM trade WHERE id = ?", String.class, l[1]);
+                case "C" -> jdbc.queryForList("SELECT 'C' FROM trade WHERE id = ? AND state LIKE 'CLOSED%'",
+                        String.class, l[1]);
+                default -> throw new AssertionError("unexpected line " + String.join(" ", l));
+            };
+            if (!stored.equals(List.of(l[0].equals("D") || l[0].equals("R") ? l[3] : l[0]))) {
+                lost.add("#" + i + " " + String.join(" ", l) + " (stored: " + stored + ")");
+            }
+        }
+        assertThat(lost).as("acknowledged, not stored, of " + acknowledged.size() + "; decisions stored "
+                + jdbc.queryForObject("SELECT COUNT(*) FROM decision", Integer.class)).isEmpty();
+        assertThat(acknowledged.stream().filter(l -> l[0].equals("D")).map(l -> l[3])).contains("APPROVED");
+
+        AuditChain.Report chain = new AuditChain(jdbc).verify(Optional.empty());
+        assertThat(chain.problems()).isEmpty();
+        assertThat(chain.intact()).isTrue();
+        assertThat(chain.records()).isGreaterThanOrEqualTo(
+                acknowledged.stream().filter(l -> l[0].equals("D") || l[0].equals("R")).count());
+
+        // no limit overshot, in what was stored: open trades plus held reservations per account
+        Map<String, Integer> held = jdbc.query("SELECT account, COUNT(*) AS n FROM ("
+                        + "SELECT account FROM trade WHERE state NOT LIKE 'CLOSED%' "
+                        + "UNION ALL SELECT account FROM reservation WHERE released_at IS NULL) held GROUP BY account",
+                rs -> {
+                    Map<String, Integer> m = new TreeMap<>();
+                    while (rs.next()) {
+                        m.put(rs.getString("account"), rs.getInt("n"));
+                    }
+                    return m;
+                });
+        assertThat(held.values()).allMatch(n -> n <= MAX_CONCURRENT_TRADES, "at most " + MAX_CONCURRENT_TRADES);
+        return held;
     }
 }

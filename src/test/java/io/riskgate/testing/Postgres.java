@@ -53,8 +53,16 @@ public final class Postgres {
 
     /** A new, empty database on the server, pooled as the service pools its own (HikariCP, up to 32 connections). */
     public static HikariDataSource newDatabase() {
+        return pool(newDatabaseUrl());
+    }
+
+    /**
+     * A pool of its own on the database at {@code url}, as another riskgate process would open (HikariCP, up to 32
+     * connections).
+     */
+    public static HikariDataSource pool(String url) {
         HikariDataSource ds = new HikariDataSource();
-        ds.setJdbcUrl(newDatabaseUrl());
+        ds.setJdbcUrl(url);
         ds.setUsername("postgres");
         ds.setMaximumPoolSize(32);
         return ds;

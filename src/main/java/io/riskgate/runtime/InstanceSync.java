@@ -1,0 +1,144 @@
+package io.riskgate.runtime;
+
+import io.riskgate.audit.AccountPolicies;
+import io.riskgate.governor.EventBus;
+import io.riskgate.governor.GovernorStore;
+import io.riskgate.governor.KillSwitches;
+import io.riskgate.rules.CompiledPolicy;
+import io.riskgate.rules.RuleSetRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * What an officer changes on one riskgate process, seen by every other process on the same PostgreSQL database
+ * within one poll ({@link #EVERY}, docs/operations.md "Several instances"). Accounts need none of this: each use of an
+ * account reads what other processes wrote first (AccountVersions), so a governor trip or a breaker reset counts on
+ * the next check wherever it lands. What is not an account's is polled:
+ * <ul>
+ *   <li>kill switches (an approval's write also reads them as stored, so none is approved after a trip's commit);</li>
+ *   <li>policy activations: another process's ACTIVATED or REMOVED entry with a version this one does not have in
+ *       force makes it reload its policies directory (the processes share one), as an officer's reload would;</li>
+ *   <li>account assignments (ASSIGNED entries): the account's cached assignment is dropped and read again;</li>
+ *   <li>governor events (alerts, trips, instructions) other processes stored, relayed to this process's stream.</li>
+ * </ul>
+ * Ids from PostgreSQL sequences are not given in commit order: each poll looks back {@link #LOOK_BACK} ids, and an
+ * event already streamed is not streamed again.
+ */
+public final class InstanceSync implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(InstanceSync.class);
+
+    /** How often the database is polled: the bound on how late another process's change is seen here. */
+    public static final Duration EVERY = Duration.ofSeconds(1);
+    /** How many ids before the last seen each poll reads again (a transaction that drew its id earlier, committed later). */
+    static final long LOOK_BACK = 1_000;
+    /** At most this many events relayed per poll. */
+    static final int EVENTS_PER_POLL = 5_000;
+
+    private final JdbcTemplate jdbc;
+    private final RuleSetRegistry registry;
+    private final AccountPolicies assignments;
+    private final KillSwitches switches;
+    private final GovernorStore events;
+    private final EventBus bus;
+    private final ScheduledExecutorService timer;
+    private long lastActivation;
+    private long lastEvent;
+    /** Events up to this id were stored before this process started: not news to stream. */
+    private final long eventsAtStart;
+
+    InstanceSync(DataSource dataSource, RuleSetRegistry registry, AccountPolicies assignments, KillSwitches switches,
+                 GovernorStore events, EventBus bus) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.registry = registry;
+        this.assignments = assignments;
+        this.switches = switches;
+        this.events = events;
+        this.bus = bus;
+        // what is there at start is what this process started from
+        this.lastActivation = max("policy_activation");
+        this.lastEvent = max("governor_event");
+        this.eventsAtStart = lastEvent;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "riskgate-instance-sync");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private long max(String table) {
+        Long m = jdbc.queryForObject("SELECT MAX(id) FROM " + table, Long.class);
+        return m == null ? 0 : m;
+    }
+
+    /** Polls every {@code every} until closed. */
+    InstanceSync start(Duration every) {
+        timer.scheduleWithFixedDelay(this::pollQuietly, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void pollQuietly() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            // the database is away: the next poll tries again (checks fail closed meanwhile on their own)
+            log.warn("could not read other instances' changes: {}", e.toString());
+        }
+    }
+
+    /** One poll: switches, activations and assignments, events. */
+    public synchronized void poll() {
+        switches.refresh();
+        boolean reload = false;
+        String reloadReason = null;
+        List<Object[]> entries = jdbc.query("SELECT id, outcome, policy_id, sha256, detail, actor FROM policy_activation "
+                        + "WHERE id > ? AND outcome IN ('ACTIVATED', 'REMOVED', 'ASSIGNED') ORDER BY id",
+                (rs, i) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6)}, lastActivation);
+        for (Object[] e : entries) {
+            lastActivation = Math.max(lastActivation, (Long) e[0]);
+            String outcome = (String) e[1];
+            String policyId = (String) e[2];
+            if (outcome.equals("ASSIGNED")) {
+                String detail = (String) e[4];
+                if (detail != null && detail.startsWith("account ")) {
+                    assignments.forget(detail.substring("account ".length()));
+                }
+            } else if (!inForce(policyId, (String) e[3], outcome)) {
+                reload = true;
+                reloadReason = outcome.toLowerCase(java.util.Locale.ROOT) + " " + policyId + " by " + e[5]
+                        + " on another instance";
+            }
+        }
+        if (reload) {
+            log.info("policies changed on another instance ({}): reloading", reloadReason);
+            registry.reload("instance-sync", reloadReason);
+        }
+        List<io.riskgate.governor.GovernorEvent> found = events.events(Math.max(0, lastEvent - LOOK_BACK),
+                Optional.empty(), EVENTS_PER_POLL);
+        if (!found.isEmpty()) {
+            lastEvent = Math.max(lastEvent, found.get(found.size() - 1).id());
+            bus.relay(found.stream().filter(e -> e.id() > eventsAtStart).toList());
+        }
+    }
+
+    /** Whether this process has the entry's state already: the version activated in force, the one removed gone. */
+    private boolean inForce(String policyId, String sha256, String outcome) {
+        CompiledPolicy current = registry.snapshot().policies().get(policyId);
+        return outcome.equals("REMOVED") ? current == null
+                : current != null && current.sha256().equals(sha256);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,227 @@
+package io.riskgate.check;
+
+import static io.riskgate.testing.Requests.set;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.riskgate.decision.Decision;
+import io.riskgate.decision.Outcome;
+import io.riskgate.governor.GovernorEvent;
+import io.riskgate.portfolio.TradingState;
+import io.riskgate.runtime.RiskgateRuntime;
+import io.riskgate.testing.Postgres;
+import io.riskgate.testing.Requests;
+import io.riskgate.testing.TestRuntime;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Two riskgate instances on one PostgreSQL database serving the same account (issue 15): each has its own pool,
+ * group commit and books in memory, as two processes would, and together they never pass a limit. Each write moves
+ * the account's version on from the one its book was read at; a write decided on a book the other instance has made
+ * stale fails before it commits and is decided again on what is stored (AccountVersions, Portfolio.withAccount).
+ * The two instances are started once for the class; each test has an account of its own.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SeveralInstancesTest {
+
+    private final String url = Postgres.newDatabaseUrl();
+    private final HikariDataSource poolA = Postgres.pool(url);
+    private final HikariDataSource poolB = Postgres.pool(url);
+    private final JdbcTemplate jdbc = new JdbcTemplate(poolA);
+    // seed 001's event time plus a minute
+    private final Clock clock = Clock.fixed(TestRuntime.T0.plusSeconds(60), ZoneOffset.UTC);
+    private RiskgateRuntime a;
+    private RiskgateRuntime b;
+
+    @BeforeAll
+    void start() {
+        a = start(poolA);
+        b = start(poolB);
+    }
+
+    private RiskgateRuntime start(HikariDataSource pool) {
+        return RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default", pool, clock,
+                new SimpleMeterRegistry());
+    }
+
+    @AfterAll
+    void stop() {
+        a.close();
+        b.close();
+        poolA.close();
+        poolB.close();
+    }
+
+    /** {@code clients} threads on each instance, all let go at once: every decision, in the order sent. */
+    private List<Decision> race(int clients, IntFunction<ObjectNode> order) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(2 * clients);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Decision>> futures = new ArrayList<>();
+        for (int i = 0; i < 2 * clients; i++) {
+            RiskgateRuntime instance = i % 2 == 0 ? a : b;
+            ObjectNode request = order.apply(i);
+            futures.add(threads.submit(() -> {
+                go.await();
+                return instance.engine().check(request);
+            }));
+        }
+        go.countDown();
+        List<Decision> decisions = new ArrayList<>();
+        for (Future<Decision> f : futures) {
+            decisions.add(f.get(120, TimeUnit.SECONDS));
+        }
+        threads.shutdown();
+        return decisions;
+    }
+
+    @Test
+    void sixtyFourClientsOnTwoInstancesGetExactlyTheFourTradeSlots() throws Exception {
+        // 2 x 32 clients send seed 001's order (0.01 BTC, 500 notional: the 5% max position binds) on one account,
+        // alternating BTC and ETH so that asset concentration never binds; policies/default.yaml allows 4
+        // concurrent trades, so exactly 4 approvals between the two instances, every other check refused for slots
+        long retries = a.portfolio().staleRetries() + b.portfolio().staleRetries();
+        List<Decision> decisions = race(32, i -> set(set(Requests.seed001(), "account", "shared"), "symbol",
+                i % 2 == 0 ? "BTCUSDT" : "ETHUSDT"));
+        assertThat(decisions.stream().filter(Decision::approved).count()).isEqualTo(4);
+        assertThat(decisions.stream().filter(d -> !d.approved()))
+                .allSatisfy(d -> assertThat(d.codes()).containsExactly("MAX_CONCURRENT_TRADES"));
+        // every decision is audited once, on one chain both instances linked to
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM decision WHERE account = 'shared'", Integer.class))
+                .isEqualTo(64);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM reservation WHERE account = 'shared' "
+                + "AND released_at IS NULL", Integer.class)).isEqualTo(4);
+        assertThat(a.audit().chain().verify(Optional.empty()).problems()).isEmpty();
+        // both instances' books agree with the store: 4 x 500 = 2,000 reserved
+        assertThat(a.portfolio().view("shared").exposure()).isEqualTo(2_000.0);
+        assertThat(b.portfolio().view("shared").exposure()).isEqualTo(2_000.0);
+        // the instances took turns on the account under its lock across processes: no write found it stale
+        assertThat(a.portfolio().staleRetries() + b.portfolio().staleRetries()).isEqualTo(retries);
+    }
+
+    @Test
+    void twoTimesThirtyTwoClientsNeverTakeTheAccountPastItsExposureLimit() throws Exception {
+        // seed 001's order on equity 2,000 (as ConcurrentChecksTest): 1% x 2,000 = 20 at risk over a stop 2,250
+        // away = 0.0088889 BTC x 50,000 = 444.44; max exposure 0.80 x 2,000 = 1,600: three full orders
+        // (1,333.33) and a fourth cut to 266.67, which also takes the last of the 4 slots. Each order on an asset of
+        // its own (concentration 0.25 x 2,000 = 500 never binds)
+        List<Decision> decisions = race(32, i -> set(set(set(Requests.seed001(), "account", "exposed"), "symbol",
+                String.format("A%02dUSDT", i)), "equity", 2_000.0));
+        List<Decision> approved = decisions.stream().filter(Decision::approved).toList();
+        double full = 20.0 / 2_250 * 50_000;
+        assertThat(approved).extracting(Decision::notional).usingComparatorForType(
+                        (x, y) -> Math.abs(x - y) < 0.01 ? 0 : Double.compare(x, y), Double.class)
+                .containsExactlyInAnyOrder(full, full, full, 1_600 - 3 * full);
+        Double reserved = jdbc.queryForObject("SELECT SUM(notional) FROM reservation WHERE account = 'exposed' "
+                + "AND released_at IS NULL", Double.class);
+        assertThat(reserved).isCloseTo(1_600.0, within(0.01)).isLessThanOrEqualTo(1_600.0);
+        assertThat(b.portfolio().view("exposed").exposure()).isCloseTo(reserved, within(1e-9));
+    }
+
+    @Test
+    void anInstanceWhoseBookIsStaleDecidesAgainOnWhatTheOtherStored() {
+        // a approves one order and keeps the account's book (one reservation) in memory
+        assertThat(a.engine().check(order("a-1")).approved()).isTrue();
+        // b reads the account from the store and takes the other three slots
+        for (int i = 1; i <= 3; i++) {
+            assertThat(b.engine().check(order("b-" + i)).approved()).isTrue();
+        }
+        // a's book still shows one slot taken, at the version a-1 left; taking the account's lock, a finds it at
+        // a later version (b's three writes), reads the book again, and decides on the four slots taken
+        long loads = a.portfolio().bookLoads();
+        long retries = a.portfolio().staleRetries();
+        Decision late = a.engine().check(order("a-2"));
+        assertThat(late.approved()).isFalse();
+        assertThat(late.codes()).containsExactly("MAX_CONCURRENT_TRADES");
+        assertThat(a.portfolio().bookLoads()).isEqualTo(loads + 1);
+        assertThat(a.portfolio().staleRetries()).isEqualTo(retries);
+        // nothing of the stale approval was stored: four reservations, five decisions, one chain
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM reservation WHERE account = 'stale'", Integer.class))
+                .isEqualTo(4);
+        assertThat(jdbc.queryForList("SELECT client_order_id FROM decision WHERE account = 'stale' "
+                + "ORDER BY chain_seq", String.class))
+                .containsExactly("a-1", "b-1", "b-2", "b-3", "a-2");
+        assertThat(b.audit().chain().verify(Optional.empty()).problems()).isEmpty();
+    }
+
+    @Test
+    void anOfficersTripOnOneInstanceHaltsTheAccountOnTheOtherAtItsNextCheckAndIsStreamedThere() {
+        List<GovernorEvent> streamedOnB = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Runnable unsubscribe = b.governor().bus().subscribe(streamedOnB::add);
+        try {
+            assertThat(b.engine().check(set(Requests.seed001(), "account", "tripped")).approved()).isTrue();
+            // the officer trips the account on a; b's book of it is one version behind
+            a.governor().officer("tripped", "officer-1", "TRIP", "desk review", Optional.empty(), Optional.empty(),
+                    Optional.empty());
+            // b's next check on it takes the account's lock, finds it moved on, reads it again: HALTED
+            Decision halted = b.engine().check(set(Requests.seed001(), "account", "tripped"));
+            assertThat(halted.approved()).isFalse();
+            assertThat(halted.accountState()).isNotNull();
+            assertThat(b.governor().view("tripped").state()).isEqualTo(TradingState.HALTED);
+            // the trip's events reach b's alert stream with b's next poll (about once a second)
+            b.sync().poll();
+            assertThat(streamedOnB).anySatisfy(e -> assertThat(e.account()).isEqualTo("tripped"));
+            int streamed = streamedOnB.size();
+            b.sync().poll();
+            assertThat(streamedOnB).as("an event is streamed once").hasSize(streamed);
+        } finally {
+            unsubscribe.run();
+        }
+    }
+
+    @Test
+    void aKillSwitchTrippedOnOneInstanceStopsApprovalsOnTheOtherBeforeItsPollAndIsInForceThereAfterIt() {
+        assertThat(b.engine().check(set(Requests.seed001(), "account", "switched")).approved()).isTrue();
+        a.killSwitches().trip("ALL", "officer-1", "exchange outage");
+        try {
+            // b has not polled yet: its approval's write reads the switch as stored and fails closed
+            Decision before = b.engine().check(set(Requests.seed001(), "account", "switched"));
+            assertThat(before.approved()).isFalse();
+            assertThat(before.outcome()).isEqualTo(Outcome.FAILED);
+            // after its poll, b refuses by the switch's rule
+            b.sync().poll();
+            Decision after = b.engine().check(set(Requests.seed001(), "account", "switched"));
+            assertThat(after.approved()).isFalse();
+            assertThat(after.codes()).contains("KILL_SWITCH");
+        } finally {
+            a.killSwitches().reset("ALL", "officer-1", "exchange back");
+        }
+        b.sync().poll();
+        assertThat(b.killSwitches().inForce()).isEmpty();
+        assertThat(b.engine().check(set(Requests.seed001(), "account", "switched")).approved()).isTrue();
+    }
+
+    @Test
+    void anAssignmentMadeOnOneInstanceIsReadAgainByTheOtherAtItsPoll() {
+        // b has read the account's assignment (none: the default policy) and keeps it cached
+        assertThat(b.accountPolicies().assigned("assigned")).isEmpty();
+        // an officer assigns it on a, as PUT /api/v1/accounts/{id}/policy does (the assignment and its log entry)
+        a.accountPolicies().assign("assigned", "default", "officer-1", "explicitly the default");
+        a.policyArchive().assigned("assigned", "default", a.registry().active().sha256(), "officer-1",
+                "explicitly the default");
+        assertThat(b.accountPolicies().assigned("assigned")).as("cached until b polls").isEmpty();
+        b.sync().poll();
+        assertThat(b.accountPolicies().assigned("assigned")).contains("default");
+    }
+
+    private static ObjectNode order(String clientOrderId) {
+        return set(set(Requests.seed001(), "account", "stale"), "clientOrderId", clientOrderId);
+    }
+}
