@@ -41,9 +41,6 @@ public final class AuditChain {
             + "entry_price, stop_loss, take_profit, risk_amount, policy_id, policy_version, policy_sha256, decided_at, "
             + "recorded_at, request_json, decision_json, client_order_id";
 
-    /** The advisory lock several processes on one PostgreSQL database link records under: "rg-chain" in ASCII. */
-    static final long LINK_LOCK = 0x72672D636861696EL;
-
     private final JdbcTemplate jdbc;
     /** Whether other processes may link records to the chain too (PostgreSQL; H2 has one process). */
     private final boolean shared;
@@ -94,7 +91,7 @@ public final class AuditChain {
         Head previous = cachedHead;
         if (shared) {
             // held until the batch commits: another process's batch links after this one's, on its new head
-            jdbc.query("SELECT pg_advisory_xact_lock(" + LINK_LOCK + ")", rs -> { });
+            jdbc.query(io.riskgate.database.SharedLocks.chainLock(), rs -> { });
             previous = head().orElse(null);
         } else if (previous == null || !jdbc.queryForList("SELECT record_hash FROM decision WHERE chain_seq = ?",
                 String.class, previous.seq()).equals(List.of(previous.hash()))) {

@@ -56,6 +56,8 @@ public final class PolicyArchive {
     private final ObjectMapper json;
     private final Clock clock;
     private final RowIds activationIds;
+    /** PostgreSQL: a version another process archived meanwhile is kept, not a failure. H2 has one process. */
+    private final String ifAbsent;
 
     /** {@code tx}: the service's writes (a group commit), so that an activation is durable before it is reported. */
     public PolicyArchive(DataSource dataSource, TransactionOperations tx, ObjectMapper json, Clock clock) {
@@ -64,6 +66,8 @@ public final class PolicyArchive {
         this.json = json;
         this.clock = clock;
         this.activationIds = RowIds.of(dataSource, "policy_activation", "id");
+        this.ifAbsent = io.riskgate.database.Dialect.of(dataSource) == io.riskgate.database.Dialect.POSTGRESQL
+                ? " ON CONFLICT (sha256) DO NOTHING" : "";
     }
 
     /**
@@ -88,9 +92,11 @@ public final class PolicyArchive {
             Integer known = jdbc.queryForObject("SELECT COUNT(*) FROM policy_version WHERE sha256 = ?",
                     Integer.class, b.sha256());
             if (known == null || known == 0) {
+                // instances starting together on one PostgreSQL database archive the same version at once: the
+                // second insert finds the first's row and keeps it (the same sha256 is the same content)
                 jdbc.update("INSERT INTO policy_version (sha256, policy_id, version, source_file, policy_yaml, "
-                                + "rule_files_json, first_loaded_at) VALUES (?,?,?,?,?,?,?)", b.sha256(), b.id(),
-                        b.version(), b.source().getFileName().toString(),
+                                + "rule_files_json, first_loaded_at) VALUES (?,?,?,?,?,?,?)" + ifAbsent, b.sha256(),
+                        b.id(), b.version(), b.source().getFileName().toString(),
                         new String(b.policyBytes(), StandardCharsets.UTF_8), ruleFilesJson(b), ts(now));
             }
             if (changed.contains(b.id())) {

@@ -18,6 +18,7 @@ import io.riskgate.order.CheckRequest;
 import io.riskgate.order.CheckRequestParser;
 import io.riskgate.portfolio.AccountBook;
 import io.riskgate.portfolio.EquitySnapshot;
+import io.riskgate.portfolio.FirmShares;
 import io.riskgate.portfolio.GovernorState;
 import io.riskgate.portfolio.Portfolio;
 import io.riskgate.portfolio.Reservation;
@@ -182,6 +183,9 @@ public final class PreTradeEngine {
                 batch.recordEquity(new EquitySnapshot(request.account(), e, now), "CHECK"));
         Decision decision;
         GovernorEvaluator.Update governed = null;
+        Controls.Firm firmLimits = policy.policy().controls().firm();
+        // the share of the firm limits an approval claimed: claimed again, against other processes', in its write
+        double[] claimed = {Double.NaN, Double.NaN};
         try {
             if (policyError != null) {
                 throw policyError; // the account's policy is not loaded: fail closed, and audit it
@@ -194,12 +198,13 @@ public final class PreTradeEngine {
             // the firm limits (controls.firm): the account's share with this approval is claimed atomically against
             // every other account's; when another account took the room meanwhile, the order is decided again
             // with the room now left (smaller, or refused by the firm limit's rule)
-            Controls.Firm firmLimits = policy.policy().controls().firm();
             for (int attempt = 1; decision.approved() && firmLimits.any() && !request.reduceOnly(); attempt++) {
                 double risk = book.recentChecks().riskSince(governed.state().dayStart())
                         + decision.sizing().riskAtStop();
                 if (portfolio.firm().claim(request.account(), book.exposure() + decision.notional(), risk,
                         firmLimits)) {
+                    claimed[0] = book.exposure() + decision.notional();
+                    claimed[1] = risk;
                     break;
                 }
                 if (attempt == FIRM_CLAIM_ATTEMPTS) {
@@ -233,6 +238,9 @@ public final class PreTradeEngine {
                         && switches.haltingAsStored(request.strategy().orElse(null)).isPresent()) {
                     throw new IllegalStateException("a kill switch was tripped while the order was decided");
                 }
+                if (toStore.approved() && !Double.isNaN(claimed[0])) {
+                    portfolio.firmShares().claim(request.account(), claimed[0], claimed[1], firmLimits);
+                }
                 audit.insert(toStore, raw, clock.instant());
                 if (toStore.approved()) {
                     // what the duplicate control, the daily risk budgets and reduce-only orders count, at the
@@ -252,6 +260,9 @@ public final class PreTradeEngine {
             portfolio.firm().publish(request.account(), book.exposure(),
                     book.recentChecks().riskSince(storedGovernor.dayStart()));
             if (e instanceof AccountVersions.Stale stale) {
+                if (stale instanceof FirmShares.RoomTaken) {
+                    portfolio.firmShares().refresh(portfolio.firm()); // decided again on the room other processes left
+                }
                 throw stale; // another process wrote the account meanwhile: decided again on its stored state
             }
             log.error("check {} on account {} could not be audited; rejecting ({})", id, request.account(),

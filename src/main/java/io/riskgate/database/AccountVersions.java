@@ -207,14 +207,22 @@ public final class AccountVersions {
         }
     }
 
-    /** The account was written by another process since its book was read: decide again on what is stored. */
-    public static final class Stale extends IllegalStateException {
+    /**
+     * What the account's book was decided on has changed in another process since it was read: decide again on what
+     * is stored.
+     */
+    public static class Stale extends IllegalStateException {
 
         private final String account;
 
         Stale(String account, long expected) {
-            super("account '" + account + "' was changed by another riskgate process since version " + expected
-                    + " was read");
+            this(account, "account '" + account + "' was changed by another riskgate process since version "
+                    + expected + " was read");
+        }
+
+        /** Another cause than the account's version (the firm's room, FirmShares). */
+        protected Stale(String account, String message) {
+            super(message);
             this.account = account;
         }
 

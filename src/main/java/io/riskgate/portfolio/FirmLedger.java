@@ -58,6 +58,13 @@ public final class FirmLedger {
         return true;
     }
 
+    /** Every account's share: {gross exposure, daily risk}, a copy. */
+    synchronized Map<String, double[]> shares() {
+        Map<String, double[]> copy = new HashMap<>();
+        shares.forEach((account, share) -> copy.put(account, share.clone()));
+        return copy;
+    }
+
     /** The firm's gross exposure and daily risk over every account. */
     public synchronized Others totals() {
         return new Others(exposure, risk);

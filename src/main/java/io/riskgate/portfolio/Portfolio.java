@@ -98,6 +98,7 @@ public final class Portfolio {
         this.tx = tx;
         this.clock = clock;
         this.firm = store.firmLedger();
+        store.firmShares().bootstrap(firm);
         this.versions = store.versions();
         Duration idle = residency.idleEviction();
         // held: weight 0 and no expiry, so neither the size bound nor the idle time can evict it
@@ -115,6 +116,11 @@ public final class Portfolio {
 
     public PortfolioStore store() {
         return store;
+    }
+
+    /** The firm limits' shares other processes on the database see (nothing to share on H2). */
+    public FirmShares firmShares() {
+        return store.firmShares();
     }
 
     /** Every account's share of the firm-wide limits (controls.firm). */
@@ -163,6 +169,9 @@ public final class Portfolio {
                 AccountBook book = slot.book;
                 if (book != null) {
                     firm.publish(account, book.exposure(), book.dailyRisk());
+                    if (across != null) {
+                        store.firmShares().publish(account, book.exposure(), book.dailyRisk());
+                    }
                 }
                 if (across != null) {
                     across.close();

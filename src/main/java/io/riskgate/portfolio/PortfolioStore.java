@@ -25,6 +25,7 @@ public final class PortfolioStore {
     private final RowIds closeIds;
     private final RowIds liftIds;
     private final AccountVersions versions;
+    private final FirmShares firmShares;
 
     public PortfolioStore(DataSource dataSource, com.fasterxml.jackson.databind.ObjectMapper json) {
         this.jdbc = new JdbcTemplate(dataSource);
@@ -35,6 +36,12 @@ public final class PortfolioStore {
         this.closeIds = RowIds.of(dataSource, "trade_close", "id");
         this.liftIds = RowIds.of(dataSource, "lock_lift", "id");
         this.versions = AccountVersions.of(dataSource);
+        this.firmShares = FirmShares.of(dataSource);
+    }
+
+    /** The firm limits' shares, stored when several processes share the database. */
+    public FirmShares firmShares() {
+        return firmShares;
     }
 
     /** The accounts' versions, compared by every write when several processes share the database. */

@@ -4,6 +4,7 @@ import io.riskgate.audit.AccountPolicies;
 import io.riskgate.governor.EventBus;
 import io.riskgate.governor.GovernorStore;
 import io.riskgate.governor.KillSwitches;
+import io.riskgate.portfolio.Portfolio;
 import io.riskgate.rules.CompiledPolicy;
 import io.riskgate.rules.RuleSetRegistry;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * the next check wherever it lands. What is not an account's is polled:
  * <ul>
  *   <li>kill switches (an approval's write also reads them as stored, so none is approved after a trip's commit);</li>
+ *   <li>the firm limits' shares (an approval's write also claims its share against the stored ones: FirmShares);</li>
  *   <li>policy activations: another process's ACTIVATED or REMOVED entry with a version this one does not have in
  *       force makes it reload its policies directory (the processes share one), as an officer's reload would;</li>
  *   <li>account assignments (ASSIGNED entries): the account's cached assignment is dropped and read again;</li>
@@ -49,6 +51,7 @@ public final class InstanceSync implements AutoCloseable {
     private final KillSwitches switches;
     private final GovernorStore events;
     private final EventBus bus;
+    private final Portfolio portfolio;
     private final ScheduledExecutorService timer;
     private long lastActivation;
     private long lastEvent;
@@ -56,7 +59,8 @@ public final class InstanceSync implements AutoCloseable {
     private final long eventsAtStart;
 
     InstanceSync(DataSource dataSource, RuleSetRegistry registry, AccountPolicies assignments, KillSwitches switches,
-                 GovernorStore events, EventBus bus) {
+                 GovernorStore events, EventBus bus, Portfolio portfolio) {
+        this.portfolio = portfolio;
         this.jdbc = new JdbcTemplate(dataSource);
         this.registry = registry;
         this.assignments = assignments;
@@ -97,6 +101,7 @@ public final class InstanceSync implements AutoCloseable {
     /** One poll: switches, activations and assignments, events. */
     public synchronized void poll() {
         switches.refresh();
+        portfolio.firmShares().refresh(portfolio.firm());
         boolean reload = false;
         String reloadReason = null;
         List<Object[]> entries = jdbc.query("SELECT id, outcome, policy_id, sha256, detail, actor FROM policy_activation "

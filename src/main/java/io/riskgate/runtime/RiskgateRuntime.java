@@ -152,7 +152,8 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
                 : new ExitService(registry, portfolio, exitLog, governor, market, clock, meters);
         // other riskgate processes on a PostgreSQL database: what their officers change, seen here within a poll
         InstanceSync sync = !commits.inline() && Dialect.of(dataSource) == Dialect.POSTGRESQL
-                ? new InstanceSync(dataSource, registry, accountPolicies, killSwitches, governorStore, bus)
+                ? new InstanceSync(dataSource, registry, accountPolicies, killSwitches, governorStore, bus,
+                portfolio)
                 .start(InstanceSync.EVERY) : null;
         return new RiskgateRuntime(registry, portfolio, audit, archive, engine,
                 new TradeService(portfolio, audit, registry, exitLog, governor, clock), exits, governor, market,

@@ -15,6 +15,7 @@ import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.testing.Postgres;
 import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -219,6 +221,63 @@ class SeveralInstancesTest {
         assertThat(b.accountPolicies().assigned("assigned")).as("cached until b polls").isEmpty();
         b.sync().poll();
         assertThat(b.accountPolicies().assigned("assigned")).contains("default");
+    }
+
+    @Test
+    void twoTimesThirtyTwoAccountsOnTwoInstancesNeverTogetherPassTheFirmsGrossExposure(@TempDir Path dir)
+            throws Exception {
+        // controls.firm.max_gross_exposure $10,000 (as RiskBudgetControlTest, one instance): exactly 20 of seed
+        // 001's $500 positions, whichever 20 of the 64 accounts come first, whichever instance decides them
+        TestRuntime.copyRepoConfig(dir, text -> text.replace("    max_gross_exposure: 50000000 ",
+                "    max_gross_exposure: 10000 "));
+        String firmUrl = Postgres.newDatabaseUrl();
+        try (HikariDataSource one = Postgres.pool(firmUrl); HikariDataSource two = Postgres.pool(firmUrl)) {
+            RiskgateRuntime x = RiskgateRuntime.start(dir.resolve("policies"), dir.resolve("rules"), "default", one,
+                    clock, new SimpleMeterRegistry());
+            RiskgateRuntime y = RiskgateRuntime.start(dir.resolve("policies"), dir.resolve("rules"), "default", two,
+                    clock, new SimpleMeterRegistry());
+            try {
+                ExecutorService threads = Executors.newFixedThreadPool(64);
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<Decision>> futures = new ArrayList<>();
+                for (int i = 0; i < 64; i++) {
+                    RiskgateRuntime instance = i % 2 == 0 ? x : y;
+                    ObjectNode request = set(Requests.seed001(), "account", "firm-" + i);
+                    futures.add(threads.submit(() -> {
+                        go.await();
+                        return instance.engine().check(request);
+                    }));
+                }
+                go.countDown();
+                double approvedNotional = 0;
+                int approved = 0;
+                int refused = 0;
+                for (Future<Decision> f : futures) {
+                    Decision d = f.get(120, TimeUnit.SECONDS);
+                    approvedNotional += d.approved() ? d.notional() : 0;
+                    approved += d.approved() ? 1 : 0;
+                    refused += d.codes().contains("FIRM_EXPOSURE_LIMIT") ? 1 : 0;
+                }
+                threads.shutdown();
+                assertThat(approvedNotional).isEqualTo(10_000.0);
+                assertThat(approved).isEqualTo(20);
+                assertThat(refused).isEqualTo(44);
+                // the store agrees: $10,000 reserved, and every account's stored share sums to it
+                JdbcTemplate firmDb = new JdbcTemplate(one);
+                assertThat(firmDb.queryForObject("SELECT SUM(notional) FROM reservation WHERE released_at IS NULL",
+                        Double.class)).isEqualTo(10_000.0);
+                assertThat(firmDb.queryForObject("SELECT SUM(gross_exposure) FROM firm_share", Double.class))
+                        .isEqualTo(10_000.0);
+                // each instance, having polled, sees the whole firm
+                x.sync().poll();
+                y.sync().poll();
+                assertThat(x.portfolio().firm().totals().grossExposure()).isEqualTo(10_000.0);
+                assertThat(y.portfolio().firm().totals().grossExposure()).isEqualTo(10_000.0);
+            } finally {
+                x.close();
+                y.close();
+            }
+        }
     }
 
     private static ObjectNode order(String clientOrderId) {
