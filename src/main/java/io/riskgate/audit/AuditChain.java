@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import io.riskgate.database.SharedLocks;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -46,6 +47,8 @@ public final class AuditChain {
     private final boolean shared;
     /** The last record linked by this process, if any; checked against the store before it is used. */
     private volatile Head cachedHead;
+    /** Shared: the batch whose lock {@link #cachedHead} was read or linked under. */
+    private volatile SharedLocks.Batch headBatch;
 
     public AuditChain(JdbcTemplate jdbc) {
         this(jdbc, false);
@@ -89,10 +92,15 @@ public final class AuditChain {
      */
     Link next(Object[] values) {
         Head previous = cachedHead;
-        if (shared) {
-            // held until the batch commits: another process's batch links after this one's, on its new head
-            jdbc.query(io.riskgate.database.SharedLocks.chainLock(), rs -> { });
+        SharedLocks.Batch batch = shared ? SharedLocks.current() : null;
+        if (shared && (batch == null || batch != headBatch)) {
+            // another process may have linked since this one's last batch: the head is read under the lock, which
+            // the group commit took first in this batch and holds to its commit
+            if (batch == null) {
+                jdbc.query(SharedLocks.chainLock(), rs -> { });
+            }
             previous = head().orElse(null);
+            headBatch = batch;
         } else if (previous == null || !jdbc.queryForList("SELECT record_hash FROM decision WHERE chain_seq = ?",
                 String.class, previous.seq()).equals(List.of(previous.hash()))) {
             previous = head().orElse(null);

@@ -109,6 +109,8 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     private final long checkpointNanos;
     /** Units run on the caller's thread ({@link #inline}). */
     private final boolean inline;
+    /** Other processes may write the database (PostgreSQL): each batch takes {@link SharedLocks#CHAIN} first. */
+    private final boolean shared;
 
     /**
      * A group commit whose commits are durable by themselves ({@link Durability#COMMIT}); a journaled one comes from
@@ -151,6 +153,7 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
 
     private GroupCommit(DataSource dataSource, Journal journal, long checkpointNanos, boolean inline) {
         this.inline = inline;
+        this.shared = !inline && Dialect.of(dataSource) == Dialect.POSTGRESQL;
         this.dataSource = dataSource;
         this.journal = journal;
         this.checkpointNanos = checkpointNanos;
@@ -421,7 +424,13 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
             }
             tx.executeWithoutResult(status -> {
                 current = status;
+                SharedLocks.Batch locked = null;
                 try {
+                    if (shared) {
+                        // processes sharing the database commit their batches one after another (SharedLocks)
+                        new JdbcTemplate(dataSource).query(SharedLocks.chainLock(), rs -> { });
+                        locked = SharedLocks.Batch.open();
+                    }
                     for (Unit<?> u : batch) {
                         u.run(status, this);
                     }
@@ -431,6 +440,9 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
                     }
                 } finally {
                     current = null;
+                    if (locked != null) {
+                        locked.close();
+                    }
                 }
             });
             journal(batch.size());

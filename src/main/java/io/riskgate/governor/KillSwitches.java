@@ -94,10 +94,13 @@ public final class KillSwitches {
         if (known.isPresent() || !shared) {
             return known;
         }
-        return jdbc.query("SELECT scope, tripped_at, actor, reason FROM kill_switch WHERE scope = 'ALL' OR scope = ?",
-                (rs, i) -> new Switch(rs.getString("scope"), rs.getObject("tripped_at", OffsetDateTime.class)
-                        .toInstant(), rs.getString("actor"), rs.getString("reason")),
-                scope(strategy)).stream().findFirst();
+        // read once per batch, under the lock the batch holds to its commit: a trip (written in a batch too)
+        // committed before this batch took the lock is read here; one committed after it comes after these approvals
+        io.riskgate.database.SharedLocks.Batch batch = io.riskgate.database.SharedLocks.current();
+        Map<String, Switch> stored = batch == null ? stored() : batch.once("kill_switch", this::stored);
+        Switch all = stored.get("ALL");
+        return all != null ? Optional.of(all)
+                : strategy == null ? Optional.empty() : Optional.ofNullable(stored.get(scope(strategy)));
     }
 
     /** The scope text for every account ({@code null}) or one strategy: {@code ALL}, {@code STRATEGY:<name>}. */

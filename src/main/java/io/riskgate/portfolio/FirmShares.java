@@ -81,16 +81,20 @@ public final class FirmShares {
         if (jdbc == null || !limits.any()) {
             return;
         }
-        // held to the commit: the next claim, in any process, sums this one's share. The audit chain's lock, which
-        // the approval's record takes next anyway: one lock in every batch, so no two batches wait on each other
-        jdbc.query(SharedLocks.chainLock(), rs -> { });
-        double[] others = jdbc.query("SELECT COALESCE(SUM(gross_exposure), 0), COALESCE(SUM(daily_risk), 0) "
-                + "FROM firm_share WHERE account <> ?", rs -> {
+        // under the lock held to the commit (the group commit's, taken first in its batch): the next claim, in any
+        // process, sums this one's share
+        if (SharedLocks.current() == null) {
+            jdbc.query(SharedLocks.chainLock(), rs -> { });
+        }
+        double[] sums = jdbc.query("SELECT COALESCE(SUM(CASE WHEN account <> ? THEN gross_exposure END), 0), "
+                + "COALESCE(SUM(CASE WHEN account <> ? THEN daily_risk END), 0), "
+                + "COALESCE(SUM(CASE WHEN account = ? THEN gross_exposure END), 0), "
+                + "COALESCE(SUM(CASE WHEN account = ? THEN daily_risk END), 0) FROM firm_share", rs -> {
                     rs.next();
-                    return new double[] {rs.getDouble(1), rs.getDouble(2)};
-                }, account);
-        double[] own = jdbc.query("SELECT gross_exposure, daily_risk FROM firm_share WHERE account = ?",
-                rs -> rs.next() ? new double[] {rs.getDouble(1), rs.getDouble(2)} : new double[2], account);
+                    return new double[] {rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)};
+                }, account, account, account, account);
+        double[] others = {sums[0], sums[1]};
+        double[] own = {sums[2], sums[3]};
         boolean exposureOk = limits.maxGrossExposure().isEmpty() || grossExposure <= own[0]
                 || others[0] + grossExposure <= limits.maxGrossExposure().getAsDouble();
         boolean riskOk = limits.maxDailyRisk().isEmpty() || dailyRisk <= own[1]
@@ -103,16 +107,18 @@ public final class FirmShares {
 
     /**
      * After a use of the account, holding its lock across processes: its share as its book now stands, written when
-     * it differs from what this process last wrote. A failure is logged, not thrown: the use is done, and the next
-     * one writes it again.
+     * it is smaller than what this process last wrote (a close, a lapse, a cancel, a new governor day give room back)
+     * or nothing was written yet. A share grows by approvals, which {@link #claim} it; a fill at another price than
+     * the order's moves it a little either way, and is written with the account's next smaller share. A failure is
+     * logged, not thrown: the use is done, and the next one writes it again.
      */
     void publish(String account, double grossExposure, double dailyRisk) {
         if (jdbc == null) {
             return;
         }
         double[] last = written.get(account);
-        if (last != null && last[0] == grossExposure && last[1] == dailyRisk) {
-            return;
+        if (last != null && grossExposure >= last[0] && dailyRisk >= last[1]) {
+            return; // nothing given back: no write (each one is a commit of its own)
         }
         try {
             write(account, grossExposure, dailyRisk);

@@ -42,6 +42,16 @@ public final class CrashChild {
     }
 
     public static void main(String[] args) throws Exception {
+        // a test JVM killed before it could kill this child (a build stopped by hand) must not leave it running
+        ProcessHandle parent = ProcessHandle.current().parent().orElseThrow();
+        Thread orphaned = new Thread(() -> {
+            while (parent.isAlive()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000_000L);
+            }
+            Runtime.getRuntime().halt(3);
+        }, "crash-child-parent-watch");
+        orphaned.setDaemon(true);
+        orphaned.start();
         int round = Integer.parseInt(args[3]);
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
         HikariDataSource db = new HikariDataSource();
