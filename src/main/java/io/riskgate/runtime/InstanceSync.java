@@ -108,18 +108,24 @@ public final class InstanceSync implements AutoCloseable {
                         + "WHERE id > ? AND outcome IN ('ACTIVATED', 'REMOVED', 'ASSIGNED') ORDER BY id",
                 (rs, i) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6)}, lastActivation);
+        // per policy, its latest entry: an older one (another instance's start) is not what is in force now
+        java.util.Map<String, Object[]> latest = new java.util.LinkedHashMap<>();
         for (Object[] e : entries) {
             lastActivation = Math.max(lastActivation, (Long) e[0]);
-            String outcome = (String) e[1];
-            String policyId = (String) e[2];
-            if (outcome.equals("ASSIGNED")) {
+            if (e[1].equals("ASSIGNED")) {
                 String detail = (String) e[4];
                 if (detail != null && detail.startsWith("account ")) {
                     assignments.forget(detail.substring("account ".length()));
                 }
-            } else if (!inForce(policyId, (String) e[3], outcome)) {
+            } else {
+                latest.put((String) e[2], e);
+            }
+        }
+        for (Object[] e : latest.values()) {
+            String outcome = (String) e[1];
+            if (!inForce((String) e[2], (String) e[3], outcome)) {
                 reload = true;
-                reloadReason = outcome.toLowerCase(java.util.Locale.ROOT) + " " + policyId + " by " + e[5]
+                reloadReason = outcome.toLowerCase(java.util.Locale.ROOT) + " " + e[2] + " by " + e[5]
                         + " on another instance";
             }
         }

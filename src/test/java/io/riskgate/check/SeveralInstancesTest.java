@@ -183,6 +183,10 @@ class SeveralInstancesTest {
             int streamed = streamedOnB.size();
             b.sync().poll();
             assertThat(streamedOnB).as("an event is streamed once").hasSize(streamed);
+            // the officer resets it on b this time: a's next check on the account reads it ACTIVE again
+            b.governor().officer("tripped", "officer-2", "RESET", "review done", Optional.empty(), Optional.empty(),
+                    Optional.empty());
+            assertThat(a.engine().check(set(Requests.seed001(), "account", "tripped")).approved()).isTrue();
         } finally {
             unsubscribe.run();
         }
@@ -273,6 +277,47 @@ class SeveralInstancesTest {
                 y.sync().poll();
                 assertThat(x.portfolio().firm().totals().grossExposure()).isEqualTo(10_000.0);
                 assertThat(y.portfolio().firm().totals().grossExposure()).isEqualTo(10_000.0);
+            } finally {
+                x.close();
+                y.close();
+            }
+        }
+    }
+
+    @Test
+    void aPolicyActivatedOnOneInstanceIsInForceOnTheOtherAfterItsPoll(@TempDir Path dir) {
+        // both instances read one policies directory, as operations.md asks
+        TestRuntime.copyRepoConfig(dir);
+        String url = Postgres.newDatabaseUrl();
+        try (HikariDataSource one = Postgres.pool(url); HikariDataSource two = Postgres.pool(url)) {
+            RiskgateRuntime x = RiskgateRuntime.start(dir.resolve("policies"), dir.resolve("rules"), "default", one,
+                    clock, new SimpleMeterRegistry());
+            RiskgateRuntime y = RiskgateRuntime.start(dir.resolve("policies"), dir.resolve("rules"), "default", two,
+                    clock, new SimpleMeterRegistry());
+            try {
+                String before = y.registry().active().sha256();
+                // an officer edits the default policy (the firm's gross exposure limit) and reloads it on x
+                Path yaml = dir.resolve("policies/default.yaml");
+                java.nio.file.Files.writeString(yaml, java.nio.file.Files.readString(yaml)
+                        .replace("    max_gross_exposure: 50000000 ", "    max_gross_exposure: 40000000 "));
+                x.registry().reload("officer-1", "lower firm limit");
+                String after = x.registry().active().sha256();
+                assertThat(after).isNotEqualTo(before);
+                assertThat(y.registry().active().sha256()).as("until y polls").isEqualTo(before);
+                y.sync().poll();
+                assertThat(y.registry().active().sha256()).isEqualTo(after);
+                assertThat(y.registry().active().policy().controls().firm().maxGrossExposure().getAsDouble())
+                        .isEqualTo(40_000_000.0);
+                // y's reload archived the same version as x's (one row for it) and x, polling, has nothing to do
+                long activations = new JdbcTemplate(one).queryForObject("SELECT COUNT(*) FROM policy_activation",
+                        Long.class);
+                x.sync().poll();
+                assertThat(new JdbcTemplate(one).queryForObject("SELECT COUNT(*) FROM policy_activation", Long.class))
+                        .isEqualTo(activations);
+                assertThat(new JdbcTemplate(one).queryForObject("SELECT COUNT(*) FROM policy_version "
+                        + "WHERE sha256 = ?", Long.class, after)).isOne();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
             } finally {
                 x.close();
                 y.close();
