@@ -68,9 +68,8 @@ class AccountPolicyController {
         CompiledPolicy p = registry.policy(policyId).orElseThrow(() -> new NotFoundException("no policy '" + policyId
                 + "' is loaded (loaded: " + registry.snapshot().policies().keySet() + ")"));
         String actor = Officer.name(principal);
-        AccountPolicies.Assignment a = assignments.assign(id, p.id(), actor, reason);
-        archive.assigned(id, p.id(), p.sha256(), actor, reason);
-        return a;
+        return assignments.assign(id, p.id(), actor, reason,
+                () -> archive.assigned(id, p.id(), p.sha256(), actor, reason));
     }
 
     private static void account(String id) {

@@ -73,8 +73,20 @@ public final class AccountPolicies {
 
     /** Assigns (or, with the default policy's id, still records) a policy for an account. */
     public Assignment assign(String account, String policyId, String actor, String reason) {
+        return assign(account, policyId, actor, reason, () -> { });
+    }
+
+    /**
+     * As {@link #assign(String, String, String, String)}, with {@code alongside} (its entry in the activation log)
+     * in the same transaction: other processes on the database find the assignment by that entry
+     * (runtime.InstanceSync), so the two are never apart.
+     */
+    public Assignment assign(String account, String policyId, String actor, String reason, Runnable alongside) {
         Instant now = clock.instant();
-        tx.executeWithoutResult(s -> jdbc.update(assign, account, policyId, now.atOffset(ZoneOffset.UTC), actor, reason));
+        tx.executeWithoutResult(s -> {
+            jdbc.update(assign, account, policyId, now.atOffset(ZoneOffset.UTC), actor, reason);
+            alongside.run();
+        });
         cache.put(account, Optional.of(policyId));
         return new Assignment(account, policyId, now, actor, reason);
     }

@@ -238,8 +238,14 @@ public final class PreTradeEngine {
                         && switches.haltingAsStored(request.strategy().orElse(null)).isPresent()) {
                     throw new IllegalStateException("a kill switch was tripped while the order was decided");
                 }
-                if (toStore.approved() && !Double.isNaN(claimed[0])) {
-                    portfolio.firmShares().claim(request.account(), claimed[0], claimed[1], firmLimits);
+                if (toStore.approved() && !request.reduceOnly()) {
+                    // every approval's share is stored (checked against the firm limits when its policy has them),
+                    // so that approvals under a firm limit on other processes count it
+                    double exposure = Double.isNaN(claimed[0]) ? book.exposure() + toStore.notional() : claimed[0];
+                    double risk = Double.isNaN(claimed[1]) ? book.recentChecks().riskSince(update == null
+                            ? book.governor().dayStart() : update.state().dayStart())
+                            + (toStore.sizing() == null ? 0 : toStore.sizing().riskAtStop()) : claimed[1];
+                    portfolio.firmShares().claim(request.account(), exposure, risk, firmLimits);
                 }
                 audit.insert(toStore, raw, clock.instant());
                 if (toStore.approved()) {

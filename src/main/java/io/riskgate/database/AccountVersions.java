@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.concurrent.Semaphore;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -40,6 +41,12 @@ public final class AccountVersions {
 
     /** The advisory locks' first key, "rgac" in ASCII; the second is the account's hash (a clash only serializes). */
     static final int LOCK_SPACE = 0x72676163;
+
+    /**
+     * How long a process waits for an account, or a batch for the shared lock ({@link SharedLocks}), before failing
+     * closed: longer than any batch takes, short enough that a stalled process does not hold every other one up.
+     */
+    public static final java.time.Duration LOCK_WAIT = java.time.Duration.ofSeconds(10);
 
     private static final String READ = "SELECT version FROM account_version WHERE account = ?";
     private static final String ADVANCE = "INSERT INTO account_version (account, version) VALUES (?, 1) "
@@ -101,10 +108,11 @@ public final class AccountVersions {
             c = dataSource.getConnection();
             c.setAutoCommit(true);
             int key = account.hashCode();
-            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
-                lock.setInt(1, LOCK_SPACE);
-                lock.setInt(2, key);
-                lock.executeQuery().close();
+            // a process that stalls holding the account (a pause, a host cut off without its sockets closing) makes
+            // the others wait at most LOCK_WAIT, then fail closed; one round trip for both statements
+            try (Statement lock = c.createStatement()) {
+                lock.execute("SET lock_timeout = '" + LOCK_WAIT.toMillis() + "ms'; SELECT pg_advisory_lock("
+                        + LOCK_SPACE + ", " + key + ")");
             }
             long version;
             // after the lock: every write of the process that held it before is committed, and read here

@@ -428,7 +428,7 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
                 try {
                     if (shared) {
                         // processes sharing the database commit their batches one after another (SharedLocks)
-                        new JdbcTemplate(dataSource).query(SharedLocks.chainLock(), rs -> { });
+                        new JdbcTemplate(dataSource).execute(SharedLocks.batchLock());
                         locked = SharedLocks.Batch.open();
                     }
                     for (Unit<?> u : batch) {

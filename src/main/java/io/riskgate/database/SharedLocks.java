@@ -28,6 +28,15 @@ public final class SharedLocks {
         return "SELECT pg_advisory_xact_lock(" + CHAIN + ")";
     }
 
+    /**
+     * The statements a batch opens with: waits for a lock in this transaction last at most
+     * {@link AccountVersions#LOCK_WAIT} (a process stalled in its batch makes the others fail closed, not hang), then
+     * the lock.
+     */
+    static String batchLock() {
+        return "SET LOCAL lock_timeout = '" + AccountVersions.LOCK_WAIT.toMillis() + "ms'; " + chainLock();
+    }
+
     /** The batch being written on this thread under the lock, with what was read under it; null when none. */
     public static Batch current() {
         return (Batch) TransactionSynchronizationManager.getResource(SharedLocks.class);

@@ -78,7 +78,11 @@ public final class FirmShares {
      * is always granted); otherwise {@link RoomTaken}, and the approval's write fails before it commits.
      */
     public void claim(String account, double grossExposure, double dailyRisk, Controls.Firm limits) {
-        if (jdbc == null || !limits.any()) {
+        if (jdbc == null) {
+            return;
+        }
+        if (!limits.any()) {
+            write(account, grossExposure, dailyRisk); // no limit of its own to check: its share counts for others
             return;
         }
         // under the lock held to the commit (the group commit's, taken first in its batch): the next claim, in any
@@ -106,19 +110,19 @@ public final class FirmShares {
     }
 
     /**
-     * After a use of the account, holding its lock across processes: its share as its book now stands, written when
-     * it is smaller than what this process last wrote (a close, a lapse, a cancel, a new governor day give room back)
-     * or nothing was written yet. A share grows by approvals, which {@link #claim} it; a fill at another price than
-     * the order's moves it a little either way, and is written with the account's next smaller share. A failure is
-     * logged, not thrown: the use is done, and the next one writes it again.
+     * After a use of the account, holding its lock across processes: its share as its book now stands, written when it
+     * differs from what this process last wrote (a close, a lapse, a cancel or a new governor day give room back; a
+     * fill at another price than the order's moves it a little either way). Approvals, the only way a share grows by
+     * more, wrote theirs in their own transaction ({@link #claim}). A failure is logged, not thrown: the use is done,
+     * and the next one writes it again.
      */
     void publish(String account, double grossExposure, double dailyRisk) {
         if (jdbc == null) {
             return;
         }
         double[] last = written.get(account);
-        if (last != null && grossExposure >= last[0] && dailyRisk >= last[1]) {
-            return; // nothing given back: no write (each one is a commit of its own)
+        if (last != null && grossExposure == last[0] && dailyRisk == last[1]) {
+            return; // unchanged: no write (each one is a commit of its own)
         }
         try {
             write(account, grossExposure, dailyRisk);

@@ -219,9 +219,9 @@ class SeveralInstancesTest {
         // b has read the account's assignment (none: the default policy) and keeps it cached
         assertThat(b.accountPolicies().assigned("assigned")).isEmpty();
         // an officer assigns it on a, as PUT /api/v1/accounts/{id}/policy does (the assignment and its log entry)
-        a.accountPolicies().assign("assigned", "default", "officer-1", "explicitly the default");
-        a.policyArchive().assigned("assigned", "default", a.registry().active().sha256(), "officer-1",
-                "explicitly the default");
+        a.accountPolicies().assign("assigned", "default", "officer-1", "explicitly the default",
+                () -> a.policyArchive().assigned("assigned", "default", a.registry().active().sha256(), "officer-1",
+                        "explicitly the default"));
         assertThat(b.accountPolicies().assigned("assigned")).as("cached until b polls").isEmpty();
         b.sync().poll();
         assertThat(b.accountPolicies().assigned("assigned")).contains("default");
@@ -323,6 +323,37 @@ class SeveralInstancesTest {
                 y.close();
             }
         }
+    }
+
+    @Test
+    void aWriteDecidedUnderALockLostWithItsSessionIsRefusedAndDecidedAgainOnWhatTheOtherStored() {
+        String account = "cut";
+        assertThat(a.engine().check(set(Requests.seed001(), "account", account)).approved()).isTrue();
+        long retries = a.portfolio().staleRetries();
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        int reservationsSeen = a.portfolio().withAccount(account, book -> {
+            if (attempts.incrementAndGet() == 1) {
+                // a's session holding the account is cut (a network cut): its lock goes, unnoticed by a
+                String held = "FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND granted";
+                jdbc.queryForList("SELECT pg_terminate_backend(pid) " + held);
+                for (int i = 0; i < 500 && jdbc.queryForObject("SELECT COUNT(*) " + held, Integer.class) > 0; i++) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+                }
+                // b, free to take the account, approves another order on it
+                assertThat(b.engine().check(set(Requests.seed001(), "account", account)).approved()).isTrue();
+            }
+            // a writes on the book it read before b's approval: refused on its first attempt, then done on the
+            // book read again (two reservations)
+            a.portfolio().recordEquity(book, new io.riskgate.portfolio.EquitySnapshot(account, 10_000,
+                    TestRuntime.T0.plusSeconds(30)), "API");
+            return book.reservations().size();
+        });
+        assertThat(attempts).hasValue(2);
+        assertThat(a.portfolio().staleRetries()).isEqualTo(retries + 1);
+        assertThat(reservationsSeen).isEqualTo(2);
+        // the equity was stored once, by the second attempt
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM equity_snapshot WHERE account = ? AND source = 'API'",
+                Integer.class, account)).isOne();
     }
 
     private static ObjectNode order(String clientOrderId) {
