@@ -10,6 +10,7 @@ import io.riskgate.order.InvalidRequestException;
 import io.riskgate.order.JsonFields;
 import io.riskgate.rules.CompiledPolicy;
 import io.riskgate.rules.RuleSetRegistry;
+import io.swagger.v3.oas.annotations.Operation;
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,7 @@ class AccountPolicyController {
         this.archive = archive;
     }
 
+    @Operation(summary = "The policy an account is decided under: its assignment, or the default")
     @GetMapping("/api/v1/accounts/{id}/policy")
     Map<String, Object> get(@PathVariable String id) {
         account(id);
@@ -54,6 +56,7 @@ class AccountPolicyController {
      * {policyId, reason}: assigns a loaded policy to the account, recorded in the activation log as ASSIGNED with
      * the authenticated principal as the actor; a body naming an {@code actor} is refused.
      */
+    @Operation(summary = "Assign an account to a loaded policy, with the officer's reason (audited)")
     @PutMapping("/api/v1/accounts/{id}/policy")
     AccountPolicies.Assignment put(@PathVariable String id, @RequestBody(required = false) JsonNode body,
                                    Principal principal) {

@@ -10,6 +10,7 @@ import io.riskgate.portfolio.AccountView;
 import io.riskgate.portfolio.EquitySnapshot;
 import io.riskgate.portfolio.Portfolio;
 import io.riskgate.security.AccountAccess;
+import io.swagger.v3.oas.annotations.Operation;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,7 @@ class AccountsController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Report an account's equity at an event time; the governor measures it")
     @PutMapping("/{id}/equity")
     AccountView equity(@PathVariable String id, @RequestBody JsonNode body) {
         AccountAccess.requireFeeding(id);
@@ -60,6 +62,7 @@ class AccountsController {
         return portfolio.reportEquity(new EquitySnapshot(id, equity, at.orElseGet(clock::instant)));
     }
 
+    @Operation(summary = "An account as the engine holds it: equity, open positions, reservations, exposure")
     @GetMapping("/{id}")
     AccountView get(@PathVariable String id) {
         if (!id.matches(CheckRequestParser.ID_PATTERN)) {

@@ -9,6 +9,7 @@ import io.riskgate.order.FieldProblem;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.order.JsonFields;
 import io.riskgate.runtime.RiskgateRuntime;
+import io.swagger.v3.oas.annotations.Operation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -48,6 +49,7 @@ class AuditController {
      * reservation or trade refers to into a file in {@code riskgate.audit.export-dir} (configured, never named by
      * the request), leaving a tombstone each; answers what moved and where.
      */
+    @Operation(summary = "Export and remove decisions older than a cutoff, keeping the audit chain verifiable")
     @PostMapping("/exports")
     AuditExport.Result export(@RequestBody(required = false) JsonNode body) throws IOException {
         List<FieldProblem> problems = new ArrayList<>();
@@ -63,12 +65,14 @@ class AuditController {
     }
 
     /** The chain's last record; 404 while no decision was recorded. */
+    @Operation(summary = "The audit chain's head (sequence and hash), to keep elsewhere as an anchor")
     @GetMapping("/head")
     AuditChain.Head head() {
         return chain.head().orElseThrow(() -> new NotFoundException("no decision is in the chain yet"));
     }
 
     /** Walks the chain; {@code anchor} ({@code SEQ:HASH} from an earlier head) also catches a cut or rewritten chain. */
+    @Operation(summary = "Verify the audit chain, optionally against an exported anchor; every problem named")
     @GetMapping("/verify")
     AuditChain.Report verify(@RequestParam Optional<String> anchor) {
         Optional<AuditChain.Head> a;

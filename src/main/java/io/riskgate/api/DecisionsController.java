@@ -10,6 +10,7 @@ import io.riskgate.errors.NotFoundException;
 import io.riskgate.lifecycle.TradeService;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.security.AccountAccess;
+import io.swagger.v3.oas.annotations.Operation;
 import java.time.Instant;
 import java.util.Optional;
 import org.springframework.format.annotation.DateTimeFormat;
@@ -34,6 +35,7 @@ class DecisionsController {
     }
 
     /** Cancels an approval that will not be traded: its reservation is released now, and it cannot be filled. */
+    @Operation(summary = "Cancel an approval not filled: its reservation is released")
     @PostMapping("/{id}/cancel")
     java.util.Map<String, Object> cancel(@PathVariable String id) {
         audit.find(id).ifPresent(r -> AccountAccess.requireTrading(r.decision().account()));
@@ -41,6 +43,7 @@ class DecisionsController {
         return java.util.Map.of("decisionId", d.decisionId(), "cancelled", true, "account", d.account());
     }
 
+    @Operation(summary = "One audited decision: the request, the decision, the rules that fired and the policy version")
     @GetMapping("/{id}")
     AuditRecord get(@PathVariable String id) {
         AuditRecord r = audit.find(id).orElseThrow(() -> new NotFoundException("no decision " + id));
@@ -48,6 +51,7 @@ class DecisionsController {
         return r;
     }
 
+    @Operation(summary = "Search audited decisions by account, outcome, symbol, rule code and time, newest first")
     @GetMapping
     AuditPage search(@RequestParam Optional<String> account, @RequestParam Optional<Boolean> approved,
                      @RequestParam Optional<Outcome> outcome, @RequestParam Optional<String> code,

@@ -5,6 +5,7 @@ import io.riskgate.governor.KillSwitches;
 import io.riskgate.order.FieldProblem;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.order.JsonFields;
+import io.swagger.v3.oas.annotations.Operation;
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,7 @@ class FirmController {
                   String policy) {
     }
 
+    @Operation(summary = "The firm-wide totals over every account against the firm limits")
     @GetMapping("/api/v1/firm/limits")
     Limits limits() {
         var totals = portfolio.firm().totals();
@@ -59,12 +61,14 @@ class FirmController {
     record View(List<KillSwitches.Switch> inForce, List<KillSwitches.Event> log) {
     }
 
+    @Operation(summary = "The kill switches in force and the latest trips and resets")
     @GetMapping("/api/v1/firm/kill-switch")
     View view() {
         return new View(switches.inForce(), switches.events(100));
     }
 
     /** {@code {"action": "TRIP"|"RESET", "scope": "ALL"|"STRATEGY:<name>", "reason": "..."}}; durable before it answers. */
+    @Operation(summary = "Trip or reset a kill switch for every account or one strategy, with a reason")
     @PostMapping("/api/v1/firm/kill-switch")
     View act(@RequestBody(required = false) JsonNode body, Principal principal) {
         List<FieldProblem> problems = new ArrayList<>();

@@ -11,6 +11,7 @@ import io.riskgate.order.InvalidRequestException;
 import io.riskgate.order.JsonFields;
 import io.riskgate.policy.Governor;
 import io.riskgate.portfolio.TradingState;
+import io.swagger.v3.oas.annotations.Operation;
 import java.io.IOException;
 import java.security.Principal;
 import java.util.ArrayList;
@@ -110,6 +111,7 @@ class GovernorController {
         }
     }
 
+    @Operation(summary = "An account's trading state (ACTIVE, REDUCING, HALTED), drawdown and active breakers")
     @GetMapping("/api/v1/accounts/{id}/state")
     AccountGovernorView state(@PathVariable String id) {
         return governor.view(readable(id));
@@ -119,6 +121,7 @@ class GovernorController {
      * An officer's TRIP or RESET with a reason; the breaker log records the authenticated principal as the actor (a
      * body naming an {@code actor} is refused).
      */
+    @Operation(summary = "An officer trips or resets an account's breaker, with a reason")
     @PostMapping("/api/v1/accounts/{id}/breaker")
     AccountGovernorView breaker(@PathVariable String id, @RequestBody JsonNode body, Principal principal) {
         List<FieldProblem> problems = new ArrayList<>();
@@ -151,6 +154,7 @@ class GovernorController {
     }
 
     /** The account's breaker log, newest first: every trip and clear, by the rules, the clock or an officer. */
+    @Operation(summary = "An account's breaker log: every trip and reset, newest first")
     @GetMapping("/api/v1/accounts/{id}/breakers")
     List<io.riskgate.governor.BreakerChange> breakers(@PathVariable String id,
                                                       @RequestParam(name = "limit", defaultValue = "100") int limit) {
@@ -160,6 +164,7 @@ class GovernorController {
         return governor.store().changes(readable(id), limit);
     }
 
+    @Operation(summary = "An account's emergency instructions (close, reduce), optionally only the open ones")
     @GetMapping("/api/v1/accounts/{id}/instructions")
     List<EmergencyInstruction> instructions(@PathVariable String id,
                                             @RequestParam(name = "open", defaultValue = "false") boolean open) {
@@ -167,6 +172,7 @@ class GovernorController {
     }
 
     /** Acknowledges an instruction with an optional note; the alert event names the authenticated principal. */
+    @Operation(summary = "Acknowledge an emergency instruction as carried out")
     @PostMapping("/api/v1/accounts/{id}/instructions/{iid}/ack")
     EmergencyInstruction acknowledge(@PathVariable String id, @PathVariable String iid,
                                      @RequestBody(required = false) JsonNode body, Principal principal) {
@@ -187,6 +193,7 @@ class GovernorController {
      * client sends), then streams new ones as they happen; {@code account} keeps one account's. An event stored
      * while the replay runs may arrive twice: ids only grow, so a client skips any id it has seen.
      */
+    @Operation(summary = "Stream the governor's alerts, trips and instructions as Server-Sent Events")
     @GetMapping(path = "/api/v1/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter events(@RequestParam(name = "account", required = false) String account,
                       @RequestParam(name = "since", required = false) Long since,

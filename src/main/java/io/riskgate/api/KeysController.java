@@ -7,6 +7,7 @@ import io.riskgate.order.JsonFields;
 import io.riskgate.security.ApiKey;
 import io.riskgate.security.ApiKeys;
 import io.riskgate.security.Role;
+import io.swagger.v3.oas.annotations.Operation;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +41,7 @@ class KeysController {
     }
 
     /** {name, roles[], accounts[], expiresInDays}: 201 with the key, which is not shown again. */
+    @Operation(summary = "Create an API key with its roles and accounts; the secret is shown once")
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     CreatedView create(@RequestBody JsonNode body, Principal principal) {
@@ -67,12 +69,14 @@ class KeysController {
         return new CreatedView(c.apiKey(), c.key(), "store the key now: riskgate keeps only its hash");
     }
 
+    @Operation(summary = "List the API keys (never their secrets)")
     @GetMapping
     List<ApiKey> list() {
         return keys.list();
     }
 
     /** Revokes a key at once; its next request is 401. */
+    @Operation(summary = "Revoke an API key")
     @DeleteMapping("/{id}")
     ApiKey revoke(@PathVariable String id, Principal principal) {
         return keys.revoke(id, principal.getName());

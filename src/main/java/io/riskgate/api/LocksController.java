@@ -8,6 +8,7 @@ import io.riskgate.order.InvalidRequestException;
 import io.riskgate.order.JsonFields;
 import io.riskgate.portfolio.StopOuts;
 import io.riskgate.security.AccountAccess;
+import io.swagger.v3.oas.annotations.Operation;
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,7 @@ class LocksController {
         this.trades = trades;
     }
 
+    @Operation(summary = "An account's locks in force (cooldown, stop-loss guard) and the lifts")
     @GetMapping("/api/v1/accounts/{id}/locks")
     TradeService.Locks locks(@PathVariable String id) {
         requireId(id);
@@ -41,6 +43,7 @@ class LocksController {
         return trades.locks(id);
     }
 
+    @Operation(summary = "An officer lifts an account's lock, with a reason")
     @PostMapping("/api/v1/accounts/{id}/locks/lift")
     TradeService.Locks lift(@PathVariable String id, @RequestBody(required = false) JsonNode body,
                             Principal principal) {

@@ -15,6 +15,7 @@ import io.riskgate.order.JsonFields;
 import io.riskgate.policy.PolicyLoader;
 import io.riskgate.portfolio.Portfolio;
 import io.riskgate.rules.RuleSetRegistry;
+import io.swagger.v3.oas.annotations.Operation;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,12 +52,14 @@ class MarketController {
      * Stores a batch of bars, all or nothing. {@code symbol} and {@code interval} at the top apply to every bar that
      * does not name its own.
      */
+    @Operation(summary = "Post OHLCV bars (ATR, EMA, VaR and correlation are computed from them)")
     @PostMapping("/api/v1/market/bars")
     Map<String, Object> post(@RequestBody JsonNode body) {
         return Map.of("stored", market.ingest(BarsParser.json(body, MAX_BATCH)));
     }
 
     /** The latest bars of a symbol at an interval, oldest first. */
+    @Operation(summary = "Stored bars of a symbol and interval")
     @GetMapping("/api/v1/market/bars")
     List<MarketBar> get(@RequestParam String symbol, @RequestParam String interval,
                         @RequestParam(defaultValue = "100") int limit) {
@@ -79,6 +82,7 @@ class MarketController {
     }
 
     /** The account's portfolio risk now (VaR, ES, heat, correlations, concentration, diversification). */
+    @Operation(summary = "An account's portfolio risk: VaR, correlation, heat, exposures")
     @GetMapping("/api/v1/accounts/{id}/risk")
     AccountRisk risk(@PathVariable String id) {
         if (!id.matches(CheckRequestParser.ID_PATTERN)) {

@@ -9,6 +9,7 @@ import io.riskgate.order.CheckRequestParser;
 import io.riskgate.order.FieldProblem;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.order.JsonFields;
+import io.swagger.v3.oas.annotations.Operation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -28,6 +29,7 @@ class MarksController {
         this.exits = exits;
     }
 
+    @Operation(summary = "Post a price mark: exit instructions for every open trade on the symbol")
     @PostMapping
     List<ExitInstruction> mark(@RequestBody JsonNode body) {
         List<FieldProblem> problems = new ArrayList<>();

@@ -18,6 +18,7 @@ import io.riskgate.rules.RuleSetRegistry;
 import io.riskgate.scenario.Candidate;
 import io.riskgate.scenario.WhatIf;
 import io.riskgate.scenario.Workspace;
+import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.Principal;
@@ -111,6 +112,7 @@ class PoliciesController {
      * files are never taken from a request: DRL and decision-table actions are code. One at a time per principal:
      * a second while the first runs is a 429 with Retry-After.
      */
+    @Operation(summary = "Preview a candidate policy over audited decisions: which would change, and why")
     @PostMapping("/what-if")
     WhatIf.Report whatIf(@RequestBody JsonNode body, Principal principal) {
         List<FieldProblem> problems = new ArrayList<>();
@@ -155,6 +157,7 @@ class PoliciesController {
     }
 
     /** The exact YAML and rule files of any policy version that was ever in force, by the sha256 decisions carry. */
+    @Operation(summary = "An archived policy version by its sha256, with its rule files")
     @GetMapping("/archive/{sha256}")
     PolicyArchive.ArchivedPolicy archived(@PathVariable String sha256) {
         return archive.find(sha256).orElseThrow(() -> new NotFoundException("no archived policy with sha256 "
@@ -162,6 +165,7 @@ class PoliciesController {
     }
 
     /** The latest reloads, activated or refused (with their problems), newest first. */
+    @Operation(summary = "The activation log: activations, refusals, removals and assignments, newest first")
     @GetMapping("/activations")
     List<PolicyArchive.Activation> activations(@RequestParam(defaultValue = "50") int limit) {
         if (limit < 1 || limit > 500) {
@@ -170,6 +174,7 @@ class PoliciesController {
         return archive.activations(limit);
     }
 
+    @Operation(summary = "The policies in force, with their versions and sha256")
     @GetMapping("/active")
     PolicyView active() {
         return PolicyView.of(registry.active());
@@ -180,6 +185,7 @@ class PoliciesController {
      * the body's required {@code reason}; a body naming an {@code actor} is refused. 422 listing every problem when
      * the files are invalid: nothing changes then.
      */
+    @Operation(summary = "Put the policy files in force, with the officer's reason; refused with every problem listed")
     @PostMapping("/reload")
     ReloadView reload(@RequestBody(required = false) JsonNode body, Principal principal) {
         List<FieldProblem> problems = new ArrayList<>();
@@ -192,6 +198,7 @@ class PoliciesController {
     }
 
     /** Every version of a policy ever loaded, newest first, with who put it in force, when and why. */
+    @Operation(summary = "Every version of a policy with who activated it, when and why")
     @GetMapping("/{id}/versions")
     List<PolicyArchive.PolicyVersion> versions(@PathVariable String id) {
         List<PolicyArchive.PolicyVersion> v = archive.versions(id);
@@ -202,6 +209,7 @@ class PoliciesController {
     }
 
     /** One version's exact YAML and rule files, by version string or sha256. */
+    @Operation(summary = "One version of a policy, by version or sha256")
     @GetMapping("/{id}/versions/{version}")
     PolicyArchive.ArchivedPolicy version(@PathVariable String id, @PathVariable String version) {
         return archive.version(id, version).orElseThrow(() -> new NotFoundException("policy '" + id
@@ -209,6 +217,7 @@ class PoliciesController {
     }
 
     /** What changed from one version to another: YAML keys, and each rule file's DRL as a unified diff. */
+    @Operation(summary = "What changed between two versions of a policy: settings, rule files, table rows")
     @GetMapping("/{id}/diff")
     io.riskgate.audit.PolicyDiff.Result diff(@PathVariable String id, @RequestParam String from,
                                              @RequestParam String to) {

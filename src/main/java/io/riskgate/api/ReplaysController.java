@@ -13,6 +13,7 @@ import io.riskgate.replay.ReplayJobs;
 import io.riskgate.replay.ReplaySettings;
 import io.riskgate.replay.ReplaySignal;
 import io.riskgate.replay.SignalsParser;
+import io.swagger.v3.oas.annotations.Operation;
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,7 @@ class ReplaysController {
         this.jobs = jobs;
     }
 
+    @Operation(summary = "Start a replay of history through the policy in force")
     @PostMapping("/api/v1/replays")
     ResponseEntity<ReplayJobs.Job> start(@RequestBody(required = false) JsonNode body, Principal principal) {
         List<FieldProblem> problems = new ArrayList<>();
@@ -85,26 +87,31 @@ class ReplaysController {
         }
     }
 
+    @Operation(summary = "The replays started since the service started")
     @GetMapping("/api/v1/replays")
     List<ReplayJobs.Job> list() {
         return jobs.list();
     }
 
+    @Operation(summary = "A replay's progress and results")
     @GetMapping("/api/v1/replays/{id}")
     ReplayJobs.Job get(@PathVariable String id) {
         return jobs.get(id).orElseThrow(() -> new NotFoundException("no replay " + id));
     }
 
+    @Operation(summary = "A finished replay's HTML report")
     @GetMapping(value = "/api/v1/replays/{id}/report", produces = MediaType.TEXT_HTML_VALUE)
     String report(@PathVariable String id) {
         return finished(id, jobs.report(id));
     }
 
+    @Operation(summary = "A finished replay's comparison of two policies, as HTML")
     @GetMapping(value = "/api/v1/replays/{id}/compare", produces = MediaType.TEXT_HTML_VALUE)
     String compare(@PathVariable String id) {
         return finished(id, jobs.compare(id));
     }
 
+    @Operation(summary = "A finished replay's decisions, one JSON object per line")
     @GetMapping(value = "/api/v1/replays/{id}/decisions", produces = "application/x-ndjson")
     String decisions(@PathVariable String id) {
         return finished(id, jobs.decisions(id));

@@ -11,6 +11,7 @@ import io.riskgate.order.InvalidRequestException;
 import io.riskgate.order.JsonFields;
 import io.riskgate.portfolio.Trade;
 import io.riskgate.security.AccountAccess;
+import io.swagger.v3.oas.annotations.Operation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -36,6 +37,7 @@ class TradesController {
         this.audit = audit;
     }
 
+    @Operation(summary = "Report a fill of an approval: the trade opens and its reservation is released")
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     TradeService.FillResult fill(@RequestBody JsonNode body) {
@@ -56,6 +58,7 @@ class TradesController {
         return trades.fill(new FillRequest(decisionId, price, quantity, at));
     }
 
+    @Operation(summary = "Report a close of a trade, whole or part, at a price")
     @PostMapping("/{id}/close")
     Trade close(@PathVariable String id, @RequestBody JsonNode body) {
         AccountAccess.requireTrading(trades.detail(id).trade().account());
@@ -75,6 +78,7 @@ class TradesController {
         return trades.close(id, new CloseRequest(price, quantity, reason, at));
     }
 
+    @Operation(summary = "A trade with its closes, exits, R-multiple, MFE and MAE")
     @GetMapping("/{id}")
     TradeDetail get(@PathVariable String id) {
         TradeDetail d = trades.detail(id);

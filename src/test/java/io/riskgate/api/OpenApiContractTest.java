@@ -1,0 +1,128 @@
+package io.riskgate.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The published OpenAPI document as an integrator reads it (issue 16): every operation of the API has a summary, a
+ * tag by capability, the security schemes it accepts, and its error answers as problem+json. Each assertion lists
+ * every operation that fails it, so one run names them all.
+ */
+@RiskgateServerTest
+class OpenApiContractTest {
+
+    @LocalServerPort
+    int port;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    io.riskgate.security.ApiKeys keys;
+
+    JsonNode doc;
+
+    @BeforeEach
+    void fetch() {
+        HttpApi.Response r = new HttpApi(port, io.riskgate.testing.TestKeys.superuser(keys)).get("/v3/api-docs");
+        assertThat(r.status()).isEqualTo(200);
+        doc = r.body();
+    }
+
+    /** Every operation under /api/v1, as "METHOD path", with its node. */
+    private List<Map.Entry<String, JsonNode>> operations() {
+        List<Map.Entry<String, JsonNode>> ops = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            // the test context's own controllers (test-only) are not the product's API
+            if (!path.getKey().startsWith("/api/v1/") || path.getKey().startsWith("/api/v1/test-only/")) {
+                continue;
+            }
+            path.getValue().fields().forEachRemaining(m -> ops.add(Map.entry(
+                    m.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey(), m.getValue())));
+        }
+        return ops;
+    }
+
+    private List<String> failing(java.util.function.Predicate<JsonNode> ok) {
+        return operations().stream().filter(e -> !ok.test(e.getValue())).map(Map.Entry::getKey).toList();
+    }
+
+    @Test
+    void theDocumentHasEveryOperationOfTheApi() {
+        // 45 operations under /api/v1 (the controllers' mappings); a mapping added without its summary fails below
+        assertThat(operations()).hasSizeGreaterThanOrEqualTo(45);
+    }
+
+    @Test
+    void everyOperationHasASummaryAndACapabilityTag() {
+        assertThat(failing(op -> !op.path("summary").asText("").isBlank())).as("operations without a summary")
+                .isEmpty();
+        List<String> capabilities = new ArrayList<>();
+        OpenApiContract.TAGS.values().forEach(t -> capabilities.add(t[0]));
+        assertThat(failing(op -> op.path("tags").size() == 1 && capabilities.contains(op.path("tags").get(0).asText())))
+                .as("operations without one capability tag").isEmpty();
+        // each tag used is described once at the top
+        assertThat(doc.path("tags").findValuesAsText("name")).doesNotHaveDuplicates()
+                .contains("Checks", "Decisions", "Trades", "Exits", "Accounts", "Policies");
+    }
+
+    @Test
+    void everyRequestBodyIsANamedSchemaWithItsFields() {
+        JsonNode schemas = doc.path("components").path("schemas");
+        assertThat(failing(op -> {
+            if (!op.has("requestBody")) {
+                return true;
+            }
+            String ref = op.path("requestBody").path("content").path("application/json").path("schema").path("$ref")
+                    .asText();
+            return ref.startsWith("#/components/schemas/")
+                    && schemas.path(ref.substring("#/components/schemas/".length())).path("properties").size() > 0;
+        })).as("operations whose body is not a named schema with fields").isEmpty();
+        // seed 001's fill, as the README sends it: its fields, their ranges from the parsers' bounds
+        JsonNode fill = schemas.path("Fill");
+        assertThat(fill.path("required").toString()).contains("decisionId", "fillPrice", "quantity");
+        // OpenAPI 3.1: a price is above 0 (Bounds.PRICE), equity may be 0 (Bounds.REPORTED_EQUITY)
+        assertThat(doc.path("openapi").asText()).startsWith("3.1");
+        assertThat(fill.path("properties").path("fillPrice").path("exclusiveMinimum").isNumber()).as(fill.toString())
+                .isTrue();
+        assertThat(fill.path("properties").path("fillPrice").path("exclusiveMinimum").asDouble()).isZero();
+        assertThat(schemas.path("EquityReport").path("properties").path("equity").path("minimum").isNumber())
+                .isTrue();
+        assertThat(schemas.path("Mark").path("required").toString()).contains("timestamp");
+    }
+
+    @Test
+    void everyOperationAcceptsAnApiKeyOrAnOidcToken() {
+        assertThat(doc.path("components").path("securitySchemes").path("apiKey").path("scheme").asText())
+                .isEqualTo("bearer");
+        assertThat(doc.path("components").path("securitySchemes").path("oidc").path("bearerFormat").asText())
+                .isEqualTo("JWT");
+        // either scheme on its own: two requirement objects, one each
+        assertThat(failing(op -> op.path("security").size() == 2 && op.path("security").get(0).has("apiKey")
+                && op.path("security").get(1).has("oidc"))).as("operations without both schemes").isEmpty();
+    }
+
+    @Test
+    void everyOperationDocumentsItsErrorAnswersAsProblemJson() {
+        for (String status : List.of("400", "401", "403", "429")) {
+            assertThat(failing(op -> op.path("responses").path(status).path("content")
+                    .path("application/problem+json").path("schema").path("$ref").asText()
+                    .equals("#/components/schemas/Problem"))).as("operations without a problem+json " + status)
+                    .isEmpty();
+        }
+        // a path with an id can answer 404; a body can be too large or of another type
+        assertThat(doc.path("paths").path("/api/v1/decisions/{id}").path("get").path("responses").has("404")).isTrue();
+        assertThat(doc.path("paths").path("/api/v1/checks").path("post").path("responses").has("413")).isTrue();
+        assertThat(doc.path("paths").path("/api/v1/checks").path("post").path("responses").has("415")).isTrue();
+        JsonNode problem = doc.path("components").path("schemas").path("Problem");
+        assertThat(problem.path("properties").path("errors").path("items").path("$ref").asText())
+                .isEqualTo("#/components/schemas/FieldError");
+        assertThat(problem.path("required").toString()).contains("type", "title", "status");
+    }
+}
