@@ -59,6 +59,13 @@ class OpenApiContract implements OpenApiCustomizer {
 
     @Override
     public void customise(OpenAPI api) {
+        api.info(new io.swagger.v3.oas.models.info.Info().title("riskgate API").version("v1")
+                .description("Pre-trade risk checks, fills and exits, the risk governor, policies and the audit "
+                        + "log of riskgate. Every operation needs a credential (docs/security.md); every error is "
+                        + "problem+json."));
+        // relative: the document describes the server that serves it, wherever that is deployed
+        api.servers(List.of(new io.swagger.v3.oas.models.servers.Server().url("/")
+                .description("the riskgate that serves this document")));
         Components components = api.getComponents() == null ? new Components() : api.getComponents();
         api.setComponents(components);
         components.addSecuritySchemes(API_KEY, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
