@@ -24,12 +24,21 @@ final class RequestBodies {
     private RequestBodies() {
     }
 
-    /** A body: its schema's name, its fields, the required ones. */
-    record Body(String name, String description, Map<String, Schema<?>> fields, List<String> required) {
+    /** A body: its schema's name, its fields, the required ones, and an example (null: none). */
+    record Body(String name, String description, Map<String, Schema<?>> fields, List<String> required,
+                Map<String, Object> example) {
+
+        Body(String name, String description, Map<String, Schema<?>> fields, List<String> required) {
+            this(name, description, fields, required, null);
+        }
 
         ObjectSchema schema() {
             ObjectSchema s = new ObjectSchema();
             s.description(description + " Unknown fields are refused.");
+            if (example != null) {
+                // as a JSON tree: ObjectSchema would print a Map as text
+                s.setExample(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(example));
+            }
             fields.forEach(s::addProperty);
             if (!required.isEmpty()) {
                 s.required(required);
@@ -107,14 +116,17 @@ final class RequestBodies {
                             "fillPrice", number(Bounds.PRICE, "the fill's price"),
                             "quantity", number(Bounds.QUANTITY, "the quantity filled, at most the approved one"),
                             "timestamp", time("when it was filled; default now")),
-                    List.of("decisionId", "fillPrice", "quantity"))),
+                    List.of("decisionId", "fillPrice", "quantity"),
+                    // seed 001's approval filled: 0.01 BTC at 50,000 (README)
+                    Map.of("decisionId", "01a242e1-b216-7000-b3c4-d6bfca0359ae", "fillPrice", 50_000,
+                            "quantity", 0.01))),
             Map.entry("POST /api/v1/trades/{id}/close", new Body("Close",
                     "A close of a trade, whole or part.",
                     fields("price", number(Bounds.PRICE, "the close's price"),
                             "quantity", number(Bounds.QUANTITY, "the quantity closed; default all that is open"),
                             "reason", new StringSchema().maxLength(500).description("why it was closed"),
                             "timestamp", time("when it was closed; default now")),
-                    List.of("price"))),
+                    List.of("price"), Map.of("price", 50_100, "reason", "manual"))),
             Map.entry("POST /api/v1/policies/what-if", new Body("WhatIf",
                     "A candidate policy, as a workspace directory or inline YAML (one of the two), previewed over "
                             + "audited decisions.",
@@ -141,7 +153,9 @@ final class RequestBodies {
                             "low", number(Bounds.PRICE, "the bar's low since the last mark, at most price"),
                             "timestamp", time("the mark's event time: keep the milliseconds; not before a fill it "
                                     + "should see")),
-                    List.of("symbol", "price", "timestamp"))),
+                    List.of("symbol", "price", "timestamp"),
+                    // seed 001's trade at +1R (1R = 2,250 over 50,000): the stop moves to breakeven (README)
+                    Map.of("symbol", "BTCUSDT", "price", 52_250, "timestamp", "2026-11-21T10:01:00.250Z"))),
             Map.entry("POST /api/v1/market/bars", new Body("Bars",
                     "A batch of OHLCV bars of one symbol and interval (each bar may name its own).",
                     fields("symbol", text(CheckRequestParser.ID_PATTERN, "the bars' symbol"),

@@ -109,6 +109,9 @@ class OpenApiContractTest {
         assertThat(schemas.path("EquityReport").path("properties").path("equity").path("minimum").isNumber())
                 .isTrue();
         assertThat(schemas.path("Mark").path("required").toString()).contains("timestamp");
+        // seed 001's examples: the README's fill and mark
+        assertThat(fill.path("example").path("fillPrice").asDouble()).isEqualTo(50_000);
+        assertThat(schemas.path("Mark").path("example").path("price").asDouble()).isEqualTo(52_250);
     }
 
     @Test
