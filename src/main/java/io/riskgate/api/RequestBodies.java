@@ -50,6 +50,7 @@ final class RequestBodies {
 
     static Schema<?> number(Bounds.Range r, String description) {
         NumberSchema s = new NumberSchema();
+        s.format("double"); // as the parsers read it (a generated client types it double, not BigDecimal)
         if (r.minIncluded()) {
             s.minimum(BigDecimal.valueOf(r.min()));
         } else {
