@@ -107,6 +107,19 @@ public final class RuleSetRegistry {
     }
     private final ReentrantLock reloadLock = new ReentrantLock();
 
+    /**
+     * Runs {@code work} with no reload running meanwhile (a reload it starts itself is allowed): what it reads of the
+     * policies in force is not half-way through a reload whose activation is already logged.
+     */
+    public void betweenReloads(Runnable work) {
+        reloadLock.lock();
+        try {
+            work.run();
+        } finally {
+            reloadLock.unlock();
+        }
+    }
+
     private final Path rulesDir;
 
     public RuleSetRegistry(Path policiesDir, Path rulesDir, String defaultId, RuleSetCompiler compiler) {

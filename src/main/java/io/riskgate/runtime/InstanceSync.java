@@ -102,8 +102,6 @@ public final class InstanceSync implements AutoCloseable {
     public synchronized void poll() {
         switches.refresh();
         portfolio.firmShares().refresh(portfolio.firm());
-        boolean reload = false;
-        String reloadReason = null;
         List<Object[]> entries = jdbc.query("SELECT id, outcome, policy_id, sha256, detail, actor FROM policy_activation "
                         + "WHERE id > ? AND outcome IN ('ACTIVATED', 'REMOVED', 'ASSIGNED') ORDER BY id",
                 (rs, i) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
@@ -121,18 +119,22 @@ public final class InstanceSync implements AutoCloseable {
                 latest.put((String) e[2], e);
             }
         }
-        for (Object[] e : latest.values()) {
-            String outcome = (String) e[1];
-            if (!inForce((String) e[2], (String) e[3], outcome)) {
-                reload = true;
-                reloadReason = outcome.toLowerCase(java.util.Locale.ROOT) + " " + e[2] + " by " + e[5]
-                        + " on another instance";
+        // compared with what is in force between reloads: this process's own reload logs its activation before it
+        // puts the policies in force, and is not to be taken for another instance's
+        registry.betweenReloads(() -> {
+            String reason = null;
+            for (Object[] e : latest.values()) {
+                String outcome = (String) e[1];
+                if (!inForce((String) e[2], (String) e[3], outcome)) {
+                    reason = outcome.toLowerCase(java.util.Locale.ROOT) + " " + e[2] + " by " + e[5]
+                            + " on another instance";
+                }
             }
-        }
-        if (reload) {
-            log.info("policies changed on another instance ({}): reloading", reloadReason);
-            registry.reload("instance-sync", reloadReason);
-        }
+            if (reason != null) {
+                log.info("policies changed on another instance ({}): reloading", reason);
+                registry.reload("instance-sync", reason);
+            }
+        });
         List<io.riskgate.governor.GovernorEvent> found = events.events(Math.max(0, lastEvent - LOOK_BACK),
                 Optional.empty(), EVENTS_PER_POLL);
         if (!found.isEmpty()) {
