@@ -126,6 +126,11 @@ public final class AccountVersions {
         } catch (SQLException | RuntimeException e) {
             discard(c);
             holders.release();
+            if (e instanceof SQLException sql && "55P03".equals(sql.getSQLState())) {
+                throw new IllegalStateException("account '" + account + "' has been held by another riskgate process "
+                        + "for more than " + LOCK_WAIT.toSeconds() + " s (a stalled instance: see docs/operations.md, "
+                        + "\"A stalled instance\"); refused, fail closed", e);
+            }
             throw new IllegalStateException("cannot take account '" + account + "' in the database: "
                     + e.getMessage(), e);
         }

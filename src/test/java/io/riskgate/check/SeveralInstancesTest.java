@@ -15,6 +15,8 @@ import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.testing.Postgres;
 import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -44,36 +46,59 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SeveralInstancesTest {
 
-    private final String url = Postgres.newDatabaseUrl();
-    private final HikariDataSource poolA = Postgres.pool(url);
-    private final HikariDataSource poolB = Postgres.pool(url);
-    private final JdbcTemplate jdbc = new JdbcTemplate(poolA);
     // seed 001's event time plus a minute
     private final Clock clock = Clock.fixed(TestRuntime.T0.plusSeconds(60), ZoneOffset.UTC);
+    private Pair instances;
+    private JdbcTemplate jdbc;
     private RiskgateRuntime a;
     private RiskgateRuntime b;
 
     @BeforeAll
     void start() {
-        a = start(poolA);
-        b = start(poolB);
+        instances = Pair.start(TestRuntime.repoPolicies().toAbsolutePath().getParent(), clock);
+        a = instances.x();
+        b = instances.y();
+        jdbc = new JdbcTemplate(instances.one());
     }
 
-    private RiskgateRuntime start(HikariDataSource pool) {
-        return RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default", pool, clock,
-                new SimpleMeterRegistry());
+    /** Two instances on a database of their own, reading one policies and rules directory ({@code dir}). */
+    private record Pair(HikariDataSource one, HikariDataSource two, RiskgateRuntime x, RiskgateRuntime y)
+            implements AutoCloseable {
+
+        static Pair start(Path dir, Clock clock) {
+            String url = Postgres.newDatabaseUrl();
+            HikariDataSource one = Postgres.pool(url);
+            HikariDataSource two = Postgres.pool(url);
+            return new Pair(one, two, instance(dir, one, clock), instance(dir, two, clock));
+        }
+
+        private static RiskgateRuntime instance(Path dir, HikariDataSource pool, Clock clock) {
+            return RiskgateRuntime.start(dir.resolve("policies"), dir.resolve("rules"), "default", pool, clock,
+                    new SimpleMeterRegistry());
+        }
+
+        @Override
+        public void close() {
+            x.close();
+            y.close();
+            one.close();
+            two.close();
+        }
     }
 
     @AfterAll
     void stop() {
-        a.close();
-        b.close();
-        poolA.close();
-        poolB.close();
+        instances.close();
     }
 
-    /** {@code clients} threads on each instance, all let go at once: every decision, in the order sent. */
+    /** {@code clients} threads on each of the class's instances, all let go at once: every decision, in order sent. */
     private List<Decision> race(int clients, IntFunction<ObjectNode> order) throws Exception {
+        return race(a, b, clients, order);
+    }
+
+    /** {@code clients} threads on each of {@code a} and {@code b}, let go at once: every decision, in order sent. */
+    private static List<Decision> race(RiskgateRuntime a, RiskgateRuntime b, int clients,
+                                       IntFunction<ObjectNode> order) throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(2 * clients);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<Decision>> futures = new ArrayList<>();
@@ -234,96 +259,56 @@ class SeveralInstancesTest {
         // 001's $500 positions, whichever 20 of the 64 accounts come first, whichever instance decides them
         TestRuntime.copyRepoConfig(dir, text -> text.replace("    max_gross_exposure: 50000000 ",
                 "    max_gross_exposure: 10000 "));
-        String firmUrl = Postgres.newDatabaseUrl();
-        try (HikariDataSource one = Postgres.pool(firmUrl); HikariDataSource two = Postgres.pool(firmUrl)) {
-            RiskgateRuntime x = RiskgateRuntime.start(dir.resolve("policies"), dir.resolve("rules"), "default", one,
-                    clock, new SimpleMeterRegistry());
-            RiskgateRuntime y = RiskgateRuntime.start(dir.resolve("policies"), dir.resolve("rules"), "default", two,
-                    clock, new SimpleMeterRegistry());
-            try {
-                ExecutorService threads = Executors.newFixedThreadPool(64);
-                CountDownLatch go = new CountDownLatch(1);
-                List<Future<Decision>> futures = new ArrayList<>();
-                for (int i = 0; i < 64; i++) {
-                    RiskgateRuntime instance = i % 2 == 0 ? x : y;
-                    ObjectNode request = set(Requests.seed001(), "account", "firm-" + i);
-                    futures.add(threads.submit(() -> {
-                        go.await();
-                        return instance.engine().check(request);
-                    }));
-                }
-                go.countDown();
-                double approvedNotional = 0;
-                int approved = 0;
-                int refused = 0;
-                for (Future<Decision> f : futures) {
-                    Decision d = f.get(120, TimeUnit.SECONDS);
-                    approvedNotional += d.approved() ? d.notional() : 0;
-                    approved += d.approved() ? 1 : 0;
-                    refused += d.codes().contains("FIRM_EXPOSURE_LIMIT") ? 1 : 0;
-                }
-                threads.shutdown();
-                assertThat(approvedNotional).isEqualTo(10_000.0);
-                assertThat(approved).isEqualTo(20);
-                assertThat(refused).isEqualTo(44);
-                // the store agrees: $10,000 reserved, and every account's stored share sums to it
-                JdbcTemplate firmDb = new JdbcTemplate(one);
-                assertThat(firmDb.queryForObject("SELECT SUM(notional) FROM reservation WHERE released_at IS NULL",
-                        Double.class)).isEqualTo(10_000.0);
-                assertThat(firmDb.queryForObject("SELECT SUM(gross_exposure) FROM firm_share", Double.class))
-                        .isEqualTo(10_000.0);
-                // each instance, having polled, sees the whole firm
-                x.sync().poll();
-                y.sync().poll();
-                assertThat(x.portfolio().firm().totals().grossExposure()).isEqualTo(10_000.0);
-                assertThat(y.portfolio().firm().totals().grossExposure()).isEqualTo(10_000.0);
-            } finally {
-                x.close();
-                y.close();
-            }
+        try (Pair p = Pair.start(dir, clock)) {
+            List<Decision> decisions = race(p.x(), p.y(), 32, i -> set(Requests.seed001(), "account", "firm-" + i));
+            assertThat(decisions.stream().filter(Decision::approved).mapToDouble(Decision::notional).sum())
+                    .isEqualTo(10_000.0);
+            assertThat(decisions.stream().filter(Decision::approved)).hasSize(20);
+            assertThat(decisions.stream().filter(d -> d.codes().contains("FIRM_EXPOSURE_LIMIT"))).hasSize(44);
+            // the store agrees: $10,000 reserved, and every account's stored share sums to it
+            JdbcTemplate firmDb = new JdbcTemplate(p.one());
+            assertThat(firmDb.queryForObject("SELECT SUM(notional) FROM reservation WHERE released_at IS NULL",
+                    Double.class)).isEqualTo(10_000.0);
+            assertThat(firmDb.queryForObject("SELECT SUM(gross_exposure) FROM firm_share", Double.class))
+                    .isEqualTo(10_000.0);
+            // each instance, having polled, sees the whole firm
+            p.x().sync().poll();
+            p.y().sync().poll();
+            assertThat(p.x().portfolio().firm().totals().grossExposure()).isEqualTo(10_000.0);
+            assertThat(p.y().portfolio().firm().totals().grossExposure()).isEqualTo(10_000.0);
         }
     }
 
     @Test
-    void aPolicyActivatedOnOneInstanceIsInForceOnTheOtherAfterItsPoll(@TempDir Path dir) {
+    void aPolicyActivatedOnOneInstanceIsInForceOnTheOtherAfterItsPoll(@TempDir Path dir) throws IOException {
         // both instances read one policies directory, as operations.md asks
         TestRuntime.copyRepoConfig(dir);
-        String url = Postgres.newDatabaseUrl();
-        try (HikariDataSource one = Postgres.pool(url); HikariDataSource two = Postgres.pool(url)) {
-            RiskgateRuntime x = RiskgateRuntime.start(dir.resolve("policies"), dir.resolve("rules"), "default", one,
-                    clock, new SimpleMeterRegistry());
-            RiskgateRuntime y = RiskgateRuntime.start(dir.resolve("policies"), dir.resolve("rules"), "default", two,
-                    clock, new SimpleMeterRegistry());
-            try {
-                String before = y.registry().active().sha256();
-                // an officer edits the default policy (the firm's gross exposure limit) and reloads it on x
-                Path yaml = dir.resolve("policies/default.yaml");
-                java.nio.file.Files.writeString(yaml, java.nio.file.Files.readString(yaml)
-                        .replace("    max_gross_exposure: 50000000 ", "    max_gross_exposure: 40000000 "));
-                x.registry().reload("officer-1", "lower firm limit");
-                String after = x.registry().active().sha256();
-                assertThat(after).isNotEqualTo(before);
-                assertThat(y.registry().active().sha256()).as("until y polls").isEqualTo(before);
-                y.sync().poll();
-                assertThat(y.registry().active().sha256()).isEqualTo(after);
-                assertThat(y.registry().active().policy().controls().firm().maxGrossExposure().getAsDouble())
-                        .isEqualTo(40_000_000.0);
-                // y's reload archived the same version as x's (one row for it) and x, polling, has nothing to do
-                long activations = new JdbcTemplate(one).queryForObject("SELECT COUNT(*) FROM policy_activation",
-                        Long.class);
-                x.sync().poll();
-                assertThat(new JdbcTemplate(one).queryForObject("SELECT COUNT(*) FROM policy_activation", Long.class))
-                        .isEqualTo(activations);
-                assertThat(new JdbcTemplate(one).queryForObject("SELECT COUNT(*) FROM policy_version "
-                        + "WHERE sha256 = ?", Long.class, after)).isOne();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            } finally {
-                x.close();
-                y.close();
-            }
+        try (Pair p = Pair.start(dir, clock)) {
+            RiskgateRuntime x = p.x();
+            RiskgateRuntime y = p.y();
+            JdbcTemplate db = new JdbcTemplate(p.one());
+            String before = y.registry().active().sha256();
+            // an officer edits the default policy (the firm's gross exposure limit) and reloads it on x
+            Path yaml = dir.resolve("policies/default.yaml");
+            Files.writeString(yaml, Files.readString(yaml)
+                    .replace("    max_gross_exposure: 50000000 ", "    max_gross_exposure: 40000000 "));
+            x.registry().reload("officer-1", "lower firm limit");
+            String after = x.registry().active().sha256();
+            assertThat(after).isNotEqualTo(before);
+            assertThat(y.registry().active().sha256()).as("until y polls").isEqualTo(before);
+            y.sync().poll();
+            assertThat(y.registry().active().sha256()).isEqualTo(after);
+            assertThat(y.registry().active().policy().controls().firm().maxGrossExposure().getAsDouble())
+                    .isEqualTo(40_000_000.0);
+            // y's reload archived the same version as x's (one row for it) and x, polling, has nothing to do
+            long activations = db.queryForObject("SELECT COUNT(*) FROM policy_activation", Long.class);
+            x.sync().poll();
+            assertThat(db.queryForObject("SELECT COUNT(*) FROM policy_activation", Long.class)).isEqualTo(activations);
+            assertThat(db.queryForObject("SELECT COUNT(*) FROM policy_version WHERE sha256 = ?", Long.class, after))
+                    .isOne();
         }
     }
+
 
     @Test
     void aWriteDecidedUnderALockLostWithItsSessionIsRefusedAndDecidedAgainOnWhatTheOtherStored() {

@@ -100,6 +100,21 @@ class AccountVersionsTest {
     }
 
     @Test
+    void aProcessHoldingAnAccountTooLongMakesTheOthersFailClosedNotHang() {
+        AccountVersions versions = migrated();
+        try (AccountVersions.Held stalled = versions.hold("acc")) {
+            // another process waits LOCK_WAIT (10 s) for it, then is refused, saying why
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> AccountVersions.of(db).hold("acc")).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("account 'acc' has been held by another riskgate process for more than "
+                            + "10 s");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
+                    .isGreaterThanOrEqualTo(AccountVersions.LOCK_WAIT)
+                    .isLessThan(AccountVersions.LOCK_WAIT.multipliedBy(3));
+        }
+    }
+
+    @Test
     void h2HasNothingToLockOrCompare() {
         assertThat(AccountVersions.NONE.shared()).isFalse();
         assertThat(AccountVersions.NONE.hold("acc").version()).isEqualTo(-1);
