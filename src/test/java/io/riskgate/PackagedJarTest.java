@@ -3,6 +3,8 @@ package io.riskgate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.riskgate.testing.DocBlocks;
+import io.riskgate.testing.DocShell;
 import io.riskgate.testing.Requests;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -14,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,66 +29,93 @@ import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
- * The real artefact: {@code target/riskgate.jar} started as a process (Drools compiles the rules inside the
- * Spring Boot fat jar), a seed 001 check over HTTP, and the CLI from the same jar. The jar is packaged before the
- * tests (pom.xml), and this class comes first in one test JVM's queue, so its processes run while the other JVM
- * works through the rest of the suite.
+ * The real artefact: {@code target/riskgate.jar}, started and used as README.md says. The README's shell blocks run
+ * in order in one bash session against it (Drools compiles the rules inside the Spring Boot fat jar; the CLI runs
+ * from the same jar), in a directory laid out as a clone of the repository, and the answers the README quotes are
+ * checked ({@code <!-- test -->} comments above its blocks: {@link DocBlocks}). So the README cannot drift from the
+ * software: a changed field, code, count or exit status fails here. The jar is packaged before the tests (pom.xml),
+ * and this class comes first in one test JVM's queue, so its processes run while the other JVM works through the
+ * rest of the suite.
  *
- * <p>The tests run at the same time ({@code @Execution(CONCURRENT)}): the CLI check and the CLI key runs, each over a
- * database of its own, overlap each other and the server's start-up; the HTTP tests wait for the
- * server. Each database has a directory of its own: the password a
- * process generates is kept in {@code db.secret} beside its database, one per directory, and two processes
- * creating theirs in one directory at once could each write it.
+ * <p>The tests run at the same time ({@code @Execution(CONCURRENT)}): the CLI key runs, over a database of its own,
+ * overlap the server's start-up. Each database has a directory of its own: the password a process generates is kept
+ * in {@code db.secret} beside its database, one per directory, and two processes creating theirs in one directory at
+ * once could each write it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Execution(ExecutionMode.CONCURRENT)
 class PackagedJarTest {
 
     private static final Path JAR = Path.of(System.getProperty("riskgate.jar", "target/riskgate.jar"));
+    private static final Path README = Path.of("README.md");
     /**
-     * The test starts the jar four times (the server and three CLI runs), each for seconds: the serial collector
+     * The test starts the jar several times (the server and the CLI runs), each for seconds: the serial collector
      * starts them about a fifth faster than G1 on two cores (a CLI check 10.3 s against 8.3 s), and C1 alone
      * (no C2 compiler threads competing for the two cores) faster again (a quiet CLI check 8.2 s against 6.8 s,
      * 12.9 against 7.2 CPU-seconds). What is tested (the jar's class path, runtime rule compilation, HTTP, exit
-     * codes) does not depend on the collector or the JIT tier.
+     * codes) does not depend on the collector or the JIT tier. The README's own {@code java -jar} commands get them
+     * through {@code JAVA_TOOL_OPTIONS}.
      */
     private static final List<String> QUICK_START = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     @TempDir
     static Path work;
 
+    /** A clone's layout as the README uses it: policies, rules, docs/examples and target/riskgate.jar. */
+    private Path clone;
     private Process server;
     private int port;
-    private String traderKey;
-    private String auditorKey;
     private final HttpClient http = HttpClient.newHttpClient();
 
     /**
-     * Starts the server and returns without waiting: the CLI tests, which run first and need no server, overlap
-     * its start-up; the HTTP tests wait for it ({@link #awaitServer}).
+     * Starts the server as the README's "Run it" says and returns without waiting: the CLI key test, which needs no
+     * server, overlaps its start-up; the HTTP tests wait for it ({@link #awaitServer}).
      */
     @BeforeAll
     void startJar() throws Exception {
         assertThat(JAR).exists();
+        clone = work.resolve("clone");
+        for (String dir : List.of("policies", "rules", "docs/examples")) {
+            copyTree(Path.of(dir), clone.resolve(dir));
+        }
+        Files.createDirectories(clone.resolve("target"));
+        Files.createSymbolicLink(clone.resolve("target/riskgate.jar"), JAR.toAbsolutePath());
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        List<String> cmd = new java.util.ArrayList<>(List.of(java()));
-        cmd.addAll(QUICK_START);
-        cmd.addAll(List.of("-jar", JAR.toAbsolutePath().toString(),
-                "--server.port=" + port,
-                "--riskgate.policies-dir=" + Path.of("policies").toAbsolutePath(),
-                "--riskgate.rules-dir=" + Path.of("rules").toAbsolutePath(),
-                "--spring.datasource.url=jdbc:h2:file:" + work.resolve("server/db").toAbsolutePath(),
-                "--riskgate.security.bootstrap-key-file=" + work.resolve("admin.key").toAbsolutePath()));
-        server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("server.log").toFile()).start();
+        List<DocBlocks.Block> starts = DocBlocks.of(README).stream().filter(b -> b.server().isPresent()).toList();
+        assertThat(starts).as("README.md's block that starts the server").hasSize(1);
+        String text = starts.get(0).text();
+        String command = text.substring(text.lastIndexOf("&&") + 2).replaceAll("#.*", "").trim();
+        assertThat(command).startsWith("java -jar target/riskgate.jar");
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "exec " + command + " --server.port=" + port)
+                .directory(clone.toFile()).redirectErrorStream(true)
+                .redirectOutput(work.resolve("server.log").toFile());
+        pb.environment().putAll(shellEnvironment());
+        server = pb.start();
     }
 
-    /** Waits (once) until the server is ready, then makes the keys the HTTP tests use. */
-    private synchronized void awaitServer() throws Exception {
-        if (traderKey != null) {
-            return;
+    /** The test JVM's java first on the path, and the quick start for every JVM the README starts. */
+    private static Map<String, String> shellEnvironment() {
+        return Map.of("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"),
+                "JAVA_TOOL_OPTIONS", String.join(" ", QUICK_START));
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
         }
+    }
+
+    /** Waits (once) until the server is ready. */
+    private synchronized void awaitServer() throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
         while (Instant.now().isBefore(deadline)) {
             if (!server.isAlive()) {
@@ -94,7 +125,6 @@ class PackagedJarTest {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/actuator/health/readiness")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
-                    createKeys();
                     return;
                 }
             } catch (IOException notYet) {
@@ -103,24 +133,6 @@ class PackagedJarTest {
             Thread.sleep(250);
         }
         throw new AssertionError("jar did not become healthy: " + Files.readString(work.resolve("server.log")));
-    }
-
-    /** The first start wrote an ADMIN key readable by its owner only; with it, a TRADER and an AUDITOR key. */
-    private void createKeys() throws Exception {
-        Path file = work.resolve("admin.key");
-        assertThat(java.nio.file.Files.getPosixFilePermissions(file))
-                .containsExactlyInAnyOrderElementsOf(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        String admin = Files.readString(file).trim();
-        traderKey = createKey(admin, "{\"name\":\"exec-1\",\"roles\":[\"TRADER\"],\"accounts\":[\"default\"]}");
-        auditorKey = createKey(admin, "{\"name\":\"auditor-1\",\"roles\":[\"AUDITOR\"]}");
-    }
-
-    private String createKey(String admin, String body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/api/v1/keys"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + admin)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        return Requests.JSON.readTree(r.body()).get("key").asText();
     }
 
     @AfterAll
@@ -141,60 +153,54 @@ class PackagedJarTest {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /**
+     * Every bash block of the README but the build and the start, in order, in one session, against the server on
+     * its own port (the README's localhost:8080 replaced): each must exit as its {@code <!-- test -->} comment says
+     * (0 when silent), print what it says, and answer no problem (a 4xx/5xx problem+json) unless it says one is
+     * expected. Every block that fails is named, with what it printed.
+     */
     @Test
-    void theJarRefusesAnAnonymousCheck() throws Exception {
+    void theReadmeRunsAsWritten() throws Exception {
         awaitServer();
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/api/v1/checks"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Requests.seed001().toString())).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(401);
-        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        // the first start wrote the ADMIN key the README reads, readable by its owner only
+        assertThat(Files.getPosixFilePermissions(clone.resolve("data/admin.key")))
+                .containsExactlyInAnyOrderElementsOf(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        List<DocBlocks.Block> blocks = DocBlocks.of(README).stream()
+                .filter(b -> b.language().equals("bash") && b.skip().isEmpty() && b.server().isEmpty()).toList();
+        assertThat(blocks).hasSizeGreaterThan(10);
+        List<DocShell.Ran> ran = DocShell.run(blocks, clone, Map.of("localhost:8080", "localhost:" + port),
+                shellEnvironment(), Duration.ofMinutes(5));
+        List<String> failures = new ArrayList<>();
+        for (DocShell.Ran r : ran) {
+            List<String> wrong = new ArrayList<>();
+            if (r.exit() != r.block().exit()) {
+                wrong.add("exited " + r.exit() + ", the README expects " + r.block().exit());
+            }
+            r.block().prints().stream().filter(p -> !r.output().contains(p))
+                    .forEach(p -> wrong.add("did not print " + p));
+            if (!r.block().problemOk() && PROBLEM.matcher(r.output()).find()) {
+                wrong.add("answered a problem");
+            }
+            if (!wrong.isEmpty()) {
+                failures.add("README.md:" + r.block().line() + " " + wrong + "\n" + r.block().text()
+                        + "--- printed:\n" + r.output());
+            }
+        }
+        assertThat(failures).as("README blocks that do not do what the README says").isEmpty();
     }
 
-    @Test
-    void theJarApprovesSeed001OverHttp() throws Exception {
-        awaitServer();
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/api/v1/checks"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + traderKey)
-                .POST(HttpRequest.BodyPublishers.ofString(Requests.seed001().toString())).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        JsonNode d = Requests.JSON.readTree(r.body());
-        // risk 100 over a 2,250 stop = 0.0444 BTC; the 500 max position binds: 0.01 BTC
-        assertThat(d.get("approved").asBoolean()).isTrue();
-        assertThat(d.get("quantity").asDouble()).isEqualTo(0.01);
-        assertThat(d.get("stopLoss").asDouble()).isEqualTo(47_750.0);
-        assertThat(d.get("takeProfit").asDouble()).isEqualTo(55_625.0);
-
-        HttpResponse<String> audit = http.send(HttpRequest.newBuilder(
-                uri("/api/v1/decisions/" + d.get("decisionId").asText())).header("Authorization", "Bearer " + auditorKey)
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(audit.statusCode()).isEqualTo(200);
-        assertThat(Requests.JSON.readTree(audit.body()).at("/policy/sha256").asText())
-                .isEqualTo(d.at("/policy/sha256").asText());
-    }
+    /** A problem+json answer: its status member, 4xx or 5xx. */
+    private static final java.util.regex.Pattern PROBLEM = java.util.regex.Pattern.compile("\"status\":\\s*[45]\\d\\d");
 
     @Test
     void theJarServesItsOpenApiDescription() throws Exception {
         awaitServer();
+        String admin = Files.readString(clone.resolve("data/admin.key")).trim();
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/v3/api-docs"))
-                        .header("Authorization", "Bearer " + auditorKey).build(),
+                        .header("Authorization", "Bearer " + admin).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("/api/v1/checks");
-    }
-
-    @Test
-    void theJarRunsTheCliCheck() throws Exception {
-        Path request = work.resolve("check.json");
-        Files.writeString(request, Requests.seed001().toString());
-        CliRun approved = cli(List.of("check", request.toString(), "--db",
-                "jdbc:h2:file:" + work.resolve("cli/cli-db").toAbsolutePath()));
-        assertThat(approved.exit()).as(approved.err()).isZero();
-        assertThat(Requests.JSON.readTree(approved.out()).get("quantity").asDouble()).isEqualTo(0.01);
-        // exit 1 (a rejection) and 2 (a request refused) are RiskgateCliTest's, in-process: each run of the jar is
-        // a JVM start of a couple of CPU-seconds, and a check's also compiles the rules
     }
 
     @Test

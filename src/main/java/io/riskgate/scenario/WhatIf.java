@@ -42,7 +42,8 @@ import java.util.function.Supplier;
  * the open positions and reservations (their count, total exposure, the order's asset and strategy exposure), the
  * breakers that held the account and the governor's multipliers. A decision changes when its outcome, its
  * rejection codes or its quantity differ; the rules that caused it are those that fired (or rejected, or adjusted)
- * on one side only.
+ * on one side only. When one side is a rejection, its cause is the rejection codes on one side only: the sizing
+ * adjustments a refused order never reached are a consequence of the refusal, not a cause of it.
  */
 public final class WhatIf {
 
@@ -161,6 +162,14 @@ public final class WhatIf {
         Set<String> out = new LinkedHashSet<>();
         a.stream().filter(x -> !b.contains(x)).forEach(out::add);
         b.stream().filter(x -> !a.contains(x)).forEach(out::add);
+        if (before.approved() != after.approved()) {
+            // e.g. approved with a DAILY_RISK_BUDGET note, refused for LOW_CONFIDENCE: the note went because the order
+            // was refused before it was sized, so the refusal alone is the cause
+            List<String> refusals = out.stream().filter(x -> x.startsWith("rejected:")).toList();
+            if (!refusals.isEmpty()) {
+                out.retainAll(refusals);
+            }
+        }
         return out.stream().map(x -> x.substring(x.indexOf(':') + 1)).distinct().toList();
     }
 

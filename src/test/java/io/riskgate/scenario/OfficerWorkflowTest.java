@@ -77,7 +77,7 @@ class OfficerWorkflowTest {
         assertThat(preview.changes()).allSatisfy(c -> {
             assertThat(c.before().name()).isEqualTo("APPROVED");
             assertThat(c.afterCodes()).containsExactly("LOW_CONFIDENCE");
-            assertThat(c.causedBy()).contains("LOW_CONFIDENCE");
+            assertThat(c.causedBy()).containsExactly("LOW_CONFIDENCE");
         });
         assertThat(preview.candidate().version()).isEqualTo("2");
 

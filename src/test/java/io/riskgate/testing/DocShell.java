@@ -1,0 +1,96 @@
+package io.riskgate.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A document's shell blocks run as a reader would run them: one after another in one bash session (so a variable or
+ * function one block defines is there for the next), in a directory laid out as the document assumes, each block's
+ * output (standard output and error together) and the exit status of its last command kept apart by markers.
+ */
+public final class DocShell {
+
+    /** What one block printed and the status its last command exited with. */
+    public record Ran(DocBlocks.Block block, String output, int exit) {
+    }
+
+    private static final Pattern END = Pattern.compile("\\n?@@riskgate-doc-end (\\d+) (\\d+)\\n");
+
+    private DocShell() {
+    }
+
+    /**
+     * Runs the blocks in {@code dir} with {@code bash}, each text first passed through {@code replace} (e.g. the
+     * documented port for the test server's), with {@code env} added to the environment. A block that does not
+     * finish in the time left of {@code timeout} leaves the blocks after it without a result.
+     */
+    public static List<Ran> run(List<DocBlocks.Block> blocks, Path dir, Map<String, String> replace,
+                                Map<String, String> env, java.time.Duration timeout) throws IOException,
+            InterruptedException {
+        StringBuilder script = new StringBuilder("exec 2>&1\n");
+        for (int i = 0; i < blocks.size(); i++) {
+            String text = blocks.get(i).text();
+            for (Map.Entry<String, String> r : replace.entrySet()) {
+                text = text.replace(r.getKey(), r.getValue());
+            }
+            // a block's last command's status: $? as the next line reads it, before anything else runs
+            script.append(text).append("\nprintf '\\n@@riskgate-doc-end %d %d\\n' ").append(i).append(" $?\n");
+        }
+        Path file = Files.createTempFile(dir, "doc-", ".sh");
+        Files.writeString(file, script);
+        ProcessBuilder pb = new ProcessBuilder("bash", file.toString()).directory(dir.toFile())
+                .redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        // the output is read to its end; a session that overruns is killed, which ends it
+        Thread watchdog = new Thread(() -> {
+            try {
+                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException done) {
+                Thread.currentThread().interrupt();
+            }
+        }, "doc-shell-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        byte[] out;
+        try {
+            out = p.getInputStream().readAllBytes();
+            p.waitFor();
+        } finally {
+            watchdog.interrupt();
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        return split(blocks, new String(out, StandardCharsets.UTF_8));
+    }
+
+    private static List<Ran> split(List<DocBlocks.Block> blocks, String all) {
+        Map<Integer, Ran> byIndex = new LinkedHashMap<>();
+        Matcher m = END.matcher(all);
+        int from = 0;
+        while (m.find()) {
+            int i = Integer.parseInt(m.group(1));
+            byIndex.put(i, new Ran(blocks.get(i), all.substring(from, m.start()), Integer.parseInt(m.group(2))));
+            from = m.end();
+        }
+        List<Ran> ran = new ArrayList<>();
+        for (int i = 0; i < blocks.size(); i++) {
+            ran.add(byIndex.getOrDefault(i, new Ran(blocks.get(i), i == byIndex.size() ? all.substring(from) : "",
+                    -1)));
+        }
+        return ran;
+    }
+}
