@@ -76,7 +76,7 @@ class PackagedJarTest {
         assertThat(JAR).exists();
         clone = work.resolve("clone");
         for (String dir : List.of("policies", "rules", "docs/examples")) {
-            copyTree(Path.of(dir), clone.resolve(dir));
+            DocShell.copyTree(Path.of(dir), clone.resolve(dir));
         }
         Files.createDirectories(clone.resolve("target"));
         Files.createSymbolicLink(clone.resolve("target/riskgate.jar"), JAR.toAbsolutePath());
@@ -101,18 +101,6 @@ class PackagedJarTest {
                 "JAVA_TOOL_OPTIONS", String.join(" ", QUICK_START));
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (var files = Files.walk(from)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
-        }
-    }
 
     /** Waits (once) until the server is ready. */
     private synchronized void awaitServer() throws Exception {

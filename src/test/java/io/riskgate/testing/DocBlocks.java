@@ -23,20 +23,55 @@ import java.util.regex.Pattern;
  *
  * {@code prints:} a text the block's output must hold (as written, no pattern), {@code exit:} the exit status of
  * its last command (0 when not said), {@code skip:} why it is not run, {@code server:} the block starts the server;
- * {@code problem-ok:} an answer with a 4xx/5xx problem is expected. Any other instruction is refused, so a typo cannot
- * turn a check off.
+ * {@code problem-ok:} an answer with a 4xx/5xx problem is expected. The officer guide's walk-through also changes
+ * files as the reader would before a command ({@code edit}, {@code with}, {@code append}, ...: see
+ * {@code OfficerGuideTest}). Any other instruction is refused, so a typo cannot turn a check off.
  */
 public final class DocBlocks {
 
     private static final Pattern FENCE = Pattern.compile("^\\s*```(\\w*)\\s*$");
-    private static final Pattern DIRECTIVE = Pattern.compile("^(prints|exit|skip|server|problem-ok):\\s?(.*)$");
+    private static final Pattern DIRECTIVE = Pattern.compile("^([a-z-]+):\\s?(.*)$");
+    private static final List<String> KNOWN = List.of("prints", "exit", "skip", "server", "problem-ok", "command",
+            "mask", "edit", "with", "append", "write", "replace-lines", "with-replace-lines", "table-row", "with-cell");
+
+    /** One instruction: its name and the text after the colon. */
+    public record Directive(String name, String value) {
+    }
 
     /** One block: where it starts (1-based line of its fence), its language, its text and its instructions. */
-    public record Block(Path file, int line, String language, String text, List<String> prints, int exit,
-                        Optional<String> skip, Optional<String> server, boolean problemOk) {
+    public record Block(Path file, int line, String language, String text, List<Directive> directives) {
 
         public String where() {
             return file.getFileName() + ":" + line;
+        }
+
+        public List<String> all(String name) {
+            return directives.stream().filter(d -> d.name().equals(name)).map(Directive::value).toList();
+        }
+
+        public Optional<String> first(String name) {
+            return all(name).stream().findFirst();
+        }
+
+        public List<String> prints() {
+            return all("prints");
+        }
+
+        /** The exit status the block's last command must have: 0 when not said. */
+        public int exit() {
+            return first("exit").map(String::trim).map(Integer::parseInt).orElse(0);
+        }
+
+        public Optional<String> skip() {
+            return first("skip");
+        }
+
+        public Optional<String> server() {
+            return first("server");
+        }
+
+        public boolean problemOk() {
+            return first("problem-ok").isPresent();
         }
     }
 
@@ -63,11 +98,7 @@ public final class DocBlocks {
     }
 
     private static Block block(Path file, List<String> lines, int fence, String language, String text) {
-        List<String> prints = new ArrayList<>();
-        int exit = 0;
-        Optional<String> skip = Optional.empty();
-        Optional<String> server = Optional.empty();
-        boolean problemOk = false;
+        List<Directive> directives = new ArrayList<>();
         int end = fence - 1;
         if (end >= 0 && lines.get(end).trim().equals("-->")) {
             int begin = end - 1;
@@ -83,19 +114,13 @@ public final class DocBlocks {
             }
             for (String d : lines.subList(begin + 1, end)) {
                 Matcher m = DIRECTIVE.matcher(d.trim());
-                if (!m.matches()) {
+                if (!m.matches() || !KNOWN.contains(m.group(1))) {
                     throw new IllegalStateException(file + ":" + (fence + 1) + ": unknown test instruction '" + d
-                            + "' (known: prints, exit, skip, server, problem-ok)");
+                            + "' (known: " + KNOWN + ")");
                 }
-                switch (m.group(1)) {
-                    case "prints" -> prints.add(m.group(2));
-                    case "exit" -> exit = Integer.parseInt(m.group(2).trim());
-                    case "skip" -> skip = Optional.of(m.group(2));
-                    case "server" -> server = Optional.of(m.group(2));
-                    default -> problemOk = true;
-                }
+                directives.add(new Directive(m.group(1), m.group(2)));
             }
         }
-        return new Block(file, fence + 1, language, text, List.copyOf(prints), exit, skip, server, problemOk);
+        return new Block(file, fence + 1, language, text, List.copyOf(directives));
     }
 }
