@@ -37,6 +37,23 @@ class OpenApiContract implements OpenApiCustomizer {
     static final String OIDC = "oidc";
     static final String PROBLEM = "Problem";
 
+    /**
+     * The operations that answer 409 because the current state forbids what was asked, with the state in the detail
+     * (an {@code io.riskgate.errors.ConflictException} on their path): a clientOrderId reused for another order, a fill
+     * or cancel of a decision that cannot take it, a close of a closed trade, a breaker reset with none active, an
+     * instruction acknowledged twice, an account assigned to a policy that is not loaded, a kill switch reset that is not
+     * in force, the report of a replay still running. Each is driven by a REST test.
+     */
+    static final java.util.Set<String> CONFLICTS = java.util.Set.of(
+            "POST /api/v1/checks", "POST /api/v1/trades", "POST /api/v1/trades/{id}/close",
+            "POST /api/v1/decisions/{id}/cancel", "POST /api/v1/accounts/{id}/breaker",
+            "POST /api/v1/accounts/{id}/instructions/{iid}/ack", "GET /api/v1/accounts/{id}/policy",
+            "POST /api/v1/firm/kill-switch", "GET /api/v1/replays/{id}/report", "GET /api/v1/replays/{id}/decisions",
+            "GET /api/v1/replays/{id}/compare");
+    /** The operations that compile a policy and answer 422 with every problem when it is refused. */
+    static final java.util.Set<String> POLICY_REFUSALS = java.util.Set.of(
+            "POST /api/v1/policies/reload", "POST /api/v1/policies/what-if");
+
     /** The tag of each capability, by the path's first segment after /api/v1, with what it groups. */
     static final Map<String, String[]> TAGS = tags();
 
@@ -78,6 +95,12 @@ class OpenApiContract implements OpenApiCustomizer {
                 .addProperty("field", new StringSchema().description("the field's JSON path, e.g. signal.confidence"))
                 .addProperty("message", new StringSchema().description("what is wrong with it, and what is allowed"))
                 .required(List.of("field", "message")));
+        components.addSchemas("PolicyProblem", new ObjectSchema().description("One problem of a refused policy")
+                .addProperty("file", new StringSchema().description("the policy or rule file, e.g. default.yaml"))
+                .addProperty("path", new StringSchema().description("the key, e.g. filters.min_confidence"))
+                .addProperty("line", new IntegerSchema().description("the line in the file; 0 when unknown"))
+                .addProperty("message", new StringSchema().description("what is wrong, and what is allowed"))
+                .required(List.of("file", "path", "line", "message")));
         components.addSchemas(PROBLEM, new ObjectSchema().description("An error answer (RFC 9457 problem+json)")
                 .addProperty("type", new StringSchema().format("uri").example(ProblemJson.TYPE_BASE + "400"))
                 .addProperty("title", new StringSchema().example("Bad request"))
@@ -87,6 +110,8 @@ class OpenApiContract implements OpenApiCustomizer {
                         .description("the request's path"))
                 .addProperty("errors", new ArraySchema().items(new Schema<>().$ref("#/components/schemas/FieldError"))
                         .description("400: every bad field of the request, not only the first"))
+                .addProperty("problems", new ArraySchema().items(new Schema<>().$ref(
+                        "#/components/schemas/PolicyProblem")).description("422: every problem of the refused policy"))
                 .required(List.of("type", "title", "status")));
         List<SecurityRequirement> security = List.of(new SecurityRequirement().addList(API_KEY),
                 new SecurityRequirement().addList(OIDC));
@@ -122,6 +147,14 @@ class OpenApiContract implements OpenApiCustomizer {
                 problem(responses, "429", "Too many requests for this caller: retry after the Retry-After header");
                 if (path.contains("{")) {
                     problem(responses, "404", "No such resource");
+                }
+                String operation = e.getKey() + " " + path;
+                if (CONFLICTS.contains(operation)) {
+                    problem(responses, "409", "The current state does not allow this: the detail says which state");
+                }
+                if (POLICY_REFUSALS.contains(operation)) {
+                    problem(responses, "422", "The policy was refused: every problem listed (problems); nothing "
+                            + "changed");
                 }
                 if (op.getRequestBody() != null) {
                     problem(responses, "413", "The request body is larger than riskgate accepts");

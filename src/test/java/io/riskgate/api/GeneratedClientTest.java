@@ -79,6 +79,12 @@ class GeneratedClientTest {
                 .quantity(0.01).timestamp(t0));
         String tradeId = fill.getId();
         assertThat(tradeId).isNotBlank();
+        // the same approval filled again: 409, the documented conflict, naming the trade that filled it
+        assertThatThrownBy(() -> new TradesApi(client).fill(new Fill().decisionId(d.getDecisionId())
+                .fillPrice(50_000.0).quantity(0.01).timestamp(t0))).isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(409);
+                    assertThat(e.getResponseBody()).contains("already filled by trade " + tradeId);
+                });
 
         // +1R: 50,000 + 2,250 = 52,250 moves the stop to breakeven, entry + 0.1% = 50,050
         List<ExitInstruction> exits = new ExitsApi(client).mark(new Mark().symbol(symbol).price(52_250.0)

@@ -128,9 +128,23 @@ class OpenApiContractTest {
         assertThat(doc.path("paths").path("/api/v1/decisions/{id}").path("get").path("responses").has("404")).isTrue();
         assertThat(doc.path("paths").path("/api/v1/checks").path("post").path("responses").has("413")).isTrue();
         assertThat(doc.path("paths").path("/api/v1/checks").path("post").path("responses").has("415")).isTrue();
+        // the state can forbid a fill (a decision filled twice) and a policy can be refused (422, every problem)
+        assertThat(doc.path("paths").path("/api/v1/trades").path("post").path("responses").has("409")).isTrue();
+        assertThat(doc.path("paths").path("/api/v1/policies/reload").path("post").path("responses").has("422"))
+                .isTrue();
+        assertThat(doc.path("paths").path("/api/v1/decisions/{id}").path("get").path("responses").has("409"))
+                .isFalse();
+        // every operation named as answering 409 or 422 is one the document has
+        for (String op : OpenApiContract.CONFLICTS) {
+            String[] methodPath = op.split(" ", 2);
+            assertThat(doc.path("paths").path(methodPath[1]).path(methodPath[0].toLowerCase(java.util.Locale.ROOT))
+                    .path("responses").has("409")).as(op).isTrue();
+        }
         JsonNode problem = doc.path("components").path("schemas").path("Problem");
         assertThat(problem.path("properties").path("errors").path("items").path("$ref").asText())
                 .isEqualTo("#/components/schemas/FieldError");
+        assertThat(problem.path("properties").path("problems").path("items").path("$ref").asText())
+                .isEqualTo("#/components/schemas/PolicyProblem");
         assertThat(problem.path("required").toString()).contains("type", "title", "status");
     }
 }
