@@ -8,6 +8,7 @@ import io.riskgate.order.CheckRequestParser;
 import io.riskgate.order.FieldProblem;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.order.JsonFields;
+import io.riskgate.policy.PolicyLoader;
 import io.riskgate.rules.CompiledPolicy;
 import io.riskgate.rules.RuleSetRegistry;
 import io.swagger.v3.oas.annotations.Operation;
@@ -63,7 +64,7 @@ class AccountPolicyController {
         account(id);
         List<FieldProblem> problems = new ArrayList<>();
         JsonFields f = Officer.request(body, Set.of("policyId", "reason"), problems);
-        String policyId = f.text("policyId", "[A-Za-z0-9_.-]{1,64}");
+        String policyId = f.text("policyId", PolicyLoader.POLICY_ID);
         String reason = Officer.reason(f);
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);

@@ -10,6 +10,7 @@ import io.riskgate.order.FieldProblem;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.order.JsonFields;
 import io.riskgate.policy.Governor;
+import io.riskgate.policy.PolicyLoader;
 import io.riskgate.portfolio.TradingState;
 import io.swagger.v3.oas.annotations.Operation;
 import java.io.IOException;
@@ -138,7 +139,7 @@ class GovernorController {
                 .map(s -> TradingState.valueOf(s.toUpperCase(Locale.ROOT)));
         Optional<Governor.Emergency> emergency = f.optionalText("emergency", "(?i)NONE|CLOSE_ALL|REDUCE")
                 .map(s -> Governor.Emergency.valueOf(s.toUpperCase(Locale.ROOT)));
-        Optional<String> code = f.optionalText("code", "[A-Z][A-Z0-9_]{0,63}");
+        Optional<String> code = f.optionalText("code", PolicyLoader.RULE_CODE);
         if (action != null && action.equalsIgnoreCase("RESET") && (state.isPresent() || emergency.isPresent())) {
             f.problem("action", "RESET takes a reason and optionally the code of one breaker, not a state or an "
                     + "emergency protocol");

@@ -12,6 +12,7 @@ import io.riskgate.order.CheckRequestParser;
 import io.riskgate.order.FieldProblem;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.order.JsonFields;
+import io.riskgate.policy.PolicyLoader;
 import io.riskgate.rules.CompiledPolicy;
 import io.riskgate.rules.RuleInfo;
 import io.riskgate.rules.RuleSetRegistry;
@@ -121,7 +122,7 @@ class PoliciesController {
         Optional<String> directory = f.optionalText("directory", null);
         // the YAML exactly as sent (not trimmed): its sha256 is then the file's
         Optional<String> yaml = f.optionalText("yaml", null).map(x -> body.path("yaml").asText());
-        String policyId = f.optionalText("policyId", "[A-Za-z0-9_.-]{1,64}").orElse("default");
+        String policyId = f.optionalText("policyId", PolicyLoader.POLICY_ID).orElse("default");
         int last = (int) f.optionalNumber("last", 0, true).orElse(100);
         Optional<Instant> from = f.optionalInstant("from");
         Optional<Instant> to = f.optionalInstant("to");

@@ -9,6 +9,7 @@ import io.riskgate.order.Bounds;
 import io.riskgate.order.FieldProblem;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.order.JsonFields;
+import io.riskgate.policy.PolicyLoader;
 import io.riskgate.replay.ReplayJobs;
 import io.riskgate.replay.ReplaySettings;
 import io.riskgate.replay.ReplaySignal;
@@ -52,8 +53,8 @@ class ReplaysController {
         List<FieldProblem> problems = new ArrayList<>();
         JsonFields f = Officer.request(body, Set.of("policy", "comparePolicy", "bars", "signals", "equity", "fill",
                 "slippageBps", "feeBps", "spreadBps"), problems);
-        String policy = f.optionalText("policy", "[a-z0-9_-]{1,64}").orElse("default");
-        String comparePolicy = f.optionalText("comparePolicy", "[a-z0-9_-]{1,64}").orElse(null);
+        String policy = f.optionalText("policy", PolicyLoader.POLICY_ID).orElse("default");
+        String comparePolicy = f.optionalText("comparePolicy", PolicyLoader.POLICY_ID).orElse(null);
         double equity = f.optionalNumber("equity", Bounds.EQUITY).orElse(10_000);
         String fill = f.optionalText("fill", "(?i)close|next[-_]open").orElse("next-open");
         double slippage = f.optionalNumber("slippageBps", Bounds.Range.from(0, 10_000)).orElse(5);

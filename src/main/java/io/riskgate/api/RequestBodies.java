@@ -2,6 +2,7 @@ package io.riskgate.api;
 
 import io.riskgate.order.Bounds;
 import io.riskgate.order.CheckRequestParser;
+import io.riskgate.policy.PolicyLoader;
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.NumberSchema;
@@ -104,7 +105,7 @@ final class RequestBodies {
     static final Map<String, Body> BY_OPERATION = Map.ofEntries(
             Map.entry("PUT /api/v1/accounts/{id}/policy", new Body("AssignPolicy",
                     "An account's assignment to a loaded policy.",
-                    fields("policyId", text("[A-Za-z0-9_.-]{1,64}", "a loaded policy's id"), "reason", reason()),
+                    fields("policyId", text(PolicyLoader.POLICY_ID, "a loaded policy's id"), "reason", reason()),
                     List.of("policyId", "reason"))),
             Map.entry("PUT /api/v1/accounts/{id}/equity", new Body("EquityReport",
                     "The account's equity at an event time.",
@@ -113,7 +114,7 @@ final class RequestBodies {
                     List.of("equity"))),
             Map.entry("POST /api/v1/trades", new Body("Fill",
                     "A fill of an approved order.",
-                    fields("decisionId", text("[0-9a-fA-F-]{36}", "the approval's decisionId"),
+                    fields("decisionId", text(TradesController.DECISION_ID, "the approval's decisionId"),
                             "fillPrice", number(Bounds.PRICE, "the fill's price"),
                             "quantity", number(Bounds.QUANTITY, "the quantity filled, at most the approved one"),
                             "timestamp", time("when it was filled; default now")),
@@ -134,7 +135,7 @@ final class RequestBodies {
                     fields("directory", text(null, "the candidate's policies directory, relative to the workspace"),
                             "yaml", text(null, "the candidate policy's YAML, inline (rule files only from the "
                                     + "workspace)"),
-                            "policyId", text("[A-Za-z0-9_.-]{1,64}", "the policy the candidate replaces; default "
+                            "policyId", text(PolicyLoader.POLICY_ID, "the policy the candidate replaces; default "
                                     + "'default'"),
                             "last", new IntegerSchema().minimum(BigDecimal.ZERO).maximum(BigDecimal.valueOf(
                                     io.riskgate.audit.AuditQuery.MAX_SIZE)).description("how many of the latest "
@@ -175,7 +176,7 @@ final class RequestBodies {
                                     + "state to put the account in; default HALTED"),
                             "emergency", new StringSchema()._enum(List.of("NONE", "CLOSE_ALL", "REDUCE"))
                                     .description("TRIP: the emergency protocol; default NONE"),
-                            "code", text("[A-Z][A-Z0-9_]{0,63}", "RESET: the one breaker to reset; default all")),
+                            "code", text(PolicyLoader.RULE_CODE, "RESET: the one breaker to reset; default all")),
                     List.of("action", "reason"))),
             Map.entry("POST /api/v1/firm/kill-switch", new Body("KillSwitchAction",
                     "An officer's trip or reset of a kill switch.",
@@ -202,8 +203,8 @@ final class RequestBodies {
                     List.of("name", "roles"))),
             Map.entry("POST /api/v1/replays", new Body("ReplayStart",
                     "A replay of history: bars and signals, through a loaded policy.",
-                    fields("policy", text("[a-z0-9_-]{1,64}", "the policy replayed; default 'default'"),
-                            "comparePolicy", text("[a-z0-9_-]{1,64}", "a second policy to compare it with"),
+                    fields("policy", text(PolicyLoader.POLICY_ID, "the policy replayed; default 'default'"),
+                            "comparePolicy", text(PolicyLoader.POLICY_ID, "a second policy to compare it with"),
                             "bars", new ArraySchema().items(bar()).description("the bars, each naming its symbol and "
                                     + "interval"),
                             "signals", new ArraySchema().items(new ObjectSchema()).description("the signals replayed "

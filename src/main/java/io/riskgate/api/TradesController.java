@@ -29,6 +29,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/trades")
 class TradesController {
 
+    /** A decision's id as a fill names it (a UUID's characters). */
+    static final String DECISION_ID = "[0-9a-fA-F-]{36}";
+
     private final TradeService trades;
     private final io.riskgate.audit.AuditStore audit;
 
@@ -44,7 +47,7 @@ class TradesController {
         List<FieldProblem> problems = new ArrayList<>();
         JsonFields f = JsonFields.root(body, problems);
         f.rejectUnknown(Set.of("decisionId", "fillPrice", "quantity", "timestamp"));
-        String decisionId = f.text("decisionId", "[0-9a-fA-F-]{36}");
+        String decisionId = f.text("decisionId", DECISION_ID);
         double price = f.number("fillPrice", Bounds.PRICE);
         double quantity = f.number("quantity", Bounds.QUANTITY);
         var at = f.optionalInstant("timestamp");

@@ -161,9 +161,14 @@ public final class PolicyLoader {
         return Optional.of(new PolicyBundle(policy, file, bytes, rules, sha256(bytes, rules)));
     }
 
+    /** A policy's id, as its YAML {@code id} and every request naming a policy must spell it. */
+    public static final String POLICY_ID = "[A-Za-z0-9_.-]{1,64}";
+    /** A rule code, as a YAML gate and a request naming a breaker must spell it: UPPER_SNAKE_CASE, at most 64. */
+    public static final String RULE_CODE = "[A-Z][A-Z0-9_]{0,63}";
+
     private Policy readPolicy(YamlSection root) {
         String id = root.text("id");
-        if (!id.isEmpty() && !id.matches("[A-Za-z0-9_.-]{1,64}")) {
+        if (!id.isEmpty() && !id.matches(POLICY_ID)) {
             root.problem(null, "id", "must be 1-64 letters, digits, '_', '.' or '-', was '" + id + "'");
         }
         String version = root.text("version");
@@ -284,7 +289,7 @@ public final class PolicyLoader {
         for (int i = 0; i < items.size(); i++) {
             YamlSection g = items.get(i);
             String code = g.text("code");
-            if (!code.isEmpty() && !code.matches("[A-Z][A-Z0-9_]{0,63}")) {
+            if (!code.isEmpty() && !code.matches(RULE_CODE)) {
                 g.problem(null, g.path() + ".code", "codes are UPPER_SNAKE_CASE, at most 64 characters, was '" + code
                         + "'");
             } else if (RESERVED_CODES.contains(code)) {

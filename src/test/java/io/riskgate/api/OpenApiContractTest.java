@@ -103,6 +103,14 @@ class OpenApiContractTest {
         // seed 001's examples: the README's fill and mark
         assertThat(fill.path("example").path("fillPrice").asDouble()).isEqualTo(50_000);
         assertThat(schemas.path("Mark").path("example").path("price").asDouble()).isEqualTo(52_250);
+        // the patterns are the parsers' own constants: a policy id as the YAML's id and every request spell it
+        String policyId = "^(?:" + io.riskgate.policy.PolicyLoader.POLICY_ID + ")$";
+        assertThat(schemas.path("AssignPolicy").path("properties").path("policyId").path("pattern").asText())
+                .isEqualTo(policyId);
+        assertThat(schemas.path("ReplayStart").path("properties").path("policy").path("pattern").asText())
+                .isEqualTo(policyId);
+        assertThat(schemas.path("BreakerAction").path("properties").path("code").path("pattern").asText())
+                .isEqualTo("^(?:" + io.riskgate.policy.PolicyLoader.RULE_CODE + ")$");
     }
 
     @Test
