@@ -15,7 +15,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -37,9 +36,17 @@ class AccountPolicyController {
         this.archive = archive;
     }
 
+    /**
+     * The policy an account is decided under: its id, version and sha256, whether it is an officer's assignment, and
+     * the assignment (who, when, why) or null when the account has none and is decided by the default policy.
+     */
+    record AccountPolicy(String account, String policyId, String version, String sha256, boolean assigned,
+                         AccountPolicies.Assignment assignment) {
+    }
+
     @Operation(summary = "The policy an account is decided under: its assignment, or the default")
     @GetMapping("/api/v1/accounts/{id}/policy")
-    Map<String, Object> get(@PathVariable String id) {
+    AccountPolicy get(@PathVariable String id) {
         account(id);
         io.riskgate.security.AccountAccess.requireReading(id);
         CompiledPolicy p;
@@ -49,8 +56,7 @@ class AccountPolicyController {
             throw new io.riskgate.errors.ConflictException(notLoaded.getMessage());
         }
         var a = assignments.assignment(id);
-        return Map.of("account", id, "policyId", p.id(), "version", p.version(), "sha256", p.sha256(),
-                "assigned", a.isPresent(), "assignment", a.map(Object.class::cast).orElse(Map.of()));
+        return new AccountPolicy(id, p.id(), p.version(), p.sha256(), a.isPresent(), a.orElse(null));
     }
 
     /**

@@ -35,12 +35,16 @@ class DecisionsController {
     }
 
     /** Cancels an approval that will not be traded: its reservation is released now, and it cannot be filled. */
+    /** An approval cancelled: its id and account ({@code cancelled} is always true: a refusal is a 409). */
+    record Cancelled(String decisionId, boolean cancelled, String account) {
+    }
+
     @Operation(summary = "Cancel an approval not filled: its reservation is released")
     @PostMapping("/{id}/cancel")
-    java.util.Map<String, Object> cancel(@PathVariable String id) {
+    Cancelled cancel(@PathVariable String id) {
         audit.find(id).ifPresent(r -> AccountAccess.requireTrading(r.decision().account()));
         Decision d = trades.cancel(id);
-        return java.util.Map.of("decisionId", d.decisionId(), "cancelled", true, "account", d.account());
+        return new Cancelled(d.decisionId(), true, d.account());
     }
 
     @Operation(summary = "One audited decision: the request, the decision, the rules that fired and the policy version")

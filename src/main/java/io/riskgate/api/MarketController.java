@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -35,6 +34,10 @@ class MarketController {
 
     /** A batch larger than this is refused: post history in pages. */
     static final int MAX_BATCH = 10_000;
+
+    /** How many bars a batch stored (a bar posted again replaces the stored one and counts too). */
+    record Stored(int stored) {
+    }
 
     private final MarketData market;
     private final Portfolio portfolio;
@@ -54,8 +57,8 @@ class MarketController {
      */
     @Operation(summary = "Post OHLCV bars (ATR, EMA, VaR and correlation are computed from them)")
     @PostMapping("/api/v1/market/bars")
-    Map<String, Object> post(@RequestBody JsonNode body) {
-        return Map.of("stored", market.ingest(BarsParser.json(body, MAX_BATCH)));
+    Stored post(@RequestBody JsonNode body) {
+        return new Stored(market.ingest(BarsParser.json(body, MAX_BATCH)));
     }
 
     /** The latest bars of a symbol at an interval, oldest first. */

@@ -25,6 +25,10 @@ class OpenApiContractTest {
     @org.springframework.beans.factory.annotation.Autowired
     io.riskgate.security.ApiKeys keys;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    @org.springframework.beans.factory.annotation.Qualifier("requestMappingHandlerMapping")
+    org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping handlers;
+
     JsonNode doc;
 
     @BeforeEach
@@ -154,5 +158,53 @@ class OpenApiContractTest {
         assertThat(problem.path("properties").path("problems").path("items").path("$ref").asText())
                 .isEqualTo("#/components/schemas/PolicyProblem");
         assertThat(problem.path("required").toString()).contains("type", "title", "status");
+    }
+
+    /**
+     * springdoc names a schema by its class's simple name, and two classes of one name shared one schema (the audit
+     * verification was documented as the what-if's Report): every class an answer of the API carries, through its
+     * fields, lists and optionals, has a schema name no other such class has (SchemaNames).
+     */
+    @Test
+    void everyClassAnAnswerCarriesHasASchemaNameOfItsOwn() {
+        Map<String, java.util.Set<Class<?>>> byName = new java.util.TreeMap<>();
+        java.util.Set<java.lang.reflect.Type> seen = new java.util.HashSet<>();
+        handlers.getHandlerMethods().values().forEach(h -> collect(h.getMethod().getGenericReturnType(), seen,
+                byName));
+        assertThat(byName).as("classes reached from the answers").hasSizeGreaterThan(30);
+        assertThat(byName).as("schema names shared by several classes").allSatisfy((name, classes) ->
+                assertThat(classes).as(name).hasSize(1));
+        // the names the document had wrong: two answers were documented with another class's schema
+        assertThat(doc.at("/paths/~1api~1v1~1audit~1verify/get/responses/200/content/application~1json/schema/$ref")
+                .asText()).isEqualTo("#/components/schemas/AuditChainReport");
+        assertThat(doc.at("/components/schemas/AuditChainReport/properties").has("intact")).isTrue();
+        assertThat(doc.at("/components/schemas/PolicyDiffResult/properties").has("fromSha256")).isTrue();
+    }
+
+    private static void collect(java.lang.reflect.Type type, java.util.Set<java.lang.reflect.Type> seen,
+                                Map<String, java.util.Set<Class<?>>> byName) {
+        if (!seen.add(type)) {
+            return;
+        }
+        if (type instanceof java.lang.reflect.ParameterizedType p) {
+            for (java.lang.reflect.Type arg : p.getActualTypeArguments()) {
+                collect(arg, seen, byName);
+            }
+            collect(p.getRawType(), seen, byName);
+            return;
+        }
+        if (!(type instanceof Class<?> c) || c.isPrimitive() || c.isEnum()
+                || !c.getName().startsWith("io.riskgate.")) {
+            if (type instanceof Class<?> array && array.isArray()) {
+                collect(array.getComponentType(), seen, byName);
+            }
+            return;
+        }
+        byName.computeIfAbsent(SchemaNames.name(c, c.getSimpleName()), n -> new java.util.HashSet<>()).add(c);
+        if (c.isRecord()) {
+            for (java.lang.reflect.RecordComponent rc : c.getRecordComponents()) {
+                collect(rc.getGenericType(), seen, byName);
+            }
+        }
     }
 }
