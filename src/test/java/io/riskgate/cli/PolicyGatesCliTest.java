@@ -192,18 +192,8 @@ class PolicyGatesCliTest {
         assertThat(test.lines()).last().isEqualTo((shipped + count) + " passed, 0 failed");
     }
 
-    @Test
-    void theGuidesRefusalsPrintAsDocumented() throws IOException {
-        String guide = doc("risk-officer-guide.md");
-        String example = codeBlockAfter(guide, "Append to `policies/default.yaml`:");
-        String mistake = "**Mistakes are reported at the YAML line of `when`.**";
-        assertThat(validateWith(example.replace("spreadBps > 30", "spreadBp > 30")).lines())
-                .containsExactlyElementsOf(printed(codeBlockAfter(guide, mistake)));
-
-        String others = "Other refusals, for these gates in place of the example:";
-        String gates = codeBlockAfter(guide, others);
-        assertThat(validateWith(gates).lines()).containsExactlyElementsOf(printed(codeBlockAfter(guide, others, 1)));
-    }
+    // the guide's own refusals (the typo, the four bad gates) are OfficerGuideTest's, in the guide's order: after
+    // its mean_reversion step the lines are two further down than in the shipped default.yaml
 
     @Test
     void thePolicyReferencesRefusalsPrintAsDocumented() throws IOException {
