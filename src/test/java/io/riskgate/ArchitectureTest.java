@@ -27,7 +27,7 @@ class ArchitectureTest {
     /** Bottom to top; the packages of one layer are independent of one another. */
     static final List<Set<String>> LAYERS = List.of(
             Set.of("base", "errors", "database"),          // argument checks, exceptions, the embedded database
-            Set.of("policy"),                             // the policy model and its YAML loader
+            Set.of("policy", "bus"),                      // the policy model and its YAML loader; the outbound bus
             Set.of("order", "risk", "sizing"),            // the request; numeric helpers (VaR, correlation, sizers)
             Set.of("risk.indicators", "portfolio", "security"), // ATR/EMA; account state; credentials
             Set.of("market"),                             // bars, marks, portfolio analytics

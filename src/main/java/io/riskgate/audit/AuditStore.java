@@ -26,10 +26,17 @@ public final class AuditStore {
     private final JdbcTemplate jdbc;
     private final AuditChain chain;
     private final ObjectMapper json;
+    private final io.riskgate.database.Outbox outbox;
 
     public AuditStore(DataSource dataSource, ObjectMapper json) {
+        this(dataSource, json, new io.riskgate.database.Outbox(dataSource));
+    }
+
+    /** With the bus's outbox, to which each decision adds its event when the bus is on (docs/events.md). */
+    public AuditStore(DataSource dataSource, ObjectMapper json, io.riskgate.database.Outbox outbox) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.json = json;
+        this.outbox = outbox;
         // several processes share a PostgreSQL database's chain (AuditChain's lock); one process has an H2 file
         this.chain = new AuditChain(jdbc, Dialect.of(dataSource) == Dialect.POSTGRESQL);
     }
@@ -81,6 +88,9 @@ public final class AuditStore {
             jdbc.batchUpdate("INSERT INTO decision_code (decision_id, code) VALUES (?,?)",
                     codes.stream().map(c -> new Object[] {d.decisionId(), c}).toList());
         }
+        outbox.add(io.riskgate.database.Outbox.Kind.DECISION, d.decisionId(), d.account(),
+                d.policy() == null ? null : d.policy().id() + ":" + d.policy().version() + ":" + d.policy().sha256(),
+                "decision/" + d.decisionId() + "#" + link.seq(), d.timestamp(), decisionJson);
         chain.linked(link);
     }
 

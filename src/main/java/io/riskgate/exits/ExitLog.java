@@ -31,7 +31,15 @@ public final class ExitLog {
     private final ObjectMapper json;
     private final RowIds places;
 
+    private final io.riskgate.database.Outbox outbox;
+
     public ExitLog(DataSource dataSource, ObjectMapper json) {
+        this(dataSource, json, new io.riskgate.database.Outbox(dataSource));
+    }
+
+    /** With the bus's outbox, to which each instruction adds its event when the bus is on (docs/events.md). */
+    public ExitLog(DataSource dataSource, ObjectMapper json, io.riskgate.database.Outbox outbox) {
+        this.outbox = outbox;
         this.jdbc = new JdbcTemplate(dataSource);
         this.json = json;
         this.places = RowIds.of(dataSource, "exit_instruction", "seq");
@@ -47,6 +55,9 @@ public final class ExitLog {
                 i.stopLoss(), i.price(), truncate(i.reason()), i.rule(), i.code(), before.name(), i.state().name(),
                 ts(i.timestamp()), ts(recordedAt), p == null ? null : p.id(), p == null ? null : p.version(),
                 p == null ? null : p.sha256(), write(mark), write(i.firedRules()));
+        outbox.add(io.riskgate.database.Outbox.Kind.EXIT_INSTRUCTION, i.instructionId(), i.account(),
+                p == null ? null : p.id() + ":" + p.version() + ":" + p.sha256(), "exit_instruction/" + i.instructionId(),
+                i.timestamp(), write(i));
     }
 
     /** A trade's instructions in the order they were issued. */

@@ -28,7 +28,15 @@ public final class GovernorStore {
     private final RowIds breakerEventIds;
     private final RowIds eventIds;
 
+    private final io.riskgate.database.Outbox outbox;
+
     public GovernorStore(DataSource dataSource, ObjectMapper json) {
+        this(dataSource, json, new io.riskgate.database.Outbox(dataSource));
+    }
+
+    /** With the bus's outbox, to which each breaker change, instruction and alert adds its event (docs/events.md). */
+    public GovernorStore(DataSource dataSource, ObjectMapper json, io.riskgate.database.Outbox outbox) {
+        this.outbox = outbox;
         this.jdbc = new JdbcTemplate(dataSource);
         this.json = json;
         this.breakerEventIds = RowIds.of(dataSource, "breaker_event", "id");
@@ -36,11 +44,14 @@ public final class GovernorStore {
     }
 
     void insertChange(BreakerChange c, String policySha, Instant recordedAt) {
+        long id = breakerEventIds.next();
         jdbc.update("INSERT INTO breaker_event (id, account, action, code, rule_name, trading_state, measured, "
                         + "limit_value, occurred_at, until_at, reason, actor, policy_sha256, recorded_at) "
-                        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", breakerEventIds.next(), c.account(), c.action(), c.code(), c.rule(),
+                        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", id, c.account(), c.action(), c.code(), c.rule(),
                 c.state().name(), c.measured(), c.limit(), ts(c.at()), ts(c.until()), truncate(c.reason(), 2000),
                 c.actor(), policySha, ts(recordedAt));
+        outbox.add(io.riskgate.database.Outbox.Kind.BREAKER, "breaker-" + id, c.account(), policySha,
+                "breaker_event/" + id, c.at(), write(c));
     }
 
     /** An account's breaker log, newest first. */
@@ -57,6 +68,8 @@ public final class GovernorStore {
                         + "issued_at, policy_sha256, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", i.instructionId(),
                 i.account(), i.kind().name(), write(i.tradeIds()), i.fraction(), i.code(), i.rule(),
                 truncate(i.reason(), 2000), ts(i.issuedAt()), policySha, ts(recordedAt));
+        outbox.add(io.riskgate.database.Outbox.Kind.EMERGENCY_INSTRUCTION, i.instructionId(), i.account(), policySha,
+                "emergency_instruction/" + i.instructionId(), i.issuedAt(), write(i));
     }
 
     /** An account's emergency instructions, newest first; only those not yet acknowledged when {@code open}. */
@@ -82,8 +95,11 @@ public final class GovernorStore {
         jdbc.update("INSERT INTO governor_event (id, account, occurred_at, level, type, message, data_json, "
                         + "recorded_at) VALUES (?,?,?,?,?,?,?,?)", id, e.account(), ts(e.at()), e.level(), e.type(),
                 truncate(e.message(), 2000), write(e.data()), ts(recordedAt));
-        return new GovernorEvent(id, e.account(), e.at(), e.level(), e.type(), e.message(),
+        GovernorEvent stored = new GovernorEvent(id, e.account(), e.at(), e.level(), e.type(), e.message(),
                 e.data());
+        outbox.add(io.riskgate.database.Outbox.Kind.ALERT, "alert-" + id, e.account(), null, "governor_event/" + id,
+                e.at(), write(stored));
+        return stored;
     }
 
     /** Events after {@code afterId}, oldest first, optionally of one account. */

@@ -15,6 +15,7 @@ import io.riskgate.check.PreTradeEngine;
 import io.riskgate.database.Dialect;
 import io.riskgate.database.GroupCommit;
 import io.riskgate.database.JournalRecovery;
+import io.riskgate.database.Outbox;
 import io.riskgate.exits.ExitLog;
 import io.riskgate.exits.ExitService;
 import io.riskgate.governor.EventBus;
@@ -50,7 +51,8 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
                               PolicyArchive policyArchive, PreTradeEngine engine, TradeService trades,
                               ExitService exits, GovernorService governor, MarketData market,
                               io.riskgate.audit.AccountPolicies accountPolicies, GroupCommit commits,
-                              KillSwitches killSwitches, ObjectMapper json, Clock clock, InstanceSync sync)
+                              KillSwitches killSwitches, ObjectMapper json, Clock clock, InstanceSync sync,
+                              Outbox outbox)
         implements AutoCloseable {
 
     public static RiskgateRuntime start(Path policiesDir, Path rulesDir, String defaultPolicy, DataSource dataSource,
@@ -131,10 +133,12 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
                 .description("writes the group commit committed or refused; over riskgate.commits.batches: writes "
                         + "per fsync")
                 .register(meters);
-        AuditStore audit = new AuditStore(dataSource, json);
+        // the bus's outbox: off until a bus is configured (RiskgateRuntime.outbox().enable())
+        Outbox outbox = new Outbox(dataSource);
+        AuditStore audit = new AuditStore(dataSource, json, outbox);
         MarketData market = new MarketData(new BarStore(dataSource), commits, clock);
         PortfolioRisk risk = new PortfolioRisk(market);
-        GovernorStore governorStore = new GovernorStore(dataSource, json);
+        GovernorStore governorStore = new GovernorStore(dataSource, json, outbox);
         EventBus bus = new EventBus();
         GovernorService governor = new GovernorService(registry, portfolio, governorStore, bus, risk, clock);
         // the batch's latest close, but never ahead of riskgate's clock (a bar still forming closes in the future)
@@ -145,7 +149,7 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
         KillSwitches killSwitches = new KillSwitches(dataSource, commits, clock);
         PreTradeEngine engine = new PreTradeEngine(registry, portfolio, audit, governor, risk, killSwitches,
                 clock, json, meters);
-        ExitLog exitLog = new ExitLog(dataSource, json);
+        ExitLog exitLog = new ExitLog(dataSource, json, outbox);
         // a replay's one thread marks its accounts in turn: its reads join the open batch of its inline commits
         ExitService exits = commits.inline()
                 ? new ExitService(registry, portfolio, exitLog, governor, market, clock, meters, Runnable::run)
@@ -157,7 +161,7 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
                 .start(InstanceSync.EVERY) : null;
         return new RiskgateRuntime(registry, portfolio, audit, archive, engine,
                 new TradeService(portfolio, audit, registry, exitLog, governor, clock), exits, governor, market,
-                accountPolicies, commits, killSwitches, json, clock, sync);
+                accountPolicies, commits, killSwitches, json, clock, sync, outbox);
     }
 
     /** Writes what is queued, then stops the database writer (the service's shutdown; a CLI run's end). */

@@ -1,0 +1,94 @@
+package io.riskgate.database;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The bus's transactional outbox (issue 17, docs/events.md): when a bus is configured, every record riskgate
+ * publishes (a decision, an exit instruction, an emergency instruction, a breaker change, an alert) adds an event
+ * here in the transaction that writes the record, so an event exists exactly when its record is durable, and a
+ * publisher sends what is unpublished, after a crash too. Off (the embedded default), nothing is written and the
+ * records cost what they did.
+ *
+ * <p>Events are numbered on the database writer ({@link RowIds}) as their units run, so the numbers rise in the
+ * order the batches commit (on PostgreSQL every batch first takes the chain lock, so across instances too): a
+ * publisher that has sent every event up to a number never later finds a smaller one committed.
+ */
+public final class Outbox {
+
+    /** What the bus carries. */
+    public enum Kind {
+        DECISION("decisions"), EXIT_INSTRUCTION("exit-instructions"), EMERGENCY_INSTRUCTION("emergency-instructions"),
+        BREAKER("breakers"), ALERT("alerts");
+
+        /** The stream's name after the configured prefix: {@code riskgate:decisions}. */
+        public final String stream;
+
+        Kind(String stream) {
+            this.stream = stream;
+        }
+    }
+
+    /** One event as stored: its number, what it is, whose, under which policy, the record it stands for. */
+    public record Event(long id, Kind kind, String eventId, String account, String policy, String auditId,
+                        Instant occurredAt, String payload) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final RowIds ids;
+    private volatile boolean on;
+
+    public Outbox(DataSource dataSource) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.ids = RowIds.of(dataSource, "outbox", "id");
+    }
+
+    /** From now on every published record adds its event (the bus is configured). */
+    public void enable() {
+        on = true;
+    }
+
+    public boolean enabled() {
+        return on;
+    }
+
+    /**
+     * Adds an event in the transaction in hand (a unit of the group commit), when the bus is on: {@code payload} is
+     * the record as the REST API answers it, {@code auditId} where the record is kept (e.g. {@code decision/ID}).
+     */
+    public void add(Kind kind, String eventId, String account, String policy, String auditId, Instant occurredAt,
+                    String payload) {
+        if (!on) {
+            return;
+        }
+        jdbc.update("INSERT INTO outbox (id, kind, event_id, account, policy, audit_id, occurred_at, payload) "
+                        + "VALUES (?,?,?,?,?,?,?,?)", ids.next(), kind.name(), eventId, account, policy, auditId,
+                Timestamp.from(occurredAt), payload);
+    }
+
+    /** The oldest unpublished events, at most {@code limit}, in the order they committed. */
+    public List<Event> unpublished(int limit) {
+        return jdbc.query("SELECT * FROM outbox WHERE published = FALSE ORDER BY id LIMIT ?", (rs, i) -> new Event(
+                rs.getLong("id"), Kind.valueOf(rs.getString("kind")), rs.getString("event_id"),
+                rs.getString("account"), rs.getString("policy"), rs.getString("audit_id"),
+                rs.getTimestamp("occurred_at").toInstant(), rs.getString("payload")), limit);
+    }
+
+    /**
+     * Every event up to {@code id} was sent: it is marked so, and those before it are removed (the last stays, so
+     * that the numbers given after a restart pass it).
+     */
+    public void published(long id) {
+        jdbc.update("UPDATE outbox SET published = TRUE WHERE id <= ? AND published = FALSE", id);
+        jdbc.update("DELETE FROM outbox WHERE id < ? AND published = TRUE", id);
+    }
+
+    /** How many events wait to be sent. */
+    public long backlog() {
+        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM outbox WHERE published = FALSE", Long.class);
+        return n == null ? 0 : n;
+    }
+}
