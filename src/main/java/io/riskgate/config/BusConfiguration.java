@@ -1,0 +1,62 @@
+package io.riskgate.config;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.riskgate.bus.RedisStreams;
+import io.riskgate.runtime.RiskgateRuntime;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The bus (issue 17, docs/events.md), on only when {@code riskgate.bus.redis.url} is set: the outbox starts taking
+ * events before the service answers anything, the publisher sends them to Redis Streams, {@code /actuator/health}
+ * has a {@code bus} component (DOWN while Redis cannot be reached; the liveness and readiness probes leave it out,
+ * since checks go on without Redis) and the metrics {@code riskgate.bus.backlog}, {@code riskgate.bus.connected},
+ * {@code riskgate.bus.sent}.
+ */
+@Configuration
+@ConditionalOnProperty(name = "riskgate.bus.redis.url")
+class BusConfiguration {
+
+    @Bean(destroyMethod = "close")
+    RedisStreams redisStreams(RiskgateRuntime rt, MeterRegistry meters,
+                              @Value("${riskgate.bus.redis.url}") String url,
+                              @Value("${riskgate.bus.redis.prefix:riskgate}") String prefix,
+                              @Value("${riskgate.bus.redis.max-length:1000000}") long maxLength,
+                              @Value("${riskgate.bus.redis.batch:500}") int batch,
+                              @Value("${riskgate.bus.redis.max-backoff:5s}") Duration maxBackoff) {
+        RedisStreams bus = new RedisStreams(rt.outbox(), new RedisStreams.Settings(url, prefix, maxLength, batch,
+                maxBackoff)).start();
+        Gauge.builder("riskgate.bus.backlog", rt.outbox(), o -> o.backlog())
+                .description("events durable in the outbox, not yet sent to the bus").register(meters);
+        Gauge.builder("riskgate.bus.connected", bus, b -> b.connected() ? 1 : 0)
+                .description("1 while the bus's last attempt reached Redis").register(meters);
+        FunctionCounter.builder("riskgate.bus.sent", bus, RedisStreams::sent)
+                .description("events sent to the bus").register(meters);
+        return bus;
+    }
+
+    @Bean("bus")
+    HealthIndicator busHealth(RedisStreams bus, RiskgateRuntime rt) {
+        return () -> {
+            Health.Builder h = bus.connected() ? Health.up() : Health.down();
+            h.withDetail("streams", bus.settings().prefix() + ":*").withDetail("sent", bus.sent())
+                    .withDetail("duplicates", bus.duplicates());
+            try {
+                h.withDetail("backlog", rt.outbox().backlog());
+            } catch (RuntimeException e) {
+                h.withDetail("backlog", "unknown: " + e.getMessage());
+            }
+            if (bus.lastError() != null) {
+                h.withDetail("error", bus.lastError());
+            }
+            return h.build();
+        };
+    }
+}
