@@ -69,6 +69,11 @@ public final class CrashChild {
         RiskgateRuntime rt = RiskgateRuntime.start(Path.of(args[1]), Path.of(args[2]), "default", db,
                 // seed 001's event time plus a minute: fills and closes land inside the reservations' lifetime
                 Clock.fixed(TestRuntime.T0.plusSeconds(60), ZoneOffset.UTC), new SimpleMeterRegistry());
+        if (Boolean.getBoolean("crash.outbox")) {
+            // the bus's outbox on, with no publisher: every event is committed and none sent when the kill comes
+            // (BusCrashTest)
+            rt.outbox().enable();
+        }
         if (args.length > 4) {
             String account = args[4];
             int held = rt.portfolio().withAccount(account, b -> b.positions().size() + b.reservations().size());

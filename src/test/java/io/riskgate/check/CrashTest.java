@@ -107,9 +107,16 @@ class CrashTest {
         /** Starts a child on {@code database} (a directory, or a PostgreSQL URL), its order ids tagged {@code tag}. */
         static Child start(String database, int round, String tag, Optional<String> busiest, Path err)
                 throws IOException {
+            return start(database, round, tag, busiest, err, List.of());
+        }
+
+        /** As above, with further system properties for the child ({@code -Dcrash.outbox=true}). */
+        static Child start(String database, int round, String tag, Optional<String> busiest, Path err,
+                           List<String> properties) throws IOException {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                            .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dcrash.tag=" + tag,
-                    "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), database,
+                            .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dcrash.tag=" + tag));
+            cmd.addAll(properties);
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), database,
                     TestRuntime.repoPolicies().toString(), TestRuntime.repoRules().toString(), String.valueOf(round)));
             busiest.ifPresent(cmd::add);
             Process process = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
