@@ -34,11 +34,11 @@ class DecisionsController {
         this.trades = trades;
     }
 
-    /** Cancels an approval that will not be traded: its reservation is released now, and it cannot be filled. */
     /** An approval cancelled: its id and account ({@code cancelled} is always true: a refusal is a 409). */
     record Cancelled(String decisionId, boolean cancelled, String account) {
     }
 
+    /** Cancels an approval that will not be traded: its reservation is released now, and it cannot be filled. */
     @Operation(summary = "Cancel an approval not filled: its reservation is released")
     @PostMapping("/{id}/cancel")
     Cancelled cancel(@PathVariable String id) {

@@ -42,14 +42,15 @@ class OpenApiContract implements OpenApiCustomizer {
      * (an {@code io.riskgate.errors.ConflictException} on their path): a clientOrderId reused for another order, a fill
      * or cancel of a decision that cannot take it, a close of a closed trade, a breaker reset with none active, an
      * instruction acknowledged twice, an account assigned to a policy that is not loaded, a kill switch reset that is not
-     * in force, the report of a replay still running. Each is driven by a REST test.
+     * in force, the report of a replay still running, a key named as an active one, a key revoked twice. Each is driven
+ * by a REST test.
      */
     static final java.util.Set<String> CONFLICTS = java.util.Set.of(
             "POST /api/v1/checks", "POST /api/v1/trades", "POST /api/v1/trades/{id}/close",
             "POST /api/v1/decisions/{id}/cancel", "POST /api/v1/accounts/{id}/breaker",
             "POST /api/v1/accounts/{id}/instructions/{iid}/ack", "GET /api/v1/accounts/{id}/policy",
             "POST /api/v1/firm/kill-switch", "GET /api/v1/replays/{id}/report", "GET /api/v1/replays/{id}/decisions",
-            "GET /api/v1/replays/{id}/compare");
+            "GET /api/v1/replays/{id}/compare", "POST /api/v1/keys", "DELETE /api/v1/keys/{id}");
     /** The operations that compile a policy and answer 422 with every problem when it is refused. */
     static final java.util.Set<String> POLICY_REFUSALS = java.util.Set.of(
             "POST /api/v1/policies/reload", "POST /api/v1/policies/what-if");

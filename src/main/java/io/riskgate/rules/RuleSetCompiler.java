@@ -149,8 +149,8 @@ public final class RuleSetCompiler {
             if (!missing.isEmpty()) {
                 problems.add(new PolicyProblem(bundle.source().getFileName().toString(), "rules", 0,
                         "the rule files leave out required checks " + missing + ": every policy must include the "
-                                + "gates, portfolio limits, hard exits and breakers (gates.drl, portfolio.drl, exits.drl, "
-                                + "governor.drl); "
+                                + "gates, portfolio limits, hard exits, breakers and analytics checks (gates.drl, "
+                                + "portfolio.drl, exits.drl, governor.drl, analytics.drl); "
                                 + "switch a gate off with its policy key instead"));
             }
             CompiledPolicy compiled = new CompiledPolicy(bundle, base, container, builtId, rules, Instant.now(),

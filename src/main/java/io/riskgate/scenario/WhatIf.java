@@ -42,8 +42,8 @@ import java.util.function.Supplier;
  * the open positions and reservations (their count, total exposure, the order's asset and strategy exposure), the
  * breakers that held the account and the governor's multipliers. A decision changes when its outcome, its
  * rejection codes or its quantity differ; the rules that caused it are those that fired (or rejected, or adjusted)
- * on one side only. When one side is a rejection, its cause is the rejection codes on one side only: the sizing
- * adjustments a refused order never reached are a consequence of the refusal, not a cause of it.
+ * on one side only, leaving out the notes of the controls that rest on history (a daily risk budget's note appears
+ * once the day's risk is above zero, which the replayed account, rebuilt without the approvals before it, never is).
  */
 public final class WhatIf {
 
@@ -162,14 +162,6 @@ public final class WhatIf {
         Set<String> out = new LinkedHashSet<>();
         a.stream().filter(x -> !b.contains(x)).forEach(out::add);
         b.stream().filter(x -> !a.contains(x)).forEach(out::add);
-        if (before.approved() != after.approved()) {
-            // e.g. approved with a DAILY_RISK_BUDGET note, refused for LOW_CONFIDENCE: the note went because the order
-            // was refused before it was sized, so the refusal alone is the cause
-            List<String> refusals = out.stream().filter(x -> x.startsWith("rejected:")).toList();
-            if (!refusals.isEmpty()) {
-                out.retainAll(refusals);
-            }
-        }
         return out.stream().map(x -> x.substring(x.indexOf(':') + 1)).distinct().toList();
     }
 
@@ -177,7 +169,10 @@ public final class WhatIf {
         Set<String> s = new LinkedHashSet<>();
         d.firedRuleDetails().forEach(f -> s.add("fired:" + f.code()));
         d.rejections().forEach(x -> s.add("rejected:" + x.code()));
-        d.adjustments().forEach(x -> s.add("adjusted " + x.factor() + ":" + x.code()));
+        // a history control's note (DAILY_RISK_BUDGET: "daily risk used 22.50 of 1000.00") is there or not by the
+        // approvals before the decision, not by the policy: the replayed account has none, so it is no cause
+        d.adjustments().stream().filter(x -> !HISTORY_CODES.contains(x.code()) && !HISTORY_CAPS.contains(x.code()))
+                .forEach(x -> s.add("adjusted " + x.factor() + ":" + x.code()));
         return s;
     }
 

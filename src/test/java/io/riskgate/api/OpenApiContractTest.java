@@ -174,6 +174,13 @@ class OpenApiContractTest {
         assertThat(byName).as("classes reached from the answers").hasSizeGreaterThan(30);
         assertThat(byName).as("schema names shared by several classes").allSatisfy((name, classes) ->
                 assertThat(classes).as(name).hasSize(1));
+        // nor is one the name of a request body's schema (RequestBodies), which would replace it in the document
+        java.util.Set<String> bodies = new java.util.HashSet<>();
+        RequestBodies.BY_OPERATION.values().forEach(b -> bodies.add(b.name()));
+        assertThat(byName.keySet()).as("answer schemas named as request bodies").doesNotContainAnyElementsOf(bodies);
+        // and every class an answer carries is in the document under that name
+        assertThat(byName.keySet().stream().filter(n -> !doc.path("components").path("schemas").has(n)))
+                .as("answer classes missing from the document's schemas").isEmpty();
         // the names the document had wrong: two answers were documented with another class's schema
         assertThat(doc.at("/paths/~1api~1v1~1audit~1verify/get/responses/200/content/application~1json/schema/$ref")
                 .asText()).isEqualTo("#/components/schemas/AuditChainReport");

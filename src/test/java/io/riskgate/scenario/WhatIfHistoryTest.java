@@ -57,4 +57,40 @@ class WhatIfHistoryTest {
         assertThat(report.skipped()).singleElement().asString().startsWith(cooled.decisionId()
                 + ": refused by SYMBOL_COOLDOWN, which rests on the account's history then");
     }
+
+    /**
+     * A daily risk budget's note ("daily risk used 22.50 of 1000.00") is on an approval once the day's risk is above
+     * zero: the second approval of the day has it, the replayed account (rebuilt without the approvals before it)
+     * never does. It is no cause: a candidate that only lowers the max position has none to name, one that raises the
+     * minimum confidence names LOW_CONFIDENCE alone.
+     */
+    @Test
+    void aDailyBudgetsNoteIsNoCauseOfAChange() throws Exception {
+        Engine engine = new Engine();
+        engine.clock.set(T0.plus(Duration.ofDays(1)));
+        String account = Engine.freshAccount();
+        engine.check(order(account, T0));
+        Decision second = engine.check(Requests.set(order(account, T0.plusSeconds(60)), "signal.confidence", 0.72));
+        assertThat(second.adjustments()).extracting(a -> a.code()).contains("DAILY_RISK_BUDGET");
+        var records = engine.rt.audit().search(new AuditQuery(Optional.of(account), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), 0, 100)).items();
+        String live = java.nio.file.Files.readString(TestRuntime.repoPolicies().resolve("default.yaml"));
+        CheckPipeline pipeline = new CheckPipeline(new PortfolioRisk(engine.rt.market()));
+
+        // max position $500 -> $250: both approvals shrink from 0.01 to 0.005 BTC, and no rule is the cause
+        WhatIf.Report smaller = WhatIf.run(Candidate.inline("default", live.replace("max_position_usd: 500",
+                "max_position_usd: 250"), java.util.Map.of(), TestRuntime.repoRules()).compile(), records, pipeline);
+        assertThat(smaller.changes()).hasSize(2).allSatisfy(c -> {
+            assertThat(c.afterQuantity()).isEqualTo(0.005);
+            assertThat(c.causedBy()).isEmpty();
+        });
+
+        // min confidence 0.70 -> 0.75: the 0.72 approval is refused, LOW_CONFIDENCE its one cause
+        WhatIf.Report stricter = WhatIf.run(Candidate.inline("default", live.replace("min_confidence: 0.70",
+                "min_confidence: 0.75"), java.util.Map.of(), TestRuntime.repoRules()).compile(), records, pipeline);
+        assertThat(stricter.changes()).singleElement().satisfies(c -> {
+            assertThat(c.decisionId()).isEqualTo(second.decisionId());
+            assertThat(c.causedBy()).containsExactly("LOW_CONFIDENCE");
+        });
+    }
 }

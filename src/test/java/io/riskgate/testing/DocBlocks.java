@@ -81,6 +81,20 @@ public final class DocBlocks {
     /** Every fenced block of the file, in order, with the instructions of the {@code <!-- test -->} above it. */
     public static List<Block> of(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file);
+        // a <!-- test comment whose --> is not right above a fence would be read as no instruction at all
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).trim().startsWith("<!-- test")) {
+                int end = i;
+                while (end < lines.size() && !lines.get(end).contains("-->")) {
+                    end++;
+                }
+                if (end == i || end + 1 >= lines.size() || !lines.get(end).trim().equals("-->")
+                        || !FENCE.matcher(lines.get(end + 1)).matches()) {
+                    throw new IllegalStateException(file + ":" + (i + 1) + ": a <!-- test comment must end with a "
+                            + "line '-->' right above a code block's fence");
+                }
+            }
+        }
         List<Block> blocks = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             Matcher open = FENCE.matcher(lines.get(i));
@@ -88,9 +102,15 @@ public final class DocBlocks {
                 continue;
             }
             int start = i;
+            int indent = lines.get(i).indexOf('`');
             StringBuilder text = new StringBuilder();
             for (i++; i < lines.size() && !FENCE.matcher(lines.get(i)).matches(); i++) {
-                text.append(lines.get(i)).append('\n');
+                String line = lines.get(i);
+                int strip = 0;
+                while (strip < indent && strip < line.length() && line.charAt(strip) == ' ') {
+                    strip++;
+                }
+                text.append(line.substring(strip)).append('\n');
             }
             blocks.add(block(file, lines, start, open.group(1), text.toString()));
         }

@@ -36,7 +36,10 @@ public final class DocShell {
     public static List<Ran> run(List<DocBlocks.Block> blocks, Path dir, Map<String, String> replace,
                                 Map<String, String> env, java.time.Duration timeout) throws IOException,
             InterruptedException {
-        StringBuilder script = new StringBuilder("exec 2>&1\n");
+        // a pipeline fails when any of its commands does (a key made by curl | grep | cut), and no curl waits past 30 s
+        Path curlrc = dir.resolve(".curlrc");
+        Files.writeString(curlrc, "max-time = 30\n");
+        StringBuilder script = new StringBuilder("exec 2>&1\nset -o pipefail\nexport CURL_HOME=" + dir + "\n");
         for (int i = 0; i < blocks.size(); i++) {
             String text = blocks.get(i).text();
             for (Map.Entry<String, String> r : replace.entrySet()) {
@@ -52,25 +55,29 @@ public final class DocShell {
         pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
-        // the output is read to its end; a session that overruns is killed, which ends it
-        Thread watchdog = new Thread(() -> {
+        // the output is read on a thread of its own: a session that overruns is killed, and a process a block left
+        // in the background holding the output open does not keep the test waiting
+        java.io.ByteArrayOutputStream collected = new java.io.ByteArrayOutputStream();
+        Thread reader = new Thread(() -> {
             try {
-                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException done) {
-                Thread.currentThread().interrupt();
+                p.getInputStream().transferTo(collected);
+            } catch (IOException ended) {
+                // the session was killed
             }
-        }, "doc-shell-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        }, "doc-shell-output");
+        reader.setDaemon(true);
+        reader.start();
         byte[] out;
         try {
-            out = p.getInputStream().readAllBytes();
-            p.waitFor();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+            reader.join(10_000);
+            synchronized (collected) {
+                out = collected.toByteArray();
+            }
         } finally {
-            watchdog.interrupt();
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
