@@ -42,6 +42,35 @@ class BusConfiguration {
         return bus;
     }
 
+    /**
+     * The inbound streams (marks and bars), when {@code riskgate.bus.inbound.key-id} names the API key they act as:
+     * consumer group {@code riskgate.bus.inbound.group} (default riskgate), this instance's consumer name
+     * {@code riskgate.bus.inbound.consumer} (default host and process id).
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "riskgate.bus.inbound.key-id")
+    io.riskgate.feeds.InboundStreams inboundStreams(RiskgateRuntime rt, io.riskgate.security.ApiKeys keys,
+                                                   javax.sql.DataSource dataSource,
+                                                   @Value("${riskgate.bus.redis.url}") String url,
+                                                   @Value("${riskgate.bus.redis.prefix:riskgate}") String prefix,
+                                                   @Value("${riskgate.bus.inbound.group:riskgate}") String group,
+                                                   @Value("${riskgate.bus.inbound.consumer:}") String consumer,
+                                                   @Value("${riskgate.bus.inbound.key-id}") String keyId) {
+        String me = consumer.isBlank() ? (hostName() + "-" + ProcessHandle.current().pid()) : consumer;
+        return new io.riskgate.feeds.InboundStreams(rt.exits(), rt.market(), keys, rt.commits(), dataSource,
+                rt.json(), rt.clock(), new io.riskgate.feeds.InboundStreams.Settings(url, prefix, group, me, keyId))
+                .start();
+    }
+
+    private static String hostName() {
+        try {
+            String host = java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9_.-]", "_");
+            return host.substring(0, Math.min(host.length(), 40));
+        } catch (java.net.UnknownHostException e) {
+            return "riskgate";
+        }
+    }
+
     @Bean("bus")
     HealthIndicator busHealth(RedisStreams bus, RiskgateRuntime rt) {
         return () -> {

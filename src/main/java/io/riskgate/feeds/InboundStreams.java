@@ -1,0 +1,293 @@
+package io.riskgate.feeds;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.riskgate.database.GroupCommit;
+import io.riskgate.exits.ExitService;
+import io.riskgate.market.BarsParser;
+import io.riskgate.market.MarkParser;
+import io.riskgate.market.MarketData;
+import io.riskgate.order.InvalidRequestException;
+import io.riskgate.security.ApiKey;
+import io.riskgate.security.ApiKeys;
+import io.riskgate.security.Role;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The inbound bus (issue 17, docs/events.md): marks and bars consumed from Redis Streams ({@code riskgate:in:marks},
+ * {@code riskgate:in:bars}) with a consumer group, each applied exactly as its REST call is ({@code POST
+ * /api/v1/marks}, {@code POST /api/v1/market/bars}: the same parser, the same exit rules and audit), as the API key
+ * the streams are bound to, which must be active and hold the FEED role when each entry is applied. An entry whose
+ * body is refused, or that arrives while the key is not allowed, is parked on {@code riskgate:in:dead} with the reason
+ * and acknowledged; one that fails for another reason (the database away) stays pending and is tried again.
+ * Entries applied are recorded ({@code bus_inbound}) before they are acknowledged, so a redelivered entry is
+ * acknowledged without being applied twice.
+ */
+public final class InboundStreams implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboundStreams.class);
+    /** The most bars one entry may carry: as the REST batch. */
+    public static final int MAX_BARS = 10_000;
+
+    /** Where: the Redis URI, the streams' prefix, the consumer group and this consumer, the API key bound to. */
+    public record Settings(String url, String prefix, String group, String consumer, String keyId) {
+
+        public Settings {
+            if (url == null || !url.matches("rediss?://.+")) {
+                throw new IllegalArgumentException("riskgate.bus.redis.url must be a redis:// or rediss:// URI");
+            }
+            for (String name : List.of(prefix, group, consumer)) {
+                if (name == null || !name.matches("[A-Za-z0-9_.:@-]{1,64}")) {
+                    throw new IllegalArgumentException("riskgate.bus.inbound: prefix, group and consumer are 1-64 "
+                            + "letters, digits, _ . : @ -, was '" + name + "'");
+                }
+            }
+            if (keyId == null || !keyId.matches("[a-z0-9]{10}")) {
+                throw new IllegalArgumentException("riskgate.bus.inbound.key-id must name an API key (the 10 "
+                        + "characters after rg_)");
+            }
+        }
+
+        public String marks() {
+            return prefix + ":in:marks";
+        }
+
+        public String bars() {
+            return prefix + ":in:bars";
+        }
+
+        public String dead() {
+            return prefix + ":in:dead";
+        }
+    }
+
+    private final ExitService exits;
+    private final MarketData market;
+    private final ApiKeys keys;
+    private final GroupCommit commits;
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Settings settings;
+    private final RedisClient client;
+    private final Thread thread;
+    private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong parked = new AtomicLong();
+    private volatile StatefulRedisConnection<String, String> connection;
+    private volatile boolean closed;
+    private volatile boolean connected;
+
+    public InboundStreams(ExitService exits, MarketData market, ApiKeys keys, GroupCommit commits,
+                          DataSource dataSource, ObjectMapper json, Clock clock, Settings settings) {
+        this.exits = exits;
+        this.market = market;
+        this.keys = keys;
+        this.commits = commits;
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.json = json;
+        this.clock = clock;
+        this.settings = settings;
+        this.client = RedisClient.create(RedisURI.create(settings.url()));
+        client.setOptions(ClientOptions.builder().autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(10))).build());
+        this.thread = new Thread(this::run, "riskgate-bus-in");
+        thread.setDaemon(true);
+    }
+
+    public InboundStreams start() {
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        long pause = 50;
+        while (!closed) {
+            try {
+                consumeOnce(Duration.ofMillis(500));
+                connected = true;
+                pause = 50;
+            } catch (RuntimeException e) {
+                if (closed) {
+                    return;
+                }
+                if (connected) {
+                    LOG.error("bus inbound: {}; entries stay pending and are tried again", e.getMessage());
+                }
+                connected = false;
+                sleep(pause);
+                pause = Math.min(pause * 2, 5_000);
+            }
+        }
+    }
+
+    /**
+     * Reads this consumer's pending entries (redelivered after a failure or a crash), else new ones (waiting up to
+     * {@code block}), and handles each; returns how many. Public for tests that drive the consumer step by step.
+     */
+    public int consumeOnce(Duration block) {
+        RedisCommands<String, String> redis = connection().sync();
+        groups(redis);
+        Consumer<String> me = Consumer.from(settings.group(), settings.consumer());
+        List<StreamMessage<String, String>> entries = redis.xreadgroup(me, XReadArgs.Builder.count(100),
+                XReadArgs.StreamOffset.from(settings.marks(), "0"), XReadArgs.StreamOffset.from(settings.bars(), "0"));
+        if (entries.isEmpty()) {
+            entries = redis.xreadgroup(me, XReadArgs.Builder.count(100).block(block),
+                    XReadArgs.StreamOffset.lastConsumed(settings.marks()),
+                    XReadArgs.StreamOffset.lastConsumed(settings.bars()));
+        }
+        for (StreamMessage<String, String> e : entries) {
+            handle(redis, e);
+        }
+        return entries.size();
+    }
+
+    private void groups(RedisCommands<String, String> redis) {
+        for (String stream : List.of(settings.marks(), settings.bars())) {
+            try {
+                redis.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), settings.group(),
+                        XGroupCreateArgs.Builder.mkstream());
+            } catch (RedisBusyException exists) {
+                // BUSYGROUP: made by an earlier start or another instance
+            }
+        }
+    }
+
+    private void handle(RedisCommands<String, String> redis, StreamMessage<String, String> e) {
+        if (alreadyApplied(e)) {
+            redis.xack(e.getStream(), settings.group(), e.getId());
+            return;
+        }
+        String refused = null;
+        try {
+            allowed();
+            String data = e.getBody().get("data");
+            if (data == null) {
+                throw new InvalidRequestException(List.of(new io.riskgate.order.FieldProblem("data",
+                        "is required: the body of the REST call, as JSON")));
+            }
+            JsonNode body = json.readTree(data);
+            if (e.getStream().equals(settings.marks())) {
+                exits.mark(MarkParser.parse(body));
+            } else {
+                market.ingest(BarsParser.json(body, MAX_BARS));
+            }
+        } catch (InvalidRequestException bad) {
+            refused = bad.getMessage();
+        } catch (IllegalArgumentException bad) {
+            // what the REST call answers 400 for past its parser, e.g. a mark timed too far ahead of the clock
+            refused = bad.getMessage();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+            refused = "data is not JSON: " + notJson.getOriginalMessage();
+        } catch (NotAllowed no) {
+            refused = no.getMessage();
+        }
+        if (refused != null) {
+            Map<String, String> dead = new LinkedHashMap<>();
+            dead.put("stream", e.getStream());
+            dead.put("entry", e.getId());
+            dead.put("reason", refused);
+            e.getBody().forEach((k, v) -> dead.put("body." + k, v));
+            redis.xadd(settings.dead(), dead);
+            parked.incrementAndGet();
+        } else {
+            applied.incrementAndGet();
+        }
+        String outcome = refused == null ? "APPLIED" : "PARKED";
+        commits.execute(status -> jdbc.update("INSERT INTO bus_inbound (stream, entry_id, processed_at, outcome) "
+                + "VALUES (?,?,?,?)", e.getStream(), e.getId(), Timestamp.from(clock.instant()), outcome));
+        redis.xack(e.getStream(), settings.group(), e.getId());
+    }
+
+    private boolean alreadyApplied(StreamMessage<String, String> e) {
+        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM bus_inbound WHERE stream = ? AND entry_id = ?",
+                Integer.class, e.getStream(), e.getId());
+        return n != null && n > 0;
+    }
+
+    /** The bound key, checked at every entry: active, unexpired, with the FEED role. */
+    private void allowed() {
+        Optional<ApiKey> key = keys.find(settings.keyId());
+        String why = key.isEmpty() ? "no API key " + settings.keyId()
+                : key.get().revokedAt().isPresent() ? "API key " + settings.keyId() + " was revoked"
+                : !key.get().expiresAt().isAfter(clock.instant()) ? "API key " + settings.keyId() + " has expired"
+                : !key.get().roles().contains(Role.FEED) ? "API key " + settings.keyId() + " lacks the FEED role"
+                : null;
+        if (why != null) {
+            throw new NotAllowed("the inbound streams' principal is not allowed: " + why);
+        }
+    }
+
+    private static final class NotAllowed extends RuntimeException {
+        NotAllowed(String message) {
+            super(message);
+        }
+    }
+
+    private StatefulRedisConnection<String, String> connection() {
+        StatefulRedisConnection<String, String> c = connection;
+        if (c == null || !c.isOpen()) {
+            c = client.connect();
+            connection = c;
+        }
+        return c;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public long applied() {
+        return applied.get();
+    }
+
+    public long parked() {
+        return parked.get();
+    }
+
+    public boolean connected() {
+        return connected;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        StatefulRedisConnection<String, String> c = connection;
+        if (c != null) {
+            c.close();
+        }
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+}
