@@ -39,7 +39,12 @@ public final class RedisStreams implements AutoCloseable {
      * password in it), the streams' {@code prefix}, each stream trimmed to about {@code maxLength} entries, at most
      * {@code batch} events a round trip, and the longest pause between attempts while Redis is away.
      */
-    public record Settings(String url, String prefix, long maxLength, int batch, Duration maxBackoff) {
+    public record Settings(String url, String prefix, long maxLength, int batch, Duration maxBackoff,
+                           java.util.Optional<java.nio.file.Path> caCertificate) {
+
+        public Settings(String url, String prefix, long maxLength, int batch, Duration maxBackoff) {
+            this(url, prefix, maxLength, batch, maxBackoff, java.util.Optional.empty());
+        }
 
         public Settings {
             if (url == null || !url.matches("rediss?://.+")) {
@@ -73,11 +78,8 @@ public final class RedisStreams implements AutoCloseable {
     public RedisStreams(Outbox outbox, Settings settings) {
         this.outbox = outbox;
         this.settings = settings;
-        this.client = RedisClient.create(RedisURI.create(settings.url()));
         // a command while disconnected fails at once (the events stay in the outbox), and none waits past 5 s
-        client.setOptions(ClientOptions.builder().autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5))).build());
+        this.client = client(settings.url(), settings.caCertificate(), Duration.ofSeconds(5));
         this.thread = new Thread(this::run, "riskgate-bus");
         thread.setDaemon(true);
     }
@@ -157,6 +159,23 @@ public final class RedisStreams implements AutoCloseable {
         }
         outbox.published(events.get(events.size() - 1).id());
         return events.size();
+    }
+
+    /**
+     * A Redis client for {@code url} ({@code rediss://} for TLS, the user and password in it) that reconnects by
+     * itself, refuses commands while disconnected and gives each at most {@code timeout}; a TLS server's certificate
+     * is verified against {@code caCertificate} (PEM) when given, else the JVM's trust store.
+     */
+    public static RedisClient client(String url, java.util.Optional<java.nio.file.Path> caCertificate,
+                                     Duration timeout) {
+        RedisClient client = RedisClient.create(RedisURI.create(url));
+        ClientOptions.Builder options = ClientOptions.builder().autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(timeout));
+        caCertificate.ifPresent(ca -> options.sslOptions(io.lettuce.core.SslOptions.builder()
+                .trustManager(ca.toFile()).build()));
+        client.setOptions(options.build());
+        return client;
     }
 
     /** An entry's fields: the event's id, kind, account, policy, audit record, time and the record as JSON. */

@@ -30,9 +30,10 @@ class BusConfiguration {
                               @Value("${riskgate.bus.redis.prefix:riskgate}") String prefix,
                               @Value("${riskgate.bus.redis.max-length:1000000}") long maxLength,
                               @Value("${riskgate.bus.redis.batch:500}") int batch,
-                              @Value("${riskgate.bus.redis.max-backoff:5s}") Duration maxBackoff) {
+                              @Value("${riskgate.bus.redis.max-backoff:5s}") Duration maxBackoff,
+                              @Value("${riskgate.bus.redis.ca-certificate:}") String ca) {
         RedisStreams bus = new RedisStreams(rt.outbox(), new RedisStreams.Settings(url, prefix, maxLength, batch,
-                maxBackoff)).start();
+                maxBackoff, caCertificate(ca))).start();
         Gauge.builder("riskgate.bus.backlog", rt.outbox(), o -> o.backlog())
                 .description("events durable in the outbox, not yet sent to the bus").register(meters);
         Gauge.builder("riskgate.bus.connected", bus, b -> b.connected() ? 1 : 0)
@@ -55,11 +56,17 @@ class BusConfiguration {
                                                    @Value("${riskgate.bus.redis.prefix:riskgate}") String prefix,
                                                    @Value("${riskgate.bus.inbound.group:riskgate}") String group,
                                                    @Value("${riskgate.bus.inbound.consumer:}") String consumer,
-                                                   @Value("${riskgate.bus.inbound.key-id}") String keyId) {
+                                                   @Value("${riskgate.bus.inbound.key-id}") String keyId,
+                                                   @Value("${riskgate.bus.redis.ca-certificate:}") String ca) {
         String me = consumer.isBlank() ? (hostName() + "-" + ProcessHandle.current().pid()) : consumer;
         return new io.riskgate.feeds.InboundStreams(rt.exits(), rt.market(), keys, rt.commits(), dataSource,
-                rt.json(), rt.clock(), new io.riskgate.feeds.InboundStreams.Settings(url, prefix, group, me, keyId))
-                .start();
+                rt.json(), rt.clock(), new io.riskgate.feeds.InboundStreams.Settings(url, prefix, group, me, keyId,
+                caCertificate(ca))).start();
+    }
+
+    /** The PEM file of the CA a TLS Redis's certificate is verified against; none: the JVM's trust store. */
+    private static java.util.Optional<java.nio.file.Path> caCertificate(String ca) {
+        return ca.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(java.nio.file.Path.of(ca));
     }
 
     private static String hostName() {

@@ -2,13 +2,10 @@ package io.riskgate.feeds;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -52,7 +49,12 @@ public final class InboundStreams implements AutoCloseable {
     public static final int MAX_BARS = 10_000;
 
     /** Where: the Redis URI, the streams' prefix, the consumer group and this consumer, the API key bound to. */
-    public record Settings(String url, String prefix, String group, String consumer, String keyId) {
+    public record Settings(String url, String prefix, String group, String consumer, String keyId,
+                           Optional<java.nio.file.Path> caCertificate) {
+
+        public Settings(String url, String prefix, String group, String consumer, String keyId) {
+            this(url, prefix, group, consumer, keyId, Optional.empty());
+        }
 
         public Settings {
             if (url == null || !url.matches("rediss?://.+")) {
@@ -109,10 +111,9 @@ public final class InboundStreams implements AutoCloseable {
         this.json = json;
         this.clock = clock;
         this.settings = settings;
-        this.client = RedisClient.create(RedisURI.create(settings.url()));
-        client.setOptions(ClientOptions.builder().autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(10))).build());
+        // a read blocks up to its own wait: the timeout leaves it room
+        this.client = io.riskgate.bus.RedisStreams.client(settings.url(), settings.caCertificate(),
+                Duration.ofSeconds(10));
         this.thread = new Thread(this::run, "riskgate-bus-in");
         thread.setDaemon(true);
     }

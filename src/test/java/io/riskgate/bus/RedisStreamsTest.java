@@ -1,6 +1,7 @@
 package io.riskgate.bus;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.Consumer;
@@ -201,5 +202,44 @@ class RedisStreamsTest {
         // an alert of no policy carries no policy field rather than an empty one
         assertThat(RedisStreams.fields(e)).isEqualTo(Map.of("id", "alert-7", "kind", "ALERT", "audit",
                 "governor_event/7", "at", "2026-11-21T10:00:00Z", "data", "{}"));
+    }
+
+    /**
+     * Seed 002's connection: TLS and credentials. A Redis that speaks only TLS and knows one user: with its CA and the
+     * user's password in the URI the decision is sent; with a wrong password, or without the CA (the JVM's trust store
+     * does not know it), nothing is sent, the bus says why, and the check was decided all the same.
+     */
+    @Test
+    void aTlsRedisWithAPasswordGetsTheEventsAndAWrongPasswordOrAnUnknownCaDoesNot() throws Exception {
+        RedisServer r = RedisServer.startTls(tmp.resolve("redis-tls"));
+        open.add(r);
+        MutableClock clock = new MutableClock(TestRuntime.T0);
+        RiskgateRuntime rt = TestRuntime.start(clock);
+        open.add(rt);
+        rt.outbox().enable();
+        Decision d = rt.engine().check(Requests.set(Requests.seed001(), "account", "tls-1"));
+        assertThat(d.approved()).isTrue();
+
+        RedisStreams wrongPassword = new RedisStreams(rt.outbox(), new RedisStreams.Settings(
+                r.url().replace(RedisServer.PASSWORD, "guess"), "riskgate", 1_000_000, 500, Duration.ofMillis(200),
+                Optional.of(r.ca())));
+        open.add(wrongPassword);
+        assertThatThrownBy(wrongPassword::publishOnce).hasStackTraceContaining("WRONGPASS");
+        RedisStreams unknownCa = new RedisStreams(rt.outbox(), settings(r.url()));
+        open.add(unknownCa);
+        assertThatThrownBy(unknownCa::publishOnce).hasStackTraceContaining("PKIX");
+        assertThat(rt.outbox().backlog()).isEqualTo(1);
+
+        RedisStreams bus = new RedisStreams(rt.outbox(), new RedisStreams.Settings(r.url(), "riskgate", 1_000_000,
+                500, Duration.ofMillis(200), Optional.of(r.ca())));
+        open.add(bus);
+        assertThat(bus.publishOnce()).isEqualTo(1);
+        RedisClient client = RedisStreams.client(r.url(), Optional.of(r.ca()), Duration.ofSeconds(5));
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            assertThat(entries(c, Outbox.Kind.DECISION)).singleElement()
+                    .satisfies(m -> assertThat(m.getBody()).containsEntry("id", d.decisionId()));
+        } finally {
+            client.shutdown();
+        }
     }
 }
