@@ -36,8 +36,8 @@ class ArchitectureTest {
             Set.of("decision"),                           // the decision value: what was decided, under which policy
             Set.of("audit", "governor"),                  // the audit store; the portfolio governor
             Set.of("exits"),                              // exit rules on marks
-            Set.of("check", "lifecycle", "feeds"),        // the pre-trade pipeline; fills and closes; the inbound bus
-            Set.of("runtime"),                            // riskgate assembled without Spring
+            Set.of("check", "lifecycle"),                 // the pre-trade pipeline; fills and closes
+            Set.of("runtime", "feeds"),                   // riskgate assembled without Spring; the inbound bus
             Set.of("scenario", "replay"),                 // scenario tests, what-if and replays over the same pipeline
             Set.of("config", "cli"),                      // Spring wiring; the command line
             Set.of("api"),                                // HTTP

@@ -1,20 +1,14 @@
 package io.riskgate.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.riskgate.order.Bounds;
 import io.riskgate.order.CheckRequestParser;
-import io.riskgate.order.FieldProblem;
 import io.riskgate.order.InvalidRequestException;
-import io.riskgate.order.JsonFields;
 import io.riskgate.portfolio.AccountView;
 import io.riskgate.portfolio.EquitySnapshot;
 import io.riskgate.portfolio.Portfolio;
 import io.riskgate.security.AccountAccess;
 import io.swagger.v3.oas.annotations.Operation;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -41,25 +35,8 @@ class AccountsController {
     @PutMapping("/{id}/equity")
     AccountView equity(@PathVariable String id, @RequestBody JsonNode body) {
         AccountAccess.requireFeeding(id);
-        List<FieldProblem> problems = new ArrayList<>();
-        if (!id.matches(CheckRequestParser.ID_PATTERN)) {
-            problems.add(new FieldProblem("id", "must match " + CheckRequestParser.ID_PATTERN));
-        }
-        JsonFields f = JsonFields.root(body, problems);
-        f.rejectUnknown(Set.of("equity", "timestamp"));
-        double equity = f.number("equity", Bounds.REPORTED_EQUITY);
-        var at = f.optionalInstant("timestamp");
-        at.ifPresent(t -> {
-            try {
-                registry.active().policy().portfolio().requireNotAhead("timestamp", t, clock.instant());
-            } catch (IllegalArgumentException e) {
-                problems.add(new FieldProblem("timestamp", e.getMessage()));
-            }
-        });
-        if (!problems.isEmpty()) {
-            throw new InvalidRequestException(problems);
-        }
-        return portfolio.reportEquity(new EquitySnapshot(id, equity, at.orElseGet(clock::instant)));
+        return portfolio.reportEquity(EquitySnapshot.parse(id, body, registry.active().policy().portfolio(),
+                clock.instant()));
     }
 
     @Operation(summary = "An account as the engine holds it: equity, open positions, reservations, exposure")

@@ -59,8 +59,9 @@ class BusConfiguration {
                                                    @Value("${riskgate.bus.inbound.key-id}") String keyId,
                                                    @Value("${riskgate.bus.redis.ca-certificate:}") String ca) {
         String me = consumer.isBlank() ? (hostName() + "-" + ProcessHandle.current().pid()) : consumer;
-        return new io.riskgate.feeds.InboundStreams(rt.exits(), rt.market(), keys, rt.commits(), dataSource,
-                rt.json(), rt.clock(), new io.riskgate.feeds.InboundStreams.Settings(url, prefix, group, me, keyId,
+        return new io.riskgate.feeds.InboundStreams(rt.exits(), rt.market(), rt.trades(), rt.portfolio(), rt.audit(),
+                rt.registry(), keys, rt.commits(), dataSource, rt.json(), rt.clock(),
+                new io.riskgate.feeds.InboundStreams.Settings(url, prefix, group, me, keyId,
                 caCertificate(ca))).start();
     }
 

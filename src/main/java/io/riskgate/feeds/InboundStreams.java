@@ -33,10 +33,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The inbound bus (issue 17, docs/events.md): marks and bars consumed from Redis Streams ({@code riskgate:in:marks},
- * {@code riskgate:in:bars}) with a consumer group, each applied exactly as its REST call is ({@code POST
- * /api/v1/marks}, {@code POST /api/v1/market/bars}: the same parser, the same exit rules and audit), as the API key
- * the streams are bound to, which must be active and hold the FEED role when each entry is applied. An entry whose
+ * The inbound bus (issue 17, docs/events.md): marks, bars, equity reports, fills and closes consumed from Redis
+ * Streams ({@code riskgate:in:marks}, {@code :in:bars}, {@code :in:equity}, {@code :in:fills}, {@code :in:closes}) with a
+ * consumer group, each applied exactly as its REST call is (the same parser, the same service, the same audit), as
+ * the API key the streams are bound to, which must be active and hold the role and the account the REST call asks
+ * for (FEED for marks, bars and equity; TRADER for fills and closes) when each entry is applied. An entry whose
  * body is refused, or that arrives while the key is not allowed, is parked on {@code riskgate:in:dead} with the reason
  * and acknowledged; one that fails for another reason (the database away) stays pending and is tried again.
  * Entries applied are recorded ({@code bus_inbound}) before they are acknowledged, so a redelivered entry is
@@ -80,6 +81,23 @@ public final class InboundStreams implements AutoCloseable {
             return prefix + ":in:bars";
         }
 
+        public String equity() {
+            return prefix + ":in:equity";
+        }
+
+        public String fills() {
+            return prefix + ":in:fills";
+        }
+
+        public String closes() {
+            return prefix + ":in:closes";
+        }
+
+        /** Every inbound stream. */
+        public List<String> streams() {
+            return List.of(marks(), bars(), equity(), fills(), closes());
+        }
+
         public String dead() {
             return prefix + ":in:dead";
         }
@@ -87,6 +105,10 @@ public final class InboundStreams implements AutoCloseable {
 
     private final ExitService exits;
     private final MarketData market;
+    private final io.riskgate.lifecycle.TradeService trades;
+    private final io.riskgate.portfolio.Portfolio portfolio;
+    private final io.riskgate.audit.AuditStore audit;
+    private final io.riskgate.rules.RuleSetRegistry registry;
     private final ApiKeys keys;
     private final GroupCommit commits;
     private final JdbcTemplate jdbc;
@@ -101,10 +123,16 @@ public final class InboundStreams implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean connected;
 
-    public InboundStreams(ExitService exits, MarketData market, ApiKeys keys, GroupCommit commits,
+    public InboundStreams(ExitService exits, MarketData market, io.riskgate.lifecycle.TradeService trades,
+                          io.riskgate.portfolio.Portfolio portfolio, io.riskgate.audit.AuditStore audit,
+                          io.riskgate.rules.RuleSetRegistry registry, ApiKeys keys, GroupCommit commits,
                           DataSource dataSource, ObjectMapper json, Clock clock, Settings settings) {
         this.exits = exits;
         this.market = market;
+        this.trades = trades;
+        this.portfolio = portfolio;
+        this.audit = audit;
+        this.registry = registry;
         this.keys = keys;
         this.commits = commits;
         this.jdbc = new JdbcTemplate(dataSource);
@@ -153,11 +181,10 @@ public final class InboundStreams implements AutoCloseable {
         groups(redis);
         Consumer<String> me = Consumer.from(settings.group(), settings.consumer());
         List<StreamMessage<String, String>> entries = redis.xreadgroup(me, XReadArgs.Builder.count(100),
-                XReadArgs.StreamOffset.from(settings.marks(), "0"), XReadArgs.StreamOffset.from(settings.bars(), "0"));
+                offsets(s -> XReadArgs.StreamOffset.from(s, "0")));
         if (entries.isEmpty()) {
             entries = redis.xreadgroup(me, XReadArgs.Builder.count(100).block(block),
-                    XReadArgs.StreamOffset.lastConsumed(settings.marks()),
-                    XReadArgs.StreamOffset.lastConsumed(settings.bars()));
+                    offsets(XReadArgs.StreamOffset::lastConsumed));
         }
         for (StreamMessage<String, String> e : entries) {
             handle(redis, e);
@@ -165,8 +192,14 @@ public final class InboundStreams implements AutoCloseable {
         return entries.size();
     }
 
+    @SuppressWarnings("unchecked")
+    private XReadArgs.StreamOffset<String>[] offsets(
+            java.util.function.Function<String, XReadArgs.StreamOffset<String>> offset) {
+        return settings.streams().stream().map(offset).toArray(XReadArgs.StreamOffset[]::new);
+    }
+
     private void groups(RedisCommands<String, String> redis) {
-        for (String stream : List.of(settings.marks(), settings.bars())) {
+        for (String stream : settings.streams()) {
             try {
                 redis.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), settings.group(),
                         XGroupCreateArgs.Builder.mkstream());
@@ -183,18 +216,13 @@ public final class InboundStreams implements AutoCloseable {
         }
         String refused = null;
         try {
-            allowed();
             String data = e.getBody().get("data");
             if (data == null) {
                 throw new InvalidRequestException(List.of(new io.riskgate.order.FieldProblem("data",
                         "is required: the body of the REST call, as JSON")));
             }
             JsonNode body = json.readTree(data);
-            if (e.getStream().equals(settings.marks())) {
-                exits.mark(MarkParser.parse(body));
-            } else {
-                market.ingest(BarsParser.json(body, MAX_BARS));
-            }
+            apply(e, body);
         } catch (InvalidRequestException bad) {
             refused = bad.getMessage();
         } catch (IllegalArgumentException bad) {
@@ -204,6 +232,9 @@ public final class InboundStreams implements AutoCloseable {
             refused = "data is not JSON: " + notJson.getOriginalMessage();
         } catch (NotAllowed no) {
             refused = no.getMessage();
+        } catch (io.riskgate.errors.ConflictException | io.riskgate.errors.NotFoundException conflict) {
+            // what the REST call answers 409 or 404 for: a fill of a decision already filled, a close of a closed trade
+            refused = conflict.getMessage();
         }
         if (refused != null) {
             Map<String, String> dead = new LinkedHashMap<>();
@@ -228,13 +259,54 @@ public final class InboundStreams implements AutoCloseable {
         return n != null && n > 0;
     }
 
-    /** The bound key, checked at every entry: active, unexpired, with the FEED role. */
-    private void allowed() {
+    /** One entry applied as its REST call, as the bound key, which must be allowed what that call asks for. */
+    private void apply(StreamMessage<String, String> e, JsonNode body) {
+        String stream = e.getStream();
+        if (stream.equals(settings.marks())) {
+            allowed(Role.FEED, null);
+            exits.mark(MarkParser.parse(body));
+        } else if (stream.equals(settings.bars())) {
+            allowed(Role.FEED, null);
+            market.ingest(BarsParser.json(body, MAX_BARS));
+        } else if (stream.equals(settings.equity())) {
+            String account = field(e, "account");
+            allowed(Role.FEED, account);
+            portfolio.reportEquity(io.riskgate.portfolio.EquitySnapshot.parse(account, body,
+                    registry.active().policy().portfolio(), clock.instant()));
+        } else if (stream.equals(settings.fills())) {
+            String account = io.riskgate.lifecycle.FillRequest.decisionIdOf(body).flatMap(audit::find)
+                    .map(r -> r.decision().account()).orElse(null);
+            allowed(Role.TRADER, account);
+            trades.fill(io.riskgate.lifecycle.FillRequest.parse(body));
+        } else {
+            String trade = field(e, "trade");
+            allowed(Role.TRADER, trades.detail(trade).trade().account());
+            trades.close(trade, io.riskgate.lifecycle.CloseRequest.parse(body));
+        }
+    }
+
+    private static String field(StreamMessage<String, String> e, String name) {
+        String v = e.getBody().get(name);
+        if (v == null || v.isBlank()) {
+            throw new InvalidRequestException(List.of(new io.riskgate.order.FieldProblem(name,
+                    "is required: the entry's " + name + ", as the REST call's path names it")));
+        }
+        return v;
+    }
+
+    /**
+     * The bound key, checked at every entry: active, unexpired, with {@code role} and, when the call is for an
+     * account, naming it (null: a call for no one account, as a mark or a bar).
+     */
+    private void allowed(Role role, String account) {
         Optional<ApiKey> key = keys.find(settings.keyId());
         String why = key.isEmpty() ? "no API key " + settings.keyId()
                 : key.get().revokedAt().isPresent() ? "API key " + settings.keyId() + " was revoked"
                 : !key.get().expiresAt().isAfter(clock.instant()) ? "API key " + settings.keyId() + " has expired"
-                : !key.get().roles().contains(Role.FEED) ? "API key " + settings.keyId() + " lacks the FEED role"
+                : !key.get().roles().contains(role) ? "API key " + settings.keyId() + " lacks the " + role + " role"
+                : account != null && !key.get().accounts().contains(io.riskgate.security.Caller.ALL_ACCOUNTS)
+                        && !key.get().accounts().contains(account)
+                        ? "API key " + settings.keyId() + " does not name account " + account
                 : null;
         if (why != null) {
             throw new NotAllowed("the inbound streams' principal is not allowed: " + why);

@@ -72,7 +72,8 @@ class InboundStreamsTest {
                 new SimpleMeterRegistry());
         open.add(rt);
         keys = new ApiKeys(db, clock);
-        keyId = keys.create(new ApiKeys.Spec("feed-bus", Set.of(Role.FEED), Set.of("*"), Duration.ofDays(30)),
+        keyId = keys.create(new ApiKeys.Spec("feed-bus", Set.of(Role.FEED, Role.TRADER), Set.of("in-1", "in-2", "in-3", "in-4",
+                "in-5"), Duration.ofDays(30)),
                 "test").apiKey().id();
     }
 
@@ -84,7 +85,8 @@ class InboundStreamsTest {
     }
 
     private InboundStreams inbound(String consumer) {
-        InboundStreams in = new InboundStreams(rt.exits(), rt.market(), keys, rt.commits(), db, rt.json(), clock,
+        InboundStreams in = new InboundStreams(rt.exits(), rt.market(), rt.trades(), rt.portfolio(), rt.audit(),
+                rt.registry(), keys, rt.commits(), db, rt.json(), clock,
                 new InboundStreams.Settings(redis.url(), "riskgate", "riskgate", consumer, keyId));
         open.add(in);
         return in;
@@ -188,5 +190,40 @@ class InboundStreamsTest {
 
     private long pending() {
         return raw.xpending("riskgate:in:marks", "riskgate").getCount();
+    }
+
+    /**
+     * An execution agent's reports from the streams, as its REST calls would make them: seed 001's approval filled
+     * at 50,000 (0.01 BTC), then closed at 52,250 (+22.50, +1R); an equity report of 10,022.50. A fill of an account
+     * the bound key does not name is parked, not applied.
+     */
+    @Test
+    void fillsClosesAndEquityFromTheStreamsAreAppliedAsTheRestCallsAre() throws Exception {
+        Decision d = rt.engine().check(Requests.set(Requests.seed001(), "account", "in-5"));
+        raw.xadd("riskgate:in:fills", Map.of("data", "{\"decisionId\":\"" + d.decisionId()
+                + "\",\"fillPrice\":50000,\"quantity\":0.01}"));
+        InboundStreams in = inbound("c1");
+        in.consumeOnce(Duration.ofSeconds(1));
+        String trade = rt.portfolio().<String>withAccount("in-5", b -> b.positions().iterator().next().tradeId());
+
+        raw.xadd("riskgate:in:closes", Map.of("trade", trade, "data", "{\"price\":52250,\"reason\":\"agent\"}"));
+        raw.xadd("riskgate:in:equity", Map.of("account", "in-5", "data",
+                "{\"equity\":10022.5,\"timestamp\":\"2026-11-21T10:05:00Z\"}"));
+        in.consumeOnce(Duration.ofSeconds(1));
+        // (52,250 - 50,000) x 0.01 = 22.50
+        assertThat(rt.trades().detail(trade).trade().realizedPnl()).isEqualTo(22.5);
+        assertThat(rt.portfolio().<Integer>withAccount("in-5", b -> b.positions().size())).isZero();
+        assertThat(rt.portfolio().<Double>withAccount("in-5", b -> b.equity().orElseThrow().equity()))
+                .isEqualTo(10_022.5);
+        assertThat(in.applied()).isEqualTo(3);
+
+        // another account's decision: the key names in-1 to in-5 only
+        Decision other = rt.engine().check(Requests.set(Requests.seed001(), "account", "not-named"));
+        raw.xadd("riskgate:in:fills", Map.of("data", "{\"decisionId\":\"" + other.decisionId()
+                + "\",\"fillPrice\":50000,\"quantity\":0.01}"));
+        in.consumeOnce(Duration.ofSeconds(1));
+        assertThat(raw.xrange("riskgate:in:dead", Range.create("-", "+"))).singleElement()
+                .satisfies(m -> assertThat(m.getBody().get("reason")).contains("does not name account not-named"));
+        assertThat(rt.portfolio().<Integer>withAccount("not-named", b -> b.positions().size())).isZero();
     }
 }
