@@ -41,7 +41,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * body is refused, or that arrives while the key is not allowed, is parked on {@code riskgate:in:dead} with the reason
  * and acknowledged; one that fails for another reason (the database away) stays pending and is tried again.
  * Entries applied are recorded ({@code bus_inbound}) before they are acknowledged, so a redelivered entry is
- * acknowledged without being applied twice.
+ * acknowledged without being applied twice. Between an entry's apply and its record a crash can come: a mark, a bar,
+ * an equity report is then applied again (the same price or report at the same time, which changes nothing more),
+ * a fill is refused as already filled; a close, which would close twice, is recorded as being applied before it is,
+ * and one found so after a crash is parked with the reason, never applied twice.
  */
 public final class InboundStreams implements AutoCloseable {
 
@@ -210,31 +213,23 @@ public final class InboundStreams implements AutoCloseable {
     }
 
     private void handle(RedisCommands<String, String> redis, StreamMessage<String, String> e) {
-        if (alreadyApplied(e)) {
+        Optional<String> before = outcomeOf(e);
+        if (before.isPresent() && !before.get().equals(APPLYING)) {
+            // applied (or parked) before a crash that came before its acknowledgement
             redis.xack(e.getStream(), settings.group(), e.getId());
             return;
         }
+        // a close applied twice would close twice: it is marked as being applied, durably, before it is
+        boolean once = e.getStream().equals(settings.closes());
         String refused = null;
-        try {
-            String data = e.getBody().get("data");
-            if (data == null) {
-                throw new InvalidRequestException(List.of(new io.riskgate.order.FieldProblem("data",
-                        "is required: the body of the REST call, as JSON")));
+        if (before.isPresent()) {
+            refused = "read before a crash and perhaps applied: riskgate does not apply a close twice; see the trade's "
+                    + "closes (GET /api/v1/trades/{id}) and send it again if it is not among them";
+        } else {
+            if (once) {
+                record(e, APPLYING, false);
             }
-            JsonNode body = json.readTree(data);
-            apply(e, body);
-        } catch (InvalidRequestException bad) {
-            refused = bad.getMessage();
-        } catch (IllegalArgumentException bad) {
-            // what the REST call answers 400 for past its parser, e.g. a mark timed too far ahead of the clock
-            refused = bad.getMessage();
-        } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
-            refused = "data is not JSON: " + notJson.getOriginalMessage();
-        } catch (NotAllowed no) {
-            refused = no.getMessage();
-        } catch (io.riskgate.errors.ConflictException | io.riskgate.errors.NotFoundException conflict) {
-            // what the REST call answers 409 or 404 for: a fill of a decision already filled, a close of a closed trade
-            refused = conflict.getMessage();
+            refused = applyOrRefusal(e);
         }
         if (refused != null) {
             Map<String, String> dead = new LinkedHashMap<>();
@@ -247,16 +242,50 @@ public final class InboundStreams implements AutoCloseable {
         } else {
             applied.incrementAndGet();
         }
-        String outcome = refused == null ? "APPLIED" : "PARKED";
-        commits.execute(status -> jdbc.update("INSERT INTO bus_inbound (stream, entry_id, processed_at, outcome) "
-                + "VALUES (?,?,?,?)", e.getStream(), e.getId(), Timestamp.from(clock.instant()), outcome));
+        record(e, refused == null ? "APPLIED" : "PARKED", once || before.isPresent());
         redis.xack(e.getStream(), settings.group(), e.getId());
     }
 
-    private boolean alreadyApplied(StreamMessage<String, String> e) {
-        Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM bus_inbound WHERE stream = ? AND entry_id = ?",
-                Integer.class, e.getStream(), e.getId());
-        return n != null && n > 0;
+    private static final String APPLYING = "APPLYING";
+
+    /** Applies the entry; null when applied, else why it was refused (and nothing applied). */
+    private String applyOrRefusal(StreamMessage<String, String> e) {
+        try {
+            String data = e.getBody().get("data");
+            if (data == null) {
+                throw new InvalidRequestException(List.of(new io.riskgate.order.FieldProblem("data",
+                        "is required: the body of the REST call, as JSON")));
+            }
+            JsonNode body = json.readTree(data);
+            apply(e, body);
+            return null;
+        } catch (InvalidRequestException bad) {
+            return bad.getMessage();
+        } catch (IllegalArgumentException bad) {
+            // what the REST call answers 400 for past its parser, e.g. a mark timed too far ahead of the clock
+            return bad.getMessage();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+            return "data is not JSON: " + notJson.getOriginalMessage();
+        } catch (NotAllowed no) {
+            return no.getMessage();
+        } catch (io.riskgate.errors.ConflictException | io.riskgate.errors.NotFoundException conflict) {
+            // what the REST call answers 409 or 404 for: a fill of a decision already filled, a close of a closed trade
+            return conflict.getMessage();
+        }
+    }
+
+    /** The entry's outcome, durable (a group commit's unit): a new row, or the one {@code APPLYING} left. */
+    private void record(StreamMessage<String, String> e, String outcome, boolean update) {
+        commits.execute(status -> update
+                ? jdbc.update("UPDATE bus_inbound SET outcome = ?, processed_at = ? WHERE stream = ? AND entry_id = ?",
+                        outcome, Timestamp.from(clock.instant()), e.getStream(), e.getId())
+                : jdbc.update("INSERT INTO bus_inbound (stream, entry_id, processed_at, outcome) VALUES (?,?,?,?)",
+                        e.getStream(), e.getId(), Timestamp.from(clock.instant()), outcome));
+    }
+
+    private Optional<String> outcomeOf(StreamMessage<String, String> e) {
+        return jdbc.queryForList("SELECT outcome FROM bus_inbound WHERE stream = ? AND entry_id = ?", String.class,
+                e.getStream(), e.getId()).stream().findFirst();
     }
 
     /** One entry applied as its REST call, as the bound key, which must be allowed what that call asks for. */

@@ -226,4 +226,28 @@ class InboundStreamsTest {
                 .satisfies(m -> assertThat(m.getBody().get("reason")).contains("does not name account not-named"));
         assertThat(rt.portfolio().<Integer>withAccount("not-named", b -> b.positions().size())).isZero();
     }
+
+    /**
+     * A close read before a crash that came between marking it as being applied and recording that it was: it may
+     * have closed the trade, so it is parked with the reason, never applied twice.
+     */
+    @Test
+    void aCloseThatMayHaveBeenAppliedBeforeACrashIsParkedNotAppliedTwice() {
+        String trade = openTrade("in-5");
+        String entry = raw.xadd("riskgate:in:closes", Map.of("trade", trade, "data",
+                "{\"price\":52250,\"quantity\":0.005}"));
+        raw.xgroupCreate(XReadArgs.StreamOffset.from("riskgate:in:closes", "0"), "riskgate",
+                XGroupCreateArgs.Builder.mkstream());
+        assertThat(raw.xreadgroup(Consumer.from("riskgate", "c1"), XReadArgs.StreamOffset.lastConsumed(
+                "riskgate:in:closes"))).hasSize(1);
+        new JdbcTemplate(db).update("INSERT INTO bus_inbound (stream, entry_id, processed_at, outcome) "
+                + "VALUES (?,?,?,?)", "riskgate:in:closes", entry, Timestamp.from(clock.instant()), "APPLYING");
+
+        InboundStreams in = inbound("c1");
+        assertThat(in.consumeOnce(Duration.ofSeconds(1))).isEqualTo(1);
+        assertThat(raw.xrange("riskgate:in:dead", Range.create("-", "+"))).singleElement()
+                .satisfies(m -> assertThat(m.getBody().get("reason")).contains("does not apply a close twice"));
+        assertThat(rt.trades().detail(trade).trade().openQuantity()).isEqualTo(0.01);
+        assertThat(raw.xpending("riskgate:in:closes", "riskgate").getCount()).isZero();
+    }
 }
