@@ -250,4 +250,21 @@ class InboundStreamsTest {
         assertThat(rt.trades().detail(trade).trade().openQuantity()).isEqualTo(0.01);
         assertThat(raw.xpending("riskgate:in:closes", "riskgate").getCount()).isZero();
     }
+
+    /**
+     * What a crash between a mark's apply and its record does: the mark is applied again, which issues nothing more.
+     * Seed 001's trade marked at +1R (52,250: the stop to breakeven) and at 56,000, each twice with the same time:
+     * (56,000 - 50,000) / 2,250 = +2.67R, past +2R, so half is taken (PARTIAL_TAKE_PROFIT) and the ATR trail starts
+     * (ATR_TRAILING_STOP), which leaves the 55,625 target alone (exits.take_profit_after_trailing: false). Each once.
+     */
+    @Test
+    void aMarkAppliedTwiceIssuesNothingMore() throws Exception {
+        String trade = openTrade("in-5");
+        String target = MARK.replace("52250", "56000").replace("10:01:00", "10:02:00");
+        for (String mark : List.of(MARK, MARK, target, target)) {
+            rt.exits().mark(MarkParser.parse(Requests.JSON.readTree(mark)));
+        }
+        assertThat(rt.exits().log().forTrade(trade)).extracting(ExitInstruction::code)
+                .containsExactly("BREAKEVEN", "PARTIAL_TAKE_PROFIT", "ATR_TRAILING_STOP");
+    }
 }
