@@ -1,14 +1,9 @@
 package io.riskgate.bus;
 
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.LettuceFutures;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.XAddArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.riskgate.database.Outbox;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,9 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The outbound bus (issue 17, docs/events.md): sends the outbox's events to Redis Streams, one stream per kind
@@ -30,9 +22,7 @@ import org.slf4j.LoggerFactory;
  * entry: a consumer group sees every event once. While Redis cannot be reached the events wait in the outbox, and the
  * publisher tries again after a pause that doubles up to {@link Settings#maxBackoff}.
  */
-public final class RedisStreams implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(RedisStreams.class);
+public final class RedisStreams extends OutboxPublisher {
 
     /**
      * Where and how: {@code url} a Redis URI ({@code redis://} or {@code rediss://} for TLS, with the user and
@@ -64,72 +54,26 @@ public final class RedisStreams implements AutoCloseable {
         }
     }
 
-    private final Outbox outbox;
     private final Settings settings;
-    private final RedisClient client;
-    private final Thread thread;
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong duplicates = new AtomicLong();
-    private volatile StatefulRedisConnection<String, String> connection;
-    private volatile boolean connected;
-    private volatile boolean closed;
-    private volatile String lastError;
+    private final RedisLink redis;
 
     public RedisStreams(Outbox outbox, Settings settings) {
-        this.outbox = outbox;
+        super(outbox, "Redis", settings.batch(), settings.maxBackoff());
         this.settings = settings;
         // a command while disconnected fails at once (the events stay in the outbox), and none waits past 5 s
-        this.client = client(settings.url(), settings.caCertificate(), Duration.ofSeconds(5));
-        this.thread = new Thread(this::run, "riskgate-bus");
-        thread.setDaemon(true);
+        this.redis = new RedisLink(settings.url(), settings.caCertificate(), Duration.ofSeconds(5));
     }
 
-    /** Starts sending; the outbox must be on before any record it should carry is written. */
+    @Override
     public RedisStreams start() {
-        outbox.enable();
-        thread.start();
+        super.start();
         return this;
     }
 
-    private void run() {
-        long pause = 50;
-        while (!closed) {
-            try {
-                if (publishOnce() == 0) {
-                    sleep(50);
-                }
-                if (!connected) {
-                    LOG.info("bus: connected to Redis; events flow again");
-                }
-                connected = true;
-                lastError = null;
-                pause = 50;
-            } catch (RuntimeException e) {
-                if (closed) {
-                    return;
-                }
-                if (connected || lastError == null) {
-                    LOG.error("bus: cannot send to Redis ({}); events wait in the outbox (backlog {}) and the bus "
-                            + "tries again", e.getMessage(), backlogOrUnknown());
-                }
-                connected = false;
-                lastError = String.valueOf(e.getMessage());
-                sleep(pause);
-                pause = Math.min(pause * 2, settings.maxBackoff().toMillis());
-            }
-        }
-    }
-
-    /**
-     * Sends the oldest unpublished events, one round trip, and marks them published in the outbox; returns how many.
-     * Public for tests that drive the publisher step by step.
-     */
-    public int publishOnce() {
-        List<Outbox.Event> events = outbox.unpublished(settings.batch());
-        if (events.isEmpty()) {
-            return 0;
-        }
-        var commands = connection().async();
+    /** One round trip: every event XADDed with its number as the entry id; a duplicate is counted, not an error. */
+    @Override
+    protected int send(List<Outbox.Event> events) {
+        var commands = redis.connection().async();
         List<RedisFuture<String>> replies = new ArrayList<>(events.size());
         for (Outbox.Event e : events) {
             replies.add(commands.xadd(settings.stream(e.kind()), new XAddArgs().id(e.id() + "-0")
@@ -138,15 +82,15 @@ public final class RedisStreams implements AutoCloseable {
         if (!LettuceFutures.awaitAll(Duration.ofSeconds(10), replies.toArray(new RedisFuture[0]))) {
             throw new IllegalStateException("Redis did not answer within 10 s");
         }
+        int held = 0;
         for (RedisFuture<String> r : replies) {
             try {
                 r.get(0, TimeUnit.MILLISECONDS);
-                sent.incrementAndGet();
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof RedisCommandExecutionException refused
                         && String.valueOf(refused.getMessage()).contains("equal or smaller")) {
                     // sent before a crash let the outbox know: the stream has it once
-                    duplicates.incrementAndGet();
+                    held++;
                     continue;
                 }
                 throw new IllegalStateException(String.valueOf(e.getCause().getMessage()), e.getCause());
@@ -157,25 +101,7 @@ public final class RedisStreams implements AutoCloseable {
                 throw new IllegalStateException("Redis did not answer", e);
             }
         }
-        outbox.published(events.get(events.size() - 1).id());
-        return events.size();
-    }
-
-    /**
-     * A Redis client for {@code url} ({@code rediss://} for TLS, the user and password in it) that reconnects by
-     * itself, refuses commands while disconnected and gives each at most {@code timeout}; a TLS server's certificate
-     * is verified against {@code caCertificate} (PEM) when given, else the JVM's trust store.
-     */
-    public static RedisClient client(String url, java.util.Optional<java.nio.file.Path> caCertificate,
-                                     Duration timeout) {
-        RedisClient client = RedisClient.create(RedisURI.create(url));
-        ClientOptions.Builder options = ClientOptions.builder().autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(timeout));
-        caCertificate.ifPresent(ca -> options.sslOptions(io.lettuce.core.SslOptions.builder()
-                .trustManager(ca.toFile()).build()));
-        client.setOptions(options.build());
-        return client;
+        return held;
     }
 
     /** An entry's fields: the event's id, kind, account, policy, audit record, time and the record as JSON. */
@@ -195,67 +121,22 @@ public final class RedisStreams implements AutoCloseable {
         return f;
     }
 
-    private StatefulRedisConnection<String, String> connection() {
-        StatefulRedisConnection<String, String> c = connection;
-        if (c == null || !c.isOpen()) {
-            c = client.connect();
-            connection = c;
-        }
-        return c;
-    }
-
-    private String backlogOrUnknown() {
-        try {
-            return String.valueOf(outbox.backlog());
-        } catch (RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Whether the last attempt reached Redis. */
-    public boolean connected() {
-        return connected;
-    }
-
-    /** Why the last attempt failed, or null. */
-    public String lastError() {
-        return lastError;
-    }
-
-    /** Events sent since the start, and those Redis already had. */
-    public long sent() {
-        return sent.get();
-    }
-
-    public long duplicates() {
-        return duplicates.get();
-    }
-
     public Settings settings() {
         return settings;
     }
 
     @Override
-    public void close() {
-        closed = true;
-        thread.interrupt();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        StatefulRedisConnection<String, String> c = connection;
-        if (c != null) {
-            c.close();
-        }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    public String destination() {
+        return settings.prefix() + ":*";
+    }
+
+    @Override
+    protected void failed() {
+        redis.reset();
+    }
+
+    @Override
+    protected void closeTransport() {
+        redis.close();
     }
 }

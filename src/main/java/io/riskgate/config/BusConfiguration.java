@@ -14,17 +14,19 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The bus (issue 17, docs/events.md), on only when {@code riskgate.bus.redis.url} is set: the outbox starts taking
- * events before the service answers anything, the publisher sends them to Redis Streams, {@code /actuator/health}
- * has a {@code bus} component (DOWN while Redis cannot be reached; the liveness and readiness probes leave it out,
- * since checks go on without Redis) and the metrics {@code riskgate.bus.backlog}, {@code riskgate.bus.connected},
- * {@code riskgate.bus.sent}.
+ * The bus (issue 17, docs/events.md), on only when {@code riskgate.bus.redis.url} (Redis Streams) or
+ * {@code riskgate.bus.kafka.bootstrap-servers} (Kafka topics) is set, one of the two: the outbox starts taking events
+ * before the service answers anything, the publisher sends them, {@code /actuator/health} has a {@code bus} component
+ * (DOWN while the transport cannot be reached; the liveness and readiness probes leave it out, since checks go on
+ * without it) and the metrics {@code riskgate.bus.backlog}, {@code riskgate.bus.connected}, {@code riskgate.bus.sent}.
  */
 @Configuration
-@ConditionalOnProperty(name = "riskgate.bus.redis.url")
+@org.springframework.boot.autoconfigure.condition.ConditionalOnExpression(
+        "'${riskgate.bus.redis.url:}' != '' or '${riskgate.bus.kafka.bootstrap-servers:}' != ''")
 class BusConfiguration {
 
     @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "riskgate.bus.redis.url")
     RedisStreams redisStreams(RiskgateRuntime rt, MeterRegistry meters,
                               @Value("${riskgate.bus.redis.url}") String url,
                               @Value("${riskgate.bus.redis.prefix:riskgate}") String prefix,
@@ -32,13 +34,41 @@ class BusConfiguration {
                               @Value("${riskgate.bus.redis.batch:500}") int batch,
                               @Value("${riskgate.bus.redis.max-backoff:5s}") Duration maxBackoff,
                               @Value("${riskgate.bus.redis.ca-certificate:}") String ca) {
-        RedisStreams bus = new RedisStreams(rt.outbox(), new RedisStreams.Settings(url, prefix, maxLength, batch,
-                maxBackoff, caCertificate(ca))).start();
+        return measured(new RedisStreams(rt.outbox(), new RedisStreams.Settings(url, prefix, maxLength, batch,
+                maxBackoff, caCertificate(ca))).start(), rt, meters);
+    }
+
+    /**
+     * Kafka instead of Redis: {@code riskgate.bus.kafka.bootstrap-servers}, topics {@code <prefix>.decisions} and so
+     * on, further producer settings (TLS, SASL) as {@code riskgate.bus.kafka.properties.*}.
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "riskgate.bus.kafka.bootstrap-servers")
+    io.riskgate.bus.KafkaTopics kafkaTopics(RiskgateRuntime rt, MeterRegistry meters,
+                                            org.springframework.core.env.Environment env,
+                                            @Value("${riskgate.bus.kafka.bootstrap-servers}") String servers,
+                                            @Value("${riskgate.bus.kafka.prefix:riskgate}") String prefix,
+                                            @Value("${riskgate.bus.kafka.batch:500}") int batch,
+                                            @Value("${riskgate.bus.kafka.max-backoff:5s}") Duration maxBackoff,
+                                            @Value("${riskgate.bus.redis.url:}") String redis) {
+        if (!redis.isBlank()) {
+            throw new IllegalStateException("the bus has one transport: set riskgate.bus.redis.url or "
+                    + "riskgate.bus.kafka.bootstrap-servers, not both");
+        }
+        java.util.Map<String, String> producer = org.springframework.boot.context.properties.bind.Binder.get(env)
+                .bind("riskgate.bus.kafka.properties", org.springframework.boot.context.properties.bind.Bindable
+                        .mapOf(String.class, String.class)).orElse(java.util.Map.of());
+        return measured(new io.riskgate.bus.KafkaTopics(rt.outbox(), new io.riskgate.bus.KafkaTopics.Settings(servers,
+                prefix, batch, maxBackoff, producer)).start(), rt, meters);
+    }
+
+    private static <P extends io.riskgate.bus.OutboxPublisher> P measured(P bus, RiskgateRuntime rt,
+                                                                           MeterRegistry meters) {
         Gauge.builder("riskgate.bus.backlog", rt.outbox(), o -> o.backlog())
                 .description("events durable in the outbox, not yet sent to the bus").register(meters);
         Gauge.builder("riskgate.bus.connected", bus, b -> b.connected() ? 1 : 0)
-                .description("1 while the bus's last attempt reached Redis").register(meters);
-        FunctionCounter.builder("riskgate.bus.sent", bus, RedisStreams::sent)
+                .description("1 while the bus's last attempt reached its transport").register(meters);
+        FunctionCounter.builder("riskgate.bus.sent", bus, io.riskgate.bus.OutboxPublisher::sent)
                 .description("events sent to the bus").register(meters);
         return bus;
     }
@@ -52,12 +82,16 @@ class BusConfiguration {
     @ConditionalOnProperty(name = "riskgate.bus.inbound.key-id")
     io.riskgate.feeds.InboundStreams inboundStreams(RiskgateRuntime rt, io.riskgate.security.ApiKeys keys,
                                                    javax.sql.DataSource dataSource,
-                                                   @Value("${riskgate.bus.redis.url}") String url,
+                                                   @Value("${riskgate.bus.redis.url:}") String url,
                                                    @Value("${riskgate.bus.redis.prefix:riskgate}") String prefix,
                                                    @Value("${riskgate.bus.inbound.group:riskgate}") String group,
                                                    @Value("${riskgate.bus.inbound.consumer:}") String consumer,
                                                    @Value("${riskgate.bus.inbound.key-id}") String keyId,
                                                    @Value("${riskgate.bus.redis.ca-certificate:}") String ca) {
+        if (url.isBlank()) {
+            throw new IllegalStateException("the inbound bus reads Redis Streams: riskgate.bus.inbound.key-id needs "
+                    + "riskgate.bus.redis.url");
+        }
         String me = consumer.isBlank() ? (hostName() + "-" + ProcessHandle.current().pid()) : consumer;
         return new io.riskgate.feeds.InboundStreams(rt.exits(), rt.market(), rt.trades(), rt.portfolio(), rt.audit(),
                 rt.registry(), keys, rt.commits(), dataSource, rt.json(), rt.clock(),
@@ -80,10 +114,10 @@ class BusConfiguration {
     }
 
     @Bean("bus")
-    HealthIndicator busHealth(RedisStreams bus, RiskgateRuntime rt) {
+    HealthIndicator busHealth(io.riskgate.bus.OutboxPublisher bus, RiskgateRuntime rt) {
         return () -> {
             Health.Builder h = bus.connected() ? Health.up() : Health.down();
-            h.withDetail("streams", bus.settings().prefix() + ":*").withDetail("sent", bus.sent())
+            h.withDetail("streams", bus.destination()).withDetail("sent", bus.sent())
                     .withDetail("duplicates", bus.duplicates());
             try {
                 h.withDetail("backlog", rt.outbox().backlog());

@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisBusyException;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.riskgate.database.GroupCommit;
 import io.riskgate.exits.ExitService;
@@ -118,11 +116,10 @@ public final class InboundStreams implements AutoCloseable {
     private final ObjectMapper json;
     private final Clock clock;
     private final Settings settings;
-    private final RedisClient client;
+    private final io.riskgate.bus.RedisLink redis;
     private final Thread thread;
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong parked = new AtomicLong();
-    private volatile StatefulRedisConnection<String, String> connection;
     private volatile boolean closed;
     private volatile boolean connected;
 
@@ -143,8 +140,7 @@ public final class InboundStreams implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         // a read blocks up to its own wait: the timeout leaves it room
-        this.client = io.riskgate.bus.RedisStreams.client(settings.url(), settings.caCertificate(),
-                Duration.ofSeconds(10));
+        this.redis = new io.riskgate.bus.RedisLink(settings.url(), settings.caCertificate(), Duration.ofSeconds(10));
         this.thread = new Thread(this::run, "riskgate-bus-in");
         thread.setDaemon(true);
     }
@@ -169,7 +165,8 @@ public final class InboundStreams implements AutoCloseable {
                     LOG.error("bus inbound: {}; entries stay pending and are tried again", e.getMessage());
                 }
                 connected = false;
-                sleep(pause);
+                redis.reset();
+                io.riskgate.bus.RedisLink.pause(pause);
                 pause = Math.min(pause * 2, 5_000);
             }
         }
@@ -180,7 +177,7 @@ public final class InboundStreams implements AutoCloseable {
      * {@code block}), and handles each; returns how many. Public for tests that drive the consumer step by step.
      */
     public int consumeOnce(Duration block) {
-        RedisCommands<String, String> redis = connection().sync();
+        RedisCommands<String, String> redis = this.redis.connection().sync();
         groups(redis);
         Consumer<String> me = Consumer.from(settings.group(), settings.consumer());
         List<StreamMessage<String, String>> entries = redis.xreadgroup(me, XReadArgs.Builder.count(100),
@@ -348,23 +345,6 @@ public final class InboundStreams implements AutoCloseable {
         }
     }
 
-    private StatefulRedisConnection<String, String> connection() {
-        StatefulRedisConnection<String, String> c = connection;
-        if (c == null || !c.isOpen()) {
-            c = client.connect();
-            connection = c;
-        }
-        return c;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     public long applied() {
         return applied.get();
     }
@@ -386,10 +366,6 @@ public final class InboundStreams implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        StatefulRedisConnection<String, String> c = connection;
-        if (c != null) {
-            c.close();
-        }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        redis.close();
     }
 }

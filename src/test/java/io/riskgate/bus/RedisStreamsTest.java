@@ -64,6 +64,19 @@ class RedisStreamsTest {
         return new RedisStreams.Settings(url, "riskgate", 1_000_000, 500, Duration.ofMillis(400));
     }
 
+    private RiskgateRuntime runtime(MutableClock clock) {
+        RiskgateRuntime rt = TestRuntime.start(clock);
+        open.add(rt);
+        return rt;
+    }
+
+    /** A publisher from {@code rt}'s outbox to {@code r}, started. */
+    private RedisStreams publishing(RiskgateRuntime rt, RedisServer r) {
+        RedisStreams bus = new RedisStreams(rt.outbox(), settings(r.url())).start();
+        open.add(bus);
+        return bus;
+    }
+
     private StatefulRedisConnection<String, String> reader(RedisServer r) {
         RedisClient client = RedisClient.create(r.url());
         StatefulRedisConnection<String, String> c = client.connect();
@@ -81,10 +94,8 @@ class RedisStreamsTest {
     void seed001sCycleAndAnOfficersTripAreOnTheirStreamsWithTheirIdsAccountPolicyAndAuditPlace() throws Exception {
         RedisServer r = redis();
         MutableClock clock = new MutableClock(TestRuntime.T0);
-        RiskgateRuntime rt = TestRuntime.start(clock);
-        open.add(rt);
-        RedisStreams bus = new RedisStreams(rt.outbox(), settings(r.url())).start();
-        open.add(bus);
+        RiskgateRuntime rt = runtime(clock);
+        RedisStreams bus = publishing(rt, r);
         StatefulRedisConnection<String, String> c = reader(r);
 
         // seed 001: approved 0.01 BTC; filled at 50,000; +1R = 52,250 moves the stop to 50,050 (BREAKEVEN)
@@ -136,10 +147,8 @@ class RedisStreamsTest {
     void redisKilledAndRestartedMidLoadLosesNoEventAndGivesNoneTwice() throws Exception {
         RedisServer r = redis();
         MutableClock clock = new MutableClock(TestRuntime.T0);
-        RiskgateRuntime rt = TestRuntime.start(clock);
-        open.add(rt);
-        RedisStreams bus = new RedisStreams(rt.outbox(), settings(r.url())).start();
-        open.add(bus);
+        RiskgateRuntime rt = runtime(clock);
+        RedisStreams bus = publishing(rt, r);
 
         // 8 threads check seed 001's order on 40 accounts for 3 s; Redis is killed after 1 s and back after 2 s
         Set<String> decided = ConcurrentHashMap.newKeySet();
@@ -234,7 +243,7 @@ class RedisStreamsTest {
                 500, Duration.ofMillis(200), Optional.of(r.ca())));
         open.add(bus);
         assertThat(bus.publishOnce()).isEqualTo(1);
-        RedisClient client = RedisStreams.client(r.url(), Optional.of(r.ca()), Duration.ofSeconds(5));
+        RedisClient client = RedisLink.client(r.url(), Optional.of(r.ca()), Duration.ofSeconds(5));
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             assertThat(entries(c, Outbox.Kind.DECISION)).singleElement()
                     .satisfies(m -> assertThat(m.getBody()).containsEntry("id", d.decisionId()));
