@@ -36,8 +36,12 @@ public final class GovernorService {
     private final io.riskgate.market.PortfolioRisk risk;
     private final Clock clock;
 
+    private final io.micrometer.core.instrument.MeterRegistry meters;
+
     public GovernorService(RuleSetRegistry registry, Portfolio portfolio, GovernorStore store, EventBus bus,
-                           io.riskgate.market.PortfolioRisk risk, Clock clock) {
+                           io.riskgate.market.PortfolioRisk risk, Clock clock,
+                           io.micrometer.core.instrument.MeterRegistry meters) {
+        this.meters = meters;
         this.risk = risk;
         this.registry = registry;
         this.portfolio = portfolio;
@@ -93,6 +97,11 @@ public final class GovernorService {
     public void publish(List<GovernorEvent> events) {
         if (!events.isEmpty()) {
             events.forEach(e -> log.info("governor {} {} {}: {}", e.account(), e.level(), e.type(), e.message()));
+            // this instance's own alerts (those relayed from other instances are counted there): breaker trips and
+            // clears, instructions, recovery mode, by type and level
+            events.forEach(e -> io.micrometer.core.instrument.Counter.builder("riskgate.governor.alerts")
+                    .description("governor alerts this instance raised").tag("type", e.type())
+                    .tag("level", e.level()).register(meters).increment());
             bus.publish(events);
         }
     }

@@ -198,6 +198,8 @@ class AccessMatrixTest {
         r.add(new Row("GET", "/actuator", "/actuator", null, "401 200 200 200 200 200 200"));
         r.add(new Row("GET", "/actuator/info", "/actuator/info", null, "401 200 200 200 200 200 200"));
         r.add(new Row("GET", "/actuator/metrics", "/actuator/metrics", null, "401 200 200 200 200 200 200"));
+        // Prometheus's scrape (issue 18): any credential, as the metrics; none is a 401
+        r.add(new Row("GET", "/actuator/prometheus", "/actuator/prometheus", null, "401 200 200 200 200 200 200"));
         r.add(new Row("GET", "/actuator/metrics/{requiredMetricName}", "/actuator/metrics/jvm.memory.used", null,
                 "401 200 200 200 200 200 200"));
         r.add(new Row("GET", "/v3/api-docs", "/v3/api-docs", null, "401 200 200 200 200 200 200"));

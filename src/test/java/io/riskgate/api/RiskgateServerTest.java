@@ -37,6 +37,9 @@ import org.springframework.context.annotation.Primary;
 // the database: in-memory H2, or one on the tests' PostgreSQL server with -Driskgate.test.store=postgresql
 @org.springframework.test.context.ContextConfiguration(initializers = io.riskgate.testing.TestStore.Initializer.class)
 @Import({RiskgateServerTest.PinnedClock.class, RiskgateServerTest.Unruled.class})
+// metrics exported as the service exports them (Spring Boot's tests turn exporters off unless asked): PrometheusApiTest
+// scrapes /actuator/prometheus; on every server test, so that they keep sharing one context
+@org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability(tracing = false)
 @interface RiskgateServerTest {
 
     @TestConfiguration(proxyBeanMethods = false)
