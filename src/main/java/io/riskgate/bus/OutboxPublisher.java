@@ -99,7 +99,7 @@ public abstract class OutboxPublisher implements AutoCloseable {
         int held = send(events);
         duplicates.addAndGet(held);
         sent.addAndGet(events.size() - held);
-        outbox.published(events.get(events.size() - 1).id());
+        outbox.published(events);
         return events.size();
     }
 

@@ -28,7 +28,15 @@ public final class RedisLink implements AutoCloseable {
 
     /** A client as the bus's, for tests and tools that read what the bus wrote. */
     public static RedisClient client(String url, Optional<Path> caCertificate, Duration timeout) {
-        RedisClient client = RedisClient.create(RedisURI.create(url));
+        RedisURI uri;
+        try {
+            uri = RedisURI.create(url);
+        } catch (RuntimeException e) {
+            // the parser's message quotes the whole URI, password included: not into a log
+            throw new IllegalArgumentException("riskgate.bus.redis.url is not a valid Redis URI: percent-encode the "
+                    + "user and password (a space is %20, # is %23, / is %2F, % is %25)");
+        }
+        RedisClient client = RedisClient.create(uri);
         ClientOptions.Builder options = ClientOptions.builder().autoReconnect(false)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(timeout));

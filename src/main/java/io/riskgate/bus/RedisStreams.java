@@ -83,13 +83,14 @@ public final class RedisStreams extends OutboxPublisher {
             throw new IllegalStateException("Redis did not answer within 10 s");
         }
         int held = 0;
-        for (RedisFuture<String> r : replies) {
+        for (int i = 0; i < replies.size(); i++) {
             try {
-                r.get(0, TimeUnit.MILLISECONDS);
+                replies.get(i).get(0, TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof RedisCommandExecutionException refused
                         && String.valueOf(refused.getMessage()).contains("equal or smaller")) {
-                    // sent before a crash let the outbox know: the stream has it once
+                    // sent before a crash let the outbox know: the stream has it once, if it is this event
+                    sameEventHeld(events.get(i));
                     held++;
                     continue;
                 }
@@ -123,6 +124,24 @@ public final class RedisStreams extends OutboxPublisher {
 
     public Settings settings() {
         return settings;
+    }
+
+    /**
+     * The entry a refused id names must be the event sent before: another event there means the outbox and the
+     * stream disagree (a database restored from a backup, a new database on an old stream), and sending on would
+     * lose events silently, so the bus stops, saying why (health DOWN, logged). An entry trimmed away cannot be
+     * compared: it was sent.
+     */
+    private void sameEventHeld(Outbox.Event e) {
+        String stream = settings.stream(e.kind());
+        String id = e.id() + "-0";
+        var entries = redis.connection().sync().xrange(stream, io.lettuce.core.Range.create(id, id));
+        if (!entries.isEmpty() && !e.eventId().equals(entries.get(0).getBody().get("id"))) {
+            throw new IllegalStateException(stream + " holds event " + entries.get(0).getBody().get("id") + " at " + id
+                    + ", where the outbox has " + e.eventId() + ": the database and the stream disagree (a restored "
+                    + "backup, or a new database on an old stream); nothing more is sent until an operator resolves "
+                    + "it (docs/events.md)");
+        }
     }
 
     @Override

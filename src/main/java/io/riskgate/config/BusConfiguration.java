@@ -81,6 +81,7 @@ class BusConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "riskgate.bus.inbound.key-id")
     io.riskgate.feeds.InboundStreams inboundStreams(RiskgateRuntime rt, io.riskgate.security.ApiKeys keys,
+                                                   MeterRegistry meters,
                                                    javax.sql.DataSource dataSource,
                                                    @Value("${riskgate.bus.redis.url:}") String url,
                                                    @Value("${riskgate.bus.redis.prefix:riskgate}") String prefix,
@@ -93,10 +94,17 @@ class BusConfiguration {
                     + "riskgate.bus.redis.url");
         }
         String me = consumer.isBlank() ? (hostName() + "-" + ProcessHandle.current().pid()) : consumer;
-        return new io.riskgate.feeds.InboundStreams(rt.exits(), rt.market(), rt.trades(), rt.portfolio(), rt.audit(),
-                rt.registry(), keys, rt.commits(), dataSource, rt.json(), rt.clock(),
-                new io.riskgate.feeds.InboundStreams.Settings(url, prefix, group, me, keyId,
+        io.riskgate.feeds.InboundStreams in = new io.riskgate.feeds.InboundStreams(rt.exits(), rt.market(),
+                rt.trades(), rt.portfolio(), rt.audit(), rt.registry(), keys, rt.commits(), dataSource, rt.json(),
+                rt.clock(), new io.riskgate.feeds.InboundStreams.Settings(url, prefix, group, me, keyId,
                 caCertificate(ca))).start();
+        FunctionCounter.builder("riskgate.bus.inbound.applied", in, io.riskgate.feeds.InboundStreams::applied)
+                .description("inbound entries applied").register(meters);
+        FunctionCounter.builder("riskgate.bus.inbound.parked", in, io.riskgate.feeds.InboundStreams::parked)
+                .description("inbound entries parked on the dead-letter stream").register(meters);
+        Gauge.builder("riskgate.bus.inbound.connected", in, i -> i.connected() ? 1 : 0)
+                .description("1 while the inbound bus's last read reached Redis").register(meters);
+        return in;
     }
 
     /** The PEM file of the CA a TLS Redis's certificate is verified against; none: the JVM's trust store. */
@@ -114,9 +122,16 @@ class BusConfiguration {
     }
 
     @Bean("bus")
-    HealthIndicator busHealth(io.riskgate.bus.OutboxPublisher bus, RiskgateRuntime rt) {
+    HealthIndicator busHealth(io.riskgate.bus.OutboxPublisher bus, RiskgateRuntime rt,
+                              org.springframework.beans.factory.ObjectProvider<io.riskgate.feeds.InboundStreams> inbound) {
         return () -> {
-            Health.Builder h = bus.connected() ? Health.up() : Health.down();
+            io.riskgate.feeds.InboundStreams in = inbound.getIfAvailable();
+            boolean up = bus.connected() && (in == null || in.connected());
+            Health.Builder h = up ? Health.up() : Health.down();
+            if (in != null) {
+                h.withDetail("inbound", java.util.Map.of("connected", in.connected(), "applied", in.applied(),
+                        "parked", in.parked()));
+            }
             h.withDetail("streams", bus.destination()).withDetail("sent", bus.sent())
                     .withDetail("duplicates", bus.duplicates());
             try {

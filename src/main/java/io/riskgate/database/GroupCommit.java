@@ -337,6 +337,25 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
         inlineUnits = 0;
         batches.incrementAndGet();
         tx.getTransactionManager().commit(batch);
+        durableListeners.forEach(Runnable::run);
+    }
+
+    private final java.util.List<Runnable> durableListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Runs {@code listener} on the writer after each batch is durable (journal synced on H2, committed on
+     * PostgreSQL), before its callers are answered: what a batch wrote is visible to other connections from its
+     * commit, which on H2 comes before the journal's sync, so a reader that must not see what a crash could still
+     * take back (the bus's publisher) waits for this.
+     */
+    public void afterDurable(Runnable listener) {
+        durableListeners.add(listener);
+    }
+
+    /** Whether the calling thread runs a unit now (the writer, or the inline thread inside one). */
+    public boolean inUnit() {
+        return inline ? Thread.currentThread() == inlineThread && inUnit
+                : Thread.currentThread() == writer && current != null;
     }
 
     /** Whether units run on the caller's thread ({@link #inline}). */
@@ -446,6 +465,7 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
                 }
             });
             journal(batch.size());
+            durableListeners.forEach(Runnable::run);
         } catch (RuntimeException | Error e) {
             IllegalStateException failure = new IllegalStateException(
                     "the database did not commit a batch of " + batch.size() + " writes: " + e.getMessage(), e);

@@ -15,7 +15,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *
  * <p>Events are numbered on the database writer ({@link RowIds}) as their units run, so the numbers rise in the
  * order the batches commit (on PostgreSQL every batch first takes the chain lock, so across instances too): a
- * publisher that has sent every event up to a number never later finds a smaller one committed.
+ * publisher that has sent every event up to a number never later finds a smaller one committed. An event added off
+ * the writer (a record written outside a group commit's unit) is added in a unit of its own, so it is numbered there
+ * too. On H2 a batch is visible from its commit but durable only once the journal is synced: the publisher reads
+ * only up to the last number of a durable batch ({@link GroupCommit#afterDurable}), so nothing a crash could take
+ * back is ever sent.
  */
 public final class Outbox {
 
@@ -39,11 +43,36 @@ public final class Outbox {
 
     private final JdbcTemplate jdbc;
     private final RowIds ids;
+    private final GroupCommit commits;
+    /** The last number given on the writer; the largest number of a durable batch (H2); both only grow. */
+    private final java.util.concurrent.atomic.AtomicLong given = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long durable = Long.MAX_VALUE;
     private volatile boolean on;
 
+    /** An outbox without a group commit (tools and tests): every committed event counts as durable. */
     public Outbox(DataSource dataSource) {
+        this(dataSource, null);
+    }
+
+    /**
+     * The outbox of the records {@code commits} writes. On H2 the publisher is held to the batches {@code commits}
+     * has made durable; on PostgreSQL a commit is durable.
+     */
+    public Outbox(DataSource dataSource, GroupCommit commits) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.ids = RowIds.of(dataSource, "outbox", "id");
+        this.commits = commits;
+        if (commits != null && !commits.inline() && Dialect.of(dataSource) == Dialect.H2) {
+            // what the table holds at the start came back from the file and the journal: durable
+            Long max = jdbc.queryForObject("SELECT COALESCE(MAX(id), 0) FROM outbox", Long.class);
+            durable = max == null ? 0 : max;
+            commits.afterDurable(() -> {
+                long g = given.get();
+                if (g > durable) {
+                    durable = g;
+                }
+            });
+        }
     }
 
     /** From now on every published record adds its event (the bus is configured). */
@@ -64,26 +93,41 @@ public final class Outbox {
         if (!on) {
             return;
         }
+        if (commits != null && !commits.inUnit()) {
+            // numbered and written on the writer, in commit order, like every other event
+            commits.execute(status -> {
+                add(kind, eventId, account, policy, auditId, occurredAt, payload);
+                return null;
+            });
+            return;
+        }
+        long id = ids.next();
         jdbc.update("INSERT INTO outbox (id, kind, event_id, account, policy, audit_id, occurred_at, payload) "
-                        + "VALUES (?,?,?,?,?,?,?,?)", ids.next(), kind.name(), eventId, account, policy, auditId,
+                + "VALUES (?,?,?,?,?,?,?,?)", id, kind.name(), eventId, account, policy, auditId,
                 Timestamp.from(occurredAt), payload);
+        given.accumulateAndGet(id, Math::max);
     }
 
     /** The oldest unpublished events, at most {@code limit}, in the order they committed. */
     public List<Event> unpublished(int limit) {
-        return jdbc.query("SELECT * FROM outbox WHERE published = FALSE ORDER BY id LIMIT ?", (rs, i) -> new Event(
+        return jdbc.query("SELECT * FROM outbox WHERE published = FALSE AND id <= ? ORDER BY id LIMIT ?",
+                (rs, i) -> new Event(
                 rs.getLong("id"), Kind.valueOf(rs.getString("kind")), rs.getString("event_id"),
                 rs.getString("account"), rs.getString("policy"), rs.getString("audit_id"),
-                rs.getTimestamp("occurred_at").toInstant(), rs.getString("payload")), limit);
+                rs.getTimestamp("occurred_at").toInstant(), rs.getString("payload")), durable, limit);
     }
 
     /**
-     * Every event up to {@code id} was sent: it is marked so, and those before it are removed (the last stays, so
-     * that the numbers given after a restart pass it).
+     * These events were sent: they are marked so (those only, by number), and the sent ones before the last are
+     * removed (the last stays, so that the numbers given after a restart pass it).
      */
-    public void published(long id) {
-        jdbc.update("UPDATE outbox SET published = TRUE WHERE id <= ? AND published = FALSE", id);
-        jdbc.update("DELETE FROM outbox WHERE id < ? AND published = TRUE", id);
+    public void published(List<Event> sent) {
+        if (sent.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate("UPDATE outbox SET published = TRUE WHERE id = ?",
+                sent.stream().map(e -> new Object[] {e.id()}).toList());
+        jdbc.update("DELETE FROM outbox WHERE id < ? AND published = TRUE", sent.get(sent.size() - 1).id());
     }
 
     /** How many events wait to be sent. */

@@ -49,6 +49,15 @@ public final class InboundStreams implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InboundStreams.class);
     /** The most bars one entry may carry: as the REST batch. */
     public static final int MAX_BARS = 10_000;
+    /** The largest {@code data} an entry may carry: the REST limits (4 MB for bars, 8 KB for the rest). */
+    static final int MAX_BARS_BYTES = 4 * 1024 * 1024;
+    static final int MAX_OTHER_BYTES = 8 * 1024;
+    /** How often an entry may fail for a reason that is not its own before it is parked, so that it blocks no more. */
+    static final int MAX_ATTEMPTS = 5;
+    /** A consumer's pending entries idle this long are taken over (a consumer that died, or another instance's). */
+    static final Duration CLAIM_IDLE = Duration.ofSeconds(60);
+    /** The dead-letter stream is trimmed to about this many entries. */
+    static final long DEAD_MAX_LENGTH = 100_000;
 
     /** Where: the Redis URI, the streams' prefix, the consumer group and this consumer, the API key bound to. */
     public record Settings(String url, String prefix, String group, String consumer, String keyId,
@@ -121,7 +130,9 @@ public final class InboundStreams implements AutoCloseable {
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong parked = new AtomicLong();
     private volatile boolean closed;
-    private volatile boolean connected;
+    private volatile boolean connected = true;
+    private final Map<String, Integer> attempts = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile long prunedAt;
 
     public InboundStreams(ExitService exits, MarketData market, io.riskgate.lifecycle.TradeService trades,
                           io.riskgate.portfolio.Portfolio portfolio, io.riskgate.audit.AuditStore audit,
@@ -157,12 +168,12 @@ public final class InboundStreams implements AutoCloseable {
                 consumeOnce(Duration.ofMillis(500));
                 connected = true;
                 pause = 50;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 if (closed) {
                     return;
                 }
                 if (connected) {
-                    LOG.error("bus inbound: {}; entries stay pending and are tried again", e.getMessage());
+                    LOG.error("bus inbound: {}; entries stay pending and are tried again", e.toString());
                 }
                 connected = false;
                 redis.reset();
@@ -180,6 +191,12 @@ public final class InboundStreams implements AutoCloseable {
         RedisCommands<String, String> redis = this.redis.connection().sync();
         groups(redis);
         Consumer<String> me = Consumer.from(settings.group(), settings.consumer());
+        // entries a consumer that died (or another instance) left pending take over after a minute idle
+        for (String stream : settings.streams()) {
+            redis.xautoclaim(stream, io.lettuce.core.XAutoClaimArgs.Builder.xautoclaim(me, CLAIM_IDLE, "0-0")
+                    .count(100));
+        }
+        prune();
         List<StreamMessage<String, String>> entries = redis.xreadgroup(me, XReadArgs.Builder.count(100),
                 offsets(s -> XReadArgs.StreamOffset.from(s, "0")));
         if (entries.isEmpty()) {
@@ -187,9 +204,47 @@ public final class InboundStreams implements AutoCloseable {
                     offsets(XReadArgs.StreamOffset::lastConsumed));
         }
         for (StreamMessage<String, String> e : entries) {
-            handle(redis, e);
+            try {
+                handle(redis, e);
+                attempts.remove(e.getId());
+            } catch (RuntimeException failed) {
+                // not the entry's own fault (the database away): tried again, but an entry that keeps failing is
+                // parked, so that it does not hold up every entry behind it
+                int n = attempts.merge(e.getId(), 1, Integer::sum);
+                if (n < MAX_ATTEMPTS) {
+                    throw failed;
+                }
+                attempts.remove(e.getId());
+                park(redis, e, "failed " + n + " times: " + failed);
+                record(e, "PARKED", outcomeOf(e).isPresent());
+                redis.xack(e.getStream(), settings.group(), e.getId());
+            }
         }
         return entries.size();
+    }
+
+    /** Records of entries handled more than a day ago go: a redelivery comes within minutes (CLAIM_IDLE). */
+    private void prune() {
+        long now = clock.millis();
+        if (now - prunedAt < 600_000) {
+            return;
+        }
+        prunedAt = now;
+        commits.execute(status -> jdbc.update("DELETE FROM bus_inbound WHERE processed_at < ? AND outcome <> ?",
+                Timestamp.from(clock.instant().minus(Duration.ofDays(1))), APPLYING));
+    }
+
+    /** Onto the dead-letter stream: where the entry was, why, and its fields (a long one cut, with its length). */
+    private void park(RedisCommands<String, String> redis, StreamMessage<String, String> e, String reason) {
+        Map<String, String> dead = new LinkedHashMap<>();
+        dead.put("stream", e.getStream());
+        dead.put("entry", e.getId());
+        dead.put("reason", reason.length() > 4_000 ? reason.substring(0, 4_000) + "..." : reason);
+        e.getBody().forEach((k, v) -> dead.put("body." + k, v.length() > 8_192
+                ? v.substring(0, 1_000) + "... (" + v.length() + " characters)" : v));
+        redis.xadd(settings.dead(), io.lettuce.core.XAddArgs.Builder.maxlen(DEAD_MAX_LENGTH).approximateTrimming(),
+                dead);
+        parked.incrementAndGet();
     }
 
     @SuppressWarnings("unchecked")
@@ -229,13 +284,7 @@ public final class InboundStreams implements AutoCloseable {
             refused = applyOrRefusal(e);
         }
         if (refused != null) {
-            Map<String, String> dead = new LinkedHashMap<>();
-            dead.put("stream", e.getStream());
-            dead.put("entry", e.getId());
-            dead.put("reason", refused);
-            e.getBody().forEach((k, v) -> dead.put("body." + k, v));
-            redis.xadd(settings.dead(), dead);
-            parked.incrementAndGet();
+            park(redis, e, refused);
         } else {
             applied.incrementAndGet();
         }
@@ -252,6 +301,11 @@ public final class InboundStreams implements AutoCloseable {
             if (data == null) {
                 throw new InvalidRequestException(List.of(new io.riskgate.order.FieldProblem("data",
                         "is required: the body of the REST call, as JSON")));
+            }
+            int limit = e.getStream().equals(settings.bars()) ? MAX_BARS_BYTES : MAX_OTHER_BYTES;
+            if (data.length() > limit) {
+                throw new InvalidRequestException(List.of(new io.riskgate.order.FieldProblem("data",
+                        "is " + data.length() + " characters; at most " + limit + ", as the REST call takes")));
             }
             JsonNode body = json.readTree(data);
             apply(e, body);

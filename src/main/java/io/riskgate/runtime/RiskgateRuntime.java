@@ -134,7 +134,7 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
                         + "per fsync")
                 .register(meters);
         // the bus's outbox: off until a bus is configured (RiskgateRuntime.outbox().enable())
-        Outbox outbox = new Outbox(dataSource);
+        Outbox outbox = new Outbox(dataSource, commits);
         AuditStore audit = new AuditStore(dataSource, json, outbox);
         MarketData market = new MarketData(new BarStore(dataSource), commits, clock);
         PortfolioRisk risk = new PortfolioRisk(market);
