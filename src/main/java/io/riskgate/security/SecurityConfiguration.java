@@ -87,6 +87,10 @@ public class SecurityConfiguration {
                         .requestMatchers("/error").permitAll()
                         .requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/liveness",
                                 "/actuator/health/readiness").permitAll()
+                        // the console's page, script and style (issue 18): files with no data, which anyone may
+                        // load; everything they show comes from the API, with the signed-in credential
+                        .requestMatchers(HttpMethod.GET, "/console", "/console/", "/console/index.html",
+                                "/console/console.js", "/console/console.css").permitAll()
                         // trading
                         .requestMatchers(HttpMethod.POST, API + "/checks", API + "/trades", API + "/trades/*/close",
                                 API + "/decisions/*/cancel", API + "/accounts/*/instructions/*/ack").hasRole("TRADER")

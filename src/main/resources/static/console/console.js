@@ -1,0 +1,180 @@
+// riskgate's console (issue 18): plain DOM, no framework and nothing fetched from the internet. Every call to the API
+// carries the signed-in credential, so the console can do exactly what that credential may. Text from the API is
+// only ever put in the page as text (textContent), never as HTML.
+'use strict';
+
+const KEY = 'riskgate.credential';
+
+function credential() {
+  return sessionStorage.getItem(KEY);
+}
+
+/** An element: el('td', {class: 'num'}, 'text', child, ...). */
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  Object.entries(attrs || {}).forEach(([k, v]) => {
+    if (v !== undefined && v !== null) {
+      e.setAttribute(k, v);
+    }
+  });
+  children.flat().forEach(c => e.append(c instanceof Node ? c : document.createTextNode(c == null ? '' : String(c))));
+  return e;
+}
+
+class Unauthorized extends Error {}
+
+async function api(path) {
+  const r = await fetch(path, {headers: {'Authorization': 'Bearer ' + credential(), 'Accept': 'application/json'}});
+  if (r.status === 401) {
+    throw new Unauthorized('the credential was not accepted');
+  }
+  const body = await r.json().catch(() => null);
+  if (!r.ok) {
+    const detail = body && (body.detail || body.title) || ('HTTP ' + r.status);
+    const errors = body && body.errors ? ': ' + body.errors.map(e => e.field + ' ' + e.message).join('; ') : '';
+    throw new Error(detail + errors);
+  }
+  return body;
+}
+
+function show(...nodes) {
+  const view = document.getElementById('view');
+  view.replaceChildren(...nodes);
+}
+
+function signedIn(yes) {
+  document.getElementById('sign-in').hidden = yes;
+  document.getElementById('sign-out').hidden = !yes;
+  document.getElementById('view').hidden = !yes;
+}
+
+function quantity(d) {
+  const base = (d.symbol || '').replace(/(USDT|USDC|BUSD|USD|EUR)$/, '');
+  return d.quantity + (base ? ' ' + base : '');
+}
+
+function money(x) {
+  return x == null ? '' : '$' + Number(x).toLocaleString('en-US', {maximumFractionDigits: 2});
+}
+
+// ---- decisions: search
+
+async function decisions(params) {
+  const form = el('form', {id: 'search'},
+    el('label', {for: 'f-account'}, 'Account'), el('input', {id: 'f-account', name: 'account', value: params.get('account') || ''}),
+    el('label', {for: 'f-outcome'}, 'Outcome'),
+    el('select', {id: 'f-outcome', name: 'outcome'},
+      ['', 'APPROVED', 'REJECTED', 'FAILED'].map(o => {
+        const opt = el('option', {value: o}, o || 'any');
+        if (o === (params.get('outcome') || '')) {
+          opt.selected = true;
+        }
+        return opt;
+      })),
+    el('label', {for: 'f-code'}, 'Rule code'), el('input', {id: 'f-code', name: 'code', value: params.get('code') || ''}),
+    el('button', {type: 'submit', id: 'f-search'}, 'Search'));
+  form.addEventListener('submit', ev => {
+    ev.preventDefault();
+    const q = new URLSearchParams();
+    new FormData(form).forEach((v, k) => { if (v) { q.set(k, v); } });
+    location.hash = '#/decisions?' + q.toString();
+  });
+  const results = el('div', {id: 'results'});
+  show(el('h2', {}, 'Decisions'), form, results);
+  const q = new URLSearchParams();
+  ['account', 'outcome', 'code'].forEach(k => { if (params.get(k)) { q.set(k, params.get(k)); } });
+  q.set('size', '50');
+  const page = await api('/api/v1/decisions?' + q.toString());
+  const rows = (page.items || []).map(d => el('tr', {},
+    el('td', {}, d.timestamp),
+    el('td', {}, d.account),
+    el('td', {}, d.symbol + ' ' + (d.side || '')),
+    el('td', {class: d.outcome}, d.outcome),
+    el('td', {}, (d.rejections || []).map(r => r.code).join(', ')),
+    el('td', {class: 'num'}, quantity(d)),
+    el('td', {}, el('a', {href: '#/decision/' + encodeURIComponent(d.decisionId)}, 'Why?'))));
+  results.replaceChildren(rows.length === 0 ? el('p', {}, 'No decision matches.') : el('table', {},
+    el('thead', {}, el('tr', {}, ['Time (UTC)', 'Account', 'Order', 'Outcome', 'Refused by', 'Quantity', '']
+      .map(h => el('th', {scope: 'col'}, h)))),
+    el('tbody', {}, rows)));
+}
+
+// ---- one decision: why was this order blocked?
+
+async function decision(id) {
+  const d = await api('/api/v1/decisions/' + encodeURIComponent(id));
+  const why = (d.rejections || []).length === 0
+    ? el('p', {}, d.approved ? 'Approved: no rule refused it.' : 'No rule refused it.')
+    : el('ol', {id: 'rejections'}, d.rejections.map(r => el('li', {},
+        el('strong', {}, r.code), ' — ', r.message, ' (rule "', r.rule, '")')));
+  const fired = el('ol', {id: 'fired'}, (d.firedRuleDetails || []).map(f => el('li', {},
+    f.name, ' — ', el('code', {}, f.code), ' (', f.category, ')')));
+  const adjustments = el('ul', {}, (d.adjustments || []).map(a => el('li', {},
+    el('code', {}, a.code), ' ×', a.factor, ': ', a.reason)));
+  const s = d.sizing;
+  const sizing = s ? el('dl', {id: 'sizing'},
+    el('dt', {}, 'Entry'), el('dd', {}, money(s.entry)),
+    el('dt', {}, 'Stop-loss'), el('dd', {}, money(s.stopLoss) + ' (' + money(s.stopDistance) + ' away, ' + s.stopSource + ')'),
+    el('dt', {}, 'Take-profit'), el('dd', {}, money(s.takeProfit)),
+    el('dt', {}, 'Risk'), el('dd', {}, (s.riskPct * 100).toFixed(2) + '% = ' + money(s.riskAmount)),
+    el('dt', {}, 'Quantity by risk'), el('dd', {}, String(s.riskQuantity)),
+    el('dt', {}, 'Binding cap'), el('dd', {}, s.bindingCap || 'none'),
+    el('dt', {}, 'Quantity'), el('dd', {}, quantity(d) + ' (' + money(s.notional) + ')'))
+    : el('p', {}, 'Not sized: the order was refused before sizing.');
+  const p = d.policy || {};
+  show(
+    el('h2', {}, 'Decision ', el('code', {}, d.decisionId)),
+    el('p', {}, el('span', {class: d.outcome, id: 'outcome'}, d.outcome), ' — ', d.account, ', ', d.symbol, ' ',
+      d.side || '', ', at ', d.timestamp, ' (recorded ', d.recordedAt, ')'),
+    el('h3', {}, d.approved ? 'Why it was approved' : 'Why it was refused'), why,
+    el('h3', {}, 'Rules that fired, in order'), fired,
+    el('h3', {}, 'Adjustments'), adjustments,
+    el('h3', {}, 'Sizing'), sizing,
+    el('h3', {}, 'Policy'),
+    el('p', {id: 'policy'}, p.id, ' version ', p.version, ', sha256 ', el('code', {}, p.sha256)),
+    el('h3', {}, 'The order as received'), el('pre', {}, JSON.stringify(d.request, null, 2)));
+}
+
+// ---- routing
+
+async function route() {
+  if (!credential()) {
+    signedIn(false);
+    return;
+  }
+  signedIn(true);
+  const hash = location.hash || '#/decisions';
+  const [path, query] = hash.substring(1).split('?');
+  try {
+    if (path.startsWith('/decision/')) {
+      await decision(decodeURIComponent(path.substring('/decision/'.length)));
+    } else {
+      await decisions(new URLSearchParams(query || ''));
+    }
+    document.getElementById('main').focus();
+  } catch (e) {
+    if (e instanceof Unauthorized) {
+      sessionStorage.removeItem(KEY);
+      signedIn(false);
+      document.getElementById('sign-in-error').textContent = 'Signed out: ' + e.message + '.';
+      return;
+    }
+    show(el('p', {role: 'alert'}, e.message));
+  }
+}
+
+document.getElementById('sign-in-form').addEventListener('submit', ev => {
+  ev.preventDefault();
+  const input = document.getElementById('credential');
+  sessionStorage.setItem(KEY, input.value.trim());
+  input.value = '';
+  document.getElementById('sign-in-error').textContent = '';
+  route();
+});
+document.getElementById('sign-out').addEventListener('click', () => {
+  sessionStorage.removeItem(KEY);
+  location.hash = '';
+  route();
+});
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,148 @@
+package io.riskgate.api;
+
+import static io.riskgate.testing.Requests.seed001;
+import static io.riskgate.testing.Requests.set;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.riskgate.security.Role;
+import io.riskgate.testing.TestKeys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The console in a real browser (issue 18): Debian's chromium, headless, driven by Selenium through Debian's
+ * chromium-driver, against a real server. An auditor signs in with their key, finds a refused order and reads the
+ * rule that blocked it; a credential the API does not accept is refused at sign-in. A failing journey leaves a
+ * screenshot in {@code target/console-screenshots}; the browser's console must stay free of errors.
+ */
+@RiskgateServerTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+
+    @LocalServerPort
+    int port;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    io.riskgate.security.ApiKeys keys;
+
+    private WebDriver browser;
+
+    @BeforeAll
+    void startBrowser() {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
+            if ("1".equals(System.getenv("RISKGATE_REQUIRE_BROWSER"))) {
+                throw new IllegalStateException("chromium and chromium-driver are required: .ci/run installs them");
+            }
+            Assumptions.abort("Debian's chromium and chromium-driver are not installed");
+        }
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort().build(), options);
+    }
+
+    @AfterAll
+    void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private WebDriverWait waiting() {
+        return new WebDriverWait(browser, Duration.ofSeconds(15));
+    }
+
+    /** Runs a journey; on failure its screenshot goes to target/console-screenshots/{name}.png. */
+    private void journey(String name, ThrowingRunnable steps) throws Exception {
+        try {
+            steps.run();
+        } catch (Throwable failed) {
+            Path dir = Path.of("target/console-screenshots");
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+            throw failed;
+        }
+        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+                // a refused sign-in is the API's 401, which the browser logs as a failed request
+                .filter(e -> !(name.equals("refused") && e.getMessage().contains("401")))
+                .toList();
+        assertThat(errors).as("the browser console's errors").isEmpty();
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    private void signIn(String credential) {
+        browser.get("http://localhost:" + port + "/console");
+        browser.manage().deleteAllCookies();
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+        browser.navigate().refresh();
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("credential"))).sendKeys(credential);
+        browser.findElement(By.cssSelector("#sign-in-form button[type=submit]")).click();
+    }
+
+    @Test
+    void anAuditorOpensARefusedDecisionAndReadsTheRuleThatBlockedIt() throws Exception {
+        // seed 001's order at confidence 0.6: below the policy's 0.70, refused with LOW_CONFIDENCE
+        String account = "console-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpApi trader = new HttpApi(port, TestKeys.superuser(keys));
+        trader.check(set(set(seed001(), "account", account), "signal.confidence", 0.6));
+        String auditor = TestKeys.key(keys, Set.of(Role.AUDITOR), Set.of());
+
+        journey("auditor", () -> {
+            signIn(auditor);
+            waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("f-account"))).sendKeys(account);
+            new Select(browser.findElement(By.id("f-outcome"))).selectByValue("REJECTED");
+            browser.findElement(By.id("f-search")).click();
+            waiting().until(ExpectedConditions.elementToBeClickable(By.linkText("Why?"))).click();
+            String why = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("rejections"))).getText();
+            assertThat(why).contains("LOW_CONFIDENCE").contains("0.6");
+            assertThat(browser.findElement(By.id("outcome")).getText()).isEqualTo("REJECTED");
+            assertThat(browser.findElement(By.id("policy")).getText()).contains("default").contains("sha256");
+            // an auditor changes nothing: the page offers no action
+            assertThat(browser.findElements(By.cssSelector("#view button"))).isEmpty();
+        });
+    }
+
+    @Test
+    void aCredentialTheApiRefusesIsRefusedAtSignIn() throws Exception {
+        journey("refused", () -> {
+            signIn("rg_notakey000_" + "x".repeat(43));
+            String error = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in-error")))
+                    .getText();
+            assertThat(error).contains("not accepted");
+        });
+    }
+}
