@@ -84,7 +84,17 @@ async function decisions(params) {
   const q = new URLSearchParams();
   ['account', 'outcome', 'code'].forEach(k => { if (params.get(k)) { q.set(k, params.get(k)); } });
   q.set('size', '50');
-  const page = await api('/api/v1/decisions?' + q.toString());
+  let page;
+  try {
+    page = await api('/api/v1/decisions?' + q.toString());
+  } catch (e) {
+    if (e instanceof Unauthorized) {
+      throw e;
+    }
+    // e.g. a trader's key searching without naming its account: the form stays, with the API's reason
+    results.replaceChildren(el('p', {role: 'alert'}, e.message));
+    return;
+  }
   const rows = (page.items || []).map(d => el('tr', {},
     el('td', {}, d.timestamp),
     el('td', {}, d.account),

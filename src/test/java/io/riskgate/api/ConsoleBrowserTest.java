@@ -84,6 +84,8 @@ class ConsoleBrowserTest {
 
     /** Runs a journey; on failure its screenshot goes to target/console-screenshots/{name}.png. */
     private void journey(String name, ThrowingRunnable steps) throws Exception {
+        // the browser's log so far belongs to the journeys before this one
+        browser.manage().logs().get(LogType.BROWSER);
         try {
             steps.run();
         } catch (Throwable failed) {
@@ -96,6 +98,8 @@ class ConsoleBrowserTest {
                 .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
                 // a refused sign-in is the API's 401, which the browser logs as a failed request
                 .filter(e -> !(name.equals("refused") && e.getMessage().contains("401")))
+                // nor is the 403 a trader's key gets for another account's decision
+                .filter(e -> !(name.equals("trader") && e.getMessage().contains("403")))
                 .toList();
         assertThat(errors).as("the browser console's errors").isEmpty();
     }
@@ -105,10 +109,11 @@ class ConsoleBrowserTest {
     }
 
     private void signIn(String credential) {
+        // the journey before left its credential in the tab: signed out first, so the page opens on the form
+        if (browser.getCurrentUrl().startsWith("http://localhost:" + port)) {
+            ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+        }
         browser.get("http://localhost:" + port + "/console");
-        browser.manage().deleteAllCookies();
-        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
-        browser.navigate().refresh();
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("credential"))).sendKeys(credential);
         browser.findElement(By.cssSelector("#sign-in-form button[type=submit]")).click();
     }
@@ -143,6 +148,31 @@ class ConsoleBrowserTest {
             String error = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in-error")))
                     .getText();
             assertThat(error).contains("not accepted");
+        });
+    }
+
+    @Test
+    void aTraderCannotOpenAnotherAccountsDecisionAndTheApiRefusesItToo() throws Exception {
+        String mine = "console-own-" + UUID.randomUUID().toString().substring(0, 8);
+        String theirs = "console-other-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpApi superuser = new HttpApi(port, TestKeys.superuser(keys));
+        String other = superuser.check(set(seed001(), "account", theirs)).path("decisionId").asText();
+        String trader = TestKeys.key(keys, Set.of(Role.TRADER), Set.of(mine));
+        // the API's own answer to that key
+        assertThat(new HttpApi(port, trader).get("/api/v1/decisions/" + other).status()).isEqualTo(403);
+
+        journey("trader", () -> {
+            signIn(trader);
+            // its search without an account is refused by the API (a trader reads only its own accounts): said so
+            waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#results [role=alert]")));
+            waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("f-account")));
+            browser.get("http://localhost:" + port + "/console/index.html#/decision/" + other);
+            String refused = waiting().until(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("#view [role=alert]"))).getText();
+            assertThat(refused).contains("may not");
+            // nothing of the decision is shown: the API answered only its refusal
+            assertThat(browser.findElements(By.id("rejections"))).isEmpty();
+            assertThat(browser.findElements(By.id("outcome"))).isEmpty();
         });
     }
 }
