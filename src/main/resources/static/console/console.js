@@ -57,6 +57,90 @@ function money(x) {
   return x == null ? '' : '$' + Number(x).toLocaleString('en-US', {maximumFractionDigits: 2});
 }
 
+// ---- overview: every account's trading state, live
+
+let stream = null;
+
+function pct(x) {
+  return x == null ? '' : (x * 100).toFixed(2) + '%';
+}
+
+function accountRow(a) {
+  const dd = a.drawdown || {};
+  return el('tr', {id: 'acct-' + a.account},
+    el('td', {}, el('a', {href: '#/decisions?account=' + encodeURIComponent(a.account)}, a.account)),
+    el('td', {class: 'state ' + a.state}, a.state),
+    el('td', {class: 'num'}, money(a.equity)),
+    el('td', {class: 'num'}, pct(dd.fromPeak)),
+    el('td', {class: 'num'}, pct(dd.daily)),
+    el('td', {}, (a.breakers || []).map(b => b.code).join(', ')),
+    el('td', {class: 'num'}, String(a.openInstructions)));
+}
+
+async function overview() {
+  const accounts = await api('/api/v1/accounts');
+  const body = el('tbody', {id: 'accounts'}, accounts.map(accountRow));
+  const live = el('p', {id: 'live'}, 'Live: connecting to the alert stream…');
+  show(el('h2', {}, 'Overview'), live, accounts.length === 0 ? el('p', {}, 'No account yet.') : el('table', {},
+    el('thead', {}, el('tr', {}, ['Account', 'State', 'Equity', 'Drawdown from peak', 'Daily loss', 'Breakers',
+      'Open instructions'].map(h => el('th', {scope: 'col'}, h)))), body));
+  // the alert stream (Server-Sent Events) read with fetch, which can send the credential: an account an alert
+  // names is read again and its row replaced, without a reload
+  const abort = new AbortController();
+  stream = abort;
+  const r = await fetch('/api/v1/events', {headers: {'Authorization': 'Bearer ' + credential()},
+    signal: abort.signal});
+  if (!r.ok) {
+    live.textContent = 'Live updates unavailable (HTTP ' + r.status + ').';
+    return;
+  }
+  live.textContent = 'Live: updated from the alert stream.';
+  const reader = r.body.getReader();
+  const text = new TextDecoder();
+  let buffered = '';
+  read();
+
+  async function read() {
+    try {
+      for (;;) {
+        const {value, done} = await reader.read();
+        if (done) {
+          live.textContent = 'Live updates ended: reload to reconnect.';
+          return;
+        }
+        buffered += text.decode(value, {stream: true});
+        let end;
+        while ((end = buffered.indexOf('\n\n')) >= 0) {
+          const block = buffered.substring(0, end);
+          buffered = buffered.substring(end + 2);
+          const data = block.split('\n').filter(l => l.startsWith('data:')).map(l => l.substring(5)).join('\n');
+          if (data) {
+            refresh(JSON.parse(data).account);
+          }
+        }
+      }
+    } catch (e) {
+      if (!abort.signal.aborted) {
+        live.textContent = 'Live updates interrupted: ' + e.message;
+      }
+    }
+  }
+
+  async function refresh(account) {
+    if (!account) {
+      return;
+    }
+    const a = await api('/api/v1/accounts/' + encodeURIComponent(account) + '/state');
+    const row = accountRow(a);
+    const old = document.getElementById('acct-' + account);
+    if (old) {
+      old.replaceWith(row);
+    } else {
+      body.append(row);
+    }
+  }
+}
+
 // ---- decisions: search
 
 async function decisions(params) {
@@ -153,10 +237,16 @@ async function route() {
     return;
   }
   signedIn(true);
-  const hash = location.hash || '#/decisions';
+  if (stream) {
+    stream.abort();
+    stream = null;
+  }
+  const hash = location.hash || '#/overview';
   const [path, query] = hash.substring(1).split('?');
   try {
-    if (path.startsWith('/decision/')) {
+    if (path === '/overview') {
+      await overview();
+    } else if (path.startsWith('/decision/')) {
       await decision(decodeURIComponent(path.substring('/decision/'.length)));
     } else {
       await decisions(new URLSearchParams(query || ''));

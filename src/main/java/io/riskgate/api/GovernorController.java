@@ -112,6 +112,21 @@ class GovernorController {
         }
     }
 
+    /** The most accounts the list answers with (the console's overview). */
+    static final int MAX_ACCOUNTS = 1_000;
+
+    /**
+     * Every account the caller may read (officers and auditors all, a trader its own) with its trading state,
+     * equity, drawdown and breakers, by id; at most {@link #MAX_ACCOUNTS}. The console's overview.
+     */
+    @Operation(summary = "Every account the caller may read, with its trading state, equity, drawdown and breakers")
+    @GetMapping("/api/v1/accounts")
+    List<AccountGovernorView> accounts() {
+        io.riskgate.security.Caller caller = io.riskgate.security.AccountAccess.caller();
+        return governor.accounts(MAX_ACCOUNTS).stream().filter(caller::mayRead)
+                .map(governor::view).toList();
+    }
+
     @Operation(summary = "An account's trading state (ACTIVE, REDUCING, HALTED), drawdown and active breakers")
     @GetMapping("/api/v1/accounts/{id}/state")
     AccountGovernorView state(@PathVariable String id) {

@@ -50,6 +50,11 @@ public final class GovernorService {
         this.clock = clock;
     }
 
+    /** The accounts riskgate holds a governor state for, by id (the console's overview), at most {@code limit}. */
+    public List<String> accounts(int limit) {
+        return portfolio.store().accounts(limit);
+    }
+
     public GovernorStore store() {
         return store;
     }

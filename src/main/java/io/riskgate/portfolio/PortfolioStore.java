@@ -408,4 +408,9 @@ public final class PortfolioStore {
                 nullableDouble(rs, "exit_price"), nullableDouble(rs, "realized_pnl"),
                 result == null ? null : TradeResult.valueOf(result));
     }
+
+    /** The accounts with a governor state (every account that was checked or given an equity), by id, at most limit. */
+    public java.util.List<String> accounts(int limit) {
+        return jdbc.queryForList("SELECT account FROM governor_state ORDER BY account LIMIT ?", String.class, limit);
+    }
 }

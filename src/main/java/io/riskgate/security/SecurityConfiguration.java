@@ -110,7 +110,7 @@ public class SecurityConfiguration {
                         .requestMatchers(HttpMethod.PUT, API + "/accounts/*/policy").hasRole("OFFICER")
                         // reads: a trader's own accounts (checked in the controller), officers and auditors all
                         .requestMatchers(HttpMethod.GET, API + "/decisions", API + "/decisions/*", API + "/trades/*",
-                                API + "/accounts/*", API + "/accounts/*/state", API + "/accounts/*/breakers",
+                                API + "/accounts", API + "/accounts/*", API + "/accounts/*/state", API + "/accounts/*/breakers",
                                 API + "/accounts/*/instructions", API + "/accounts/*/risk",
                                 API + "/accounts/*/policy", API + "/accounts/*/locks", API + "/events")
                         .hasAnyRole("TRADER", "OFFICER", "AUDITOR")

@@ -126,6 +126,8 @@ class AccessMatrixTest {
         // retention: administrators (an empty body: 400 for the one let through, nothing exported)
         r.add(new Row("POST", "/api/v1/audit/exports", "/api/v1/audit/exports", Map.of(),
                 "401 403 403 403 403 403 400"));
+        // the list: a trader sees its own accounts only (AccountsListApiTest), a feed has no reads
+        r.add(new Row("GET", "/api/v1/accounts", "/api/v1/accounts", null, "401 200 200 403 200 200 403"));
         r.add(new Row("GET", "/api/v1/accounts/{id}", acct, null, "401 200 403 403 200 200 403"));
         r.add(new Row("GET", "/api/v1/accounts/{id}/state", acct + "/state", null, "401 200 403 403 200 200 403"));
         r.add(new Row("GET", "/api/v1/accounts/{id}/breakers", acct + "/breakers", null,

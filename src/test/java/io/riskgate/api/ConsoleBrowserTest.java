@@ -128,6 +128,7 @@ class ConsoleBrowserTest {
 
         journey("auditor", () -> {
             signIn(auditor);
+            waiting().until(ExpectedConditions.elementToBeClickable(By.id("nav-decisions"))).click();
             waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("f-account"))).sendKeys(account);
             new Select(browser.findElement(By.id("f-outcome"))).selectByValue("REJECTED");
             browser.findElement(By.id("f-search")).click();
@@ -163,6 +164,7 @@ class ConsoleBrowserTest {
 
         journey("trader", () -> {
             signIn(trader);
+            waiting().until(ExpectedConditions.elementToBeClickable(By.id("nav-decisions"))).click();
             // its search without an account is refused by the API (a trader reads only its own accounts): said so
             waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#results [role=alert]")));
             waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("f-account")));
@@ -173,6 +175,33 @@ class ConsoleBrowserTest {
             // nothing of the decision is shown: the API answered only its refusal
             assertThat(browser.findElements(By.id("rejections"))).isEmpty();
             assertThat(browser.findElements(By.id("outcome"))).isEmpty();
+        });
+    }
+
+    /**
+     * The overview, live: an officer watching it sees an account turn HALTED when a breaker trips (here another
+     * officer's trip over the API), without reloading the page.
+     */
+    @Test
+    void anOfficerSeesAnAccountTurnHaltedLiveOnTheOverview() throws Exception {
+        String account = "console-live-" + UUID.randomUUID().toString().substring(0, 8);
+        new HttpApi(port, TestKeys.superuser(keys)).check(set(seed001(), "account", account));
+        String watcher = TestKeys.key(keys, Set.of(Role.OFFICER), Set.of());
+        HttpApi officer = new HttpApi(port, TestKeys.named(keys, "console-officer"));
+
+        journey("overview", () -> {
+            signIn(watcher);
+            By state = By.cssSelector("#acct-" + account + " .state");
+            assertThat(waiting().until(ExpectedConditions.visibilityOfElementLocated(state)).getText())
+                    .isEqualTo("ACTIVE");
+            waiting().until(ExpectedConditions.textToBe(By.id("live"), "Live: updated from the alert stream."));
+            // a marker the page would lose if it were reloaded
+            ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.notReloaded = true");
+            assertThat(officer.post("/api/v1/accounts/" + account + "/breaker",
+                    java.util.Map.of("action", "TRIP", "reason", "venue outage")).status()).isEqualTo(200);
+            waiting().until(ExpectedConditions.textToBe(state, "HALTED"));
+            assertThat(((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return window.notReloaded"))
+                    .isEqualTo(true);
         });
     }
 }
