@@ -76,10 +76,12 @@ public abstract class OutboxPublisher implements AutoCloseable {
                 }
                 if (connected || lastError == null) {
                     LOG.error("bus: cannot send to {} ({}); events wait in the outbox (backlog {}) and the bus "
-                            + "tries again", transport, e.getMessage(), backlogOrUnknown());
+                            + "tries again", transport, e.toString(), backlogOrUnknown());
+                } else if (!String.valueOf(e.toString()).equals(lastError)) {
+                    LOG.warn("bus: still cannot send to {}: {}", transport, e.toString());
                 }
                 connected = false;
-                lastError = String.valueOf(e.getMessage());
+                lastError = String.valueOf(e.toString());
                 failed();
                 RedisLink.pause(pause);
                 pause = Math.min(pause * 2, maxBackoff.toMillis());

@@ -1,6 +1,5 @@
 package io.riskgate.bus;
 
-import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.XAddArgs;
@@ -79,13 +78,13 @@ public final class RedisStreams extends OutboxPublisher {
             replies.add(commands.xadd(settings.stream(e.kind()), new XAddArgs().id(e.id() + "-0")
                     .maxlen(settings.maxLength()).approximateTrimming(), fields(e)));
         }
-        if (!LettuceFutures.awaitAll(Duration.ofSeconds(10), replies.toArray(new RedisFuture[0]))) {
-            throw new IllegalStateException("Redis did not answer within 10 s");
-        }
+        // each reply on its own: a refused id is an answer to look at, not a failure of the batch (LettuceFutures'
+        // awaitAll throws the first refusal, and a batch partly stored before a crash was then never sent again)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         int held = 0;
         for (int i = 0; i < replies.size(); i++) {
             try {
-                replies.get(i).get(0, TimeUnit.MILLISECONDS);
+                replies.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof RedisCommandExecutionException refused
                         && String.valueOf(refused.getMessage()).contains("equal or smaller")) {
@@ -99,7 +98,7 @@ public final class RedisStreams extends OutboxPublisher {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             } catch (java.util.concurrent.TimeoutException e) {
-                throw new IllegalStateException("Redis did not answer", e);
+                throw new IllegalStateException("Redis did not answer within 10 s", e);
             }
         }
         return held;
