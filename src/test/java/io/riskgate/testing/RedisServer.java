@@ -55,17 +55,27 @@ public final class RedisServer implements AutoCloseable {
             }
             Assumptions.abort(BINARY + " is not installed (Debian's redis-server)");
         }
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
         Files.createDirectories(dir);
-        RedisServer r = new RedisServer(dir, port, tls);
-        if (tls) {
-            r.certificates();
+        // a free port is free when asked, not always when redis-server binds it (the other test JVM starts servers
+        // too): a server that could not bind is started again on another port
+        for (int attempt = 1; ; attempt++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            RedisServer r = new RedisServer(dir, port, tls);
+            if (tls && !Files.exists(r.ca())) {
+                r.certificates();
+            }
+            try {
+                r.startProcess();
+                return r;
+            } catch (IllegalStateException exited) {
+                if (attempt == 3) {
+                    throw exited;
+                }
+            }
         }
-        r.startProcess();
-        return r;
     }
 
     private void certificates() throws IOException, InterruptedException {
