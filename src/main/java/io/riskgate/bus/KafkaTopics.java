@@ -38,7 +38,8 @@ public final class KafkaTopics extends OutboxPublisher {
 
         public Settings {
             if (bootstrapServers == null || !bootstrapServers.matches("[A-Za-z0-9_.:\\[\\],-]{1,1000}")) {
-                throw new IllegalArgumentException("riskgate.bus.kafka.bootstrap-servers must be host:port[,host:port]");
+                throw new IllegalArgumentException(
+                        "riskgate.bus.kafka.bootstrap-servers must be host:port[,host:port]");
             }
             if (prefix == null || !prefix.matches("[A-Za-z0-9_.-]{1,100}")) {
                 throw new IllegalArgumentException("riskgate.bus.kafka.prefix must be 1-100 letters, digits, _ . -");

@@ -58,35 +58,27 @@ public abstract class OutboxPublisher implements AutoCloseable {
     }
 
     private void run() {
-        long pause = 50;
-        while (!closed) {
-            try {
-                if (publishOnce() == 0) {
-                    RedisLink.pause(50);
-                }
-                if (!connected) {
-                    LOG.info("bus: {} reached; events flow again", transport);
-                }
-                connected = true;
-                lastError = null;
-                pause = 50;
-            } catch (RuntimeException e) {
-                if (closed) {
-                    return;
-                }
-                if (connected || lastError == null) {
-                    LOG.error("bus: cannot send to {} ({}); events wait in the outbox (backlog {}) and the bus "
-                            + "tries again", transport, e.toString(), backlogOrUnknown());
-                } else if (!String.valueOf(e.toString()).equals(lastError)) {
-                    LOG.warn("bus: still cannot send to {}: {}", transport, e.toString());
-                }
-                connected = false;
-                lastError = String.valueOf(e.toString());
-                failed();
-                RedisLink.pause(pause);
-                pause = Math.min(pause * 2, maxBackoff.toMillis());
+        Backoff.loop(() -> closed, maxBackoff.toMillis(), () -> {
+            if (publishOnce() == 0) {
+                RedisLink.pause(50);
             }
-        }
+        }, () -> {
+            if (!connected) {
+                LOG.info("bus: {} reached; events flow again", transport);
+            }
+            connected = true;
+            lastError = null;
+        }, e -> {
+            if (connected || lastError == null) {
+                LOG.error("bus: cannot send to {} ({}); events wait in the outbox (backlog {}) and the bus "
+                        + "tries again", transport, e.toString(), backlogOrUnknown());
+            } else if (!e.toString().equals(lastError)) {
+                LOG.warn("bus: still cannot send to {}: {}", transport, e.toString());
+            }
+            connected = false;
+            lastError = e.toString();
+            failed();
+        });
     }
 
     /**
@@ -139,12 +131,7 @@ public abstract class OutboxPublisher implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        thread.interrupt();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Backoff.stop(thread);
         closeTransport();
     }
 }

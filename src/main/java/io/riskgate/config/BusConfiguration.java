@@ -123,7 +123,8 @@ class BusConfiguration {
 
     @Bean("bus")
     HealthIndicator busHealth(io.riskgate.bus.OutboxPublisher bus, RiskgateRuntime rt,
-                              org.springframework.beans.factory.ObjectProvider<io.riskgate.feeds.InboundStreams> inbound) {
+                              org.springframework.beans.factory.ObjectProvider<io.riskgate.feeds.InboundStreams>
+                                      inbound) {
         return () -> {
             io.riskgate.feeds.InboundStreams in = inbound.getIfAvailable();
             boolean up = bus.connected() && (in == null || in.connected());

@@ -32,7 +32,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The inbound bus (issue 17, docs/events.md): marks, bars, equity reports, fills and closes consumed from Redis
- * Streams ({@code riskgate:in:marks}, {@code :in:bars}, {@code :in:equity}, {@code :in:fills}, {@code :in:closes}) with a
+ * Streams ({@code riskgate:in:marks}, {@code :in:bars}, {@code :in:equity}, {@code :in:fills},
+ * {@code :in:closes}) with a
  * consumer group, each applied exactly as its REST call is (the same parser, the same service, the same audit), as
  * the API key the streams are bound to, which must be active and hold the role and the account the REST call asks
  * for (FEED for marks, bars and equity; TRADER for fills and closes) when each entry is applied. An entry whose
@@ -162,25 +163,14 @@ public final class InboundStreams implements AutoCloseable {
     }
 
     private void run() {
-        long pause = 50;
-        while (!closed) {
-            try {
-                consumeOnce(Duration.ofMillis(500));
-                connected = true;
-                pause = 50;
-            } catch (RuntimeException | Error e) {
-                if (closed) {
-                    return;
-                }
-                if (connected) {
-                    LOG.error("bus inbound: {}; entries stay pending and are tried again", e.toString());
-                }
-                connected = false;
-                redis.reset();
-                io.riskgate.bus.RedisLink.pause(pause);
-                pause = Math.min(pause * 2, 5_000);
-            }
-        }
+        io.riskgate.bus.Backoff.loop(() -> closed, 5_000, () -> consumeOnce(Duration.ofMillis(500)),
+                () -> connected = true, e -> {
+                    if (connected) {
+                        LOG.error("bus inbound: {}; entries stay pending and are tried again", e.toString());
+                    }
+                    connected = false;
+                    redis.reset();
+                });
     }
 
     /**
@@ -414,12 +404,7 @@ public final class InboundStreams implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        thread.interrupt();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        io.riskgate.bus.Backoff.stop(thread);
         redis.close();
     }
 }
