@@ -53,7 +53,7 @@ class OpenApiContract implements OpenApiCustomizer {
             "GET /api/v1/replays/{id}/compare", "POST /api/v1/keys", "DELETE /api/v1/keys/{id}");
     /** The operations that compile a policy and answer 422 with every problem when it is refused. */
     static final java.util.Set<String> POLICY_REFUSALS = java.util.Set.of(
-            "POST /api/v1/policies/reload", "POST /api/v1/policies/what-if");
+            "POST /api/v1/policies/reload", "POST /api/v1/policies/what-if", "POST /api/v1/policies/validate");
 
     /** The tag of each capability, by the path's first segment after /api/v1, with what it groups. */
     static final Map<String, String[]> TAGS = tags();
@@ -66,7 +66,7 @@ class OpenApiContract implements OpenApiCustomizer {
         t.put("marks", new String[] {"Exits", "Price marks and the exit instructions they give"});
         t.put("accounts", new String[] {"Accounts", "Accounts: equity, state, breakers, locks, policy, risk"});
         t.put("events", new String[] {"Accounts", null});
-        t.put("policies", new String[] {"Policies", "Policies in force, their versions, what-if and reloads"});
+        t.put("policies", new String[] {"Policies", "Policies in force, their versions, validation, what-if and reloads"});
         t.put("firm", new String[] {"Firm", "Firm-wide limits and kill switches"});
         t.put("market", new String[] {"Market data", "OHLCV bars the analytics are computed from"});
         t.put("audit", new String[] {"Audit", "The audit chain: head, verification, exports"});

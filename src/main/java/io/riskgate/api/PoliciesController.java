@@ -6,6 +6,7 @@ import io.riskgate.audit.AuditQuery;
 import io.riskgate.audit.AuditStore;
 import io.riskgate.audit.PolicyArchive;
 import io.riskgate.config.RiskgateProperties;
+import io.riskgate.decision.PolicyRef;
 import io.riskgate.errors.NotFoundException;
 import io.riskgate.market.MarketData;
 import io.riskgate.order.CheckRequestParser;
@@ -15,12 +16,15 @@ import io.riskgate.order.JsonFields;
 import io.riskgate.policy.PolicyLoader;
 import io.riskgate.rules.CompiledPolicy;
 import io.riskgate.rules.RuleInfo;
+import io.riskgate.rules.RuleSetCompiler;
 import io.riskgate.rules.RuleSetRegistry;
 import io.riskgate.scenario.Candidate;
+import io.riskgate.scenario.ScenarioRunner;
 import io.riskgate.scenario.WhatIf;
 import io.riskgate.scenario.Workspace;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Principal;
 import java.time.Clock;
@@ -74,6 +78,7 @@ class PoliciesController {
     private final PolicyArchive archive;
     private final WhatIf.Replay replay;
     private final Path rulesDir;
+    private final Path liveTests;
     private final Workspace workspace;
     private final InFlight whatIfs = new InFlight();
 
@@ -83,6 +88,7 @@ class PoliciesController {
         this.archive = archive;
         this.replay = new WhatIf.Replay(audit, market, clock, json);
         this.rulesDir = props.rulesDir().toAbsolutePath().normalize();
+        this.liveTests = props.policiesDir().toAbsolutePath().normalize().resolve("tests");
         this.workspace = workspace;
     }
 
@@ -119,14 +125,83 @@ class PoliciesController {
         List<FieldProblem> problems = new ArrayList<>();
         JsonFields f = JsonFields.root(body, problems);
         f.rejectUnknown(Set.of("directory", "yaml", "rules", "policyId", "last", "from", "to", "account"));
-        Optional<String> directory = f.optionalText("directory", null);
-        // the YAML exactly as sent (not trimmed): its sha256 is then the file's
-        Optional<String> yaml = f.optionalText("yaml", null).map(x -> body.path("yaml").asText());
-        String policyId = f.optionalText("policyId", PolicyLoader.POLICY_ID).orElse("default");
         int last = (int) f.optionalNumber("last", 0, true).orElse(100);
         Optional<Instant> from = f.optionalInstant("from");
         Optional<Instant> to = f.optionalInstant("to");
         Optional<String> account = f.optionalText("account", CheckRequestParser.ID_PATTERN);
+        if (last > AuditQuery.MAX_SIZE) {
+            f.problem("last", "must be at most " + AuditQuery.MAX_SIZE + ", was " + last);
+        }
+        Sent sent = candidate(body, f, problems);
+        AuditQuery decisions = new AuditQuery(account, Optional.empty(), Optional.empty(), Optional.empty(), from,
+                to, 0, Math.max(1, last));
+        String who = Officer.name(principal);
+        try (InFlight.Slot slot = whatIfs.enter(who).orElseThrow(() -> new WhatIfRunning(who))) {
+            return WhatIf.preview(sent.candidate(), decisions, () -> replay);
+        }
+    }
+
+    /** A candidate's scenario tests: how many passed, each failure with what differed, and the files left out. */
+    record Scenarios(String tests, int passed, int failed, List<ScenarioRunner.Failure> failures,
+                     List<String> skipped) {
+    }
+
+    /** A candidate that compiled: its identity, its rule count and its scenario tests. */
+    record Validation(PolicyRef candidate, int rules, Scenarios scenarios) {
+    }
+
+    /**
+     * Validates a candidate as a reload would, without putting it in force: 422 with every problem at its file and
+     * line, else its scenario tests run against it (those of the candidate's workspace directory when it has a
+     * {@code tests} directory, else the live ones; files for other policies are left out). The body is the what-if's
+     * candidate: {@code yaml} or a workspace {@code directory}, and {@code policyId}. Shares the what-if's
+     * one-at-a-time slot per principal (each compiles a whole rule base).
+     */
+    @Operation(summary = "Validate a candidate policy and run the scenario tests against it, without activating it")
+    @PostMapping("/validate")
+    Validation validate(@RequestBody JsonNode body, Principal principal) {
+        List<FieldProblem> problems = new ArrayList<>();
+        JsonFields f = JsonFields.root(body, problems);
+        f.rejectUnknown(Set.of("directory", "yaml", "rules", "policyId"));
+        Sent sent = candidate(body, f, problems);
+        Path tests = sent.location().map(l -> l.policies().resolve("tests")).filter(Files::isDirectory)
+                .orElse(liveTests);
+        String testsName = sent.location().filter(l -> Files.isDirectory(l.policies().resolve("tests")))
+                .map(l -> l.name() + "/tests").orElse("the live scenario tests");
+        String who = Officer.name(principal);
+        try (InFlight.Slot slot = whatIfs.enter(who).orElseThrow(() -> new WhatIfRunning(who))) {
+            CompiledPolicy compiled = sent.candidate().compile();
+            ScenarioRunner runner = ScenarioRunner.forCandidate(compiled);
+            try {
+                ScenarioRunner.Report report = Files.isDirectory(tests) ? runner.run(tests)
+                        : new ScenarioRunner.Report(0, List.of(), Set.of());
+                return new Validation(PolicyRef.of(compiled), compiled.rules().size(), new Scenarios(testsName,
+                        report.passed(), report.failed(), report.failures(), runner.skipped()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read the scenario tests", e);
+            } finally {
+                runner.close();
+                RuleSetCompiler.release(compiled.container(), compiled.releaseId());
+            }
+        }
+    }
+
+    /** A candidate as a request sends it, and the workspace directory it is in (none for inline YAML). */
+    private record Sent(Candidate candidate, Optional<Workspace.Location> location) {
+    }
+
+    /**
+     * The candidate of a what-if or validation: inline {@code yaml} (compiled with the live rule files; its gates are
+     * checked against the allow-list like any policy's), or a {@code directory} relative to the workspace
+     * ({@link Workspace}) whose rules directory beside it holds candidate rule files; {@code policyId} names it
+     * (default: "default"). Rule files are never taken from a request: DRL and decision-table actions are code.
+     * Throws every problem of the body, the caller's own fields included.
+     */
+    private Sent candidate(JsonNode body, JsonFields f, List<FieldProblem> problems) {
+        Optional<String> directory = f.optionalText("directory", null);
+        // the YAML exactly as sent (not trimmed): its sha256 is then the file's
+        Optional<String> yaml = f.optionalText("yaml", null).map(x -> body.path("yaml").asText());
+        String policyId = f.optionalText("policyId", PolicyLoader.POLICY_ID).orElse("default");
         if (f.has("directory") == f.has("yaml")) {
             f.problem("directory", "give the candidate as a directory of the workspace or as inline yaml (one of "
                     + "the two)");
@@ -136,9 +211,6 @@ class PoliciesController {
             f.problem("rules", "rule files are code and are not taken from a request: put the candidate's rule files "
                     + "in the workspace (a rules directory beside its policies) and send its directory");
         }
-        if (last > AuditQuery.MAX_SIZE) {
-            f.problem("last", "must be at most " + AuditQuery.MAX_SIZE + ", was " + last);
-        }
         if (directory.isPresent() && problems.stream().noneMatch(p -> p.field().equals("directory"))) {
             Workspace.problemWith(directory.get()).ifPresent(why -> f.problem("directory", why));
         }
@@ -147,14 +219,8 @@ class PoliciesController {
         }
         // the files are looked at only for a request that is otherwise valid
         Optional<Workspace.Location> location = directory.map(workspace::resolve);
-        Candidate candidate = location.isPresent() ? Candidate.inWorkspace(location.get(), policyId, rulesDir)
-                : Candidate.inline(policyId, yaml.orElseThrow(), Map.of(), rulesDir);
-        AuditQuery decisions = new AuditQuery(account, Optional.empty(), Optional.empty(), Optional.empty(), from,
-                to, 0, Math.max(1, last));
-        String who = Officer.name(principal);
-        try (InFlight.Slot slot = whatIfs.enter(who).orElseThrow(() -> new WhatIfRunning(who))) {
-            return WhatIf.preview(candidate, decisions, () -> replay);
-        }
+        return new Sent(location.isPresent() ? Candidate.inWorkspace(location.get(), policyId, rulesDir)
+                : Candidate.inline(policyId, yaml.orElseThrow(), Map.of(), rulesDir), location);
     }
 
     /** The exact YAML and rule files of any policy version that was ever in force, by the sha256 decisions carry. */

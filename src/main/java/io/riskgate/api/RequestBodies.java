@@ -145,6 +145,17 @@ final class RequestBodies {
                             "rules", new Schema<>().description("refused: rule files are code, taken only from the "
                                     + "workspace")),
                     List.of())),
+            Map.entry("POST /api/v1/policies/validate", new Body("Candidate",
+                    "A candidate policy, as a workspace directory or inline YAML (one of the two), validated and "
+                            + "tested without being put in force.",
+                    fields("directory", text(null, "the candidate's policies directory, relative to the workspace"),
+                            "yaml", text(null, "the candidate policy's YAML, inline (rule files only from the "
+                                    + "workspace)"),
+                            "policyId", text(PolicyLoader.POLICY_ID, "the policy the candidate replaces; default "
+                                    + "'default'"),
+                            "rules", new Schema<>().description("refused: rule files are code, taken only from the "
+                                    + "workspace")),
+                    List.of())),
             Map.entry("POST /api/v1/policies/reload", new Body("Reload",
                     "Why the policy files are put in force.", fields("reason", reason()), List.of("reason"))),
             Map.entry("POST /api/v1/marks", new Body("Mark",

@@ -32,6 +32,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *   <tr><td>POST /api/v1/market/bars</td><td>bars</td><td>4 MB: 10,000 bars (the batch maximum) of about
  *       150 bytes</td></tr>
  *   <tr><td>POST /api/v1/policies/what-if</td><td>what-if</td><td>2 MB: a policy's YAML sent inline</td></tr>
+ *   <tr><td>POST /api/v1/policies/validate</td><td>what-if</td><td>the same: a candidate sent inline</td></tr>
  *   <tr><td>POST /api/v1/replays</td><td>replays</td><td>32 MB: 200,000 bars (the job maximum) of about 150
  *       bytes, and their signals</td></tr>
  *   <tr><td>every other request (fills, closes, marks, equity, breaker, acknowledgements, policy assignment and
@@ -70,6 +71,7 @@ class RequestSizeLimits extends OncePerRequestFilter {
                 new Route("POST", "/api/v1/checks", limits.checks().toBytes()),
                 new Route("POST", "/api/v1/market/bars", limits.bars().toBytes()),
                 new Route("POST", "/api/v1/policies/what-if", limits.whatIf().toBytes()),
+                new Route("POST", "/api/v1/policies/validate", limits.whatIf().toBytes()),
                 new Route("POST", "/api/v1/replays", limits.replays().toBytes()));
         this.other = limits.other().toBytes();
     }

@@ -19,6 +19,25 @@ import java.util.List;
 public record TradeDetail(@JsonUnwrapped Trade trade, Double rMultiple, Excursion mfe, Excursion mae,
                           String holdingTime, double holdingHours, List<Event> history) {
 
+    /**
+     * The trade's figures: R-multiple, excursions from its best and worst prices, and the time held from the fill
+     * to the close, or while open to the latest of {@code lastSeen} and its last mark; {@code history} may be null.
+     */
+    static TradeDetail of(Trade t, java.time.Instant lastSeen, List<Event> history) {
+        java.time.Instant last = lastSeen;
+        if (t.progress().lastMarkAt() != null && t.progress().lastMarkAt().isAfter(last)) {
+            last = t.progress().lastMarkAt();
+        }
+        java.time.Instant end = t.closedAt() != null ? t.closedAt() : last;
+        double r = t.riskPerUnit();
+        int sign = t.side().sign();
+        double mfe = Math.max(0, sign * (t.progress().bestPrice() - t.entryPrice()));
+        double mae = Math.max(0, sign * (t.entryPrice() - t.progress().worstPrice()));
+        java.time.Duration held = java.time.Duration.between(t.openedAt(), end);
+        return new TradeDetail(t, t.realizedR(), new Excursion(mfe, r == 0 ? 0 : mfe / r),
+                new Excursion(mae, r == 0 ? 0 : mae / r), held.toString(), held.toMillis() / 3_600_000.0, history);
+    }
+
     /** An excursion from the entry: its size in price (never negative) and in R. */
     public record Excursion(double price, double r) {
     }

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -246,18 +247,16 @@ public final class TradeService {
             last = later(last, c.at());
         }
         history.sort(java.util.Comparator.comparing(TradeDetail.Event::at));
-        if (t.progress().lastMarkAt() != null) {
-            last = later(last, t.progress().lastMarkAt());
-        }
-        Instant end = t.closedAt() != null ? t.closedAt() : last;
-        double r = t.riskPerUnit();
-        int sign = t.side().sign();
-        double mfe = Math.max(0, sign * (t.progress().bestPrice() - t.entryPrice()));
-        double mae = Math.max(0, sign * (t.entryPrice() - t.progress().worstPrice()));
-        java.time.Duration held = java.time.Duration.between(t.openedAt(), end);
-        return new TradeDetail(t, t.realizedR(),
-                new TradeDetail.Excursion(mfe, r == 0 ? 0 : mfe / r), new TradeDetail.Excursion(mae, r == 0 ? 0 : mae / r),
-                held.toString(), held.toMillis() / 3_600_000.0, history);
+        return TradeDetail.of(t, last, history);
+    }
+
+    /**
+     * An account's trades, newest opened first (open ones, closed ones, or both), each with its R-multiple, its
+     * excursions and its holding time; their histories are {@link #detail}'s.
+     */
+    public List<TradeDetail> trades(String account, Optional<Boolean> open, int limit) {
+        return portfolio.store().trades(account, open, limit).stream()
+                .map(t -> TradeDetail.of(t, t.openedAt(), null)).toList();
     }
 
     private static Instant later(Instant a, Instant b) {

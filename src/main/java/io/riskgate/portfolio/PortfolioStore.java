@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -388,6 +389,38 @@ public final class PortfolioStore {
     }
 
     /** Closed trades of an account, newest first: the raw material of streak rules. */
+    /**
+     * The latest {@code limit} equity snapshots of an account, oldest first, each with the peak reported up to it
+     * (the snapshots before the window count) and its drawdown from that peak.
+     */
+    public List<EquityPoint> equityHistory(String account, int limit) {
+        List<Object[]> rows = jdbc.query("SELECT equity, observed_at, source FROM equity_snapshot WHERE account = ? "
+                        + "ORDER BY observed_at DESC, id DESC LIMIT ?",
+                (rs, i) -> new Object[] {rs.getDouble("equity"), instant(rs, "observed_at"), rs.getString("source")},
+                account, limit);
+        List<EquityPoint> points = new ArrayList<>(rows.size());
+        if (rows.isEmpty()) {
+            return points;
+        }
+        Double before = jdbc.queryForObject("SELECT MAX(equity) FROM equity_snapshot WHERE account = ? "
+                + "AND observed_at < ?", Double.class, account, ts((Instant) rows.get(rows.size() - 1)[1]));
+        double peak = before == null ? Double.NEGATIVE_INFINITY : before;
+        for (int i = rows.size() - 1; i >= 0; i--) {
+            double equity = (double) rows.get(i)[0];
+            peak = Math.max(peak, equity);
+            points.add(new EquityPoint((Instant) rows.get(i)[1], equity, (String) rows.get(i)[2], peak,
+                    peak > 0 ? (peak - equity) / peak : 0));
+        }
+        return points;
+    }
+
+    /** An account's trades, newest opened first: the open ones ({@code open}), the closed ones, or both (empty). */
+    public List<Trade> trades(String account, Optional<Boolean> open, int limit) {
+        String state = open.map(o -> o ? " AND state NOT LIKE 'CLOSED%'" : " AND state LIKE 'CLOSED%'").orElse("");
+        return jdbc.query("SELECT * FROM trade WHERE account = ?" + state + " ORDER BY opened_at DESC, id DESC LIMIT ?",
+                PortfolioStore::trade, account, limit);
+    }
+
     public List<Trade> closedTrades(String account, int limit) {
         return jdbc.query("SELECT * FROM trade WHERE account = ? AND state LIKE 'CLOSED%' "
                 + "ORDER BY closed_at DESC, id DESC LIMIT ?", PortfolioStore::trade, account, limit);

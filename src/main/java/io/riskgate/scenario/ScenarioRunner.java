@@ -121,17 +121,48 @@ public final class ScenarioRunner {
     private final Map<String, CompiledPolicy> compiled = new HashMap<>();
     private final Map<String, PolicyBundle> bundles;
     private final CheckPipeline pipeline;
+    private final org.h2.jdbcx.JdbcDataSource market;
+    private final List<String> skipped = new ArrayList<>();
+    private final boolean onlyGiven;
 
     /** Loads and compiles the policies of {@code policiesDir}; throws PolicyException listing every problem. */
     public ScenarioRunner(Path policiesDir, Path rulesDir) {
-        this.bundles = new PolicyLoader(rulesDir.toAbsolutePath().normalize()).loadDirectory(policiesDir);
+        this(new PolicyLoader(rulesDir.toAbsolutePath().normalize()).loadDirectory(policiesDir), Map.of(), false);
+    }
+
+    private ScenarioRunner(Map<String, PolicyBundle> bundles, Map<String, CompiledPolicy> given, boolean onlyGiven) {
+        this.bundles = bundles;
+        this.compiled.putAll(given);
+        this.onlyGiven = onlyGiven;
         // an empty in-memory store of bars: scenarios give their market in the order
-        var ds = new org.h2.jdbcx.JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:scenarios-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        RiskgateRuntime.migrate(ds);
-        MarketData market = new MarketData(new BarStore(ds), TransactionOperations.withoutTransaction(),
-                Clock.systemUTC());
-        this.pipeline = new CheckPipeline(new PortfolioRisk(market));
+        this.market = new org.h2.jdbcx.JdbcDataSource();
+        market.setURL("jdbc:h2:mem:scenarios-" + java.util.UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        RiskgateRuntime.migrate(market);
+        this.pipeline = new CheckPipeline(new PortfolioRisk(new MarketData(new BarStore(market),
+                TransactionOperations.withoutTransaction(), Clock.systemUTC())));
+    }
+
+    /**
+     * A runner for one candidate policy, already compiled (an officer's candidate in the console): the scenario
+     * files of other policies are left out and named by {@link #skipped()}. The caller releases the candidate; the
+     * runner is closed when done ({@link #close()}).
+     */
+    public static ScenarioRunner forCandidate(CompiledPolicy candidate) {
+        return new ScenarioRunner(Map.of(candidate.id(), candidate.bundle()), Map.of(candidate.id(), candidate), true);
+    }
+
+    /** The scenario files a {@link #forCandidate} runner left out, each with the policy it is written for. */
+    public List<String> skipped() {
+        return List.copyOf(skipped);
+    }
+
+    /** Drops the in-memory market store (a long-lived server runs many). */
+    public void close() {
+        try (var c = market.getConnection(); var s = c.createStatement()) {
+            s.execute("SHUTDOWN");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot drop the scenarios' in-memory store", e);
+        }
     }
 
     /** Runs every {@code *.yaml} file in {@code testsDir}, in name order. */
@@ -163,6 +194,10 @@ public final class ScenarioRunner {
         }
         String policyId = root.path("policy").asText("default");
         PolicyBundle bundle = bundles.get(policyId);
+        if (bundle == null && onlyGiven) {
+            skipped.add(name + " (policy '" + policyId + "')");
+            return new Report(0, List.of(), Set.of());
+        }
         if (bundle == null) {
             return new Report(0, List.of(new Failure(name, "(file)", List.of("no policy '" + policyId + "' in "
                     + bundles.keySet()))), Set.of());

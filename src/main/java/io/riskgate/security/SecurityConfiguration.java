@@ -99,7 +99,8 @@ public class SecurityConfiguration {
                         .requestMatchers(HttpMethod.PUT, API + "/accounts/*/equity").hasRole("FEED")
                         // officers
                         .requestMatchers(HttpMethod.POST, API + "/accounts/*/breaker", API + "/policies/reload",
-                                API + "/policies/what-if", API + "/firm/kill-switch", API + "/accounts/*/locks/lift",
+                                API + "/policies/what-if", API + "/policies/validate", API + "/firm/kill-switch",
+                                API + "/accounts/*/locks/lift",
                                 API + "/replays")
                         .hasRole("OFFICER")
                         .requestMatchers(HttpMethod.GET, API + "/replays", API + "/replays/*", API + "/replays/*/report",
@@ -112,7 +113,8 @@ public class SecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, API + "/decisions", API + "/decisions/*", API + "/trades/*",
                                 API + "/accounts", API + "/accounts/*", API + "/accounts/*/state", API + "/accounts/*/breakers",
                                 API + "/accounts/*/instructions", API + "/accounts/*/risk",
-                                API + "/accounts/*/policy", API + "/accounts/*/locks", API + "/events")
+                                API + "/accounts/*/policy", API + "/accounts/*/locks", API + "/accounts/*/equity",
+                                API + "/accounts/*/trades", API + "/events")
                         .hasAnyRole("TRADER", "OFFICER", "AUDITOR")
                         .requestMatchers(HttpMethod.GET, API + "/market/bars")
                         .hasAnyRole("TRADER", "FEED", "OFFICER", "AUDITOR")

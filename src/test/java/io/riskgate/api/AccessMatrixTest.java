@@ -137,6 +137,9 @@ class AccessMatrixTest {
         r.add(new Row("GET", "/api/v1/accounts/{id}/risk", acct + "/risk", null, "401 200 403 403 200 200 403"));
         r.add(new Row("GET", "/api/v1/accounts/{id}/policy", acct + "/policy", null, "401 200 403 403 200 200 403"));
         r.add(new Row("GET", "/api/v1/accounts/{id}/locks", acct + "/locks", null, "401 200 403 403 200 200 403"));
+        // the console's account page: equity history and trades
+        r.add(new Row("GET", "/api/v1/accounts/{id}/equity", acct + "/equity", null, "401 200 403 403 200 200 403"));
+        r.add(new Row("GET", "/api/v1/accounts/{id}/trades", acct + "/trades", null, "401 200 403 403 200 200 403"));
         r.add(new Row("GET", "/api/v1/events", "/api/v1/events?account=" + a, null, "401 200 403 403 200 200 403"));
         r.add(new Row("GET", "/api/v1/events", "/api/v1/events", null, "401 403 403 403 200 200 403"));
         // market data
@@ -171,6 +174,8 @@ class AccessMatrixTest {
         r.add(new Row("POST", "/api/v1/policies/reload", "/api/v1/policies/reload", Map.of("reason", "matrix"),
                 "401 403 403 403 200 403 403"));
         r.add(new Row("POST", "/api/v1/policies/what-if", "/api/v1/policies/what-if", Map.of(),
+                "401 403 403 403 400 403 403"));
+        r.add(new Row("POST", "/api/v1/policies/validate", "/api/v1/policies/validate", Map.of(),
                 "401 403 403 403 400 403 403"));
         // policy reads: officers and auditors
         r.add(new Row("GET", "/api/v1/policies/active", "/api/v1/policies/active", null,

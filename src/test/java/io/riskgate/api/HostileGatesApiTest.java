@@ -124,4 +124,17 @@ class HostileGatesApiTest {
         assertThat(r.body().path("problems").get(0).path("path").asText()).isEqualTo("gates[0].when");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.riskgate.testing.HostileConditions#markers")
+    void aValidationOfAHostileGateRunsNothing(String template) {
+        Path marker = tmp.resolve("marker");
+        String yaml = withGate(template.replace("MARKER", marker.toAbsolutePath().toString()));
+
+        HttpApi.Response r = officer.post("/api/v1/policies/validate", Requests.JSON.createObjectNode().put("yaml", yaml));
+
+        assertThat(marker).doesNotExist();
+        assertThat(r.status()).as(r.raw()).isEqualTo(422);
+        assertThat(r.body().path("problems").get(0).path("path").asText()).isEqualTo("gates[0].when");
+    }
+
 }

@@ -144,6 +144,7 @@ class HostileRequestsFuzzTest {
                 new Target("PUT", "/api/v1/accounts/" + account + "/policy", "assign"),
                 new Target("POST", "/api/v1/policies/reload", "reload"),
                 new Target("POST", "/api/v1/policies/what-if", "whatif"),
+                new Target("POST", "/api/v1/policies/validate", "validate"),
                 new Target("POST", "/api/v1/keys", "key"));
         return all.get(random.nextInt(all.size()));
     }
@@ -198,6 +199,7 @@ class HostileRequestsFuzzTest {
             case "assign" -> o.put("policyId", "default").put("reason", "fuzz");
             case "reload" -> o.put("reason", "fuzz");
             case "whatif" -> o.put("yaml", "id: default\nversion: fuzz\n").put("last", 5);
+            case "validate" -> o.put("yaml", "id: default\nversion: fuzz\n");
             case "key" -> {
                 o.put("name", "fuzz-key");
                 o.putArray("roles").add("AUDITOR");
