@@ -57,7 +57,8 @@ class DecisionsController {
 
     @Operation(summary = "Search audited decisions by account, outcome, symbol, rule code and time, newest first")
     @GetMapping
-    AuditPage search(@RequestParam Optional<String> account, @RequestParam Optional<Boolean> approved,
+    AuditPage search(@RequestParam Optional<String> account, @RequestParam Optional<String> symbol,
+                     @RequestParam Optional<Boolean> approved,
                      @RequestParam Optional<Outcome> outcome, @RequestParam Optional<String> code,
                      @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Optional<Instant> from,
                      @RequestParam @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Optional<Instant> to,
@@ -70,6 +71,6 @@ class DecisionsController {
                         + io.riskgate.order.Bounds.EARLIEST + " and " + io.riskgate.order.Bounds.LATEST);
             }
         }
-        return audit.search(new AuditQuery(account, approved, outcome, code, from, to, page, size));
+        return audit.search(new AuditQuery(account, symbol, approved, outcome, code, from, to, page, size));
     }
 }

@@ -71,7 +71,8 @@ class OpenApiContract implements OpenApiCustomizer {
         t.put("market", new String[] {"Market data", "OHLCV bars the analytics are computed from"});
         t.put("audit", new String[] {"Audit", "The audit chain: head, verification, exports"});
         t.put("replays", new String[] {"Replays", "Replays of history through a policy"});
-        t.put("keys", new String[] {"Keys", "API keys"});
+        t.put("keys", new String[] {"Keys", "API keys, and who the caller is"});
+        t.put("me", new String[] {"Keys", null});
         return t;
     }
 

@@ -10,9 +10,11 @@ import java.util.Optional;
  *
  * @param outcome APPROVED, REJECTED or FAILED (the engine could not decide)
  * @param code matches a rejection, an adjustment or any fired rule with this code
+ * @param symbol the order's symbol, exactly
  */
-public record AuditQuery(Optional<String> account, Optional<Boolean> approved, Optional<Outcome> outcome,
-                         Optional<String> code, Optional<Instant> from, Optional<Instant> to, int page, int size) {
+public record AuditQuery(Optional<String> account, Optional<String> symbol, Optional<Boolean> approved,
+                         Optional<Outcome> outcome, Optional<String> code, Optional<Instant> from,
+                         Optional<Instant> to, int page, int size) {
 
     public static final int MAX_SIZE = 500;
 
@@ -23,5 +25,11 @@ public record AuditQuery(Optional<String> account, Optional<Boolean> approved, O
         if (size < 1 || size > MAX_SIZE) {
             throw new IllegalArgumentException("size must be in [1, " + MAX_SIZE + "], was " + size);
         }
+    }
+
+    /** A search of any symbol. */
+    public AuditQuery(Optional<String> account, Optional<Boolean> approved, Optional<Outcome> outcome,
+                      Optional<String> code, Optional<Instant> from, Optional<Instant> to, int page, int size) {
+        this(account, Optional.empty(), approved, outcome, code, from, to, page, size);
     }
 }

@@ -112,6 +112,10 @@ public final class AuditStore {
             where.append(" AND d.account = ?");
             args.add(a);
         });
+        q.symbol().ifPresent(x -> {
+            where.append(" AND d.symbol = ?");
+            args.add(x);
+        });
         q.approved().ifPresent(a -> {
             where.append(" AND d.approved = ?");
             args.add(a);

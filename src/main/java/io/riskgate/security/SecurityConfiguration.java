@@ -91,6 +91,8 @@ public class SecurityConfiguration {
                         // load; everything they show comes from the API, with the signed-in credential
                         .requestMatchers(HttpMethod.GET, "/console", "/console/", "/console/index.html",
                                 "/console/console.js", "/console/console.css").permitAll()
+                        // who the caller is (the console's navigation): any credential riskgate accepts
+                        .requestMatchers(HttpMethod.GET, API + "/me").authenticated()
                         // trading
                         .requestMatchers(HttpMethod.POST, API + "/checks", API + "/trades", API + "/trades/*/close",
                                 API + "/decisions/*/cancel", API + "/accounts/*/instructions/*/ack").hasRole("TRADER")

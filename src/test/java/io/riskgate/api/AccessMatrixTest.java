@@ -137,6 +137,8 @@ class AccessMatrixTest {
         r.add(new Row("GET", "/api/v1/accounts/{id}/risk", acct + "/risk", null, "401 200 403 403 200 200 403"));
         r.add(new Row("GET", "/api/v1/accounts/{id}/policy", acct + "/policy", null, "401 200 403 403 200 200 403"));
         r.add(new Row("GET", "/api/v1/accounts/{id}/locks", acct + "/locks", null, "401 200 403 403 200 200 403"));
+        // who the caller is: every credential, anonymous refused
+        r.add(new Row("GET", "/api/v1/me", "/api/v1/me", null, "401 200 200 200 200 200 200"));
         // the console's account page: equity history and trades
         r.add(new Row("GET", "/api/v1/accounts/{id}/equity", acct + "/equity", null, "401 200 403 403 200 200 403"));
         r.add(new Row("GET", "/api/v1/accounts/{id}/trades", acct + "/trades", null, "401 200 403 403 200 200 403"));

@@ -109,6 +109,23 @@ class ConsoleApiTest {
         assertThat(trader.get("/api/v1/accounts/" + fresh("other") + "/trades").status()).isEqualTo(403);
     }
 
+    @Test
+    void decisionsAreSearchedBySymbol() {
+        String account = fresh("symbols");
+        HttpApi trader = new HttpApi(port, TestKeys.key(keys, Set.of(Role.TRADER), Set.of(account)));
+        String btc = trader.check(set(seed001(), "account", account)).path("decisionId").asText();
+        String eth = trader.check(set(set(seed001(), "account", account), "symbol", "ETHUSDT")).path("decisionId")
+                .asText();
+
+        JsonNode found = ok(trader.get("/api/v1/decisions?account=" + account + "&symbol=ETHUSDT"));
+
+        assertThat(found.path("total").asLong()).isEqualTo(1);
+        assertThat(found.path("items").get(0).path("decisionId").asText()).isEqualTo(eth);
+        assertThat(ok(trader.get("/api/v1/decisions?account=" + account + "&symbol=BTCUSDT")).path("items").get(0)
+                .path("decisionId").asText()).isEqualTo(btc);
+        assertThat(ok(trader.get("/api/v1/decisions?account=" + account)).path("total").asLong()).isEqualTo(2);
+    }
+
     private static String shippedYaml() throws IOException {
         return Files.readString(Path.of("policies/default.yaml"));
     }
