@@ -17,29 +17,139 @@ function el(tag, attrs, ...children) {
       e.setAttribute(k, v);
     }
   });
-  children.flat().forEach(c => e.append(c instanceof Node ? c : document.createTextNode(c == null ? '' : String(c))));
+  children.flat(Infinity).forEach(c => e.append(c instanceof Node ? c : document.createTextNode(c == null ? '' : String(c))));
   return e;
 }
 
 class Unauthorized extends Error {}
 
-async function api(path) {
-  const r = await fetch(path, {headers: {'Authorization': 'Bearer ' + credential(), 'Accept': 'application/json'}});
+/** An answer the API refused: its message, and a refused policy's problems (422) when there are any. */
+class Refused extends Error {
+  constructor(message, status, problems) {
+    super(message);
+    this.status = status;
+    this.problems = problems || [];
+  }
+}
+
+async function api(path, method, body) {
+  const headers = {'Authorization': 'Bearer ' + credential(), 'Accept': 'application/json'};
+  const init = {method: method || 'GET', headers};
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const r = await fetch(path, init);
   if (r.status === 401) {
     throw new Unauthorized('the credential was not accepted');
   }
-  const body = await r.json().catch(() => null);
+  const answer = await r.json().catch(() => null);
   if (!r.ok) {
-    const detail = body && (body.detail || body.title) || ('HTTP ' + r.status);
-    const errors = body && body.errors ? ': ' + body.errors.map(e => e.field + ' ' + e.message).join('; ') : '';
-    throw new Error(detail + errors);
+    const detail = answer && (answer.detail || answer.title) || ('HTTP ' + r.status);
+    const errors = answer && answer.errors ? ': ' + answer.errors.map(e => e.field + ' ' + e.message).join('; ') : '';
+    throw new Refused(detail + errors, r.status, answer && answer.problems);
   }
-  return body;
+  return answer;
 }
 
-function show(...nodes) {
-  const view = document.getElementById('view');
-  view.replaceChildren(...nodes);
+/** The signed-in caller (GET /api/v1/me): name, roles, accounts. */
+let me = null;
+
+function may(role) {
+  return me !== null && me.roles.includes(role);
+}
+
+/** A fragment of the page whose content comes later (a panel that reads its own part of the API). */
+function panel(id, title, load) {
+  const body = el('div', {id: id});
+  const section = el('section', {'aria-labelledby': id + '-title'}, el('h3', {id: id + '-title'}, title), body);
+  load().then(nodes => body.replaceChildren(...[nodes].flat()))
+    .catch(e => body.replaceChildren(el('p', {role: 'alert'}, e.message)));
+  return section;
+}
+
+/** A table with its column headings; {@code rows} are rows, or a tbody of them. */
+function table(headings, rows, attrs) {
+  return el('table', attrs || {}, el('thead', {}, el('tr', {}, headings.map(h => el('th', {scope: 'col'}, h)))),
+    rows instanceof Node && rows.tagName === 'TBODY' ? rows : el('tbody', {}, rows));
+}
+
+/**
+ * Asks before an officer's action: the dialog says exactly what will be done; the action runs only on Confirm.
+ * Resolves true when confirmed.
+ */
+function confirmAction(what) {
+  return new Promise(resolve => {
+    const yes = el('button', {type: 'button', id: 'confirm-yes'}, 'Confirm');
+    const no = el('button', {type: 'button', id: 'confirm-no'}, 'Cancel');
+    const dialog = el('dialog', {id: 'confirm', 'aria-labelledby': 'confirm-title'},
+      el('h2', {id: 'confirm-title'}, 'Please confirm'), el('p', {id: 'confirm-what'}, what), yes, ' ', no);
+    document.body.append(dialog);
+    const done = answer => {
+      dialog.close();
+      dialog.remove();
+      resolve(answer);
+    };
+    yes.addEventListener('click', () => done(true));
+    no.addEventListener('click', () => done(false));
+    dialog.addEventListener('cancel', ev => {
+      ev.preventDefault();
+      done(false);
+    });
+    dialog.showModal();
+    no.focus();
+  });
+}
+
+/** A small form for an officer's action: its fields, a button, and the confirmation before anything is sent. */
+function actionForm(id, legend, fields, label, describe, send, after) {
+  const status = el('p', {id: id + '-status', role: 'status'});
+  const form = el('form', {id: id, class: 'action'}, el('fieldset', {}, el('legend', {}, legend), fields,
+    el('button', {type: 'submit', id: id + '-submit'}, label)), status);
+  form.addEventListener('submit', async ev => {
+    ev.preventDefault();
+    const values = Object.fromEntries(new FormData(form).entries());
+    if (!await confirmAction(describe(values))) {
+      status.textContent = 'Cancelled: nothing was sent.';
+      return;
+    }
+    try {
+      await send(values);
+      status.textContent = 'Done.';
+      await after();
+    } catch (e) {
+      if (e instanceof Unauthorized) {
+        throw e;
+      }
+      status.textContent = 'Refused: ' + e.message;
+      status.setAttribute('role', 'alert');
+    }
+  });
+  return form;
+}
+
+function field(id, label, attrs) {
+  return [el('label', {for: id}, label), el('input', Object.assign({id: id, name: id.replace(/^.*?-/, '')}, attrs))];
+}
+
+function choice(id, label, options) {
+  return [el('label', {for: id}, label),
+    el('select', {id: id, name: id.replace(/^.*?-/, '')}, options.map(o => el('option', {value: o}, o)))];
+}
+
+/**
+ * Each navigation's number: a page still loading when the user has moved on (its answers arrive late) is dropped
+ * instead of replacing the newer page.
+ */
+let generation = 0;
+
+/** Puts a page in the view, unless the navigation {@code mine} belongs to has been overtaken. */
+function show(mine, ...nodes) {
+  if (mine !== generation) {
+    return false;
+  }
+  document.getElementById('view').replaceChildren(...nodes);
+  return true;
 }
 
 function signedIn(yes) {
@@ -68,7 +178,7 @@ function pct(x) {
 function accountRow(a) {
   const dd = a.drawdown || {};
   return el('tr', {id: 'acct-' + a.account},
-    el('td', {}, el('a', {href: '#/decisions?account=' + encodeURIComponent(a.account)}, a.account)),
+    el('td', {}, el('a', {href: '#/account/' + encodeURIComponent(a.account)}, a.account)),
     el('td', {class: 'state ' + a.state}, a.state),
     el('td', {class: 'num'}, money(a.equity)),
     el('td', {class: 'num'}, pct(dd.fromPeak)),
@@ -77,19 +187,44 @@ function accountRow(a) {
     el('td', {class: 'num'}, String(a.openInstructions)));
 }
 
+/** The firm: totals against the firm limits, and the kill switches in force (officers and auditors). */
+function firmPanel() {
+  return panel('firm', 'Firm', async () => {
+    const [limits, switches] = await Promise.all([api('/api/v1/firm/limits'), api('/api/v1/firm/kill-switch')]);
+    const against = (x, max) => money(x) + (max == null ? ' (no limit)' : ' of ' + money(max) + ' ('
+      + (max > 0 ? (x / max * 100).toFixed(1) : '0') + '%)');
+    const inForce = switches.inForce || [];
+    return [el('dl', {id: 'firm-limits'},
+      el('dt', {}, 'Gross exposure'), el('dd', {}, against(limits.grossExposure, limits.maxGrossExposure)),
+      el('dt', {}, 'Risk approved today'), el('dd', {}, against(limits.dailyRisk, limits.maxDailyRisk)),
+      el('dt', {}, 'Limits of policy'), el('dd', {}, limits.policy)),
+    el('p', {id: 'kill-switches'}, inForce.length === 0 ? 'Kill switches: none in force.'
+      : 'Kill switches in force: ' + inForce.map(k => k.scope + ' (by ' + k.actor + ' at ' + k.trippedAt + ': '
+        + k.reason + ')').join('; '))];
+  });
+}
+
 async function overview() {
+  const mine = generation;
   const accounts = await api('/api/v1/accounts');
   const body = el('tbody', {id: 'accounts'}, accounts.map(accountRow));
   const live = el('p', {id: 'live'}, 'Live: connecting to the alert stream…');
-  show(el('h2', {}, 'Overview'), live, accounts.length === 0 ? el('p', {}, 'No account yet.') : el('table', {},
-    el('thead', {}, el('tr', {}, ['Account', 'State', 'Equity', 'Drawdown from peak', 'Daily loss', 'Breakers',
-      'Open instructions'].map(h => el('th', {scope: 'col'}, h)))), body));
+  show(mine, el('h2', {}, 'Overview'), live, may('OFFICER') || may('AUDITOR') ? firmPanel() : '',
+    accounts.length === 0 ? el('p', {}, 'No account yet.') : table(['Account', 'State', 'Equity',
+      'Drawdown from peak', 'Daily loss', 'Breakers', 'Open instructions'], body));
   // the alert stream (Server-Sent Events) read with fetch, which can send the credential: an account an alert
   // names is read again and its row replaced, without a reload
+  if (mine !== generation) {
+    return;
+  }
   const abort = new AbortController();
   stream = abort;
   const r = await fetch('/api/v1/events', {headers: {'Authorization': 'Bearer ' + credential()},
     signal: abort.signal});
+  if (mine !== generation) {
+    abort.abort();
+    return;
+  }
   if (!r.ok) {
     live.textContent = 'Live updates unavailable (HTTP ' + r.status + ').';
     return;
@@ -141,9 +276,172 @@ async function overview() {
   }
 }
 
+// ---- one account: charts, trades, instructions, breakers, locks, and the officer's actions
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svg(tag, attrs, ...children) {
+  const e = document.createElementNS(SVG, tag);
+  Object.entries(attrs || {}).forEach(([k, v]) => e.setAttribute(k, v));
+  children.forEach(c => e.append(c instanceof Node ? c : document.createTextNode(String(c))));
+  return e;
+}
+
+/**
+ * A line chart of {@code values} over {@code times} as inline SVG, labelled for screen readers with its range; the
+ * numbers themselves follow in a table under "The numbers".
+ */
+function lineChart(id, title, times, values, format) {
+  const w = 640, h = 180, left = 90, right = 10, top = 10, bottom = 30;
+  const min = Math.min(...values), max = Math.max(...values);
+  const span = max - min || Math.abs(max) || 1;
+  const t0 = Date.parse(times[0]), t1 = Date.parse(times[times.length - 1]);
+  const x = t => left + (t1 === t0 ? (w - left - right) / 2 : (Date.parse(t) - t0) / (t1 - t0) * (w - left - right));
+  const y = v => top + (max - v) / span * (h - top - bottom);
+  const path = values.map((v, i) => (i === 0 ? 'M' : 'L') + x(times[i]).toFixed(1) + ',' + y(v).toFixed(1)).join(' ');
+  const summary = title + ': ' + values.length + ' points from ' + times[0] + ' to ' + times[times.length - 1]
+    + ', between ' + format(min) + ' and ' + format(max) + ', last ' + format(values[values.length - 1]);
+  const chart = svg('svg', {id: id, class: 'chart', viewBox: '0 0 ' + w + ' ' + h, role: 'img', 'aria-label': summary},
+    svg('title', {}, summary),
+    svg('line', {x1: left, y1: top, x2: left, y2: h - bottom, class: 'axis'}),
+    svg('line', {x1: left, y1: h - bottom, x2: w - right, y2: h - bottom, class: 'axis'}),
+    svg('text', {x: left - 6, y: top + 10, 'text-anchor': 'end'}, format(max)),
+    svg('text', {x: left - 6, y: h - bottom, 'text-anchor': 'end'}, format(min)),
+    svg('text', {x: left, y: h - 8}, times[0].substring(0, 16).replace('T', ' ')),
+    svg('text', {x: w - right, y: h - 8, 'text-anchor': 'end'}, times[times.length - 1].substring(0, 16).replace('T', ' ')),
+    svg('path', {d: path, class: 'line'}),
+    ...values.map((v, i) => svg('circle', {cx: x(times[i]).toFixed(1), cy: y(v).toFixed(1), r: 2.5})));
+  return el('figure', {}, el('figcaption', {}, title), chart);
+}
+
+function accountCharts(account) {
+  return panel('charts', 'Equity and drawdown', async () => {
+    const points = await api('/api/v1/accounts/' + encodeURIComponent(account) + '/equity?limit=500');
+    if (points.length === 0) {
+      return el('p', {}, 'No equity reported yet.');
+    }
+    const times = points.map(p => p.at);
+    return [lineChart('equity-chart', 'Reported equity ($)', times, points.map(p => p.equity), money),
+      lineChart('drawdown-chart', 'Drawdown from the peak (%)', times, points.map(p => p.drawdown), pct),
+      el('details', {}, el('summary', {}, 'The numbers'), table(['Time (UTC)', 'Equity', 'Peak', 'Drawdown', 'Source'],
+        points.map(p => el('tr', {}, el('td', {}, p.at), el('td', {class: 'num'}, money(p.equity)),
+          el('td', {class: 'num'}, money(p.peak)), el('td', {class: 'num'}, pct(p.drawdown)), el('td', {}, p.source)))))];
+  });
+}
+
+function r(x) {
+  return x == null ? '' : (x >= 0 ? '+' : '') + Number(x).toFixed(2) + 'R';
+}
+
+function accountTrades(account) {
+  return panel('trades', 'Trades', async () => {
+    const trades = await api('/api/v1/accounts/' + encodeURIComponent(account) + '/trades?limit=100');
+    if (trades.length === 0) {
+      return el('p', {}, 'No trade yet.');
+    }
+    return table(['Opened (UTC)', 'Order', 'Quantity', 'Entry', 'Stop', 'State', 'Result', 'R-multiple', 'MFE',
+      'MAE', 'Held (h)'], trades.map(t => el('tr', {},
+      el('td', {}, t.openedAt), el('td', {}, t.symbol + ' ' + t.side + (t.strategy ? ' (' + t.strategy + ')' : '')),
+      el('td', {class: 'num'}, quantity(t)), el('td', {class: 'num'}, money(t.entryPrice)),
+      el('td', {class: 'num'}, money(t.stopLoss)), el('td', {}, t.state),
+      el('td', {class: 'num'}, t.realizedPnl == null ? '' : money(t.realizedPnl)),
+      el('td', {class: 'num'}, r(t.rMultiple)),
+      el('td', {class: 'num'}, t.mfe ? money(t.mfe.price) + ' (' + r(t.mfe.r) + ')' : ''),
+      el('td', {class: 'num'}, t.mae ? money(t.mae.price) + ' (' + r(-t.mae.r) + ')' : ''),
+      el('td', {class: 'num'}, Number(t.holdingHours).toFixed(1)))), {id: 'trades-table'});
+  });
+}
+
+function accountLog(account, reload) {
+  const a = encodeURIComponent(account);
+  return [
+    panel('instructions', 'Emergency instructions', async () => {
+      const list = await api('/api/v1/accounts/' + a + '/instructions');
+      return list.length === 0 ? el('p', {}, 'None issued.') : table(['Issued (UTC)', 'Kind', 'Trades', 'Rule',
+        'Reason', 'Acknowledged'], list.map(i => el('tr', {}, el('td', {}, i.issuedAt), el('td', {}, i.kind +
+        (i.fraction != null ? ' ' + pct(i.fraction) : '')), el('td', {}, (i.tradeIds || []).length + ' trade(s)'),
+        el('td', {}, i.code), el('td', {}, i.reason),
+        el('td', {}, i.acknowledgedAt ? i.acknowledgedAt + (i.acknowledgement ? ': ' + i.acknowledgement : '')
+          : 'open'))));
+    }),
+    panel('breakers', 'Breakers log', async () => {
+      const log = await api('/api/v1/accounts/' + a + '/breakers?limit=50');
+      return log.length === 0 ? el('p', {}, 'No trip or reset yet.') : table(['At (UTC)', 'Action', 'Breaker',
+        'State', 'Measured', 'Limit', 'By', 'Reason'], log.map(b => el('tr', {}, el('td', {}, b.at),
+        el('td', {}, b.action), el('td', {}, b.code), el('td', {class: 'state ' + b.state}, b.state),
+        el('td', {class: 'num'}, b.measured == null ? '' : pct(b.measured)),
+        el('td', {class: 'num'}, b.limit == null ? '' : pct(b.limit)), el('td', {}, b.actor),
+        el('td', {}, b.reason))), {id: 'breakers-table'});
+    }),
+    panel('locks', 'Locks', async () => {
+      const locks = await api('/api/v1/accounts/' + a + '/locks');
+      const held = locks.locks || [];
+      return [held.length === 0 ? el('p', {}, 'No lock in force.') : table(['Lock', 'Symbol', 'Since (UTC)',
+        'Until (UTC)', 'Reason', ''], held.map(l => el('tr', {}, el('td', {}, l.code), el('td', {}, l.symbol || 'all'),
+        el('td', {}, l.since), el('td', {}, l.until), el('td', {}, l.reason),
+        el('td', {}, may('OFFICER') ? liftForm(account, l, reload) : '')))),
+      (locks.lifts || []).length === 0 ? '' : el('p', {}, 'Lifted: ' + locks.lifts.map(x => x.code + ' '
+        + (x.symbol || '') + ' by ' + x.actor + ' at ' + x.liftedAt + ' (' + x.reason + ')').join('; '))];
+    })];
+}
+
+function liftForm(account, lock, reload) {
+  const id = 'lift-' + lock.code + '-' + (lock.symbol || 'all').replace(/[^A-Za-z0-9]/g, '');
+  return actionForm(id, 'Lift ' + lock.code, field(id + '-reason', 'Reason', {required: '', maxlength: '500'}),
+    'Lift…', v => 'Lift ' + lock.code + (lock.symbol ? ' on ' + lock.symbol : '') + ' for account ' + account
+      + ', reason: "' + v.reason + '".',
+    v => api('/api/v1/accounts/' + encodeURIComponent(account) + '/locks/lift', 'POST',
+      Object.assign({code: lock.code, reason: v.reason}, lock.symbol ? {symbol: lock.symbol} : {})), reload);
+}
+
+/** The officer's actions on an account, each behind a confirmation; shown to officers only (the API checks too). */
+function officerActions(account, reload) {
+  const a = encodeURIComponent(account);
+  return el('section', {'aria-labelledby': 'actions-title', id: 'actions'},
+    el('h3', {id: 'actions-title'}, 'Officer actions'),
+    actionForm('trip', 'Trip the breaker', [field('trip-reason', 'Reason', {required: '', maxlength: '500'}),
+      choice('trip-state', 'State', ['HALTED', 'REDUCING'])], 'Trip…',
+    v => 'Trip account ' + account + '\'s breaker: it goes ' + v.state + ' until an officer resets it. Reason: "'
+      + v.reason + '".',
+    v => api('/api/v1/accounts/' + a + '/breaker', 'POST', {action: 'TRIP', reason: v.reason, state: v.state}), reload),
+    actionForm('reset', 'Reset the breakers', field('reset-reason', 'Reason', {required: '', maxlength: '500'}),
+      'Reset…', v => 'Reset every breaker of account ' + account + '. Reason: "' + v.reason + '".',
+      v => api('/api/v1/accounts/' + a + '/breaker', 'POST', {action: 'RESET', reason: v.reason}), reload),
+    actionForm('assign', 'Assign a policy', [field('assign-policyId', 'Policy id', {required: ''}),
+      field('assign-reason', 'Reason', {required: '', maxlength: '500'})], 'Assign…',
+    v => 'Decide account ' + account + '\'s orders under policy ' + v.policyId + ' from now on. Reason: "'
+      + v.reason + '".',
+    v => api('/api/v1/accounts/' + a + '/policy', 'PUT', {policyId: v.policyId, reason: v.reason}), reload));
+}
+
+async function account(id) {
+  const mine = generation;
+  const a = encodeURIComponent(id);
+  const [state, view, policy] = await Promise.all([api('/api/v1/accounts/' + a + '/state'),
+    api('/api/v1/accounts/' + a), api('/api/v1/accounts/' + a + '/policy')]);
+  const reload = () => account(id);
+  const dd = state.drawdown || {};
+  show(mine,
+    el('h2', {}, 'Account ', el('code', {}, id)),
+    el('p', {}, 'State: ', el('span', {id: 'account-state', class: 'state ' + state.state}, state.state),
+      ' — equity ', money(state.equity), ' (peak ', money(state.peakEquity), '), drawdown from peak ', pct(dd.fromPeak),
+      ', daily loss ', pct(dd.daily), ', weekly loss ', pct(dd.weekly), '.'),
+    el('p', {}, 'Breakers in force: ', (state.breakers || []).length === 0 ? 'none' : state.breakers.map(b => b.code
+      + ' (' + b.state + (b.until ? ' until ' + b.until : '') + ', by ' + b.actor + ': ' + b.reason + ')').join('; ')),
+    el('p', {}, 'Exposure ', money(view.exposure), view.exposurePctOfEquity == null ? '' : ' (' + pct(view.exposurePctOfEquity)
+      + ' of equity)', ', ', (view.openPositions || []).length, ' open position(s), ', (view.reservations || []).length,
+    ' reservation(s). Decided under policy ', el('a', {id: 'account-policy', href: '#/policy/'
+      + encodeURIComponent(policy.policyId) + '/' + encodeURIComponent(policy.sha256)}, policy.policyId + ' version '
+      + policy.version), policy.assigned ? ' (assigned)' : ' (the default)', '. ',
+    el('a', {href: '#/decisions?account=' + a}, 'Its decisions')),
+    may('OFFICER') ? officerActions(id, reload) : '',
+    accountCharts(id), accountTrades(id), ...accountLog(id, reload));
+}
+
 // ---- decisions: search
 
 async function decisions(params) {
+  const mine = generation;
   const form = el('form', {id: 'search'},
     el('label', {for: 'f-account'}, 'Account'), el('input', {id: 'f-account', name: 'account', value: params.get('account') || ''}),
     el('label', {for: 'f-outcome'}, 'Outcome'),
@@ -156,6 +454,12 @@ async function decisions(params) {
         return opt;
       })),
     el('label', {for: 'f-code'}, 'Rule code'), el('input', {id: 'f-code', name: 'code', value: params.get('code') || ''}),
+    el('label', {for: 'f-symbol'}, 'Symbol'),
+    el('input', {id: 'f-symbol', name: 'symbol', value: params.get('symbol') || ''}),
+    el('label', {for: 'f-from'}, 'From (UTC, ISO-8601)'),
+    el('input', {id: 'f-from', name: 'from', placeholder: '2026-12-01T00:00:00Z', value: params.get('from') || ''}),
+    el('label', {for: 'f-to'}, 'To (UTC)'),
+    el('input', {id: 'f-to', name: 'to', placeholder: '2026-12-02T00:00:00Z', value: params.get('to') || ''}),
     el('button', {type: 'submit', id: 'f-search'}, 'Search'));
   form.addEventListener('submit', ev => {
     ev.preventDefault();
@@ -164,9 +468,9 @@ async function decisions(params) {
     location.hash = '#/decisions?' + q.toString();
   });
   const results = el('div', {id: 'results'});
-  show(el('h2', {}, 'Decisions'), form, results);
+  show(mine, el('h2', {}, 'Decisions'), form, results);
   const q = new URLSearchParams();
-  ['account', 'outcome', 'code'].forEach(k => { if (params.get(k)) { q.set(k, params.get(k)); } });
+  ['account', 'outcome', 'code', 'symbol', 'from', 'to'].forEach(k => { if (params.get(k)) { q.set(k, params.get(k)); } });
   q.set('size', '50');
   let page;
   try {
@@ -195,7 +499,24 @@ async function decisions(params) {
 
 // ---- one decision: why was this order blocked?
 
+/** The audit chain's verification (auditors): whether every record, this one among them, is as it was written. */
+function chainStatus() {
+  if (!may('AUDITOR')) {
+    return el('p', {id: 'chain'}, 'Auditors verify the audit chain (GET /api/v1/audit/verify).');
+  }
+  const p = el('p', {id: 'chain'}, 'Verifying the audit chain…');
+  api('/api/v1/audit/verify').then(v => {
+    p.textContent = v.intact ? 'Intact: ' + v.records + ' records verified, none changed, removed or inserted'
+      + (v.head ? ' (head at sequence ' + v.head.seq + ')' : '') + '.' : 'NOT intact: ' + v.problems.join('; ');
+    p.className = v.intact ? 'APPROVED' : 'REJECTED';
+  }).catch(e => {
+    p.textContent = 'Could not verify: ' + e.message;
+  });
+  return p;
+}
+
 async function decision(id) {
+  const mine = generation;
   const d = await api('/api/v1/decisions/' + encodeURIComponent(id));
   const why = (d.rejections || []).length === 0
     ? el('p', {}, d.approved ? 'Approved: no rule refused it.' : 'No rule refused it.')
@@ -216,7 +537,7 @@ async function decision(id) {
     el('dt', {}, 'Quantity'), el('dd', {}, quantity(d) + ' (' + money(s.notional) + ')'))
     : el('p', {}, 'Not sized: the order was refused before sizing.');
   const p = d.policy || {};
-  show(
+  show(mine,
     el('h2', {}, 'Decision ', el('code', {}, d.decisionId)),
     el('p', {}, el('span', {class: d.outcome, id: 'outcome'}, d.outcome), ' — ', d.account, ', ', d.symbol, ' ',
       d.side || '', ', at ', d.timestamp, ' (recorded ', d.recordedAt, ')'),
@@ -225,41 +546,302 @@ async function decision(id) {
     el('h3', {}, 'Adjustments'), adjustments,
     el('h3', {}, 'Sizing'), sizing,
     el('h3', {}, 'Policy'),
-    el('p', {id: 'policy'}, p.id, ' version ', p.version, ', sha256 ', el('code', {}, p.sha256)),
+    el('p', {id: 'policy'}, el('a', {href: '#/policy/' + encodeURIComponent(p.id) + '/' + encodeURIComponent(p.sha256)},
+      p.id + ' version ' + p.version), ', sha256 ', el('code', {}, p.sha256)),
+    el('h3', {}, 'Audit chain'), chainStatus(),
     el('h3', {}, 'The order as received'), el('pre', {}, JSON.stringify(d.request, null, 2)));
+}
+
+// ---- policies: in force, history, diff, a candidate's validation and what-if, activation
+
+function short(sha) {
+  return sha ? sha.substring(0, 12) : '';
+}
+
+function problemsList(problems, yaml) {
+  return el('ol', {id: 'problems'}, problems.map(p => el('li', {},
+    el('strong', {}, p.file + (p.line > 0 ? ':' + p.line : '')), p.path ? ' ' + p.path : '', ' — ', p.message,
+    yaml && p.line > 0 ? el('pre', {class: 'line'}, yaml.split('\n')[p.line - 1] || '') : '')));
+}
+
+/** A unified diff's lines as two columns: before on the left, after on the right. */
+function sideBySide(lines) {
+  const rows = [];
+  let removed = [], added = [];
+  const flush = () => {
+    for (let i = 0; i < Math.max(removed.length, added.length); i++) {
+      rows.push(el('tr', {}, el('td', {class: removed[i] != null ? 'removed' : ''}, removed[i] || ''),
+        el('td', {class: added[i] != null ? 'added' : ''}, added[i] || '')));
+    }
+    removed = [];
+    added = [];
+  };
+  lines.forEach(l => {
+    if (l.startsWith('---') || l.startsWith('+++')) {
+      return;
+    }
+    if (l.startsWith('-')) {
+      removed.push(l.substring(1));
+    } else if (l.startsWith('+')) {
+      added.push(l.substring(1));
+    } else {
+      flush();
+      const text = l.startsWith('@@') ? l : l.substring(1);
+      rows.push(el('tr', {class: l.startsWith('@@') ? 'hunk' : ''}, el('td', {}, text), el('td', {}, text)));
+    }
+  });
+  flush();
+  return table(['Before', 'After'], rows, {class: 'diff'});
+}
+
+async function diffView(id, from, to) {
+  const d = await api('/api/v1/policies/' + encodeURIComponent(id) + '/diff?from=' + encodeURIComponent(from)
+    + '&to=' + encodeURIComponent(to));
+  return [el('h4', {}, 'Settings'), d.yaml.length === 0 ? el('p', {}, 'No setting changed.')
+    : table(['Setting', 'Version ' + d.from, 'Version ' + d.to], d.yaml.map(k => el('tr', {},
+      el('th', {scope: 'row'}, k.key), el('td', {class: 'removed'}, k.from == null ? '(absent)' : k.from),
+      el('td', {class: 'added'}, k.to == null ? '(absent)' : k.to))), {id: 'diff-settings'}),
+  el('h4', {}, 'Rule files (decision tables as the rules their rows generate)'), d.rules.length === 0
+    ? el('p', {}, 'No rule file changed.')
+    : el('div', {id: 'diff-rules'}, d.rules.map(f => el('section', {}, el('h5', {}, f.file + ': ' + f.change),
+      sideBySide(f.diff || []))))];
+}
+
+function candidateTools(active) {
+  const yaml = el('textarea', {id: 'candidate-yaml', name: 'yaml', rows: '18', cols: '100', spellcheck: 'false'});
+  const start = el('button', {type: 'button', id: 'candidate-start'}, 'Start from the version in force');
+  const validate = el('button', {type: 'button', id: 'candidate-validate'}, 'Validate and run the scenario tests');
+  const last = el('input', {id: 'candidate-last', name: 'last', type: 'number', min: '1', max: '500', value: '100'});
+  const whatIf = el('button', {type: 'button', id: 'candidate-whatif'}, 'What-if over the latest decisions');
+  const out = el('div', {id: 'candidate-result', role: 'status'});
+  start.addEventListener('click', async () => {
+    const v = await api('/api/v1/policies/' + encodeURIComponent(active.id) + '/versions/' + encodeURIComponent(active.sha256));
+    yaml.value = v.policyYaml;
+  });
+  const run = async (path, body, render) => {
+    out.replaceChildren(el('p', {}, 'Working…'));
+    try {
+      out.replaceChildren(...render(await api(path, 'POST', body)));
+    } catch (e) {
+      if (e instanceof Unauthorized) {
+        throw e;
+      }
+      out.replaceChildren(el('p', {role: 'alert'}, 'Refused: ' + e.message),
+        e.problems.length ? problemsList(e.problems, yaml.value) : '');
+    }
+  };
+  validate.addEventListener('click', () => run('/api/v1/policies/validate', {yaml: yaml.value, policyId: active.id},
+    v => [el('p', {id: 'validation'}, 'Valid: policy ' + v.candidate.id + ' version ' + v.candidate.version + ', '
+      + v.rules + ' rules, sha256 ' + short(v.candidate.sha256) + '. Scenario tests (' + v.scenarios.tests + '): '
+      + v.scenarios.passed + ' passed, ' + v.scenarios.failed + ' failed.'),
+    v.scenarios.failures.length === 0 ? '' : el('ul', {id: 'scenario-failures'}, v.scenarios.failures.map(f =>
+      el('li', {}, el('strong', {}, f.file + ': ' + f.scenario), el('ul', {}, f.differences.map(d => el('li', {}, d))))))]));
+  whatIf.addEventListener('click', () => run('/api/v1/policies/what-if', {yaml: yaml.value, policyId: active.id,
+    last: Number(last.value)}, w => [el('p', {id: 'whatif-summary'}, w.evaluated + ' decisions decided again, '
+      + w.changed + ' would change' + (w.skipped.length ? ', ' + w.skipped.length + ' skipped' : '') + '.'),
+    w.changes.length === 0 ? '' : table(['Decision', 'Account', 'Order', 'Before', 'After', 'Caused by'],
+      w.changes.map(c => el('tr', {}, el('td', {}, el('a', {href: '#/decision/' + encodeURIComponent(c.decisionId)},
+        short(c.decisionId))), el('td', {}, c.account), el('td', {}, c.symbol + ' at ' + c.at),
+        el('td', {}, c.before + ' ' + c.beforeQuantity + ' ' + c.beforeCodes.join(', ')),
+        el('td', {}, c.after + ' ' + c.afterQuantity + ' ' + c.afterCodes.join(', ')),
+        el('td', {}, c.causedBy.join(', ')))), {id: 'whatif-changes'})]));
+  return el('section', {'aria-labelledby': 'candidate-title'}, el('h3', {id: 'candidate-title'}, 'A candidate'),
+    el('p', {}, 'Paste or edit a candidate of policy ', active.id, ' (YAML; its rule files are the live ones). '
+      + 'Nothing here is put in force.'), start,
+    el('div', {}, el('label', {for: 'candidate-yaml'}, 'Candidate YAML')), yaml,
+    el('div', {}, validate, ' ', el('label', {for: 'candidate-last'}, 'Decisions'), last, ' ', whatIf), out);
+}
+
+function activation(reload) {
+  return el('section', {'aria-labelledby': 'activate-title'}, el('h3', {id: 'activate-title'}, 'Activation'),
+    el('p', {}, 'Puts the policy files on the server in force (every policy), as a reload does; refused with every '
+      + 'problem if any file is invalid, and nothing changes then.'),
+    actionForm('activate', 'Put the policy files in force', field('activate-reason', 'Reason',
+      {required: '', maxlength: '500'}), 'Activate…', v => 'Put the policy files in force for every account. '
+      + 'Reason: "' + v.reason + '".', v => api('/api/v1/policies/reload', 'POST', {reason: v.reason}), reload));
+}
+
+async function policies(params) {
+  const mine = generation;
+  const active = await api('/api/v1/policies/active');
+  const versions = await api('/api/v1/policies/' + encodeURIComponent(active.id) + '/versions');
+  const from = params.get('from') || (versions[1] || versions[0]).sha256;
+  const to = params.get('to') || versions[0].sha256;
+  const pick = (id, label, value) => [el('label', {for: id}, label), el('select', {id: id, name: id.substring(5)},
+    versions.map(v => {
+      const o = el('option', {value: v.sha256}, v.version + ' (' + short(v.sha256) + ')');
+      o.selected = v.sha256 === value;
+      return o;
+    }))];
+  const form = el('form', {id: 'diff-form'}, pick('diff-from', 'From', from), pick('diff-to', 'To', to),
+    el('button', {type: 'submit', id: 'diff-show'}, 'Show the differences'));
+  form.addEventListener('submit', ev => {
+    ev.preventDefault();
+    location.hash = '#/policies?from=' + encodeURIComponent(form.elements.from.value) + '&to='
+      + encodeURIComponent(form.elements.to.value);
+  });
+  show(mine, el('h2', {}, 'Policies'),
+    el('p', {id: 'active-policy'}, 'In force: ', el('strong', {}, active.id), ' version ', active.version, ', sha256 ',
+      el('code', {}, active.sha256), ', ', active.rules.length, ' rules, compiled ', active.compiledAt, ' in ',
+      active.compileMillis, ' ms. ', el('a', {href: '#/policy/' + encodeURIComponent(active.id) + '/'
+        + encodeURIComponent(active.sha256)}, 'Read it')),
+    el('h3', {}, 'History'),
+    table(['Version', 'sha256', 'First loaded (UTC)', 'Who, when, why'], versions.map(v => el('tr', {},
+      el('td', {}, el('a', {href: '#/policy/' + encodeURIComponent(v.policyId) + '/' + encodeURIComponent(v.sha256)},
+        v.version)), el('td', {}, el('code', {}, short(v.sha256))), el('td', {}, v.firstLoadedAt),
+      el('td', {}, el('ul', {}, (v.activations || []).map(x => el('li', {}, x.outcome + ' by ' + x.actor + ' at '
+        + x.occurredAt + (x.reason ? ': ' + x.reason : ''))))))), {id: 'versions'}),
+    el('h3', {}, 'Differences'), form, panel('diff', 'Version ' + short(from) + ' to ' + short(to),
+      () => diffView(active.id, from, to)),
+    may('OFFICER') ? candidateTools(active) : '', may('OFFICER') ? activation(() => policies(params)) : '');
+}
+
+async function policyVersion(id, version) {
+  const mine = generation;
+  const v = await api('/api/v1/policies/' + encodeURIComponent(id) + '/versions/' + encodeURIComponent(version));
+  const lines = v.policyYaml.split('\n');
+  show(mine, el('h2', {}, 'Policy ', v.id, ' version ', v.version),
+    el('p', {}, 'sha256 ', el('code', {}, v.sha256), ', file ', v.sourceFile, ', first loaded ', v.firstLoadedAt, '.'),
+    el('h3', {}, v.sourceFile), el('ol', {class: 'source', id: 'policy-yaml'}, lines.map(l => el('li', {}, el('code', {}, l)))),
+    el('h3', {}, 'Rule files'), el('ul', {}, (v.ruleFiles || []).map(f => el('li', {}, f.name,
+      f.encoding === 'base64' ? ' (a spreadsheet decision table: its rows are compared as rules in a diff)' : '',
+      f.encoding === 'base64' ? '' : el('details', {}, el('summary', {}, 'Read'), el('pre', {}, f.content))))));
+}
+
+// ---- replays: start one, watch it, open its report
+
+let polling = null;
+
+function replayRow(j) {
+  const running = j.state === 'QUEUED' || j.state === 'RUNNING';
+  return el('tr', {id: 'replay-' + j.id}, el('td', {}, j.startedAt), el('td', {}, j.actor),
+    el('td', {}, j.policy + (j.comparePolicy ? ' vs ' + j.comparePolicy : '')), el('td', {}, j.state),
+    el('td', {}, el('progress', {max: String(Math.max(1, j.total)), value: String(j.done),
+      'aria-label': 'progress of replay ' + j.id}), ' ', j.done + ' / ' + j.total),
+    el('td', {}, j.error || j.warning || (j.summary ? j.summary.decisions + ' decisions, ' + j.summary.trades
+      + ' trades, net ' + money(j.summary.netPnl) + ', max drawdown ' + Number(j.summary.maxDrawdownPct).toFixed(2)
+      + '%' : '')),
+    el('td', {}, running ? '' : el('a', {href: '#/replay/' + encodeURIComponent(j.id)}, 'Report')));
+}
+
+async function replays() {
+  const mine = generation;
+  const jobs = await api('/api/v1/replays');
+  const body = el('tbody', {id: 'replays'}, jobs.map(replayRow));
+  const start = may('OFFICER') ? replayStart() : '';
+  show(mine, el('h2', {}, 'Replays'), start, jobs.length === 0 ? el('p', {}, 'No replay since the service started.')
+    : table(['Started (UTC)', 'By', 'Policy', 'State', 'Progress', 'Result', ''], body));
+  if (mine === generation && jobs.some(j => j.state === 'QUEUED' || j.state === 'RUNNING')) {
+    polling = setTimeout(() => route(), 2000);
+  }
+}
+
+function replayStart() {
+  const file = el('input', {id: 'replay-file', type: 'file', accept: 'application/json,.json', required: ''});
+  const policy = el('input', {id: 'replay-policy', name: 'policy', placeholder: 'default'});
+  const status = el('p', {id: 'replay-status', role: 'status'});
+  const form = el('form', {id: 'replay-form'}, el('fieldset', {}, el('legend', {}, 'Start a replay'),
+    el('label', {for: 'replay-file'}, 'History (a JSON file of bars and signals, docs/replay.md)'), file,
+    el('label', {for: 'replay-policy'}, 'Policy (default: default)'), policy,
+    el('button', {type: 'submit', id: 'replay-submit'}, 'Start')), status);
+  form.addEventListener('submit', async ev => {
+    ev.preventDefault();
+    try {
+      const body = JSON.parse(await file.files[0].text());
+      if (policy.value) {
+        body.policy = policy.value;
+      }
+      const job = await api('/api/v1/replays', 'POST', body);
+      status.textContent = 'Started replay ' + job.id + '.';
+      route();
+    } catch (e) {
+      if (e instanceof Unauthorized) {
+        throw e;
+      }
+      status.textContent = 'Refused: ' + e.message;
+    }
+  });
+  return form;
+}
+
+async function replay(id) {
+  const mine = generation;
+  const j = await api('/api/v1/replays/' + encodeURIComponent(id));
+  const r = await fetch('/api/v1/replays/' + encodeURIComponent(id) + '/report',
+    {headers: {'Authorization': 'Bearer ' + credential(), 'Accept': 'text/html'}});
+  if (!r.ok) {
+    throw new Error('the report is not available (HTTP ' + r.status + ')');
+  }
+  // the report is riskgate's own HTML; framed without the console's origin, it cannot reach the credential
+  const frame = el('iframe', {id: 'replay-report', title: 'Replay report ' + id, sandbox: '', class: 'report'});
+  frame.srcdoc = await r.text();
+  show(mine, el('h2', {}, 'Replay ', el('code', {}, id)), el('p', {}, 'Policy ', j.policy, ', started ', j.startedAt,
+    ' by ', j.actor, ', ', j.state, '.'), frame);
 }
 
 // ---- routing
 
 async function route() {
   if (!credential()) {
+    me = null;
     signedIn(false);
     return;
   }
-  signedIn(true);
   if (stream) {
     stream.abort();
     stream = null;
   }
+  if (polling) {
+    clearTimeout(polling);
+    polling = null;
+  }
+  const mine = ++generation;
   const hash = location.hash || '#/overview';
   const [path, query] = hash.substring(1).split('?');
+  const params = new URLSearchParams(query || '');
   try {
+    if (me === null) {
+      me = await api('/api/v1/me');
+    }
+    if (mine !== generation) {
+      // overtaken while asking who we are: the newer navigation draws the page (each page keeps its number)
+      return;
+    }
+    signedIn(true);
+    const reads = may('OFFICER') || may('AUDITOR');
+    document.getElementById('nav-policies').hidden = !reads;
+    document.getElementById('nav-replays').hidden = !reads;
+    document.getElementById('who').textContent = me.name + ' (' + me.roles.join(', ') + ')';
+    const rest = prefix => decodeURIComponent(path.substring(prefix.length));
     if (path === '/overview') {
       await overview();
     } else if (path.startsWith('/decision/')) {
-      await decision(decodeURIComponent(path.substring('/decision/'.length)));
+      await decision(rest('/decision/'));
+    } else if (path.startsWith('/account/')) {
+      await account(rest('/account/'));
+    } else if (path === '/policies') {
+      await policies(params);
+    } else if (path.startsWith('/policy/')) {
+      const [id, version] = path.substring('/policy/'.length).split('/').map(decodeURIComponent);
+      await policyVersion(id, version);
+    } else if (path === '/replays') {
+      await replays();
+    } else if (path.startsWith('/replay/')) {
+      await replay(rest('/replay/'));
     } else {
-      await decisions(new URLSearchParams(query || ''));
+      await decisions(params);
     }
     document.getElementById('main').focus();
   } catch (e) {
     if (e instanceof Unauthorized) {
       sessionStorage.removeItem(KEY);
+      me = null;
       signedIn(false);
       document.getElementById('sign-in-error').textContent = 'Signed out: ' + e.message + '.';
       return;
     }
-    show(el('p', {role: 'alert'}, e.message));
+    signedIn(true);
+    show(mine, el('p', {role: 'alert'}, e.message));
   }
 }
 
@@ -273,6 +855,7 @@ document.getElementById('sign-in-form').addEventListener('submit', ev => {
 });
 document.getElementById('sign-out').addEventListener('click', () => {
   sessionStorage.removeItem(KEY);
+  me = null;
   location.hash = '';
   route();
 });

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.riskgate.security.Role;
 import io.riskgate.testing.TestKeys;
+import io.riskgate.testing.TestRuntime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,20 +34,45 @@ import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The console in a real browser (issue 18): Debian's chromium, headless, driven by Selenium through Debian's
- * chromium-driver, against a real server. An auditor signs in with their key, finds a refused order and reads the
- * rule that blocked it; a credential the API does not accept is refused at sign-in. A failing journey leaves a
- * screenshot in {@code target/console-screenshots}; the browser's console must stay free of errors.
+ * chromium-driver, against a real server. The server reads a private copy of the shipped policies and rules, so
+ * that one journey can put a second version of the policy in force and read the difference. A failing journey leaves
+ * a screenshot in {@code target/console-screenshots}; the browser's console must stay free of errors. Each page a
+ * journey reaches is also saved to {@code target/console-pages} (docs/console.md's pictures come from there).
  */
-@RiskgateServerTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "riskgate.events.heartbeat=500ms")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleBrowserTest {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+
+    static final Path CONFIG;
+
+    static {
+        try {
+            CONFIG = TestRuntime.copyRepoConfig(Files.createTempDirectory("riskgate-console-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        io.riskgate.testing.ServerConfig.register(registry, CONFIG, "riskgate-console");
+    }
+
+    @AfterAll
+    static void deleteCopy() throws IOException {
+        io.riskgate.testing.ServerConfig.delete(CONFIG);
+    }
 
     @LocalServerPort
     int port;
@@ -82,6 +110,17 @@ class ConsoleBrowserTest {
         return new WebDriverWait(browser, Duration.ofSeconds(15));
     }
 
+    /** Saves the page as it is now to target/console-pages/{name}.png. */
+    private void snapshot(String name) throws IOException {
+        Path dir = Path.of("target/console-pages");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    private Object script(String js) {
+        return ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(js);
+    }
+
     /** Runs a journey; on failure its screenshot goes to target/console-screenshots/{name}.png. */
     private void journey(String name, ThrowingRunnable steps) throws Exception {
         // the browser's log so far belongs to the journeys before this one
@@ -100,6 +139,8 @@ class ConsoleBrowserTest {
                 .filter(e -> !(name.equals("refused") && e.getMessage().contains("401")))
                 // nor is the 403 a trader's key gets for another account's decision
                 .filter(e -> !(name.equals("trader") && e.getMessage().contains("403")))
+                // nor the 422 of a candidate refused with its problems
+                .filter(e -> !(name.equals("candidate") && e.getMessage().contains("422")))
                 .toList();
         assertThat(errors).as("the browser console's errors").isEmpty();
     }
@@ -175,6 +216,14 @@ class ConsoleBrowserTest {
             // nothing of the decision is shown: the API answered only its refusal
             assertThat(browser.findElements(By.id("rejections"))).isEmpty();
             assertThat(browser.findElements(By.id("outcome"))).isEmpty();
+            // nor another account's page
+            browser.get("http://localhost:" + port + "/console/index.html#/account/" + theirs);
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#view [role=alert]"),
+                    "may not"));
+            assertThat(browser.findElements(By.id("account-state"))).isEmpty();
+            assertThat(browser.findElements(By.id("actions"))).isEmpty();
+            // and a trader's navigation has no policies or replays
+            assertThat(browser.findElement(By.id("nav-policies")).isDisplayed()).isFalse();
         });
     }
 
@@ -203,5 +252,114 @@ class ConsoleBrowserTest {
             assertThat(((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return window.notReloaded"))
                     .isEqualTo(true);
         });
+    }
+
+    /**
+     * The account page: an officer trips the breaker behind a confirmation. Cancelled, nothing is sent and the account
+     * stays ACTIVE; confirmed, it turns HALTED and the breakers log names the officer and the reason. An auditor on the
+     * same page is offered no action.
+     */
+    @Test
+    void anOfficerTripsABreakerOnTheAccountPageOnlyOnceConfirmed() throws Exception {
+        String account = "console-acct-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpApi superuser = new HttpApi(port, TestKeys.superuser(keys));
+        superuser.check(set(seed001(), "account", account));
+        String officer = TestKeys.named(keys, "morning-officer");
+        String auditor = TestKeys.key(keys, Set.of(Role.AUDITOR), Set.of());
+
+        journey("account", () -> {
+            signIn(officer);
+            waiting().until(ExpectedConditions.elementToBeClickable(By.linkText(account))).click();
+            By state = By.id("account-state");
+            assertThat(waiting().until(ExpectedConditions.visibilityOfElementLocated(state)).getText())
+                    .isEqualTo("ACTIVE");
+            browser.findElement(By.id("trip-reason")).sendKeys("venue outage at the open");
+            browser.findElement(By.id("trip-submit")).click();
+            String asked = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-what")))
+                    .getText();
+            assertThat(asked).contains(account).contains("HALTED").contains("venue outage at the open");
+            browser.findElement(By.id("confirm-no")).click();
+            waiting().until(ExpectedConditions.textToBe(By.id("trip-status"), "Cancelled: nothing was sent."));
+            assertThat(superuser.get("/api/v1/accounts/" + account + "/state").body().path("state").asText())
+                    .isEqualTo("ACTIVE");
+
+            browser.findElement(By.id("trip-submit")).click();
+            waiting().until(ExpectedConditions.elementToBeClickable(By.id("confirm-yes"))).click();
+            waiting().until(ExpectedConditions.textToBe(state, "HALTED"));
+            String log = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("breakers-table")))
+                    .getText();
+            assertThat(log).contains("OFFICER_HALT").contains("morning-officer").contains("venue outage at the open");
+            assertThat(superuser.get("/api/v1/accounts/" + account + "/state").body().path("state").asText())
+                    .isEqualTo("HALTED");
+            snapshot("account");
+        });
+        journey("account-auditor", () -> {
+            signIn(auditor);
+            browser.get("http://localhost:" + port + "/console/index.html#/account/" + account);
+            assertThat(waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("account-state")))
+                    .getText()).isEqualTo("HALTED");
+            waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("breakers-table")));
+            assertThat(browser.findElements(By.id("actions"))).isEmpty();
+            assertThat(browser.findElements(By.cssSelector("#view button"))).isEmpty();
+        });
+    }
+
+    /**
+     * The policies page: after a second version of the policy is put in force (min_confidence 0.70 to 0.75), an
+     * auditor reads the changed threshold in the diff, side by side; an officer's candidate with a typo is refused
+     * with the problem at its line, and nothing is put in force.
+     */
+    @Test
+    void aPolicyDiffShowsAChangedThreshold() throws Exception {
+        Path policy = CONFIG.resolve("policies/default.yaml");
+        String shipped = Files.readString(policy);
+        assertThat(shipped).contains("min_confidence: 0.70").contains("version: \"1\"");
+        Files.writeString(policy, shipped.replace("min_confidence: 0.70", "min_confidence: 0.75")
+                .replace("version: \"1\"", "version: \"console-2\""));
+        HttpApi officerApi = new HttpApi(port, TestKeys.named(keys, "policy-officer"));
+        try {
+            HttpApi.Response reloaded = officerApi.post("/api/v1/policies/reload",
+                    java.util.Map.of("reason", "raise the confidence bar"));
+            assertThat(reloaded.status()).as(reloaded.raw()).isEqualTo(200);
+            String auditor = TestKeys.key(keys, Set.of(Role.AUDITOR), Set.of());
+
+            journey("policies", () -> {
+                signIn(auditor);
+                waiting().until(ExpectedConditions.elementToBeClickable(By.id("nav-policies"))).click();
+                assertThat(waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("active-policy")))
+                        .getText()).contains("console-2");
+                assertThat(browser.findElement(By.id("versions")).getText()).contains("raise the confidence bar")
+                        .contains("policy-officer");
+                // the page opens on the change from the version before to the one in force
+                String diff = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("diff-settings")))
+                        .getText();
+                assertThat(diff).contains("filters.min_confidence 0.7 0.75");
+                assertThat(diff).contains("version 1 console-2");
+                // an auditor changes nothing: no candidate, no activation
+                assertThat(browser.findElements(By.id("candidate-yaml"))).isEmpty();
+                assertThat(browser.findElements(By.id("activate"))).isEmpty();
+                snapshot("policies");
+            });
+            journey("candidate", () -> {
+                signIn(TestKeys.named(keys, "candidate-officer"));
+                waiting().until(ExpectedConditions.elementToBeClickable(By.id("nav-policies"))).click();
+                waiting().until(ExpectedConditions.elementToBeClickable(By.id("candidate-start"))).click();
+                waiting().until(d -> !d.findElement(By.id("candidate-yaml")).getAttribute("value").isEmpty());
+                script("const t = document.getElementById('candidate-yaml');"
+                        + "t.value = t.value.replace('  min_confidence: 0.75', '  min_confidense: 0.75');");
+                browser.findElement(By.id("candidate-validate")).click();
+                String problems = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("problems")))
+                        .getText();
+                int line = java.util.Arrays.asList(Files.readString(policy).split("\n")).indexOf(
+                        "  min_confidence: 0.75") + 1;
+                assertThat(problems).contains("default.yaml:" + line).contains("min_confidense");
+                assertThat(officerApi.get("/api/v1/policies/active").body().path("version").asText())
+                        .isEqualTo("console-2");
+            });
+        } finally {
+            Files.writeString(policy, shipped);
+            assertThat(officerApi.post("/api/v1/policies/reload", java.util.Map.of("reason", "shipped again"))
+                    .status()).isEqualTo(200);
+        }
     }
 }
