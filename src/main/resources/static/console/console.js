@@ -41,15 +41,41 @@ async function api(path, method, body) {
   }
   const r = await fetch(path, init);
   if (r.status === 401) {
+    signOut('the credential was not accepted');
     throw new Unauthorized('the credential was not accepted');
   }
   const answer = await r.json().catch(() => null);
   if (!r.ok) {
     const detail = answer && (answer.detail || answer.title) || ('HTTP ' + r.status);
-    const errors = answer && answer.errors ? ': ' + answer.errors.map(e => e.field + ' ' + e.message).join('; ') : '';
-    throw new Refused(detail + errors, r.status, answer && answer.problems);
+    const errors = answer && answer.errors ? answer.errors.map(e => e.field + ' ' + e.message) : [];
+    // a one-field error is usually the detail already: said once
+    const extra = errors.filter(x => !detail.includes(x));
+    throw new Refused(detail + (extra.length ? ': ' + extra.join('; ') : ''), r.status, answer && answer.problems);
   }
   return answer;
+}
+
+/** Stops what the page on show follows: the alert stream, the replays' refresh. */
+function stopFollowing() {
+  if (stream) {
+    stream.abort();
+    stream = null;
+  }
+  if (polling) {
+    clearTimeout(polling);
+    polling = null;
+  }
+}
+
+/** Ends the session: the credential forgotten, the stream and timers stopped, the last page cleared. */
+function signOut(why) {
+  sessionStorage.removeItem(KEY);
+  me = null;
+  generation++;
+  stopFollowing();
+  document.getElementById('view').replaceChildren();
+  signedIn(false);
+  document.getElementById('sign-in-error').textContent = why ? 'Signed out: ' + why + '.' : '';
 }
 
 /** The signed-in caller (GET /api/v1/me): name, roles, accounts. */
@@ -82,7 +108,7 @@ function confirmAction(what) {
   return new Promise(resolve => {
     const yes = el('button', {type: 'button', id: 'confirm-yes'}, 'Confirm');
     const no = el('button', {type: 'button', id: 'confirm-no'}, 'Cancel');
-    const dialog = el('dialog', {id: 'confirm', 'aria-labelledby': 'confirm-title'},
+    const dialog = el('dialog', {id: 'confirm', 'aria-labelledby': 'confirm-title', 'aria-describedby': 'confirm-what'},
       el('h2', {id: 'confirm-title'}, 'Please confirm'), el('p', {id: 'confirm-what'}, what), yes, ' ', no);
     document.body.append(dialog);
     const done = answer => {
@@ -101,40 +127,52 @@ function confirmAction(what) {
   });
 }
 
-/** A small form for an officer's action: its fields, a button, and the confirmation before anything is sent. */
-function actionForm(id, legend, fields, label, describe, send, after) {
+/**
+ * A small form for an officer's action: its fields, a button, and the confirmation before anything is sent. Once
+ * done, the page is read again (unless the officer has moved on).
+ */
+function actionForm(id, legend, fields, label, describe, send) {
   const status = el('p', {id: id + '-status', role: 'status'});
-  const form = el('form', {id: id, class: 'action'}, el('fieldset', {}, el('legend', {}, legend), fields,
-    el('button', {type: 'submit', id: id + '-submit'}, label)), status);
+  const refused = el('div', {id: id + '-refused', role: 'alert'});
+  const submit = el('button', {type: 'submit', id: id + '-submit'}, label);
+  const form = el('form', {id: id, class: 'action'}, el('fieldset', {}, el('legend', {}, legend), fields, submit),
+    status, refused);
   form.addEventListener('submit', async ev => {
     ev.preventDefault();
+    const mine = generation;
     const values = Object.fromEntries(new FormData(form).entries());
+    refused.replaceChildren();
     if (!await confirmAction(describe(values))) {
       status.textContent = 'Cancelled: nothing was sent.';
       return;
     }
+    submit.disabled = true;
+    status.textContent = 'Sending…';
     try {
       await send(values);
       status.textContent = 'Done.';
-      await after();
-    } catch (e) {
-      if (e instanceof Unauthorized) {
-        throw e;
+      if (mine === generation) {
+        route();
       }
-      status.textContent = 'Refused: ' + e.message;
-      status.setAttribute('role', 'alert');
+    } catch (e) {
+      status.textContent = '';
+      refused.replaceChildren(el('p', {}, 'Refused: ' + e.message), e.problems && e.problems.length
+        ? problemsList(e.problems, null) : '');
+    } finally {
+      submit.disabled = false;
     }
   });
   return form;
 }
 
-function field(id, label, attrs) {
-  return [el('label', {for: id}, label), el('input', Object.assign({id: id, name: id.replace(/^.*?-/, '')}, attrs))];
+/** A labelled input named {@code name} (the key the action reads). */
+function field(id, name, label, attrs) {
+  return [el('label', {for: id}, label), el('input', Object.assign({id: id, name: name}, attrs))];
 }
 
-function choice(id, label, options) {
+function choice(id, name, label, options) {
   return [el('label', {for: id}, label),
-    el('select', {id: id, name: id.replace(/^.*?-/, '')}, options.map(o => el('option', {value: o}, o)))];
+    el('select', {id: id, name: name}, options.map(o => el('option', {value: o}, o)))];
 }
 
 /**
@@ -213,29 +251,33 @@ async function overview() {
     accounts.length === 0 ? el('p', {}, 'No account yet.') : table(['Account', 'State', 'Equity',
       'Drawdown from peak', 'Daily loss', 'Breakers', 'Open instructions'], body));
   // the alert stream (Server-Sent Events) read with fetch, which can send the credential: an account an alert
-  // names is read again and its row replaced, without a reload
+  // names is read again and its row replaced, without a reload. A trader's key follows each of its accounts.
   if (mine !== generation) {
     return;
   }
   const abort = new AbortController();
   stream = abort;
-  const r = await fetch('/api/v1/events', {headers: {'Authorization': 'Bearer ' + credential()},
-    signal: abort.signal});
+  const everyAccount = may('OFFICER') || may('AUDITOR') || me.accounts.includes('*');
+  const urls = everyAccount ? ['/api/v1/events']
+    : me.accounts.map(a => '/api/v1/events?account=' + encodeURIComponent(a));
+  const opened = await Promise.all(urls.map(u => fetch(u, {headers: {'Authorization': 'Bearer ' + credential()},
+    signal: abort.signal}).catch(e => ({ok: false, status: e.message}))));
   if (mine !== generation) {
     abort.abort();
     return;
   }
-  if (!r.ok) {
-    live.textContent = 'Live updates unavailable (HTTP ' + r.status + ').';
+  const refused = opened.find(r => !r.ok);
+  if (refused) {
+    abort.abort();
+    live.textContent = 'Live updates unavailable (' + refused.status + '): reload to try again.';
     return;
   }
   live.textContent = 'Live: updated from the alert stream.';
-  const reader = r.body.getReader();
-  const text = new TextDecoder();
-  let buffered = '';
-  read();
+  opened.forEach(r => read(r.body.getReader()));
 
-  async function read() {
+  async function read(reader) {
+    const text = new TextDecoder();
+    let buffered = '';
     try {
       for (;;) {
         const {value, done} = await reader.read();
@@ -250,7 +292,9 @@ async function overview() {
           buffered = buffered.substring(end + 2);
           const data = block.split('\n').filter(l => l.startsWith('data:')).map(l => l.substring(5)).join('\n');
           if (data) {
-            refresh(JSON.parse(data).account);
+            refresh(JSON.parse(data).account).catch(e => {
+              live.textContent = 'Live update failed: ' + e.message;
+            });
           }
         }
       }
@@ -270,8 +314,11 @@ async function overview() {
     const old = document.getElementById('acct-' + account);
     if (old) {
       old.replaceWith(row);
-    } else {
+    } else if (body.isConnected) {
       body.append(row);
+    } else {
+      // the overview had no account yet: drawn again with this one
+      route();
     }
   }
 }
@@ -293,14 +340,17 @@ function svg(tag, attrs, ...children) {
  */
 function lineChart(id, title, times, values, format) {
   const w = 640, h = 180, left = 90, right = 10, top = 10, bottom = 30;
-  const min = Math.min(...values), max = Math.max(...values);
+  // a flat series is drawn across the middle of a range 1% either side of its value
+  const lo = Math.min(...values), hi = Math.max(...values);
+  const pad = hi === lo ? Math.abs(hi) * 0.01 || 0.01 : 0;
+  const min = lo - pad, max = hi + pad;
   const span = max - min || Math.abs(max) || 1;
   const t0 = Date.parse(times[0]), t1 = Date.parse(times[times.length - 1]);
   const x = t => left + (t1 === t0 ? (w - left - right) / 2 : (Date.parse(t) - t0) / (t1 - t0) * (w - left - right));
   const y = v => top + (max - v) / span * (h - top - bottom);
   const path = values.map((v, i) => (i === 0 ? 'M' : 'L') + x(times[i]).toFixed(1) + ',' + y(v).toFixed(1)).join(' ');
   const summary = title + ': ' + values.length + ' points from ' + times[0] + ' to ' + times[times.length - 1]
-    + ', between ' + format(min) + ' and ' + format(max) + ', last ' + format(values[values.length - 1]);
+    + ', between ' + format(lo) + ' and ' + format(hi) + ', last ' + format(values[values.length - 1]);
   const chart = svg('svg', {id: id, class: 'chart', viewBox: '0 0 ' + w + ' ' + h, role: 'img', 'aria-label': summary},
     svg('title', {}, summary),
     svg('line', {x1: left, y1: top, x2: left, y2: h - bottom, class: 'axis'}),
@@ -352,7 +402,7 @@ function accountTrades(account) {
   });
 }
 
-function accountLog(account, reload) {
+function accountLog(account) {
   const a = encodeURIComponent(account);
   return [
     panel('instructions', 'Emergency instructions', async () => {
@@ -379,39 +429,39 @@ function accountLog(account, reload) {
       return [held.length === 0 ? el('p', {}, 'No lock in force.') : table(['Lock', 'Symbol', 'Since (UTC)',
         'Until (UTC)', 'Reason', ''], held.map(l => el('tr', {}, el('td', {}, l.code), el('td', {}, l.symbol || 'all'),
         el('td', {}, l.since), el('td', {}, l.until), el('td', {}, l.reason),
-        el('td', {}, may('OFFICER') ? liftForm(account, l, reload) : '')))),
+        el('td', {}, may('OFFICER') ? liftForm(account, l) : '')))),
       (locks.lifts || []).length === 0 ? '' : el('p', {}, 'Lifted: ' + locks.lifts.map(x => x.code + ' '
         + (x.symbol || '') + ' by ' + x.actor + ' at ' + x.liftedAt + ' (' + x.reason + ')').join('; '))];
     })];
 }
 
-function liftForm(account, lock, reload) {
+function liftForm(account, lock) {
   const id = 'lift-' + lock.code + '-' + (lock.symbol || 'all').replace(/[^A-Za-z0-9]/g, '');
-  return actionForm(id, 'Lift ' + lock.code, field(id + '-reason', 'Reason', {required: '', maxlength: '500'}),
+  return actionForm(id, 'Lift ' + lock.code, field(id + '-reason', 'reason', 'Reason', {required: '', maxlength: '500'}),
     'Lift…', v => 'Lift ' + lock.code + (lock.symbol ? ' on ' + lock.symbol : '') + ' for account ' + account
       + ', reason: "' + v.reason + '".',
     v => api('/api/v1/accounts/' + encodeURIComponent(account) + '/locks/lift', 'POST',
-      Object.assign({code: lock.code, reason: v.reason}, lock.symbol ? {symbol: lock.symbol} : {})), reload);
+      Object.assign({code: lock.code, reason: v.reason}, lock.symbol ? {symbol: lock.symbol} : {})));
 }
 
 /** The officer's actions on an account, each behind a confirmation; shown to officers only (the API checks too). */
-function officerActions(account, reload) {
+function officerActions(account) {
   const a = encodeURIComponent(account);
   return el('section', {'aria-labelledby': 'actions-title', id: 'actions'},
     el('h3', {id: 'actions-title'}, 'Officer actions'),
-    actionForm('trip', 'Trip the breaker', [field('trip-reason', 'Reason', {required: '', maxlength: '500'}),
-      choice('trip-state', 'State', ['HALTED', 'REDUCING'])], 'Trip…',
+    actionForm('trip', 'Trip the breaker', [field('trip-reason', 'reason', 'Reason', {required: '', maxlength: '500'}),
+      choice('trip-state', 'state', 'State', ['HALTED', 'REDUCING'])], 'Trip…',
     v => 'Trip account ' + account + '\'s breaker: it goes ' + v.state + ' until an officer resets it. Reason: "'
       + v.reason + '".',
-    v => api('/api/v1/accounts/' + a + '/breaker', 'POST', {action: 'TRIP', reason: v.reason, state: v.state}), reload),
-    actionForm('reset', 'Reset the breakers', field('reset-reason', 'Reason', {required: '', maxlength: '500'}),
+    v => api('/api/v1/accounts/' + a + '/breaker', 'POST', {action: 'TRIP', reason: v.reason, state: v.state})),
+    actionForm('reset', 'Reset the breakers', field('reset-reason', 'reason', 'Reason', {required: '', maxlength: '500'}),
       'Reset…', v => 'Reset every breaker of account ' + account + '. Reason: "' + v.reason + '".',
-      v => api('/api/v1/accounts/' + a + '/breaker', 'POST', {action: 'RESET', reason: v.reason}), reload),
-    actionForm('assign', 'Assign a policy', [field('assign-policyId', 'Policy id', {required: ''}),
-      field('assign-reason', 'Reason', {required: '', maxlength: '500'})], 'Assign…',
+      v => api('/api/v1/accounts/' + a + '/breaker', 'POST', {action: 'RESET', reason: v.reason})),
+    actionForm('assign', 'Assign a policy', [field('assign-policyId', 'policyId', 'Policy id', {required: ''}),
+      field('assign-reason', 'reason', 'Reason', {required: '', maxlength: '500'})], 'Assign…',
     v => 'Decide account ' + account + '\'s orders under policy ' + v.policyId + ' from now on. Reason: "'
       + v.reason + '".',
-    v => api('/api/v1/accounts/' + a + '/policy', 'PUT', {policyId: v.policyId, reason: v.reason}), reload));
+    v => api('/api/v1/accounts/' + a + '/policy', 'PUT', {policyId: v.policyId, reason: v.reason})));
 }
 
 async function account(id) {
@@ -419,7 +469,6 @@ async function account(id) {
   const a = encodeURIComponent(id);
   const [state, view, policy] = await Promise.all([api('/api/v1/accounts/' + a + '/state'),
     api('/api/v1/accounts/' + a), api('/api/v1/accounts/' + a + '/policy')]);
-  const reload = () => account(id);
   const dd = state.drawdown || {};
   show(mine,
     el('h2', {}, 'Account ', el('code', {}, id)),
@@ -434,8 +483,8 @@ async function account(id) {
       + encodeURIComponent(policy.policyId) + '/' + encodeURIComponent(policy.sha256)}, policy.policyId + ' version '
       + policy.version), policy.assigned ? ' (assigned)' : ' (the default)', '. ',
     el('a', {href: '#/decisions?account=' + a}, 'Its decisions')),
-    may('OFFICER') ? officerActions(id, reload) : '',
-    accountCharts(id), accountTrades(id), ...accountLog(id, reload));
+    may('OFFICER') ? officerActions(id) : '',
+    accountCharts(id), accountTrades(id), ...accountLog(id));
 }
 
 // ---- decisions: search
@@ -561,7 +610,8 @@ function short(sha) {
 function problemsList(problems, yaml) {
   return el('ol', {id: 'problems'}, problems.map(p => el('li', {},
     el('strong', {}, p.file + (p.line > 0 ? ':' + p.line : '')), p.path ? ' ' + p.path : '', ' — ', p.message,
-    yaml && p.line > 0 ? el('pre', {class: 'line'}, yaml.split('\n')[p.line - 1] || '') : '')));
+    yaml && p.line > 0 && /\.ya?ml$/.test(p.file) ? el('pre', {class: 'line'}, yaml.split('\n')[p.line - 1] || '')
+      : '')));
 }
 
 /** A unified diff's lines as two columns: before on the left, after on the right. */
@@ -623,9 +673,6 @@ function candidateTools(active) {
     try {
       out.replaceChildren(...render(await api(path, 'POST', body)));
     } catch (e) {
-      if (e instanceof Unauthorized) {
-        throw e;
-      }
       out.replaceChildren(el('p', {role: 'alert'}, 'Refused: ' + e.message),
         e.problems.length ? problemsList(e.problems, yaml.value) : '');
     }
@@ -652,13 +699,13 @@ function candidateTools(active) {
     el('div', {}, validate, ' ', el('label', {for: 'candidate-last'}, 'Decisions'), last, ' ', whatIf), out);
 }
 
-function activation(reload) {
+function activation() {
   return el('section', {'aria-labelledby': 'activate-title'}, el('h3', {id: 'activate-title'}, 'Activation'),
     el('p', {}, 'Puts the policy files on the server in force (every policy), as a reload does; refused with every '
       + 'problem if any file is invalid, and nothing changes then.'),
-    actionForm('activate', 'Put the policy files in force', field('activate-reason', 'Reason',
+    actionForm('activate', 'Put the policy files in force', field('activate-reason', 'reason', 'Reason',
       {required: '', maxlength: '500'}), 'Activate…', v => 'Put the policy files in force for every account. '
-      + 'Reason: "' + v.reason + '".', v => api('/api/v1/policies/reload', 'POST', {reason: v.reason}), reload));
+      + 'Reason: "' + v.reason + '".', v => api('/api/v1/policies/reload', 'POST', {reason: v.reason})));
 }
 
 async function policies(params) {
@@ -693,7 +740,7 @@ async function policies(params) {
         + x.occurredAt + (x.reason ? ': ' + x.reason : ''))))))), {id: 'versions'}),
     el('h3', {}, 'Differences'), form, panel('diff', 'Version ' + short(from) + ' to ' + short(to),
       () => diffView(active.id, from, to)),
-    may('OFFICER') ? candidateTools(active) : '', may('OFFICER') ? activation(() => policies(params)) : '');
+    may('OFFICER') ? candidateTools(active) : '', may('OFFICER') ? activation() : '');
 }
 
 async function policyVersion(id, version) {
@@ -718,22 +765,31 @@ function replayRow(j) {
     el('td', {}, j.policy + (j.comparePolicy ? ' vs ' + j.comparePolicy : '')), el('td', {}, j.state),
     el('td', {}, el('progress', {max: String(Math.max(1, j.total)), value: String(j.done),
       'aria-label': 'progress of replay ' + j.id}), ' ', j.done + ' / ' + j.total),
-    el('td', {}, j.error || j.warning || (j.summary ? j.summary.decisions + ' decisions, ' + j.summary.trades
-      + ' trades, net ' + money(j.summary.netPnl) + ', max drawdown ' + Number(j.summary.maxDrawdownPct).toFixed(2)
-      + '%' : '')),
+    el('td', {}, j.error || '', j.summary ? j.summary.decisions + ' decisions, ' + j.summary.trades
+      + ' trades, net ' + money(j.summary.netPnl) + ', max drawdown ' + pct(j.summary.maxDrawdownPct) : '',
+    j.warning ? el('p', {}, 'Warning: ' + j.warning) : ''),
     el('td', {}, running ? '' : el('a', {href: '#/replay/' + encodeURIComponent(j.id)}, 'Report')));
 }
 
 async function replays() {
   const mine = generation;
-  const jobs = await api('/api/v1/replays');
+  let jobs = await api('/api/v1/replays');
   const body = el('tbody', {id: 'replays'}, jobs.map(replayRow));
   const start = may('OFFICER') ? replayStart() : '';
   show(mine, el('h2', {}, 'Replays'), start, jobs.length === 0 ? el('p', {}, 'No replay since the service started.')
     : table(['Started (UTC)', 'By', 'Policy', 'State', 'Progress', 'Result', ''], body));
-  if (mine === generation && jobs.some(j => j.state === 'QUEUED' || j.state === 'RUNNING')) {
-    polling = setTimeout(() => route(), 2000);
-  }
+  const poll = async () => {
+    polling = null;
+    if (mine !== generation || !jobs.some(j => j.state === 'QUEUED' || j.state === 'RUNNING')) {
+      return;
+    }
+    jobs = await api('/api/v1/replays');
+    if (mine === generation) {
+      body.replaceChildren(...jobs.map(replayRow));
+      polling = setTimeout(poll, 2000);
+    }
+  };
+  polling = setTimeout(poll, 2000);
 }
 
 function replayStart() {
@@ -755,9 +811,6 @@ function replayStart() {
       status.textContent = 'Started replay ' + job.id + '.';
       route();
     } catch (e) {
-      if (e instanceof Unauthorized) {
-        throw e;
-      }
       status.textContent = 'Refused: ' + e.message;
     }
   });
@@ -783,18 +836,10 @@ async function replay(id) {
 
 async function route() {
   if (!credential()) {
-    me = null;
-    signedIn(false);
+    signOut();
     return;
   }
-  if (stream) {
-    stream.abort();
-    stream = null;
-  }
-  if (polling) {
-    clearTimeout(polling);
-    polling = null;
-  }
+  stopFollowing();
   const mine = ++generation;
   const hash = location.hash || '#/overview';
   const [path, query] = hash.substring(1).split('?');
@@ -834,10 +879,7 @@ async function route() {
     document.getElementById('main').focus();
   } catch (e) {
     if (e instanceof Unauthorized) {
-      sessionStorage.removeItem(KEY);
-      me = null;
-      signedIn(false);
-      document.getElementById('sign-in-error').textContent = 'Signed out: ' + e.message + '.';
+      // api() has signed out already
       return;
     }
     signedIn(true);
@@ -854,10 +896,8 @@ document.getElementById('sign-in-form').addEventListener('submit', ev => {
   route();
 });
 document.getElementById('sign-out').addEventListener('click', () => {
-  sessionStorage.removeItem(KEY);
-  me = null;
+  signOut();
   location.hash = '';
-  route();
 });
 window.addEventListener('hashchange', route);
 route();

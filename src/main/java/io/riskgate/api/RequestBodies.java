@@ -88,6 +88,20 @@ final class RequestBodies {
         return m;
     }
 
+    /**
+     * A candidate policy's fields (what-if and validation), with {@code more} of the request's own between the
+     * candidate and the refused {@code rules}.
+     */
+    private static Map<String, Schema<?>> candidate(Object... more) {
+        Map<String, Schema<?>> m = fields("directory", text(null, "the candidate's policies directory, relative to "
+                + "the workspace"), "yaml", text(null, "the candidate policy's YAML, inline (rule files only from the "
+                + "workspace)"), "policyId", text(PolicyLoader.POLICY_ID, "the policy the candidate replaces; default "
+                + "'default'"));
+        m.putAll(fields(more));
+        m.put("rules", new Schema<>().description("refused: rule files are code, taken only from the workspace"));
+        return m;
+    }
+
     private static Schema<?> bar() {
         return new ObjectSchema().description("One OHLCV bar")
                 .addProperty("symbol", text(CheckRequestParser.ID_PATTERN, "the symbol (default: the batch's)"))
@@ -132,30 +146,16 @@ final class RequestBodies {
             Map.entry("POST /api/v1/policies/what-if", new Body("WhatIf",
                     "A candidate policy, as a workspace directory or inline YAML (one of the two), previewed over "
                             + "audited decisions.",
-                    fields("directory", text(null, "the candidate's policies directory, relative to the workspace"),
-                            "yaml", text(null, "the candidate policy's YAML, inline (rule files only from the "
-                                    + "workspace)"),
-                            "policyId", text(PolicyLoader.POLICY_ID, "the policy the candidate replaces; default "
-                                    + "'default'"),
-                            "last", new IntegerSchema().minimum(BigDecimal.ZERO).maximum(BigDecimal.valueOf(
+                    candidate("last", new IntegerSchema().minimum(BigDecimal.ZERO).maximum(BigDecimal.valueOf(
                                     io.riskgate.audit.AuditQuery.MAX_SIZE)).description("how many of the latest "
                                     + "decisions; default 100"),
                             "from", time("decisions from"), "to", time("decisions until"),
-                            "account", text(CheckRequestParser.ID_PATTERN, "only this account's decisions"),
-                            "rules", new Schema<>().description("refused: rule files are code, taken only from the "
-                                    + "workspace")),
+                            "account", text(CheckRequestParser.ID_PATTERN, "only this account's decisions")),
                     List.of())),
             Map.entry("POST /api/v1/policies/validate", new Body("Candidate",
                     "A candidate policy, as a workspace directory or inline YAML (one of the two), validated and "
                             + "tested without being put in force.",
-                    fields("directory", text(null, "the candidate's policies directory, relative to the workspace"),
-                            "yaml", text(null, "the candidate policy's YAML, inline (rule files only from the "
-                                    + "workspace)"),
-                            "policyId", text(PolicyLoader.POLICY_ID, "the policy the candidate replaces; default "
-                                    + "'default'"),
-                            "rules", new Schema<>().description("refused: rule files are code, taken only from the "
-                                    + "workspace")),
-                    List.of())),
+                    candidate(), List.of())),
             Map.entry("POST /api/v1/policies/reload", new Body("Reload",
                     "Why the policy files are put in force.", fields("reason", reason()), List.of("reason"))),
             Map.entry("POST /api/v1/marks", new Body("Mark",

@@ -39,6 +39,12 @@ import org.springframework.security.web.authentication.preauth.AbstractPreAuthen
 @EnableWebSecurity
 public class SecurityConfiguration {
 
+    /** The console's Content-Security-Policy (docs/security.md). */
+    static final String CONSOLE_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            + "img-src 'self' data:; connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'none'; "
+            + "frame-ancestors 'none'";
+
+
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
     private static final String API = "/api/v1";
 
@@ -72,6 +78,13 @@ public class SecurityConfiguration {
                 .requestCache(r -> r.disable())
                 .anonymous(a -> a.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                // the console's files: scripts and styles from the jar only, calls to this origin only, nothing
+                // framed from elsewhere (the replay report is framed from srcdoc, with its own inline style)
+                .headers(h -> h.addHeaderWriter((req, res) -> {
+                    if (path(req).startsWith("/console")) {
+                        res.setHeader("Content-Security-Policy", CONSOLE_CSP);
+                    }
+                }))
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint((req, res, ex) -> ApiKeyFilter.unauthorized(req, res,
                                 "send 'Authorization: Bearer <key>' with a riskgate API key"))

@@ -126,6 +126,27 @@ class ConsoleApiTest {
         assertThat(ok(trader.get("/api/v1/decisions?account=" + account)).path("total").asLong()).isEqualTo(2);
     }
 
+    @Test
+    void theConsolesFilesCarryAContentSecurityPolicyAndTheApiNamesTheCaller() {
+        HttpApi anonymous = new HttpApi(port, null);
+        for (String file : new String[] {"/console/index.html", "/console/console.js", "/console/console.css"}) {
+            HttpApi.Response r = anonymous.get(file);
+            assertThat(r.status()).as(file).isEqualTo(200);
+            // scripts from the jar only, calls to this origin only, no form sent anywhere, not framed elsewhere
+            assertThat(r.headers().firstValue("Content-Security-Policy")).as(file).hasValueSatisfying(csp ->
+                    assertThat(csp).contains("script-src 'self'", "connect-src 'self'", "form-action 'none'",
+                            "frame-ancestors 'none'"));
+        }
+        String trader = TestKeys.key(keys, Set.of(Role.TRADER), Set.of("me-account"));
+        JsonNode me = ok(new HttpApi(port, trader).get("/api/v1/me"));
+        assertThat(me.path("roles")).extracting(JsonNode::asText).containsExactly("TRADER");
+        assertThat(me.path("accounts")).extracting(JsonNode::asText).containsExactly("me-account");
+        assertThat(me.path("credential").asText()).startsWith("key:");
+        // the key's secret is never part of the answer
+        assertThat(me.toString()).doesNotContain(trader.substring(trader.lastIndexOf('_') + 1));
+        assertThat(anonymous.get("/api/v1/me").status()).isEqualTo(401);
+    }
+
     private static String shippedYaml() throws IOException {
         return Files.readString(Path.of("policies/default.yaml"));
     }

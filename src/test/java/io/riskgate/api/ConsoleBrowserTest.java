@@ -180,6 +180,9 @@ class ConsoleBrowserTest {
             assertThat(browser.findElement(By.id("policy")).getText()).contains("default").contains("sha256");
             // an auditor changes nothing: the page offers no action
             assertThat(browser.findElements(By.cssSelector("#view button"))).isEmpty();
+            // the audit chain's status, verified for the auditor
+            waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("chain"), "Intact"));
+            snapshot("decision");
         });
     }
 
@@ -251,6 +254,7 @@ class ConsoleBrowserTest {
             waiting().until(ExpectedConditions.textToBe(state, "HALTED"));
             assertThat(((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return window.notReloaded"))
                     .isEqualTo(true);
+            snapshot("overview");
         });
     }
 
@@ -263,7 +267,20 @@ class ConsoleBrowserTest {
     void anOfficerTripsABreakerOnTheAccountPageOnlyOnceConfirmed() throws Exception {
         String account = "console-acct-" + UUID.randomUUID().toString().substring(0, 8);
         HttpApi superuser = new HttpApi(port, TestKeys.superuser(keys));
-        superuser.check(set(seed001(), "account", account));
+        // seed 001's order approved, filled at 50,000 and closed at 54,500: 45 made on 22.50 risked, +2R
+        String approval = superuser.check(set(seed001(), "account", account)).path("decisionId").asText();
+        String trade = superuser.post("/api/v1/trades", java.util.Map.of("decisionId", approval, "fillPrice", 50_000,
+                "quantity", 0.01)).body().path("id").asText();
+        assertThat(superuser.post("/api/v1/trades/" + trade + "/close", java.util.Map.of("price", 54_500)).status())
+                .isEqualTo(200);
+        // the day's equity reports after it: up to a 10,400 peak, then 9,900 (500 / 10,400 = 4.81% below it, under
+        // circuit_breaker's 5%; 1% below the day's 10,000 open, under daily_loss's 3%), then 10,045
+        java.time.Instant t = TestRuntime.T0;
+        double[] equity = {10_045, 10_400, 10_150, 9_900, 10_045};
+        for (int i = 0; i < equity.length; i++) {
+            assertThat(superuser.put("/api/v1/accounts/" + account + "/equity", java.util.Map.of("equity", equity[i],
+                    "timestamp", t.plusSeconds(3_600L * (i + 1)).toString())).status()).isEqualTo(200);
+        }
         String officer = TestKeys.named(keys, "morning-officer");
         String auditor = TestKeys.key(keys, Set.of(Role.AUDITOR), Set.of());
 
@@ -288,6 +305,9 @@ class ConsoleBrowserTest {
             waiting().until(ExpectedConditions.textToBe(state, "HALTED"));
             String log = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("breakers-table")))
                     .getText();
+            assertThat(browser.findElement(By.id("trades-table")).getText()).contains("+2.00R");
+            assertThat(browser.findElement(By.id("equity-chart")).getAttribute("aria-label"))
+                    .contains("between $9,900 and $10,400");
             assertThat(log).contains("OFFICER_HALT").contains("morning-officer").contains("venue outage at the open");
             assertThat(superuser.get("/api/v1/accounts/" + account + "/state").body().path("state").asText())
                     .isEqualTo("HALTED");
@@ -360,6 +380,39 @@ class ConsoleBrowserTest {
             Files.writeString(policy, shipped);
             assertThat(officerApi.post("/api/v1/policies/reload", java.util.Map.of("reason", "shipped again"))
                     .status()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * Replays: an officer starts one from a JSON file of bars and signals (ReplaysApiTest's 300 bars and 9 signals),
+     * watches it finish without a reload, and opens its report, framed in the page.
+     */
+    @Test
+    void anOfficerStartsAReplayFromAFileAndOpensItsReport() throws Exception {
+        Path history = Files.createTempFile("console-replay-", ".json");
+        Files.writeString(history, ReplaysApiTest.body().toString());
+        try {
+            journey("replays", () -> {
+                signIn(TestKeys.key(keys, Set.of(Role.OFFICER), Set.of()));
+                waiting().until(ExpectedConditions.elementToBeClickable(By.id("nav-replays"))).click();
+                waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("replay-file")))
+                        .sendKeys(history.toAbsolutePath().toString());
+                browser.findElement(By.id("replay-submit")).click();
+                new WebDriverWait(browser, Duration.ofSeconds(60)).until(ExpectedConditions.elementToBeClickable(
+                        By.linkText("Report"))).click();
+                org.openqa.selenium.WebElement frame = waiting().until(ExpectedConditions.presenceOfElementLocated(
+                        By.id("replay-report")));
+                browser.switchTo().frame(frame);
+                try {
+                    // the report's own summary: 9 signals decided
+                    assertThat(waiting().until(ExpectedConditions.presenceOfElementLocated(By.tagName("body")))
+                            .getText()).contains("RJUSDT");
+                } finally {
+                    browser.switchTo().defaultContent();
+                }
+            });
+        } finally {
+            Files.deleteIfExists(history);
         }
     }
 }

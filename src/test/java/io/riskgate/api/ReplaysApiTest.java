@@ -30,7 +30,7 @@ class ReplaysApiTest {
     io.riskgate.security.ApiKeys keys;
 
     /** 300 daily bars of a random walk and a LONG signal every 10th bar from bar 210: 9 orders. */
-    private static ObjectNode body() {
+    static ObjectNode body() {
         List<MarketBar> bars = Bars.daily("RJUSDT", 50_000, Bars.randomReturns(7, 299, 0.01),
                 Instant.parse("2025-06-30T00:00:00Z"));
         ObjectNode body = JsonNodeFactory.instance.objectNode();
