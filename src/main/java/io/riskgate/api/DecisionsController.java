@@ -42,7 +42,7 @@ class DecisionsController {
     @Operation(summary = "Cancel an approval not filled: its reservation is released")
     @PostMapping("/{id}/cancel")
     Cancelled cancel(@PathVariable String id) {
-        audit.find(id).ifPresent(r -> AccountAccess.requireTrading(r.decision().account()));
+        audit.find(id).ifPresent(r -> AccountAccess.requireTradingRecord(r.decision().account(), "decision"));
         Decision d = trades.cancel(id);
         return new Cancelled(d.decisionId(), true, d.account());
     }
@@ -51,7 +51,7 @@ class DecisionsController {
     @GetMapping("/{id}")
     AuditRecord get(@PathVariable String id) {
         AuditRecord r = audit.find(id).orElseThrow(() -> new NotFoundException("no decision " + id));
-        AccountAccess.requireReading(r.decision().account());
+        AccountAccess.requireReadingRecord(r.decision().account(), "decision");
         return r;
     }
 

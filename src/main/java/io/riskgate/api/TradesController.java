@@ -39,14 +39,14 @@ class TradesController {
     TradeService.FillResult fill(@RequestBody JsonNode body) {
         // whose decision it is comes first: another account's decision is a 403 whatever else is wrong
         FillRequest.decisionIdOf(body).flatMap(audit::find)
-                .ifPresent(r -> AccountAccess.requireTrading(r.decision().account()));
+                .ifPresent(r -> AccountAccess.requireTradingRecord(r.decision().account(), "decision"));
         return trades.fill(FillRequest.parse(body));
     }
 
     @Operation(summary = "Report a close of a trade, whole or part, at a price")
     @PostMapping("/{id}/close")
     Trade close(@PathVariable String id, @RequestBody JsonNode body) {
-        AccountAccess.requireTrading(trades.detail(id).trade().account());
+        AccountAccess.requireTradingRecord(trades.detail(id).trade().account(), "trade");
         return trades.close(id, CloseRequest.parse(body));
     }
 
@@ -54,7 +54,7 @@ class TradesController {
     @GetMapping("/{id}")
     TradeDetail get(@PathVariable String id) {
         TradeDetail d = trades.detail(id);
-        AccountAccess.requireReading(d.trade().account());
+        AccountAccess.requireReadingRecord(d.trade().account(), "trade");
         return d;
     }
 }

@@ -48,6 +48,30 @@ public final class AccountAccess {
     }
 
     /**
+     * Reading a record named by its id (a decision, a trade): as {@link #requireReading(String)}, but a refusal does
+     * not name the record's account, which a caller holding only the id is not to learn.
+     */
+    public static void requireReadingRecord(String account, String record) {
+        Caller c = caller();
+        if (!c.mayRead(account)) {
+            throw hidden(c, record);
+        }
+    }
+
+    /** Trading on a record named by its id (a fill of a decision, a close of a trade), its account not named. */
+    public static void requireTradingRecord(String account, String record) {
+        Caller c = caller();
+        if (!c.has(Role.TRADER) || !c.names(account)) {
+            throw hidden(c, record);
+        }
+    }
+
+    private static AccessDeniedException hidden(Caller c, String record) {
+        return new AccessDeniedException("credential of '" + c.name() + "' may not do this for this " + record
+                + ": it is not of an account the credential names");
+    }
+
+    /**
      * A read across accounts (a decision search, the event stream): without an account, only a firm-wide reader
      * may ask; with one, it must be readable.
      */

@@ -147,6 +147,30 @@ class ConsoleApiTest {
         assertThat(anonymous.get("/api/v1/me").status()).isEqualTo(401);
     }
 
+    /**
+     * A trader holding another account's decision or trade id is refused (403) without learning whose it is: the
+     * refusal does not name the account.
+     */
+    @Test
+    void aRefusalOfAnotherAccountsRecordDoesNotNameTheAccount() {
+        String theirs = fresh("secret-desk");
+        HttpApi owner = new HttpApi(port, TestKeys.key(keys, Set.of(Role.TRADER), Set.of(theirs)));
+        String decision = owner.check(set(seed001(), "account", theirs)).path("decisionId").asText();
+        String trade = owner.post("/api/v1/trades", JSON.createObjectNode().put("decisionId", decision)
+                .put("fillPrice", 50_000).put("quantity", 0.01)).body().path("id").asText();
+        HttpApi stranger = new HttpApi(port, TestKeys.key(keys, Set.of(Role.TRADER), Set.of(fresh("mine"))));
+
+        for (HttpApi.Response r : java.util.List.of(stranger.get("/api/v1/decisions/" + decision),
+                stranger.get("/api/v1/trades/" + trade),
+                stranger.post("/api/v1/trades/" + trade + "/close", JSON.createObjectNode().put("price", 50_100)),
+                stranger.post("/api/v1/decisions/" + decision + "/cancel", JSON.createObjectNode()),
+                stranger.post("/api/v1/trades", JSON.createObjectNode().put("decisionId", decision)
+                        .put("fillPrice", 50_000).put("quantity", 0.01)))) {
+            assertThat(r.status()).as(r.raw()).isEqualTo(403);
+            assertThat(r.raw()).contains("may not").doesNotContain(theirs);
+        }
+    }
+
     private static String shippedYaml() throws IOException {
         return Files.readString(Path.of("policies/default.yaml"));
     }
