@@ -651,7 +651,7 @@ async function diffView(id, from, to) {
     : table(['Setting', 'Version ' + d.from, 'Version ' + d.to], d.yaml.map(k => el('tr', {},
       el('th', {scope: 'row'}, k.key), el('td', {class: 'removed'}, k.from == null ? '(absent)' : k.from),
       el('td', {class: 'added'}, k.to == null ? '(absent)' : k.to))), {id: 'diff-settings'}),
-  el('h4', {}, 'Rule files (decision tables as the rules their rows generate)'), d.rules.length === 0
+  el('h4', {}, 'Rule files (a decision table as its rows, then the rules they generate)'), d.rules.length === 0
     ? el('p', {}, 'No rule file changed.')
     : el('div', {id: 'diff-rules'}, d.rules.map(f => el('section', {}, el('h5', {}, f.file + ': ' + f.change),
       sideBySide(f.diff || []))))];

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import io.riskgate.policy.RuleFileKind;
+import io.riskgate.rules.DecisionTableCells;
 import io.riskgate.rules.DecisionTables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -74,7 +75,11 @@ public final class PolicyDiff {
         return new Result(a.id(), a.version(), a.sha256(), b.version(), b.sha256(), keys, rules);
     }
 
-    /** Each rule file as DRL text: a decision table as the DRL it generates. */
+    /**
+     * Each rule file as text: DRL as it is; a decision table as its rows (one line per row, label = value, as
+     * {@code riskgate rules show} prints them), then the DRL they generate, so that a changed cell shows as a changed
+     * row and a changed condition or action template as changed rules.
+     */
     private static Map<String, String> drl(PolicyArchive.ArchivedPolicy p) {
         Map<String, String> out = new TreeMap<>();
         for (PolicyArchive.ArchivedFile f : p.ruleFiles()) {
@@ -82,9 +87,18 @@ public final class PolicyDiff {
                     : f.content().getBytes(StandardCharsets.UTF_8);
             RuleFileKind kind = RuleFileKind.of(f.name());
             out.put(f.name(), kind == RuleFileKind.XLS || kind == RuleFileKind.CSV
-                    ? DecisionTables.toDrl(f.name(), bytes) : new String(bytes, StandardCharsets.UTF_8));
+                    ? "// rows\n" + rows(f.name(), bytes) + "// the DRL the rows generate\n"
+                    + DecisionTables.toDrl(f.name(), bytes) : new String(bytes, StandardCharsets.UTF_8));
         }
         return out;
+    }
+
+    private static String rows(String name, byte[] bytes) {
+        try {
+            return DecisionTableCells.rowsAsText(name, bytes);
+        } catch (IOException | RuntimeException e) {
+            return "(the rows cannot be read: " + e.getMessage() + ")\n";
+        }
     }
 
     /** YAML as key path -> scalar text: {@code portfolio.quote_currencies[1] -> USDC}. */

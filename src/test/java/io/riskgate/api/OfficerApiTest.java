@@ -333,7 +333,7 @@ class OfficerApiTest {
     }
 
     @Test
-    void diffShowsTheGeneratedDrlOfAnEditedDecisionTableAsAUnifiedDiff() throws IOException {
+    void diffShowsAnEditedDecisionTableAsRowsAndAsTheDrlItGenerates() throws IOException {
         Files.write(BANDS, DecisionTableWorkbook.fromCsv(confidenceBandsCsv("0.90")));
         writePolicy("2-table");
         String sha = activate("officer-anna", "high band from 0.90");
@@ -349,9 +349,15 @@ class OfficerApiTest {
         List<String> diff = new ArrayList<>();
         rules.get(0).path("diff").forEach(l -> diff.add(l.asText()));
         assertThat(diff).startsWith("--- confidence-bands.drl.xlsx (1)", "+++ confidence-bands.drl.xlsx (2-table)");
-        // the table was rebuilt cell by cell; only the high band's threshold differs in the DRL it generates
-        assertThat(diff.stream().filter(l -> (l.startsWith("-") && !l.startsWith("---"))
-                || (l.startsWith("+") && !l.startsWith("+++"))).toList()).containsExactly(
+        List<String> changed = diff.stream().filter(l -> (l.startsWith("-") && !l.startsWith("---"))
+                || (l.startsWith("+") && !l.startsWith("+++"))).toList();
+        // the table as rows: the high band's row 10 from 0.85 to 0.90 (the rebuilt table's shorter column label
+        // "Applies when" changes rows 10 and 11 too, as the officer would see it)
+        assertThat(changed.stream().filter(l -> l.contains("row ")).toList()).hasSize(4)
+                .anySatisfy(l -> assertThat(l).startsWith("-  row 10:").contains("Confidence at least = 0.85"))
+                .anySatisfy(l -> assertThat(l).startsWith("+  row 10:").contains("Confidence at least = 0.90"));
+        // then the DRL the rows generate: only the high band's threshold differs
+        assertThat(changed.stream().filter(l -> !l.contains("row ")).toList()).containsExactly(
                 "-\t\t$o : OrderFacts(signalQualityAdjustment == true, confidence >= 0.85)",
                 "+\t\t$o : OrderFacts(signalQualityAdjustment == true, confidence >= 0.90)");
     }
