@@ -479,9 +479,8 @@ async function account(id) {
       + ' (' + b.state + (b.until ? ' until ' + b.until : '') + ', by ' + b.actor + ': ' + b.reason + ')').join('; ')),
     el('p', {}, 'Exposure ', money(view.exposure), view.exposurePctOfEquity == null ? '' : ' (' + pct(view.exposurePctOfEquity)
       + ' of equity)', ', ', (view.openPositions || []).length, ' open position(s), ', (view.reservations || []).length,
-    ' reservation(s). Decided under policy ', el('a', {id: 'account-policy', href: '#/policy/'
-      + encodeURIComponent(policy.policyId) + '/' + encodeURIComponent(policy.sha256)}, policy.policyId + ' version '
-      + policy.version), policy.assigned ? ' (assigned)' : ' (the default)', '. ',
+    ' reservation(s). Decided under policy ', policyLink(policy.policyId, policy.sha256, policy.policyId + ' version '
+      + policy.version, 'account-policy'), policy.assigned ? ' (assigned)' : ' (the default)', '. ',
     el('a', {href: '#/decisions?account=' + a}, 'Its decisions')),
     may('OFFICER') ? officerActions(id) : '',
     accountCharts(id), accountTrades(id), ...accountLog(id));
@@ -548,6 +547,13 @@ async function decisions(params) {
 
 // ---- one decision: why was this order blocked?
 
+/** A policy version, linked to its text for those who may read policies (officers, auditors), else named. */
+function policyLink(id, sha256, text, elementId) {
+  return may('OFFICER') || may('AUDITOR')
+    ? el('a', {id: elementId, href: '#/policy/' + encodeURIComponent(id) + '/' + encodeURIComponent(sha256)}, text)
+    : el('span', {id: elementId}, text);
+}
+
 /** The audit chain's verification (auditors): whether every record, this one among them, is as it was written. */
 function chainStatus() {
   if (!may('AUDITOR')) {
@@ -595,8 +601,8 @@ async function decision(id) {
     el('h3', {}, 'Adjustments'), adjustments,
     el('h3', {}, 'Sizing'), sizing,
     el('h3', {}, 'Policy'),
-    el('p', {id: 'policy'}, el('a', {href: '#/policy/' + encodeURIComponent(p.id) + '/' + encodeURIComponent(p.sha256)},
-      p.id + ' version ' + p.version), ', sha256 ', el('code', {}, p.sha256)),
+    el('p', {id: 'policy'}, policyLink(p.id, p.sha256, p.id + ' version ' + p.version), ', sha256 ',
+      el('code', {}, p.sha256)),
     el('h3', {}, 'Audit chain'), chainStatus(),
     el('h3', {}, 'The order as received'), el('pre', {}, JSON.stringify(d.request, null, 2)));
 }
