@@ -102,26 +102,30 @@ public final class InstanceSync implements AutoCloseable {
     public synchronized void poll() {
         switches.refresh();
         portfolio.firmShares().refresh(portfolio.firm());
-        List<Object[]> entries = jdbc.query("SELECT id, outcome, policy_id, sha256, detail, actor FROM policy_activation "
-                        + "WHERE id > ? AND outcome IN ('ACTIVATED', 'REMOVED', 'ASSIGNED') ORDER BY id",
-                (rs, i) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6)}, lastActivation);
-        // per policy, its latest entry: an older one (another instance's start) is not what is in force now
-        java.util.Map<String, Object[]> latest = new java.util.LinkedHashMap<>();
-        for (Object[] e : entries) {
-            lastActivation = Math.max(lastActivation, (Long) e[0]);
-            if (e[1].equals("ASSIGNED")) {
-                String detail = (String) e[4];
-                if (detail != null && detail.startsWith("account ")) {
-                    assignments.forget(detail.substring("account ".length()));
-                }
-            } else {
-                latest.put((String) e[2], e);
-            }
-        }
-        // compared with what is in force between reloads: this process's own reload logs its activation before it
-        // puts the policies in force, and is not to be taken for another instance's
+        // the log is read and compared with what is in force between reloads, in one step: this process's own reload
+        // logs its activation before it puts the policies in force and is not to be taken for another instance's,
+        // and an entry read before a reload of this process's (an older version of the same policy) is not to be
+        // compared with what that reload put in force (it would reload the directory for nothing, or worse, put in
+        // force files nobody activated)
         registry.betweenReloads(() -> {
+            List<Object[]> entries = jdbc.query("SELECT id, outcome, policy_id, sha256, detail, actor "
+                            + "FROM policy_activation WHERE id > ? AND outcome IN ('ACTIVATED', 'REMOVED', 'ASSIGNED') "
+                            + "ORDER BY id",
+                    (rs, i) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6)}, lastActivation);
+            // per policy, its latest entry: an older one (another instance's start) is not what is in force now
+            java.util.Map<String, Object[]> latest = new java.util.LinkedHashMap<>();
+            for (Object[] e : entries) {
+                lastActivation = Math.max(lastActivation, (Long) e[0]);
+                if (e[1].equals("ASSIGNED")) {
+                    String detail = (String) e[4];
+                    if (detail != null && detail.startsWith("account ")) {
+                        assignments.forget(detail.substring("account ".length()));
+                    }
+                } else {
+                    latest.put((String) e[2], e);
+                }
+            }
             String reason = null;
             for (Object[] e : latest.values()) {
                 String outcome = (String) e[1];

@@ -310,6 +310,42 @@ class SeveralInstancesTest {
     }
 
 
+    /**
+     * An instance's own reloads are never taken for another instance's, however its poll interleaves with them: a
+     * poll that read the activation log just before one of this instance's reloads logged its version, and compared
+     * it with what that reload put in force, reloaded the directory for nothing (actor instance-sync), which could put
+     * in force files nobody had activated. Six reloads of alternating versions while the instance polls without pause.
+     */
+    @Test
+    void anInstancesOwnReloadsAreNeverTakenForAnothersWhileItPolls(@TempDir Path dir) throws Exception {
+        TestRuntime.copyRepoConfig(dir);
+        try (Pair p = Pair.start(dir, clock)) {
+            RiskgateRuntime x = p.x();
+            JdbcTemplate db = new JdbcTemplate(p.one());
+            Path yaml = dir.resolve("policies/default.yaml");
+            String shipped = Files.readString(yaml);
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.CompletableFuture<Void> polling = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                while (!done.get()) {
+                    x.sync().poll();
+                }
+            });
+            try {
+                for (int i = 0; i < 6; i++) {
+                    Files.writeString(yaml, shipped.replace("version: \"1\"", "version: \"race-" + i + "\""));
+                    x.registry().reload("officer-1", "version race-" + i);
+                }
+            } finally {
+                done.set(true);
+                polling.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            x.sync().poll();
+            assertThat(db.queryForList("SELECT outcome FROM policy_activation WHERE actor = 'instance-sync'",
+                    String.class)).as("reloads the instance made by itself, for nothing").isEmpty();
+            assertThat(x.registry().active().version()).isEqualTo("race-5");
+        }
+    }
+
     @Test
     void aWriteDecidedUnderALockLostWithItsSessionIsRefusedAndDecidedAgainOnWhatTheOtherStored() {
         String account = "cut";
