@@ -151,6 +151,62 @@ class JournalTest {
         assertThat(JournalRecovery.recover(again).batches()).isZero();
     }
 
+    /**
+     * Each batch is replayed in its own transaction with its mark: a batch that fails stops the start (naming how far
+     * the database got), the batches before it stay, and the next start resumes from there once the cause is gone.
+     */
+    @Test
+    void aRecoveryStoppedByABadBatchKeepsTheBatchesBeforeItAndResumes() throws Exception {
+        Path dir = tmp.resolve("resume");
+        Files.createDirectories(dir);
+        DataSource ds = LocalDatabase.dataSource("jdbc:h2:file:" + dir.resolve("db"), "sa");
+        RiskgateRuntime.migrate(ds);
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        jdbc.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR(20))");
+        try (Journal j = Journal.open(dir.resolve("db.journal"))) {
+            j.append(new Journal.Batch(1, List.of(new Journal.Write("INSERT INTO t (id, v) VALUES (?, ?)",
+                    List.of(1L, "first")))));
+            j.append(new Journal.Batch(2, List.of(new Journal.Write("INSERT INTO later (id) VALUES (?)",
+                    List.of(2L)))));
+            j.append(new Journal.Batch(3, List.of(new Journal.Write("INSERT INTO t (id, v) VALUES (?, ?)",
+                    List.of(3L, "third")))));
+        }
+
+        assertThatThrownBy(() -> JournalRecovery.recover(ds)).hasMessageContaining(
+                "the database holds batches up to 1 of 3");
+        assertThat(jdbc.queryForList("SELECT v FROM t ORDER BY id", String.class)).containsExactly("first");
+        assertThat(jdbc.queryForObject("SELECT seq FROM journal_mark", Long.class)).isEqualTo(1L);
+
+        // the cause mended (here: the table batch 2 writes to), the next start replays batches 2 and 3 only
+        jdbc.execute("CREATE TABLE later (id BIGINT PRIMARY KEY)");
+        assertThat(JournalRecovery.recover(ds).batches()).isEqualTo(2);
+        assertThat(jdbc.queryForList("SELECT v FROM t ORDER BY id", String.class)).containsExactly("first", "third");
+        assertThat(jdbc.queryForObject("SELECT seq FROM journal_mark", Long.class)).isEqualTo(3L);
+    }
+
+    /** One row updated by many batches, an indexed column going back and forth, as a trade's state does. */
+    @Test
+    void manyBatchesUpdatingOneRowAreReplayed() throws Exception {
+        Path dir = tmp.resolve("one-row");
+        Files.createDirectories(dir);
+        DataSource ds = LocalDatabase.dataSource("jdbc:h2:file:" + dir.resolve("db"), "sa");
+        RiskgateRuntime.migrate(ds);
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        jdbc.execute("CREATE TABLE r (id BIGINT PRIMARY KEY, k VARCHAR(36) NOT NULL UNIQUE, s VARCHAR(16) NOT NULL)");
+        jdbc.execute("CREATE INDEX r_s ON r (s)");
+        try (Journal j = Journal.open(dir.resolve("db.journal"))) {
+            j.append(new Journal.Batch(1, List.of(new Journal.Write("INSERT INTO r (id, k, s) VALUES (?, ?, ?)",
+                    List.of(1L, "k-1", "OPEN")))));
+            for (int i = 2; i <= 300; i++) {
+                j.append(new Journal.Batch(i, List.of(new Journal.Write("UPDATE r SET s = ? WHERE id = ?",
+                        List.of(i % 2 == 0 ? "CLOSED_PARTIAL" : "OPEN", 1L)))));
+            }
+        }
+
+        assertThat(JournalRecovery.recover(ds).batches()).isEqualTo(300);
+        assertThat(jdbc.queryForObject("SELECT s FROM r WHERE id = 1", String.class)).isEqualTo("CLOSED_PARTIAL");
+    }
+
     @Test
     void aGapBetweenTheDatabaseAndTheJournalRefusesToStart() throws Exception {
         Path dir = tmp.resolve("gap");
