@@ -137,6 +137,13 @@ class ConsoleApiTest {
                     assertThat(csp).contains("script-src 'self'", "connect-src 'self'", "form-action 'none'",
                             "frame-ancestors 'none'"));
         }
+        // nothing is fetched from the internet: the only absolute URL in the files is SVG's namespace, a name
+        for (String file : new String[] {"/console/index.html", "/console/console.js", "/console/console.css"}) {
+            String text = anonymous.get(file).raw();
+            assertThat(java.util.regex.Pattern.compile("(?i)(https?:)?//[a-z0-9.-]+\\.[a-z]{2,}[^\\s'\")]*")
+                    .matcher(text).results().map(java.util.regex.MatchResult::group).distinct().toList())
+                    .as(file).allSatisfy(url -> assertThat(url).isEqualTo("http://www.w3.org/2000/svg"));
+        }
         String trader = TestKeys.key(keys, Set.of(Role.TRADER), Set.of("me-account"));
         JsonNode me = ok(new HttpApi(port, trader).get("/api/v1/me"));
         assertThat(me.path("roles")).extracting(JsonNode::asText).containsExactly("TRADER");

@@ -415,4 +415,46 @@ class ConsoleBrowserTest {
             Files.deleteIfExists(history);
         }
     }
+
+    /**
+     * The account page with the keyboard only: the key typed and sent with Enter, the trip's reason sent with Enter,
+     * the confirmation opening on Cancel (Escape cancels, nothing sent), Shift+Tab to Confirm and Enter to trip.
+     */
+    @Test
+    void anOfficerTripsABreakerWithTheKeyboardOnly() throws Exception {
+        String account = "console-keys-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpApi superuser = new HttpApi(port, TestKeys.superuser(keys));
+        superuser.check(set(seed001(), "account", account));
+        String officer = TestKeys.named(keys, "keyboard-officer");
+
+        journey("keyboard", () -> {
+            if (browser.getCurrentUrl().startsWith("http://localhost:" + port)) {
+                script("sessionStorage.clear()");
+            }
+            browser.get("http://localhost:" + port + "/console/index.html#/account/" + account);
+            waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("credential")))
+                    .sendKeys(officer + org.openqa.selenium.Keys.ENTER);
+            By state = By.id("account-state");
+            assertThat(waiting().until(ExpectedConditions.visibilityOfElementLocated(state)).getText())
+                    .isEqualTo("ACTIVE");
+            browser.findElement(By.id("trip-reason")).sendKeys("desk asked by phone" + org.openqa.selenium.Keys.ENTER);
+            waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-what")));
+            assertThat(browser.switchTo().activeElement().getAttribute("id")).as("focus on Cancel")
+                    .isEqualTo("confirm-no");
+            browser.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.ESCAPE);
+            waiting().until(ExpectedConditions.textToBe(By.id("trip-status"), "Cancelled: nothing was sent."));
+            assertThat(superuser.get("/api/v1/accounts/" + account + "/state").body().path("state").asText())
+                    .isEqualTo("ACTIVE");
+
+            browser.findElement(By.id("trip-reason")).sendKeys(org.openqa.selenium.Keys.ENTER);
+            waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-what")));
+            browser.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.SHIFT,
+                    org.openqa.selenium.Keys.TAB));
+            assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("confirm-yes");
+            browser.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.ENTER);
+            waiting().until(ExpectedConditions.textToBe(state, "HALTED"));
+            assertThat(waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("breakers-table")))
+                    .getText()).contains("keyboard-officer").contains("desk asked by phone");
+        });
+    }
 }
