@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -69,6 +70,18 @@ class AuditController {
     @GetMapping("/head")
     AuditChain.Head head() {
         return chain.head().orElseThrow(() -> new NotFoundException("no decision is in the chain yet"));
+    }
+
+    /** One decision's record against its place in the chain: its hash, and its links to the records either side. */
+    @Operation(summary = "Verify one decision's audit record against its neighbours in the chain, without walking it")
+    @GetMapping("/verify/{decisionId}")
+    AuditChain.RecordCheck verifyRecord(@PathVariable String decisionId) {
+        String pattern = io.riskgate.lifecycle.FillRequest.DECISION_ID;
+        if (!decisionId.matches(pattern)) {
+            throw InvalidRequestException.of("decisionId", "must match " + pattern);
+        }
+        return chain.verifyRecord(decisionId).orElseThrow(() -> new io.riskgate.errors.NotFoundException(
+                "no decision " + decisionId + " in the live store (an exported one is verified with its file)"));
     }
 
     /** Walks the chain; {@code anchor} ({@code SEQ:HASH} from an earlier head) also catches a cut or rewritten chain. */

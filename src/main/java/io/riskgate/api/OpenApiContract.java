@@ -66,7 +66,8 @@ class OpenApiContract implements OpenApiCustomizer {
         t.put("marks", new String[] {"Exits", "Price marks and the exit instructions they give"});
         t.put("accounts", new String[] {"Accounts", "Accounts: equity, state, breakers, locks, policy, risk"});
         t.put("events", new String[] {"Accounts", null});
-        t.put("policies", new String[] {"Policies", "Policies in force, their versions, validation, what-if and reloads"});
+        t.put("policies", new String[] {"Policies",
+            "Policies in force, their versions, validation, what-if and reloads"});
         t.put("firm", new String[] {"Firm", "Firm-wide limits and kill switches"});
         t.put("market", new String[] {"Market data", "OHLCV bars the analytics are computed from"});
         t.put("audit", new String[] {"Audit", "The audit chain: head, verification, exports"});

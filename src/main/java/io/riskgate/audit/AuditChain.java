@@ -181,6 +181,70 @@ public final class AuditChain {
         return new Report(problems.isEmpty(), count[0], exportedCount, outside, head(), problems);
     }
 
+    /**
+     * One record checked against its place in the chain, without walking the rest: its content against its hash,
+     * its predecessor's hash against the one it names, and its successor's link to it. What an auditor reading one
+     * decision asks ("is this the record as it was written?"); {@link #verify} walks the whole chain.
+     *
+     * @param seq its place in the chain; null for a record outside it (written before the chain existed)
+     * @param problems each thing found wrong, none when intact
+     */
+    public record RecordCheck(String decisionId, Long seq, boolean intact, String recordHash, String prevHash,
+                              List<String> problems) {
+    }
+
+    /** Checks the record of {@code decisionId}; empty when there is no such decision in the live store. */
+    public Optional<RecordCheck> verifyRecord(String decisionId) {
+        List<Object[]> rows = jdbc.query("SELECT chain_seq, prev_hash, record_hash, " + COLUMNS
+                + " FROM decision WHERE id = ?", (rs, i) -> new Object[] {rs.getObject("chain_seq") == null ? null
+                : rs.getLong("chain_seq"), rs.getString("prev_hash"), rs.getString("record_hash"), canonical(rs)},
+                decisionId);
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Object[] r = rows.get(0);
+        Long seq = (Long) r[0];
+        String prevHash = (String) r[1];
+        String recordHash = (String) r[2];
+        if (seq == null) {
+            return Optional.of(new RecordCheck(decisionId, null, false, null, null, List.of("the record is outside "
+                    + "the chain (written before it existed): nothing proves it unchanged")));
+        }
+        List<String> problems = new ArrayList<>();
+        if (!hash((String) r[3], prevHash).equals(recordHash)) {
+            problems.add("record " + seq + " (" + decisionId + ") was changed: its content does not match its hash");
+        }
+        Optional<String> before = seq == 1 ? Optional.of(GENESIS) : hashAt(seq - 1, "record_hash");
+        if (before.isEmpty()) {
+            problems.add("record " + (seq - 1) + ", before it, is missing (removed)");
+        } else if (!before.get().equals(prevHash)) {
+            problems.add("record " + seq + " (" + decisionId + ") does not follow record " + (seq - 1)
+                    + ": inserted, or the record before it was replaced");
+        }
+        long last = head().map(Head::seq).orElse(seq);
+        if (seq < last) {
+            Optional<String> after = hashAt(seq + 1, "prev_hash");
+            if (after.isEmpty()) {
+                problems.add("record " + (seq + 1) + ", after it, is missing (removed)");
+            } else if (!after.get().equals(recordHash)) {
+                problems.add("record " + (seq + 1) + " does not follow record " + seq + " (" + decisionId
+                        + "): this record was replaced, or one was inserted after it");
+            }
+        }
+        return Optional.of(new RecordCheck(decisionId, seq, problems.isEmpty(), recordHash, prevHash, problems));
+    }
+
+    /** A hash column of the record at {@code seq}, live or exported (its tombstone keeps both hashes). */
+    private Optional<String> hashAt(long seq, String column) {
+        List<String> live = jdbc.queryForList("SELECT " + column + " FROM decision WHERE chain_seq = ?", String.class,
+                seq);
+        if (!live.isEmpty()) {
+            return Optional.of(live.get(0));
+        }
+        return jdbc.queryForList("SELECT " + column + " FROM decision_exported WHERE chain_seq = ?", String.class, seq)
+                .stream().findFirst();
+    }
+
     /** One place in the chain as the walk meets it; {@code content} null for an exported record. */
     private interface Step {
         void next(long seq, String id, String prevHash, String recordHash, String content);

@@ -135,7 +135,8 @@ public class SecurityConfiguration {
                         .hasAnyRole("TRADER", "FEED", "OFFICER", "AUDITOR")
                         .requestMatchers(HttpMethod.GET, API + "/policies/**").hasAnyRole("OFFICER", "AUDITOR")
                         // the audit chain: auditors only
-                        .requestMatchers(HttpMethod.GET, API + "/audit/head", API + "/audit/verify").hasRole("AUDITOR")
+                        .requestMatchers(HttpMethod.GET, API + "/audit/head", API + "/audit/verify",
+                                API + "/audit/verify/*").hasRole("AUDITOR")
                         // retention removes records from the live store: administrators, not auditors
                         .requestMatchers(HttpMethod.POST, API + "/audit/exports").hasRole("ADMIN")
                         // keys

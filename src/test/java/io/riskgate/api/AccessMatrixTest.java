@@ -123,6 +123,8 @@ class AccessMatrixTest {
         // the audit chain: auditors only (anonymous, trader A, trader B, feed, officer, auditor, admin)
         r.add(new Row("GET", "/api/v1/audit/head", "/api/v1/audit/head", null, "401 403 403 403 403 200 403"));
         r.add(new Row("GET", "/api/v1/audit/verify", "/api/v1/audit/verify", null, "401 403 403 403 403 200 403"));
+        r.add(new Row("GET", "/api/v1/audit/verify/{decisionId}", "/api/v1/audit/verify/"
+                + "00000000-0000-7000-8000-000000000000", null, "401 403 403 403 403 404 403"));
         // retention: administrators (an empty body: 400 for the one let through, nothing exported)
         r.add(new Row("POST", "/api/v1/audit/exports", "/api/v1/audit/exports", Map.of(),
                 "401 403 403 403 403 403 400"));

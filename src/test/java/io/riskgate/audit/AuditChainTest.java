@@ -82,6 +82,54 @@ class AuditChainTest {
                 "records 4 are missing (removed) before record 5 (" + d.get(4).decisionId() + ")");
     }
 
+    /**
+     * One record checked alone (the console's decision page): intact when untouched; a record changed with SQL is
+     * named, and so are its neighbours' records when the one before or after it was removed; a record rewritten
+     * with a recomputed hash is caught by the record after it, which no longer follows it.
+     */
+    @Test
+    void oneRecordIsCheckedAgainstItsNeighboursWithoutWalkingTheChain() {
+        List<Decision> d = sixDecisions();
+        String third = d.get(2).decisionId();
+        AuditChain.RecordCheck intact = chain.verifyRecord(third).orElseThrow();
+        assertThat(intact.intact()).isTrue();
+        assertThat(intact.seq()).isEqualTo(3L);
+        assertThat(intact.problems()).isEmpty();
+        assertThat(chain.verifyRecord(d.get(0).decisionId()).orElseThrow().intact()).as("the first").isTrue();
+        assertThat(chain.verifyRecord(d.get(5).decisionId()).orElseThrow().intact()).as("the head").isTrue();
+        assertThat(chain.verifyRecord("no-such-decision")).isEmpty();
+
+        // the rejection of place 2 turned into an approval: named when checked, and its neighbours stay intact
+        String rejected = d.get(1).decisionId();
+        jdbc.update("UPDATE decision SET outcome = 'APPROVED', approved = TRUE WHERE id = ?", rejected);
+        assertThat(chain.verifyRecord(rejected).orElseThrow().problems()).containsExactly(
+                "record 2 (" + rejected + ") was changed: its content does not match its hash");
+        assertThat(chain.verifyRecord(third).orElseThrow().intact()).isTrue();
+
+        // the record after place 3 removed: place 3 says so
+        jdbc.update("DELETE FROM decision_code WHERE decision_id = ?", d.get(3).decisionId());
+        jdbc.update("DELETE FROM decision WHERE id = ?", d.get(3).decisionId());
+        assertThat(chain.verifyRecord(third).orElseThrow().problems()).containsExactly(
+                "record 4, after it, is missing (removed)");
+        assertThat(chain.verifyRecord(d.get(4).decisionId()).orElseThrow().problems()).containsExactly(
+                "record 4, before it, is missing (removed)");
+
+        // place 1 rewritten with its hash recomputed over the new content: its own hash matches, but place 2 still
+        // names its old hash
+        String first = d.get(0).decisionId();
+        jdbc.update("UPDATE decision SET quantity = 99 WHERE id = ?", first);
+        String rewritten = jdbc.query("SELECT " + AuditChain.COLUMNS + " FROM decision WHERE id = ?",
+                rs -> {
+                    rs.next();
+                    return AuditChain.canonical(rs);
+                }, first);
+        jdbc.update("UPDATE decision SET record_hash = ? WHERE id = ?", AuditChain.hash(rewritten, AuditChain.GENESIS),
+                first);
+        assertThat(chain.verifyRecord(first).orElseThrow().problems()).containsExactly(
+                "record 2 does not follow record 1 (" + first + "): this record was replaced, or one was inserted "
+                        + "after it");
+    }
+
     @Test
     void aRecordSlippedInIsNamed() {
         sixDecisions();

@@ -158,9 +158,7 @@ class JournalTest {
     @Test
     void aRecoveryStoppedByABadBatchKeepsTheBatchesBeforeItAndResumes() throws Exception {
         Path dir = tmp.resolve("resume");
-        Files.createDirectories(dir);
-        DataSource ds = LocalDatabase.dataSource("jdbc:h2:file:" + dir.resolve("db"), "sa");
-        RiskgateRuntime.migrate(ds);
+        DataSource ds = migrated(dir);
         JdbcTemplate jdbc = new JdbcTemplate(ds);
         jdbc.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR(20))");
         try (Journal j = Journal.open(dir.resolve("db.journal"))) {
@@ -188,9 +186,7 @@ class JournalTest {
     @Test
     void manyBatchesUpdatingOneRowAreReplayed() throws Exception {
         Path dir = tmp.resolve("one-row");
-        Files.createDirectories(dir);
-        DataSource ds = LocalDatabase.dataSource("jdbc:h2:file:" + dir.resolve("db"), "sa");
-        RiskgateRuntime.migrate(ds);
+        DataSource ds = migrated(dir);
         JdbcTemplate jdbc = new JdbcTemplate(ds);
         jdbc.execute("CREATE TABLE r (id BIGINT PRIMARY KEY, k VARCHAR(36) NOT NULL UNIQUE, s VARCHAR(16) NOT NULL)");
         jdbc.execute("CREATE INDEX r_s ON r (s)");
@@ -210,9 +206,7 @@ class JournalTest {
     @Test
     void aGapBetweenTheDatabaseAndTheJournalRefusesToStart() throws Exception {
         Path dir = tmp.resolve("gap");
-        Files.createDirectories(dir);
-        DataSource ds = LocalDatabase.dataSource("jdbc:h2:file:" + dir.resolve("db"), "sa");
-        RiskgateRuntime.migrate(ds);
+        DataSource ds = migrated(dir);
         try (Journal j = Journal.open(dir.resolve("db.journal"))) {
             j.append(new Journal.Batch(5, List.of(new Journal.Write("UPDATE journal_mark SET seq = seq", List.of()))));
         }
@@ -229,6 +223,14 @@ class JournalTest {
             j.append(new Journal.Batch(1, List.of(new Journal.Write("UPDATE x SET y = 1", List.of()))));
         }
         assertThatThrownBy(() -> JournalRecovery.recover(ds)).hasMessageContaining("has no journal mark");
+    }
+
+    /** An H2 file database in {@code dir}, migrated, with no journal yet. */
+    private static DataSource migrated(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        DataSource ds = LocalDatabase.dataSource("jdbc:h2:file:" + dir.resolve("db"), "sa");
+        RiskgateRuntime.migrate(ds);
+        return ds;
     }
 
     private static long insert(GroupCommit commits, DataSource ds, RowIds ids, String v) {
