@@ -55,7 +55,8 @@ final class AuditCommand implements Runnable {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Walk the chain; name every record changed, removed or inserted. Exit 0 intact, 1 not.")
+            description = "Walk the chain; name every record changed, removed or inserted. With --decision, check "
+                    + "that one record against its neighbours only. Exit 0 intact, 1 not, 2 for bad input.")
     static final class Verify implements Callable<Integer> {
         @ParentCommand
         AuditCommand parent;
@@ -64,8 +65,25 @@ final class AuditCommand implements Runnable {
                 description = "a head kept from 'riskgate audit head': also catches a chain cut or rewritten after it")
         String anchor;
 
+        @Option(names = "--decision", paramLabel = "ID",
+                description = "one decision: its content against its hash, and the records either side linked to it")
+        String decision;
+
         @Override
         public Integer call() throws Exception {
+            if (decision != null) {
+                if (anchor != null || !decision.matches(io.riskgate.lifecycle.FillRequest.DECISION_ID)) {
+                    System.err.println("riskgate: --decision takes a decision id alone (no --anchor)");
+                    return 2;
+                }
+                Optional<AuditChain.RecordCheck> check = parent.open().verifyRecord(decision);
+                if (check.isEmpty()) {
+                    System.err.println("riskgate: no decision " + decision + " in the live store");
+                    return 2;
+                }
+                print(check.get());
+                return check.get().intact() ? 0 : 1;
+            }
             Optional<AuditChain.Head> a;
             try {
                 a = anchor == null ? Optional.empty() : Optional.of(AuditChain.Head.parse(anchor));

@@ -138,6 +138,19 @@ class RiskgateCliTest {
                 .endsWith("was changed: its content does not match its hash");
         // an anchor that is not SEQ:HASH is bad input
         assertThat(run("audit", "--db", db, "verify", "--anchor", "latest").exitCode()).isEqualTo(2);
+        // one record alone: the changed one is named, the other (whose neighbour changed) stays intact
+        javax.sql.DataSource check = io.riskgate.database.LocalDatabase.dataSource(db, "sa");
+        String first = new org.springframework.jdbc.core.JdbcTemplate(check).queryForObject(
+                "SELECT id FROM decision WHERE chain_seq = 1", String.class);
+        String second = new org.springframework.jdbc.core.JdbcTemplate(check).queryForObject(
+                "SELECT id FROM decision WHERE chain_seq = 2", String.class);
+        Run one = run("audit", "--db", db, "verify", "--decision", first);
+        assertThat(one.exitCode()).isEqualTo(1);
+        assertThat(one.json().get("problems").get(0).asText()).endsWith("was changed: its content does not match its "
+                + "hash");
+        assertThat(run("audit", "--db", db, "verify", "--decision", second).exitCode()).isZero();
+        assertThat(run("audit", "--db", db, "verify", "--decision", "00000000-0000-7000-8000-000000000000")
+                .exitCode()).isEqualTo(2);
     }
 
     @Test
