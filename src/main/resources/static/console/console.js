@@ -396,10 +396,24 @@ function accountTrades(account) {
       el('td', {class: 'num'}, money(t.stopLoss)), el('td', {}, t.state),
       el('td', {class: 'num'}, t.realizedPnl == null ? '' : money(t.realizedPnl)),
       el('td', {class: 'num'}, r(t.rMultiple)),
-      el('td', {class: 'num'}, t.mfe ? money(t.mfe.price) + ' (' + r(t.mfe.r) + ')' : ''),
-      el('td', {class: 'num'}, t.mae ? money(t.mae.price) + ' (' + r(-t.mae.r) + ')' : ''),
+      el('td', {class: 'num'}, t.mfe ? money(t.mfe.price) + ' a unit (' + r(t.mfe.r) + ')' : ''),
+      el('td', {class: 'num'}, t.mae ? money(t.mae.price) + ' a unit (' + r(-t.mae.r) + ')' : ''),
       el('td', {class: 'num'}, Number(t.holdingHours).toFixed(1)))), {id: 'trades-table'});
   });
+}
+
+/** A breaker's measured value or limit in its unit: sigmas, a correlation, or a share of equity (%). */
+function measure(code, x) {
+  if (x == null) {
+    return '';
+  }
+  if (code === 'VOLATILITY_SPIKE') {
+    return Number(x).toFixed(2) + ' σ';
+  }
+  if (code === 'CORRELATION_SPIKE') {
+    return Number(x).toFixed(2) + ' (correlation)';
+  }
+  return pct(x);
 }
 
 function accountLog(account) {
@@ -419,8 +433,8 @@ function accountLog(account) {
       return log.length === 0 ? el('p', {}, 'No trip or reset yet.') : table(['At (UTC)', 'Action', 'Breaker',
         'State', 'Measured', 'Limit', 'By', 'Reason'], log.map(b => el('tr', {}, el('td', {}, b.at),
         el('td', {}, b.action), el('td', {}, b.code), el('td', {class: 'state ' + b.state}, b.state),
-        el('td', {class: 'num'}, b.measured == null ? '' : pct(b.measured)),
-        el('td', {class: 'num'}, b.limit == null ? '' : pct(b.limit)), el('td', {}, b.actor),
+        el('td', {class: 'num'}, measure(b.code, b.measured)),
+        el('td', {class: 'num'}, measure(b.code, b.limit)), el('td', {}, b.actor),
         el('td', {}, b.reason))), {id: 'breakers-table'});
     }),
     panel('locks', 'Locks', async () => {
@@ -769,7 +783,6 @@ async function policyVersion(id, version) {
 let polling = null;
 
 function replayRow(j) {
-  const running = j.state === 'QUEUED' || j.state === 'RUNNING';
   return el('tr', {id: 'replay-' + j.id}, el('td', {}, j.startedAt), el('td', {}, j.actor),
     el('td', {}, j.policy + (j.comparePolicy ? ' vs ' + j.comparePolicy : '')), el('td', {}, j.state),
     el('td', {}, el('progress', {max: String(Math.max(1, j.total)), value: String(j.done),
@@ -777,7 +790,7 @@ function replayRow(j) {
     el('td', {}, j.error || '', j.summary ? j.summary.decisions + ' decisions, ' + j.summary.trades
       + ' trades, net ' + money(j.summary.netPnl) + ', max drawdown ' + pct(j.summary.maxDrawdownPct) : '',
     j.warning ? el('p', {}, 'Warning: ' + j.warning) : ''),
-    el('td', {}, running ? '' : el('a', {href: '#/replay/' + encodeURIComponent(j.id)}, 'Report')));
+    el('td', {}, j.state === 'DONE' ? el('a', {href: '#/replay/' + encodeURIComponent(j.id)}, 'Report') : ''));
 }
 
 async function replays() {
@@ -815,6 +828,11 @@ function replayStart() {
       const body = JSON.parse(await file.files[0].text());
       if (policy.value) {
         body.policy = policy.value;
+      }
+      if (!await confirmAction('Replay ' + file.files[0].name + ' (' + (body.bars || []).length + ' bars, '
+        + (body.signals || []).length + ' signals) through policy ' + (body.policy || 'default') + '.')) {
+        status.textContent = 'Cancelled: nothing was sent.';
+        return;
       }
       const job = await api('/api/v1/replays', 'POST', body);
       status.textContent = 'Started replay ' + job.id + '.';

@@ -398,6 +398,9 @@ class ConsoleBrowserTest {
                 waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("replay-file")))
                         .sendKeys(history.toAbsolutePath().toString());
                 browser.findElement(By.id("replay-submit")).click();
+                assertThat(waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-what")))
+                        .getText()).contains("300 bars, 9 signals").contains("policy default");
+                browser.findElement(By.id("confirm-yes")).click();
                 new WebDriverWait(browser, Duration.ofSeconds(60)).until(ExpectedConditions.elementToBeClickable(
                         By.linkText("Report"))).click();
                 org.openqa.selenium.WebElement frame = waiting().until(ExpectedConditions.presenceOfElementLocated(
