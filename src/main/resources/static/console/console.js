@@ -213,14 +213,22 @@ function pct(x) {
   return x == null ? '' : (x * 100).toFixed(2) + '%';
 }
 
+/** A loss against the limits it is measured against, e.g. "3.41% (limits 5.00%, 15.00%)"; no limit: the loss. */
+function against(x, ...limits) {
+  const set = limits.filter(l => l != null);
+  return pct(x) + (set.length ? ' (limit' + (set.length > 1 ? 's ' : ' ') + set.map(pct).join(', ') + ')' : '');
+}
+
 function accountRow(a) {
   const dd = a.drawdown || {};
+  const l = a.limits || {};
   return el('tr', {id: 'acct-' + a.account},
     el('td', {}, el('a', {href: '#/account/' + encodeURIComponent(a.account)}, a.account)),
     el('td', {class: 'state ' + a.state}, a.state),
     el('td', {class: 'num'}, money(a.equity)),
-    el('td', {class: 'num'}, pct(dd.fromPeak)),
-    el('td', {class: 'num'}, pct(dd.daily)),
+    el('td', {class: 'num'}, against(dd.fromPeak, l.circuitBreaker, l.maxDrawdown)),
+    el('td', {class: 'num'}, against(dd.daily, l.dailyLoss)),
+    el('td', {class: 'num'}, against(dd.weekly, l.weeklyLoss)),
     el('td', {}, (a.breakers || []).map(b => b.code).join(', ')),
     el('td', {class: 'num'}, String(a.openInstructions)));
 }
@@ -229,12 +237,12 @@ function accountRow(a) {
 function firmPanel() {
   return panel('firm', 'Firm', async () => {
     const [limits, switches] = await Promise.all([api('/api/v1/firm/limits'), api('/api/v1/firm/kill-switch')]);
-    const against = (x, max) => money(x) + (max == null ? ' (no limit)' : ' of ' + money(max) + ' ('
+    const ofLimit = (x, max) => money(x) + (max == null ? ' (no limit)' : ' of ' + money(max) + ' ('
       + (max > 0 ? (x / max * 100).toFixed(1) : '0') + '%)');
     const inForce = switches.inForce || [];
     return [el('dl', {id: 'firm-limits'},
-      el('dt', {}, 'Gross exposure'), el('dd', {}, against(limits.grossExposure, limits.maxGrossExposure)),
-      el('dt', {}, 'Risk approved today'), el('dd', {}, against(limits.dailyRisk, limits.maxDailyRisk)),
+      el('dt', {}, 'Gross exposure'), el('dd', {}, ofLimit(limits.grossExposure, limits.maxGrossExposure)),
+      el('dt', {}, 'Risk approved today'), el('dd', {}, ofLimit(limits.dailyRisk, limits.maxDailyRisk)),
       el('dt', {}, 'Limits of policy'), el('dd', {}, limits.policy)),
     el('p', {id: 'kill-switches'}, inForce.length === 0 ? 'Kill switches: none in force.'
       : 'Kill switches in force: ' + inForce.map(k => k.scope + ' (by ' + k.actor + ' at ' + k.trippedAt + ': '
@@ -249,7 +257,8 @@ async function overview() {
   const live = el('p', {id: 'live'}, 'Live: connecting to the alert stream…');
   show(mine, el('h2', {}, 'Overview'), live, may('OFFICER') || may('AUDITOR') ? firmPanel() : '',
     accounts.length === 0 ? el('p', {}, 'No account yet.') : table(['Account', 'State', 'Equity',
-      'Drawdown from peak', 'Daily loss', 'Breakers', 'Open instructions'], body));
+      'Drawdown from peak (circuit breaker, maximum)', 'Daily loss', 'Weekly loss', 'Breakers',
+      'Open instructions'], body));
   // the alert stream (Server-Sent Events) read with fetch, which can send the credential: an account an alert
   // names is read again and its row replaced, without a reload. A trader's key follows each of its accounts.
   if (mine !== generation) {
@@ -487,8 +496,10 @@ async function account(id) {
   show(mine,
     el('h2', {}, 'Account ', el('code', {}, id)),
     el('p', {}, 'State: ', el('span', {id: 'account-state', class: 'state ' + state.state}, state.state),
-      ' — equity ', money(state.equity), ' (peak ', money(state.peakEquity), '), drawdown from peak ', pct(dd.fromPeak),
-      ', daily loss ', pct(dd.daily), ', weekly loss ', pct(dd.weekly), '.'),
+      ' — equity ', money(state.equity), ' (peak ', money(state.peakEquity), '), drawdown from peak ',
+      against(dd.fromPeak, (state.limits || {}).circuitBreaker, (state.limits || {}).maxDrawdown), ', daily loss ',
+      against(dd.daily, (state.limits || {}).dailyLoss), ', weekly loss ', against(dd.weekly,
+        (state.limits || {}).weeklyLoss), '.'),
     el('p', {}, 'Breakers in force: ', (state.breakers || []).length === 0 ? 'none' : state.breakers.map(b => b.code
       + ' (' + b.state + (b.until ? ' until ' + b.until : '') + ', by ' + b.actor + ': ' + b.reason + ')').join('; ')),
     el('p', {}, 'Exposure ', money(view.exposure), view.exposurePctOfEquity == null ? '' : ' (' + pct(view.exposurePctOfEquity)

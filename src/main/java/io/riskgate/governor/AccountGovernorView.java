@@ -13,11 +13,30 @@ import java.util.List;
  *
  * @param equity account equity now (snapshot plus P&L since), null while none is known
  * @param openInstructions emergency instructions not yet acknowledged
+ * @param limits the loss and drawdown limits of the account's policy the drawdowns are measured against
  */
 public record AccountGovernorView(String account, TradingState state, List<ActiveBreaker> breakers, Double equity,
                                   Double peakEquity, Drawdown drawdown, boolean recovery,
                                   boolean weeklyTargetReached, List<Multiplier> multipliers, double stopTightening,
-                                  long openInstructions, Instant asOf) {
+                                  long openInstructions, Instant asOf, BreakerLimits limits) {
+
+    /**
+     * The breakers' limits of the policy deciding for the account, as fractions; null for a breaker it turns off.
+     * {@code dailyLoss} is measured against {@link Drawdown#daily}, {@code weeklyLoss} against {@link Drawdown#weekly},
+     * {@code circuitBreaker} and {@code maxDrawdown} against {@link Drawdown#fromPeak}.
+     */
+    public record BreakerLimits(String policyId, Double dailyLoss, Double weeklyLoss, Double circuitBreaker,
+                         Double maxDrawdown) {
+
+        static BreakerLimits of(String policyId, io.riskgate.policy.Governor.Breakers b) {
+            return new BreakerLimits(policyId, limit(b.dailyLoss()), limit(b.weeklyLoss()),
+                    limit(b.circuitBreaker()), limit(b.maxDrawdown()));
+        }
+
+        private static Double limit(io.riskgate.policy.Governor.Breaker b) {
+            return b != null && b.enabled() ? b.limitPct() : null;
+        }
+    }
 
     /**
      * Losses as fractions: {@code daily} since the day window opened with {@code dayOpenEquity}, {@code weekly}

@@ -214,7 +214,12 @@ public final class GovernorService {
         return new AccountGovernorView(book.account(), s.state(), s.breakers(), equity, s.peakEquity(),
                 new AccountGovernorView.Drawdown(daily, weekly, fromPeak, gain, s.dayStart(), s.dayOpenEquity(),
                         s.weekStart(), s.weekOpenEquity()), s.recovery(), s.weeklyTargetReached(), s.multipliers(),
-                s.stopTightening(), open, s.lastEventAt());
+                s.stopTightening(), open, s.lastEventAt(), limits(book.account()));
+    }
+
+    private AccountGovernorView.BreakerLimits limits(String account) {
+        CompiledPolicy policy = registry.forAccountOrDefault(account);
+        return AccountGovernorView.BreakerLimits.of(policy.id(), policy.policy().governor().breakers());
     }
 
     private static double lossFrom(Double reference, double equity) {

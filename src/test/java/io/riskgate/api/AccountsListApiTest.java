@@ -40,6 +40,13 @@ class AccountsListApiTest {
         // seed 001's approval leaves the account ACTIVE, at its 10,000 equity
         assertThat(listed.path("state").asText()).isEqualTo("ACTIVE");
         assertThat(listed.path("equity").asDouble()).isEqualTo(10_000.0);
+        // the limits its drawdowns are measured against, from the default policy (seed 001: daily 3%, weekly 10%,
+        // circuit breaker 5% from the peak; seed 003: maximum drawdown 15%)
+        assertThat(listed.path("limits").path("policyId").asText()).isEqualTo("default");
+        assertThat(listed.path("limits").path("dailyLoss").asDouble()).isEqualTo(0.03);
+        assertThat(listed.path("limits").path("weeklyLoss").asDouble()).isEqualTo(0.10);
+        assertThat(listed.path("limits").path("circuitBreaker").asDouble()).isEqualTo(0.05);
+        assertThat(listed.path("limits").path("maxDrawdown").asDouble()).isEqualTo(0.15);
 
         JsonNode own = new HttpApi(port, TestKeys.key(keys, Set.of(Role.TRADER), Set.of(mine))).get("/api/v1/accounts")
                 .body();

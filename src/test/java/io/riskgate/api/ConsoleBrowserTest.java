@@ -246,6 +246,9 @@ class ConsoleBrowserTest {
             By state = By.cssSelector("#acct-" + account + " .state");
             assertThat(waiting().until(ExpectedConditions.visibilityOfElementLocated(state)).getText())
                     .isEqualTo("ACTIVE");
+            // the drawdowns against the default policy's limits: 5% and 15% from the peak, 3% a day, 10% a week
+            assertThat(browser.findElement(By.id("acct-" + account)).getText())
+                    .contains("0.00% (limits 5.00%, 15.00%)", "0.00% (limit 3.00%)", "0.00% (limit 10.00%)");
             waiting().until(ExpectedConditions.textToBe(By.id("live"), "Live: updated from the alert stream."));
             // a marker the page would lose if it were reloaded
             ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.notReloaded = true");
