@@ -92,6 +92,11 @@ class PoliciesController {
         this.workspace = workspace;
     }
 
+    /** The principals' running what-ifs and validations; a test holds a slot to be sure one is running. */
+    InFlight whatIfs() {
+        return whatIfs;
+    }
+
     /** A what-if by a principal whose previous one is still running. */
     static final class WhatIfRunning extends RuntimeException {
         WhatIfRunning(String principal) {
