@@ -188,6 +188,8 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
     public static void migrate(DataSource dataSource) {
         JournalRecovery.recover(dataSource);
         Flyway.configure().dataSource(dataSource).locations(migrations(dataSource)).load().migrate();
+        // the schema and the journal's mark on disk before the first batch is journaled
+        JournalRecovery.syncAfterMigration(dataSource);
     }
 
     /**
