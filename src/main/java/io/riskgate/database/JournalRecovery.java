@@ -158,8 +158,8 @@ public final class JournalRecovery {
      * After the schema migrations, before anything is journaled: an H2 file database that a journal will cover has
      * its migrations (the {@code journal_mark} row among them) synced to its file. Otherwise H2, which syncs in the
      * background, could lose them to a kill in its first second, and the journal written next would find no mark to
-     * replay after (a CI run's CrashTest saw "journal_mark has no row"; a copy of the file taken right after the
-     * migrations held the row in every try since, so no test shows the loss, and the sync costs one at start).
+     * replay after (a CI run's CrashTest saw "journal_mark has no row"; JournalTest copies the file right after
+     * the migrations while the database is open: without this sync the copy did not even hold the table).
      */
     public static void syncAfterMigration(DataSource dataSource) {
         try (Connection c = dataSource.getConnection()) {
