@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.riskgate.audit.AccountPolicies;
 import io.riskgate.audit.PolicyArchive;
 import io.riskgate.errors.NotFoundException;
-import io.riskgate.order.CheckRequestParser;
 import io.riskgate.order.FieldProblem;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.order.JsonFields;
@@ -47,7 +46,7 @@ class AccountPolicyController {
     @Operation(summary = "The policy an account is decided under: its assignment, or the default")
     @GetMapping("/api/v1/accounts/{id}/policy")
     AccountPolicy get(@PathVariable String id) {
-        account(id);
+        AccountPaths.checked(id);
         io.riskgate.security.AccountAccess.requireReading(id);
         CompiledPolicy p;
         try {
@@ -67,7 +66,7 @@ class AccountPolicyController {
     @PutMapping("/api/v1/accounts/{id}/policy")
     AccountPolicies.Assignment put(@PathVariable String id, @RequestBody(required = false) JsonNode body,
                                    Principal principal) {
-        account(id);
+        AccountPaths.checked(id);
         List<FieldProblem> problems = new ArrayList<>();
         JsonFields f = Officer.request(body, Set.of("policyId", "reason"), problems);
         String policyId = f.text("policyId", PolicyLoader.POLICY_ID);
@@ -80,11 +79,5 @@ class AccountPolicyController {
         String actor = Officer.name(principal);
         return assignments.assign(id, p.id(), actor, reason,
                 () -> archive.assigned(id, p.id(), p.sha256(), actor, reason));
-    }
-
-    private static void account(String id) {
-        if (!id.matches(CheckRequestParser.ID_PATTERN)) {
-            throw InvalidRequestException.of("id", "must match " + CheckRequestParser.ID_PATTERN);
-        }
     }
 }

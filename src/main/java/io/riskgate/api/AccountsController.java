@@ -1,7 +1,6 @@
 package io.riskgate.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.riskgate.order.CheckRequestParser;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.lifecycle.TradeDetail;
 import io.riskgate.lifecycle.TradeService;
@@ -57,7 +56,7 @@ class AccountsController {
     @Operation(summary = "An account as the engine holds it: equity, open positions, reservations, exposure")
     @GetMapping("/{id}")
     AccountView get(@PathVariable String id) {
-        return portfolio.view(readable(id));
+        return portfolio.view(AccountPaths.readable(id));
     }
 
     /** The account page's equity and drawdown charts: the latest reported snapshots, oldest first. */
@@ -65,7 +64,7 @@ class AccountsController {
     @GetMapping("/{id}/equity")
     List<EquityPoint> equityHistory(@PathVariable String id,
                                     @RequestParam(name = "limit", defaultValue = "500") int limit) {
-        String account = readable(id);
+        String account = AccountPaths.readable(id);
         return portfolio.store().equityHistory(account, limited(limit));
     }
 
@@ -76,7 +75,7 @@ class AccountsController {
                              @RequestParam(name = "state", required = false) String state,
                              @RequestParam(name = "limit", defaultValue = "100") int limit) {
         List<FieldProblem> problems = new ArrayList<>();
-        checkId(id, problems);
+        AccountPaths.check(id, problems);
         if (state != null && !state.matches("(?i)OPEN|CLOSED")) {
             problems.add(new FieldProblem("state", "must be OPEN or CLOSED, was '" + Echo.of(state) + "'"));
         }
@@ -88,22 +87,6 @@ class AccountsController {
         }
         AccountAccess.requireReading(id);
         return trades.trades(id, Optional.ofNullable(state).map(s -> s.equalsIgnoreCase("OPEN")), limit);
-    }
-
-    private static void checkId(String id, List<FieldProblem> problems) {
-        if (!id.matches(CheckRequestParser.ID_PATTERN)) {
-            problems.add(new FieldProblem("id", "must match " + CheckRequestParser.ID_PATTERN));
-        }
-    }
-
-    private static String readable(String id) {
-        List<FieldProblem> problems = new ArrayList<>();
-        checkId(id, problems);
-        if (!problems.isEmpty()) {
-            throw new InvalidRequestException(problems);
-        }
-        AccountAccess.requireReading(id);
-        return id;
     }
 
     private static int limited(int limit) {

@@ -5,7 +5,6 @@ import io.riskgate.governor.AccountGovernorView;
 import io.riskgate.governor.EmergencyInstruction;
 import io.riskgate.governor.GovernorEvent;
 import io.riskgate.governor.GovernorService;
-import io.riskgate.order.CheckRequestParser;
 import io.riskgate.order.FieldProblem;
 import io.riskgate.order.InvalidRequestException;
 import io.riskgate.order.JsonFields;
@@ -130,7 +129,7 @@ class GovernorController {
     @Operation(summary = "An account's trading state (ACTIVE, REDUCING, HALTED), drawdown and active breakers")
     @GetMapping("/api/v1/accounts/{id}/state")
     AccountGovernorView state(@PathVariable String id) {
-        return governor.view(readable(id));
+        return governor.view(AccountPaths.readable(id));
     }
 
     /**
@@ -141,9 +140,7 @@ class GovernorController {
     @PostMapping("/api/v1/accounts/{id}/breaker")
     AccountGovernorView breaker(@PathVariable String id, @RequestBody JsonNode body, Principal principal) {
         List<FieldProblem> problems = new ArrayList<>();
-        if (!id.matches(CheckRequestParser.ID_PATTERN)) {
-            problems.add(new FieldProblem("id", "must match " + CheckRequestParser.ID_PATTERN));
-        }
+        AccountPaths.check(id, problems);
         JsonFields f = Officer.request(body, Set.of("action", "reason", "state", "emergency", "code"), problems);
         String action = f.text("action", "(?i)TRIP|RESET");
         String reason = f.text("reason", null);
@@ -177,14 +174,14 @@ class GovernorController {
         if (limit < 1 || limit > 1_000) {
             throw InvalidRequestException.of("limit", "must be between 1 and 1000, was " + limit);
         }
-        return governor.store().changes(readable(id), limit);
+        return governor.store().changes(AccountPaths.readable(id), limit);
     }
 
     @Operation(summary = "An account's emergency instructions (close, reduce), optionally only the open ones")
     @GetMapping("/api/v1/accounts/{id}/instructions")
     List<EmergencyInstruction> instructions(@PathVariable String id,
                                             @RequestParam(name = "open", defaultValue = "false") boolean open) {
-        return governor.instructions(readable(id), open);
+        return governor.instructions(AccountPaths.readable(id), open);
     }
 
     /** Acknowledges an instruction with an optional note; the alert event names the authenticated principal. */
@@ -201,7 +198,7 @@ class GovernorController {
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
-        return governor.acknowledge(tradable(id), Officer.name(principal), iid, note);
+        return governor.acknowledge(AccountPaths.tradable(id), Officer.name(principal), iid, note);
     }
 
     /**
@@ -261,24 +258,5 @@ class GovernorController {
         } catch (IOException gone) {
             throw new IllegalStateException("subscriber gone", gone);
         }
-    }
-
-    /** A path account the caller may read (officers, auditors, a trader's own). */
-    private static String readable(String id) {
-        io.riskgate.security.AccountAccess.requireReading(account(id));
-        return id;
-    }
-
-    /** A path account the caller trades (acknowledgements). */
-    private static String tradable(String id) {
-        io.riskgate.security.AccountAccess.requireTrading(account(id));
-        return id;
-    }
-
-    private static String account(String id) {
-        if (!id.matches(CheckRequestParser.ID_PATTERN)) {
-            throw InvalidRequestException.of("id", "must match " + CheckRequestParser.ID_PATTERN);
-        }
-        return id;
     }
 }

@@ -38,7 +38,7 @@ class LocksController {
     @Operation(summary = "An account's locks in force (cooldown, stop-loss guard) and the lifts")
     @GetMapping("/api/v1/accounts/{id}/locks")
     TradeService.Locks locks(@PathVariable String id) {
-        requireId(id);
+        AccountPaths.checked(id);
         AccountAccess.requireReading(id);
         return trades.locks(id);
     }
@@ -47,7 +47,7 @@ class LocksController {
     @PostMapping("/api/v1/accounts/{id}/locks/lift")
     TradeService.Locks lift(@PathVariable String id, @RequestBody(required = false) JsonNode body,
                             Principal principal) {
-        requireId(id);
+        AccountPaths.checked(id);
         List<FieldProblem> problems = new ArrayList<>();
         JsonFields f = Officer.request(body, Set.of("code", "symbol", "reason"), problems);
         String code = f.text("code", "(?i)" + StopOuts.COOLDOWN + "|" + StopOuts.GUARD);
@@ -60,11 +60,5 @@ class LocksController {
             throw new InvalidRequestException(problems);
         }
         return trades.lift(id, code.toUpperCase(Locale.ROOT), symbol, Officer.name(principal), reason);
-    }
-
-    private static void requireId(String id) {
-        if (!id.matches(CheckRequestParser.ID_PATTERN)) {
-            throw InvalidRequestException.of("id", "must match " + CheckRequestParser.ID_PATTERN);
-        }
     }
 }

@@ -88,10 +88,7 @@ class MarketController {
     @Operation(summary = "An account's portfolio risk: VaR, correlation, heat, exposures")
     @GetMapping("/api/v1/accounts/{id}/risk")
     AccountRisk risk(@PathVariable String id) {
-        if (!id.matches(CheckRequestParser.ID_PATTERN)) {
-            throw InvalidRequestException.of("id", "must match " + CheckRequestParser.ID_PATTERN);
-        }
-        io.riskgate.security.AccountAccess.requireReading(id);
+        AccountPaths.readable(id);
         var policy = registry.forAccountOrDefault(id).policy();
         return portfolio.withAccount(id, book -> new PortfolioRisk(market).accountRisk(policy.analytics(), book,
                 book.markedEquity().orElse(null), clock.instant()));

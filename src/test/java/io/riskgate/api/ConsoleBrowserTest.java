@@ -8,7 +8,6 @@ import io.riskgate.security.Role;
 import io.riskgate.testing.TestKeys;
 import io.riskgate.testing.TestRuntime;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,15 +53,7 @@ class ConsoleBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
-    static final Path CONFIG;
-
-    static {
-        try {
-            CONFIG = TestRuntime.copyRepoConfig(Files.createTempDirectory("riskgate-console-"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    static final Path CONFIG = io.riskgate.testing.ServerConfig.copyOfRepoConfig("riskgate-console-");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {

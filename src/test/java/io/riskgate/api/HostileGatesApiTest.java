@@ -8,9 +8,7 @@ import io.riskgate.testing.HostileConditions;
 import io.riskgate.testing.Requests;
 import io.riskgate.testing.ServerConfig;
 import io.riskgate.testing.TestKeys;
-import io.riskgate.testing.TestRuntime;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -35,15 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class HostileGatesApiTest {
 
-    static final Path CONFIG;
-
-    static {
-        try {
-            CONFIG = TestRuntime.copyRepoConfig(Files.createTempDirectory("riskgate-hostile-"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    static final Path CONFIG = io.riskgate.testing.ServerConfig.copyOfRepoConfig("riskgate-hostile-");
 
     static final Path POLICY = CONFIG.resolve("policies/default.yaml");
 

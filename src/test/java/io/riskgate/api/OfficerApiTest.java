@@ -49,15 +49,7 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = "riskgate.policies.watch=false")
 class OfficerApiTest {
 
-    static final Path CONFIG;
-
-    static {
-        try {
-            CONFIG = TestRuntime.copyRepoConfig(Files.createTempDirectory("riskgate-officer-"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    static final Path CONFIG = io.riskgate.testing.ServerConfig.copyOfRepoConfig("riskgate-officer-");
 
     static final Path POLICY = CONFIG.resolve("policies/default.yaml");
     static final Path STRICT = CONFIG.resolve("policies/strict.yaml");

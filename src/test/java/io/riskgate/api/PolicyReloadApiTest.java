@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.riskgate.testing.TestRuntime;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,15 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class PolicyReloadApiTest {
 
-    static final Path CONFIG;
-
-    static {
-        try {
-            CONFIG = TestRuntime.copyRepoConfig(Files.createTempDirectory("riskgate-reload-"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    static final Path CONFIG = io.riskgate.testing.ServerConfig.copyOfRepoConfig("riskgate-reload-");
 
     static final Path POLICY = CONFIG.resolve("policies/default.yaml");
     static final Path GATES = CONFIG.resolve("rules/gates.drl");

@@ -17,6 +17,15 @@ public final class ServerConfig {
     private ServerConfig() {
     }
 
+    /** A fresh copy of the shipped policies and rules in a new temporary directory named from {@code prefix}. */
+    public static Path copyOfRepoConfig(String prefix) {
+        try {
+            return TestRuntime.copyRepoConfig(Files.createTempDirectory(prefix));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static void register(DynamicPropertyRegistry registry, Path config, String database) {
         registry.add("riskgate.policies-dir", () -> config.resolve("policies").toString());
         registry.add("riskgate.rules-dir", () -> config.resolve("rules").toString());
