@@ -28,7 +28,7 @@ import java.util.zip.CRC32C;
  * the journal. After a crash, {@link JournalRecovery} replays the frames H2 had not yet stored.
  *
  * <p>A frame: its body's length and CRC-32C, then the body: the batch's number and its write statements, each as
- * its SQL and its parameters. A frame cut short by a crash (the file ends inside it) was never acknowledged and is
+ * its SQL (by its place in the frame's table of SQL texts) and its parameters. A frame cut short by a crash (the file ends inside it) was never acknowledged and is
  * dropped; a damaged frame with frames after it is corruption, and reading refuses it.
  */
 public final class Journal implements AutoCloseable {
@@ -109,13 +109,10 @@ public final class Journal implements AutoCloseable {
 
     /** Appends {@code batch} as one frame and returns once it is on disk (fdatasync). */
     public void append(Batch batch) throws IOException {
-        byte[] body = encode(batch);
-        CRC32C crc = new CRC32C();
-        crc.update(body);
-        ByteBuffer frame = ByteBuffer.allocate(8 + body.length);
-        frame.putInt(body.length).putInt((int) crc.getValue()).put(body).flip();
-        while (frame.hasRemaining()) {
-            channel.write(frame);
+        Frame frame = encodeFrame(batch);
+        ByteBuffer bytes = ByteBuffer.wrap(frame.buf, 0, frame.pos);
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
         }
         channel.force(false);
     }
@@ -225,17 +222,144 @@ public final class Journal implements AutoCloseable {
                 || value instanceof Timestamp || value instanceof byte[] || value instanceof Instant;
     }
 
+    /**
+     * Marks a body of the second format, where the count of writes stands in the first: each write names its SQL by
+     * its place in the frame's table of SQL texts (a text is written once per frame, where it is first used), and a
+     * string is stored as Latin-1 bytes when it can be. A batch of a mark repeats one UPDATE a thousand times; the
+     * first format wrote each as UTF-16 and took a fifth of the writer thread (MarkBenchmark, docs/performance.md).
+     * Frames of the first format, left by an earlier riskgate that stopped without a checkpoint, still read.
+     */
+    private static final int FORMAT_2 = -2;
+
+    /** A frame as written: its length and checksum, then its body, in {@code buf[0, pos)}. */
+    static final class Frame {
+        private byte[] buf;
+        private int pos;
+
+        Frame(int capacity) {
+            buf = new byte[Math.max(64, capacity)];
+        }
+
+        private void room(int n) {
+            if (buf.length - pos < n) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+            }
+        }
+
+        void putByte(int v) {
+            room(1);
+            buf[pos++] = (byte) v;
+        }
+
+        void putInt(int v) {
+            room(4);
+            buf[pos++] = (byte) (v >>> 24);
+            buf[pos++] = (byte) (v >>> 16);
+            buf[pos++] = (byte) (v >>> 8);
+            buf[pos++] = (byte) v;
+        }
+
+        void putLong(long v) {
+            putInt((int) (v >>> 32));
+            putInt((int) v);
+        }
+
+        void putBytes(byte[] b) {
+            room(b.length);
+            System.arraycopy(b, 0, buf, pos, b.length);
+            pos += b.length;
+        }
+
+        /** Latin-1 bytes after a non-negative length, or UTF-16 code units after {@code -length - 1}. */
+        void putString(String s) {
+            int n = s.length();
+            boolean latin1 = true;
+            for (int i = 0; i < n && latin1; i++) {
+                latin1 = s.charAt(i) < 256;
+            }
+            if (latin1) {
+                putInt(n);
+                putBytes(s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            } else {
+                putInt(-n - 1);
+                room(2 * n);
+                for (int i = 0; i < n; i++) {
+                    char c = s.charAt(i);
+                    buf[pos++] = (byte) (c >>> 8);
+                    buf[pos++] = (byte) c;
+                }
+            }
+        }
+
+        /** The body, without the frame's length and checksum. */
+        byte[] body() {
+            return java.util.Arrays.copyOfRange(buf, 8, pos);
+        }
+    }
+
+    /** The frame of {@code batch}: length, CRC-32C, body (second format). */
+    static Frame encodeFrame(Batch batch) {
+        Frame out = new Frame(8 + 16 + 96 * batch.writes().size());
+        out.pos = 8;
+        out.putLong(batch.seq());
+        out.putInt(FORMAT_2);
+        out.putInt(batch.writes().size());
+        java.util.Map<String, Integer> texts = new java.util.HashMap<>();
+        for (Write w : batch.writes()) {
+            Integer ref = texts.get(w.sql());
+            if (ref != null) {
+                out.putInt(ref);
+            } else {
+                out.putInt(texts.size());
+                out.putString(w.sql());
+                texts.put(w.sql(), texts.size());
+            }
+            out.putInt(w.parameters().size());
+            for (Object p : w.parameters()) {
+                writeValue(out, p);
+            }
+        }
+        int length = out.pos - 8;
+        CRC32C crc = new CRC32C();
+        crc.update(out.buf, 8, length);
+        int end = out.pos;
+        out.pos = 0;
+        out.putInt(length);
+        out.putInt((int) crc.getValue());
+        out.pos = end;
+        return out;
+    }
+
+    /** The body of {@code batch}'s frame (second format). */
     static byte[] encode(Batch batch) {
+        return encodeFrame(batch).body();
+    }
+
+    /**
+     * The body of {@code batch}'s frame in the first format (every SQL text and string as UTF-16), as riskgate wrote
+     * it before the second: kept so that the tests show such a journal still reads.
+     */
+    static byte[] encodeFirstFormat(Batch batch) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 * Math.max(1, batch.writes().size()));
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeLong(batch.seq());
             out.writeInt(batch.writes().size());
             for (Write w : batch.writes()) {
-                writeString(out, w.sql());
+                writeUtf16(out, w.sql());
                 out.writeInt(w.parameters().size());
                 for (Object p : w.parameters()) {
-                    writeValue(out, p);
+                    Frame one = new Frame(32);
+                    if (p instanceof String text) {
+                        out.writeByte(STRING);
+                        writeUtf16(out, text);
+                    } else if (p instanceof BigDecimal d) {
+                        out.writeByte(DECIMAL);
+                        writeUtf16(out, d.toString());
+                    } else {
+                        writeValue(one, p); // the other values are encoded alike in both formats
+                        out.write(one.buf, 0, one.pos);
+                    }
                 }
             }
             out.flush();
@@ -248,14 +372,31 @@ public final class Journal implements AutoCloseable {
     static Batch decode(byte[] body) throws IOException {
         DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(body));
         long seq = in.readLong();
-        int count = in.readInt();
-        List<Write> writes = new ArrayList<>(count);
+        int first = in.readInt();
+        boolean second = first == FORMAT_2;
+        int count = second ? in.readInt() : first;
+        if (count < 0) {
+            throw new IOException("a journal frame holds an impossible count of writes " + count);
+        }
+        List<String> texts = new ArrayList<>();
+        List<Write> writes = new ArrayList<>(Math.min(count, 1 << 16));
         for (int i = 0; i < count; i++) {
-            String sql = readString(in);
+            String sql;
+            if (second) {
+                int ref = in.readInt();
+                if (ref == texts.size()) {
+                    texts.add(readString(in, true));
+                } else if (ref < 0 || ref > texts.size()) {
+                    throw new IOException("a journal frame names SQL text " + ref + " of " + texts.size());
+                }
+                sql = texts.get(ref);
+            } else {
+                sql = readString(in, false);
+            }
             int n = in.readInt();
-            List<Object> params = new ArrayList<>(n);
+            List<Object> params = new ArrayList<>(Math.max(0, Math.min(n, 1 << 10)));
             for (int j = 0; j < n; j++) {
-                params.add(readValue(in));
+                params.add(readValue(in, second));
             }
             writes.add(new Write(sql, params));
         }
@@ -265,59 +406,59 @@ public final class Journal implements AutoCloseable {
         return new Batch(seq, writes);
     }
 
-    private static void writeValue(DataOutputStream out, Object v) throws IOException {
+    private static void writeValue(Frame out, Object v) {
         if (v == null) {
-            out.writeByte(NULL);
+            out.putByte(NULL);
         } else if (v instanceof String s) {
-            out.writeByte(STRING);
-            writeString(out, s);
+            out.putByte(STRING);
+            out.putString(s);
         } else if (v instanceof Long l) {
-            out.writeByte(LONG);
-            out.writeLong(l);
+            out.putByte(LONG);
+            out.putLong(l);
         } else if (v instanceof Integer || v instanceof Short) {
-            out.writeByte(INT);
-            out.writeInt(((Number) v).intValue());
+            out.putByte(INT);
+            out.putInt(((Number) v).intValue());
         } else if (v instanceof Double || v instanceof Float) {
-            out.writeByte(DOUBLE);
-            out.writeDouble(((Number) v).doubleValue());
+            out.putByte(DOUBLE);
+            out.putLong(Double.doubleToRawLongBits(((Number) v).doubleValue()));
         } else if (v instanceof Boolean b) {
-            out.writeByte(BOOLEAN);
-            out.writeBoolean(b);
+            out.putByte(BOOLEAN);
+            out.putByte(b ? 1 : 0);
         } else if (v instanceof BigDecimal d) {
-            out.writeByte(DECIMAL);
-            writeString(out, d.toString());
+            out.putByte(DECIMAL);
+            out.putString(d.toString());
         } else if (v instanceof OffsetDateTime t) {
-            out.writeByte(OFFSET_TIME);
-            out.writeLong(t.toEpochSecond());
-            out.writeInt(t.getNano());
-            out.writeInt(t.getOffset().getTotalSeconds());
+            out.putByte(OFFSET_TIME);
+            out.putLong(t.toEpochSecond());
+            out.putInt(t.getNano());
+            out.putInt(t.getOffset().getTotalSeconds());
         } else if (v instanceof Timestamp t) {
-            out.writeByte(TIMESTAMP);
-            out.writeLong(t.getTime());
-            out.writeInt(t.getNanos());
+            out.putByte(TIMESTAMP);
+            out.putLong(t.getTime());
+            out.putInt(t.getNanos());
         } else if (v instanceof byte[] b) {
-            out.writeByte(BYTES);
-            out.writeInt(b.length);
-            out.write(b);
+            out.putByte(BYTES);
+            out.putInt(b.length);
+            out.putBytes(b);
         } else if (v instanceof Instant i) {
-            out.writeByte(INSTANT);
-            out.writeLong(i.getEpochSecond());
-            out.writeInt(i.getNano());
+            out.putByte(INSTANT);
+            out.putLong(i.getEpochSecond());
+            out.putInt(i.getNano());
         } else {
             throw new IllegalArgumentException("the journal cannot record a parameter of type " + v.getClass());
         }
     }
 
-    private static Object readValue(DataInputStream in) throws IOException {
+    private static Object readValue(DataInputStream in, boolean second) throws IOException {
         byte tag = in.readByte();
         return switch (tag) {
             case NULL -> null;
-            case STRING -> readString(in);
+            case STRING -> readString(in, second);
             case LONG -> in.readLong();
             case INT -> in.readInt();
             case DOUBLE -> in.readDouble();
             case BOOLEAN -> in.readBoolean();
-            case DECIMAL -> new BigDecimal(readString(in));
+            case DECIMAL -> new BigDecimal(readString(in, second));
             case OFFSET_TIME -> {
                 long seconds = in.readLong();
                 int nano = in.readInt();
@@ -335,14 +476,28 @@ public final class Journal implements AutoCloseable {
         };
     }
 
-    /** As UTF-16 code units: every Java string comes back as it was, an unpaired surrogate included. */
-    private static void writeString(DataOutputStream out, String s) throws IOException {
+    /** As UTF-16 code units (the first format): every Java string comes back as it was, an unpaired surrogate too. */
+    private static void writeUtf16(DataOutputStream out, String s) throws IOException {
         out.writeInt(s.length());
         out.writeChars(s);
     }
 
-    private static String readString(DataInputStream in) throws IOException {
+    /** A string of the second format ({@link Frame#putString}) or of the first ({@link #writeUtf16}). */
+    private static String readString(DataInputStream in, boolean second) throws IOException {
         int n = in.readInt();
+        if (second && n >= 0) {
+            if (n > MAX_FRAME) {
+                throw new EOFException("impossible string length " + n);
+            }
+            byte[] latin1 = in.readNBytes(n);
+            if (latin1.length != n) {
+                throw new EOFException("a string of " + n + " bytes cut short at " + latin1.length);
+            }
+            return new String(latin1, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+        if (second) {
+            n = -(n + 1);
+        }
         if (n < 0 || n > MAX_FRAME / 2) {
             throw new EOFException("impossible string length " + n);
         }

@@ -178,13 +178,49 @@ class CrashTest {
      * account holding most.
      */
     private Held verify() throws Exception {
+        Path before = copyOfTheKilledFiles();
         try (Connection c = LocalDatabase.dataSource(url(), "sa").getConnection()) {
             // as every start does: the batches acknowledged but not yet in H2's file come back from the journal
-            replayed += JournalRecovery.recover(new SingleConnectionDataSource(c, true)).batches();
+            try {
+                replayed += JournalRecovery.recover(new SingleConnectionDataSource(c, true)).batches();
+            } catch (RuntimeException e) {
+                keepEvidence(before);
+                throw e;
+            }
             JdbcTemplate jdbc = new JdbcTemplate(new SingleConnectionDataSource(c, true));
             Map<String, Integer> held = allStored(jdbc, acknowledged);
             return held.entrySet().stream().max(Map.Entry.comparingByValue())
                     .map(e -> new Held(e.getKey(), e.getValue())).orElse(new Held("crash-none", 0));
+        }
+    }
+
+    /** The database and journal as the killed child left them, before anything opens them. */
+    private Path copyOfTheKilledFiles() throws java.io.IOException {
+        Path before = Files.createDirectories(tmp.resolve("before-recovery"));
+        try (var files = Files.list(tmp)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, before.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        return before;
+    }
+
+    /**
+     * A recovery that fails leaves the killed child's database and journal, as they were before it, and the lines
+     * acknowledged in {@code target/crash-evidence-*}: a failure seen once in a CI run can be examined afterwards.
+     */
+    private void keepEvidence(Path before) {
+        try {
+            Path evidence = Files.createDirectories(Path.of("target", "crash-evidence-" + System.nanoTime()));
+            try (var files = Files.list(before)) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, evidence.resolve(f.getFileName()));
+                }
+            }
+            Files.write(evidence.resolve("acknowledged.txt"), acknowledged.stream().map(l -> String.join(" ", l))
+                    .toList());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not keep the evidence of a failed recovery", e);
         }
     }
 

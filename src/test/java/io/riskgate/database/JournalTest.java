@@ -57,6 +57,54 @@ class JournalTest {
         }
     }
 
+    /**
+     * A mark's batch repeats one UPDATE for every trade: the second format writes its SQL once per frame and its
+     * Latin-1 strings a byte a character. 1,000 updates of the mark's shape take 114 bytes each: its SQL's place (4)
+     * and the count of parameters (4), then 4 doubles of 9 bytes, the state "OPEN" (1 + 4 + 4), a timestamp (1 + 8
+     * + 4), 3 booleans of 2, a null of 1 and the trade's id of 36 characters (1 + 4 + 36): 114 KB. The first format,
+     * with the SQL text of 198 characters in UTF-16 in every write (396 bytes) and each string 2 bytes a character,
+     * wrote 8 + 396 + 56 + 13 + 77 = 550 bytes a write: 550 KB. Both read back alike, and a journal of
+     * the first format (left by an earlier riskgate) still reads.
+     */
+    @Test
+    void repeatedStatementsAreWrittenOnceAndTheFirstFormatStillReads() throws IOException {
+        String sql = "UPDATE trade SET stop_loss = ?, state = ?, best_price = ?, worst_price = ?, last_mark_at = ?, "
+                + "breakeven_done = ?, partial_done = ?, trailing_active = ?, pending_exit = ?, last_price = ? "
+                + "WHERE id = ?";
+        List<Journal.Write> writes = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            writes.add(new Journal.Write(sql, Arrays.asList(47_750.0, "OPEN", 50_100.0, 50_050.0,
+                    Timestamp.from(Instant.parse("2024-01-15T10:30:00Z").plusMillis(i)), false, false, false, null,
+                    50_100.0, String.format("01a2446f-c5c0-7000-8a3a-%012d", i))));
+        }
+        writes.add(new Journal.Write("INSERT INTO t VALUES (?, ?)", Arrays.asList("déjà \ud800", new BigDecimal("1.5"))));
+        writes.add(new Journal.Write(sql.replace("?, state", "?,  state"), List.of()));
+        Journal.Batch batch = new Journal.Batch(7, writes);
+        byte[] second = Journal.encode(batch);
+        byte[] first = Journal.encodeFirstFormat(batch);
+        assertThat(second.length).isBetween(114_000, 115_000);
+        assertThat(first.length).isBetween(550_000, 551_000);
+        for (byte[] body : List.of(second, first)) {
+            Journal.Batch back = Journal.decode(body);
+            assertThat(back.seq()).isEqualTo(7);
+            assertThat(back.writes()).hasSize(writes.size());
+            for (int i = 0; i < writes.size(); i++) {
+                assertThat(back.writes().get(i).sql()).isEqualTo(writes.get(i).sql());
+                assertThat(back.writes().get(i).parameters()).isEqualTo(writes.get(i).parameters());
+            }
+        }
+        // a file of first-format frames, as an earlier riskgate left it, reads with its frames in order
+        Path file = tmp.resolve("first.journal");
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(first);
+        Files.write(file, java.nio.ByteBuffer.allocate(8 + first.length).putInt(first.length)
+                .putInt((int) crc.getValue()).put(first).array());
+        try (Journal j = Journal.open(file)) {
+            j.append(new Journal.Batch(8, List.of(new Journal.Write(sql, List.of()))));
+        }
+        assertThat(Journal.read(file).batches()).extracting(Journal.Batch::seq).containsExactly(7L, 8L);
+    }
+
     @Test
     void aLastFrameCutShortIsDroppedAndOneDamagedBeforeOthersRefused() throws IOException {
         Path file = tmp.resolve("j.journal");
