@@ -201,6 +201,7 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
             url = c.getMetaData().getURL();
             if (Durability.of(url) == Durability.JOURNAL) {
                 path = JournalRecovery.databasePath(c);
+                JournalRecovery.storeOnlyFromWritingThreads(c);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the database: " + e.getMessage(), e);

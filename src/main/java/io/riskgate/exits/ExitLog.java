@@ -45,19 +45,36 @@ public final class ExitLog {
         this.places = RowIds.of(dataSource, "exit_instruction", "seq");
     }
 
-    void insert(ExitInstruction i, TradeState before, Mark mark, Instant recordedAt) {
+    /** An instruction's row with its JSON written, ready for {@link #insert(Row)}. */
+    record Row(ExitInstruction instruction, TradeState before, Instant recordedAt, String markJson, String firedJson,
+               String event) {
+    }
+
+    /**
+     * The row of an instruction, its JSON written here (on the caller's thread, so that the group commit's writer is
+     * left only the insert); the bus's event only when the bus is on.
+     */
+    Row row(ExitInstruction i, TradeState before, Mark mark, Instant recordedAt) {
+        return new Row(i, before, recordedAt, write(mark), write(i.firedRules()), outbox.on() ? write(i) : null);
+    }
+
+    /** Inserts the row, in the caller's unit; its place in the table is taken here, in commit order. */
+    void insert(Row r) {
+        ExitInstruction i = r.instruction();
         PolicyRef p = i.policy();
         jdbc.update("INSERT INTO exit_instruction (id, seq, trade_id, account, symbol, action, quantity, stop_loss, "
                         + "price, reason, rule_name, code, state_before, state_after, issued_at, recorded_at, policy_id, "
                         + "policy_version, policy_sha256, mark_json, fired_json) "
                         + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 i.instructionId(), places.next(), i.tradeId(), i.account(), i.symbol(), i.action().name(), i.quantity(),
-                i.stopLoss(), i.price(), truncate(i.reason()), i.rule(), i.code(), before.name(), i.state().name(),
-                ts(i.timestamp()), ts(recordedAt), p == null ? null : p.id(), p == null ? null : p.version(),
-                p == null ? null : p.sha256(), write(mark), write(i.firedRules()));
-        outbox.add(io.riskgate.database.Outbox.Kind.EXIT_INSTRUCTION, i.instructionId(), i.account(),
-                p == null ? null : p.id() + ":" + p.version() + ":" + p.sha256(), "exit_instruction/" + i.instructionId(),
-                i.timestamp(), write(i));
+                i.stopLoss(), i.price(), truncate(i.reason()), i.rule(), i.code(), r.before().name(),
+                i.state().name(), ts(i.timestamp()), ts(r.recordedAt()), p == null ? null : p.id(),
+                p == null ? null : p.version(), p == null ? null : p.sha256(), r.markJson(), r.firedJson());
+        if (r.event() != null) {
+            outbox.add(io.riskgate.database.Outbox.Kind.EXIT_INSTRUCTION, i.instructionId(), i.account(),
+                    p == null ? null : p.id() + ":" + p.version() + ":" + p.sha256(),
+                    "exit_instruction/" + i.instructionId(), i.timestamp(), r.event());
+        }
     }
 
     /** A trade's instructions in the order they were issued. */

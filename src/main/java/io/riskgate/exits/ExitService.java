@@ -15,6 +15,7 @@ import io.riskgate.portfolio.TradeState;
 import io.riskgate.rules.CompiledPolicy;
 import io.riskgate.rules.RuleSetRegistry;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,12 +169,20 @@ public final class ExitService {
         }
         // the marked prices move the account's equity: the governor measures the marked book (breakers, position
         // loss), and its update is written in the mark's own unit, so an account waits for one batch, not two
+        // what the unit writes is prepared here, from the marked book (the instructions' JSON, the governor's
+        // evaluation), leaving the group commit's one writer thread only the SQL
         GovernorService.Measured measured = new GovernorService.Measured();
         portfolio.applyMarks(book, updated, mark.price(), () -> {
-            instructions.forEach(i -> exitLog.insert(i, before.get(i.tradeId()), mark, clock.instant()));
+            Instant recordedAt = clock.instant();
+            List<ExitLog.Row> rows = instructions.stream()
+                    .map(i -> exitLog.row(i, before.get(i.tradeId()), mark, recordedAt)).toList();
             if (!updated.isEmpty()) {
                 governor.measure(policy, book, mark.timestamp(), measured);
             }
+            return () -> {
+                rows.forEach(exitLog::insert);
+                governor.store(policy, book, measured);
+            };
         });
         governor.measured(policy, book, mark.timestamp(), measured);
         // counted once, when issued (an outstanding CLOSE answered again is not counted again)

@@ -154,31 +154,43 @@ public final class GovernorService {
      */
     public static final class Measured {
         private GovernorEvaluator.Update update;
+        /** The update's state as stored, when it differs from the book's. */
+        private String stateJson;
         private List<GovernorEvent> stored = List.of();
         private RuntimeException failure;
     }
 
     /**
-     * {@link #refresh} inside a caller's unit of work (a mark's): evaluates the book as the caller changed it and
-     * stores the update with the caller's writes. An evaluation that fails leaves the caller's writes alone (they
-     * commit) and is handled by {@link #measured} as {@link #refresh} handles it. Call under the lock.
+     * {@link #refresh} with a caller's unit of work (a mark's), in two steps: {@link #measure} evaluates the book as
+     * the caller changed it, on the caller's thread, before the unit; {@link #store} writes the update with the
+     * caller's writes, in the unit, on the group commit's writer, which is left only the SQL. An evaluation that
+     * fails leaves the caller's writes alone (they commit) and is handled by {@link #measured} as {@link #refresh}
+     * handles it. Call under the lock.
      */
     public void measure(CompiledPolicy policy, AccountBook book, Instant at, Measured into) {
-        GovernorEvaluator.Update u;
         try {
-            u = evaluate(policy, book, at);
+            into.update = evaluate(policy, book, at);
+            if (!into.update.state().equals(book.governor())) {
+                into.stateJson = portfolio.store().governorJson(book.account(), into.update.state());
+            }
         } catch (RuntimeException e) {
+            into.update = null;
             into.failure = e;
-            return;
         }
-        if (!u.state().equals(book.governor())) {
-            portfolio.store().saveGovernor(book.account(), u.state(), clock.instant());
-        }
-        into.stored = persist(u, policy.sha256());
-        into.update = u;
     }
 
-    /** After the unit of {@link #measure} committed: the new state into the book, the events to the stream. */
+    /** Writes what {@link #measure} found, in the caller's unit. Call under the lock. */
+    public void store(CompiledPolicy policy, AccountBook book, Measured m) {
+        if (m.update == null) {
+            return;
+        }
+        if (m.stateJson != null) {
+            portfolio.store().saveGovernor(book.account(), m.stateJson, clock.instant());
+        }
+        m.stored = persist(m.update, policy.sha256());
+    }
+
+    /** After the unit of {@link #store} committed: the new state into the book, the events to the stream. */
     public void measured(CompiledPolicy policy, AccountBook book, Instant at, Measured m) {
         if (m.failure != null) {
             // as refresh does: logged, alerted (GOVERNOR_ERROR), the state unchanged, new checks fail closed

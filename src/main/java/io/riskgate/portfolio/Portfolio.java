@@ -479,24 +479,28 @@ public final class Portfolio {
     }
 
     /**
-     * Applies what a mark changed on an account's trades to its book, then writes it with {@code alongside} (the
-     * audit of the instructions, the governor's measure of the marked book) in one unit of the group commit. The book
-     * is marked first so that {@code alongside} can be computed from it; if the unit fails, the book is dropped and
-     * read again from the store, as after any failed write. Call under the lock.
+     * Applies what a mark changed on an account's trades to its book, then writes it with what {@code alongside}
+     * returns (the audit of the instructions, the governor's measure of the marked book) in one unit of the group
+     * commit. The book is marked first and {@code alongside} called on this thread, so that it computes from the
+     * marked book here and leaves the writer only its writes; if the unit fails, the book is dropped and read again
+     * from the store, as after any failed write. Call under the lock.
      */
-    public void applyMarks(AccountBook book, List<Trade> updated, double price, Runnable alongside) {
+    public void applyMarks(AccountBook book, List<Trade> updated, double price,
+                           java.util.function.Supplier<Runnable> alongside) {
+        Runnable writes;
         try {
             updated.forEach(t -> {
                 book.open(t.position());
                 book.mark(t.id(), price);
             });
+            writes = alongside.get();
         } catch (RuntimeException | Error e) {
             invalidate(book.account());
             throw e;
         }
         write(book, () -> {
             store.updateMarked(updated, price);
-            alongside.run();
+            writes.run();
         });
     }
 }

@@ -300,13 +300,21 @@ public final class PortfolioStore {
 
     /** Stores the governor's state of an account (one row per account). */
     public void saveGovernor(String account, io.riskgate.portfolio.GovernorState state, Instant at) {
-        String text;
+        saveGovernor(account, governorJson(account, state), at);
+    }
+
+    /** Stores a governor state written by {@link #governorJson} (on the caller's thread, before the unit). */
+    public void saveGovernor(String account, String stateJson, Instant at) {
+        jdbc.update(saveGovernor, account, stateJson, ts(at));
+    }
+
+    /** The governor state as it is stored. */
+    public String governorJson(String account, io.riskgate.portfolio.GovernorState state) {
         try {
-            text = json.writeValueAsString(state);
+            return json.writeValueAsString(state);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise the governor state of " + account, e);
         }
-        jdbc.update(saveGovernor, account, text, ts(at));
     }
 
     /**

@@ -297,6 +297,25 @@ class JournalTest {
         assertThatThrownBy(() -> JournalRecovery.recover(ds)).hasMessageContaining("has no journal mark");
     }
 
+    /**
+     * Under a journal, H2's background writer is stopped: it stored the maps while the writer changed them, and a
+     * kill after such a store left a row of an uncommitted batch in the file (JournalRecovery). Recovery stops it
+     * too, before it replays.
+     */
+    @Test
+    void h2StoresItsFileOnlyFromTheWritingThreadUnderAJournal() throws Exception {
+        DataSource ds = migrated(tmp.resolve("no-background"));
+        try (java.sql.Connection held = ds.getConnection()) {
+            org.h2.mvstore.MVStore store = ((org.h2.engine.SessionLocal) held.unwrap(org.h2.jdbc.JdbcConnection.class)
+                    .getSession()).getDatabase().getStore().getMvStore();
+            assertThat(store.getAutoCommitDelay()).as("H2's default: a background writer").isPositive();
+            try (GroupCommit commits = GroupCommit.forDatabase(ds)) {
+                assertThat(store.getAutoCommitDelay()).isZero();
+                commits.execute(status -> new JdbcTemplate(ds).update("UPDATE journal_mark SET seq = seq WHERE id = 1"));
+            }
+        }
+    }
+
     /** An H2 file database in {@code dir}, migrated, with no journal yet. */
     private static DataSource migrated(Path dir) throws IOException {
         Files.createDirectories(dir);

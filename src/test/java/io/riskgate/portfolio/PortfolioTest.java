@@ -439,7 +439,8 @@ class PortfolioTest {
         RuntimeException exitLogFailed = new IllegalStateException("the exit instruction could not be written");
         assertThatThrownBy(() -> portfolio.withAccount(account, book -> {
             book.advance(markAt);  // as the exit service does before it writes
-            portfolio.applyMarks(book, List.of(breakeven), 52_250, () -> {
+            // the insert of the exit instruction fails in the unit, on the writer
+            portfolio.applyMarks(book, List.of(breakeven), 52_250, () -> () -> {
                 throw exitLogFailed;
             });
             return null;
