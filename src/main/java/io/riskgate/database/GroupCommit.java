@@ -201,7 +201,6 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
             url = c.getMetaData().getURL();
             if (Durability.of(url) == Durability.JOURNAL) {
                 path = JournalRecovery.databasePath(c);
-                JournalRecovery.storeOnlyFromWritingThreads(c);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the database: " + e.getMessage(), e);
@@ -442,7 +441,7 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
             if (broken != null) {
                 throw broken;
             }
-            tx.executeWithoutResult(status -> {
+            withoutStores(() -> tx.executeWithoutResult(status -> {
                 current = status;
                 SharedLocks.Batch locked = null;
                 try {
@@ -464,7 +463,7 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
                         locked.close();
                     }
                 }
-            });
+            }));
             journal(batch.size());
             durableListeners.forEach(Runnable::run);
         } catch (RuntimeException | Error e) {
@@ -478,6 +477,22 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
             units.addAndGet(batch.size());
         }
         batch.forEach(Unit::complete);
+    }
+
+    /**
+     * Runs a batch's transaction while H2 stores none of its file ({@link JournalRecovery#withoutStores}), for a
+     * journaled database; as it is otherwise. The connection held meanwhile also keeps the database open.
+     */
+    private void withoutStores(Runnable batch) {
+        if (journal == null) {
+            batch.run();
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            JournalRecovery.withoutStores(c, batch);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot reach the database: " + e.getMessage(), e);
+        }
     }
 
     /** Appends the committed batch's writes to the journal and syncs it; on failure nothing more is written. */

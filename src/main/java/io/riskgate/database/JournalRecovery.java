@@ -47,7 +47,6 @@ public final class JournalRecovery {
             if (!Files.exists(file) || Files.size(file) == 0) {
                 return Result.NOTHING;
             }
-            storeOnlyFromWritingThreads(c);
             Journal journal;
             try {
                 journal = Journal.open(file);
@@ -102,20 +101,22 @@ public final class JournalRecovery {
             // batches updating one row, so its cause is not known: replaying in the shape H2 accepted live is the
             // safer of the two.)
             for (Journal.Batch b : missing) {
-                for (Journal.Write w : b.writes()) {
-                    try (PreparedStatement ps = c.prepareStatement(w.sql())) {
-                        for (int i = 0; i < w.parameters().size(); i++) {
-                            ps.setObject(i + 1, w.parameters().get(i));
+                try {
+                    // as the group commit writes a batch: H2 stores nothing of it until it committed
+                    withoutStores(c, () -> {
+                        try {
+                            replayBatch(c, b);
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
                         }
-                        ps.executeUpdate();
+                    });
+                } catch (IllegalStateException e) {
+                    if (e.getCause() instanceof SQLException sql) {
+                        throw sql;
                     }
-                    writes++;
+                    throw e;
                 }
-                try (PreparedStatement ps = c.prepareStatement("UPDATE journal_mark SET seq = ? WHERE id = 1")) {
-                    ps.setLong(1, b.seq());
-                    ps.executeUpdate();
-                }
-                c.commit();
+                writes += b.writes().size();
                 replayed = b.seq();
             }
         } catch (SQLException e) {
@@ -127,6 +128,23 @@ public final class JournalRecovery {
             c.setAutoCommit(autoCommit);
         }
         return new Result(missing.size(), writes, contents.tornTail());
+    }
+
+    /** One batch's writes and its mark, committed together. */
+    private static void replayBatch(Connection c, Journal.Batch b) throws SQLException {
+        for (Journal.Write w : b.writes()) {
+            try (PreparedStatement ps = c.prepareStatement(w.sql())) {
+                for (int i = 0; i < w.parameters().size(); i++) {
+                    ps.setObject(i + 1, w.parameters().get(i));
+                }
+                ps.executeUpdate();
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE journal_mark SET seq = ? WHERE id = 1")) {
+            ps.setLong(1, b.seq());
+            ps.executeUpdate();
+        }
+        c.commit();
     }
 
     private static long mark(Connection c, Path file, int batches) throws SQLException {
@@ -174,23 +192,38 @@ public final class JournalRecovery {
     }
 
     /**
-     * Stops H2's background writer for the open database behind {@code c}: from now on H2 writes its file only in a
-     * thread that is writing (when its unsaved changes grow large) and at the group commit's checkpoints, between
-     * batches. H2's background thread stores the database's maps one after another while the writer keeps changing
-     * them, and a kill -9 after such a store left a row of a batch that never committed in the file without the
-     * record that would have undone it (CrashTest, 3 of 4 runs at one time: a reservation of a decision that is not
-     * there, beside a mark that says its batch is not stored): the replay of that batch then collided with it, and
-     * a batch never acknowledged would have left it behind for good. A store in the writing thread itself sees its
-     * transaction whole and is undone on opening like any other. H2 is asked through its own classes (the JDBC
-     * connection's session, database and store); a database this cannot reach is left as it is.
+     * Runs {@code work} (a batch's transaction, from its first write to its commit) while H2 cannot store its file:
+     * under the store's own lock, which H2's background writer and its compaction take before they store, after
+     * any store under way has been written out ({@code MVStore.executeFilestoreOperation}). H2 stores its maps one
+     * after another; a store while a batch was changing them, followed by a kill -9, once left a row of a batch that
+     * had not committed in the file without the record that would have undone it on opening (CrashTest, 2 of 4
+     * runs at one time: a reservation of a decision that was not there, beside a mark that said its batch was not
+     * stored). The replay of that batch then collided with it, and a batch never acknowledged would have left it
+     * for good. Between batches H2 stores as it always does. {@code c} is any open connection to the database; a
+     * database that is not an H2 file runs {@code work} as it is.
      */
-    static void storeOnlyFromWritingThreads(Connection c) throws SQLException {
-        if (!c.isWrapperFor(org.h2.jdbc.JdbcConnection.class)) {
+    static void withoutStores(Connection c, Runnable work) throws SQLException {
+        org.h2.mvstore.MVStore store = null;
+        if (c.isWrapperFor(org.h2.jdbc.JdbcConnection.class)
+                && c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal local
+                && local.getDatabase().getStore() != null && local.getDatabase().isPersistent()) {
+            store = local.getDatabase().getStore().getMvStore();
+        }
+        if (store == null) {
+            work.run();
             return;
         }
-        org.h2.jdbc.JdbcConnection h2 = c.unwrap(org.h2.jdbc.JdbcConnection.class);
-        if (h2.getSession() instanceof org.h2.engine.SessionLocal local && local.getDatabase().getStore() != null) {
-            local.getDatabase().getStore().getMvStore().setAutoCommitDelay(0);
+        // H2 treats its own exceptions escaping the operation as a fault of the store: the work's are carried out
+        RuntimeException[] failed = new RuntimeException[1];
+        store.executeFilestoreOperation(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                failed[0] = e;
+            }
+        });
+        if (failed[0] != null) {
+            throw failed[0];
         }
     }
 

@@ -298,21 +298,41 @@ class JournalTest {
     }
 
     /**
-     * Under a journal, H2's background writer is stopped: it stored the maps while the writer changed them, and a
-     * kill after such a store left a row of an uncommitted batch in the file (JournalRecovery). Recovery stops it
-     * too, before it replays.
+     * Under a journal, H2 stores nothing of its file while a batch is being written: a store then, map after map,
+     * followed by a kill, left a row of an uncommitted batch in the file (JournalRecovery.withoutStores). A file
+     * operation H2 asks for during a unit waits for the batch's commit; between batches it runs at once.
      */
     @Test
-    void h2StoresItsFileOnlyFromTheWritingThreadUnderAJournal() throws Exception {
-        DataSource ds = migrated(tmp.resolve("no-background"));
-        try (java.sql.Connection held = ds.getConnection()) {
+    void h2StoresNothingWhileABatchIsWritten() throws Exception {
+        DataSource ds = migrated(tmp.resolve("no-store"));
+        try (java.sql.Connection held = ds.getConnection();
+             GroupCommit commits = GroupCommit.forDatabase(ds)) {
             org.h2.mvstore.MVStore store = ((org.h2.engine.SessionLocal) held.unwrap(org.h2.jdbc.JdbcConnection.class)
                     .getSession()).getDatabase().getStore().getMvStore();
-            assertThat(store.getAutoCommitDelay()).as("H2's default: a background writer").isPositive();
-            try (GroupCommit commits = GroupCommit.forDatabase(ds)) {
-                assertThat(store.getAutoCommitDelay()).isZero();
-                commits.execute(status -> new JdbcTemplate(ds).update("UPDATE journal_mark SET seq = seq WHERE id = 1"));
-            }
+            java.util.concurrent.CountDownLatch inUnit = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicBoolean stored = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread h2 = new Thread(() -> {
+                try {
+                    inUnit.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                store.executeFilestoreOperation(() -> stored.set(true));
+            });
+            h2.start();
+            boolean storedDuringTheUnit = commits.execute(status -> {
+                new JdbcTemplate(ds).update("UPDATE journal_mark SET seq = seq WHERE id = 1");
+                inUnit.countDown();
+                try {
+                    h2.join(300);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return stored.get();
+            });
+            h2.join(5_000);
+            assertThat(storedDuringTheUnit).as("a store of H2's while the batch was open").isFalse();
+            assertThat(stored).as("the store once the batch committed").isTrue();
         }
     }
 
