@@ -331,6 +331,7 @@ class JournalTest {
                 return stored.get();
             });
             h2.join(5_000);
+            assertThat(JournalRecovery.storeLock(store)).as("H2's store lock, reached").isNotNull();
             assertThat(storedDuringTheUnit).as("a store of H2's while the batch was open").isFalse();
             assertThat(stored).as("the store once the batch committed").isTrue();
         }
