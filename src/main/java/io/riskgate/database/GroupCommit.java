@@ -441,8 +441,9 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
             if (broken != null) {
                 throw broken;
             }
-            withoutStores(() -> tx.executeWithoutResult(status -> {
+            tx.executeWithoutResult(status -> {
                 current = status;
+                holdStoreUntilCompletion();
                 SharedLocks.Batch locked = null;
                 try {
                     if (shared) {
@@ -463,7 +464,7 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
                         locked.close();
                     }
                 }
-            }));
+            });
             journal(batch.size());
             durableListeners.forEach(Runnable::run);
         } catch (RuntimeException | Error e) {
@@ -480,19 +481,38 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     }
 
     /**
-     * Runs a batch's transaction while H2 stores none of its file ({@link JournalRecovery#withoutStores}), for a
-     * journaled database; as it is otherwise. The connection held meanwhile also keeps the database open.
+     * For a journaled H2 file, takes H2's store lock ({@link JournalRecovery#storeLock}) through the batch's own
+     * connection and keeps it until the transaction has committed or rolled back: no other thread stores H2's file
+     * while the batch is written. Taken inside the transaction, so no connection is opened while it is held.
      */
-    private void withoutStores(Runnable batch) {
+    private void holdStoreUntilCompletion() {
         if (journal == null) {
-            batch.run();
             return;
         }
-        try (Connection c = dataSource.getConnection()) {
-            JournalRecovery.withoutStores(c, batch);
+        java.util.Optional<java.util.concurrent.locks.ReentrantLock> lock;
+        try {
+            // the batch's connection, bound to its transaction
+            lock = JournalRecovery.storeLock(org.springframework.jdbc.datasource.DataSourceUtils
+                    .getConnection(dataSource));
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot reach the database: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot reach the database's store: " + e.getMessage(), e);
         }
+        if (lock.isEmpty()) {
+            return;
+        }
+        if (!org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
+            throw new IllegalStateException("a batch runs without transaction synchronization: H2's store lock could "
+                    + "not be released when it completes");
+        }
+        java.util.concurrent.locks.ReentrantLock held = lock.get();
+        held.lock();
+        org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                new org.springframework.transaction.support.TransactionSynchronization() {
+                    @Override
+                    public void afterCompletion(int status) {
+                        held.unlock();
+                    }
+                });
     }
 
     /** Appends the committed batch's writes to the journal and syncs it; on failure nothing more is written. */

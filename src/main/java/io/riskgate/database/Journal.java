@@ -394,9 +394,17 @@ public final class Journal implements AutoCloseable {
                 sql = readString(in, false);
             }
             int n = in.readInt();
-            List<Object> params = new ArrayList<>(Math.max(0, Math.min(n, 1 << 10)));
+            if (n < 0 || n > in.available()) {
+                throw new IOException("a journal frame holds an impossible count of parameters " + n);
+            }
+            List<Object> params = new ArrayList<>(Math.min(n, 1 << 10));
             for (int j = 0; j < n; j++) {
-                params.add(readValue(in, second));
+                try {
+                    params.add(readValue(in, second));
+                } catch (RuntimeException e) {
+                    // a time out of range and the like: damage the checksum did not catch
+                    throw new IOException("a journal frame holds a value that cannot be read: " + e, e);
+                }
             }
             writes.add(new Write(sql, params));
         }
@@ -458,7 +466,14 @@ public final class Journal implements AutoCloseable {
             case INT -> in.readInt();
             case DOUBLE -> in.readDouble();
             case BOOLEAN -> in.readBoolean();
-            case DECIMAL -> new BigDecimal(readString(in, second));
+            case DECIMAL -> {
+                String text = readString(in, second);
+                try {
+                    yield new BigDecimal(text);
+                } catch (NumberFormatException e) {
+                    throw new IOException("a journal frame holds a decimal that is not one: " + text, e);
+                }
+            }
             case OFFSET_TIME -> {
                 long seconds = in.readLong();
                 int nano = in.readInt();
@@ -470,7 +485,14 @@ public final class Journal implements AutoCloseable {
                 t.setNanos(in.readInt());
                 yield t;
             }
-            case BYTES -> in.readNBytes(in.readInt());
+            case BYTES -> {
+                int n = in.readInt();
+                if (n < 0 || n > in.available()) {
+                    throw new EOFException("a journal frame holds " + n + " bytes where " + in.available()
+                            + " are left");
+                }
+                yield in.readNBytes(n);
+            }
             case INSTANT -> Instant.ofEpochSecond(in.readLong(), in.readInt());
             default -> throw new IOException("a journal frame holds an unknown value tag " + tag);
         };
@@ -486,7 +508,7 @@ public final class Journal implements AutoCloseable {
     private static String readString(DataInputStream in, boolean second) throws IOException {
         int n = in.readInt();
         if (second && n >= 0) {
-            if (n > MAX_FRAME) {
+            if (n > in.available()) {
                 throw new EOFException("impossible string length " + n);
             }
             byte[] latin1 = in.readNBytes(n);
@@ -498,7 +520,7 @@ public final class Journal implements AutoCloseable {
         if (second) {
             n = -(n + 1);
         }
-        if (n < 0 || n > MAX_FRAME / 2) {
+        if (n < 0 || n > in.available() / 2) {
             throw new EOFException("impossible string length " + n);
         }
         char[] c = new char[n];

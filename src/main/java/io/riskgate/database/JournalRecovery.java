@@ -98,28 +98,22 @@ public final class JournalRecovery {
             // one transaction per batch, as when it was first committed: a batch is all or nothing with its mark.
             // (A CI run's BusCrashTest once saw H2 refuse a replay of many batches in one transaction, "Row not found
             // when trying to delete from index" on a trade's row; not reproduced since, nor by JournalTest's 300
-            // batches updating one row, so its cause is not known: replaying in the shape H2 accepted live is the
-            // safer of the two.)
+            // batches updating one row. Its likely cause was found later: rows of a batch in flight left in H2's file
+            // by a store from another thread, see storeLock. Replaying in the shape H2 accepted live is kept.)
+            java.util.Optional<java.util.concurrent.locks.ReentrantLock> lock = storeLock(c);
             for (Journal.Batch b : missing) {
+                // as the group commit writes a batch: no other thread stores H2's file until it committed
+                lock.ifPresent(java.util.concurrent.locks.ReentrantLock::lock);
                 try {
-                    // as the group commit writes a batch: H2 stores nothing of it until it committed
-                    withoutStores(c, () -> {
-                        try {
-                            replayBatch(c, b);
-                        } catch (SQLException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    });
-                } catch (IllegalStateException e) {
-                    if (e.getCause() instanceof SQLException sql) {
-                        throw sql;
-                    }
-                    throw e;
+                    replayBatch(c, b);
+                } finally {
+                    lock.ifPresent(java.util.concurrent.locks.ReentrantLock::unlock);
                 }
                 writes += b.writes().size();
                 replayed = b.seq();
             }
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException | Error e) {
+            // anything that stops a batch half-way undoes it: the finally below would otherwise commit it, mark-less
             c.rollback();
             throw new IllegalStateException("the journal " + file + " could not be replayed (" + e.getMessage()
                     + "); the database holds batches up to " + replayed + " of " + missing.get(missing.size() - 1)
@@ -192,52 +186,42 @@ public final class JournalRecovery {
     }
 
     /**
-     * Runs {@code work} (a batch's transaction, from its first write to its commit) while H2 cannot store its file:
-     * under the store's own lock ({@link #storeLock}), which H2's background writer and its compaction take before
-     * they read the maps they store. H2 stores its maps one
-     * after another; a store while a batch was changing them, followed by a kill -9, once left a row of a batch that
-     * had not committed in the file without the record that would have undone it on opening (CrashTest, 2 of 4
-     * runs at one time: a reservation of a decision that was not there, beside a mark that said its batch was not
-     * stored). The replay of that batch then collided with it, and a batch never acknowledged would have left it
-     * for good. Between batches H2 stores as it always does. {@code c} is any open connection to the database; a
-     * database that is not an H2 file runs {@code work} as it is.
+     * H2's store lock of the file database behind {@code c} (any open connection to it), or empty for a database that
+     * is not an H2 file. Whoever holds it keeps every other thread from storing H2's file: H2's background writer
+     * and its compaction take it (with a try) before they read the maps they write out, so they store between
+     * batches only. H2 stores its maps one after another; a store by that thread while a batch was changing them,
+     * followed by a kill -9, once left a row of a batch that had not committed in the file without the record that
+     * would have undone it on opening (CrashTest, 2 of 8 runs at one time: a reservation of a decision that was not
+     * there, beside a mark that said its batch was not stored). The replay of that batch then collided with it, and
+     * a batch never acknowledged would have left it for good. While the writer holds the lock, H2 may still store
+     * from the writer's own thread when its unsaved changes grow large: such a store sees the writer's transaction
+     * whole, with the records that undo it on opening.
+     *
+     * <p>The lock is H2's private {@code MVStore.storeLock}, reached by reflection (H2 has no public way to hold
+     * it alone: {@code executeFilestoreOperation} also holds a lock H2's own stores from the writing thread wait
+     * for, and a batch large enough to start one would never end). An H2 without it refuses to serve a journaled
+     * database rather than reopen the hole; JournalTest checks the field is there.
      */
-    static void withoutStores(Connection c, Runnable work) throws SQLException {
-        org.h2.mvstore.MVStore store = null;
-        if (c.isWrapperFor(org.h2.jdbc.JdbcConnection.class)
-                && c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal local
-                && local.getDatabase().getStore() != null && local.getDatabase().isPersistent()) {
-            store = local.getDatabase().getStore().getMvStore();
+    static java.util.Optional<java.util.concurrent.locks.ReentrantLock> storeLock(Connection c) throws SQLException {
+        if (!c.isWrapperFor(org.h2.jdbc.JdbcConnection.class)
+                || !(c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal local)
+                || local.getDatabase().getStore() == null || !local.getDatabase().isPersistent()) {
+            return java.util.Optional.empty();
         }
-        if (store == null) {
-            work.run();
-            return;
+        if (STORE_LOCK == null) {
+            throw new IllegalStateException("this H2 (" + org.h2.engine.Constants.FULL_VERSION + ") has no store lock "
+                    + "riskgate can hold while it writes a batch (MVStore.storeLock); without it a crash can leave "
+                    + "rows of an uncommitted batch in the file: use the H2 version riskgate is built with");
         }
-        java.util.concurrent.locks.ReentrantLock lock = storeLock(store);
-        if (lock != null) {
-            lock.lock();
-            try {
-                work.run();
-            } finally {
-                lock.unlock();
-            }
-            return;
-        }
-        // H2 treats its own exceptions escaping the operation as a fault of the store: the work's are carried out
-        RuntimeException[] failed = new RuntimeException[1];
-        store.executeFilestoreOperation(() -> {
-            try {
-                work.run();
-            } catch (RuntimeException e) {
-                failed[0] = e;
-            }
-        });
-        if (failed[0] != null) {
-            throw failed[0];
+        try {
+            return java.util.Optional.of((java.util.concurrent.locks.ReentrantLock) STORE_LOCK.get(
+                    local.getDatabase().getStore().getMvStore()));
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot reach H2's store lock: " + e.getMessage(), e);
         }
     }
 
-    /** {@code MVStore.storeLock}, H2's private field, when this H2 has it: see {@link #storeLock(MVStore)}. */
+    /** {@code MVStore.storeLock}, H2's private field, or null when this H2 has none (see {@link #storeLock}). */
     private static final java.lang.reflect.Field STORE_LOCK = storeLockField();
 
     private static java.lang.reflect.Field storeLockField() {
@@ -246,26 +230,6 @@ public final class JournalRecovery {
             f.setAccessible(true);
             return f.getType() == java.util.concurrent.locks.ReentrantLock.class ? f : null;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            log.warn("H2's store lock is not reachable ({}): each batch waits for H2's stores under way to be written "
-                    + "out instead", e.toString());
-            return null;
-        }
-    }
-
-    /**
-     * The lock every H2 store takes before it reads the maps it writes out. Held, it is all {@link #withoutStores}
-     * needs: a store already under way writes out what it read before, and none starts. H2's public way to hold it
-     * ({@code executeFilestoreOperation}) also waits for every store under way to reach the file, which cost the
-     * writer a tenth of its time in MarkBenchmark; it is the fallback when an H2 without this field is on the class
-     * path (the field is H2 2.3's, checked by JournalTest).
-     */
-    static java.util.concurrent.locks.ReentrantLock storeLock(org.h2.mvstore.MVStore store) {
-        if (STORE_LOCK == null) {
-            return null;
-        }
-        try {
-            return (java.util.concurrent.locks.ReentrantLock) STORE_LOCK.get(store);
-        } catch (IllegalAccessException e) {
             return null;
         }
     }
