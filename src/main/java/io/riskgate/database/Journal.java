@@ -28,8 +28,9 @@ import java.util.zip.CRC32C;
  * the journal. After a crash, {@link JournalRecovery} replays the frames H2 had not yet stored.
  *
  * <p>A frame: its body's length and CRC-32C, then the body: the batch's number and its write statements, each as
- * its SQL (by its place in the frame's table of SQL texts) and its parameters. A frame cut short by a crash (the file ends inside it) was never acknowledged and is
- * dropped; a damaged frame with frames after it is corruption, and reading refuses it.
+ * its SQL (by its place in the frame's table of SQL texts) and its parameters. A frame cut short by a crash (the
+ * file ends inside it) was never acknowledged and is dropped; a damaged frame with frames after it is corruption,
+ * and reading refuses it.
  */
 public final class Journal implements AutoCloseable {
 

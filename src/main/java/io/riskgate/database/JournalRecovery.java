@@ -204,7 +204,8 @@ public final class JournalRecovery {
      */
     static java.util.Optional<java.util.concurrent.locks.ReentrantLock> storeLock(Connection c) throws SQLException {
         if (!c.isWrapperFor(org.h2.jdbc.JdbcConnection.class)
-                || !(c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal local)
+                || !(c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession()
+                        instanceof org.h2.engine.SessionLocal local)
                 || local.getDatabase().getStore() == null || !local.getDatabase().isPersistent()) {
             return java.util.Optional.empty();
         }

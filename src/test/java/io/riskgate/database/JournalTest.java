@@ -77,7 +77,8 @@ class JournalTest {
                     Timestamp.from(Instant.parse("2024-01-15T10:30:00Z").plusMillis(i)), false, false, false, null,
                     50_100.0, String.format("01a2446f-c5c0-7000-8a3a-%012d", i))));
         }
-        writes.add(new Journal.Write("INSERT INTO t VALUES (?, ?)", Arrays.asList("déjà \ud800", new BigDecimal("1.5"))));
+        writes.add(new Journal.Write("INSERT INTO t VALUES (?, ?)",
+                Arrays.asList("déjà \ud800", new BigDecimal("1.5"))));
         writes.add(new Journal.Write(sql.replace("?, state", "?,  state"), List.of()));
         Journal.Batch batch = new Journal.Batch(7, writes);
         byte[] second = Journal.encode(batch);
