@@ -191,7 +191,7 @@ public final class JournalRecovery {
      * and its compaction take it (with a try) before they read the maps they write out, so they store between
      * batches only. H2 stores its maps one after another; a store by that thread while a batch was changing them,
      * followed by a kill -9, once left a row of a batch that had not committed in the file without the record that
-     * would have undone it on opening (CrashTest, 2 of 8 runs at one time: a reservation of a decision that was not
+     * would have undone it on opening (CrashTest, 2 of 8 runs of 5 kills at one time: a reservation of a decision that was not
      * there, beside a mark that said its batch was not stored). The replay of that batch then collided with it, and
      * a batch never acknowledged would have left it for good. While the writer holds the lock, H2 may still store
      * from the writer's own thread when its unsaved changes grow large: such a store sees the writer's transaction

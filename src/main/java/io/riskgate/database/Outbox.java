@@ -80,6 +80,7 @@ public final class Outbox {
         on = true;
     }
 
+    /** Whether events are added (the bus is on); off, {@link #add} does nothing. */
     public boolean enabled() {
         return on;
     }
@@ -88,11 +89,6 @@ public final class Outbox {
      * Adds an event in the transaction in hand (a unit of the group commit), when the bus is on: {@code payload} is
      * the record as the REST API answers it, {@code auditId} where the record is kept (e.g. {@code decision/ID}).
      */
-    /** Whether events are added (the bus is on); off, {@link #add} does nothing. */
-    public boolean on() {
-        return on;
-    }
-
     public void add(Kind kind, String eventId, String account, String policy, String auditId, Instant occurredAt,
                     String payload) {
         if (!on) {

@@ -55,7 +55,7 @@ public final class ExitLog {
      * left only the insert); the bus's event only when the bus is on.
      */
     Row row(ExitInstruction i, TradeState before, Mark mark, Instant recordedAt) {
-        return new Row(i, before, recordedAt, write(mark), write(i.firedRules()), outbox.on() ? write(i) : null);
+        return new Row(i, before, recordedAt, write(mark), write(i.firedRules()), outbox.enabled() ? write(i) : null);
     }
 
     /** Inserts the row, in the caller's unit; its place in the table is taken here, in commit order. */

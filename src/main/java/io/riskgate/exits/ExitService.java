@@ -168,9 +168,9 @@ public final class ExitService {
             }
         }
         // the marked prices move the account's equity: the governor measures the marked book (breakers, position
-        // loss), and its update is written in the mark's own unit, so an account waits for one batch, not two
-        // what the unit writes is prepared here, from the marked book (the instructions' JSON, the governor's
-        // evaluation), leaving the group commit's one writer thread only the SQL
+        // loss), and its update is written in the mark's own unit, so an account waits for one batch, not two. What
+        // the unit writes is prepared here, from the marked book (the instructions' JSON, the governor's evaluation),
+        // leaving the group commit's one writer thread only the SQL
         GovernorService.Measured measured = new GovernorService.Measured();
         portfolio.applyMarks(book, updated, mark.price(), () -> {
             Instant recordedAt = clock.instant();
