@@ -132,6 +132,8 @@ public final class ExitService {
     private List<ExitInstruction> markAccount(CompiledPolicy policy, AccountBook book, Mark mark) {
         book.advance(mark.timestamp());
         List<Trade> updated = new ArrayList<>();
+        List<Trade> changed = new ArrayList<>();
+        List<Trade> failed = new ArrayList<>();
         List<ExitInstruction> instructions = new ArrayList<>();
         List<ExitInstruction> outstanding = new ArrayList<>();
         Map<String, TradeState> before = new LinkedHashMap<>();
@@ -146,6 +148,10 @@ public final class ExitService {
             try {
                 ExitEvaluator.Outcome o = ExitEvaluator.evaluate(policy, t, mark, factor);
                 updated.add(o.trade());
+                if (o.trade().stopLoss() != t.stopLoss() || o.trade().state() != t.state()
+                        || !t.progress().sameStagesAs(o.trade().progress())) {
+                    changed.add(o.trade());
+                }
                 instructions.addAll(o.instructions());
                 if (t.progress().pendingExit() != null) {
                     // the close asked for earlier is still outstanding: answer with it again (not re-audited),
@@ -159,6 +165,7 @@ public final class ExitService {
             } catch (RuntimeException | Error e) {
                 log.error("exit rules failed for trade {} on {}; its stop {} stays in force", t.id(), mark, t.stopLoss(),
                         e);
+                failed.add(t);
                 instructions.add(new ExitInstruction(Ids.next(), t.id(), t.account(), t.symbol(),
                         ExitAction.ERROR, t.openQuantity(), t.stopLoss(), null, "the exit rules could not be evaluated ("
                         + e + "); nothing changed and the stop " + t.stopLoss() + " stays in force", "engine",
@@ -172,7 +179,8 @@ public final class ExitService {
         // the unit writes is prepared here, from the marked book (the instructions' JSON, the governor's evaluation),
         // leaving the group commit's one writer thread only the SQL
         GovernorService.Measured measured = new GovernorService.Measured();
-        portfolio.applyMarks(book, updated, mark.price(), () -> {
+        portfolio.applyMarks(book, new Portfolio.Marking(mark.symbol(), mark.price(), mark.timestamp(), updated,
+                changed, failed), () -> {
             Instant recordedAt = clock.instant();
             List<ExitLog.Row> rows = instructions.stream()
                     .map(i -> exitLog.row(i, before.get(i.tradeId()), mark, recordedAt)).toList();

@@ -35,6 +35,19 @@ public final class AccountBook {
 
     /** The account's stored version this book was read or last written at (AccountVersions; 0 on H2). */
     private long version;
+    /** Per symbol: the latest mark the account's live trades were priced at, as stored (account_mark). */
+    private final Map<String, Marked> marks = new java.util.HashMap<>();
+
+    /**
+     * The latest mark an account's live trades on a symbol were priced at, as the account_mark table holds it.
+     *
+     * @param seq moved on by one at each such mark; a trade written at a lower sequence was priced by this mark if it
+     *        was open by then and not marked later on its own (PortfolioStore.MARKED)
+     */
+    public record Marked(long seq, double price, Instant at) {
+        /** No mark yet on the symbol: sequence 0, which no trade is below. */
+        static final Marked NONE = new Marked(0, Double.NaN, null);
+    }
 
     AccountBook(String account) {
         this.account = account;
@@ -46,6 +59,15 @@ public final class AccountBook {
 
     void version(long version) {
         this.version = version;
+    }
+
+    /** The latest mark the account's live trades on {@code symbol} were priced at ({@link Marked#NONE} if none). */
+    public Marked marked(String symbol) {
+        return marks.getOrDefault(symbol, Marked.NONE);
+    }
+
+    void marked(String symbol, Marked m) {
+        marks.put(symbol, m);
     }
 
     /** The account's latest decided checks and approvals, by event time. */

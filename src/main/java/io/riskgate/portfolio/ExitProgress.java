@@ -21,4 +21,10 @@ public record ExitProgress(double bestPrice, double worstPrice, Instant lastMark
     public static ExitProgress atEntry(double entry) {
         return new ExitProgress(entry, entry, null, false, false, false, null);
     }
+
+    /** Whether {@code other} differs from this in nothing but when it was last marked. */
+    public boolean sameStagesAs(ExitProgress other) {
+        return equals(new ExitProgress(other.bestPrice, other.worstPrice, lastMarkAt, other.breakeven, other.partial,
+                other.trailing, other.pendingExit));
+    }
 }

@@ -441,7 +441,7 @@ public final class Portfolio {
     /** Opens a trade against a decision's reservation. Call under the lock. */
     public void open(AccountBook book, Trade trade) {
         write(book, () -> {
-            store.insertTrade(trade);
+            store.insertTrade(trade, book.marked(trade.symbol()).seq());
             store.releaseReservation(trade.decisionId(), trade.openedAt(), ReservationRelease.FILLED);
         }, false);
         book.release(trade.decisionId());
@@ -479,27 +479,60 @@ public final class Portfolio {
     }
 
     /**
-     * Applies what a mark changed on an account's trades to its book, then writes it with what {@code alongside}
+     * What a mark did to one account's live trades on its symbol.
+     *
+     * @param priced the trades the exit rules evaluated at the mark, as they stand after it
+     * @param changed those of {@code priced} whose stop, state or progress the mark moved
+     * @param failed the trades the exit rules could not evaluate, as they stood (nothing of them changes)
+     */
+    public record Marking(String symbol, double price, Instant at, List<Trade> priced, List<Trade> changed,
+                          List<Trade> failed) {
+    }
+
+    /**
+     * Applies a mark's outcome on an account's trades to its book, then writes it with what {@code alongside}
      * returns (the audit of the instructions, the governor's measure of the marked book) in one unit of the group
      * commit. The book is marked first and {@code alongside} called on this thread, so that it computes from the
      * marked book here and leaves the writer only its writes; if the unit fails, the book is dropped and read again
      * from the store, as after any failed write. Call under the lock.
+     *
+     * <p>A mark no earlier than the account's latest on the symbol moves the account's mark row (account_mark) on by
+     * one sequence, and then writes only the trades it changed, and those it could not evaluate (so that they do not
+     * take the row's price and time); the others take the row's ({@link PortfolioStore#MARKED}). That is done when it
+     * writes less: not when the mark changed every trade it priced. Otherwise, and for a mark older than the row
+     * (marks arriving out of order), the row stays and every trade the mark priced is written, as it stands.
      */
-    public void applyMarks(AccountBook book, List<Trade> updated, double price,
-                           java.util.function.Supplier<Runnable> alongside) {
+    public void applyMarks(AccountBook book, Marking m, java.util.function.Supplier<Runnable> alongside) {
+        AccountBook.Marked before = book.marked(m.symbol());
+        boolean inOrder = before.at() == null || !m.at().isBefore(before.at());
+        // the row saves writing the trades the mark priced but did not change, at the cost of its own write and of
+        // writing the failed ones: worth it only when more is saved (not when every stop moved)
+        boolean moveRow = inOrder && m.priced().size() - m.changed().size() > m.failed().size();
+        AccountBook.Marked row = moveRow ? new AccountBook.Marked(before.seq() + 1, m.price(), m.at()) : before;
         Runnable writes;
+        List<Trade> written;
+        java.util.Map<String, Double> failedPrices = new java.util.HashMap<>();
         try {
-            updated.forEach(t -> {
+            m.failed().forEach(t -> failedPrices.put(t.id(), book.lastPrice(t.id())));
+            written = new java.util.ArrayList<>(moveRow ? m.changed() : m.priced());
+            if (moveRow) {
+                written.addAll(m.failed());
+            }
+            m.priced().forEach(t -> {
                 book.open(t.position());
-                book.mark(t.id(), price);
+                book.mark(t.id(), m.price());
             });
+            book.marked(m.symbol(), row);
             writes = alongside.get();
         } catch (RuntimeException | Error e) {
             invalidate(book.account());
             throw e;
         }
         write(book, () -> {
-            store.updateMarked(updated, price);
+            if (moveRow) {
+                store.saveMark(book.account(), m.symbol(), row, before.seq() == 0);
+            }
+            store.updateMarked(written, t -> failedPrices.getOrDefault(t.id(), m.price()), row.seq());
             writes.run();
         });
     }

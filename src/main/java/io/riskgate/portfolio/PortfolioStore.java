@@ -18,6 +18,21 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /** JDBC access to equity snapshots, reservations and trades. Writes join the caller's transaction. */
 public final class PortfolioStore {
 
+    /**
+     * Whether live trade {@code t} was priced by {@code m}, its account's latest mark on its symbol (account_mark,
+     * V23), since its row was last written: the row's sequence is past the trade's (the mark came after the write)
+     * and the trade was open by the mark's time (else the exit rules skipped it). Such a trade's last price and last
+     * mark time are the row's. The row only moves forward in time, and a mark older than it writes what it priced at
+     * the row's sequence, so a trade's own mark time is never after a row that prices it. The one definition, for
+     * every read of a trade ({@link #TRADES}) and for {@link #rebaseRefPrices}.
+     */
+    static final String MARKED = "(m.seq > t.mark_seq AND m.marked_at >= t.opened_at "
+            + "AND t.state NOT LIKE 'CLOSED%')";
+    /** A trade (alias t) with its last price and last mark time as they stand: price_now, marked_at_now. */
+    private static final String TRADES = "SELECT t.*, CASE WHEN " + MARKED + " THEN m.price ELSE t.last_price END "
+            + "AS price_now, CASE WHEN " + MARKED + " THEN m.marked_at ELSE t.last_mark_at END AS marked_at_now "
+            + "FROM trade t LEFT JOIN account_mark m ON m.account = t.account AND m.symbol = t.symbol";
+
     private final JdbcTemplate jdbc;
     /** Writes an account's governor state, replacing the one before. */
     private final String saveGovernor;
@@ -76,6 +91,7 @@ public final class PortfolioStore {
                 "SELECT MAX(closed_at) AS t FROM trade WHERE account = ?",
                 "SELECT MAX(c.closed_at) AS t FROM trade_close c JOIN trade r ON r.id = c.trade_id WHERE r.account = ?",
                 "SELECT MAX(last_mark_at) AS t FROM trade WHERE account = ?",
+                "SELECT MAX(marked_at) AS t FROM account_mark WHERE account = ?",
                 "SELECT MAX(observed_at) AS t FROM equity_snapshot WHERE account = ?")) {
             jdbc.query(sql, rs -> {
                 Instant t = instant(rs, "t");
@@ -127,14 +143,16 @@ public final class PortfolioStore {
                 rs -> {
                     book.observe(new EquitySnapshot(account, rs.getDouble("equity"), instant(rs, "observed_at")));
                 }, account);
-        for (Trade t : jdbc.query("SELECT * FROM trade WHERE account = ? AND state NOT LIKE 'CLOSED%' "
-                + "ORDER BY opened_at", PortfolioStore::trade, account)) {
+        // the live trades, each valued from its last price as it stands (its own, or its account's latest mark's)
+        jdbc.query(TRADES + " WHERE t.account = ? AND t.state NOT LIKE 'CLOSED%' ORDER BY t.opened_at", rs -> {
+            Trade t = trade(rs, 0);
             book.open(t.position());
-        }
-        jdbc.query("SELECT id, last_price, ref_price FROM trade WHERE account = ? AND state NOT LIKE 'CLOSED%'",
-                rs -> {
-                    book.value(rs.getString("id"), rs.getDouble("last_price"), rs.getDouble("ref_price"));
-                }, account);
+            book.value(t.id(), rs.getDouble("price_now"), rs.getDouble("ref_price"));
+        }, account);
+        jdbc.query("SELECT symbol, seq, price, marked_at FROM account_mark WHERE account = ?", rs -> {
+            book.marked(rs.getString("symbol"), new AccountBook.Marked(rs.getLong("seq"), rs.getDouble("price"),
+                    instant(rs, "marked_at")));
+        }, account);
         List<Trade> closed = closedTrades(account, AccountBook.RESULTS_KEPT);
         for (int i = closed.size() - 1; i >= 0; i--) {
             if (closed.get(i).result() != null) {
@@ -261,15 +279,19 @@ public final class PortfolioStore {
                 .stream().findFirst();
     }
 
-    void insertTrade(Trade t) {
+    /**
+     * Stores a new trade, valued at its entry; {@code markSeq}: its account's latest mark sequence on the symbol, which
+     * priced it not (AccountBook.Marked).
+     */
+    void insertTrade(Trade t, long markSeq) {
         jdbc.update("INSERT INTO trade (id, decision_id, account, symbol, asset, strategy, side, quantity, "
                         + "open_quantity, entry_price, initial_stop, stop_loss, take_profit, atr, opened_at, state, "
-                        + "best_price, worst_price, last_price, ref_price) "
-                        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        + "best_price, worst_price, last_price, ref_price, mark_seq) "
+                        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 t.id(), t.decisionId(), t.account(), t.symbol(), t.asset(), t.strategy(), t.side().name(),
                 t.quantity(), t.openQuantity(), t.entryPrice(), t.initialStop(), t.stopLoss(), t.takeProfit(),
                 t.atr(), ts(t.openedAt()), t.state().name(), t.progress().bestPrice(), t.progress().worstPrice(),
-                t.entryPrice(), t.entryPrice());
+                t.entryPrice(), t.entryPrice(), markSeq);
     }
 
     /** A mark's price becomes the last price of these trades. */
@@ -279,23 +301,52 @@ public final class PortfolioStore {
     }
 
     /**
-     * A mark's changes to the trades it evaluated: each trade's exit state (stop, state, best and worst price, when
-     * it was last marked, the steps taken) and the marked price, one statement per trade, sent as one batch.
+     * A mark's writes for trades whose stored row must say it: each trade's exit state (stop, state, best and worst
+     * price, when it was last marked, the steps taken), its last price and the account's mark sequence it stands at,
+     * one statement per trade, sent as one batch. Trades the mark priced but did not change are not written: they
+     * take the account's mark row ({@link #saveMark}, {@link #MARKED}).
      */
-    void updateMarked(List<Trade> trades, double price) {
+    void updateMarked(List<Trade> trades, java.util.function.ToDoubleFunction<Trade> price, long markSeq) {
+        if (trades.isEmpty()) {
+            return;
+        }
         jdbc.batchUpdate("UPDATE trade SET stop_loss = ?, state = ?, best_price = ?, worst_price = ?, "
                 + "last_mark_at = ?, breakeven_done = ?, partial_done = ?, trailing_active = ?, pending_exit = ?, "
-                + "last_price = ? WHERE id = ?", trades.stream().map(t -> {
+                + "last_price = ?, mark_seq = ? WHERE id = ?", trades.stream().map(t -> {
                     ExitProgress p = t.progress();
                     return new Object[] {t.stopLoss(), t.state().name(), p.bestPrice(), p.worstPrice(),
                             ts(p.lastMarkAt()), p.breakeven(), p.partial(), p.trailing(),
-                            p.pendingExit() == null ? null : p.pendingExit().name(), price, t.id()};
+                            p.pendingExit() == null ? null : p.pendingExit().name(), price.applyAsDouble(t), markSeq,
+                            t.id()};
                 }).toList());
     }
 
-    /** After a new equity snapshot, every live trade is valued from its last price on. */
+    /** The account's latest mark on a symbol ({@code first}: the account has no row for it yet). */
+    void saveMark(String account, String symbol, AccountBook.Marked m, boolean first) {
+        if (first) {
+            jdbc.update("INSERT INTO account_mark (account, symbol, seq, price, marked_at) VALUES (?,?,?,?,?)",
+                    account, symbol, m.seq(), m.price(), ts(m.at()));
+        } else {
+            jdbc.update("UPDATE account_mark SET seq = ?, price = ?, marked_at = ? WHERE account = ? AND symbol = ?",
+                    m.seq(), m.price(), ts(m.at()), account, symbol);
+        }
+    }
+
+    /** After a new equity snapshot, every live trade is valued from its last price (as it stands) on. */
     void rebaseRefPrices(String account) {
-        jdbc.update("UPDATE trade SET ref_price = last_price WHERE account = ? AND state NOT LIKE 'CLOSED%'", account);
+        jdbc.update("UPDATE trade t SET ref_price = COALESCE((SELECT m.price FROM account_mark m WHERE "
+                + "m.account = t.account AND m.symbol = t.symbol AND " + MARKED + "), t.last_price) "
+                + "WHERE t.account = ? AND t.state NOT LIKE 'CLOSED%'", account);
+    }
+
+    /** The last price of each of an account's live trades, as it stands, by trade id. */
+    public Map<String, Double> lastPrices(String account) {
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        jdbc.query(TRADES + " WHERE t.account = ? AND t.state NOT LIKE 'CLOSED%' ORDER BY t.opened_at, t.id",
+                rs -> {
+                    out.put(rs.getString("id"), rs.getDouble("price_now"));
+                }, account);
+        return out;
     }
 
     /** Stores the governor's state of an account (one row per account). */
@@ -355,12 +406,13 @@ public final class PortfolioStore {
     /** As above; {@code stoppedOutAt}: the account's clock when a stop-out was reported (null for other closes). */
     void closeTrade(Trade after, double quantity, double price, String reason, Instant at, Instant recordedAt,
                     Instant stoppedOutAt) {
+        // the mark time as it stands is kept: a closed trade no longer takes its account's mark row (MARKED)
         jdbc.update("UPDATE trade SET open_quantity = ?, state = ?, closed_at = ?, exit_price = ?, realized_pnl = ?, "
-                        + "result = ?, pending_exit = ?, stopped_out_at = ? WHERE id = ?", after.openQuantity(),
-                after.state().name(), ts(after.closedAt()), after.exitPrice(), after.realizedPnl(),
-                after.result() == null ? null : after.result().name(),
+                        + "result = ?, pending_exit = ?, stopped_out_at = ?, last_mark_at = ? WHERE id = ?",
+                after.openQuantity(), after.state().name(), ts(after.closedAt()), after.exitPrice(),
+                after.realizedPnl(), after.result() == null ? null : after.result().name(),
                 after.progress().pendingExit() == null ? null : after.progress().pendingExit().name(),
-                ts(stoppedOutAt), after.id());
+                ts(stoppedOutAt), ts(after.progress().lastMarkAt()), after.id());
         jdbc.update("INSERT INTO trade_close (id, trade_id, closed_at, recorded_at, quantity, price, pnl, "
                         + "open_after, state_after, reason) VALUES (?,?,?,?,?,?,?,?,?,?)", closeIds.next(), after.id(), ts(at), ts(recordedAt),
                 quantity, price, after.side().sign() * (price - after.entryPrice()) * quantity, after.openQuantity(),
@@ -383,16 +435,16 @@ public final class PortfolioStore {
 
     /** An account's live trades on {@code symbol}, oldest first. */
     public List<Trade> liveTrades(String account, String symbol) {
-        return jdbc.query("SELECT * FROM trade WHERE account = ? AND symbol = ? AND state NOT LIKE 'CLOSED%' "
-                + "ORDER BY opened_at, id", PortfolioStore::trade, account, symbol);
+        return jdbc.query(TRADES + " WHERE t.account = ? AND t.symbol = ? AND t.state NOT LIKE 'CLOSED%' "
+                + "ORDER BY t.opened_at, t.id", PortfolioStore::trade, account, symbol);
     }
 
     public Optional<Trade> trade(String id) {
-        return jdbc.query("SELECT * FROM trade WHERE id = ?", PortfolioStore::trade, id).stream().findFirst();
+        return jdbc.query(TRADES + " WHERE t.id = ?", PortfolioStore::trade, id).stream().findFirst();
     }
 
     public Optional<Trade> tradeForDecisionId(String decisionId) {
-        return jdbc.query("SELECT * FROM trade WHERE decision_id = ?", PortfolioStore::trade, decisionId).stream()
+        return jdbc.query(TRADES + " WHERE t.decision_id = ?", PortfolioStore::trade, decisionId).stream()
                 .findFirst();
     }
 
@@ -424,21 +476,21 @@ public final class PortfolioStore {
 
     /** An account's trades, newest opened first: the open ones ({@code open}), the closed ones, or both (empty). */
     public List<Trade> trades(String account, Optional<Boolean> open, int limit) {
-        String state = open.map(o -> o ? " AND state NOT LIKE 'CLOSED%'" : " AND state LIKE 'CLOSED%'").orElse("");
-        return jdbc.query("SELECT * FROM trade WHERE account = ?" + state + " ORDER BY opened_at DESC, id DESC LIMIT ?",
+        String state = open.map(o -> o ? " AND t.state NOT LIKE 'CLOSED%'" : " AND t.state LIKE 'CLOSED%'").orElse("");
+        return jdbc.query(TRADES + " WHERE t.account = ?" + state + " ORDER BY t.opened_at DESC, t.id DESC LIMIT ?",
                 PortfolioStore::trade, account, limit);
     }
 
     public List<Trade> closedTrades(String account, int limit) {
-        return jdbc.query("SELECT * FROM trade WHERE account = ? AND state LIKE 'CLOSED%' "
-                + "ORDER BY closed_at DESC, id DESC LIMIT ?", PortfolioStore::trade, account, limit);
+        return jdbc.query(TRADES + " WHERE t.account = ? AND t.state LIKE 'CLOSED%' "
+                + "ORDER BY t.closed_at DESC, t.id DESC LIMIT ?", PortfolioStore::trade, account, limit);
     }
 
     private static Trade trade(ResultSet rs, int row) throws SQLException {
         String result = rs.getString("result");
         String pending = rs.getString("pending_exit");
         ExitProgress progress = new ExitProgress(rs.getDouble("best_price"), rs.getDouble("worst_price"),
-                instant(rs, "last_mark_at"), rs.getBoolean("breakeven_done"), rs.getBoolean("partial_done"),
+                instant(rs, "marked_at_now"), rs.getBoolean("breakeven_done"), rs.getBoolean("partial_done"),
                 rs.getBoolean("trailing_active"), pending == null ? null : TradeState.valueOf(pending));
         return new Trade(rs.getString("id"), rs.getString("decision_id"), rs.getString("account"),
                 rs.getString("symbol"), rs.getString("asset"), rs.getString("strategy"),

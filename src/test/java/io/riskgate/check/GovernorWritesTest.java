@@ -73,6 +73,7 @@ class GovernorWritesTest {
         rt.exits().mark(Mark.at("BTCUSDT", 50_100, TestRuntime.T0.plusSeconds(60)));
 
         assertThat(rt.commits().units() - units).as("one unit of work per account marked").isEqualTo(2);
+        // no stop moved; the trade's best price did (50,000 -> 50,100), so its row was written with the price
         assertThat(jdbc.queryForList("SELECT last_price FROM trade WHERE account IN ('gw-1', 'gw-2')", Double.class))
                 .containsExactly(50_100.0, 50_100.0);
         assertThat(jdbc.queryForObject("SELECT updated_at FROM governor_state WHERE account = 'gw-1'",

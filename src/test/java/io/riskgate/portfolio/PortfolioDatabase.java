@@ -88,7 +88,7 @@ final class PortfolioDatabase implements AutoCloseable {
     /** A filled seed 001 trade stored with its decision: the decision is decided at {@code openedAt}. */
     Trade storedTrade(String account, String symbol, Instant openedAt) {
         Trade t = seed001Trade(decision(account, openedAt), account, symbol, openedAt);
-        store.insertTrade(t);
+        store.insertTrade(t, 0);
         return t;
     }
 

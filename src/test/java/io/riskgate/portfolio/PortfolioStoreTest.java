@@ -136,7 +136,7 @@ class PortfolioStoreTest {
         String decision = db.decision(account, T0);
         Trade t = Trade.opened(UUID.randomUUID().toString(), decision, account, btc, "BTC", null, Side.SHORT, 0.01, 50_000,
                 52_250, 44_375, null, T0);
-        db.store.insertTrade(t);
+        db.store.insertTrade(t, 0);
         Trade back = db.store.trade(t.id()).orElseThrow();
         assertThat(back).isEqualTo(t);
         assertThat(back.atr()).isNull();
@@ -153,9 +153,9 @@ class PortfolioStoreTest {
     void aDecisionIsFilledOnceAndOnlyIfAudited() {
         Trade t = db.storedTrade(account, btc, T0);
         Trade again = seed001Trade(t.decisionId(), account, btc, T0.plusSeconds(1));
-        assertThatThrownBy(() -> db.store.insertTrade(again)).isInstanceOf(DuplicateKeyException.class);
+        assertThatThrownBy(() -> db.store.insertTrade(again, 0)).isInstanceOf(DuplicateKeyException.class);
         Trade orphan = seed001Trade("not-audited", account, btc, T0);
-        assertThatThrownBy(() -> db.store.insertTrade(orphan)).isInstanceOf(DataIntegrityViolationException.class);
+        assertThatThrownBy(() -> db.store.insertTrade(orphan, 0)).isInstanceOf(DataIntegrityViolationException.class);
         assertThat(db.count("trade", account)).isEqualTo(1);
     }
 
@@ -462,7 +462,7 @@ class PortfolioStoreTest {
                 Arguments.of("decision", (BiConsumer<String, Instant>) (a, at) -> db.decision(a, at)),
                 Arguments.of("fill", (BiConsumer<String, Instant>) (a, at) -> {
                     Trade t = seed001Trade(db.decision(a, T0), a, "BTCUSDT", at);
-                    db.store.insertTrade(t);
+                    db.store.insertTrade(t, 0);
                 }),
                 Arguments.of("close", (BiConsumer<String, Instant>) (a, at) -> {
                     Trade t = db.storedTrade(a, "BTCUSDT", T0);

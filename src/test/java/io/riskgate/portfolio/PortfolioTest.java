@@ -440,7 +440,8 @@ class PortfolioTest {
         assertThatThrownBy(() -> portfolio.withAccount(account, book -> {
             book.advance(markAt);  // as the exit service does before it writes
             // the insert of the exit instruction fails in the unit, on the writer
-            portfolio.applyMarks(book, List.of(breakeven), 52_250, () -> () -> {
+            portfolio.applyMarks(book, new Portfolio.Marking("BTCUSDT", 52_250, markAt, List.of(breakeven),
+                    List.of(breakeven), List.of()), () -> () -> {
                 throw exitLogFailed;
             });
             return null;
@@ -449,7 +450,36 @@ class PortfolioTest {
         assertThat(held(account)).isEqualTo(before).isEqualTo(db.stored(account));
         assertThat(portfolio.bookLoads()).isEqualTo(2);
         assertThat(store.trade(t.id())).contains(t);
-        assertThat(db.tradeColumn(t.id(), "last_price")).isEqualTo(50_000.0);
+        assertThat(store.lastPrices(account)).containsEntry(t.id(), 50_000.0);
+        assertThat(db.count("account_mark", account)).as("the account's mark row was not written either").isZero();
+    }
+
+    @Test
+    void aTradeTheExitRulesCouldNotEvaluateKeepsItsPriceWhileTheAccountsRowMovesOn() {
+        Trade priced = db.storedTrade(account, btc, T0);
+        Trade alsoPriced = db.storedTrade(account, btc, T0);
+        Trade failed = db.storedTrade(account, btc, T0);
+        Instant markAt = T0.plus(Duration.ofHours(1));
+        // a mark at 50,100 that moved nothing of the first two trades (as if an earlier mark had set their best
+        // price) and could not evaluate the third: two trades not written against one more, so the row moves
+        List<Trade> marked = List.of(priced, alsoPriced).stream().map(t -> t.withExitState(t.stopLoss(), t.state(),
+                new ExitProgress(50_000, 50_000, markAt, false, false, false, null))).toList();
+        portfolio.withAccount(account, book -> {
+            book.advance(markAt);
+            portfolio.applyMarks(book, new Portfolio.Marking(btc, 50_100, markAt, marked, List.of(),
+                    List.of(failed)), () -> () -> { });
+            return null;
+        });
+
+        // the row moved on to sequence 1 and prices the first two; the third was written at sequence 1 with its own
+        // price (the fill's 50,000) and no mark time, so the row does not price it
+        assertThat(db.tradeColumn(priced.id(), "mark_seq")).isZero();
+        assertThat(store.lastPrices(account)).containsEntry(alsoPriced.id(), 50_100.0);
+        assertThat(db.tradeColumn(failed.id(), "mark_seq")).isEqualTo(1.0);
+        assertThat(store.lastPrices(account)).containsEntry(priced.id(), 50_100.0)
+                .containsEntry(failed.id(), 50_000.0);
+        assertThat(store.trade(failed.id()).orElseThrow().progress().lastMarkAt()).isNull();
+        assertMemoryIsTheDatabase(account);
     }
 
     @Test
