@@ -19,6 +19,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class PortfolioStore {
 
     /**
+     * The closed states as an SQL list, ('CLOSED_TP', ...): a trade is live when its state is not in it. Not
+     * {@code LIKE 'CLOSED%'}: H2 parses and plans a statement with LIKE again at every execution, which made the
+     * reads of a mark over 250 accounts a tenth of its CPU.
+     */
+    private static final String CLOSED = java.util.Arrays.stream(TradeState.values()).filter(TradeState::isClosed)
+            .map(s -> "'" + s.name() + "'").collect(java.util.stream.Collectors.joining(", ", "(", ")"));
+    /**
      * Whether live trade {@code t} was priced by {@code m}, its account's latest mark on its symbol (account_mark,
      * V23), since its row was last written: the row's sequence is past the trade's (the mark came after the write)
      * and the trade was open by the mark's time (else the exit rules skipped it). Such a trade's last price and last
@@ -27,7 +34,7 @@ public final class PortfolioStore {
      * every read of a trade ({@link #TRADES}) and for {@link #rebaseRefPrices}.
      */
     static final String MARKED = "(m.seq > t.mark_seq AND m.marked_at >= t.opened_at "
-            + "AND t.state NOT LIKE 'CLOSED%')";
+            + "AND t.state NOT IN " + CLOSED + ")";
     /** A trade (alias t) with its last price and last mark time as they stand: price_now, marked_at_now. */
     private static final String TRADES = "SELECT t.*, CASE WHEN " + MARKED + " THEN m.price ELSE t.last_price END "
             + "AS price_now, CASE WHEN " + MARKED + " THEN m.marked_at ELSE t.last_mark_at END AS marked_at_now "
@@ -144,7 +151,7 @@ public final class PortfolioStore {
                     book.observe(new EquitySnapshot(account, rs.getDouble("equity"), instant(rs, "observed_at")));
                 }, account);
         // the live trades, each valued from its last price as it stands (its own, or its account's latest mark's)
-        jdbc.query(TRADES + " WHERE t.account = ? AND t.state NOT LIKE 'CLOSED%' ORDER BY t.opened_at", rs -> {
+        jdbc.query(TRADES + " WHERE t.account = ? AND t.state NOT IN " + CLOSED + " ORDER BY t.opened_at", rs -> {
             Trade t = trade(rs, 0);
             book.open(t.position());
             book.value(t.id(), rs.getDouble("price_now"), rs.getDouble("ref_price"));
@@ -222,7 +229,7 @@ public final class PortfolioStore {
     FirmLedger firmLedger() {
         FirmLedger ledger = FirmLedger.empty();
         Map<String, double[]> shares = new java.util.HashMap<>();
-        jdbc.query("SELECT account, SUM(open_quantity * entry_price) AS n FROM trade WHERE state NOT LIKE 'CLOSED%' "
+        jdbc.query("SELECT account, SUM(open_quantity * entry_price) AS n FROM trade WHERE state NOT IN " + CLOSED + " "
                 + "GROUP BY account", rs -> {
             shares.computeIfAbsent(rs.getString("account"), a -> new double[2])[0] += rs.getDouble("n");
         });
@@ -336,13 +343,13 @@ public final class PortfolioStore {
     void rebaseRefPrices(String account) {
         jdbc.update("UPDATE trade t SET ref_price = COALESCE((SELECT m.price FROM account_mark m WHERE "
                 + "m.account = t.account AND m.symbol = t.symbol AND " + MARKED + "), t.last_price) "
-                + "WHERE t.account = ? AND t.state NOT LIKE 'CLOSED%'", account);
+                + "WHERE t.account = ? AND t.state NOT IN " + CLOSED, account);
     }
 
     /** The last price of each of an account's live trades, as it stands, by trade id. */
     public Map<String, Double> lastPrices(String account) {
         Map<String, Double> out = new java.util.LinkedHashMap<>();
-        jdbc.query(TRADES + " WHERE t.account = ? AND t.state NOT LIKE 'CLOSED%' ORDER BY t.opened_at, t.id",
+        jdbc.query(TRADES + " WHERE t.account = ? AND t.state NOT IN " + CLOSED + " ORDER BY t.opened_at, t.id",
                 rs -> {
                     out.put(rs.getString("id"), rs.getDouble("price_now"));
                 }, account);
@@ -375,7 +382,7 @@ public final class PortfolioStore {
     public void markBreakerExit(List<String> tradeIds) {
         for (String id : tradeIds) {
             jdbc.update("UPDATE trade SET pending_exit = 'CLOSED_BREAKER' WHERE id = ? AND pending_exit IS NULL "
-                    + "AND state NOT LIKE 'CLOSED%'", id);
+                    + "AND state NOT IN " + CLOSED, id);
         }
     }
 
@@ -383,7 +390,7 @@ public final class PortfolioStore {
     public void clearBreakerExit(List<String> tradeIds) {
         for (String id : tradeIds) {
             jdbc.update("UPDATE trade SET pending_exit = NULL WHERE id = ? AND pending_exit = 'CLOSED_BREAKER' "
-                    + "AND state NOT LIKE 'CLOSED%'", id);
+                    + "AND state NOT IN " + CLOSED, id);
         }
     }
 
@@ -429,13 +436,13 @@ public final class PortfolioStore {
 
     /** Accounts holding a live trade on {@code symbol}: the ones a mark on that symbol concerns. */
     public List<String> accountsTrading(String symbol) {
-        return jdbc.queryForList("SELECT DISTINCT account FROM trade WHERE symbol = ? AND state NOT LIKE 'CLOSED%' "
+        return jdbc.queryForList("SELECT DISTINCT account FROM trade WHERE symbol = ? AND state NOT IN " + CLOSED + " "
                 + "ORDER BY account", String.class, symbol);
     }
 
     /** An account's live trades on {@code symbol}, oldest first. */
     public List<Trade> liveTrades(String account, String symbol) {
-        return jdbc.query(TRADES + " WHERE t.account = ? AND t.symbol = ? AND t.state NOT LIKE 'CLOSED%' "
+        return jdbc.query(TRADES + " WHERE t.account = ? AND t.symbol = ? AND t.state NOT IN " + CLOSED + " "
                 + "ORDER BY t.opened_at, t.id", PortfolioStore::trade, account, symbol);
     }
 
@@ -476,13 +483,13 @@ public final class PortfolioStore {
 
     /** An account's trades, newest opened first: the open ones ({@code open}), the closed ones, or both (empty). */
     public List<Trade> trades(String account, Optional<Boolean> open, int limit) {
-        String state = open.map(o -> o ? " AND t.state NOT LIKE 'CLOSED%'" : " AND t.state LIKE 'CLOSED%'").orElse("");
+        String state = open.map(o -> o ? " AND t.state NOT IN " + CLOSED : " AND t.state IN " + CLOSED).orElse("");
         return jdbc.query(TRADES + " WHERE t.account = ?" + state + " ORDER BY t.opened_at DESC, t.id DESC LIMIT ?",
                 PortfolioStore::trade, account, limit);
     }
 
     public List<Trade> closedTrades(String account, int limit) {
-        return jdbc.query(TRADES + " WHERE t.account = ? AND t.state LIKE 'CLOSED%' "
+        return jdbc.query(TRADES + " WHERE t.account = ? AND t.state IN " + CLOSED + " "
                 + "ORDER BY t.closed_at DESC, t.id DESC LIMIT ?", PortfolioStore::trade, account, limit);
     }
 
