@@ -34,12 +34,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code quiet}: the price moves between 50,100 and 50,050, inside every exit level (stop 47,750, breakeven at +1R
  * 52,250), so no stop moves and no instruction is issued after the first two marks; {@code trailing}: every mark a
  * new high above +2R (54,500 and up by 10 a mark), so the ATR trail moves every trade's stop, each change durable
- * before the answer. {@code mvn -Pbench clean test-compile exec:exec -Dbench.args="MarkBenchmark -f 1"}
+ * before the answer. {@code mvn -Pbench clean test-compile exec:exec -Dbench.args="MarkBenchmark -f 1"}. Ten
+ * warm-ups: with three, the JIT was still compiling and a quiet mark's iterations still falling at the seventh.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 2, time = 5)
+@Warmup(iterations = 10, time = 5)
 @Measurement(iterations = 3, time = 5)
 @Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
 public class MarkBenchmark {
