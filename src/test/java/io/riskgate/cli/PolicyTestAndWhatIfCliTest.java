@@ -102,19 +102,23 @@ class PolicyTestAndWhatIfCliTest {
      */
     private static List<String> auditedDecisions(String db) {
         DataSource ds = LocalDatabase.dataSource(db, "sa"); // the CLI's user and its kept password
-        RiskgateRuntime rt = RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default",
-                ds, Clock.fixed(TestRuntime.T0.plusSeconds(3_600), ZoneOffset.UTC), new SimpleMeterRegistry());
-        double[] confidence = {0.70, 0.72, 0.80};
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < confidence.length; i++) {
-            Instant at = TestRuntime.T0.plusSeconds(60L * i);
-            Decision d = rt.engine().check(set(set(set(seed001(), "account", "cli-whatif-" + i), "market.timestamp",
-                    at.toString()), "signal.confidence", confidence[i]));
-            assertThat(d.approved()).as("confidence %s", confidence[i]).isTrue();
-            assertThat(d.quantity()).isEqualTo(0.01);
-            ids.add(d.decisionId());
+        // closed before the CLI runs, as a service would be: left open, its database went on writing into the
+        // temp dir while JUnit deleted it (DirectoryNotEmptyException once in CI)
+        try (RiskgateRuntime rt = RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(),
+                "default", ds, Clock.fixed(TestRuntime.T0.plusSeconds(3_600), ZoneOffset.UTC),
+                new SimpleMeterRegistry())) {
+            double[] confidence = {0.70, 0.72, 0.80};
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < confidence.length; i++) {
+                Instant at = TestRuntime.T0.plusSeconds(60L * i);
+                Decision d = rt.engine().check(set(set(set(seed001(), "account", "cli-whatif-" + i),
+                        "market.timestamp", at.toString()), "signal.confidence", confidence[i]));
+                assertThat(d.approved()).as("confidence %s", confidence[i]).isTrue();
+                assertThat(d.quantity()).isEqualTo(0.01);
+                ids.add(d.decisionId());
+            }
+            return ids;
         }
-        return ids;
     }
 
     /** A copy of policies/ and rules/ under {@code dir} whose default policy is version 2, min_confidence 0.75. */
