@@ -15,6 +15,9 @@ public record Mark(String symbol, double price, double high, double low, Instant
         }
         // symbols are compared as checks store them: upper case
         symbol = symbol.toUpperCase(java.util.Locale.ROOT);
+        // to the microsecond, as the databases store it: the exit rules compare a mark's time with a trade's
+        // opening and last mark as the stored account_mark rows do (PortfolioStore.MARKED)
+        timestamp = timestamp == null ? null : timestamp.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         if (!(price > 0) || !(low > 0) || !Double.isFinite(high)) {
             throw new IllegalArgumentException("price, high and low must be above 0, were " + price + ", " + high
                     + ", " + low);

@@ -129,11 +129,14 @@ public final class AccountBook {
     /**
      * Advances the account's event clock to {@code eventTime} if it is later, and returns the clock. The account's
      * time never runs backwards: a check timed ten minutes in the past neither releases reservations early nor gets
-     * a reservation that lapses before the ones already held.
+     * a reservation that lapses before the ones already held. Kept to the microsecond, as the databases store the
+     * times it resumes from after a restart: a finer clock in memory would differ from the one read back.
      */
     public Instant advance(Instant eventTime) {
-        if (eventTime.isAfter(clock)) {
-            clock = eventTime;
+        Instant t = eventTime.equals(Instant.MIN) ? eventTime
+                : eventTime.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        if (t.isAfter(clock)) {
+            clock = t;
         }
         return clock;
     }

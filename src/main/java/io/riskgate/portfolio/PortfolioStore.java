@@ -27,14 +27,15 @@ public final class PortfolioStore {
             .map(s -> "'" + s.name() + "'").collect(java.util.stream.Collectors.joining(", ", "(", ")"));
     /**
      * Whether live trade {@code t} was priced by {@code m}, its account's latest mark on its symbol (account_mark,
-     * V23), since its row was last written: the row's sequence is past the trade's (the mark came after the write)
-     * and the trade was open by the mark's time (else the exit rules skipped it). Such a trade's last price and last
-     * mark time are the row's. The row only moves forward in time, and a mark older than it writes what it priced at
-     * the row's sequence, so a trade's own mark time is never after a row that prices it. The one definition, for
-     * every read of a trade ({@link #TRADES}) and for {@link #rebaseRefPrices}.
+     * V23), since its row was last written: the row's sequence is past the trade's (the mark came after the write),
+     * the trade was open by the mark's time and not marked later on its own (else the exit rules skipped it: a trade
+     * written with a later mark, when the row was not moved, and a delayed mark that moved it after). Such a trade's
+     * last price and last mark time are the row's. The one definition, for every read of a trade ({@link #TRADES})
+     * and for {@link #rebaseRefPrices}. Times compare to the microsecond in the database; marks and fills keep no
+     * finer time (Mark, Trade.opened), so the exit rules compare the same way.
      */
-    static final String MARKED = "(m.seq > t.mark_seq AND m.marked_at >= t.opened_at "
-            + "AND t.state NOT IN " + CLOSED + ")";
+    static final String MARKED = "(m.seq > t.mark_seq AND m.marked_at >= t.opened_at AND (t.last_mark_at IS NULL "
+            + "OR t.last_mark_at <= m.marked_at) AND t.state NOT IN " + CLOSED + ")";
     /** A trade (alias t) with its last price and last mark time as they stand: price_now, marked_at_now. */
     private static final String TRADES = "SELECT t.*, CASE WHEN " + MARKED + " THEN m.price ELSE t.last_price END "
             + "AS price_now, CASE WHEN " + MARKED + " THEN m.marked_at ELSE t.last_mark_at END AS marked_at_now "
@@ -301,12 +302,6 @@ public final class PortfolioStore {
                 t.entryPrice(), t.entryPrice(), markSeq);
     }
 
-    /** A mark's price becomes the last price of these trades. */
-    void updateLastPrice(List<Trade> trades, double price) {
-        jdbc.batchUpdate("UPDATE trade SET last_price = ? WHERE id = ?",
-                trades.stream().map(t -> new Object[] {price, t.id()}).toList());
-    }
-
     /**
      * A mark's writes for trades whose stored row must say it: each trade's exit state (stop, state, best and worst
      * price, when it was last marked, the steps taken), its last price and the account's mark sequence it stands at,
@@ -413,13 +408,15 @@ public final class PortfolioStore {
     /** As above; {@code stoppedOutAt}: the account's clock when a stop-out was reported (null for other closes). */
     void closeTrade(Trade after, double quantity, double price, String reason, Instant at, Instant recordedAt,
                     Instant stoppedOutAt) {
-        // the mark time as it stands is kept: a closed trade no longer takes its account's mark row (MARKED)
+        // a final close keeps the mark time as it stands (a closed trade no longer takes its account's mark row,
+        // MARKED); a partial one leaves the trade's own columns as they were, the row still pricing it
         jdbc.update("UPDATE trade SET open_quantity = ?, state = ?, closed_at = ?, exit_price = ?, realized_pnl = ?, "
-                        + "result = ?, pending_exit = ?, stopped_out_at = ?, last_mark_at = ? WHERE id = ?",
+                        + "result = ?, pending_exit = ?, stopped_out_at = ?, last_mark_at = CASE WHEN ? THEN ? "
+                        + "ELSE last_mark_at END WHERE id = ?",
                 after.openQuantity(), after.state().name(), ts(after.closedAt()), after.exitPrice(),
                 after.realizedPnl(), after.result() == null ? null : after.result().name(),
                 after.progress().pendingExit() == null ? null : after.progress().pendingExit().name(),
-                ts(stoppedOutAt), ts(after.progress().lastMarkAt()), after.id());
+                ts(stoppedOutAt), after.state().isClosed(), ts(after.progress().lastMarkAt()), after.id());
         jdbc.update("INSERT INTO trade_close (id, trade_id, closed_at, recorded_at, quantity, price, pnl, "
                         + "open_after, state_after, reason) VALUES (?,?,?,?,?,?,?,?,?,?)", closeIds.next(), after.id(), ts(at), ts(recordedAt),
                 quantity, price, after.side().sign() * (price - after.entryPrice()) * quantity, after.openQuantity(),

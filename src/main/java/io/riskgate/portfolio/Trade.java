@@ -24,12 +24,16 @@ public record Trade(String id, String decisionId, String account, String symbol,
                     ExitProgress progress, Instant closedAt, Double exitPrice, Double realizedPnl,
                     TradeResult result) {
 
-    /** A trade opened by a fill. */
+    /**
+     * A trade opened by a fill, at {@code openedAt} to the microsecond: what the databases store, so that the exit
+     * rules in memory and a mark row's pricing in SQL (PortfolioStore.MARKED) compare the same times.
+     */
     public static Trade opened(String id, String decisionId, String account, String symbol, String asset,
                                String strategy, Side side, double quantity, double entryPrice, double stopLoss,
                                double takeProfit, Double atr, Instant openedAt) {
         return new Trade(id, decisionId, account, symbol, asset, strategy, side, quantity, quantity, entryPrice,
-                stopLoss, stopLoss, takeProfit, atr, openedAt, TradeState.OPEN, ExitProgress.atEntry(entryPrice),
+                stopLoss, stopLoss, takeProfit, atr, openedAt.truncatedTo(java.time.temporal.ChronoUnit.MICROS),
+                TradeState.OPEN, ExitProgress.atEntry(entryPrice),
                 null, null, null, null);
     }
 

@@ -213,6 +213,56 @@ class AccountMarkTest {
     }
 
     @Test
+    void aDelayedMarkThatMovesTheRowDoesNotPriceATradeMarkedLaterOnItsOwn() {
+        Trade a = filled("am", T0);
+        mark(50_100, T0.plusSeconds(10));
+        mark(50_050, T0.plusSeconds(20));   // quiet: the row, sequence 1, at T0 + 20 s
+        mark(50_200, T0.plusSeconds(60));   // a new best: a is written at T0 + 60 s, the row stays (nothing saved)
+        Trade c = filled("am", T0.plusSeconds(30));
+        // delayed, T0 + 45 s: after the row's time, so it moves the row (c priced and unchanged), but a has seen
+        // T0 + 60 s and is skipped: the row, before a's own mark, does not price it
+        mark(50_000, T0.plusSeconds(45));
+        assertThat(row("am")).containsEntry("SEQ", 2L);
+        assertThat(lastMarkAt(a)).isEqualTo(T0.plusSeconds(60));
+        assertThat(store.lastPrices("am")).containsExactly(Map.entry(a.id(), 50_200.0), Map.entry(c.id(), 50_000.0));
+        assertMemoryIsTheDatabase("am");
+
+        // and the next delayed one, T0 + 50 s, still leaves a alone (its best stays 50,200 from T0 + 60 s)
+        mark(50_150, T0.plusSeconds(50));
+        assertThat(lastMarkAt(a)).isEqualTo(T0.plusSeconds(60));
+        assertThat(store.lastPrices("am")).containsEntry(a.id(), 50_200.0);
+        assertMemoryIsTheDatabase("am");
+    }
+
+    @Test
+    void aDelayedFirstMarkDoesNotPriceATradeMarkedLaterOnItsOwn() {
+        Trade a = filled("am", T0);
+        mark(50_100, T0.plusSeconds(60));   // a new best: a written at T0 + 60 s, no row
+        Trade b = filled("am", T0.plusSeconds(30));
+        mark(50_000, T0.plusSeconds(45));   // the account's first row, at T0 + 45 s: b priced and unchanged, a skipped
+        assertThat(row("am")).containsEntry("SEQ", 1L);
+        assertThat(lastMarkAt(a)).isEqualTo(T0.plusSeconds(60));
+        assertThat(lastMarkAt(b)).isEqualTo(T0.plusSeconds(45));
+        assertThat(store.lastPrices("am")).containsEntry(a.id(), 50_100.0).containsEntry(b.id(), 50_000.0);
+        assertMemoryIsTheDatabase("am");
+    }
+
+    @Test
+    void timesBelowAMicrosecondDoNotSplitMemoryFromTheDatabase() {
+        Trade early = filled("am", T0);
+        mark(50_100, T0.plusSeconds(10));
+        // opened 0.6 microseconds after a whole microsecond; a mark 0.4 microseconds after it: kept to the
+        // microsecond, both are at the same instant, so the exit rules price the trade and the row does too
+        Instant whole = T0.plusSeconds(20).plusNanos(1_000);
+        Trade fine = filled("am", whole.plusNanos(600));
+        assertThat(fine.openedAt()).isEqualTo(whole);
+        mark(50_050, whole.plusNanos(400));
+        assertThat(lastMarkAt(fine)).isEqualTo(whole);
+        assertThat(lastMarkAt(early)).isEqualTo(whole);
+        assertMemoryIsTheDatabase("am");
+    }
+
+    @Test
     void anEquityReportRebasesFromThePricesTheTradesWereMarkedAt() {
         Trade a = filled("am", T0);
         mark(50_100, T0.plusSeconds(60));

@@ -99,6 +99,11 @@ final class PortfolioDatabase implements AutoCloseable {
         return r;
     }
 
+    /** Sets the trades' own last price, as a mark that wrote them would (mark_seq as it was). */
+    void lastPrice(List<Trade> trades, double price) {
+        trades.forEach(t -> jdbc.update("UPDATE trade SET last_price = ? WHERE id = ?", price, t.id()));
+    }
+
     double tradeColumn(String tradeId, String column) {
         return jdbc.queryForObject("SELECT " + column + " FROM trade WHERE id = ?", Double.class, tradeId);
     }

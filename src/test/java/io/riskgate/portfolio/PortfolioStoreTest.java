@@ -244,12 +244,12 @@ class PortfolioStoreTest {
         Trade marked = db.storedTrade(account, btc, T0);
         Trade unmarked = db.storedTrade(account, btc, T0.plusSeconds(1));
         Trade closed = db.storedTrade(account, btc, T0.plusSeconds(2));
-        db.store.updateLastPrice(List.of(closed), 48_000);
+        db.lastPrice(List.of(closed), 48_000);
         db.store.closeTrade(closed.withClose(0.01, 48_000, T0.plusSeconds(3), 0, TradeState.CLOSED_MANUAL), 0.01,
                 48_000, null, T0.plusSeconds(3), T0);
         String other = freshAccount();
         Trade otherAccounts = db.storedTrade(other, btc, T0);
-        db.store.updateLastPrice(List.of(marked, otherAccounts), 49_000);
+        db.lastPrice(List.of(marked, otherAccounts), 49_000);
         assertThat(db.tradeColumn(marked.id(), "last_price")).isEqualTo(49_000.0);
         assertThat(db.tradeColumn(marked.id(), "ref_price")).isEqualTo(50_000.0);
         assertThat(db.tradeColumn(unmarked.id(), "last_price")).isEqualTo(50_000.0);
@@ -266,7 +266,7 @@ class PortfolioStoreTest {
     void theBookValuesLiveTradesFromTheirStoredPrices() {
         db.store.insertEquity(new EquitySnapshot(account, 10_000, T0), "API", T0);
         Trade t = db.storedTrade(account, btc, T0);
-        db.store.updateLastPrice(List.of(t), 49_000);
+        db.lastPrice(List.of(t), 49_000);
         AccountBook marked = db.store.load(account);
         assertThat(marked.lastPrice(t.id())).isEqualTo(49_000.0);
         assertThat(marked.refPrice(t.id())).isEqualTo(50_000.0);
@@ -427,7 +427,7 @@ class PortfolioStoreTest {
         Instant partialAt = T0.plusSeconds(20);
         Trade half = live.withClose(0.005, 54_500, partialAt, 0.005, TradeState.CLOSED_MANUAL);
         db.store.closeTrade(half, 0.005, 54_500, null, partialAt, partialAt);
-        db.store.updateLastPrice(List.of(half), 54_000);
+        db.lastPrice(List.of(half), 54_000);
         Trade win = db.storedTrade(account, btc, T0.plusSeconds(11));
         db.store.closeTrade(win.withClose(0.01, 55_625, T0.plusSeconds(30), 0, TradeState.CLOSED_TP), 0.01, 55_625,
                 null, T0.plusSeconds(30), T0);

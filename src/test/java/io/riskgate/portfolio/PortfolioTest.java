@@ -391,7 +391,7 @@ class PortfolioTest {
     void aBatchWhoseCommitFailsLeavesTheBookAsTheDatabaseKeptIt() {
         db.store.insertEquity(new EquitySnapshot(account, 10_000, T0), "API", T0);
         Trade t = db.storedTrade(account, btc, T0.plusSeconds(10));
-        db.store.updateLastPrice(List.of(t), 49_000);
+        db.lastPrice(List.of(t), 49_000);
         Reservation lapsing = db.storedReservation(account, btc, T0.plusSeconds(20), T0.plusSeconds(20).plus(TTL));
         Held before = held(account);
         assertThat(before.reservations()).containsExactly(lapsing);
@@ -486,7 +486,7 @@ class PortfolioTest {
     void anEquityReportWhoseCommitFailsIsForgottenAndNotMeasured() {
         db.store.insertEquity(new EquitySnapshot(account, 10_000, T0), "API", T0);
         Trade t = db.storedTrade(account, btc, T0);
-        db.store.updateLastPrice(List.of(t), 49_000);
+        db.lastPrice(List.of(t), 49_000);
         Held before = held(account);
         AtomicInteger measured = new AtomicInteger();
         portfolio.setAfterEquityReport((book, at) -> measured.incrementAndGet());
@@ -560,7 +560,7 @@ class PortfolioTest {
     void aBatchRecordsTheChecksEquityAndValuesLiveTradesFromTheirLastPrice() {
         db.store.insertEquity(new EquitySnapshot(account, 10_000, T0), "API", T0);
         Trade t = db.storedTrade(account, btc, T0.plusSeconds(10));
-        db.store.updateLastPrice(List.of(t), 49_000);
+        db.lastPrice(List.of(t), 49_000);
         // seed 001's example: 10,000 + 0.01 x (49,000 - 50,000) = 9,990
         assertThat(portfolio.withAccount(account, AccountBook::markedEquity)).contains(9_990.0);
         Instant now = T0.plusSeconds(60);
@@ -589,7 +589,7 @@ class PortfolioTest {
     void anOlderSnapshotIsKeptInTheHistoryButNeitherHeldNorRebased() {
         db.store.insertEquity(new EquitySnapshot(account, 10_000, T0.plusSeconds(60)), "API", T0);
         Trade t = db.storedTrade(account, btc, T0);
-        db.store.updateLastPrice(List.of(t), 49_000);
+        db.lastPrice(List.of(t), 49_000);
         portfolio.withAccount(account, book -> {
             portfolio.batch(book).recordEquity(new EquitySnapshot(account, 9_900, T0.plusSeconds(30)), "CHECK")
                     .commit(() -> { }, null);
