@@ -25,6 +25,7 @@ import java.util.Random;
  * every other fill. Each answer it received is printed (one line, flushed) only after the call returned: what is
  * printed was acknowledged.
  * <pre>D decisionId account outcome | F tradeId account | C tradeId account</pre>
+ * With {@code -Dcrash.marks=true}, also marks ({@link #mark}).
  *
  * <p>Arguments: the database directory (or a PostgreSQL JDBC URL), the policies and rules directories, the round, and (after the first round)
  * the account the killed round held most on. Before it serves, a restarted child reports what it read back for that
@@ -86,11 +87,33 @@ public final class CrashChild {
             Thread worker = new Thread(() -> work(rt, out, round, thread), "crash-worker-" + t);
             worker.start();
         }
+        if (Boolean.getBoolean("crash.marks")) {
+            // CrashTest: marks on the traded symbol meanwhile, so that kills land in marks' writes too
+            new Thread(() -> mark(rt, out, round), "crash-marker").start();
+        }
         Thread.sleep(Long.MAX_VALUE);
     }
 
     static ObjectNode order(String account, String clientOrderId) {
         return Requests.set(Requests.set(Requests.seed001(), "account", account), "clientOrderId", clientOrderId);
+    }
+
+    /**
+     * Marks BTCUSDT every 20 ms, a millisecond later each time (the rounds a 20 s span apart, so that each round's
+     * marks come after the last round's), between 50,050 and 50,100: inside every trade's stop and first stage, so
+     * most marks change no trade and move the accounts' mark rows. Prints {@code m round k time price} before the
+     * call and {@code M round k time price} once it returned (acknowledged).
+     */
+    private static void mark(RiskgateRuntime rt, PrintStream out, int round) {
+        for (int k = 1; ; k++) {
+            java.time.Instant at = TestRuntime.T0.plusSeconds(60).plusMillis(20_000L * (round - 1) + k);
+            double price = k % 2 == 0 ? 50_100 : 50_050;
+            String line = round + " " + k + " " + at + " " + price;
+            out.println("m " + line);
+            rt.exits().mark(io.riskgate.market.Mark.at("BTCUSDT", price, at));
+            out.println("M " + line);
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        }
     }
 
     private static void work(RiskgateRuntime rt, PrintStream out, int round, int thread) {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,10 +34,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
- * Acknowledged means durable: a child JVM ({@link CrashChild}) serves checks, fills and closes from eight threads
- * over an H2 file database and is killed with SIGKILL at a random moment, five times over the same database. After
- * each kill the database is opened again and every answer any child had received (this round's and the earlier
- * rounds') is found, no account holds more than the policy's four concurrent trades, and the audit chain verifies.
+ * Acknowledged means durable: a child JVM ({@link CrashChild}) serves checks, fills and closes from eight threads,
+ * and marks on the traded symbol from a ninth, over an H2 file database and is killed with SIGKILL at a random
+ * moment, five times over the same database. After each kill the database is opened again and every answer any child
+ * had received (this round's and the earlier rounds') is found, no account holds more than the policy's four
+ * concurrent trades, the audit chain verifies, and each round's last acknowledged mark priced every trade open before
+ * it (read back as riskgate reads it: through the accounts' mark rows or the trades' own columns).
  * Each next child is the restart: it reads back the account the killed one held most on, holds what was stored,
  * and decides its next order by it; after the last round, riskgate restarted in this JVM does the same.
  */
@@ -93,7 +96,7 @@ class CrashTest {
     /** Starts a child on the database, lets it answer, kills it; returns the lines it printed, in order. */
     private List<String[]> serveAndKill(int round, Optional<Held> busiest, int answersBeforeKill) throws Exception {
         Child child = Child.start(tmp.toString(), round, "", busiest.map(Held::account),
-                tmp.resolve("child-" + round + ".err"));
+                tmp.resolve("child-" + round + ".err"), List.of("-Dcrash.marks=true"));
         child.awaitAnswers(answersBeforeKill);
         List<String[]> lines = child.kill();
         assertThat(lines).hasSizeGreaterThanOrEqualTo(answersBeforeKill);
@@ -189,6 +192,7 @@ class CrashTest {
             }
             JdbcTemplate jdbc = new JdbcTemplate(new SingleConnectionDataSource(c, true));
             Map<String, Integer> held = allStored(jdbc, acknowledged);
+            marksStored(new SingleConnectionDataSource(c, true), acknowledged);
             return held.entrySet().stream().max(Map.Entry.comparingByValue())
                     .map(e -> new Held(e.getKey(), e.getValue())).orElse(new Held("crash-none", 0));
         }
@@ -225,6 +229,59 @@ class CrashTest {
     }
 
     /**
+     * Each round's last acknowledged mark priced every trade acknowledged open before that mark began and never
+     * closed: each reads back (through the account's mark row or its own columns, as every read of riskgate does) a
+     * last mark at that time or later, at the price of the mark of that time.
+     */
+    private static void marksStored(javax.sql.DataSource db, List<String[]> acknowledged) {
+        io.riskgate.portfolio.PortfolioStore store = new io.riskgate.portfolio.PortfolioStore(db,
+                RiskgateRuntime.jsonMapper());
+        Map<String, Double> priceAt = new java.util.HashMap<>();
+        Map<String, Integer> lastAcknowledged = new TreeMap<>();
+        java.util.Set<String> closed = new java.util.HashSet<>();
+        for (int i = 0; i < acknowledged.size(); i++) {
+            String[] l = acknowledged.get(i);
+            if (l[0].equals("m") || l[0].equals("M")) {
+                priceAt.put(l[3], Double.parseDouble(l[4]));
+            }
+            if (l[0].equals("M")) {
+                lastAcknowledged.put(l[1], i);
+            }
+            if (l[0].equals("C")) {
+                closed.add(l[1]);
+            }
+        }
+        assertThat(lastAcknowledged).as("rounds with an acknowledged mark").isNotEmpty();
+        int checked = 0;
+        for (int m : lastAcknowledged.values()) {
+            String[] mark = acknowledged.get(m);
+            Instant at = Instant.parse(mark[3]);
+            int began = m;
+            while (!(acknowledged.get(began)[0].equals("m") && acknowledged.get(began)[2].equals(mark[2])
+                    && acknowledged.get(began)[1].equals(mark[1]))) {
+                began--;
+            }
+            for (int i = 0; i < began; i++) {
+                String[] l = acknowledged.get(i);
+                if (!l[0].equals("F") || closed.contains(l[1]) || !l[2].startsWith("crash-" + mark[1] + "-")) {
+                    continue;
+                }
+                io.riskgate.portfolio.Trade t = store.trade(l[1]).orElseThrow();
+                if (t.state().isClosed()) {
+                    continue; // a close that committed but was not acknowledged
+                }
+                Instant marked = t.progress().lastMarkAt();
+                assertThat(marked).as("trade %s's last mark after mark %s", l[1], String.join(" ", mark))
+                        .isNotNull().isAfterOrEqualTo(at);
+                assertThat(store.lastPrices(l[2])).as("trade %s's last price", l[1])
+                        .containsEntry(l[1], priceAt.get(marked.toString()));
+                checked++;
+            }
+        }
+        assertThat(checked).as("trades priced by the rounds' last acknowledged marks").isPositive();
+    }
+
+    /**
      * Every acknowledged line ({@link CrashChild}'s) is stored as answered, some approvals among them, the audit chain
      * is whole, and no account holds more than its trade slots; returns what each account holds (open trades plus
      * unreleased reservations).
@@ -233,6 +290,9 @@ class CrashTest {
         List<String> lost = new ArrayList<>();
         for (int i = 0; i < acknowledged.size(); i++) {
             String[] l = acknowledged.get(i);
+            if (l[0].equals("m") || l[0].equals("M")) {
+                continue; // marks: CrashTest.marksStored
+            }
             List<String> stored = switch (l[0]) {
                 case "D", "R" -> jdbc.queryForList("SELECT outcome FROM decision WHERE id = ?", String.class, l[1]);
                 case "F" -> jdbc.queryForList("SELECT 'F' FROM trade WHERE id = ?", String.class, l[1]);
