@@ -40,6 +40,8 @@ public final class PortfolioStore {
     private static final String TRADES = "SELECT t.*, CASE WHEN " + MARKED + " THEN m.price ELSE t.last_price END "
             + "AS price_now, CASE WHEN " + MARKED + " THEN m.marked_at ELSE t.last_mark_at END AS marked_at_now "
             + "FROM trade t LEFT JOIN account_mark m ON m.account = t.account AND m.symbol = t.symbol";
+    /** An account's live trades, as {@link #TRADES} reads them (the account the one parameter). */
+    private static final String LIVE_TRADES = TRADES + " WHERE t.account = ? AND t.state NOT IN " + CLOSED;
 
     private final JdbcTemplate jdbc;
     /** Writes an account's governor state, replacing the one before. */
@@ -152,7 +154,7 @@ public final class PortfolioStore {
                     book.observe(new EquitySnapshot(account, rs.getDouble("equity"), instant(rs, "observed_at")));
                 }, account);
         // the live trades, each valued from its last price as it stands (its own, or its account's latest mark's)
-        jdbc.query(TRADES + " WHERE t.account = ? AND t.state NOT IN " + CLOSED + " ORDER BY t.opened_at", rs -> {
+        jdbc.query(LIVE_TRADES + " ORDER BY t.opened_at", rs -> {
             Trade t = trade(rs, 0);
             book.open(t.position());
             book.value(t.id(), rs.getDouble("price_now"), rs.getDouble("ref_price"));
@@ -288,8 +290,8 @@ public final class PortfolioStore {
     }
 
     /**
-     * Stores a new trade, valued at its entry; {@code markSeq}: its account's latest mark sequence on the symbol, which
-     * priced it not (AccountBook.Marked).
+     * Stores a new trade, valued at its entry; {@code markSeq}: its account's latest mark sequence on the symbol (a
+     * mark applied before this fill, which did not price the trade: AccountBook.Marked).
      */
     void insertTrade(Trade t, long markSeq) {
         jdbc.update("INSERT INTO trade (id, decision_id, account, symbol, asset, strategy, side, quantity, "
@@ -344,10 +346,9 @@ public final class PortfolioStore {
     /** The last price of each of an account's live trades, as it stands, by trade id. */
     public Map<String, Double> lastPrices(String account) {
         Map<String, Double> out = new java.util.LinkedHashMap<>();
-        jdbc.query(TRADES + " WHERE t.account = ? AND t.state NOT IN " + CLOSED + " ORDER BY t.opened_at, t.id",
-                rs -> {
-                    out.put(rs.getString("id"), rs.getDouble("price_now"));
-                }, account);
+        jdbc.query(LIVE_TRADES + " ORDER BY t.opened_at, t.id", rs -> {
+            out.put(rs.getString("id"), rs.getDouble("price_now"));
+        }, account);
         return out;
     }
 
