@@ -228,12 +228,17 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
      */
     @Override
     public <T> T execute(TransactionCallback<T> action) {
-        if (inline) {
-            return executeInline(action);
-        }
-        if (Thread.currentThread() == writer) {
-            // a unit asking for a transaction joins the batch's
-            return action.doInTransaction(current);
+        return submit(action).await();
+    }
+
+    /**
+     * A unit handed to the writer without waiting for it: {@link Pending#await} later returns its result once its
+     * batch is durable. A caller with several units to write (a mark's accounts) hands them all over first, so that
+     * they share a batch, then waits for each. On the replaying thread, or on the writer, the unit runs at once.
+     */
+    public <T> Pending<T> submit(TransactionCallback<T> action) {
+        if (inline || Thread.currentThread() == writer) {
+            return Pending.now(() -> execute0(action));
         }
         if (closed) {
             throw new IllegalStateException("the database writer is closed");
@@ -243,6 +248,40 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
         }
         Unit<T> unit = new Unit<>(action);
         queue.add(unit);
+        return () -> await(unit);
+    }
+
+    /** A unit handed to the writer: {@link #await} gives its result once durable, or throws its failure. */
+    @FunctionalInterface
+    public interface Pending<T> {
+        T await();
+
+        /** {@code work} run now, its result or failure kept for {@link #await}. */
+        static <T> Pending<T> now(java.util.function.Supplier<T> work) {
+            try {
+                T result = work.get();
+                return () -> result;
+            } catch (RuntimeException e) {
+                return () -> {
+                    throw e;
+                };
+            } catch (Error e) {
+                return () -> {
+                    throw e;
+                };
+            }
+        }
+    }
+
+    /** The unit at once: on the replaying thread, or joining the batch's transaction on the writer. */
+    private <T> T execute0(TransactionCallback<T> action) {
+        if (inline) {
+            return executeInline(action);
+        }
+        return action.doInTransaction(current);
+    }
+
+    private <T> T await(Unit<T> unit) {
         try {
             while (true) {
                 try {

@@ -87,27 +87,46 @@ public final class ExitService {
         }
         // the symbol's latest price riskgate saw: the price collar's reference for later checks
         market.recordMark(mark.symbol(), mark.price(), mark.timestamp());
-        // the accounts at once (each under its own lock, as before): their writes share the group commit's
-        // batches, so a mark over many accounts waits for a few fsyncs, not one per account in turn
-        List<java.util.concurrent.Future<List<ExitInstruction>>> perAccount = new ArrayList<>();
-        for (String account : portfolio.store().accountsTrading(mark.symbol())) {
-            CompiledPolicy policy = registry.forAccountOrDefault(account);
-            perAccount.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> portfolio.withAccount(account,
-                    book -> markAccount(policy, book, mark)), accounts));
+        // the accounts in groups, each group on a thread of its own: the group's accounts in turn, each under its
+        // lock, its writes handed to the group commit without waiting, and the lock kept until they are durable;
+        // so a mark over many accounts waits for a few fsyncs, neither one per account nor a thread per account
+        List<String> trading = new ArrayList<>(portfolio.store().accountsTrading(mark.symbol()));
+        // one order for every thread that holds several accounts' locks at once, so that two never wait on each other
+        java.util.Collections.sort(trading);
+        List<java.util.concurrent.Future<List<Object>>> perGroup = new ArrayList<>();
+        // where another process shares the accounts, each one held takes a database connection: one a thread
+        int size = portfolio.sharedAcrossProcesses() ? 1 : GROUP;
+        for (int from = 0; from < trading.size(); from += size) {
+            List<String> group = trading.subList(from, Math.min(trading.size(), from + size));
+            perGroup.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                List<Object> results = new ArrayList<>(java.util.Collections.nCopies(group.size(), null));
+                markFrom(group, 0, mark, results);
+                return results;
+            }, accounts));
         }
         List<ExitInstruction> out = new ArrayList<>();
         RuntimeException failed = null;
-        for (var f : perAccount) {
+        for (var f : perGroup) {
+            List<Object> results;
             try {
-                out.addAll(f.get());
+                results = f.get();
             } catch (java.util.concurrent.ExecutionException e) {
-                // the other accounts' changes stay committed, as when accounts were marked one after another
-                if (failed == null) {
-                    failed = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                }
+                results = List.of(e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while marking accounts", e);
+            }
+            for (Object r : results) {
+                if (r instanceof Throwable t) {
+                    // the other accounts' changes stay committed, as when accounts were marked one after another
+                    if (failed == null) {
+                        failed = t instanceof RuntimeException re ? re : new IllegalStateException(t);
+                    }
+                } else {
+                    @SuppressWarnings("unchecked")
+                    List<ExitInstruction> instructions = (List<ExitInstruction>) r;
+                    out.addAll(instructions);
+                }
             }
         }
         if (failed != null) {
@@ -117,10 +136,46 @@ public final class ExitService {
     }
 
     /**
-     * Marks run their accounts on up to 256 threads (daemon, started on demand, gone after 10 s idle); beyond that the
-     * calling thread marks the account itself. The threads mostly wait: each holds its account's lock until the
-     * account's writes are durable, and the more accounts wait at once, the more share one batch of the group commit
-     * (a quiet mark over 1,000 trades on 250 accounts: 123 ms with 16 threads, 65 ms with 256; MarkBenchmark).
+     * Accounts a thread marks in one go, holding their locks: enough that their writes share batches, few enough to
+     * nest their locks on a thread's stack. Groups run at once.
+     */
+    private static final int GROUP = 64;
+
+    /**
+     * Marks {@code group} from its {@code i}-th account on: takes the account's lock, marks it and hands its writes
+     * over, then (still holding it) marks the rest the same way, and only then waits for its own writes to be durable
+     * and finishes. Each account's instructions, or its failure, go to {@code results} at its place; a failure never
+     * stops the others.
+     */
+    private void markFrom(List<String> group, int i, Mark mark, List<Object> results) {
+        if (i == group.size()) {
+            return;
+        }
+        String account = group.get(i);
+        boolean[] restStarted = {false};
+        try {
+            CompiledPolicy policy = registry.forAccountOrDefault(account);
+            results.set(i, portfolio.withAccount(account, book -> {
+                AccountMark started = start(policy, book, mark);
+                // once: should the account be marked again (another process wrote it, so its write was refused),
+                // the others are already under way
+                if (!restStarted[0]) {
+                    restStarted[0] = true;
+                    markFrom(group, i + 1, mark, results);
+                }
+                return started.finish();
+            }));
+        } catch (RuntimeException | Error e) {
+            results.set(i, e);
+            if (!restStarted[0]) {
+                markFrom(group, i + 1, mark, results);
+            }
+        }
+    }
+
+    /**
+     * Marks run their groups of accounts on up to 256 threads (daemon, started on demand, gone after 10 s idle); beyond
+     * that the calling thread marks the group itself.
      */
     private static final java.util.concurrent.ExecutorService ACCOUNTS = new java.util.concurrent.ThreadPoolExecutor(
             0, 256, 10, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
@@ -129,7 +184,45 @@ public final class ExitService {
                 return t;
             }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
 
-    private List<ExitInstruction> markAccount(CompiledPolicy policy, AccountBook book, Mark mark) {
+    /**
+     * One account's part of a mark, its writes handed to the group commit: {@link #finish}, under the same lock,
+     * waits for them and then takes the governor's update into the book.
+     */
+    private final class AccountMark {
+        private final CompiledPolicy policy;
+        private final AccountBook book;
+        private final Mark mark;
+        private final GovernorService.Measured measured;
+        private final io.riskgate.database.GroupCommit.Pending<Void> written;
+        private final List<ExitInstruction> instructions;
+        private final List<ExitInstruction> outstanding;
+
+        AccountMark(CompiledPolicy policy, AccountBook book, Mark mark, GovernorService.Measured measured,
+                    io.riskgate.database.GroupCommit.Pending<Void> written, List<ExitInstruction> instructions,
+                    List<ExitInstruction> outstanding) {
+            this.policy = policy;
+            this.book = book;
+            this.mark = mark;
+            this.measured = measured;
+            this.written = written;
+            this.instructions = instructions;
+            this.outstanding = outstanding;
+        }
+
+        List<ExitInstruction> finish() {
+            written.await();
+            governor.measured(policy, book, mark.timestamp(), measured);
+            // counted once, when issued (an outstanding CLOSE answered again is not counted again)
+            instructions.forEach(i -> Counter.builder("riskgate.exit.instructions").tag("action", i.action().name())
+                    .tag("code", i.code()).register(meters).increment());
+            List<ExitInstruction> answer = new ArrayList<>(instructions);
+            answer.addAll(outstanding);
+            return answer;
+        }
+    }
+
+    /** Marks the account's live trades on the symbol and hands the writes over. Call under the lock. */
+    private AccountMark start(CompiledPolicy policy, AccountBook book, Mark mark) {
         book.advance(mark.timestamp());
         List<Trade> updated = new ArrayList<>();
         List<Trade> changed = new ArrayList<>();
@@ -179,8 +272,8 @@ public final class ExitService {
         // the unit writes is prepared here, from the marked book (the instructions' JSON, the governor's evaluation),
         // leaving the group commit's one writer thread only the SQL
         GovernorService.Measured measured = new GovernorService.Measured();
-        portfolio.applyMarks(book, new Portfolio.Marking(mark.symbol(), mark.price(), mark.timestamp(), updated,
-                changed, failed), () -> {
+        var written = portfolio.applyMarks(book, new Portfolio.Marking(mark.symbol(), mark.price(), mark.timestamp(),
+                updated, changed, failed), () -> {
             Instant recordedAt = clock.instant();
             List<ExitLog.Row> rows = instructions.stream()
                     .map(i -> exitLog.row(i, before.get(i.tradeId()), mark, recordedAt)).toList();
@@ -192,12 +285,6 @@ public final class ExitService {
                 governor.store(policy, book, measured);
             };
         });
-        governor.measured(policy, book, mark.timestamp(), measured);
-        // counted once, when issued (an outstanding CLOSE answered again is not counted again)
-        instructions.forEach(i -> Counter.builder("riskgate.exit.instructions").tag("action", i.action().name())
-                .tag("code", i.code()).register(meters).increment());
-        List<ExitInstruction> answer = new ArrayList<>(instructions);
-        answer.addAll(outstanding);
-        return answer;
+        return new AccountMark(policy, book, mark, measured, written, instructions, outstanding);
     }
 }

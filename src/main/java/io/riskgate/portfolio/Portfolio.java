@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.riskgate.database.AccountVersions;
+import io.riskgate.database.GroupCommit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -116,6 +117,14 @@ public final class Portfolio {
 
     public PortfolioStore store() {
         return store;
+    }
+
+    /**
+     * Whether other processes share the accounts (PostgreSQL): each account held then also holds one of a few
+     * database connections ({@link AccountVersions#hold}), so one thread must not hold many accounts at once.
+     */
+    public boolean sharedAcrossProcesses() {
+        return versions.shared();
     }
 
     /** The firm limits' shares other processes on the database see (nothing to share on H2). */
@@ -341,21 +350,37 @@ public final class Portfolio {
      * ({@code changedBefore} false): a failed write leaves it as it was, unless another process wrote the account.
      */
     private void write(AccountBook book, Runnable body, boolean changedBefore) {
+        writeLater(book, body, changedBefore).await();
+    }
+
+    /**
+     * As {@link #write(AccountBook, Runnable, boolean)}, handed to the group commit without waiting: the returned
+     * write's {@code await}, called under the same lock, waits for it to be durable and then does what a failure
+     * or success means for the book.
+     */
+    private GroupCommit.Pending<Void> writeLater(AccountBook book, Runnable body, boolean changedBefore) {
         long expected = book.version();
-        try {
-            tx.executeWithoutResult(s -> {
-                versions.advance(book.account(), expected);
-                body.run();
-            });
-        } catch (RuntimeException | Error e) {
-            if (changedBefore || e instanceof AccountVersions.Stale) {
-                invalidate(book.account());
+        org.springframework.transaction.support.TransactionCallback<Void> unit = s -> {
+            versions.advance(book.account(), expected);
+            body.run();
+            return null;
+        };
+        GroupCommit.Pending<GroupCommit.Pending<Void>> handed = GroupCommit.Pending.now(() ->
+                tx instanceof GroupCommit c ? c.submit(unit) : GroupCommit.Pending.now(() -> tx.execute(unit)));
+        return () -> {
+            try {
+                handed.await().await();
+            } catch (RuntimeException | Error e) {
+                if (changedBefore || e instanceof AccountVersions.Stale) {
+                    invalidate(book.account());
+                }
+                throw e;
             }
-            throw e;
-        }
-        if (versions.shared()) {
-            book.version(expected + 1);
-        }
+            if (versions.shared()) {
+                book.version(expected + 1);
+            }
+            return null;
+        };
     }
 
     /** Drops an account's cached book; the next access reloads it from the database. Call under the lock. */
@@ -501,8 +526,12 @@ public final class Portfolio {
      * take the row's price and time); the others take the row's ({@link PortfolioStore#MARKED}). That is done when it
      * writes less: not when the mark changed every trade it priced. Otherwise, and for a mark older than the row
      * (marks arriving out of order), the row stays and every trade the mark priced is written, as it stands.
+     *
+     * <p>The unit is handed over without waiting for it: call {@code await} on what this returns, under the same lock,
+     * before the account is used again (a mark over many accounts hands them all over first, so they share batches).
      */
-    public void applyMarks(AccountBook book, Marking m, java.util.function.Supplier<Runnable> alongside) {
+    public GroupCommit.Pending<Void> applyMarks(AccountBook book, Marking m,
+                                                java.util.function.Supplier<Runnable> alongside) {
         AccountBook.Marked before = book.marked(m.symbol());
         boolean inOrder = before.at() == null || !m.at().isBefore(before.at());
         // the row saves writing the trades the mark priced but did not change, at the cost of its own write and of
@@ -528,12 +557,12 @@ public final class Portfolio {
             invalidate(book.account());
             throw e;
         }
-        write(book, () -> {
+        return writeLater(book, () -> {
             if (moveRow) {
                 store.saveMark(book.account(), m.symbol(), row, before.seq() == 0);
             }
             store.updateMarked(written, t -> failedPrices.getOrDefault(t.id(), m.price()), row.seq());
             writes.run();
-        });
+        }, true);
     }
 }

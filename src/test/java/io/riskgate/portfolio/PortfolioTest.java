@@ -443,7 +443,7 @@ class PortfolioTest {
             portfolio.applyMarks(book, new Portfolio.Marking("BTCUSDT", 52_250, markAt, List.of(breakeven),
                     List.of(breakeven), List.of()), () -> () -> {
                 throw exitLogFailed;
-            });
+            }).await();
             return null;
         })).isSameAs(exitLogFailed);
 
@@ -467,7 +467,7 @@ class PortfolioTest {
         portfolio.withAccount(account, book -> {
             book.advance(markAt);
             portfolio.applyMarks(book, new Portfolio.Marking(btc, 50_100, markAt, marked, List.of(),
-                    List.of(failed)), () -> () -> { });
+                    List.of(failed)), () -> () -> { }).await();
             return null;
         });
 

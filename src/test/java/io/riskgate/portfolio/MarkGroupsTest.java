@@ -1,0 +1,160 @@
+package io.riskgate.portfolio;
+
+import static io.riskgate.testing.Requests.set;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.riskgate.decision.Decision;
+import io.riskgate.lifecycle.FillRequest;
+import io.riskgate.market.Mark;
+import io.riskgate.portfolio.PortfolioDatabase.Held;
+import io.riskgate.runtime.RiskgateRuntime;
+import io.riskgate.testing.MutableClock;
+import io.riskgate.testing.Requests;
+import io.riskgate.testing.TestRuntime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * A mark over many accounts marks them in groups: a thread takes each account of its group in turn, hands its writes
+ * to the group commit and keeps its lock until they are durable, so the accounts' writes share batches without a
+ * thread per account (issue 12, the quiet mark). What must hold: every account is marked, one account's refused
+ * write fails that account only, and threads holding several accounts never wait on each other.
+ *
+ * <p>Seed 001's order on BTCUSDT, filled at 50,000 with ATR 1,500: stop 50,000 - 1.5 x 1,500 = 47,750, 1R = 2,250,
+ * so a mark between 47,750 and 52,250 (breakeven at +1R) issues no instruction.
+ */
+class MarkGroupsTest {
+
+    private static final Instant T0 = TestRuntime.T0;
+    /** More than two groups of 64. */
+    private static final int ACCOUNTS = 150;
+
+    private final DataSource db = TestRuntime.memoryDatabase();
+    private final MutableClock clock = new MutableClock(T0.plus(Duration.ofHours(1)));
+    private final RiskgateRuntime rt = RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(),
+            "default", db, clock, new SimpleMeterRegistry());
+    private final JdbcTemplate jdbc = new JdbcTemplate(db);
+    private int orders;
+
+    @AfterEach
+    void close() {
+        rt.close();
+    }
+
+    private static String account(int i) {
+        return String.format("grp-%03d", i);
+    }
+
+    /** Seed 001's order on {@code symbol} approved on {@code account} and filled at 50,000 at T0. */
+    private Trade filled(String account, String symbol) {
+        Decision d = rt.engine().check(set(set(set(Requests.seed001(), "account", account), "symbol", symbol),
+                "clientOrderId", "o-" + ++orders));
+        assertThat(d.approved()).as("%s", d.codes()).isTrue();
+        return rt.trades().fill(new FillRequest(d.decisionId(), 50_000, d.quantity(), Optional.of(T0))).trade();
+    }
+
+    private Instant lastMarkAt(Trade t) {
+        return rt.portfolio().store().trade(t.id()).orElseThrow().progress().lastMarkAt();
+    }
+
+    private void assertMemoryIsTheDatabase(String account) {
+        Held memory = rt.portfolio().withAccount(account, Held::of);
+        assertThat(memory).as(account).isEqualTo(Held.of(rt.portfolio().store().load(account)));
+    }
+
+    @Test
+    void aMarkOverMoreAccountsThanAGroupMarksEveryOne() {
+        List<Trade> trades = new ArrayList<>();
+        for (int i = 0; i < ACCOUNTS; i++) {
+            trades.add(filled(account(i), "BTCUSDT"));
+        }
+        Instant at = T0.plusSeconds(60);
+        // 50,100: a new best price for every trade, no instruction (under breakeven at 52,250)
+        assertThat(rt.exits().mark(Mark.at("BTCUSDT", 50_100, at))).isEmpty();
+
+        for (Trade t : trades) {
+            assertThat(lastMarkAt(t)).as(t.account()).isEqualTo(at);
+        }
+        for (int i = 0; i < ACCOUNTS; i += 37) {
+            assertMemoryIsTheDatabase(account(i));
+        }
+    }
+
+    @Test
+    void anAccountWhoseWriteIsRefusedFailsAloneAndIsReadAgain() {
+        List<Trade> trades = new ArrayList<>();
+        for (int i = 0; i < ACCOUNTS; i++) {
+            trades.add(filled(account(i), "BTCUSDT"));
+        }
+        // the database refuses any mark of account 70's trade: its unit fails, in the middle of the second group
+        jdbc.execute("ALTER TABLE trade ADD CONSTRAINT refuse_70 CHECK (account <> '" + account(70)
+                + "' OR last_mark_at IS NULL)");
+        Instant at = T0.plusSeconds(60);
+        assertThatThrownBy(() -> rt.exits().mark(Mark.at("BTCUSDT", 50_100, at))).hasMessageContaining("REFUSE_70");
+
+        for (Trade t : trades) {
+            if (t.account().equals(account(70))) {
+                assertThat(lastMarkAt(t)).as("the refused account's trade is as it was").isNull();
+            } else {
+                assertThat(lastMarkAt(t)).as(t.account()).isEqualTo(at);
+            }
+        }
+        // its book was dropped and read again: memory holds what the store holds, the fill's price
+        assertMemoryIsTheDatabase(account(70));
+        assertThat(rt.portfolio().store().lastPrices(account(70)).values()).containsExactly(50_000.0);
+        assertMemoryIsTheDatabase(account(69));
+        assertMemoryIsTheDatabase(account(71));
+    }
+
+    @Test
+    void marksOnTwoSymbolsAndChecksOnTheSameAccountsAtOnceNeverWaitOnEachOther() throws Exception {
+        // each account trades both symbols, so two marks' groups hold overlapping sets of accounts at once
+        for (int i = 0; i < ACCOUNTS; i++) {
+            filled(account(i), "BTCUSDT");
+            filled(account(i), "ETHUSDT");
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (String symbol : List.of("BTCUSDT", "ETHUSDT")) {
+                running.add(threads.submit(() -> {
+                    for (int k = 1; k <= 20; k++) {
+                        // quiet marks between 50,000 and 50,100, one a second
+                        rt.exits().mark(Mark.at(symbol, 50_000 + 5 * k, T0.plusSeconds(k)));
+                    }
+                    return null;
+                }));
+            }
+            running.add(threads.submit(() -> {
+                for (int k = 0; k < 60; k++) {
+                    // checks take the same accounts' locks, one at a time, in another order
+                    String account = account(ACCOUNTS - 1 - (k * 7) % ACCOUNTS);
+                    rt.engine().check(set(set(Requests.seed001(), "account", account), "clientOrderId", "c-" + k));
+                }
+                return null;
+            }));
+            for (Future<?> f : running) {
+                // a deadlock would hold here; 20 marks of 150 accounts each take well under a second
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        for (int i = 0; i < ACCOUNTS; i += 29) {
+            assertMemoryIsTheDatabase(account(i));
+        }
+    }
+}
