@@ -92,6 +92,7 @@ public final class ExitService {
         // so a mark over many accounts waits for a few fsyncs, neither one per account nor a thread per account
         List<String> trading = new ArrayList<>(portfolio.store().accountsTrading(mark.symbol()));
         // one order for every thread that holds several accounts' locks at once, so that two never wait on each other
+        // (the query sorts too, but by the database's collation: the order that matters is this one, in Java)
         java.util.Collections.sort(trading);
         List<java.util.concurrent.Future<List<Object>>> perGroup = new ArrayList<>();
         // where another process shares the accounts, each one held takes a database connection: one a thread
@@ -159,11 +160,24 @@ public final class ExitService {
                 AccountMark started = start(policy, book, mark);
                 // once: should the account be marked again (another process wrote it, so its write was refused),
                 // the others are already under way
+                Throwable rest = null;
                 if (!restStarted[0]) {
                     restStarted[0] = true;
-                    markFrom(group, i + 1, mark, results);
+                    try {
+                        markFrom(group, i + 1, mark, results);
+                    } catch (RuntimeException | Error e) {
+                        // never left unfinished: its unit was handed over, and the book must follow its outcome
+                        rest = e;
+                    }
                 }
-                return started.finish();
+                List<ExitInstruction> done = started.finish();
+                if (rest instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (rest instanceof Error err) {
+                    throw err;
+                }
+                return done;
             }));
         } catch (RuntimeException | Error e) {
             results.set(i, e);

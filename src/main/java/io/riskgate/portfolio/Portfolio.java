@@ -44,7 +44,8 @@ import org.springframework.transaction.support.TransactionOperations;
  * slot between a thread's +1 and its -1. Hence two threads on one account always find the same slot and the same
  * lock: a slot is replaced only when no thread holds it, and a thread that took a slot gives it back before it
  * can leave. Held slots weigh nothing, so while accounts are busy the resident count may exceed the maximum by at
- * most the number of threads inside {@code withAccount}.
+ * most the number of accounts held at once: one per thread inside {@code withAccount}, and up to a group's (64) per
+ * thread marking a group of accounts (ExitService).
  */
 public final class Portfolio {
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.riskgate.decision.Decision;
+import io.riskgate.exits.ExitAction;
+import io.riskgate.exits.ExitInstruction;
 import io.riskgate.lifecycle.FillRequest;
 import io.riskgate.market.Mark;
 import io.riskgate.portfolio.PortfolioDatabase.Held;
@@ -25,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -36,6 +39,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * <p>Seed 001's order on BTCUSDT, filled at 50,000 with ATR 1,500: stop 50,000 - 1.5 x 1,500 = 47,750, 1R = 2,250,
  * so a mark between 47,750 and 52,250 (breakeven at +1R) issues no instruction.
  */
+@Timeout(120)
 class MarkGroupsTest {
 
     private static final Instant T0 = TestRuntime.T0;
@@ -88,6 +92,15 @@ class MarkGroupsTest {
         for (Trade t : trades) {
             assertThat(lastMarkAt(t)).as(t.account()).isEqualTo(at);
         }
+        // 52,250 = 50,000 + 1R (2,250): breakeven for every trade, the stop to entry + 0.1% = 50,050: one MOVE_STOP
+        // for each account's trade comes back, in the accounts' order, none lost with its group
+        List<ExitInstruction> moved = rt.exits().mark(Mark.at("BTCUSDT", 52_250, at.plusSeconds(60)));
+        assertThat(moved).extracting(ExitInstruction::account)
+                .containsExactlyElementsOf(trades.stream().map(Trade::account).sorted().toList());
+        assertThat(moved).allSatisfy(i -> {
+            assertThat(i.action()).isEqualTo(ExitAction.MOVE_STOP);
+            assertThat(i.stopLoss()).isEqualTo(50_050.0);
+        });
         for (int i = 0; i < ACCOUNTS; i += 37) {
             assertMemoryIsTheDatabase(account(i));
         }
