@@ -42,6 +42,12 @@ public final class AuditChain {
             + "entry_price, stop_loss, take_profit, risk_amount, policy_id, policy_version, policy_sha256, decided_at, "
             + "recorded_at, request_json, decision_json, client_order_id";
 
+    /**
+     * What a query selects to take a record's hash: {@link #COLUMNS} and {@code decision_json_z}, where a decision
+     * recorded since V26 keeps its JSON packed ({@link PackedJson}); the hash covers the text either way.
+     */
+    static final String READ = COLUMNS + ", decision_json_z";
+
     private final JdbcTemplate jdbc;
     /** Whether other processes may link records to the chain too (PostgreSQL; H2 has one process). */
     private final boolean shared;
@@ -155,7 +161,7 @@ public final class AuditChain {
             prev[0] = stored;
             count[0]++;
         };
-        jdbc.query("SELECT chain_seq, prev_hash, record_hash, " + COLUMNS + " FROM decision "
+        jdbc.query("SELECT chain_seq, prev_hash, record_hash, " + READ + " FROM decision "
                 + "WHERE chain_seq IS NOT NULL ORDER BY chain_seq", rs -> {
                     long seq = rs.getLong("chain_seq");
                     while (!exported.isEmpty() && exported.peekFirst().seq() < seq) {
@@ -195,7 +201,7 @@ public final class AuditChain {
 
     /** Checks the record of {@code decisionId}; empty when there is no such decision in the live store. */
     public Optional<RecordCheck> verifyRecord(String decisionId) {
-        List<Object[]> rows = jdbc.query("SELECT chain_seq, prev_hash, record_hash, " + COLUMNS
+        List<Object[]> rows = jdbc.query("SELECT chain_seq, prev_hash, record_hash, " + READ
                 + " FROM decision WHERE id = ?", (rs, i) -> new Object[] {rs.getObject("chain_seq") == null ? null
                 : rs.getLong("chain_seq"), rs.getString("prev_hash"), rs.getString("record_hash"), canonical(rs)},
                 decisionId);
@@ -258,9 +264,31 @@ public final class AuditChain {
     static String canonical(ResultSet rs) throws SQLException {
         List<Object> values = new ArrayList<>();
         for (String column : COLUMNS.split(", ")) {
-            values.add(rs.getObject(column));
+            values.add(column.equals("decision_json") ? decisionJson(rs) : rs.getObject(column));
         }
         return canonical(values);
+    }
+
+    /**
+     * A decision's JSON from a row selected with {@link #READ}: the text column, or, when it is empty (decisions
+     * recorded since V26), the packed one unpacked. Packed bytes that do not unpack read as a text no record hashes
+     * to, so the record is named changed instead of failing the walk.
+     */
+    static String decisionJson(ResultSet rs) throws SQLException {
+        String text = rs.getString("decision_json");
+        if (text != null) {
+            return text;
+        }
+        byte[] packed = rs.getBytes("decision_json_z");
+        if (packed == null) {
+            return null;
+        }
+        try {
+            return PackedJson.unpack(packed);
+        } catch (IllegalArgumentException e) {
+            // no decision's JSON starts with "(": this text can be no record's
+            return "(unreadable packed JSON: " + e.getMessage() + ")";
+        }
     }
 
     /** Column values, as stored or as bound, printed alike: length-prefixed, a time as its UTC instant. */

@@ -63,7 +63,7 @@ public final class AuditExport {
      * result names the file by its absolute path.
      */
     public Result export(Instant before, Path dir) {
-        List<Line> lines = jdbc.query("SELECT chain_seq, prev_hash, record_hash, " + AuditChain.COLUMNS
+        List<Line> lines = jdbc.query("SELECT chain_seq, prev_hash, record_hash, " + AuditChain.READ
                         + " FROM decision d WHERE chain_seq IS NOT NULL AND decided_at < ?"
                         + " AND NOT EXISTS (SELECT 1 FROM reservation r WHERE r.decision_id = d.id)"
                         + " AND NOT EXISTS (SELECT 1 FROM trade t WHERE t.decision_id = d.id) ORDER BY chain_seq",

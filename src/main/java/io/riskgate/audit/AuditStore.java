@@ -28,6 +28,10 @@ public final class AuditStore {
     private final ObjectMapper json;
     private final io.riskgate.database.Outbox outbox;
 
+    /** decision_json's place in {@link AuditChain#COLUMNS}. */
+    private static final int DECISION_JSON = java.util.Arrays.asList(AuditChain.COLUMNS.split(", "))
+            .indexOf("decision_json");
+
     public AuditStore(DataSource dataSource, ObjectMapper json) {
         this(dataSource, json, new io.riskgate.database.Outbox(dataSource));
     }
@@ -72,13 +76,16 @@ public final class AuditStore {
                 ts(d.timestamp()), ts(recordedAt), request.toString(), decisionJson,
                 // a FAILED answer does not bind the caller's order id: a retry after the fault decides afresh
                 d.outcome() == io.riskgate.decision.Outcome.FAILED ? null : d.clientOrderId()};
+        // the hash covers the JSON's text; the row keeps it packed (V26: about half the bytes)
         AuditChain.Link link = chain.next(values);
-        Object[] row = java.util.Arrays.copyOf(values, values.length + 3);
-        row[values.length] = link.seq();
-        row[values.length + 1] = link.prevHash();
-        row[values.length + 2] = link.recordHash();
-        jdbc.update("INSERT INTO decision (" + AuditChain.COLUMNS + ", chain_seq, prev_hash, record_hash) VALUES ("
-                + "?,".repeat(row.length - 1) + "?)", row);
+        Object[] row = java.util.Arrays.copyOf(values, values.length + 4);
+        row[DECISION_JSON] = null;
+        row[values.length] = PackedJson.pack(decisionJson);
+        row[values.length + 1] = link.seq();
+        row[values.length + 2] = link.prevHash();
+        row[values.length + 3] = link.recordHash();
+        jdbc.update("INSERT INTO decision (" + AuditChain.COLUMNS + ", decision_json_z, chain_seq, prev_hash, "
+                + "record_hash) VALUES (" + "?,".repeat(row.length - 1) + "?)", row);
         // each code once, in the order the decision first carries it
         java.util.Set<String> codes = new java.util.LinkedHashSet<>();
         d.firedRuleDetails().forEach(f -> codes.add(f.code()));
@@ -95,13 +102,15 @@ public final class AuditStore {
     }
 
     public Optional<AuditRecord> find(String decisionId) {
-        return jdbc.query("SELECT decision_json, request_json, recorded_at FROM decision WHERE id = ?",
+        return jdbc.query("SELECT decision_json, decision_json_z, request_json, recorded_at FROM decision "
+                + "WHERE id = ?",
                 this::record, decisionId).stream().findFirst();
     }
 
     /** The decision an account already took for a caller's order id, if any. */
     public Optional<AuditRecord> findByClientOrderId(String account, String clientOrderId) {
-        return jdbc.query("SELECT decision_json, request_json, recorded_at FROM decision WHERE account = ? "
+        return jdbc.query("SELECT decision_json, decision_json_z, request_json, recorded_at FROM decision "
+                + "WHERE account = ? "
                 + "AND client_order_id = ?", this::record, account, clientOrderId).stream().findFirst();
     }
 
@@ -140,15 +149,15 @@ public final class AuditStore {
         List<Object> pageArgs = new ArrayList<>(args);
         pageArgs.add(q.size());
         pageArgs.add((long) q.page() * q.size());
-        List<AuditRecord> items = jdbc.query("SELECT d.decision_json, d.request_json, d.recorded_at FROM decision d"
-                + where + " ORDER BY d.decided_at DESC, d.recorded_at DESC, d.id LIMIT ? OFFSET ?", this::record,
+        List<AuditRecord> items = jdbc.query("SELECT d.decision_json, d.decision_json_z, d.request_json, "
+                + "d.recorded_at FROM decision d" + where + " ORDER BY d.decided_at DESC, d.recorded_at DESC, d.id LIMIT ? OFFSET ?", this::record,
                 pageArgs.toArray());
         return new AuditPage(items, q.page(), q.size(), total == null ? 0 : total);
     }
 
     private AuditRecord record(ResultSet rs, int row) throws SQLException {
         try {
-            Decision d = json.readValue(rs.getString("decision_json"), Decision.class);
+            Decision d = json.readValue(AuditChain.decisionJson(rs), Decision.class);
             JsonNode request = json.readTree(rs.getString("request_json"));
             OffsetDateTime recorded = rs.getObject("recorded_at", OffsetDateTime.class);
             return new AuditRecord(d, request, recorded.toInstant());

@@ -13,6 +13,7 @@ import io.riskgate.testing.TestRuntime;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -61,6 +62,37 @@ class AuditChainTest {
                 .isEqualTo(AuditChain.GENESIS);
         assertThat(jdbc.queryForObject("SELECT prev_hash FROM decision WHERE chain_seq = 4", String.class))
                 .isEqualTo(jdbc.queryForObject("SELECT record_hash FROM decision WHERE chain_seq = 3", String.class));
+    }
+
+    @Test
+    void aDecisionKeepsItsJsonPackedAndIsServedAndVerifiedAsItsText() {
+        List<Decision> d = sixDecisions();
+        String id = d.get(1).decisionId();
+        // V26: the text column is empty and the packed one holds the JSON in about half its bytes
+        Map<String, Object> row = jdbc.queryForMap("SELECT decision_json, decision_json_z FROM decision WHERE id = ?",
+                id);
+        assertThat(row.get("DECISION_JSON")).isNull();
+        byte[] packed = (byte[]) row.get("DECISION_JSON_Z");
+        String text = PackedJson.unpack(packed);
+        assertThat(packed.length).isLessThan(text.length() * 6 / 10);
+        // what the store serves is the decision as answered
+        assertThat(rt.audit().find(id).orElseThrow().decision()).isEqualTo(d.get(1));
+        assertThat(text).contains("\"decisionId\":\"" + id + "\"");
+
+        // a record written before V26 (its text in decision_json) sits in the same chain and verifies alike
+        jdbc.update("UPDATE decision SET decision_json = ?, decision_json_z = NULL WHERE id = ?", text, id);
+        assertThat(chain.verify(Optional.empty()).problems()).isEmpty();
+        assertThat(rt.audit().find(id).orElseThrow().decision()).isEqualTo(d.get(1));
+
+        // the packed JSON of another record changed (a rejection's packed text replaced by an approval's, as someone
+        // with SQL could): named; and bytes that do not unpack are named, not a failed walk
+        String rejected = d.get(3).decisionId();
+        jdbc.update("UPDATE decision SET decision_json_z = (SELECT decision_json_z FROM decision WHERE id = ?) "
+                + "WHERE id = ?", d.get(2).decisionId(), rejected);
+        jdbc.update("UPDATE decision SET decision_json_z = ? WHERE id = ?", new byte[] {1, 2, 3}, d.get(5).decisionId());
+        assertThat(chain.verify(Optional.empty()).problems()).containsExactly(
+                "record 4 (" + rejected + ") was changed: its content does not match its hash",
+                "record 6 (" + d.get(5).decisionId() + ") was changed: its content does not match its hash");
     }
 
     @Test
@@ -118,7 +150,7 @@ class AuditChainTest {
         // names its old hash
         String first = d.get(0).decisionId();
         jdbc.update("UPDATE decision SET quantity = 99 WHERE id = ?", first);
-        String rewritten = jdbc.query("SELECT " + AuditChain.COLUMNS + " FROM decision WHERE id = ?",
+        String rewritten = jdbc.query("SELECT " + AuditChain.READ + " FROM decision WHERE id = ?",
                 rs -> {
                     rs.next();
                     return AuditChain.canonical(rs);
@@ -136,11 +168,11 @@ class AuditChainTest {
         // a copy of record 3 given place 7 with its own, recomputed hash, but following record 3, not 6
         jdbc.update("INSERT INTO decision (id, account, symbol, side, strategy, outcome, approved, quantity, notional, "
                 + "entry_price, stop_loss, take_profit, risk_amount, policy_id, policy_version, policy_sha256, "
-                + "decided_at, recorded_at, request_json, decision_json, client_order_id, chain_seq, prev_hash, "
-                + "record_hash) SELECT 'slipped-in', account, symbol, side, strategy, outcome, approved, quantity, "
-                + "notional, entry_price, stop_loss, take_profit, risk_amount, policy_id, policy_version, "
-                + "policy_sha256, decided_at, recorded_at, request_json, decision_json, NULL, 7, prev_hash, "
-                + "record_hash FROM decision WHERE chain_seq = 3");
+                + "decided_at, recorded_at, request_json, decision_json, decision_json_z, client_order_id, chain_seq, "
+                + "prev_hash, record_hash) SELECT 'slipped-in', account, symbol, side, strategy, outcome, approved, "
+                + "quantity, notional, entry_price, stop_loss, take_profit, risk_amount, policy_id, policy_version, "
+                + "policy_sha256, decided_at, recorded_at, request_json, decision_json, decision_json_z, NULL, 7, "
+                + "prev_hash, record_hash FROM decision WHERE chain_seq = 3");
         assertThat(chain.verify(Optional.empty()).problems()).containsExactly(
                 "record 7 (slipped-in) does not follow record 6: inserted, or the record before it was replaced",
                 "record 7 (slipped-in) was changed: its content does not match its hash");
