@@ -262,33 +262,53 @@ public final class AuditChain {
 
     /** A record's stored columns, each as the database returns it, length-prefixed. */
     static String canonical(ResultSet rs) throws SQLException {
+        return canonical(rs, false);
+    }
+
+    /**
+     * As {@link #canonical(ResultSet)}; {@code strict}: a decision whose JSON cannot be read fails with an
+     * {@link IllegalStateException} instead of reading as a text no record hashes to (for an export, which would
+     * otherwise remove the only copy of the damaged bytes).
+     */
+    static String canonical(ResultSet rs, boolean strict) throws SQLException {
         List<Object> values = new ArrayList<>();
         for (String column : COLUMNS.split(", ")) {
-            values.add(column.equals("decision_json") ? decisionJson(rs) : rs.getObject(column));
+            values.add(column.equals("decision_json") ? decisionJson(rs, strict) : rs.getObject(column));
         }
         return canonical(values);
     }
 
     /**
-     * A decision's JSON from a row selected with {@link #READ}: the text column, or, when it is empty (decisions
-     * recorded since V26), the packed one unpacked. Packed bytes that do not unpack read as a text no record hashes
-     * to, so the record is named changed instead of failing the walk.
+     * A decision's JSON from a row selected with {@link #READ}: the text column (decisions recorded before V26) or the
+     * packed one unpacked (since), never both. A row holding both, or packed bytes that do not unpack to exactly one
+     * text, read as a text no record hashes to, so the record is named changed instead of failing the walk.
      */
     static String decisionJson(ResultSet rs) throws SQLException {
+        return decisionJson(rs, false);
+    }
+
+    private static String decisionJson(ResultSet rs, boolean strict) throws SQLException {
         String text = rs.getString("decision_json");
-        if (text != null) {
-            return text;
-        }
         byte[] packed = rs.getBytes("decision_json_z");
+        String unreadable;
         if (packed == null) {
-            return null;
+            return text;
+        } else if (text != null) {
+            // one of the two was written by someone else: which the reader takes must not decide what verifies
+            unreadable = "both decision_json and decision_json_z hold a value";
+        } else {
+            try {
+                return PackedJson.unpack(packed);
+            } catch (IllegalArgumentException e) {
+                unreadable = e.getMessage();
+            }
         }
-        try {
-            return PackedJson.unpack(packed);
-        } catch (IllegalArgumentException e) {
-            // no decision's JSON starts with "(": this text can be no record's
-            return "(unreadable packed JSON: " + e.getMessage() + ")";
+        if (strict) {
+            throw new IllegalStateException("decision " + rs.getString("id") + ": its JSON cannot be read ("
+                    + unreadable + ")");
         }
+        // no decision's JSON starts with "(": this text can be no record's
+        return "(unreadable JSON: " + unreadable + ")";
     }
 
     /** Column values, as stored or as bound, printed alike: length-prefixed, a time as its UTC instant. */

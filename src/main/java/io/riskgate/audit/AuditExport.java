@@ -68,7 +68,7 @@ public final class AuditExport {
                         + " AND NOT EXISTS (SELECT 1 FROM reservation r WHERE r.decision_id = d.id)"
                         + " AND NOT EXISTS (SELECT 1 FROM trade t WHERE t.decision_id = d.id) ORDER BY chain_seq",
                 (rs, i) -> new Line(rs.getLong("chain_seq"), rs.getString("id"), rs.getString("prev_hash"),
-                        rs.getString("record_hash"), AuditChain.canonical(rs)), Timestamp.from(before));
+                        rs.getString("record_hash"), AuditChain.canonical(rs, true)), Timestamp.from(before));
         if (lines.isEmpty()) {
             return new Result(0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         }

@@ -33,12 +33,22 @@ final class PackedJson {
         return out.toByteArray();
     }
 
-    /** The text packed in {@code packed}; an {@link IllegalArgumentException} when the bytes are not a packed text. */
+    /**
+     * The most a packed text may unpack to: the text column's own bound before V26. A decision's JSON is about 2 KB;
+     * bytes that would unpack to more were not written by riskgate (a decompression bomb stored with SQL would
+     * otherwise take the service's memory).
+     */
+    static final int MAX_TEXT = 1_000_000;
+
+    /**
+     * The text packed in {@code packed}; an {@link IllegalArgumentException} when the bytes are not exactly one packed
+     * text (damaged, cut short, followed by other bytes) or unpack to more than {@link #MAX_TEXT} bytes.
+     */
     static String unpack(byte[] packed) {
         Inflater f = INFLATERS.get();
         f.reset();
         f.setInput(packed);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(packed.length * 3);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(MAX_TEXT, packed.length * 3));
         byte[] buffer = new byte[8192];
         try {
             while (!f.finished()) {
@@ -46,10 +56,16 @@ final class PackedJson {
                 if (n == 0 && (f.needsInput() || f.needsDictionary())) {
                     throw new IllegalArgumentException("the packed text ends before its end mark");
                 }
+                if (out.size() + n > MAX_TEXT) {
+                    throw new IllegalArgumentException("the packed text unpacks to more than " + MAX_TEXT + " bytes");
+                }
                 out.write(buffer, 0, n);
             }
         } catch (DataFormatException e) {
             throw new IllegalArgumentException("not a packed text: " + e.getMessage(), e);
+        }
+        if (f.getRemaining() != 0) {
+            throw new IllegalArgumentException(f.getRemaining() + " bytes follow the packed text");
         }
         return out.toString(StandardCharsets.UTF_8);
     }

@@ -96,6 +96,38 @@ class AuditChainTest {
     }
 
     @Test
+    void packedJsonThatIsNotExactlyOneOfTheRecordsTextIsNamedAndNeverExportedAway(@TempDir Path out) throws Exception {
+        List<Decision> d = sixDecisions();
+        String approved = d.get(2).decisionId();
+        // rejections (odd places) hold no reservation: an export would take them
+        String rejected = d.get(1).decisionId();
+        byte[] approval = jdbc.queryForObject("SELECT decision_json_z FROM decision WHERE id = ?", byte[].class,
+                approved);
+        String text = PackedJson.unpack(jdbc.queryForObject("SELECT decision_json_z FROM decision WHERE id = ?",
+                byte[].class, rejected));
+        // place 2: its own text put back beside an approval's packed bytes (a reader unpacking the bytes would see an
+        // approval); place 4: its packed bytes followed by more; place 6: bytes that unpack to 2 MB of spaces
+        jdbc.update("UPDATE decision SET decision_json = ?, decision_json_z = ? WHERE id = ?", text, approval, rejected);
+        byte[] fourth = jdbc.queryForObject("SELECT decision_json_z FROM decision WHERE id = ?", byte[].class,
+                d.get(3).decisionId());
+        jdbc.update("UPDATE decision SET decision_json_z = ? WHERE id = ?",
+                java.util.Arrays.copyOf(fourth, fourth.length + 3), d.get(3).decisionId());
+        jdbc.update("UPDATE decision SET decision_json_z = ? WHERE id = ?", PackedJson.pack(" ".repeat(2_000_000)),
+                d.get(5).decisionId());
+        assertThat(chain.verify(Optional.empty()).problems()).containsExactly(
+                "record 2 (" + rejected + ") was changed: its content does not match its hash",
+                "record 4 (" + d.get(3).decisionId() + ") was changed: its content does not match its hash",
+                "record 6 (" + d.get(5).decisionId() + ") was changed: its content does not match its hash");
+
+        // an export would remove the only copy of the damaged bytes: it refuses, and nothing leaves the store
+        AuditExport export = new AuditExport(jdbc, rt.commits(), RiskgateRuntime.jsonMapper());
+        assertThatThrownBy(() -> export.export(TestRuntime.T0.plusSeconds(1), out))
+                .hasMessageContaining("decision " + rejected + ": its JSON cannot be read (both decision_json and "
+                        + "decision_json_z hold a value)");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM decision", Integer.class)).isEqualTo(6);
+    }
+
+    @Test
     void aRejectionTurnedIntoAnApprovalAndADeletedRecordAreBothNamed() {
         List<Decision> d = sixDecisions();
         String rejected = d.get(1).decisionId();
