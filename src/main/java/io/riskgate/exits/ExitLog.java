@@ -58,35 +58,81 @@ public final class ExitLog {
         return new Row(i, before, recordedAt, write(mark), write(i.firedRules()), outbox.enabled() ? write(i) : null);
     }
 
-    /** Inserts the row, in the caller's unit; its place in the table is taken here, in commit order. */
-    void insert(Row r) {
-        ExitInstruction i = r.instruction();
-        PolicyRef p = i.policy();
-        jdbc.update("INSERT INTO exit_instruction (id, seq, trade_id, account, symbol, action, quantity, stop_loss, "
-                        + "price, reason, rule_name, code, state_before, state_after, issued_at, recorded_at, policy_id, "
-                        + "policy_version, policy_sha256, mark_json, fired_json) "
-                        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                i.instructionId(), places.next(), i.tradeId(), i.account(), i.symbol(), i.action().name(), i.quantity(),
-                i.stopLoss(), i.price(), truncate(i.reason()), i.rule(), i.code(), r.before().name(),
-                i.state().name(), ts(i.timestamp()), ts(r.recordedAt()), p == null ? null : p.id(),
-                p == null ? null : p.version(), p == null ? null : p.sha256(), r.markJson(), r.firedJson());
-        if (r.event() != null) {
-            outbox.add(io.riskgate.database.Outbox.Kind.EXIT_INSTRUCTION, i.instructionId(), i.account(),
-                    p == null ? null : p.id() + ":" + p.version() + ":" + p.sha256(),
-                    "exit_instruction/" + i.instructionId(), i.timestamp(), r.event());
+    /**
+     * Inserts the rows, in the caller's unit, each with its place in the table taken here, in commit order, and the
+     * place of its trade's instruction before it ({@code prev_seq}: the trade row's {@code last_instruction_seq}, or
+     * the row before it in {@code rows}). Puts each trade's new latest place into {@code latest}, which the caller
+     * writes to the trade row in the same unit (the trade is written anyway: its instruction changed it).
+     */
+    void insertAll(List<Row> rows, Map<String, Long> latest) {
+        for (Row r : rows) {
+            ExitInstruction i = r.instruction();
+            PolicyRef p = i.policy();
+            long seq = places.next();
+            jdbc.update("INSERT INTO exit_instruction (id, seq, trade_id, account, symbol, action, quantity, "
+                            + "stop_loss, price, reason, rule_name, code, state_before, state_after, issued_at, "
+                            + "recorded_at, policy_id, policy_version, policy_sha256, mark_json, fired_json, prev_seq) "
+                            + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+                            + "COALESCE(CAST(? AS BIGINT), (SELECT last_instruction_seq FROM trade WHERE id = ?)))",
+                    i.instructionId(), seq, i.tradeId(), i.account(), i.symbol(), i.action().name(), i.quantity(),
+                    i.stopLoss(), i.price(), truncate(i.reason()), i.rule(), i.code(), r.before().name(),
+                    i.state().name(), ts(i.timestamp()), ts(r.recordedAt()), p == null ? null : p.id(),
+                    p == null ? null : p.version(), p == null ? null : p.sha256(), r.markJson(), r.firedJson(),
+                    latest.get(i.tradeId()), i.tradeId());
+            latest.put(i.tradeId(), seq);
+            if (r.event() != null) {
+                outbox.add(io.riskgate.database.Outbox.Kind.EXIT_INSTRUCTION, i.instructionId(), i.account(),
+                        p == null ? null : p.id() + ":" + p.version() + ":" + p.sha256(),
+                        "exit_instruction/" + i.instructionId(), i.timestamp(), r.event());
+            }
         }
     }
 
-    /** A trade's instructions in the order they were issued. */
+    /**
+     * A trade's instructions in the order they were issued: walked back from the trade row's latest by each one's
+     * predecessor on the trade, one look-up by {@code seq} each (no index by trade: V28).
+     */
     public List<ExitInstruction> forTrade(String tradeId) {
-        return jdbc.query("SELECT * FROM exit_instruction WHERE trade_id = ? ORDER BY issued_at, seq",
-                this::instruction, tradeId);
+        List<ExitInstruction> out = new java.util.ArrayList<>();
+        walk(tradeId, i -> {
+            out.add(i);
+            return true;
+        });
+        java.util.Collections.reverse(out);
+        return out;
     }
 
     /** The latest full CLOSE issued for a trade: the one still outstanding while its close is pending. */
     public java.util.Optional<ExitInstruction> latestClose(String tradeId) {
-        return jdbc.query("SELECT * FROM exit_instruction WHERE trade_id = ? AND action = 'CLOSE' "
-                + "ORDER BY seq DESC LIMIT 1", this::instruction, tradeId).stream().findFirst();
+        ExitInstruction[] found = {null};
+        walk(tradeId, i -> {
+            if (i.action() == ExitAction.CLOSE) {
+                found[0] = i;
+                return false;
+            }
+            return true;
+        });
+        return java.util.Optional.ofNullable(found[0]);
+    }
+
+    /** The trade's instructions, latest first, while {@code each} asks for more. */
+    private void walk(String tradeId, java.util.function.Predicate<ExitInstruction> each) {
+        Long seq = jdbc.query("SELECT last_instruction_seq FROM trade WHERE id = ?", (rs, n) -> {
+            long v = rs.getLong(1);
+            return rs.wasNull() ? null : v;
+        }, tradeId).stream().filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        while (seq != null) {
+            Object[] next = {null};
+            List<ExitInstruction> row = jdbc.query("SELECT * FROM exit_instruction WHERE seq = ?", (rs, n) -> {
+                long prev = rs.getLong("prev_seq");
+                next[0] = rs.wasNull() ? null : prev;
+                return instruction(rs, n);
+            }, seq);
+            if (row.isEmpty() || !row.get(0).tradeId().equals(tradeId) || !each.test(row.get(0))) {
+                return;
+            }
+            seq = (Long) next[0];
+        }
     }
 
     /** The mark an instruction was issued on, as received. */

@@ -287,7 +287,7 @@ public final class ExitService {
         // leaving the group commit's one writer thread only the SQL
         GovernorService.Measured measured = new GovernorService.Measured();
         var written = portfolio.applyMarks(book, new Portfolio.Marking(mark.symbol(), mark.price(), mark.timestamp(),
-                updated, changed, failed), () -> {
+                updated, changed, failed), latest -> {
             Instant recordedAt = clock.instant();
             List<ExitLog.Row> rows = instructions.stream()
                     .map(i -> exitLog.row(i, before.get(i.tradeId()), mark, recordedAt)).toList();
@@ -295,7 +295,7 @@ public final class ExitService {
                 governor.measure(policy, book, mark.timestamp(), measured);
             }
             return () -> {
-                rows.forEach(exitLog::insert);
+                exitLog.insertAll(rows, latest);
                 governor.store(policy, book, measured);
             };
         });

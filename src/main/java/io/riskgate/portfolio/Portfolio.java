@@ -528,11 +528,15 @@ public final class Portfolio {
      * writes less: not when the mark changed every trade it priced. Otherwise, and for a mark older than the row
      * (marks arriving out of order), the row stays and every trade the mark priced is written, as it stands.
      *
+     * <p>{@code alongside} is given a map to fill with each trade's latest exit instruction's place ({@code seq}),
+     * as its writes insert them; the trades are written after them, with it ({@code trade.last_instruction_seq}).
+     *
      * <p>The unit is handed over without waiting for it: call {@code await} on what this returns, under the same lock,
      * before the account is used again (a mark over many accounts hands them all over first, so they share batches).
      */
     public GroupCommit.Pending<Void> applyMarks(AccountBook book, Marking m,
-                                                java.util.function.Supplier<Runnable> alongside) {
+                                                java.util.function.Function<java.util.Map<String, Long>, Runnable>
+                                                        alongside) {
         AccountBook.Marked before = book.marked(m.symbol());
         boolean inOrder = before.at() == null || !m.at().isBefore(before.at());
         // the row saves writing the trades the mark priced but did not change, at the cost of its own write and of
@@ -542,6 +546,8 @@ public final class Portfolio {
         Runnable writes;
         List<Trade> written;
         java.util.Map<String, Double> failedPrices = new java.util.HashMap<>();
+        // each trade's latest exit instruction's place, as the unit's writes put them: written with the trade
+        java.util.Map<String, Long> instructed = new java.util.HashMap<>();
         try {
             m.failed().forEach(t -> failedPrices.put(t.id(), book.lastPrice(t.id())));
             written = new java.util.ArrayList<>(moveRow ? m.changed() : m.priced());
@@ -553,17 +559,18 @@ public final class Portfolio {
                 book.mark(t.id(), m.price());
             });
             book.marked(m.symbol(), row);
-            writes = alongside.get();
+            writes = alongside.apply(instructed);
         } catch (RuntimeException | Error e) {
             invalidate(book.account());
             throw e;
         }
         return writeLater(book, () -> {
+            // first what goes alongside (the instructions take their places), then the trades with their latest
+            writes.run();
             if (moveRow) {
                 store.saveMark(book.account(), m.symbol(), row, before.seq() == 0);
             }
-            store.updateMarked(written, t -> failedPrices.getOrDefault(t.id(), m.price()), row.seq());
-            writes.run();
+            store.updateMarked(written, t -> failedPrices.getOrDefault(t.id(), m.price()), row.seq(), instructed);
         }, true);
     }
 }

@@ -310,19 +310,29 @@ public final class PortfolioStore {
      * one statement per trade, sent as one batch. Trades the mark priced but did not change are not written: they
      * take the account's mark row ({@link #saveMark}, {@link #MARKED}).
      */
-    void updateMarked(List<Trade> trades, java.util.function.ToDoubleFunction<Trade> price, long markSeq) {
-        if (trades.isEmpty()) {
-            return;
+    void updateMarked(List<Trade> trades, java.util.function.ToDoubleFunction<Trade> price, long markSeq,
+                      java.util.Map<String, Long> lastInstruction) {
+        if (!trades.isEmpty()) {
+            jdbc.batchUpdate("UPDATE trade SET stop_loss = ?, state = ?, best_price = ?, worst_price = ?, "
+                    + "last_mark_at = ?, breakeven_done = ?, partial_done = ?, trailing_active = ?, pending_exit = ?, "
+                    + "last_price = ?, mark_seq = ?, last_instruction_seq = COALESCE(CAST(? AS BIGINT), "
+                    + "last_instruction_seq) WHERE id = ?", trades.stream().map(t -> {
+                        ExitProgress p = t.progress();
+                        return new Object[] {t.stopLoss(), t.state().name(), p.bestPrice(), p.worstPrice(),
+                                ts(p.lastMarkAt()), p.breakeven(), p.partial(), p.trailing(),
+                                p.pendingExit() == null ? null : p.pendingExit().name(), price.applyAsDouble(t),
+                                markSeq, lastInstruction.get(t.id()), t.id()};
+                    }).toList());
         }
-        jdbc.batchUpdate("UPDATE trade SET stop_loss = ?, state = ?, best_price = ?, worst_price = ?, "
-                + "last_mark_at = ?, breakeven_done = ?, partial_done = ?, trailing_active = ?, pending_exit = ?, "
-                + "last_price = ?, mark_seq = ? WHERE id = ?", trades.stream().map(t -> {
-                    ExitProgress p = t.progress();
-                    return new Object[] {t.stopLoss(), t.state().name(), p.bestPrice(), p.worstPrice(),
-                            ts(p.lastMarkAt()), p.breakeven(), p.partial(), p.trailing(),
-                            p.pendingExit() == null ? null : p.pendingExit().name(), price.applyAsDouble(t), markSeq,
-                            t.id()};
-                }).toList());
+        // an instruction for a trade the mark did not otherwise write (none is known: every instruction changes its
+        // trade or comes from a failed evaluation): its latest place is still kept, or the trade's walk would skip it
+        java.util.Set<String> written = new java.util.HashSet<>();
+        trades.forEach(t -> written.add(t.id()));
+        lastInstruction.forEach((trade, seq) -> {
+            if (!written.contains(trade)) {
+                jdbc.update("UPDATE trade SET last_instruction_seq = ? WHERE id = ?", seq, trade);
+            }
+        });
     }
 
     /** The account's latest mark on a symbol ({@code first}: the account has no row for it yet). */

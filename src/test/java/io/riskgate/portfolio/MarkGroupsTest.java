@@ -101,6 +101,11 @@ class MarkGroupsTest {
             assertThat(i.action()).isEqualTo(ExitAction.MOVE_STOP);
             assertThat(i.stopLoss()).isEqualTo(50_050.0);
         });
+        // and each trade's history finds its instruction (walked back from the trade row, no index by trade)
+        for (int i = 0; i < ACCOUNTS; i += 37) {
+            assertThat(rt.exits().log().forTrade(trades.get(i).id())).extracting(ExitInstruction::instructionId)
+                    .containsExactly(moved.get(i).instructionId());
+        }
         for (int i = 0; i < ACCOUNTS; i += 37) {
             assertMemoryIsTheDatabase(account(i));
         }

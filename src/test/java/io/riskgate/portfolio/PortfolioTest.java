@@ -441,7 +441,7 @@ class PortfolioTest {
             book.advance(markAt);  // as the exit service does before it writes
             // the insert of the exit instruction fails in the unit, on the writer
             portfolio.applyMarks(book, new Portfolio.Marking("BTCUSDT", 52_250, markAt, List.of(breakeven),
-                    List.of(breakeven), List.of()), () -> () -> {
+                    List.of(breakeven), List.of()), latest -> () -> {
                 throw exitLogFailed;
             }).await();
             return null;
@@ -467,7 +467,7 @@ class PortfolioTest {
         portfolio.withAccount(account, book -> {
             book.advance(markAt);
             portfolio.applyMarks(book, new Portfolio.Marking(btc, 50_100, markAt, marked, List.of(),
-                    List.of(failed)), () -> () -> { }).await();
+                    List.of(failed)), latest -> () -> { }).await();
             return null;
         });
 
