@@ -131,7 +131,13 @@ public final class ExitLog {
             if (row.isEmpty() || !row.get(0).tradeId().equals(tradeId) || !each.test(row.get(0))) {
                 return;
             }
-            seq = (Long) next[0];
+            Long before = (Long) next[0];
+            if (before != null && before >= seq) {
+                // an instruction always names an earlier one: a link forward was not written by riskgate
+                throw new IllegalStateException("exit instruction " + seq + " of trade " + tradeId
+                        + " names a later instruction (" + before + ") as its predecessor");
+            }
+            seq = before;
         }
     }
 

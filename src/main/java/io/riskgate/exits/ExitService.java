@@ -260,7 +260,9 @@ public final class ExitService {
                     changed.add(o.trade());
                 }
                 instructions.addAll(o.instructions());
-                if (t.progress().pendingExit() != null) {
+                // a breaker's close (CLOSED_BREAKER) is an emergency instruction, not an exit instruction: none to
+                // answer again here, and no walk through the trade's instructions to find none
+                if (t.progress().pendingExit() != null && t.progress().pendingExit() != TradeState.CLOSED_BREAKER) {
                     // the close asked for earlier is still outstanding: answer with it again (not re-audited),
                     // so a caller that lost a response is told again
                     // with the quantity still open now, should part of it have been closed since
@@ -294,10 +296,8 @@ public final class ExitService {
             if (!updated.isEmpty()) {
                 governor.measure(policy, book, mark.timestamp(), measured);
             }
-            return () -> {
-                exitLog.insertAll(rows, latest);
-                governor.store(policy, book, measured);
-            };
+            return new Portfolio.MarkWrites(() -> exitLog.insertAll(rows, latest),
+                    () -> governor.store(policy, book, measured));
         });
         return new AccountMark(policy, book, mark, measured, written, instructions, outstanding);
     }

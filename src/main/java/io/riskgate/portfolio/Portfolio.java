@@ -505,6 +505,13 @@ public final class Portfolio {
     }
 
     /**
+     * What a mark's unit writes besides the trades: {@code beforeTrades} (the exit instructions, which fill the map
+     * {@link #applyMarks} gives with each trade's latest instruction) and {@code afterTrades} (the governor's update).
+     */
+    public record MarkWrites(Runnable beforeTrades, Runnable afterTrades) {
+    }
+
+    /**
      * What a mark did to one account's live trades on its symbol.
      *
      * @param priced the trades the exit rules evaluated at the mark, as they stand after it
@@ -529,13 +536,14 @@ public final class Portfolio {
      * (marks arriving out of order), the row stays and every trade the mark priced is written, as it stands.
      *
      * <p>{@code alongside} is given a map to fill with each trade's latest exit instruction's place ({@code seq}),
-     * as its writes insert them; the trades are written after them, with it ({@code trade.last_instruction_seq}).
+     * as its writes before the trades insert them; the trades are written after them, with it
+     * ({@code trade.last_instruction_seq}), and its writes after the trades last.
      *
      * <p>The unit is handed over without waiting for it: call {@code await} on what this returns, under the same lock,
      * before the account is used again (a mark over many accounts hands them all over first, so they share batches).
      */
     public GroupCommit.Pending<Void> applyMarks(AccountBook book, Marking m,
-                                                java.util.function.Function<java.util.Map<String, Long>, Runnable>
+                                                java.util.function.Function<java.util.Map<String, Long>, MarkWrites>
                                                         alongside) {
         AccountBook.Marked before = book.marked(m.symbol());
         boolean inOrder = before.at() == null || !m.at().isBefore(before.at());
@@ -543,7 +551,7 @@ public final class Portfolio {
         // writing the failed ones: worth it only when more is saved (not when every stop moved)
         boolean moveRow = inOrder && m.priced().size() - m.changed().size() > m.failed().size();
         AccountBook.Marked row = moveRow ? new AccountBook.Marked(before.seq() + 1, m.price(), m.at()) : before;
-        Runnable writes;
+        MarkWrites writes;
         List<Trade> written;
         java.util.Map<String, Double> failedPrices = new java.util.HashMap<>();
         // each trade's latest exit instruction's place, as the unit's writes put them: written with the trade
@@ -565,12 +573,15 @@ public final class Portfolio {
             throw e;
         }
         return writeLater(book, () -> {
-            // first what goes alongside (the instructions take their places), then the trades with their latest
-            writes.run();
+            // the instructions take their places first, then the trades are written with their latest, then what
+            // must come after the trades (the governor's update marks trades for a breaker's close: written before
+            // them, it would be overwritten by the trades as the mark left them)
+            writes.beforeTrades().run();
             if (moveRow) {
                 store.saveMark(book.account(), m.symbol(), row, before.seq() == 0);
             }
             store.updateMarked(written, t -> failedPrices.getOrDefault(t.id(), m.price()), row.seq(), instructed);
+            writes.afterTrades().run();
         }, true);
     }
 }

@@ -324,8 +324,8 @@ public final class PortfolioStore {
                                 markSeq, lastInstruction.get(t.id()), t.id()};
                     }).toList());
         }
-        // an instruction for a trade the mark did not otherwise write (none is known: every instruction changes its
-        // trade or comes from a failed evaluation): its latest place is still kept, or the trade's walk would skip it
+        // an instruction for a trade the mark did not otherwise write (an ERROR for a trade the rules could not
+        // evaluate, when the account's row does not move): its latest place is kept too, or its walk would skip it
         java.util.Set<String> written = new java.util.HashSet<>();
         trades.forEach(t -> written.add(t.id()));
         lastInstruction.forEach((trade, seq) -> {

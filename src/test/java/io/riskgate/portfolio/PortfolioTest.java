@@ -441,9 +441,9 @@ class PortfolioTest {
             book.advance(markAt);  // as the exit service does before it writes
             // the insert of the exit instruction fails in the unit, on the writer
             portfolio.applyMarks(book, new Portfolio.Marking("BTCUSDT", 52_250, markAt, List.of(breakeven),
-                    List.of(breakeven), List.of()), latest -> () -> {
-                throw exitLogFailed;
-            }).await();
+                    List.of(breakeven), List.of()), latest -> new Portfolio.MarkWrites(() -> {
+                        throw exitLogFailed;
+                    }, () -> { })).await();
             return null;
         })).isSameAs(exitLogFailed);
 
@@ -467,7 +467,7 @@ class PortfolioTest {
         portfolio.withAccount(account, book -> {
             book.advance(markAt);
             portfolio.applyMarks(book, new Portfolio.Marking(btc, 50_100, markAt, marked, List.of(),
-                    List.of(failed)), latest -> () -> { }).await();
+                    List.of(failed)), latest -> new Portfolio.MarkWrites(() -> { }, () -> { })).await();
             return null;
         });
 
