@@ -455,6 +455,27 @@ class PortfolioTest {
     }
 
     @Test
+    void whatAMarkWritesAfterTheTradesIsNotOverwrittenByThem() {
+        Trade t = db.storedTrade(account, btc, T0);
+        Instant markAt = T0.plus(Duration.ofHours(1));
+        // +1R at 52,250: breakeven, the stop to entry + 0.1% = 50,050, so the mark writes the trade
+        Trade breakeven = t.withExitState(50_050, TradeState.BREAKEVEN,
+                new ExitProgress(52_250, 50_000, markAt, true, false, false, null));
+        portfolio.withAccount(account, book -> {
+            book.advance(markAt);
+            // the governor's update is written after the trades: a breaker's close it marks on the trade (as
+            // GovernorService.persist does) must not be overwritten by the trade as the mark left it
+            portfolio.applyMarks(book, new Portfolio.Marking(btc, 52_250, markAt, List.of(breakeven),
+                    List.of(breakeven), List.of()), latest -> new Portfolio.MarkWrites(() -> { },
+                    () -> db.jdbc.update("UPDATE trade SET pending_exit = 'CLOSED_BREAKER' WHERE id = ?", t.id())))
+                    .await();
+            return null;
+        });
+        assertThat(db.pendingExit(t.id())).contains("CLOSED_BREAKER");
+        assertThat(db.tradeColumn(t.id(), "stop_loss")).isEqualTo(50_050.0);
+    }
+
+    @Test
     void aTradeTheExitRulesCouldNotEvaluateKeepsItsPriceWhileTheAccountsRowMovesOn() {
         Trade priced = db.storedTrade(account, btc, T0);
         Trade alsoPriced = db.storedTrade(account, btc, T0);
