@@ -128,14 +128,22 @@ public final class ExitLog {
                 next[0] = rs.wasNull() ? null : prev;
                 return instruction(rs, n);
             }, seq);
-            if (row.isEmpty() || !row.get(0).tradeId().equals(tradeId) || !each.test(row.get(0))) {
+            // instructions are never removed, and each names one of its own trade: anything else was not written by
+            // riskgate, and a history cut short at it would hide the rest
+            if (row.isEmpty() || !row.get(0).tradeId().equals(tradeId)) {
+                throw new IllegalStateException("the instructions of trade " + tradeId + " lead to instruction " + seq
+                        + ", which " + (row.isEmpty() ? "is not stored" : "is trade " + row.get(0).tradeId() + "'s")
+                        + ": the chain was changed (see exit_instruction.prev_seq, trade.last_instruction_seq)");
+            }
+            if (!each.test(row.get(0))) {
                 return;
             }
             Long before = (Long) next[0];
             if (before != null && before >= seq) {
                 // an instruction always names an earlier one: a link forward was not written by riskgate
                 throw new IllegalStateException("exit instruction " + seq + " of trade " + tradeId
-                        + " names a later instruction (" + before + ") as its predecessor");
+                        + " names itself or a later instruction (" + before + ") as its predecessor: the chain was "
+                        + "changed (see exit_instruction.prev_seq)");
             }
             seq = before;
         }

@@ -1,6 +1,7 @@
 package io.riskgate.portfolio;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.riskgate.exits.ExitInstruction;
 import io.riskgate.exits.ExitLog;
@@ -77,6 +78,12 @@ class InstructionChainMigrationTest {
         assertThat(log.forTrade("no-such-trade")).isEmpty();
         assertThat(log.latestClose(trades.get("a").id())).map(ExitInstruction::instructionId).contains("i-3");
         assertThat(log.latestClose(trades.get("b").id())).isEmpty();
+        // a chain changed by hand is refused, not read short: a link forward (4 names 4), a link to trade b's
+        jdbc.update("UPDATE exit_instruction SET prev_seq = 4 WHERE seq = 4");
+        assertThatThrownBy(() -> log.forTrade(trades.get("a").id())).hasMessageContaining("names itself or a later instruction (4)");
+        jdbc.update("UPDATE exit_instruction SET prev_seq = 2 WHERE seq = 4");
+        assertThatThrownBy(() -> log.forTrade(trades.get("a").id()))
+                .hasMessageContaining("lead to instruction 2, which is trade " + trades.get("b").id() + "'s");
         // no index left whose first column is the trade (H2's for the foreign key went with the key)
         assertThat(jdbc.queryForList("SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEX_COLUMNS WHERE "
                 + "TABLE_NAME = 'EXIT_INSTRUCTION' AND COLUMN_NAME = 'TRADE_ID' AND ORDINAL_POSITION = 1",
