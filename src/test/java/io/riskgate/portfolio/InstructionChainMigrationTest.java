@@ -80,7 +80,8 @@ class InstructionChainMigrationTest {
         assertThat(log.latestClose(trades.get("b").id())).isEmpty();
         // a chain changed by hand is refused, not read short: a link forward (4 names 4), a link to trade b's
         jdbc.update("UPDATE exit_instruction SET prev_seq = 4 WHERE seq = 4");
-        assertThatThrownBy(() -> log.forTrade(trades.get("a").id())).hasMessageContaining("names itself or a later instruction (4)");
+        assertThatThrownBy(() -> log.forTrade(trades.get("a").id()))
+                .hasMessageContaining("names itself or a later instruction (4)");
         jdbc.update("UPDATE exit_instruction SET prev_seq = 2 WHERE seq = 4");
         assertThatThrownBy(() -> log.forTrade(trades.get("a").id()))
                 .hasMessageContaining("lead to instruction 2, which is trade " + trades.get("b").id() + "'s");
