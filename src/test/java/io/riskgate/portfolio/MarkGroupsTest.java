@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.riskgate.decision.Decision;
 import io.riskgate.exits.ExitAction;
 import io.riskgate.exits.ExitInstruction;
+import io.riskgate.governor.EmergencyInstruction;
+import io.riskgate.lifecycle.CloseRequest;
 import io.riskgate.lifecycle.FillRequest;
 import io.riskgate.market.Mark;
 import io.riskgate.portfolio.PortfolioDatabase.Held;
@@ -19,7 +21,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -108,6 +112,60 @@ class MarkGroupsTest {
         }
         for (int i = 0; i < ACCOUNTS; i += 37) {
             assertMemoryIsTheDatabase(account(i));
+        }
+    }
+
+    /**
+     * A real mark that changes every trade (a new worst price each) and, on the same marked equity, trips seed 003's
+     * 15 % drawdown breaker, whose emergency is {@code close_all}: the mark's unit writes the trades first and the
+     * governor's close after them, so the breaker's close is what every trade row holds, in memory and in the store,
+     * and what a close reported later ends as (CLOSED_BREAKER), also after a restart.
+     */
+    @Test
+    void aMarkThatChangesEveryTradeAndTripsTheCloseAllBreakerLeavesEveryTradeToTheBreaker() {
+        // more than one group of 64 accounts, four trades each: seed 001's order four times (the policy's 4
+        // concurrent trades), each capped at max_position_usd 500 / 50,000 = 0.01 BTC
+        int accounts = 70;
+        for (int i = 0; i < accounts; i++) {
+            rt.portfolio().reportEquity(new EquitySnapshot(account(i), 10_000, T0));
+            for (int k = 0; k < 4; k++) {
+                filled(account(i), "BTCUSDT");
+            }
+            // 10,000 -> 8,550 reported with the trades still at their fill: 14.5 % below the peak, under the 15 %
+            rt.portfolio().reportEquity(new EquitySnapshot(account(i), 8_550, T0.plusSeconds(30)));
+            assertThat(rt.governor().instructions(account(i), true)).as(account(i)).isEmpty();
+        }
+        // marked at 48,000 (above the 47,750 stop: no exit instruction): each trade's worst price moves, and each
+        // loses (50,000 - 48,000) x 0.01 = 20, four 80: equity 8,550 - 80 = 8,470, 15.3 % below 10,000
+        Instant at = T0.plusSeconds(60);
+        assertThat(rt.exits().mark(Mark.at("BTCUSDT", 48_000, at))).isEmpty();
+
+        for (int i = 0; i < accounts; i++) {
+            String account = account(i);
+            List<EmergencyInstruction> open = rt.governor().instructions(account, true);
+            assertThat(open).as(account).singleElement().satisfies(e -> {
+                assertThat(e.kind()).isEqualTo(EmergencyInstruction.Kind.CLOSE_ALL);
+                assertThat(e.tradeIds()).hasSize(4);
+            });
+            for (String id : open.get(0).tradeIds()) {
+                Map<String, Object> row = jdbc.queryForMap("SELECT worst_price, pending_exit FROM trade WHERE id = ?",
+                        id);
+                assertThat(((Number) row.get("WORST_PRICE")).doubleValue()).as(id).isEqualTo(48_000.0);
+                assertThat(row.get("PENDING_EXIT")).as(id).isEqualTo("CLOSED_BREAKER");
+            }
+            if (i % 23 == 0) {
+                assertMemoryIsTheDatabase(account);
+            }
+        }
+        // a restart reads the breaker's close back: the trade's close ends it CLOSED_BREAKER
+        String last = account(accounts - 1);
+        String tradeId = rt.governor().instructions(last, true).get(0).tradeIds().get(0);
+        rt.close();
+        try (RiskgateRuntime again = RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(),
+                "default", db, clock, new SimpleMeterRegistry())) {
+            Trade closed = again.trades().close(tradeId, new CloseRequest(48_000, OptionalDouble.empty(),
+                    Optional.empty(), Optional.of(at.plusSeconds(30))));
+            assertThat(closed.state()).isEqualTo(TradeState.CLOSED_BREAKER);
         }
     }
 
