@@ -59,28 +59,37 @@ public final class ExitLog {
     }
 
     /**
-     * Inserts the rows, in the caller's unit, each with its place in the table taken here, in commit order, and the
-     * place of its trade's instruction before it ({@code prev_seq}: the trade row's {@code last_instruction_seq}, or
-     * the row before it in {@code rows}). Puts each trade's new latest place into {@code latest}, which the caller
-     * writes to the trade row in the same unit (the trade is written anyway: its instruction changed it).
+     * Inserts the rows, in the caller's unit, as one batch, each with its place in the table taken here, in commit
+     * order, and the place of its trade's instruction before it ({@code prev_seq}): the row before it in {@code rows},
+     * or else the trade's latest place as the caller read it under the account's lock ({@code stored}, from the trade
+     * row's {@code last_instruction_seq}; no entry for a trade without one). Puts each trade's new latest place into
+     * {@code latest}, which the caller writes to the trade row in the same unit (the trade is written anyway: its
+     * instruction changed it).
      */
-    void insertAll(List<Row> rows, Map<String, Long> latest) {
+    void insertAll(List<Row> rows, Map<String, Long> stored, Map<String, Long> latest) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<Object[]> args = new java.util.ArrayList<>(rows.size());
         for (Row r : rows) {
             ExitInstruction i = r.instruction();
             PolicyRef p = i.policy();
             long seq = places.next();
-            jdbc.update("INSERT INTO exit_instruction (id, seq, trade_id, account, symbol, action, quantity, "
-                            + "stop_loss, price, reason, rule_name, code, state_before, state_after, issued_at, "
-                            + "recorded_at, policy_id, policy_version, policy_sha256, mark_json, fired_json, prev_seq) "
-                            + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-                            + "COALESCE(CAST(? AS BIGINT), (SELECT last_instruction_seq FROM trade WHERE id = ?)))",
-                    i.instructionId(), seq, i.tradeId(), i.account(), i.symbol(), i.action().name(), i.quantity(),
-                    i.stopLoss(), i.price(), truncate(i.reason()), i.rule(), i.code(), r.before().name(),
+            Long prev = latest.containsKey(i.tradeId()) ? latest.get(i.tradeId()) : stored.get(i.tradeId());
+            args.add(new Object[] {i.instructionId(), seq, i.tradeId(), i.account(), i.symbol(), i.action().name(),
+                    i.quantity(), i.stopLoss(), i.price(), truncate(i.reason()), i.rule(), i.code(), r.before().name(),
                     i.state().name(), ts(i.timestamp()), ts(r.recordedAt()), p == null ? null : p.id(),
-                    p == null ? null : p.version(), p == null ? null : p.sha256(), r.markJson(), r.firedJson(),
-                    latest.get(i.tradeId()), i.tradeId());
+                    p == null ? null : p.version(), p == null ? null : p.sha256(), r.markJson(), r.firedJson(), prev});
             latest.put(i.tradeId(), seq);
+        }
+        jdbc.batchUpdate("INSERT INTO exit_instruction (id, seq, trade_id, account, symbol, action, quantity, "
+                + "stop_loss, price, reason, rule_name, code, state_before, state_after, issued_at, recorded_at, "
+                + "policy_id, policy_version, policy_sha256, mark_json, fired_json, prev_seq) "
+                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", args);
+        for (Row r : rows) {
             if (r.event() != null) {
+                ExitInstruction i = r.instruction();
+                PolicyRef p = i.policy();
                 outbox.add(io.riskgate.database.Outbox.Kind.EXIT_INSTRUCTION, i.instructionId(), i.account(),
                         p == null ? null : p.id() + ":" + p.version() + ":" + p.sha256(),
                         "exit_instruction/" + i.instructionId(), i.timestamp(), r.event());

@@ -246,7 +246,9 @@ public final class ExitService {
         Map<String, TradeState> before = new LinkedHashMap<>();
         // seed 004: the governor's stop tightening at the account's drawdown, from the book this lock holds
         double factor = book.governor().stopTightening();
-        for (Trade t : portfolio.store().liveTrades(book.account(), mark.symbol())) {
+        // each trade's latest exit instruction's place as stored: the lock held until the unit is durable keeps it
+        Map<String, Long> lastInstructions = new java.util.HashMap<>();
+        for (Trade t : portfolio.store().liveTrades(book.account(), mark.symbol(), lastInstructions)) {
             boolean stale = t.progress().lastMarkAt() != null && mark.timestamp().isBefore(t.progress().lastMarkAt());
             if (stale || mark.timestamp().isBefore(t.openedAt())) {
                 continue;
@@ -296,7 +298,7 @@ public final class ExitService {
             if (!updated.isEmpty()) {
                 governor.measure(policy, book, mark.timestamp(), measured);
             }
-            return new Portfolio.MarkWrites(() -> exitLog.insertAll(rows, latest),
+            return new Portfolio.MarkWrites(() -> exitLog.insertAll(rows, lastInstructions, latest),
                     () -> governor.store(policy, book, measured));
         });
         return new AccountMark(policy, book, mark, measured, written, instructions, outstanding);

@@ -450,8 +450,24 @@ public final class PortfolioStore {
 
     /** An account's live trades on {@code symbol}, oldest first. */
     public List<Trade> liveTrades(String account, String symbol) {
+        return liveTrades(account, symbol, new java.util.HashMap<>());
+    }
+
+    /**
+     * An account's live trades on {@code symbol}, oldest first; puts into {@code lastInstructions} the place
+     * ({@code seq}) of each one's latest exit instruction, for those that have one (read in the same query: a mark
+     * links its new instructions to them without looking each trade up again).
+     */
+    public List<Trade> liveTrades(String account, String symbol, Map<String, Long> lastInstructions) {
         return jdbc.query(TRADES + " WHERE t.account = ? AND t.symbol = ? AND t.state NOT IN " + CLOSED + " "
-                + "ORDER BY t.opened_at, t.id", PortfolioStore::trade, account, symbol);
+                + "ORDER BY t.opened_at, t.id", (rs, row) -> {
+                    Trade t = trade(rs, row);
+                    long last = rs.getLong("last_instruction_seq");
+                    if (!rs.wasNull()) {
+                        lastInstructions.put(t.id(), last);
+                    }
+                    return t;
+                }, account, symbol);
     }
 
     public Optional<Trade> trade(String id) {
