@@ -105,10 +105,15 @@ class MarkGroupsTest {
             assertThat(i.action()).isEqualTo(ExitAction.MOVE_STOP);
             assertThat(i.stopLoss()).isEqualTo(50_050.0);
         });
-        // and each trade's history finds its instruction (walked back from the trade row, no index by trade)
+        // 56,000 = +2.67R ((56,000 - 50,000) / 2,250), past +2R: half is taken and the ATR trail starts, two more
+        // instructions for each trade, linked to the first as the mark read each trade's latest with the trades
+        List<ExitInstruction> more = rt.exits().mark(Mark.at("BTCUSDT", 56_000, at.plusSeconds(120)));
+        assertThat(more).hasSize(2 * ACCOUNTS);
+        // and each trade's history finds its instructions in order (walked back from the trade row, no index by trade)
         for (int i = 0; i < ACCOUNTS; i += 37) {
             assertThat(rt.exits().log().forTrade(trades.get(i).id())).extracting(ExitInstruction::instructionId)
-                    .containsExactly(moved.get(i).instructionId());
+                    .containsExactly(moved.get(i).instructionId(), more.get(2 * i).instructionId(),
+                            more.get(2 * i + 1).instructionId());
         }
         for (int i = 0; i < ACCOUNTS; i += 37) {
             assertMemoryIsTheDatabase(account(i));
