@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "riskgate", mixinStandardHelpOptions = true, version = "riskgate 0.1.0",
         description = "Pre-trade risk policy engine. With no arguments the jar serves the REST API on port 8080.",
         subcommands = {CheckCommand.class, PolicyCommand.class, RulesCommand.class, KeysCommand.class,
-                AuditCommand.class, ReplayCommand.class})
+                AuditCommand.class, ReplayCommand.class, DbCommand.class})
 public final class RiskgateCli implements Runnable {
 
     public static final int EXIT_CANNOT_RUN = 3;
