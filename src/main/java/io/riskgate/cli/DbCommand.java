@@ -1,5 +1,6 @@
 package io.riskgate.cli;
 
+import io.riskgate.database.Journal;
 import io.riskgate.database.LocalDatabase;
 import io.riskgate.runtime.RiskgateRuntime;
 import java.nio.file.Files;
@@ -52,6 +53,10 @@ final class DbCommand implements Runnable {
                         + url + " (PostgreSQL gives space back with VACUUM)");
                 return 2;
             }
+            if (url.toUpperCase(java.util.Locale.ROOT).contains(";FILE_LOCK=")) {
+                System.err.println("riskgate: db compact keeps H2's file lock: remove FILE_LOCK from " + url);
+                return 2;
+            }
             if (!Files.exists(file.get())) {
                 System.err.println("riskgate: no database file " + file.get());
                 return 2;
@@ -59,11 +64,19 @@ final class DbCommand implements Runnable {
             long before = Files.size(file.get());
             // migrate: the journal's batches into the file first, so what was answered is in what is compacted
             DataSource source = parent.database.open();
+            String path = file.get().toString();
             long decisions;
+            // and the journal's lock held until the file is replaced: no riskgate process writes the database
+            Journal journal = Journal.open(Journal.besideDatabase(path.substring(0,
+                    path.length() - ".mv.db".length())));
             try (Connection c = source.getConnection(); Statement st = c.createStatement()) {
                 decisions = new JdbcTemplate(source).queryForObject("SELECT COUNT(*) FROM decision", Long.class);
                 st.execute("SHUTDOWN COMPACT");
+            } finally {
+                journal.close();
             }
+            // H2 wrote the compacted file anew, with the file system's default permissions: owner-only again
+            LocalDatabase.of(url).orElseThrow().restrictFiles();
             long after = Files.size(file.get());
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("file", file.get().toString());

@@ -281,7 +281,13 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
         return action.doInTransaction(current);
     }
 
+    /**
+     * Waits for the unit's outcome, through an interrupt too (kept for the caller): a caller holds an account's lock
+     * while it waits, and a lock released before the outcome is known would let the account's next use read the store
+     * without the unit in it (a mark would link a trade's next instruction past one still to commit).
+     */
     private <T> T await(Unit<T> unit) {
+        boolean interrupted = false;
         try {
             while (true) {
                 try {
@@ -291,12 +297,10 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
                     if (!writer.isAlive() && queue.remove(unit)) {
                         throw new IllegalStateException("the database writer is closed");
                     }
+                } catch (InterruptedException e) {
+                    interrupted = true;
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            // the unit may still commit: the caller must treat the outcome as unknown, as for any lost answer
-            throw new IllegalStateException("interrupted while waiting for the database writer", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException r) {
@@ -306,6 +310,10 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
                 throw err;
             }
             throw new IllegalStateException(cause);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

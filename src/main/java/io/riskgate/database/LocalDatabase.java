@@ -265,7 +265,7 @@ public final class LocalDatabase {
     }
 
     /** The database's files ({@code NAME.*}) and the secret: owner read and write only. */
-    void restrictFiles() {
+    public void restrictFiles() {
         if (!posix()) {
             log.warn("database {}: the file system has no POSIX permissions; its files keep the ones it gives",
                     file());

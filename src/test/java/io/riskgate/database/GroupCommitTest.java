@@ -95,6 +95,44 @@ class GroupCommitTest {
         assertThat(jdbc.queryForList("SELECT id FROM t", Integer.class)).containsExactly(8);
     }
 
+    /**
+     * A caller holds an account's lock while it waits: interrupted, it still waits for its unit's outcome (which may
+     * yet commit) and is told it, keeping the interrupt, so the lock is never released on an unknown outcome.
+     */
+    @Test
+    void anInterruptedCallerStillWaitsForItsUnitsOutcomeAndKeepsTheInterrupt() throws Exception {
+        CountDownLatch inUnit = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        var outcome = new java.util.concurrent.atomic.AtomicReference<Object>();
+        java.util.concurrent.atomic.AtomicBoolean keptInterrupt = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread caller = new Thread(() -> {
+            try {
+                outcome.set(commits.execute(s -> {
+                    inUnit.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return jdbc.update("INSERT INTO t VALUES (5, 'x')");
+                }));
+            } catch (RuntimeException e) {
+                outcome.set(e);
+            }
+            keptInterrupt.set(Thread.currentThread().isInterrupted());
+        });
+        caller.start();
+        inUnit.await();
+        caller.interrupt();
+        caller.join(300);
+        assertThat(caller.isAlive()).as("still waiting for the unit the writer is running").isTrue();
+        release.countDown();
+        caller.join(10_000);
+        assertThat(outcome.get()).isEqualTo(1);
+        assertThat(keptInterrupt.get()).isTrue();
+        assertThat(jdbc.queryForList("SELECT id FROM t", Integer.class)).containsExactly(5);
+    }
+
     @Test
     void aUnitAskingForATransactionJoinsTheBatchInsteadOfWaitingForItself() {
         Integer inner = commits.execute(s -> {
