@@ -16,6 +16,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 
@@ -100,18 +101,22 @@ public final class CrashChild {
 
     /**
      * Marks BTCUSDT every 20 ms, a millisecond later each time (the rounds a 20 s span apart, so that each round's
-     * marks come after the last round's), between 50,050 and 50,100: inside every trade's stop and first stage, so
-     * most marks change no trade and move the accounts' mark rows. Prints {@code m round k time price} before the
-     * call and {@code M round k time price} once it returned (acknowledged).
+     * marks come after the last round's), between 52,300 and 52,350: past +1R (seed 001's fill at 50,000, 1R =
+     * 1.5 x ATR 1,500 = 2,250, so +1R = 52,250) and short of +2R (54,500), so each trade's first mark moves its stop
+     * to breakeven (one MOVE_STOP instruction, audited) and every later mark changes nothing of it and moves the
+     * accounts' mark rows. Prints {@code m round k time price} before the call, {@code M round k time price} once it
+     * returned (acknowledged), then {@code I instructionId tradeId} for each instruction it answered.
      */
     private static void mark(RiskgateRuntime rt, PrintStream out, int round) {
         for (int k = 1; ; k++) {
             java.time.Instant at = TestRuntime.T0.plusSeconds(60).plusMillis(20_000L * (round - 1) + k);
-            double price = k % 2 == 0 ? 50_100 : 50_050;
+            double price = k % 2 == 0 ? 52_350 : 52_300;
             String line = round + " " + k + " " + at + " " + price;
             out.println("m " + line);
-            rt.exits().mark(io.riskgate.market.Mark.at("BTCUSDT", price, at));
+            List<io.riskgate.exits.ExitInstruction> issued = rt.exits().mark(io.riskgate.market.Mark.at("BTCUSDT",
+                    price, at));
             out.println("M " + line);
+            issued.forEach(i -> out.println("I " + i.instructionId() + " " + i.tradeId()));
             java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
         }
     }

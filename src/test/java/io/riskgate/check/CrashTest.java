@@ -39,7 +39,8 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * moment, five times over the same database. After each kill the database is opened again and every answer any child
  * had received (this round's and the earlier rounds') is found, no account holds more than the policy's four
  * concurrent trades, the audit chain verifies, and each round's last acknowledged mark priced every trade open before
- * it (read back as riskgate reads it: through the accounts' mark rows or the trades' own columns).
+ * it (read back as riskgate reads it: through the accounts' mark rows or the trades' own columns), and every exit
+ * instruction a mark answered (each trade's breakeven) is stored as the latest its trade's row names.
  * Each next child is the restart: it reads back the account the killed one held most on, holds what was stored,
  * and decides its next order by it; after the last round, riskgate restarted in this JVM does the same.
  */
@@ -78,6 +79,8 @@ class CrashTest {
         assertThat(replayed).as("batches replayed from the journal over " + ROUNDS + " kills").isPositive();
         assertThat(pricedByMarks).as("trades checked against acknowledged marks over " + ROUNDS + " kills")
                 .isPositive();
+        assertThat(acknowledged.stream().filter(l -> l[0].equals("I")).count())
+                .as("exit instructions acknowledged over " + ROUNDS + " kills").isPositive();
         // the last kill's restart, in this JVM
         Held last = busiest.orElseThrow();
         try (RiskgateRuntime rt = RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(),
@@ -302,6 +305,11 @@ class CrashTest {
                 case "F" -> jdbc.queryForList("SELECT 'F' FROM trade WHERE id = ?", String.class, l[1]);
                 case "C" -> jdbc.queryForList("SELECT 'C' FROM trade WHERE id = ? AND state LIKE 'CLOSED%'",
                         String.class, l[1]);
+                // an instruction a mark answered: stored, and the latest its trade's row names (each trade has one,
+                // its breakeven: the walk of the trade's history starts from it)
+                case "I" -> jdbc.queryForList("SELECT 'I' FROM exit_instruction e JOIN trade t ON t.id = e.trade_id "
+                        + "WHERE e.id = ? AND e.trade_id = ? AND t.last_instruction_seq = e.seq AND e.prev_seq IS NULL",
+                        String.class, l[1], l[2]);
                 default -> throw new AssertionError("unexpected line " + String.join(" ", l));
             };
             if (!stored.equals(List.of(l[0].equals("D") || l[0].equals("R") ? l[3] : l[0]))) {
@@ -311,6 +319,9 @@ class CrashTest {
         assertThat(lost).as("acknowledged, not stored, of " + acknowledged.size() + "; decisions stored "
                 + jdbc.queryForObject("SELECT COUNT(*) FROM decision", Integer.class)).isEmpty();
         assertThat(acknowledged.stream().filter(l -> l[0].equals("D")).map(l -> l[3])).contains("APPROVED");
+        // one breakeven a trade, however many marks it saw before the kill and after the restarts
+        assertThat(jdbc.queryForObject("SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM exit_instruction "
+                + "GROUP BY trade_id) per_trade", Integer.class)).isLessThanOrEqualTo(1);
 
         AuditChain.Report chain = new AuditChain(jdbc).verify(Optional.empty());
         assertThat(chain.problems()).isEmpty();
