@@ -60,7 +60,18 @@ public final class AuditStore {
      * unit of the group commit's single writer; synchronized for callers outside it (tests, tools), so two links
      * never take the same place.
      */
-    public synchronized void insert(Decision d, JsonNode request, Instant recordedAt) {
+    public void insert(Decision d, JsonNode request, Instant recordedAt) {
+        insert(prepare(d, request, recordedAt));
+    }
+
+    /**
+     * A decision's record as {@link #insert(Prepared)} writes it, made where the decision was taken: its columns, its
+     * JSON and the JSON packed. Only the chain's link and the SQL are left to the one writer thread.
+     */
+    public record Prepared(Decision decision, Object[] values, String decisionJson, byte[] packed) {
+    }
+
+    public Prepared prepare(Decision d, JsonNode request, Instant recordedAt) {
         String decisionJson;
         try {
             decisionJson = json.writeValueAsString(d);
@@ -76,11 +87,19 @@ public final class AuditStore {
                 ts(d.timestamp()), ts(recordedAt), request.toString(), decisionJson,
                 // a FAILED answer does not bind the caller's order id: a retry after the fault decides afresh
                 d.outcome() == io.riskgate.decision.Outcome.FAILED ? null : d.clientOrderId()};
+        return new Prepared(d, values, decisionJson, PackedJson.pack(decisionJson));
+    }
+
+    /** Writes a prepared record, linked to the chain's head, in the caller's unit (on the writer: commit order). */
+    public synchronized void insert(Prepared p) {
+        Decision d = p.decision();
+        Object[] values = p.values();
+        String decisionJson = p.decisionJson();
         // the hash covers the JSON's text; the row keeps it packed (V26: about half the bytes)
         AuditChain.Link link = chain.next(values);
         Object[] row = java.util.Arrays.copyOf(values, values.length + 4);
         row[DECISION_JSON] = null;
-        row[values.length] = PackedJson.pack(decisionJson);
+        row[values.length] = p.packed();
         row[values.length + 1] = link.seq();
         row[values.length + 2] = link.prevHash();
         row[values.length + 3] = link.recordHash();

@@ -231,6 +231,8 @@ public final class PreTradeEngine {
             batch.governor(update.state()); // the book holds it once the commit succeeded
         }
         try {
+            // the record's JSON and its packing here, on the caller's thread: the writer links and writes it
+            AuditStore.Prepared record = audit.prepare(toStore, raw, clock.instant());
             batch.commit(() -> {
                 // in commit order with an officer's trip (both go through the one writer): an approval decided
                 // just before a switch was tripped fails closed here instead of being answered after the trip
@@ -247,7 +249,7 @@ public final class PreTradeEngine {
                             + (toStore.sizing() == null ? 0 : toStore.sizing().riskAtStop()) : claimed[1];
                     portfolio.firmShares().claim(request.account(), exposure, risk, firmLimits);
                 }
-                audit.insert(toStore, raw, clock.instant());
+                audit.insert(record);
                 if (toStore.approved()) {
                     // what the duplicate control, the daily risk budgets and reduce-only orders count, at the
                     // account's clock (never the order's own time, which its caller may set back)
