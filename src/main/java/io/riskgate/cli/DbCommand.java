@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
-import org.springframework.jdbc.core.JdbcTemplate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
@@ -47,8 +46,8 @@ final class DbCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             String url = parent.database.db;
-            Optional<Path> file = LocalDatabase.of(url).map(LocalDatabase::file);
-            if (file.isEmpty()) {
+            Optional<LocalDatabase> local = LocalDatabase.of(url);
+            if (local.isEmpty()) {
                 System.err.println("riskgate: db compact works on an H2 file database (jdbc:h2:file:PATH), not on "
                         + url + " (PostgreSQL gives space back with VACUUM)");
                 return 2;
@@ -57,29 +56,31 @@ final class DbCommand implements Runnable {
                 System.err.println("riskgate: db compact keeps H2's file lock: remove FILE_LOCK from " + url);
                 return 2;
             }
-            if (!Files.exists(file.get())) {
-                System.err.println("riskgate: no database file " + file.get());
+            Path file = local.get().file();
+            if (!Files.exists(file)) {
+                System.err.println("riskgate: no database file " + file);
                 return 2;
             }
-            long before = Files.size(file.get());
+            long before = Files.size(file);
             // migrate: the journal's batches into the file first, so what was answered is in what is compacted
             DataSource source = parent.database.open();
-            String path = file.get().toString();
             long decisions;
             // and the journal's lock held until the file is replaced: no riskgate process writes the database
-            Journal journal = Journal.open(Journal.besideDatabase(path.substring(0,
-                    path.length() - ".mv.db".length())));
+            Journal journal = Journal.open(local.get().journalFile());
             try (Connection c = source.getConnection(); Statement st = c.createStatement()) {
-                decisions = new JdbcTemplate(source).queryForObject("SELECT COUNT(*) FROM decision", Long.class);
+                try (var rs = st.executeQuery("SELECT COUNT(*) FROM decision")) {
+                    rs.next();
+                    decisions = rs.getLong(1);
+                }
                 st.execute("SHUTDOWN COMPACT");
             } finally {
                 journal.close();
             }
             // H2 wrote the compacted file anew, with the file system's default permissions: owner-only again
-            LocalDatabase.of(url).orElseThrow().restrictFiles();
-            long after = Files.size(file.get());
+            local.get().restrictFiles();
+            long after = Files.size(file);
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("file", file.get().toString());
+            out.put("file", file.toString());
             out.put("bytesBefore", before);
             out.put("bytesAfter", after);
             out.put("decisions", decisions);

@@ -131,6 +131,11 @@ public final class LocalDatabase {
         return dir.resolve(name + ".mv.db");
     }
 
+    /** The group commit's journal beside the database file ({@link Journal#besideDatabase}). */
+    public Path journalFile() {
+        return Journal.besideDatabase(dir.resolve(name).toString());
+    }
+
     public Path secretFile() {
         return dir.resolve(SECRET_FILE);
     }
