@@ -699,8 +699,13 @@ function candidateTools(active) {
   const whatIf = el('button', {type: 'button', id: 'candidate-whatif'}, 'What-if over the latest decisions');
   const out = el('div', {id: 'candidate-result', role: 'status'});
   start.addEventListener('click', async () => {
-    const v = await api('/api/v1/policies/' + encodeURIComponent(active.id) + '/versions/' + encodeURIComponent(active.sha256));
-    yaml.value = v.policyYaml;
+    try {
+      const v = await api('/api/v1/policies/' + encodeURIComponent(active.id) + '/versions/'
+        + encodeURIComponent(active.sha256));
+      yaml.value = v.policyYaml;
+    } catch (e) {
+      out.replaceChildren(el('p', {role: 'alert'}, 'Could not read the version in force: ' + e.message));
+    }
   });
   const run = async (path, body, render) => {
     out.replaceChildren(el('p', {}, 'Working…'));

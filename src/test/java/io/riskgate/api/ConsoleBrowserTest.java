@@ -357,6 +357,9 @@ class ConsoleBrowserTest {
             journey("candidate", () -> {
                 signIn(TestKeys.named(keys, "candidate-officer"));
                 waiting().until(ExpectedConditions.elementToBeClickable(By.id("nav-policies"))).click();
+                // the diff above the candidate arrives on its own request and pushes the button down: a click sent
+                // while it loads can land on whatever moved under the pointer (one CI run lost its click so)
+                waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("diff-settings")));
                 waiting().until(ExpectedConditions.elementToBeClickable(By.id("candidate-start"))).click();
                 waiting().until(d -> !d.findElement(By.id("candidate-yaml")).getAttribute("value").isEmpty());
                 script("const t = document.getElementById('candidate-yaml');"
