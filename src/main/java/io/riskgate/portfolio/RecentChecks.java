@@ -31,9 +31,13 @@ public final class RecentChecks {
     }
 
     private final Times all = new Times();
-    private final ArrayDeque<Approval> approvals = new ArrayDeque<>();
-    /** The kept approvals whose reservation expired or was cancelled unfilled: they never reached the market. */
-    private final java.util.Set<String> lapsed = new java.util.HashSet<>();
+    /** The kept approvals, oldest first (the order the risk budget sums them in). */
+    private final ArrayDeque<Kept> approvals = new ArrayDeque<>();
+    /**
+     * The same by decision id (unique), so that a lapse finds its approval without a scan: every check of a busy
+     * account lapses the reservations it outlived and sums its kept approvals several times.
+     */
+    private final Map<String, Kept> byDecision = new HashMap<>();
     private final Map<String, Times> byStrategy = new HashMap<>();
 
     /** Records a decided check at event time {@code at}, of {@code strategy} (null: none). */
@@ -46,9 +50,22 @@ public final class RecentChecks {
 
     /** Records an approval (oldest first when a book is read). */
     public void approved(Approval a) {
-        approvals.addLast(a);
+        Kept kept = new Kept(a);
+        approvals.addLast(kept);
+        byDecision.put(a.decisionId(), kept);
         if (approvals.size() > KEPT) {
-            lapsed.remove(approvals.removeFirst().decisionId());
+            Kept oldest = approvals.removeFirst();
+            byDecision.remove(oldest.approval.decisionId(), oldest);
+        }
+    }
+
+    /** A kept approval, and whether its reservation expired or was cancelled unfilled (it never reached the market). */
+    private static final class Kept {
+        final Approval approval;
+        boolean lapsed;
+
+        Kept(Approval approval) {
+            this.approval = approval;
         }
     }
 
@@ -118,10 +135,16 @@ public final class RecentChecks {
         }
     }
 
+    /** How many approvals are kept, as the list and as its index by decision id (the two must agree). */
+    int[] keptApprovals() {
+        return new int[] {approvals.size(), byDecision.size()};
+    }
+
     /** The approval of {@code decisionId} lapsed: its reservation expired or was cancelled unfilled. */
     void lapse(String decisionId) {
-        if (approvals.stream().anyMatch(a -> a.decisionId().equals(decisionId))) {
-            lapsed.add(decisionId);
+        Kept kept = byDecision.get(decisionId);
+        if (kept != null) {
+            kept.lapsed = true;
         }
     }
 
@@ -133,8 +156,9 @@ public final class RecentChecks {
                                         Duration window) {
         Instant from = at.minus(window);
         for (var it = approvals.descendingIterator(); it.hasNext(); ) {
-            Approval a = it.next();
-            if (!lapsed.contains(a.decisionId()) && a.at().isAfter(from) && !a.at().isAfter(at) && a.side() == side
+            Kept kept = it.next();
+            Approval a = kept.approval;
+            if (!kept.lapsed && a.at().isAfter(from) && !a.at().isAfter(at) && a.side() == side
                     && a.quantity() == quantity && a.symbol().equalsIgnoreCase(symbol)
                     && Objects.equals(a.strategy(), strategy)) {
                 return Optional.of(a);
@@ -149,9 +173,9 @@ public final class RecentChecks {
      */
     public double riskSince(Instant since) {
         double sum = 0;
-        for (Approval a : approvals) {
-            if (!lapsed.contains(a.decisionId()) && (since == null || !a.at().isBefore(since))) {
-                sum += a.riskAtStop();
+        for (Kept kept : approvals) {
+            if (!kept.lapsed && (since == null || !kept.approval.at().isBefore(since))) {
+                sum += kept.approval.riskAtStop();
             }
         }
         return sum;
