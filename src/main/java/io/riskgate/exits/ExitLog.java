@@ -99,11 +99,28 @@ public final class ExitLog {
 
     /**
      * A trade's instructions in the order they were issued: walked back from the trade row's latest by each one's
-     * predecessor on the trade, one look-up by {@code seq} each (no index by trade: V28).
+     * predecessor on the trade (no index by trade: V28), the whole chain read in one recursive query.
      */
     public List<ExitInstruction> forTrade(String tradeId) {
+        Map<Long, Link> chain = new java.util.HashMap<>();
+        Long[] head = {null};
+        // each step follows a link only to an earlier place of the same trade; walk() names any other link
+        jdbc.query("WITH RECURSIVE chain(seq, depth) AS ("
+                + "SELECT t.last_instruction_seq, 0 FROM trade t WHERE t.id = ? AND t.last_instruction_seq IS NOT NULL "
+                + "UNION ALL SELECT e.prev_seq, c.depth + 1 FROM chain c JOIN exit_instruction e ON e.seq = c.seq "
+                + "WHERE e.trade_id = ? AND e.prev_seq < e.seq) "
+                + "SELECT c.seq AS chain_seq, c.depth AS chain_depth, e.* FROM chain c "
+                + "LEFT JOIN exit_instruction e ON e.seq = c.seq", rs -> {
+                    long seq = rs.getLong("chain_seq");
+                    if (rs.getInt("chain_depth") == 0) {
+                        head[0] = seq;
+                    }
+                    if (rs.getString("id") != null) {
+                        chain.put(seq, link(rs));
+                    }
+                }, tradeId, tradeId);
         List<ExitInstruction> out = new java.util.ArrayList<>();
-        walk(tradeId, i -> {
+        walk(tradeId, head[0], chain::get, i -> {
             out.add(i);
             return true;
         });
@@ -113,41 +130,53 @@ public final class ExitLog {
 
     /** The latest full CLOSE issued for a trade: the one still outstanding while its close is pending. */
     public java.util.Optional<ExitInstruction> latestClose(String tradeId) {
-        ExitInstruction[] found = {null};
-        walk(tradeId, i -> {
-            if (i.action() == ExitAction.CLOSE) {
-                found[0] = i;
-                return false;
-            }
-            return true;
-        });
-        return java.util.Optional.ofNullable(found[0]);
-    }
-
-    /** The trade's instructions, latest first, while {@code each} asks for more. */
-    private void walk(String tradeId, java.util.function.Predicate<ExitInstruction> each) {
-        Long seq = jdbc.query("SELECT last_instruction_seq FROM trade WHERE id = ?", (rs, n) -> {
+        Long head = jdbc.query("SELECT last_instruction_seq FROM trade WHERE id = ?", (rs, n) -> {
             long v = rs.getLong(1);
             return rs.wasNull() ? null : v;
         }, tradeId).stream().filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        ExitInstruction[] found = {null};
+        // most often the latest instruction itself: one look-up by place at a time
+        walk(tradeId, head, seq -> jdbc.query("SELECT * FROM exit_instruction WHERE seq = ?", (rs, n) -> link(rs),
+                seq).stream().findFirst().orElse(null), i -> {
+                    if (i.action() == ExitAction.CLOSE) {
+                        found[0] = i;
+                        return false;
+                    }
+                    return true;
+                });
+        return java.util.Optional.ofNullable(found[0]);
+    }
+
+    /** An instruction and the place of its trade's instruction before it (null for the first). */
+    private record Link(ExitInstruction instruction, Long prev) {
+    }
+
+    private Link link(ResultSet rs) throws SQLException {
+        long prev = rs.getLong("prev_seq");
+        Long before = rs.wasNull() ? null : prev;
+        return new Link(instruction(rs, 0), before);
+    }
+
+    /**
+     * The trade's instructions from place {@code head} back, latest first, each found by {@code fetch} (null: not
+     * stored), while {@code each} asks for more.
+     */
+    private void walk(String tradeId, Long head, java.util.function.Function<Long, Link> fetch,
+                      java.util.function.Predicate<ExitInstruction> each) {
+        Long seq = head;
         while (seq != null) {
-            Object[] next = {null};
-            List<ExitInstruction> row = jdbc.query("SELECT * FROM exit_instruction WHERE seq = ?", (rs, n) -> {
-                long prev = rs.getLong("prev_seq");
-                next[0] = rs.wasNull() ? null : prev;
-                return instruction(rs, n);
-            }, seq);
+            Link link = fetch.apply(seq);
             // instructions are never removed, and each names one of its own trade: anything else was not written by
             // riskgate, and a history cut short at it would hide the rest
-            if (row.isEmpty() || !row.get(0).tradeId().equals(tradeId)) {
+            if (link == null || !link.instruction().tradeId().equals(tradeId)) {
                 throw new IllegalStateException("the instructions of trade " + tradeId + " lead to instruction " + seq
-                        + ", which " + (row.isEmpty() ? "is not stored" : "is trade " + row.get(0).tradeId() + "'s")
-                        + ": the chain was changed (see exit_instruction.prev_seq, trade.last_instruction_seq)");
+                        + ", which " + (link == null ? "is not stored" : "is trade " + link.instruction().tradeId()
+                        + "'s") + ": the chain was changed (see exit_instruction.prev_seq, trade.last_instruction_seq)");
             }
-            if (!each.test(row.get(0))) {
+            if (!each.test(link.instruction())) {
                 return;
             }
-            Long before = (Long) next[0];
+            Long before = link.prev();
             if (before != null && before >= seq) {
                 // an instruction always names an earlier one: a link forward was not written by riskgate
                 throw new IllegalStateException("exit instruction " + seq + " of trade " + tradeId

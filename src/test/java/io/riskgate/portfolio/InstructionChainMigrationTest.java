@@ -85,6 +85,13 @@ class InstructionChainMigrationTest {
         jdbc.update("UPDATE exit_instruction SET prev_seq = 2 WHERE seq = 4");
         assertThatThrownBy(() -> log.forTrade(trades.get("a").id()))
                 .hasMessageContaining("lead to instruction 2, which is trade " + trades.get("b").id() + "'s");
+        // a link to a place no instruction holds
+        jdbc.update("UPDATE exit_instruction SET prev_seq = 0 WHERE seq = 4");
+        assertThatThrownBy(() -> log.forTrade(trades.get("a").id()))
+                .hasMessageContaining("lead to instruction 0, which is not stored");
+        // the latest CLOSE lies behind it: the walk to it is refused the same way
+        assertThatThrownBy(() -> log.latestClose(trades.get("a").id()))
+                .hasMessageContaining("lead to instruction 0, which is not stored");
         // no index left whose first column is the trade (H2's for the foreign key went with the key)
         assertThat(jdbc.queryForList("SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEX_COLUMNS WHERE "
                 + "TABLE_NAME = 'EXIT_INSTRUCTION' AND COLUMN_NAME = 'TRADE_ID' AND ORDINAL_POSITION = 1",
