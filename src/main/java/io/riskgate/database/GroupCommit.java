@@ -209,7 +209,7 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
             return new GroupCommit(dataSource, Durability.COMMIT);
         }
         Journal journal = Journal.open(Journal.besideDatabase(path));
-        if (journal.size() > 0) {
+        if (journal.fileSize() > 0) {
             journal.close();
             throw new IllegalStateException("the journal " + journal.file() + " holds batches not yet replayed: open "
                     + "the database through RiskgateRuntime.migrate, which replays them first");
@@ -583,8 +583,8 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     }
 
     /**
-     * Has H2 write and sync everything committed, then empties the journal: when {@code force}d (the writer's end),
-     * when the journal is large, or when the last sync is a second old.
+     * Has H2 write and sync everything committed, then starts the journal's next cycle (empties it when {@code
+     * force}d, at the writer's end): when forced, when the cycle is large, or when the last sync is a second old.
      */
     private void checkpoint(boolean force) {
         if (journal == null || broken != null || journal.size() == 0) {
@@ -596,7 +596,11 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
         }
         try {
             JournalRecovery.syncDatabase(dataSource);
-            journal.clear();
+            if (force) {
+                journal.clear(); // a stop leaves no journal to replay
+            } else {
+                journal.rewind(); // the next cycle writes over this one's space (Journal: why)
+            }
             lastCheckpoint = now;
             checkpoints.incrementAndGet();
         } catch (IOException | RuntimeException e) {

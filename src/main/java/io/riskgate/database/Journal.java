@@ -23,14 +23,30 @@ import java.util.zip.CRC32C;
 
 /**
  * The durable record of the batches the group commit wrote, ahead of H2's own file: one frame per committed batch,
- * appended and fsynced before any caller of the batch is answered. H2 keeps the same batches in memory and writes
- * them to its file in its own time; the group commit has H2 sync its file about once a second and then empties
- * the journal. After a crash, {@link JournalRecovery} replays the frames H2 had not yet stored.
+ * written and fsynced before any caller of the batch is answered. H2 keeps the same batches in memory and writes
+ * them to its file in its own time; about once a second the group commit has H2 sync its file and then starts the
+ * journal's next <em>cycle</em> over the same space ({@link #rewind}). After a crash, {@link JournalRecovery} replays
+ * the frames H2 had not yet stored.
  *
- * <p>A frame: its body's length and CRC-32C, then the body: the batch's number and its write statements, each as
- * its SQL (by its place in the frame's table of SQL texts) and its parameters. A frame cut short by a crash (the
- * file ends inside it) was never acknowledged and is dropped; a damaged frame with frames after it is corruption,
- * and reading refuses it.
+ * <p>The file (third format): two header slots, then the frames of the current cycle from byte {@value #HEADER}. A
+ * slot names a cycle: its generation (one more each cycle, written to the slots in turn) and a random 64-bit id. A
+ * frame: its body's length, the CRC-32C of the cycle's id followed by the body, then the body: the batch's number and
+ * its write statements, each as its SQL (by its place in the frame's table of SQL texts) and its parameters.
+ *
+ * <p>Why cycles: a journal that grows by every append makes each {@code fdatasync} write the file's inode too (its
+ * size changed); one written over space it already holds syncs the data alone (docs/performance.md, "Session 16").
+ * The price is that the bytes after the current cycle's last frame are an earlier cycle's frames, not the end of the
+ * file, so a frame cut short by a crash can no longer be told from a damaged one by the file's size. The cycle's id
+ * tells them apart: the frames of the current cycle are read from the start of the space while each checks under
+ * its id; where they stop, the rest of the file is searched for frames that check under the same id. A crash cuts
+ * short only the last frame written (each frame is synced before the next is written), so such a frame after the
+ * stop means a frame before it was damaged after it was synced; {@link JournalRecovery} refuses to start when one
+ * of them holds a batch the database lacks. An earlier cycle's frames check under another id, and a text that
+ * imitates a frame inside a stored value cannot check under an id that never leaves the file.
+ *
+ * <p>Files of the earlier formats (frames from byte 0, each checksummed alone), left by an earlier riskgate that
+ * stopped without a checkpoint, still read: a frame cut short there is one the file ends inside, and a damaged frame
+ * with frames after it is refused.
  */
 public final class Journal implements AutoCloseable {
 
@@ -45,14 +61,38 @@ public final class Journal implements AutoCloseable {
     public record Batch(long seq, List<Write> writes) {
     }
 
-    /** The frames of a journal file, and whether its end was a frame cut short (a crash while appending). */
-    public record Contents(List<Batch> batches, boolean tornTail) {
+    /**
+     * The frames of a journal file in order; whether its end was a frame cut short (earlier formats only: the
+     * current one cannot tell a frame cut short from an earlier cycle's bytes); the byte where the frames stop; and
+     * the numbers of the batches in frames of the current cycle found <em>after</em> that byte (see the class comment:
+     * a sign of damage when the database lacks one of them).
+     */
+    public record Contents(List<Batch> batches, boolean tornTail, long end, List<Long> strays) {
+        Contents(List<Batch> batches, boolean tornTail, long end) {
+            this(batches, tornTail, end, List.of());
+        }
     }
+
+    /** Bytes before the first frame of the current format: the two header slots. */
+    public static final int HEADER = 1024;
+    /** Bytes of the file a header slot owns; the second starts here. */
+    private static final int SLOT = 512;
+    /** A header slot's first four bytes ("RGJ3"); read as an earlier format's frame length, an impossible one. */
+    private static final int MAGIC = 0x52474A33;
+    /** A slot: magic, generation, cycle id, then the CRC-32C of those 20 bytes. */
+    private static final int SLOT_BYTES = 24;
 
     private static final int MAX_FRAME = 256 * 1024 * 1024;
 
     private final Path file;
     private final FileChannel channel;
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
+    /** The current cycle's generation, 0 until this process writes the header (its first append). */
+    private long generation;
+    /** The current cycle's id: every frame's checksum starts with it. */
+    private long cycleId;
+    /** Where the next frame goes. */
+    private long position;
 
     private Journal(Path file, FileChannel channel) {
         this.file = file;
@@ -83,7 +123,6 @@ public final class Journal implements AutoCloseable {
                 throw new IllegalStateException("the journal " + file + " is held by another process: one riskgate "
                         + "process writes a database");
             }
-            ch.position(ch.size());
             return new Journal(file, ch);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the journal " + file + ": " + e.getMessage(), e);
@@ -99,8 +138,13 @@ public final class Journal implements AutoCloseable {
         return file;
     }
 
-    /** Bytes in the journal now. */
+    /** Bytes of the current cycle's frames. */
     public long size() {
+        return generation == 0 ? 0 : position - HEADER;
+    }
+
+    /** Bytes of the file, whatever cycles they hold: more than zero when a process left frames behind. */
+    public long fileSize() {
         try {
             return channel.size();
         } catch (IOException e) {
@@ -108,21 +152,91 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Appends {@code batch} as one frame and returns once it is on disk (fdatasync). */
+    /**
+     * Writes {@code batch} as one frame of the current cycle and returns once it is on disk (fdatasync, which also
+     * carries a header slot written since the last one). The first append of a process writes the header to an empty
+     * file; it refuses a file that still holds an earlier process's frames (replay them first: JournalRecovery).
+     */
     public void append(Batch batch) throws IOException {
-        Frame frame = encodeFrame(batch);
+        if (generation == 0) {
+            start();
+        }
+        Frame frame = encodeFrame(batch, cycleId);
         ByteBuffer bytes = ByteBuffer.wrap(frame.buf, 0, frame.pos);
+        long at = position;
         while (bytes.hasRemaining()) {
-            channel.write(bytes);
+            at += channel.write(bytes, at);
         }
         channel.force(false);
+        position = at;
     }
 
-    /** Empties the journal: every batch in it is in H2's synced file. */
+    private void start() throws IOException {
+        if (channel.size() > 0) {
+            throw new IllegalStateException("the journal " + file + " holds what an earlier process wrote: it is "
+                    + "replayed (JournalRecovery) and emptied before anything is written to it");
+        }
+        generation = 1;
+        cycleId = random.nextLong();
+        ByteBuffer header = ByteBuffer.allocate(HEADER);
+        header.put(slot(generation, cycleId)).position(HEADER).flip();
+        long at = 0;
+        while (header.hasRemaining()) {
+            at += channel.write(header, at);
+        }
+        position = HEADER;
+    }
+
+    /**
+     * Starts the next cycle over the same space: every batch in the journal is in H2's synced file. The next
+     * generation and a new id go into the older slot; the next append's sync carries it to disk. Until then a crash
+     * finds the older cycle, whose batches the database holds, or the new one with no frame yet: either way nothing
+     * to replay.
+     */
+    public void rewind() throws IOException {
+        if (generation == 0) {
+            return;
+        }
+        generation++;
+        cycleId = random.nextLong();
+        ByteBuffer s = ByteBuffer.wrap(slot(generation, cycleId));
+        long at = generation % 2 == 1 ? 0 : SLOT;
+        while (s.hasRemaining()) {
+            at += channel.write(s, at);
+        }
+        position = HEADER;
+    }
+
+    /** Empties the file (a stop, or after a replay): every batch in it is in H2's synced file. */
     public void clear() throws IOException {
         channel.truncate(0);
-        channel.position(0);
         channel.force(false);
+        generation = 0;
+        position = 0;
+    }
+
+    private static byte[] slot(long generation, long id) {
+        ByteBuffer b = ByteBuffer.allocate(SLOT_BYTES);
+        b.putInt(MAGIC).putLong(generation).putLong(id);
+        CRC32C crc = new CRC32C();
+        crc.update(b.array(), 0, SLOT_BYTES - 4);
+        b.putInt((int) crc.getValue());
+        return b.array();
+    }
+
+    /** A valid header slot: its generation and cycle id. */
+    private record Cycle(long generation, long id) {
+    }
+
+    /** The slot at {@code at} of {@code all} if it is whole and checks, else null. */
+    private static Cycle slotAt(byte[] all, int at) {
+        if (all.length < at + SLOT_BYTES || intAt(all, at) != MAGIC) {
+            return null;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(all, at, SLOT_BYTES - 4);
+        return (int) crc.getValue() == intAt(all, at + SLOT_BYTES - 4)
+                ? new Cycle(longAt(all, at + 4), longAt(all, at + 12)) : null;
     }
 
     @Override
@@ -134,8 +248,90 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Reads every whole frame of {@code file}; throws if a damaged frame is followed by more of the file. */
+    /**
+     * Reads the current cycle's frames of {@code file} (a file of an earlier format: every whole frame, refusing a
+     * damaged frame with more of the file after it).
+     */
     public static Contents read(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > Integer.MAX_VALUE - 64) {
+            throw damaged(file, 0, "it holds " + size + " bytes, more than a journal ever does");
+        }
+        byte[] all = Files.readAllBytes(file);
+        Cycle a = slotAt(all, 0);
+        Cycle b = slotAt(all, SLOT);
+        Cycle current = a == null ? b : b == null || a.generation() > b.generation() ? a : b;
+        if (current == null) {
+            if (all.length >= 4 && intAt(all, 0) == MAGIC || all.length >= SLOT + 4 && intAt(all, SLOT) == MAGIC) {
+                if (all.length <= HEADER) {
+                    // the header of a new file, written in part when the process died: no frame followed it
+                    return new Contents(List.of(), true, 0);
+                }
+                throw damaged(file, 0, "neither header slot checks, and frames follow them");
+            }
+            return readEarlierFormat(file);
+        }
+        List<Batch> batches = new ArrayList<>();
+        int at = HEADER;
+        while (true) {
+            int length = frameAt(all, at, current.id());
+            if (length < 0) {
+                break;
+            }
+            byte[] body = java.util.Arrays.copyOfRange(all, at + 8, at + 8 + length);
+            Batch batch;
+            try {
+                batch = decode(body);
+            } catch (IOException e) {
+                throw damaged(file, at, "its checksum matches but it cannot be read: " + e.getMessage());
+            }
+            if (!batches.isEmpty() && batch.seq() != batches.get(batches.size() - 1).seq() + 1) {
+                throw damaged(file, at, "it holds batch " + batch.seq() + " after batch "
+                        + batches.get(batches.size() - 1).seq());
+            }
+            batches.add(batch);
+            at += 8 + length;
+        }
+        List<Long> strays = new ArrayList<>();
+        for (int q = at + 1; q <= all.length - 8 - MIN_BODY; q++) {
+            int length = frameAt(all, q, current.id());
+            if (length >= 0) {
+                strays.add(longAt(all, q + 8));
+                q += 8 + length - 1;
+            }
+        }
+        return new Contents(batches, false, at, strays);
+    }
+
+    /**
+     * The body length of the frame at {@code at} of {@code all} if one of the cycle {@code id} is whole there, else
+     * -1. Only a frame of the current format can match: its body's number of writes is preceded by the second
+     * format's marker, tested before the checksum so that searching an earlier cycle's bytes stays cheap.
+     */
+    private static int frameAt(byte[] all, int at, long id) {
+        if (all.length - at < 8 + MIN_BODY + 4) {
+            return -1;
+        }
+        int length = intAt(all, at);
+        if (length < MIN_BODY + 4 || length > all.length - at - 8 || intAt(all, at + 16) != FORMAT_2) {
+            return -1;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(ByteBuffer.allocate(8).putLong(0, id));
+        crc.update(all, at + 8, length);
+        return (int) crc.getValue() == intAt(all, at + 4) ? length : -1;
+    }
+
+    private static int intAt(byte[] b, int at) {
+        return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
+    }
+
+    private static long longAt(byte[] b, int at) {
+        return (long) intAt(b, at) << 32 | (intAt(b, at + 4) & 0xffffffffL);
+    }
+
+    /** A file of the first or second format: frames from byte 0, each with the checksum of its body alone. */
+    private static Contents readEarlierFormat(Path file) throws IOException {
         List<Batch> batches = new ArrayList<>();
         long size = Files.size(file);
         long at = 0;
@@ -143,18 +339,18 @@ public final class Journal implements AutoCloseable {
              DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16))) {
             while (at < size) {
                 if (size - at < 8) {
-                    return new Contents(batches, true);
+                    return new Contents(batches, true, at);
                 }
                 int length = in.readInt();
                 int crc = in.readInt();
                 if (length < MIN_BODY || length > MAX_FRAME) {
                     if (zeroFrom(file, at)) {
-                        return new Contents(batches, true); // a tail the file system extended but never wrote
+                        return new Contents(batches, true, at); // a tail the file system extended but never wrote
                     }
                     throw damaged(file, at, "its length " + length + " is impossible");
                 }
                 if (size - at - 8 < length) {
-                    return new Contents(batches, true);
+                    return new Contents(batches, true, at);
                 }
                 byte[] body = in.readNBytes(length);
                 CRC32C check = new CRC32C();
@@ -162,7 +358,7 @@ public final class Journal implements AutoCloseable {
                 if ((int) check.getValue() != crc) {
                     if (at + 8 + length == size) {
                         // the last frame, written in part when the process died: never acknowledged
-                        return new Contents(batches, true);
+                        return new Contents(batches, true, at);
                     }
                     throw damaged(file, at, "its checksum does not match and " + (size - at - 8 - length)
                             + " bytes follow it");
@@ -171,7 +367,7 @@ public final class Journal implements AutoCloseable {
                 at += 8 + length;
             }
         }
-        return new Contents(batches, false);
+        return new Contents(batches, false, at);
     }
 
     /** A batch's body holds at least its number and its count of writes. */
@@ -298,8 +494,8 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** The frame of {@code batch}: length, CRC-32C, body (second format). */
-    static Frame encodeFrame(Batch batch) {
+    /** The frame of {@code batch} in cycle {@code cycleId}: length, CRC-32C of the id and the body, body. */
+    static Frame encodeFrame(Batch batch, long cycleId) {
         Frame out = new Frame(8 + 16 + 96 * batch.writes().size());
         out.pos = 8;
         out.putLong(batch.seq());
@@ -322,6 +518,7 @@ public final class Journal implements AutoCloseable {
         }
         int length = out.pos - 8;
         CRC32C crc = new CRC32C();
+        crc.update(ByteBuffer.allocate(8).putLong(0, cycleId));
         crc.update(out.buf, 8, length);
         int end = out.pos;
         out.pos = 0;
@@ -333,7 +530,7 @@ public final class Journal implements AutoCloseable {
 
     /** The body of {@code batch}'s frame (second format). */
     static byte[] encode(Batch batch) {
-        return encodeFrame(batch).body();
+        return encodeFrame(batch, 0).body();
     }
 
     /**

@@ -75,10 +75,18 @@ public final class JournalRecovery {
 
     private static Result replay(Connection c, Path file, Journal.Contents contents) throws SQLException {
         List<Journal.Batch> batches = contents.batches();
-        if (batches.isEmpty()) {
+        if (batches.isEmpty() && contents.strays().isEmpty()) {
             return new Result(0, 0, contents.tornTail());
         }
-        long mark = mark(c, file, batches.size());
+        long mark = mark(c, file, batches.size() + contents.strays().size());
+        java.util.Optional<Long> lost = contents.strays().stream().filter(s -> s > mark).findFirst();
+        if (lost.isPresent()) {
+            // a frame of the current cycle after the place the frames stop: the frame there was synced, then damaged
+            throw new IllegalStateException("the journal " + file + " is damaged at byte " + contents.end()
+                    + ": batch " + lost.get() + ", which the database lacks (it holds up to " + mark + "), is "
+                    + "written after it; riskgate will not start on it (restore the data directory from a backup, or "
+                    + "move the journal aside knowingly to lose the batches it holds)");
+        }
         List<Journal.Batch> missing = batches.stream().filter(b -> b.seq() > mark).toList();
         if (missing.isEmpty()) {
             return new Result(0, 0, contents.tornTail());

@@ -94,15 +94,11 @@ class JournalTest {
                 assertThat(back.writes().get(i).parameters()).isEqualTo(writes.get(i).parameters());
             }
         }
-        // a file of first-format frames, as an earlier riskgate left it, reads with its frames in order
+        // a file as an earlier riskgate left it (no header, each frame checksummed alone), a first-format frame then
+        // a second-format one, reads with its frames in order
         Path file = tmp.resolve("first.journal");
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        crc.update(first);
-        Files.write(file, java.nio.ByteBuffer.allocate(8 + first.length).putInt(first.length)
-                .putInt((int) crc.getValue()).put(first).array());
-        try (Journal j = Journal.open(file)) {
-            j.append(new Journal.Batch(8, List.of(new Journal.Write(sql, List.of()))));
-        }
+        Files.write(file, earlierFormat(first, Journal.encode(new Journal.Batch(8, List.of(new Journal.Write(sql,
+                List.of()))))));
         assertThat(Journal.read(file).batches()).extracting(Journal.Batch::seq).containsExactly(7L, 8L);
     }
 
@@ -130,14 +126,16 @@ class JournalTest {
         assertThat(Journal.decode(body).writes()).hasSize(2);
     }
 
+    /** A file of an earlier format (frames from byte 0, no header): a frame cut short, a damaged one. */
     @Test
-    void aLastFrameCutShortIsDroppedAndOneDamagedBeforeOthersRefused() throws IOException {
-        Path file = tmp.resolve("j.journal");
-        try (Journal j = Journal.open(file)) {
-            for (long seq = 1; seq <= 3; seq++) {
-                j.append(new Journal.Batch(seq, List.of(new Journal.Write("UPDATE t SET v = ?", List.of("x" + seq)))));
-            }
+    void anEarlierFormatsLastFrameCutShortIsDroppedAndOneDamagedBeforeOthersRefused() throws IOException {
+        byte[][] bodies = new byte[3][];
+        for (int seq = 1; seq <= 3; seq++) {
+            bodies[seq - 1] = Journal.encode(new Journal.Batch(seq, List.of(new Journal.Write("UPDATE t SET v = ?",
+                    List.of("x" + seq)))));
         }
+        Path file = tmp.resolve("j.journal");
+        Files.write(file, earlierFormat(bodies));
         long whole = Files.size(file);
         // a tail the file system extended with zeros but never wrote: dropped like a frame cut short
         Path zeros = tmp.resolve("zeros.journal");
@@ -163,6 +161,217 @@ class JournalTest {
         }
         assertThatThrownBy(() -> Journal.read(damaged)).isInstanceOf(IOException.class)
                 .hasMessageContaining("damaged at byte 0").hasMessageContaining("will not start");
+    }
+
+    /**
+     * Each checkpoint starts a cycle over the space the last one used: the file stops growing once it holds its
+     * largest cycle (an append over written space syncs without the inode), and a read finds the current cycle's
+     * frames only, not the earlier cycle's bytes after them.
+     */
+    @Test
+    void aCycleIsWrittenOverTheLastOneAndReadsAlone() throws IOException {
+        Path file = tmp.resolve("cycles.journal");
+        try (Journal j = Journal.open(file)) {
+            appendAll(j, 1, 5);
+            long firstCycle = Files.size(file);
+            assertThat(j.size()).isEqualTo(firstCycle - Journal.HEADER);
+            j.rewind();
+            assertThat(j.size()).isZero();
+            appendAll(j, 6, 7);
+            assertThat(Files.size(file)).as("the second, smaller cycle grew the file").isEqualTo(firstCycle);
+            Journal.Contents second = Journal.read(file);
+            assertThat(second.batches()).extracting(Journal.Batch::seq).containsExactly(6L, 7L);
+            assertThat(second.strays()).as("batches 3 to 5 of the first cycle, still in the file").isEmpty();
+            assertThat(second.end()).isEqualTo(Journal.HEADER + j.size());
+            j.rewind(); // the third generation goes back into the first slot
+            appendAll(j, 8, 8);
+            assertThat(Journal.read(file).batches()).extracting(Journal.Batch::seq).containsExactly(8L);
+            j.clear();
+            assertThat(Files.size(file)).isZero();
+            appendAll(j, 9, 9); // a cleared journal starts again from its header
+            assertThat(Journal.read(file).batches()).extracting(Journal.Batch::seq).containsExactly(9L);
+        }
+        try (Journal j = Journal.open(file)) {
+            // frames an earlier process left are replayed and cleared before anything is written after them
+            assertThatThrownBy(() -> appendAll(j, 10, 10)).hasMessageContaining("holds what an earlier process wrote");
+        }
+    }
+
+    /**
+     * Where a crash can stop a cycle, the read gives back every synced frame and invents none: a last frame written
+     * in part over an earlier cycle's bytes; a new cycle whose slot reached the disk before any of its frames; a new
+     * slot written in part (the earlier cycle is read, whose batches the database holds since its checkpoint).
+     */
+    @Test
+    void whereACrashStopsACycleTheSyncedFramesAreReadAndNoneInvented() throws Exception {
+        Path file = tmp.resolve("crash.journal");
+        long[] ends = new long[4];
+        Path afterRewind = tmp.resolve("after-rewind.journal");
+        try (Journal j = Journal.open(file)) {
+            appendAll(j, 1, 5);
+            j.rewind();
+            Files.copy(file, afterRewind); // the new slot on disk, no frame yet
+            for (int seq = 6; seq <= 8; seq++) {
+                appendAll(j, seq, seq);
+                ends[seq - 5] = Journal.HEADER + j.size();
+            }
+        }
+        ends[0] = Journal.HEADER;
+        Journal.Contents none = Journal.read(afterRewind);
+        assertThat(none.batches()).isEmpty();
+        assertThat(none.strays()).isEmpty();
+
+        // batch 8's frame written in part: its first half new, the rest still the first cycle's bytes
+        Path torn = tmp.resolve("torn.journal");
+        Files.copy(file, torn);
+        try (RandomAccessFile f = new RandomAccessFile(torn.toFile(), "rw")) {
+            long middle = (ends[2] + ends[3]) / 2;
+            byte[] earlier = Files.readAllBytes(afterRewind);
+            f.seek(middle);
+            f.write(earlier, (int) middle, (int) (ends[3] - middle));
+        }
+        Journal.Contents read = Journal.read(torn);
+        assertThat(read.batches()).extracting(Journal.Batch::seq).containsExactly(6L, 7L);
+        assertThat(read.end()).isEqualTo(ends[2]);
+        assertThat(read.strays()).isEmpty();
+
+        // the second generation's slot (bytes 512 on) written in part: the first cycle is read, up to where the
+        // second cycle's frames cover it; each of its batches is in the database since the checkpoint before the slot
+        Path slotTorn = tmp.resolve("slot-torn.journal");
+        Files.copy(file, slotTorn);
+        try (RandomAccessFile f = new RandomAccessFile(slotTorn.toFile(), "rw")) {
+            f.seek(512 + 10);
+            f.write(0x55);
+        }
+        Journal.Contents earlier = Journal.read(slotTorn);
+        assertThat(earlier.batches()).extracting(Journal.Batch::seq).allMatch(seq -> seq <= 5);
+        assertThat(earlier.strays()).allMatch(seq -> seq <= 5);
+    }
+
+    /**
+     * A frame damaged after its sync, with frames after it: the frames after it are found and named as batches, and
+     * the recovery refuses to start when the database lacks one of them; when it holds them all, nothing is lost.
+     */
+    @Test
+    void aFrameDamagedBeforeLaterOnesRefusesTheStartWhenTheirBatchesAreMissing() throws Exception {
+        Path dir = tmp.resolve("damaged");
+        DataSource ds = migrated(dir);
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        jdbc.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR(20))");
+        Path file = dir.resolve("db.journal");
+        try (Journal j = Journal.open(file)) {
+            for (long seq = 1; seq <= 3; seq++) {
+                j.append(new Journal.Batch(seq, List.of(new Journal.Write("INSERT INTO t (id, v) VALUES (?, ?)",
+                        List.of(seq, "v" + seq)))));
+            }
+        }
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(Journal.HEADER + 30); // inside batch 1's body
+            f.write(0x55);
+        }
+        Journal.Contents read = Journal.read(file);
+        assertThat(read.batches()).isEmpty();
+        assertThat(read.strays()).containsExactly(2L, 3L);
+
+        assertThatThrownBy(() -> JournalRecovery.recover(ds)).hasMessageContaining("damaged at byte 1024")
+                .hasMessageContaining("batch 2, which the database lacks (it holds up to 0)")
+                .hasMessageContaining("will not start");
+        assertThat(Files.size(file)).as("the journal kept for whoever looks at it").isGreaterThan(Journal.HEADER);
+
+        // the same file beside a database that stored the three batches before the crash: nothing acknowledged lost
+        jdbc.update("UPDATE journal_mark SET seq = 3 WHERE id = 1");
+        assertThat(JournalRecovery.recover(ds).batches()).isZero();
+        assertThat(Files.size(file)).isZero();
+    }
+
+    /**
+     * A stored value can hold bytes shaped like a frame (Latin-1 text carries any byte). In an earlier cycle's bytes
+     * after the current frames, such a frame is not taken for one of the current cycle: it cannot check under the
+     * cycle's id, which never leaves the file. The same frame checked under the id is found (the search works).
+     */
+    @Test
+    void aFrameImitatedInsideAStoredValueIsNotTakenForOne() throws Exception {
+        Path file = tmp.resolve("imitated.journal");
+        byte[] guessed = frame(Journal.encode(new Journal.Batch(99, List.of())), 0L);
+        try (Journal j = Journal.open(file)) {
+            j.append(new Journal.Batch(1, List.of(new Journal.Write("INSERT INTO t VALUES (?)",
+                    List.of(new String(guessed, java.nio.charset.StandardCharsets.ISO_8859_1))))));
+            j.rewind();
+            j.append(new Journal.Batch(2, List.of())); // shorter than batch 1: the imitation stays after it
+        }
+        Journal.Contents read = Journal.read(file);
+        assertThat(read.batches()).extracting(Journal.Batch::seq).containsExactly(2L);
+        assertThat(read.strays()).isEmpty();
+
+        // the control: the same body checked under the current cycle's id (generation 2, second slot), put where
+        // the imitation was, is found
+        byte[] all = Files.readAllBytes(file);
+        long id = java.nio.ByteBuffer.wrap(all, 512 + 12, 8).getLong();
+        byte[] real = frame(Journal.encode(new Journal.Batch(99, List.of())), id);
+        int at = indexOf(all, guessed);
+        assertThat(at).isGreaterThan((int) read.end());
+        System.arraycopy(real, 0, all, at, real.length);
+        Files.write(file, all);
+        assertThat(Journal.read(file).strays()).containsExactly(99L);
+    }
+
+    /** The header of a new journal written in part with nothing after it is an empty journal; with frames, damage. */
+    @Test
+    void aHeaderWrittenInPartIsEmptyAloneAndDamageWithFramesAfterIt() throws IOException {
+        Path file = tmp.resolve("header.journal");
+        try (Journal j = Journal.open(file)) {
+            appendAll(j, 1, 2);
+        }
+        byte[] all = Files.readAllBytes(file);
+        all[20] ^= 0x55; // the first slot's checksum; the second slot was never written
+        Path alone = tmp.resolve("alone.journal");
+        Files.write(alone, java.util.Arrays.copyOf(all, 100));
+        assertThat(Journal.read(alone).batches()).isEmpty();
+        Path withFrames = tmp.resolve("with-frames.journal");
+        Files.write(withFrames, all);
+        assertThatThrownBy(() -> Journal.read(withFrames)).isInstanceOf(IOException.class)
+                .hasMessageContaining("neither header slot checks");
+    }
+
+    private static void appendAll(Journal j, long from, long to) throws IOException {
+        for (long seq = from; seq <= to; seq++) {
+            j.append(new Journal.Batch(seq, List.of(new Journal.Write("UPDATE t SET v = ? WHERE id = ?",
+                    List.of("batch " + seq + " " + "x".repeat(200), seq)))));
+        }
+    }
+
+    /** Frames as riskgate wrote them before the header: length, CRC-32C of the body alone, body. */
+    private static byte[] earlierFormat(byte[]... bodies) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] body : bodies) {
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(body);
+            out.writeBytes(java.nio.ByteBuffer.allocate(8).putInt(body.length).putInt((int) crc.getValue()).array());
+            out.writeBytes(body);
+        }
+        return out.toByteArray();
+    }
+
+    /** A frame of the current format for cycle {@code id}. */
+    private static byte[] frame(byte[] body, long id) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(java.nio.ByteBuffer.allocate(8).putLong(0, id));
+        crc.update(body);
+        return java.nio.ByteBuffer.allocate(8 + body.length).putInt(body.length).putInt((int) crc.getValue())
+                .put(body).array();
+    }
+
+    private static int indexOf(byte[] all, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= all.length; i++) {
+            for (int k = 0; k < part.length; k++) {
+                if (all[i + k] != part[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /**
