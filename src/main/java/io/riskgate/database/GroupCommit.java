@@ -587,8 +587,9 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
      * force}d, at the writer's end): when forced, when the cycle is large, or when the last sync is a second old.
      */
     private void checkpoint(boolean force) {
-        if (journal == null || broken != null || journal.size() == 0) {
-            return;
+        if (journal == null || broken != null
+                || journal.size() == 0 && !(force && journal.fileSize() > 0)) {
+            return; // nothing new since the last checkpoint (at a stop, a journal already emptied)
         }
         long now = System.nanoTime();
         if (!force && now - lastCheckpoint < checkpointNanos && journal.size() < CHECKPOINT_BYTES) {

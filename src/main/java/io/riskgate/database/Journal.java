@@ -30,8 +30,10 @@ import java.util.zip.CRC32C;
  *
  * <p>The file (third format): two header slots, then the frames of the current cycle from byte {@value #HEADER}. A
  * slot names a cycle: its generation (one more each cycle, written to the slots in turn) and a random 64-bit id. A
- * frame: its body's length, the CRC-32C of the cycle's id followed by the body, then the body: the batch's number and
- * its write statements, each as its SQL (by its place in the frame's table of SQL texts) and its parameters.
+ * frame: its body's length, the cycle's id, the CRC-32C of the id followed by the body, then the body: the batch's
+ * number and its write statements, each as its SQL (by its place in the frame's table of SQL texts) and its
+ * parameters. The id in each frame also names the cycle when its slot is lost: a whole first frame under an id
+ * neither slot holds is the newest cycle's.
  *
  * <p>Why cycles: a journal that grows by every append makes each {@code fdatasync} write the file's inode too (its
  * size changed); one written over space it already holds syncs the data alone (docs/performance.md, "Session 16").
@@ -81,6 +83,8 @@ public final class Journal implements AutoCloseable {
     private static final int MAGIC = 0x52474A33;
     /** A slot: magic, generation, cycle id, then the CRC-32C of those 20 bytes. */
     private static final int SLOT_BYTES = 24;
+    /** A frame's head: its body's length, its cycle's id, the CRC-32C of the id and the body. */
+    static final int FRAME_HEAD = 16;
 
     private static final int MAX_FRAME = 256 * 1024 * 1024;
 
@@ -258,27 +262,26 @@ public final class Journal implements AutoCloseable {
             throw damaged(file, 0, "it holds " + size + " bytes, more than a journal ever does");
         }
         byte[] all = Files.readAllBytes(file);
-        Cycle a = slotAt(all, 0);
-        Cycle b = slotAt(all, SLOT);
-        Cycle current = a == null ? b : b == null || a.generation() > b.generation() ? a : b;
-        if (current == null) {
-            if (all.length >= 4 && intAt(all, 0) == MAGIC || all.length >= SLOT + 4 && intAt(all, SLOT) == MAGIC) {
-                if (all.length <= HEADER) {
-                    // the header of a new file, written in part when the process died: no frame followed it
-                    return new Contents(List.of(), true, 0);
-                }
-                throw damaged(file, 0, "neither header slot checks, and frames follow them");
-            }
+        // the current format begins with the first slot's magic (a torn rewrite of that slot writes the same four
+        // bytes), or with zeros where a crash left the new file's first page unwritten; an earlier format's first
+        // four bytes are a frame's length, never either
+        if (all.length < 4 || intAt(all, 0) != MAGIC && (intAt(all, 0) != 0 || all.length <= HEADER)) {
             return readEarlierFormat(file);
+        }
+        Long id = cycleOf(all);
+        if (id == null) {
+            // neither slot checks and no whole frame follows them: the header of a new journal written in part, its
+            // first frame not synced (a slot damaged after a sync would have a whole first frame after it)
+            return new Contents(List.of(), true, HEADER);
         }
         List<Batch> batches = new ArrayList<>();
         int at = HEADER;
         while (true) {
-            int length = frameAt(all, at, current.id());
+            int length = frameAt(all, at, id);
             if (length < 0) {
                 break;
             }
-            byte[] body = java.util.Arrays.copyOfRange(all, at + 8, at + 8 + length);
+            byte[] body = java.util.Arrays.copyOfRange(all, at + FRAME_HEAD, at + FRAME_HEAD + length);
             Batch batch;
             try {
                 batch = decode(body);
@@ -290,36 +293,57 @@ public final class Journal implements AutoCloseable {
                         + batches.get(batches.size() - 1).seq());
             }
             batches.add(batch);
-            at += 8 + length;
+            at += FRAME_HEAD + length;
         }
         List<Long> strays = new ArrayList<>();
-        for (int q = at + 1; q <= all.length - 8 - MIN_BODY; q++) {
-            int length = frameAt(all, q, current.id());
+        for (int q = at + 1; q <= all.length - FRAME_HEAD - MIN_BODY - 4; q++) {
+            int length = frameAt(all, q, id);
             if (length >= 0) {
-                strays.add(longAt(all, q + 8));
-                q += 8 + length - 1;
+                strays.add(longAt(all, q + FRAME_HEAD));
+                q += FRAME_HEAD + length - 1;
             }
         }
         return new Contents(batches, false, at, strays);
     }
 
     /**
+     * The id of the current cycle of a file of the current format: the newest slot's, unless the first frame is whole
+     * under an id neither slot holds. That frame is the newest cycle's, whose slot was lost: each cycle writes a frame
+     * at the start of the space before the next cycle begins, so a whole frame there of an older cycle than the slots
+     * name cannot be. Null when neither slot checks and no whole frame follows them.
+     */
+    private static Long cycleOf(byte[] all) {
+        Cycle a = slotAt(all, 0);
+        Cycle b = slotAt(all, SLOT);
+        if (all.length >= HEADER + FRAME_HEAD) {
+            long first = longAt(all, HEADER + 4);
+            boolean named = a != null && a.id() == first || b != null && b.id() == first;
+            if (!named && frameAt(all, HEADER, first) >= 0) {
+                return first;
+            }
+        }
+        Cycle newest = a == null ? b : b == null || a.generation() > b.generation() ? a : b;
+        return newest == null ? null : newest.id();
+    }
+
+    /**
      * The body length of the frame at {@code at} of {@code all} if one of the cycle {@code id} is whole there, else
-     * -1. Only a frame of the current format can match: its body's number of writes is preceded by the second
-     * format's marker, tested before the checksum so that searching an earlier cycle's bytes stays cheap.
+     * -1. The id in the frame's head is compared first, so that searching an earlier cycle's bytes (or a value made to
+     * look like frames) costs a comparison per byte, not a checksum.
      */
     private static int frameAt(byte[] all, int at, long id) {
-        if (all.length - at < 8 + MIN_BODY + 4) {
+        if (all.length - at < FRAME_HEAD + MIN_BODY + 4 || longAt(all, at + 4) != id) {
             return -1;
         }
         int length = intAt(all, at);
-        if (length < MIN_BODY + 4 || length > all.length - at - 8 || intAt(all, at + 16) != FORMAT_2) {
+        if (length < MIN_BODY + 4 || length > all.length - at - FRAME_HEAD
+                || intAt(all, at + FRAME_HEAD + 8) != FORMAT_2) {
             return -1;
         }
         CRC32C crc = new CRC32C();
         crc.update(ByteBuffer.allocate(8).putLong(0, id));
-        crc.update(all, at + 8, length);
-        return (int) crc.getValue() == intAt(all, at + 4) ? length : -1;
+        crc.update(all, at + FRAME_HEAD, length);
+        return (int) crc.getValue() == intAt(all, at + 12) ? length : -1;
     }
 
     private static int intAt(byte[] b, int at) {
@@ -490,14 +514,14 @@ public final class Journal implements AutoCloseable {
 
         /** The body, without the frame's length and checksum. */
         byte[] body() {
-            return java.util.Arrays.copyOfRange(buf, 8, pos);
+            return java.util.Arrays.copyOfRange(buf, FRAME_HEAD, pos);
         }
     }
 
-    /** The frame of {@code batch} in cycle {@code cycleId}: length, CRC-32C of the id and the body, body. */
+    /** The frame of {@code batch} in cycle {@code cycleId}: length, the id, CRC-32C of the id and the body, body. */
     static Frame encodeFrame(Batch batch, long cycleId) {
-        Frame out = new Frame(8 + 16 + 96 * batch.writes().size());
-        out.pos = 8;
+        Frame out = new Frame(FRAME_HEAD + 16 + 96 * batch.writes().size());
+        out.pos = FRAME_HEAD;
         out.putLong(batch.seq());
         out.putInt(FORMAT_2);
         out.putInt(batch.writes().size());
@@ -516,13 +540,14 @@ public final class Journal implements AutoCloseable {
                 writeValue(out, p);
             }
         }
-        int length = out.pos - 8;
+        int length = out.pos - FRAME_HEAD;
         CRC32C crc = new CRC32C();
         crc.update(ByteBuffer.allocate(8).putLong(0, cycleId));
-        crc.update(out.buf, 8, length);
+        crc.update(out.buf, FRAME_HEAD, length);
         int end = out.pos;
         out.pos = 0;
         out.putInt(length);
+        out.putLong(cycleId);
         out.putInt((int) crc.getValue());
         out.pos = end;
         return out;

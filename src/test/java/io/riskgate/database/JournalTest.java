@@ -200,7 +200,8 @@ class JournalTest {
     /**
      * Where a crash can stop a cycle, the read gives back every synced frame and invents none: a last frame written
      * in part over an earlier cycle's bytes; a new cycle whose slot reached the disk before any of its frames; a new
-     * slot written in part (the earlier cycle is read, whose batches the database holds since its checkpoint).
+     * slot written in part before any frame (the earlier cycle is read, whose batches the database holds since its
+     * checkpoint); a slot lost under synced frames (they name their cycle themselves).
      */
     @Test
     void whereACrashStopsACycleTheSyncedFramesAreReadAndNoneInvented() throws Exception {
@@ -235,17 +236,30 @@ class JournalTest {
         assertThat(read.end()).isEqualTo(ends[2]);
         assertThat(read.strays()).isEmpty();
 
-        // the second generation's slot (bytes 512 on) written in part: the first cycle is read, up to where the
-        // second cycle's frames cover it; each of its batches is in the database since the checkpoint before the slot
+        // the second generation's slot (bytes 512 on) written in part, no frame of its cycle yet: the first cycle
+        // is read, whose batches the database holds since the checkpoint before the slot
         Path slotTorn = tmp.resolve("slot-torn.journal");
-        Files.copy(file, slotTorn);
-        try (RandomAccessFile f = new RandomAccessFile(slotTorn.toFile(), "rw")) {
-            f.seek(512 + 10);
-            f.write(0x55);
-        }
+        Files.copy(afterRewind, slotTorn);
+        damage(slotTorn, 512 + 10);
         Journal.Contents earlier = Journal.read(slotTorn);
-        assertThat(earlier.batches()).extracting(Journal.Batch::seq).allMatch(seq -> seq <= 5);
-        assertThat(earlier.strays()).allMatch(seq -> seq <= 5);
+        assertThat(earlier.batches()).extracting(Journal.Batch::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(earlier.strays()).isEmpty();
+
+        // the same slot damaged under the synced frames of its cycle: the first frame's id names the cycle
+        Path slotLost = tmp.resolve("slot-lost.journal");
+        Files.copy(file, slotLost);
+        damage(slotLost, 512 + 10);
+        assertThat(Journal.read(slotLost).batches()).extracting(Journal.Batch::seq).containsExactly(6L, 7L, 8L);
+    }
+
+    /** One byte of {@code file} at {@code at} changed. */
+    private static void damage(Path file, long at) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x55);
+        }
     }
 
     /**
@@ -265,10 +279,7 @@ class JournalTest {
                         List.of(seq, "v" + seq)))));
             }
         }
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.seek(Journal.HEADER + 30); // inside batch 1's body
-            f.write(0x55);
-        }
+        damage(file, Journal.HEADER + 30); // inside batch 1's body
         Journal.Contents read = Journal.read(file);
         assertThat(read.batches()).isEmpty();
         assertThat(read.strays()).containsExactly(2L, 3L);
@@ -315,9 +326,13 @@ class JournalTest {
         assertThat(Journal.read(file).strays()).containsExactly(99L);
     }
 
-    /** The header of a new journal written in part with nothing after it is an empty journal; with frames, damage. */
+    /**
+     * A new journal's first sync cut short: its header written in part with nothing after it, or its first page
+     * never written (zeros) with its first frame whole, reads as what reached the disk. A header slot damaged under
+     * whole frames loses nothing: the first frame names its cycle.
+     */
     @Test
-    void aHeaderWrittenInPartIsEmptyAloneAndDamageWithFramesAfterIt() throws IOException {
+    void aNewJournalsHeaderWrittenInPartOrLostReadsWhatReachedTheDisk() throws IOException {
         Path file = tmp.resolve("header.journal");
         try (Journal j = Journal.open(file)) {
             appendAll(j, 1, 2);
@@ -329,8 +344,16 @@ class JournalTest {
         assertThat(Journal.read(alone).batches()).isEmpty();
         Path withFrames = tmp.resolve("with-frames.journal");
         Files.write(withFrames, all);
-        assertThatThrownBy(() -> Journal.read(withFrames)).isInstanceOf(IOException.class)
-                .hasMessageContaining("neither header slot checks");
+        assertThat(Journal.read(withFrames).batches()).extracting(Journal.Batch::seq).containsExactly(1L, 2L);
+        Path firstPageLost = tmp.resolve("first-page-lost.journal");
+        byte[] zeros = Files.readAllBytes(file);
+        java.util.Arrays.fill(zeros, 0, Journal.HEADER, (byte) 0);
+        Files.write(firstPageLost, zeros);
+        assertThat(Journal.read(firstPageLost).batches()).extracting(Journal.Batch::seq).containsExactly(1L, 2L);
+        // and with the first frame cut short too: nothing was synced
+        Path torn = tmp.resolve("torn-first.journal");
+        Files.write(torn, java.util.Arrays.copyOf(zeros, Journal.HEADER + 40));
+        assertThat(Journal.read(torn).batches()).isEmpty();
     }
 
     private static void appendAll(Journal j, long from, long to) throws IOException {
@@ -352,13 +375,13 @@ class JournalTest {
         return out.toByteArray();
     }
 
-    /** A frame of the current format for cycle {@code id}. */
+    /** A frame of the current format for cycle {@code id}: length, id, CRC-32C of the id and the body, body. */
     private static byte[] frame(byte[] body, long id) {
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         crc.update(java.nio.ByteBuffer.allocate(8).putLong(0, id));
         crc.update(body);
-        return java.nio.ByteBuffer.allocate(8 + body.length).putInt(body.length).putInt((int) crc.getValue())
-                .put(body).array();
+        return java.nio.ByteBuffer.allocate(Journal.FRAME_HEAD + body.length).putInt(body.length).putLong(id)
+                .putInt((int) crc.getValue()).put(body).array();
     }
 
     private static int indexOf(byte[] all, byte[] part) {
@@ -569,6 +592,30 @@ class JournalTest {
             assertThat(storedDuringTheUnit).as("a store of H2's while the batch was open").isFalse();
             assertThat(stored).as("the store once the batch committed").isTrue();
         }
+    }
+
+    /**
+     * A stop empties the journal even when the last checkpoint already started a new cycle with nothing in it (an
+     * idle second before the stop): the file the next start finds is empty, as after every clean stop.
+     */
+    @Test
+    void aStopAfterAnIdleCheckpointLeavesAnEmptyJournal() throws Exception {
+        DataSource ds = migrated(tmp.resolve("idle-stop"));
+        new JdbcTemplate(ds).execute("CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR(20), at TIMESTAMP WITH TIME "
+                + "ZONE)");
+        RowIds ids = RowIds.of(ds, "t", "id");
+        Path journal;
+        try (GroupCommit commits = GroupCommit.forDatabase(ds, Duration.ofMillis(20))) {
+            journal = commits.journalFile().orElseThrow();
+            insert(commits, ds, ids, "one");
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (commits.checkpoints() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(commits.checkpoints()).as("a checkpoint while idle").isPositive();
+            assertThat(Files.size(journal)).as("the cycle's space, kept").isGreaterThan(Journal.HEADER);
+        }
+        assertThat(Files.size(journal)).isZero();
     }
 
     /** An H2 file database in {@code dir}, migrated, with no journal yet. */
