@@ -96,7 +96,7 @@ public final class AuditChain {
      * is then read again. Nothing is read back: the hash is taken of the values bound, which are what the store
      * returns (times already cut to the microsecond the columns keep; {@link #verify} recomputes from the store).
      */
-    Link next(Object[] values) {
+    Link next(Object[] values, byte[] canonical) {
         Head previous = cachedHead;
         SharedLocks.Batch batch = shared ? SharedLocks.current() : null;
         if (shared && (batch == null || batch != headBatch)) {
@@ -113,11 +113,7 @@ public final class AuditChain {
         }
         long seq = previous == null ? 1 : previous.seq() + 1;
         String prev = previous == null ? GENESIS : previous.hash();
-        List<Object> content = new ArrayList<>(values.length);
-        for (Object v : values) {
-            content.add(v);
-        }
-        return new Link(seq, prev, hash(canonical(content), prev), String.valueOf(values[0]));
+        return new Link(seq, prev, hash(canonical, prev), String.valueOf(values[0]));
     }
 
     /** The record of {@code link} is in the store (in the writer's transaction): it is the head now. */
@@ -339,14 +335,27 @@ public final class AuditChain {
     }
 
     static String hash(String content, String prevHash) {
+        return hash(content.getBytes(StandardCharsets.UTF_8), prevHash);
+    }
+
+    /** SHA-256 of the predecessor's hash (ASCII) followed by the record's canonical text (UTF-8), in hex. */
+    static String hash(byte[] canonicalUtf8, String prevHash) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             md.update(prevHash.getBytes(StandardCharsets.US_ASCII));
-            md.update(content.getBytes(StandardCharsets.UTF_8));
+            md.update(canonicalUtf8);
             return HexFormat.of().formatHex(md.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The canonical text of a record's stored columns ({@link #COLUMNS} order) in UTF-8: what its hash covers, made
+     * where the decision was taken so that the writer thread only hashes it.
+     */
+    static byte[] canonicalBytes(Object[] values) {
+        return canonical(java.util.Arrays.asList(values)).getBytes(StandardCharsets.UTF_8);
     }
 
     /** The chain's last record: its place, hash and decision id. Export {@code seq:hash} as an anchor. */

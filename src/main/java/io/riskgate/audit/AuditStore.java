@@ -66,9 +66,10 @@ public final class AuditStore {
 
     /**
      * A decision's record as {@link #insert(Prepared)} writes it, made where the decision was taken: its columns, its
-     * JSON and the JSON packed. Only the chain's link and the SQL are left to the one writer thread.
+     * JSON and the JSON packed, and the canonical text its hash covers (UTF-8). Only the chain's link (the hash of
+     * the predecessor's hash and that text) and the SQL are left to the one writer thread.
      */
-    public record Prepared(Decision decision, Object[] values, String decisionJson, byte[] packed) {
+    public record Prepared(Decision decision, Object[] values, String decisionJson, byte[] packed, byte[] canonical) {
     }
 
     public Prepared prepare(Decision d, JsonNode request, Instant recordedAt) {
@@ -87,7 +88,7 @@ public final class AuditStore {
                 ts(d.timestamp()), ts(recordedAt), request.toString(), decisionJson,
                 // a FAILED answer does not bind the caller's order id: a retry after the fault decides afresh
                 d.outcome() == io.riskgate.decision.Outcome.FAILED ? null : d.clientOrderId()};
-        return new Prepared(d, values, decisionJson, PackedJson.pack(decisionJson));
+        return new Prepared(d, values, decisionJson, PackedJson.pack(decisionJson), AuditChain.canonicalBytes(values));
     }
 
     /** Writes a prepared record, linked to the chain's head, in the caller's unit (on the writer: commit order). */
@@ -96,7 +97,7 @@ public final class AuditStore {
         Object[] values = p.values();
         String decisionJson = p.decisionJson();
         // the hash covers the JSON's text; the row keeps it packed (V26: about half the bytes)
-        AuditChain.Link link = chain.next(values);
+        AuditChain.Link link = chain.next(values, p.canonical());
         Object[] row = java.util.Arrays.copyOf(values, values.length + 4);
         row[DECISION_JSON] = null;
         row[values.length] = p.packed();
