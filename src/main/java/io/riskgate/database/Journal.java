@@ -66,10 +66,10 @@ public final class Journal implements AutoCloseable {
     /**
      * The frames of a journal file in order; whether its end was a frame cut short (earlier formats only: the
      * current one cannot tell a frame cut short from an earlier cycle's bytes); the byte where the frames stop; and
-     * the numbers of the batches in frames of the current cycle found <em>after</em> that byte (see the class comment:
-     * a sign of damage when the database lacks one of them).
+     * the batches in frames of the current cycle found <em>after</em> that byte, in order (see the class comment: the
+     * frame where the frames stop was damaged after its sync).
      */
-    public record Contents(List<Batch> batches, boolean tornTail, long end, List<Long> strays) {
+    public record Contents(List<Batch> batches, boolean tornTail, long end, List<Batch> strays) {
         Contents(List<Batch> batches, boolean tornTail, long end) {
             this(batches, tornTail, end, List.of());
         }
@@ -198,8 +198,8 @@ public final class Journal implements AutoCloseable {
      * to replay.
      */
     public void rewind() throws IOException {
-        if (generation == 0) {
-            return;
+        if (generation == 0 || position == HEADER) {
+            return; // nothing written in this cycle: it stays the current one
         }
         generation++;
         cycleId = random.nextLong();
@@ -234,11 +234,20 @@ public final class Journal implements AutoCloseable {
 
     /** The slot at {@code at} of {@code all} if it is whole and checks, else null. */
     private static Cycle slotAt(byte[] all, int at) {
-        if (all.length < at + SLOT_BYTES || intAt(all, at) != MAGIC) {
+        return all.length >= at + SLOT_BYTES && intAt(all, at) == MAGIC ? checkedSlot(all, at) : null;
+    }
+
+    /**
+     * The slot at {@code at} if its generation and id check under its checksum with the magic it must have, whatever
+     * its first four bytes now hold (so a slot whose magic alone was damaged still names its cycle); else null.
+     */
+    private static Cycle checkedSlot(byte[] all, int at) {
+        if (all.length < at + SLOT_BYTES) {
             return null;
         }
         CRC32C crc = new CRC32C();
-        crc.update(all, at, SLOT_BYTES - 4);
+        crc.update(ByteBuffer.allocate(4).putInt(0, MAGIC));
+        crc.update(all, at + 4, SLOT_BYTES - 8);
         return (int) crc.getValue() == intAt(all, at + SLOT_BYTES - 4)
                 ? new Cycle(longAt(all, at + 4), longAt(all, at + 12)) : null;
     }
@@ -264,8 +273,11 @@ public final class Journal implements AutoCloseable {
         byte[] all = Files.readAllBytes(file);
         // the current format begins with the first slot's magic (a torn rewrite of that slot writes the same four
         // bytes), or with zeros where a crash left the new file's first page unwritten; an earlier format's first
-        // four bytes are a frame's length, never either
-        if (all.length < 4 || intAt(all, 0) != MAGIC && (intAt(all, 0) != 0 || all.length <= HEADER)) {
+        // four bytes are a frame's length, never either. A first slot whose magic alone was damaged still checks.
+        // (The second slot does not decide the format: in an earlier format's file its bytes are a stored value's.)
+        boolean current = all.length >= 4 && (intAt(all, 0) == MAGIC || intAt(all, 0) == 0 && all.length > HEADER
+                || checkedSlot(all, 0) != null);
+        if (!current) {
             return readEarlierFormat(file);
         }
         Long id = cycleOf(all);
@@ -295,11 +307,15 @@ public final class Journal implements AutoCloseable {
             batches.add(batch);
             at += FRAME_HEAD + length;
         }
-        List<Long> strays = new ArrayList<>();
+        List<Batch> strays = new ArrayList<>();
         for (int q = at + 1; q <= all.length - FRAME_HEAD - MIN_BODY - 4; q++) {
             int length = frameAt(all, q, id);
             if (length >= 0) {
-                strays.add(longAt(all, q + FRAME_HEAD));
+                try {
+                    strays.add(decode(java.util.Arrays.copyOfRange(all, q + FRAME_HEAD, q + FRAME_HEAD + length)));
+                } catch (IOException e) {
+                    throw damaged(file, q, "its checksum matches but it cannot be read: " + e.getMessage());
+                }
                 q += FRAME_HEAD + length - 1;
             }
         }
@@ -313,7 +329,7 @@ public final class Journal implements AutoCloseable {
      * name cannot be. Null when neither slot checks and no whole frame follows them.
      */
     private static Long cycleOf(byte[] all) {
-        Cycle a = slotAt(all, 0);
+        Cycle a = checkedSlot(all, 0);
         Cycle b = slotAt(all, SLOT);
         if (all.length >= HEADER + FRAME_HEAD) {
             long first = longAt(all, HEADER + 4);

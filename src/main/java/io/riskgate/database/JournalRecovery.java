@@ -79,20 +79,24 @@ public final class JournalRecovery {
             return new Result(0, 0, contents.tornTail());
         }
         long mark = mark(c, file, batches.size() + contents.strays().size());
-        java.util.Optional<Long> lost = contents.strays().stream().filter(s -> s > mark).findFirst();
-        if (lost.isPresent()) {
-            // a frame of the current cycle after the place the frames stop: the frame there was synced, then damaged
-            throw new IllegalStateException("the journal " + file + " is damaged at byte " + contents.end()
-                    + ": batch " + lost.get() + ", which the database lacks (it holds up to " + mark + "), is "
-                    + "written after it; riskgate will not start on it (restore the data directory from a backup, or "
-                    + "move the journal aside knowingly to lose the batches it holds)");
-        }
-        List<Journal.Batch> missing = batches.stream().filter(b -> b.seq() > mark).toList();
+        // the frames read in order, then those of the same cycle found after a damaged one: a batch past the mark is
+        // replayed from whichever holds it, as long as none is missing
+        List<Journal.Batch> missing = java.util.stream.Stream.concat(batches.stream(), contents.strays().stream())
+                .filter(b -> b.seq() > mark).sorted(java.util.Comparator.comparingLong(Journal.Batch::seq)).toList();
         if (missing.isEmpty()) {
             return new Result(0, 0, contents.tornTail());
         }
         for (int i = 0; i < missing.size(); i++) {
             if (missing.get(i).seq() != mark + 1 + i) {
+                if (contents.strays().stream().anyMatch(b -> b.seq() > mark)) {
+                    // a frame of the current cycle after the place the frames stop: the frame there was synced, then
+                    // damaged, and it held a batch the database lacks
+                    throw new IllegalStateException("the journal " + file + " is damaged at byte " + contents.end()
+                            + ": batch " + (mark + 1 + i) + ", which the database lacks (it holds up to " + mark
+                            + "), is in no frame that can be read, and batch " + missing.get(i).seq() + " is written "
+                            + "after it; riskgate will not start on it (restore the data directory from a backup, or "
+                            + "move the journal aside knowingly to lose the batches it holds)");
+                }
                 throw new IllegalStateException("the journal " + file + " holds batch " + missing.get(i).seq()
                         + " where batch " + (mark + 1 + i) + " was expected (the database holds up to " + mark
                         + "): acknowledged batches are in neither; riskgate will not start on it");
