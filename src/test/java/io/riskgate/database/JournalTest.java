@@ -274,8 +274,7 @@ class JournalTest {
     void aFrameDamagedBeforeLaterOnesRefusesTheStartOnlyWhenABatchIsLost() throws Exception {
         Path dir = tmp.resolve("damaged");
         DataSource ds = migrated(dir);
-        JdbcTemplate jdbc = new JdbcTemplate(ds);
-        jdbc.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR(20))");
+        JdbcTemplate jdbc = withTableT(ds);
         Path file = dir.resolve("db.journal");
         try (Journal j = Journal.open(file)) {
             for (long seq = 1; seq <= 3; seq++) {
@@ -477,8 +476,7 @@ class JournalTest {
     void aRecoveryStoppedByABadBatchKeepsTheBatchesBeforeItAndResumes() throws Exception {
         Path dir = tmp.resolve("resume");
         DataSource ds = migrated(dir);
-        JdbcTemplate jdbc = new JdbcTemplate(ds);
-        jdbc.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR(20))");
+        JdbcTemplate jdbc = withTableT(ds);
         try (Journal j = Journal.open(dir.resolve("db.journal"))) {
             j.append(new Journal.Batch(1, List.of(new Journal.Write("INSERT INTO t (id, v) VALUES (?, ?)",
                     List.of(1L, "first")))));
@@ -629,6 +627,13 @@ class JournalTest {
             assertThat(Files.size(journal)).as("the cycle's space, kept").isGreaterThan(Journal.HEADER);
         }
         assertThat(Files.size(journal)).isZero();
+    }
+
+    /** A template on {@code ds} after creating the table {@code t (id, v)} the journaled batches write to. */
+    private static JdbcTemplate withTableT(DataSource ds) {
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        jdbc.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR(20))");
+        return jdbc;
     }
 
     /** An H2 file database in {@code dir}, migrated, with no journal yet. */
