@@ -40,7 +40,8 @@ class WebHardening {
 
     /**
      * JSON only: Spring registers a YAML converter whenever jackson-dataformat-yaml is on the classpath (riskgate
-     * needs it for policies), which would let every endpoint read and write YAML bodies; the API documents JSON.
+     * needs it for policies), which would let every endpoint read and write YAML bodies; the API documents JSON. JSON
+     * answers are written whole, with their length ({@link SizedJson}).
      */
     @Bean
     org.springframework.web.servlet.config.annotation.WebMvcConfigurer jsonOnly() {
@@ -50,6 +51,10 @@ class WebHardening {
                     java.util.List<org.springframework.http.converter.HttpMessageConverter<?>> converters) {
                 converters.removeIf(c -> c.getSupportedMediaTypes().stream().anyMatch(m ->
                         m.getSubtype().contains("yaml")));
+                // JSON answers with their length, in one write (SizedJson)
+                converters.replaceAll(c -> c.getClass() == org.springframework.http.converter.json
+                        .MappingJackson2HttpMessageConverter.class ? SizedJson.of(
+                        (org.springframework.http.converter.json.MappingJackson2HttpMessageConverter) c) : c);
             }
         };
     }
