@@ -53,7 +53,7 @@ class WebHardening {
                         m.getSubtype().contains("yaml")));
                 // JSON answers with their length, in one write (SizedJson)
                 converters.replaceAll(c -> c.getClass() == org.springframework.http.converter.json
-                        .MappingJackson2HttpMessageConverter.class ? SizedJson.of(
+                        .MappingJackson2HttpMessageConverter.class ? new SizedJson(
                         (org.springframework.http.converter.json.MappingJackson2HttpMessageConverter) c) : c);
             }
         };
