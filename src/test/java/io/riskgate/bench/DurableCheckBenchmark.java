@@ -105,6 +105,10 @@ public class DurableCheckBenchmark {
                         + "(%.0f a decision)%n", rt.commits().batches(),
                 rt.commits().units() / (double) Math.max(1, rt.commits().batches()), decisions, live,
                 live / (double) Math.max(1, decisions));
+        // the journal keeps the size of its largest cycle (a second's batches) until the stop empties it
+        long journal = Files.size(rt.commits().journalFile().orElseThrow());
+        System.out.printf("journal file %d bytes (%.1f MB) while open, %d checkpoints%n", journal, journal / 1e6,
+                rt.commits().checkpoints());
         rt.close();
         long compact = db.compactedSize();
         System.out.printf("after SHUTDOWN COMPACT: %d bytes (%.0f a decision)%n", compact,
