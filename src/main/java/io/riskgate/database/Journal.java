@@ -42,9 +42,10 @@ import java.util.zip.CRC32C;
  * tells them apart: the frames of the current cycle are read from the start of the space while each checks under
  * its id; where they stop, the rest of the file is searched for frames that check under the same id. A crash cuts
  * short only the last frame written (each frame is synced before the next is written), so such a frame after the
- * stop means a frame before it was damaged after it was synced; {@link JournalRecovery} refuses to start when one
- * of them holds a batch the database lacks. An earlier cycle's frames check under another id, and a text that
- * imitates a frame inside a stored value cannot check under an id that never leaves the file.
+ * stop means a frame before it was damaged after it was synced; {@link JournalRecovery} replays the batches past
+ * the database's mark from the frames on both sides of the damage, and refuses to start when one of them is in no
+ * frame it can read. An earlier cycle's frames check under another id, and a text that imitates a frame inside a
+ * stored value cannot check under an id that never leaves the file.
  *
  * <p>Files of the earlier formats (frames from byte 0, each checksummed alone), left by an earlier riskgate that
  * stopped without a checkpoint, still read: a frame cut short there is one the file ends inside, and a damaged frame
