@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -78,17 +79,35 @@ public class HttpCheckBenchmark {
     @State(Scope.Thread)
     public static class Client {
         private static final java.util.concurrent.atomic.AtomicInteger NEXT = new java.util.concurrent.atomic.AtomicInteger();
+        /**
+         * {@code socket}: a blocking socket the calling thread writes and reads itself ({@link Wire}); {@code jdk}:
+         * {@code java.net.http.HttpClient}, as the figures before session 17 were measured.
+         */
+        @Param({"socket"})
+        public String client;
         HttpClient http;
+        Wire wire;
         ObjectNode json;
         Instant now;
 
         @Setup(Level.Trial)
-        public void start() {
-            http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        public void start(Server server) throws IOException {
+            if (client.equals("jdk")) {
+                http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            } else {
+                wire = new Wire(URI.create(server.base));
+            }
             json = Requests.set(Requests.seed001(), "account", "http-bench-" + NEXT.incrementAndGet());
             // event times start ten years back and advance 5 minutes a call: never ahead of the clock
             // (portfolio.max_event_lead), and each call's reservation lapses before the next
             now = Instant.now().minus(Duration.ofDays(3650));
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() throws IOException {
+            if (wire != null) {
+                wire.close();
+            }
         }
     }
 
@@ -105,6 +124,9 @@ public class HttpCheckBenchmark {
 
     @Benchmark
     public int liveness(Server server, Client client) throws Exception {
+        if (client.wire != null) {
+            return answered(client.wire.get("/actuator/health/liveness", server.key));
+        }
         HttpResponse<String> r = client.http.send(HttpRequest.newBuilder(URI.create(server.base
                 + "/actuator/health/liveness")).header("Authorization", "Bearer " + server.key).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -117,6 +139,9 @@ public class HttpCheckBenchmark {
     private static int send(Server server, Client client) throws Exception {
         client.now = client.now.plus(Duration.ofMinutes(5));
         Requests.set(client.json, "market.timestamp", client.now.toString());
+        if (client.wire != null) {
+            return answered(client.wire.post("/api/v1/checks", server.key, client.json.toString()));
+        }
         HttpResponse<String> r = client.http.send(HttpRequest.newBuilder(URI.create(server.base + "/api/v1/checks"))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + server.key)
                 .POST(HttpRequest.BodyPublishers.ofString(client.json.toString())).build(),
@@ -125,5 +150,12 @@ public class HttpCheckBenchmark {
             throw new IllegalStateException(r.statusCode() + " " + r.body());
         }
         return r.body().length();
+    }
+
+    private static int answered(Wire.Answer a) {
+        if (a.status() != 200) {
+            throw new IllegalStateException(a.status() + " " + a.body());
+        }
+        return a.body().length();
     }
 }
