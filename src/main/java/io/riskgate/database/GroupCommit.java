@@ -90,6 +90,13 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     private final Journal journal;
     private final BlockingQueue<Unit<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
+    /**
+     * The pen: whoever holds it runs units, commits and syncs. The writer thread takes it for each batch and each
+     * checkpoint; a caller that finds the writer idle and nobody queued takes it to write its own unit ({@link
+     * #execute}), which saves the two hand-offs between threads. One holder at a time keeps one commit order.
+     */
+    private final java.util.concurrent.locks.ReentrantLock pen = new java.util.concurrent.locks.ReentrantLock();
+    private final AtomicLong led = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong units = new AtomicLong();
     private final AtomicLong checkpoints = new AtomicLong();
@@ -160,7 +167,7 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
         RecordingDataSource recorded = new RecordingDataSource(dataSource, new RecordingDataSource.Recorder() {
             @Override
             public boolean recording() {
-                return unitWrites != null && Thread.currentThread() == writer;
+                return pen.isHeldByCurrentThread() && unitWrites != null;
             }
 
             @Override
@@ -228,7 +235,38 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
      */
     @Override
     public <T> T execute(TransactionCallback<T> action) {
-        return submit(action).await();
+        Unit<T> own = lead(action);
+        return own != null ? await(own) : submit(action).await();
+    }
+
+    /**
+     * The caller writes its own unit, as a batch of one, when nobody else is waiting and the pen is free: the
+     * commit and the sync are the same as the writer's, on this thread, without waking the writer and being woken
+     * again (about 80 µs a lone check on this machine). Null, and the unit goes to the queue, when others are
+     * queued (they share the writer's next batch), when the calling thread is interrupted (an interrupt would close
+     * the files under the write), or when it is inside a transaction of its own, whose resources the batch's
+     * transaction must not meet.
+     */
+    private <T> Unit<T> lead(TransactionCallback<T> action) {
+        if (inline || closed || pen.isHeldByCurrentThread() || !queue.isEmpty()
+                || Thread.currentThread().isInterrupted()
+                || org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()
+                || !org.springframework.transaction.support.TransactionSynchronizationManager.getResourceMap()
+                .isEmpty()
+                || !pen.tryLock()) {
+            return null;
+        }
+        try {
+            if (closed || broken != null || !queue.isEmpty()) {
+                return null; // closed meanwhile, or broken (the queue's path says so), or others came first
+            }
+            Unit<T> unit = new Unit<>(action);
+            led.incrementAndGet();
+            write(List.of(unit));
+            return unit;
+        } finally {
+            pen.unlock();
+        }
     }
 
     /**
@@ -237,7 +275,7 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
      * they share a batch, then waits for each. On the replaying thread, or on the writer, the unit runs at once.
      */
     public <T> Pending<T> submit(TransactionCallback<T> action) {
-        if (inline || Thread.currentThread() == writer) {
+        if (inline || pen.isHeldByCurrentThread()) {
             return Pending.now(() -> execute0(action));
         }
         if (closed) {
@@ -402,12 +440,17 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     /** Whether the calling thread runs a unit now (the writer, or the inline thread inside one). */
     public boolean inUnit() {
         return inline ? Thread.currentThread() == inlineThread && inUnit
-                : Thread.currentThread() == writer && current != null;
+                : pen.isHeldByCurrentThread() && current != null;
     }
 
     /** Whether units run on the caller's thread ({@link #inline}). */
     public boolean inline() {
         return inline;
+    }
+
+    /** Batches a caller wrote itself, finding the writer idle ({@link #execute}). */
+    public long led() {
+        return led.get();
     }
 
     /** Batches committed so far. */
@@ -456,33 +499,44 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
             try {
                 Unit<?> first = queue.poll(Math.min(checkpointNanos, CHECKPOINT_NANOS),
                         java.util.concurrent.TimeUnit.NANOSECONDS);
-                if (first == null) {
-                    checkpoint(false);
-                    continue;
+                if (first != null) {
+                    batch.add(first);
                 }
-                batch.add(first);
             } catch (InterruptedException e) {
                 // not how the writer is stopped (close() queues STOP): go on writing
                 continue;
             }
-            queue.drainTo(batch, MAX_BATCH - 1);
-            stopping |= batch.remove(STOP);
-            if (!batch.isEmpty()) {
-                write(batch);
+            pen.lock();
+            try {
+                if (!batch.isEmpty()) {
+                    queue.drainTo(batch, MAX_BATCH - 1);
+                    stopping |= batch.remove(STOP);
+                    if (!batch.isEmpty()) {
+                        write(batch);
+                    }
+                    batch.clear();
+                }
+                checkpoint(false);
+            } finally {
+                pen.unlock();
             }
-            batch.clear();
-            checkpoint(false);
         }
-        checkpoint(true);
-        if (journal != null) {
-            journal.close();
+        pen.lock();
+        try {
+            checkpoint(true);
+            if (journal != null) {
+                journal.close();
+            }
+        } finally {
+            pen.unlock();
         }
     }
 
     /** The marker close() queues: the units before it are written, then the writer ends. */
     private static final Unit<Void> STOP = new Unit<>(status -> null);
 
-    private void write(List<Unit<?>> batch) {
+    /** Writes {@code batch} as one transaction and one sync; the caller holds the pen. */
+    private void write(List<? extends Unit<?>> batch) {
         batchWrites.clear();
         try {
             if (broken != null) {

@@ -90,7 +90,9 @@ public final class Journal implements AutoCloseable {
     private static final int MAX_FRAME = 256 * 1024 * 1024;
 
     private final Path file;
-    private final FileChannel channel;
+    private FileChannel channel;
+    /** An interrupt closed the channel under an operation, which opened it again: the interrupt is given back. */
+    private boolean interruptTaken;
     private final java.security.SecureRandom random = new java.security.SecureRandom();
     /** The current cycle's generation, 0 until this process writes the header (its first append). */
     private long generation;
@@ -115,22 +117,79 @@ public final class Journal implements AutoCloseable {
                     Files.createFile(file);
                 }
             }
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
-            java.nio.channels.FileLock lock;
-            try {
-                lock = ch.tryLock();
-            } catch (java.nio.channels.OverlappingFileLockException heldHere) {
-                ch.close();
-                throw heldHere;
-            }
-            if (lock == null) {
-                ch.close();
-                throw new IllegalStateException("the journal " + file + " is held by another process: one riskgate "
-                        + "process writes a database");
-            }
-            return new Journal(file, ch);
+            return new Journal(file, openLocked(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the journal " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The file opened for reading and writing, with this process's lock on it. */
+    private static FileChannel openLocked(Path file) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        java.nio.channels.FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException heldHere) {
+            ch.close();
+            throw heldHere;
+        }
+        if (lock == null) {
+            ch.close();
+            throw new IllegalStateException("the journal " + file + " is held by another process: one riskgate "
+                    + "process writes a database");
+        }
+        return ch;
+    }
+
+    /** One call on the channel; every one here can run again with the same effect (writes name their place). */
+    @FunctionalInterface
+    private interface Io<T> {
+        T on(FileChannel ch) throws IOException;
+    }
+
+    /**
+     * Runs {@code call}, and runs it again on the file opened anew if an interrupt of the calling thread closed the
+     * channel under it (a caller writing its own batch may be interrupted: GroupCommit). The interrupt is cleared for
+     * the retry and given back when the journal's operation ends ({@link #giveBackInterrupt}).
+     */
+    private <T> T io(Io<T> call) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.on(channel);
+            } catch (java.nio.channels.ClosedByInterruptException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                Thread.interrupted();
+                interruptTaken = true;
+                channel = openLocked(file);
+            }
+        }
+    }
+
+    /** Writes all of {@code bytes} from {@code at}; returns where they end. */
+    private long writeAt(ByteBuffer bytes, long at) throws IOException {
+        return io(ch -> {
+            ByteBuffer b = bytes.duplicate(); // each attempt writes from the start
+            long p = at;
+            while (b.hasRemaining()) {
+                p += ch.write(b, p);
+            }
+            return p;
+        });
+    }
+
+    private void sync() throws IOException {
+        io(ch -> {
+            ch.force(false);
+            return null;
+        });
+    }
+
+    private void giveBackInterrupt() {
+        if (interruptTaken) {
+            interruptTaken = false;
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -151,7 +210,7 @@ public final class Journal implements AutoCloseable {
     /** Bytes of the file, whatever cycles they hold: more than zero when a process left frames behind. */
     public long fileSize() {
         try {
-            return channel.size();
+            return io(FileChannel::size);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -163,32 +222,30 @@ public final class Journal implements AutoCloseable {
      * file; it refuses a file that still holds an earlier process's frames (replay them first: JournalRecovery).
      */
     public void append(Batch batch) throws IOException {
-        if (generation == 0) {
-            start();
+        try {
+            if (generation == 0) {
+                start();
+            }
+            Frame frame = encodeFrame(batch, cycleId);
+            long at = writeAt(ByteBuffer.wrap(frame.buf, 0, frame.pos), position);
+            sync();
+            position = at;
+        } finally {
+            giveBackInterrupt();
         }
-        Frame frame = encodeFrame(batch, cycleId);
-        ByteBuffer bytes = ByteBuffer.wrap(frame.buf, 0, frame.pos);
-        long at = position;
-        while (bytes.hasRemaining()) {
-            at += channel.write(bytes, at);
-        }
-        channel.force(false);
-        position = at;
     }
 
     private void start() throws IOException {
-        if (channel.size() > 0) {
+        if (io(FileChannel::size) > 0) {
             throw new IllegalStateException("the journal " + file + " holds what an earlier process wrote: it is "
                     + "replayed (JournalRecovery) and emptied before anything is written to it");
         }
-        generation = 1;
-        cycleId = random.nextLong();
+        long id = random.nextLong();
         ByteBuffer header = ByteBuffer.allocate(HEADER);
-        header.put(slot(generation, cycleId)).position(HEADER).flip();
-        long at = 0;
-        while (header.hasRemaining()) {
-            at += channel.write(header, at);
-        }
+        header.put(slot(1, id)).position(HEADER).flip();
+        writeAt(header, 0);
+        generation = 1;
+        cycleId = id;
         position = HEADER;
     }
 
@@ -202,20 +259,26 @@ public final class Journal implements AutoCloseable {
         if (generation == 0 || position == HEADER) {
             return; // nothing written in this cycle: it stays the current one
         }
-        generation++;
-        cycleId = random.nextLong();
-        ByteBuffer s = ByteBuffer.wrap(slot(generation, cycleId));
-        long at = generation % 2 == 1 ? 0 : SLOT;
-        while (s.hasRemaining()) {
-            at += channel.write(s, at);
+        long next = generation + 1;
+        long id = random.nextLong();
+        try {
+            writeAt(ByteBuffer.wrap(slot(next, id)), next % 2 == 1 ? 0 : SLOT);
+        } finally {
+            giveBackInterrupt();
         }
+        generation = next;
+        cycleId = id;
         position = HEADER;
     }
 
     /** Empties the file (a stop, or after a replay): every batch in it is in H2's synced file. */
     public void clear() throws IOException {
-        channel.truncate(0);
-        channel.force(false);
+        try {
+            io(ch -> ch.truncate(0));
+            sync();
+        } finally {
+            giveBackInterrupt();
+        }
         generation = 0;
         position = 0;
     }
