@@ -26,6 +26,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>One writer thread takes the units of work waiting (from every account and caller), runs them in <em>one</em>
  * transaction, each inside a savepoint of its own, commits, makes the commit durable, and only then completes each
  * caller. While it writes and syncs, the next callers queue: the busier the service, the more units share one fsync.
+ * Whoever writes holds the <em>pen</em>: the writer thread, or a caller whose thread may lead ({@link #mayLead}: a
+ * request's) and finds nobody queued and the pen free, which then writes its own unit as a batch of one
+ * ({@link #execute}), the same transaction and sync on its own thread, without the two hand-offs.
  *
  * <p>An H2 file is made durable by the {@link Journal}: the batch's write statements, recorded as they ran
  * ({@link RecordingDataSource}), are appended to the journal beside the database and fsynced; H2 writes its own
@@ -46,8 +49,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  *   <li>A unit that itself asks for a transaction (on the writer thread) joins the batch's transaction.</li>
  * </ul>
  *
- * <p>Units run on the writer thread, not the caller's: they must not wait for anything a caller holds (an account
- * lock), and they see the caller's objects through the hand-over of the queue and the completed future.
+ * <p>Units run under the pen, on the writer thread or on a leading caller's own: they must not wait for anything a
+ * caller holds (an account lock), and they see the caller's objects through the hand-over of the queue and the
+ * completed future (or, when the caller leads, on its own thread).
  */
 public final class GroupCommit implements TransactionOperations, AutoCloseable {
 
@@ -97,6 +101,8 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
      */
     private final java.util.concurrent.locks.ReentrantLock pen = new java.util.concurrent.locks.ReentrantLock();
     private final AtomicLong led = new AtomicLong();
+    /** Threads allowed to write their own units ({@link #mayLead}). */
+    private static final ThreadLocal<Boolean> LEADS = new ThreadLocal<>();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong units = new AtomicLong();
     private final AtomicLong checkpoints = new AtomicLong();
@@ -240,15 +246,40 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     }
 
     /**
-     * The caller writes its own unit, as a batch of one, when nobody else is waiting and the pen is free: the
-     * commit and the sync are the same as the writer's, on this thread, without waking the writer and being woken
-     * again (about 80 µs a lone check on this machine). Null, and the unit goes to the queue, when others are
-     * queued (they share the writer's next batch), when the calling thread is interrupted (an interrupt would close
-     * the files under the write), or when it is inside a transaction of its own, whose resources the batch's
-     * transaction must not meet.
+     * Lets the calling thread write its own units ({@link #execute}) until the returned scope is closed. Only for a
+     * thread nobody interrupts while it waits for a write: an interrupt during a write on it would close H2's file
+     * under the write (the journal survives one; H2 does not). The REST API's request threads take it for each
+     * request; riskgate's own background threads, which their {@code close()} interrupts, never do, and neither does
+     * an embedding application's thread unless it says so.
+     */
+    public static Scope mayLead() {
+        Boolean before = LEADS.get();
+        LEADS.set(Boolean.TRUE);
+        return () -> {
+            if (before == null) {
+                LEADS.remove();
+            } else {
+                LEADS.set(before);
+            }
+        };
+    }
+
+    /** The span of {@link #mayLead}: closing it ends it. */
+    @FunctionalInterface
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * The caller writes its own unit, as a batch of one, when its thread may ({@link #mayLead}), nobody else is
+     * waiting (queued, or the writer waiting for the pen) and the pen is free: the commit and the sync are the same
+     * as the writer's, on this thread, without waking the writer and being woken again. Null, and the unit goes to
+     * the queue, otherwise: others share the writer's next batch; an interrupted thread would close the files under
+     * the write; a thread inside a transaction of its own holds resources the batch's transaction must not meet.
      */
     private <T> Unit<T> lead(TransactionCallback<T> action) {
-        if (inline || closed || pen.isHeldByCurrentThread() || !queue.isEmpty()
+        if (LEADS.get() != Boolean.TRUE || inline || closed || pen.isHeldByCurrentThread() || !queue.isEmpty()
                 || Thread.currentThread().isInterrupted()
                 || org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()
                 || !org.springframework.transaction.support.TransactionSynchronizationManager.getResourceMap()
@@ -257,8 +288,9 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
             return null;
         }
         try {
-            if (closed || broken != null || !queue.isEmpty()) {
-                return null; // closed meanwhile, or broken (the queue's path says so), or others came first
+            if (closed || broken != null || !queue.isEmpty() || pen.hasQueuedThreads()) {
+                // closed meanwhile, or broken (the queue's path says so), or others came first: the writer, once
+                // it polled a unit, waits for the pen, and a lone caller must not keep it waiting
             }
             Unit<T> unit = new Unit<>(action);
             led.incrementAndGet();

@@ -169,21 +169,16 @@ public final class Journal implements AutoCloseable {
 
     /** Writes all of {@code bytes} from {@code at}; returns where they end. */
     private long writeAt(ByteBuffer bytes, long at) throws IOException {
-        return io(ch -> {
-            ByteBuffer b = bytes.duplicate(); // each attempt writes from the start
-            long p = at;
-            while (b.hasRemaining()) {
-                p += ch.write(b, p);
-            }
-            return p;
-        });
+        return io(ch -> writeOn(ch, bytes, at));
     }
 
-    private void sync() throws IOException {
-        io(ch -> {
-            ch.force(false);
-            return null;
-        });
+    private static long writeOn(FileChannel ch, ByteBuffer bytes, long at) throws IOException {
+        ByteBuffer b = bytes.duplicate(); // each attempt writes from the start
+        long p = at;
+        while (b.hasRemaining()) {
+            p += ch.write(b, p);
+        }
+        return p;
     }
 
     private void giveBackInterrupt() {
@@ -213,6 +208,8 @@ public final class Journal implements AutoCloseable {
             return io(FileChannel::size);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            giveBackInterrupt();
         }
     }
 
@@ -227,8 +224,15 @@ public final class Journal implements AutoCloseable {
                 start();
             }
             Frame frame = encodeFrame(batch, cycleId);
-            long at = writeAt(ByteBuffer.wrap(frame.buf, 0, frame.pos), position);
-            sync();
+            ByteBuffer bytes = ByteBuffer.wrap(frame.buf, 0, frame.pos);
+            long from = position;
+            // the frame written and synced as one step: an interrupt during the sync writes it again before the
+            // next sync, so that sync cannot pass over a write whose failure the interrupted one swallowed
+            long at = io(ch -> {
+                long end = writeOn(ch, bytes, from);
+                ch.force(false);
+                return end;
+            });
             position = at;
         } finally {
             giveBackInterrupt();
@@ -274,8 +278,11 @@ public final class Journal implements AutoCloseable {
     /** Empties the file (a stop, or after a replay): every batch in it is in H2's synced file. */
     public void clear() throws IOException {
         try {
-            io(ch -> ch.truncate(0));
-            sync();
+            io(ch -> {
+                ch.truncate(0);
+                ch.force(false);
+                return null;
+            });
         } finally {
             giveBackInterrupt();
         }

@@ -134,19 +134,27 @@ class GroupCommitTest {
         assertThat(jdbc.queryForList("SELECT id FROM t", Integer.class)).containsExactly(5);
     }
 
-    /** A caller that finds nobody writing writes its own unit: no hand-off to the writer and back. */
+    /**
+     * A caller whose thread may lead (a request's) and finds nobody writing writes its own unit: no hand-off to the
+     * writer and back. Without the leave, its unit goes to the writer.
+     */
     @Test
-    void aLoneCallerWritesItsOwnUnitOnItsOwnThread() {
-        Thread ran = commits.execute(s -> {
-            jdbc.update("INSERT INTO t VALUES (1, 'x')");
-            return Thread.currentThread();
-        });
-        assertThat(ran).isSameAs(Thread.currentThread());
-        assertThat(commits.led()).isOne();
-        assertThat(jdbc.queryForList("SELECT id FROM t", Integer.class)).containsExactly(1);
-        // a unit it starts from inside its own joins its batch, as on the writer
-        Integer inner = commits.execute(s -> commits.execute(s2 -> jdbc.update("INSERT INTO t VALUES (2, 'x')")));
-        assertThat(inner).isOne();
+    void aLoneCallerThatMayLeadWritesItsOwnUnitOnItsOwnThread() {
+        assertThat(commits.<String>execute(s -> Thread.currentThread().getName())).isEqualTo("riskgate-group-commit");
+        try (GroupCommit.Scope leading = GroupCommit.mayLead()) {
+            Thread ran = commits.execute(s -> {
+                jdbc.update("INSERT INTO t VALUES (1, 'x')");
+                return Thread.currentThread();
+            });
+            assertThat(ran).isSameAs(Thread.currentThread());
+            assertThat(commits.led()).isOne();
+            assertThat(jdbc.queryForList("SELECT id FROM t", Integer.class)).containsExactly(1);
+            // a unit it starts from inside its own joins its batch, as on the writer
+            Integer inner = commits.execute(s -> commits.execute(s2 -> jdbc.update("INSERT INTO t VALUES (2, 'x')")));
+            assertThat(inner).isOne();
+            assertThat(commits.led()).isEqualTo(2);
+        }
+        assertThat(commits.<String>execute(s -> Thread.currentThread().getName())).isEqualTo("riskgate-group-commit");
         assertThat(commits.led()).isEqualTo(2);
     }
 
@@ -160,22 +168,30 @@ class GroupCommitTest {
         CountDownLatch releaseFirst = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean firstDone = new java.util.concurrent.atomic.AtomicBoolean();
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        Future<Thread> first = pool.submit(() -> commits.execute(s -> {
-            firstIn.countDown();
-            try {
-                releaseFirst.await();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
+        Future<Thread> first = pool.submit(() -> {
+            try (GroupCommit.Scope leading = GroupCommit.mayLead()) {
+                return commits.execute(s -> {
+                    firstIn.countDown();
+                    try {
+                        releaseFirst.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    jdbc.update("INSERT INTO t VALUES (1, 'first')");
+                    firstDone.set(true);
+                    return Thread.currentThread();
+                });
             }
-            jdbc.update("INSERT INTO t VALUES (1, 'first')");
-            firstDone.set(true);
-            return Thread.currentThread();
-        }));
+        });
         firstIn.await();
-        Future<Object[]> second = pool.submit(() -> commits.execute(s -> {
-            jdbc.update("INSERT INTO t VALUES (2, 'second')");
-            return new Object[] {Thread.currentThread().getName(), firstDone.get()};
-        }));
+        Future<Object[]> second = pool.submit(() -> {
+            try (GroupCommit.Scope leading = GroupCommit.mayLead()) {
+                return commits.execute(s -> {
+                    jdbc.update("INSERT INTO t VALUES (2, 'second')");
+                    return new Object[] {Thread.currentThread().getName(), firstDone.get()};
+                });
+            }
+        });
         Thread.sleep(100);
         assertThat(second.isDone()).as("waits while the first holds the pen").isFalse();
         releaseFirst.countDown();
@@ -193,6 +209,7 @@ class GroupCommitTest {
      */
     @Test
     void anInterruptedCallerOrOneInItsOwnTransactionHandsItsUnitToTheWriter() {
+        GroupCommit.Scope leading = GroupCommit.mayLead();
         Thread.currentThread().interrupt();
         try {
             String ran = commits.execute(s -> Thread.currentThread().getName());
@@ -206,6 +223,7 @@ class GroupCommitTest {
         String inOwn = own.execute(status -> commits.execute(s -> Thread.currentThread().getName()));
         assertThat(inOwn).isEqualTo("riskgate-group-commit");
         assertThat(commits.led()).isZero();
+        leading.close();
     }
 
     @Test
