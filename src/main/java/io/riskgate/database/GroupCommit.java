@@ -46,7 +46,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  *       reads the last durable state.</li>
  *   <li>Callers keep their account's lock while they wait, so a later decision on the same account never builds on
  *       one that is not yet durable; different accounts share batches.</li>
- *   <li>A unit that itself asks for a transaction (on the writer thread) joins the batch's transaction.</li>
+ *   <li>A unit that itself asks for a transaction (under the pen) joins the batch's transaction.</li>
  * </ul>
  *
  * <p>Units run under the pen, on the writer thread or on a leading caller's own: they must not wait for anything a
@@ -304,7 +304,7 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     /**
      * A unit handed to the writer without waiting for it: {@link Pending#await} later returns its result once its
      * batch is durable. A caller with several units to write (a mark's accounts) hands them all over first, so that
-     * they share a batch, then waits for each. On the replaying thread, or on the writer, the unit runs at once.
+     * they share a batch, then waits for each. On the replaying thread, or under the pen, the unit runs at once.
      */
     public <T> Pending<T> submit(TransactionCallback<T> action) {
         if (inline || pen.isHeldByCurrentThread()) {
@@ -343,7 +343,7 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
         }
     }
 
-    /** The unit at once: on the replaying thread, or joining the batch's transaction on the writer. */
+    /** The unit at once: on the replaying thread, or joining the batch's transaction under the pen. */
     private <T> T execute0(TransactionCallback<T> action) {
         if (inline) {
             return executeInline(action);
@@ -460,7 +460,7 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     private final java.util.List<Runnable> durableListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
-     * Runs {@code listener} on the writer after each batch is durable (journal synced on H2, committed on
+     * Runs {@code listener} under the pen after each batch is durable (journal synced on H2, committed on
      * PostgreSQL), before its callers are answered: what a batch wrote is visible to other connections from its
      * commit, which on H2 comes before the journal's sync, so a reader that must not see what a crash could still
      * take back (the bus's publisher) waits for this.
