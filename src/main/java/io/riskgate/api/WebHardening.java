@@ -24,14 +24,6 @@ class WebHardening {
         return r;
     }
 
-    @Bean
-    FilterRegistrationBean<LeadingRequests> leadingRequests() {
-        FilterRegistrationBean<LeadingRequests> r = new FilterRegistrationBean<>(new LeadingRequests());
-        r.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
-        r.addUrlPatterns("/*");
-        return r;
-    }
-
     /**
      * "100 Continue" only once the application reads the body: a client that waits for it before sending (curl
      * does past 1 MB) sends nothing when its body is refused by its declared length.

@@ -20,8 +20,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * <p>Each decision gets the next {@code chain_seq}, the {@code record_hash} of the decision before it as its
  * {@code prev_hash}, and its own {@code record_hash}: SHA-256 of its stored columns (each as the database returns it,
  * length-prefixed so no two rows print alike) and its {@code prev_hash}. One chain for the whole log, not one per
- * account: the group commit's one writer at a time (its pen) gives every decision a place in one order for free
- * (processes sharing a PostgreSQL database link under a transaction lock, one batch after another), and a deleted
+ * account: the group commit's single writer gives every decision a place in one order for free (processes sharing
+ * a PostgreSQL database link under a transaction lock, one batch after another), and a deleted
  * account (every record of it) breaks the chain like a deleted record does, which per-account chains would not show.
  *
  * <p>{@link #verify} walks the chain and names every record that was changed (its hash no longer matches its
@@ -88,7 +88,7 @@ public final class AuditChain {
 
     /**
      * The place in the chain for a decision about to be inserted with {@code values} (its {@link #COLUMNS}, as
-     * bound). Called by the pen's holder inside its transaction, so no two records take one place; the insert
+     * bound). Called by the single writer inside its transaction, so no two records take one place; the insert
      * then calls {@link #linked}.
      *
      * <p>The head is kept in memory between inserts and checked against the store with one look-up by its place:

@@ -26,9 +26,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>One writer thread takes the units of work waiting (from every account and caller), runs them in <em>one</em>
  * transaction, each inside a savepoint of its own, commits, makes the commit durable, and only then completes each
  * caller. While it writes and syncs, the next callers queue: the busier the service, the more units share one fsync.
- * Whoever writes holds the <em>pen</em>: the writer thread, or a caller whose thread may lead ({@link #mayLead}: a
- * request's) and finds nobody queued and the pen free, which then writes its own unit as a batch of one
- * ({@link #execute}), the same transaction and sync on its own thread, without the two hand-offs.
  *
  * <p>An H2 file is made durable by the {@link Journal}: the batch's write statements, recorded as they ran
  * ({@link RecordingDataSource}), are appended to the journal beside the database and fsynced; H2 writes its own
@@ -46,12 +43,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  *       reads the last durable state.</li>
  *   <li>Callers keep their account's lock while they wait, so a later decision on the same account never builds on
  *       one that is not yet durable; different accounts share batches.</li>
- *   <li>A unit that itself asks for a transaction (under the pen) joins the batch's transaction.</li>
+ *   <li>A unit that itself asks for a transaction (on the writer thread) joins the batch's transaction.</li>
  * </ul>
  *
- * <p>Units run under the pen, on the writer thread or on a leading caller's own: they must not wait for anything a
- * caller holds (an account lock), and they see the caller's objects through the hand-over of the queue and the
- * completed future (or, when the caller leads, on its own thread).
+ * <p>Units run on the writer thread, not the caller's: they must not wait for anything a caller holds (an account
+ * lock), and they see the caller's objects through the hand-over of the queue and the completed future.
  */
 public final class GroupCommit implements TransactionOperations, AutoCloseable {
 
@@ -94,15 +90,6 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     private final Journal journal;
     private final BlockingQueue<Unit<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
-    /**
-     * The pen: whoever holds it runs units, commits and syncs. The writer thread takes it for each batch and each
-     * checkpoint; a caller that finds the writer idle and nobody queued takes it to write its own unit ({@link
-     * #execute}), which saves the two hand-offs between threads. One holder at a time keeps one commit order.
-     */
-    private final java.util.concurrent.locks.ReentrantLock pen = new java.util.concurrent.locks.ReentrantLock();
-    private final AtomicLong led = new AtomicLong();
-    /** Threads allowed to write their own units ({@link #mayLead}). */
-    private static final ThreadLocal<Boolean> LEADS = new ThreadLocal<>();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong units = new AtomicLong();
     private final AtomicLong checkpoints = new AtomicLong();
@@ -173,7 +160,7 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
         RecordingDataSource recorded = new RecordingDataSource(dataSource, new RecordingDataSource.Recorder() {
             @Override
             public boolean recording() {
-                return pen.isHeldByCurrentThread() && unitWrites != null;
+                return unitWrites != null && Thread.currentThread() == writer;
             }
 
             @Override
@@ -241,73 +228,16 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
      */
     @Override
     public <T> T execute(TransactionCallback<T> action) {
-        Unit<T> own = lead(action);
-        return own != null ? await(own) : submit(action).await();
-    }
-
-    /**
-     * Lets the calling thread write its own units ({@link #execute}) until the returned scope is closed. Only for a
-     * thread nobody interrupts while it waits for a write: an interrupt during a write on it would close H2's file
-     * under the write (the journal survives one; H2 does not). The REST API's request threads take it for each
-     * request; riskgate's own background threads, which their {@code close()} interrupts, never do, and neither does
-     * an embedding application's thread unless it says so.
-     */
-    public static Scope mayLead() {
-        Boolean before = LEADS.get();
-        LEADS.set(Boolean.TRUE);
-        return () -> {
-            if (before == null) {
-                LEADS.remove();
-            } else {
-                LEADS.set(before);
-            }
-        };
-    }
-
-    /** The span of {@link #mayLead}: closing it ends it. */
-    @FunctionalInterface
-    public interface Scope extends AutoCloseable {
-        @Override
-        void close();
-    }
-
-    /**
-     * The caller writes its own unit, as a batch of one, when its thread may ({@link #mayLead}), nobody else is
-     * waiting (queued, or the writer waiting for the pen) and the pen is free: the commit and the sync are the same
-     * as the writer's, on this thread, without waking the writer and being woken again. Null, and the unit goes to
-     * the queue, otherwise: others share the writer's next batch; an interrupted thread would close the files under
-     * the write; a thread inside a transaction of its own holds resources the batch's transaction must not meet.
-     */
-    private <T> Unit<T> lead(TransactionCallback<T> action) {
-        if (LEADS.get() != Boolean.TRUE || inline || closed || pen.isHeldByCurrentThread() || !queue.isEmpty()
-                || Thread.currentThread().isInterrupted()
-                || org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()
-                || !org.springframework.transaction.support.TransactionSynchronizationManager.getResourceMap()
-                .isEmpty()
-                || !pen.tryLock()) {
-            return null;
-        }
-        try {
-            if (closed || broken != null || !queue.isEmpty() || pen.hasQueuedThreads()) {
-                // closed meanwhile, or broken (the queue's path says so), or others came first: the writer, once
-                // it polled a unit, waits for the pen, and a lone caller must not keep it waiting
-            }
-            Unit<T> unit = new Unit<>(action);
-            led.incrementAndGet();
-            write(List.of(unit));
-            return unit;
-        } finally {
-            pen.unlock();
-        }
+        return submit(action).await();
     }
 
     /**
      * A unit handed to the writer without waiting for it: {@link Pending#await} later returns its result once its
      * batch is durable. A caller with several units to write (a mark's accounts) hands them all over first, so that
-     * they share a batch, then waits for each. On the replaying thread, or under the pen, the unit runs at once.
+     * they share a batch, then waits for each. On the replaying thread, or on the writer, the unit runs at once.
      */
     public <T> Pending<T> submit(TransactionCallback<T> action) {
-        if (inline || pen.isHeldByCurrentThread()) {
+        if (inline || Thread.currentThread() == writer) {
             return Pending.now(() -> execute0(action));
         }
         if (closed) {
@@ -343,7 +273,7 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
         }
     }
 
-    /** The unit at once: on the replaying thread, or joining the batch's transaction under the pen. */
+    /** The unit at once: on the replaying thread, or joining the batch's transaction on the writer. */
     private <T> T execute0(TransactionCallback<T> action) {
         if (inline) {
             return executeInline(action);
@@ -460,7 +390,7 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     private final java.util.List<Runnable> durableListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
-     * Runs {@code listener} under the pen after each batch is durable (journal synced on H2, committed on
+     * Runs {@code listener} on the writer after each batch is durable (journal synced on H2, committed on
      * PostgreSQL), before its callers are answered: what a batch wrote is visible to other connections from its
      * commit, which on H2 comes before the journal's sync, so a reader that must not see what a crash could still
      * take back (the bus's publisher) waits for this.
@@ -472,17 +402,12 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
     /** Whether the calling thread runs a unit now (the writer, or the inline thread inside one). */
     public boolean inUnit() {
         return inline ? Thread.currentThread() == inlineThread && inUnit
-                : pen.isHeldByCurrentThread() && current != null;
+                : Thread.currentThread() == writer && current != null;
     }
 
     /** Whether units run on the caller's thread ({@link #inline}). */
     public boolean inline() {
         return inline;
-    }
-
-    /** Batches a caller wrote itself, finding the writer idle ({@link #execute}). */
-    public long led() {
-        return led.get();
     }
 
     /** Batches committed so far. */
@@ -531,44 +456,33 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
             try {
                 Unit<?> first = queue.poll(Math.min(checkpointNanos, CHECKPOINT_NANOS),
                         java.util.concurrent.TimeUnit.NANOSECONDS);
-                if (first != null) {
-                    batch.add(first);
+                if (first == null) {
+                    checkpoint(false);
+                    continue;
                 }
+                batch.add(first);
             } catch (InterruptedException e) {
                 // not how the writer is stopped (close() queues STOP): go on writing
                 continue;
             }
-            pen.lock();
-            try {
-                if (!batch.isEmpty()) {
-                    queue.drainTo(batch, MAX_BATCH - 1);
-                    stopping |= batch.remove(STOP);
-                    if (!batch.isEmpty()) {
-                        write(batch);
-                    }
-                    batch.clear();
-                }
-                checkpoint(false);
-            } finally {
-                pen.unlock();
+            queue.drainTo(batch, MAX_BATCH - 1);
+            stopping |= batch.remove(STOP);
+            if (!batch.isEmpty()) {
+                write(batch);
             }
+            batch.clear();
+            checkpoint(false);
         }
-        pen.lock();
-        try {
-            checkpoint(true);
-            if (journal != null) {
-                journal.close();
-            }
-        } finally {
-            pen.unlock();
+        checkpoint(true);
+        if (journal != null) {
+            journal.close();
         }
     }
 
     /** The marker close() queues: the units before it are written, then the writer ends. */
     private static final Unit<Void> STOP = new Unit<>(status -> null);
 
-    /** Writes {@code batch} as one transaction and one sync; the caller holds the pen. */
-    private void write(List<? extends Unit<?>> batch) {
+    private void write(List<Unit<?>> batch) {
         batchWrites.clear();
         try {
             if (broken != null) {

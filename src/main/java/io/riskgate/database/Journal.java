@@ -90,9 +90,7 @@ public final class Journal implements AutoCloseable {
     private static final int MAX_FRAME = 256 * 1024 * 1024;
 
     private final Path file;
-    private FileChannel channel;
-    /** An interrupt closed the channel under an operation, which opened it again: the interrupt is given back. */
-    private boolean interruptTaken;
+    private final FileChannel channel;
     private final java.security.SecureRandom random = new java.security.SecureRandom();
     /** The current cycle's generation, 0 until this process writes the header (its first append). */
     private long generation;
@@ -117,74 +115,22 @@ public final class Journal implements AutoCloseable {
                     Files.createFile(file);
                 }
             }
-            return new Journal(file, openLocked(file));
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            java.nio.channels.FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException heldHere) {
+                ch.close();
+                throw heldHere;
+            }
+            if (lock == null) {
+                ch.close();
+                throw new IllegalStateException("the journal " + file + " is held by another process: one riskgate "
+                        + "process writes a database");
+            }
+            return new Journal(file, ch);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the journal " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** The file opened for reading and writing, with this process's lock on it. */
-    private static FileChannel openLocked(Path file) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
-        java.nio.channels.FileLock lock;
-        try {
-            lock = ch.tryLock();
-        } catch (java.nio.channels.OverlappingFileLockException heldHere) {
-            ch.close();
-            throw heldHere;
-        }
-        if (lock == null) {
-            ch.close();
-            throw new IllegalStateException("the journal " + file + " is held by another process: one riskgate "
-                    + "process writes a database");
-        }
-        return ch;
-    }
-
-    /** One call on the channel; every one here can run again with the same effect (writes name their place). */
-    @FunctionalInterface
-    private interface Io<T> {
-        T on(FileChannel ch) throws IOException;
-    }
-
-    /**
-     * Runs {@code call}, and runs it again on the file opened anew if an interrupt of the calling thread closed the
-     * channel under it (a caller writing its own batch may be interrupted: GroupCommit). The interrupt is cleared for
-     * the retry and given back when the journal's operation ends ({@link #giveBackInterrupt}).
-     */
-    private <T> T io(Io<T> call) throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return call.on(channel);
-            } catch (java.nio.channels.ClosedByInterruptException e) {
-                if (attempt == 3) {
-                    throw e;
-                }
-                Thread.interrupted();
-                interruptTaken = true;
-                channel = openLocked(file);
-            }
-        }
-    }
-
-    /** Writes all of {@code bytes} from {@code at}; returns where they end. */
-    private long writeAt(ByteBuffer bytes, long at) throws IOException {
-        return io(ch -> writeOn(ch, bytes, at));
-    }
-
-    private static long writeOn(FileChannel ch, ByteBuffer bytes, long at) throws IOException {
-        ByteBuffer b = bytes.duplicate(); // each attempt writes from the start
-        long p = at;
-        while (b.hasRemaining()) {
-            p += ch.write(b, p);
-        }
-        return p;
-    }
-
-    private void giveBackInterrupt() {
-        if (interruptTaken) {
-            interruptTaken = false;
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -205,11 +151,9 @@ public final class Journal implements AutoCloseable {
     /** Bytes of the file, whatever cycles they hold: more than zero when a process left frames behind. */
     public long fileSize() {
         try {
-            return io(FileChannel::size);
+            return channel.size();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            giveBackInterrupt();
         }
     }
 
@@ -219,37 +163,32 @@ public final class Journal implements AutoCloseable {
      * file; it refuses a file that still holds an earlier process's frames (replay them first: JournalRecovery).
      */
     public void append(Batch batch) throws IOException {
-        try {
-            if (generation == 0) {
-                start();
-            }
-            Frame frame = encodeFrame(batch, cycleId);
-            ByteBuffer bytes = ByteBuffer.wrap(frame.buf, 0, frame.pos);
-            long from = position;
-            // the frame written and synced as one step: an interrupt during the sync writes it again before the
-            // next sync, so that sync cannot pass over a write whose failure the interrupted one swallowed
-            long at = io(ch -> {
-                long end = writeOn(ch, bytes, from);
-                ch.force(false);
-                return end;
-            });
-            position = at;
-        } finally {
-            giveBackInterrupt();
+        if (generation == 0) {
+            start();
         }
+        Frame frame = encodeFrame(batch, cycleId);
+        ByteBuffer bytes = ByteBuffer.wrap(frame.buf, 0, frame.pos);
+        long at = position;
+        while (bytes.hasRemaining()) {
+            at += channel.write(bytes, at);
+        }
+        channel.force(false);
+        position = at;
     }
 
     private void start() throws IOException {
-        if (io(FileChannel::size) > 0) {
+        if (channel.size() > 0) {
             throw new IllegalStateException("the journal " + file + " holds what an earlier process wrote: it is "
                     + "replayed (JournalRecovery) and emptied before anything is written to it");
         }
-        long id = random.nextLong();
-        ByteBuffer header = ByteBuffer.allocate(HEADER);
-        header.put(slot(1, id)).position(HEADER).flip();
-        writeAt(header, 0);
         generation = 1;
-        cycleId = id;
+        cycleId = random.nextLong();
+        ByteBuffer header = ByteBuffer.allocate(HEADER);
+        header.put(slot(generation, cycleId)).position(HEADER).flip();
+        long at = 0;
+        while (header.hasRemaining()) {
+            at += channel.write(header, at);
+        }
         position = HEADER;
     }
 
@@ -263,29 +202,20 @@ public final class Journal implements AutoCloseable {
         if (generation == 0 || position == HEADER) {
             return; // nothing written in this cycle: it stays the current one
         }
-        long next = generation + 1;
-        long id = random.nextLong();
-        try {
-            writeAt(ByteBuffer.wrap(slot(next, id)), next % 2 == 1 ? 0 : SLOT);
-        } finally {
-            giveBackInterrupt();
+        generation++;
+        cycleId = random.nextLong();
+        ByteBuffer s = ByteBuffer.wrap(slot(generation, cycleId));
+        long at = generation % 2 == 1 ? 0 : SLOT;
+        while (s.hasRemaining()) {
+            at += channel.write(s, at);
         }
-        generation = next;
-        cycleId = id;
         position = HEADER;
     }
 
     /** Empties the file (a stop, or after a replay): every batch in it is in H2's synced file. */
     public void clear() throws IOException {
-        try {
-            io(ch -> {
-                ch.truncate(0);
-                ch.force(false);
-                return null;
-            });
-        } finally {
-            giveBackInterrupt();
-        }
+        channel.truncate(0);
+        channel.force(false);
         generation = 0;
         position = 0;
     }

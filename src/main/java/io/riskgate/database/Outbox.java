@@ -44,7 +44,7 @@ public final class Outbox {
     private final JdbcTemplate jdbc;
     private final RowIds ids;
     private final GroupCommit commits;
-    /** The last number given under the pen; the largest number of a durable batch (H2); both only grow. */
+    /** The last number given on the writer; the largest number of a durable batch (H2); both only grow. */
     private final java.util.concurrent.atomic.AtomicLong given = new java.util.concurrent.atomic.AtomicLong();
     private volatile long durable = Long.MAX_VALUE;
     private volatile boolean on;
@@ -95,7 +95,7 @@ public final class Outbox {
             return;
         }
         if (commits != null && !commits.inUnit()) {
-            // numbered and written under the pen, in commit order, like every other event
+            // numbered and written on the writer, in commit order, like every other event
             commits.execute(status -> {
                 add(kind, eventId, account, policy, auditId, occurredAt, payload);
                 return null;

@@ -17,7 +17,7 @@ import org.springframework.core.InfrastructureProxy;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
- * The group commit's view of the database: while a unit of work runs under the pen, every write statement it
+ * The group commit's view of the database: while a unit of work runs on the writer, every write statement it
  * executes (its SQL and bound parameters) is handed to a {@link Recorder}, so that the batch can be journaled as it
  * ran. Reads are not recorded; a statement that fails is not recorded (it changed nothing).
  *

@@ -55,7 +55,7 @@ public final class SharedLocks {
             return (T) read.computeIfAbsent(key, k -> reader.get());
         }
 
-        /** Binds a new batch to the thread writing it (the pen's holder); {@link #close} unbinds it. */
+        /** Binds a new batch to the writer's thread; {@link #close} unbinds it. */
         static Batch open() {
             Batch b = new Batch();
             TransactionSynchronizationManager.bindResource(SharedLocks.class, b);

@@ -351,7 +351,7 @@ public final class Portfolio {
      * ({@code changedBefore} false): a failed write leaves it as it was, unless another process wrote the account.
      */
     private void write(AccountBook book, Runnable body, boolean changedBefore) {
-        handOver(book, body, changedBefore, true).await();
+        writeLater(book, body, changedBefore).await();
     }
 
     /**
@@ -360,16 +360,6 @@ public final class Portfolio {
      * or success means for the book.
      */
     private GroupCommit.Pending<Void> writeLater(AccountBook book, Runnable body, boolean changedBefore) {
-        return handOver(book, body, changedBefore, false);
-    }
-
-    /**
-     * The unit handed to the group commit: {@code waiting} (the caller waits at once), through {@link
-     * GroupCommit#execute}, which writes it on this thread when the writer is idle; else queued, to share a batch
-     * with the caller's other units.
-     */
-    private GroupCommit.Pending<Void> handOver(AccountBook book, Runnable body, boolean changedBefore,
-                                               boolean waiting) {
         long expected = book.version();
         org.springframework.transaction.support.TransactionCallback<Void> unit = s -> {
             versions.advance(book.account(), expected);
@@ -377,8 +367,7 @@ public final class Portfolio {
             return null;
         };
         GroupCommit.Pending<GroupCommit.Pending<Void>> handed = GroupCommit.Pending.now(() ->
-                tx instanceof GroupCommit c && !waiting ? c.submit(unit)
-                        : GroupCommit.Pending.now(() -> tx.execute(unit)));
+                tx instanceof GroupCommit c ? c.submit(unit) : GroupCommit.Pending.now(() -> tx.execute(unit)));
         return () -> {
             try {
                 handed.await().await();

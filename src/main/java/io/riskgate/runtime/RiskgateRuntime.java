@@ -133,10 +133,6 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
                 .description("writes the group commit committed or refused; over riskgate.commits.batches: writes "
                         + "per fsync")
                 .register(meters);
-        FunctionCounter.builder("riskgate.commits.led", commits, GroupCommit::led)
-                .description("of riskgate.commits.batches, those a request's thread wrote itself, finding the writer "
-                        + "idle (a lone caller's write without the hand-off to the writer thread)")
-                .register(meters);
         // the bus's outbox: off until a bus is configured (RiskgateRuntime.outbox().enable())
         Outbox outbox = new Outbox(dataSource, commits);
         AuditStore audit = new AuditStore(dataSource, json, outbox);

@@ -107,8 +107,7 @@ class GroupCommitTest {
         java.util.concurrent.atomic.AtomicBoolean keptInterrupt = new java.util.concurrent.atomic.AtomicBoolean();
         Thread caller = new Thread(() -> {
             try {
-                // handed to the writer (submit), as a caller's unit is whenever the writer is busy
-                outcome.set(commits.submit(s -> {
+                outcome.set(commits.execute(s -> {
                     inUnit.countDown();
                     try {
                         release.await();
@@ -116,7 +115,7 @@ class GroupCommitTest {
                         throw new IllegalStateException(e);
                     }
                     return jdbc.update("INSERT INTO t VALUES (5, 'x')");
-                }).await());
+                }));
             } catch (RuntimeException e) {
                 outcome.set(e);
             }
@@ -132,98 +131,6 @@ class GroupCommitTest {
         assertThat(outcome.get()).isEqualTo(1);
         assertThat(keptInterrupt.get()).isTrue();
         assertThat(jdbc.queryForList("SELECT id FROM t", Integer.class)).containsExactly(5);
-    }
-
-    /**
-     * A caller whose thread may lead (a request's) and finds nobody writing writes its own unit: no hand-off to the
-     * writer and back. Without the leave, its unit goes to the writer.
-     */
-    @Test
-    void aLoneCallerThatMayLeadWritesItsOwnUnitOnItsOwnThread() {
-        assertThat(commits.<String>execute(s -> Thread.currentThread().getName())).isEqualTo("riskgate-group-commit");
-        try (GroupCommit.Scope leading = GroupCommit.mayLead()) {
-            Thread ran = commits.execute(s -> {
-                jdbc.update("INSERT INTO t VALUES (1, 'x')");
-                return Thread.currentThread();
-            });
-            assertThat(ran).isSameAs(Thread.currentThread());
-            assertThat(commits.led()).isOne();
-            assertThat(jdbc.queryForList("SELECT id FROM t", Integer.class)).containsExactly(1);
-            // a unit it starts from inside its own joins its batch, as on the writer
-            Integer inner = commits.execute(s -> commits.execute(s2 -> jdbc.update("INSERT INTO t VALUES (2, 'x')")));
-            assertThat(inner).isOne();
-            assertThat(commits.led()).isEqualTo(2);
-        }
-        assertThat(commits.<String>execute(s -> Thread.currentThread().getName())).isEqualTo("riskgate-group-commit");
-        assertThat(commits.led()).isEqualTo(2);
-    }
-
-    /**
-     * While one caller writes, the next waits for the writer, which runs its unit after the first is committed: one
-     * unit at a time, in one commit order.
-     */
-    @Test
-    void whileACallerWritesItsOwnUnitTheNextGoesToTheWriter() throws Exception {
-        CountDownLatch firstIn = new CountDownLatch(1);
-        CountDownLatch releaseFirst = new CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicBoolean firstDone = new java.util.concurrent.atomic.AtomicBoolean();
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        Future<Thread> first = pool.submit(() -> {
-            try (GroupCommit.Scope leading = GroupCommit.mayLead()) {
-                return commits.execute(s -> {
-                    firstIn.countDown();
-                    try {
-                        releaseFirst.await();
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                    jdbc.update("INSERT INTO t VALUES (1, 'first')");
-                    firstDone.set(true);
-                    return Thread.currentThread();
-                });
-            }
-        });
-        firstIn.await();
-        Future<Object[]> second = pool.submit(() -> {
-            try (GroupCommit.Scope leading = GroupCommit.mayLead()) {
-                return commits.execute(s -> {
-                    jdbc.update("INSERT INTO t VALUES (2, 'second')");
-                    return new Object[] {Thread.currentThread().getName(), firstDone.get()};
-                });
-            }
-        });
-        Thread.sleep(100);
-        assertThat(second.isDone()).as("waits while the first holds the pen").isFalse();
-        releaseFirst.countDown();
-        assertThat(first.get().getName()).startsWith("pool-");
-        Object[] ran = second.get();
-        assertThat(ran[0]).isEqualTo("riskgate-group-commit");
-        assertThat(ran[1]).as("the first unit had finished when the second began").isEqualTo(true);
-        assertThat(commits.led()).isOne();
-        pool.shutdown();
-    }
-
-    /**
-     * An interrupted caller, or one inside a transaction of its own, hands its unit to the writer: an interrupt would
-     * close the files under a write on its thread, and its own transaction's resources must not meet the batch's.
-     */
-    @Test
-    void anInterruptedCallerOrOneInItsOwnTransactionHandsItsUnitToTheWriter() {
-        GroupCommit.Scope leading = GroupCommit.mayLead();
-        Thread.currentThread().interrupt();
-        try {
-            String ran = commits.execute(s -> Thread.currentThread().getName());
-            assertThat(ran).isEqualTo("riskgate-group-commit");
-            assertThat(Thread.currentThread().isInterrupted()).as("its interrupt kept").isTrue();
-        } finally {
-            Thread.interrupted();
-        }
-        var own = new org.springframework.transaction.support.TransactionTemplate(
-                new org.springframework.jdbc.datasource.DataSourceTransactionManager(db));
-        String inOwn = own.execute(status -> commits.execute(s -> Thread.currentThread().getName()));
-        assertThat(inOwn).isEqualTo("riskgate-group-commit");
-        assertThat(commits.led()).isZero();
-        leading.close();
     }
 
     @Test

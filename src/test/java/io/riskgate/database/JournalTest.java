@@ -58,40 +58,6 @@ class JournalTest {
     }
 
     /**
-     * A caller that writes its own batch (GroupCommit) may be interrupted: the interrupt closes the file's channel
-     * under the write, and the journal opens it again (with its lock) and writes again, so the batch is synced and the
-     * journal goes on; the interrupt is given back afterwards. Here the thread is interrupted before each operation,
-     * so every first attempt fails.
-     */
-    @Test
-    void anInterruptDuringAWriteDoesNotCloseTheJournal() throws IOException {
-        Path file = tmp.resolve("j.journal");
-        try (Journal j = Journal.open(file)) {
-            for (long seq = 1; seq <= 3; seq++) {
-                Thread.currentThread().interrupt();
-                j.append(new Journal.Batch(seq, List.of(new Journal.Write("INSERT INTO t VALUES (?)", List.of(seq)))));
-                assertThat(Thread.interrupted()).as("the interrupt is given back").isTrue();
-            }
-            Thread.currentThread().interrupt();
-            j.rewind();
-            assertThat(Thread.interrupted()).isTrue();
-            j.append(new Journal.Batch(4, List.of()));
-            assertThat(Journal.read(file).batches()).extracting(Journal.Batch::seq).containsExactly(4L);
-            Thread.currentThread().interrupt();
-            j.clear();
-            assertThat(Thread.interrupted()).isTrue();
-            assertThat(j.fileSize()).isZero();
-            j.append(new Journal.Batch(5, List.of()));
-            // the file opened again is locked again: a second opening is refused
-            assertThatThrownBy(() -> Journal.open(file))
-                    .isInstanceOf(java.nio.channels.OverlappingFileLockException.class);
-        } finally {
-            Thread.interrupted();
-        }
-        assertThat(Journal.read(file).batches()).extracting(Journal.Batch::seq).containsExactly(5L);
-    }
-
-    /**
      * A mark's batch repeats one UPDATE for every trade: the second format writes its SQL once per frame and its
      * Latin-1 strings a byte a character. 1,000 updates of the mark's shape take 114 bytes each: its SQL's place (4)
      * and the count of parameters (4), then 4 doubles of 9 bytes, the state "OPEN" (1 + 4 + 4), a timestamp (1 + 8
