@@ -46,7 +46,7 @@ public class RiskgateConfiguration {
         String password = LocalDatabase.prepare(properties.determineUrl(), properties.determineUsername(),
                 properties.determinePassword());
         HikariDataSource ds = properties.initializeDataSourceBuilder().type(HikariDataSource.class)
-                .password(password).build();
+                .url(LocalDatabase.tuned(properties.determineUrl())).password(password).build();
         if (properties.getName() != null && !properties.getName().isBlank()) {
             ds.setPoolName(properties.getName());
         }

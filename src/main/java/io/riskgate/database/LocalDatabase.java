@@ -67,6 +67,22 @@ public final class LocalDatabase {
         this.name = name;
     }
 
+    /** Parsed statements H2 keeps per connection ({@link #tuned}); H2's default is 8. */
+    static final int QUERY_CACHE_SIZE = 64;
+
+    /**
+     * {@code url} with H2's cache of parsed statements per connection raised to {@value #QUERY_CACHE_SIZE}, unless
+     * the URL sets it: a check's unit runs more distinct statements than H2's default 8 holds, so each one was parsed
+     * again on every use (15 % of the group commit writer's CPU in a profile). Any other URL is returned as it is.
+     */
+    public static String tuned(String url) {
+        if (url == null || !url.startsWith("jdbc:h2:") || url.toUpperCase(java.util.Locale.ROOT)
+                .contains(";QUERY_CACHE_SIZE=")) {
+            return url;
+        }
+        return url + ";QUERY_CACHE_SIZE=" + QUERY_CACHE_SIZE;
+    }
+
     /**
      * The local database a JDBC URL names ({@code jdbc:h2:file:PATH} or {@code jdbc:h2:PATH}); empty for an
      * in-memory, remote ({@code tcp:}, {@code ssl:}) or non-H2 URL, which have no files here to protect.

@@ -19,7 +19,7 @@ final class FileDatabase implements AutoCloseable {
     FileDatabase() throws IOException {
         dir = Files.createTempDirectory("riskgate-bench");
         pool = new HikariDataSource();
-        pool.setJdbcUrl(url());
+        pool.setJdbcUrl(io.riskgate.database.LocalDatabase.tuned(url()));
         pool.setUsername("sa");
         pool.setMaximumPoolSize(20);
     }

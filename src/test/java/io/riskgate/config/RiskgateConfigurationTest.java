@@ -47,6 +47,9 @@ class RiskgateConfigurationTest {
 
             assertThat(ds.getPassword()).isEqualTo(Files.readString(data.resolve("db.secret")).strip());
             assertThat(new JdbcTemplate(ds).queryForObject("SELECT COUNT(*) FROM decision", Long.class)).isZero();
+            // each connection keeps 64 parsed statements, not H2's 8 (LocalDatabase.tuned)
+            assertThat(new JdbcTemplate(ds).queryForObject("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
+                    + "WHERE SETTING_NAME = 'QUERY_CACHE_SIZE'", String.class)).isEqualTo("64");
         }
         assertThat(perms(data)).isEqualTo("rwx------");
         assertThat(perms(data.resolve("db.secret"))).isEqualTo("rw-------");

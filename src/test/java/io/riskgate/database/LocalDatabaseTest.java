@@ -77,6 +77,31 @@ class LocalDatabaseTest {
         }
     }
 
+    /**
+     * The service's connections keep 64 parsed statements each instead of H2's 8: a check's unit runs more than 8
+     * distinct statements, which H2 otherwise parses again at every use. A URL that sets its own size keeps it.
+     */
+    @Test
+    void theServiceUrlKeepsMoreParsedStatementsThanH2sDefault() throws Exception {
+        String password = LocalDatabase.prepare(url, "sa", "");
+        try (Connection c = connect(LocalDatabase.tuned(url), password); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
+                     + "WHERE SETTING_NAME = 'QUERY_CACHE_SIZE'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("64");
+        }
+        try (Connection c = connect(url, password); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
+                     + "WHERE SETTING_NAME = 'QUERY_CACHE_SIZE'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).as("H2's own default, for contrast").isEqualTo("8");
+        }
+        assertThat(LocalDatabase.tuned("jdbc:h2:file:/x/db;query_cache_size=16"))
+                .isEqualTo("jdbc:h2:file:/x/db;query_cache_size=16");
+        assertThat(LocalDatabase.tuned("jdbc:postgresql://db/riskgate")).isEqualTo("jdbc:postgresql://db/riskgate");
+        assertThat(LocalDatabase.tuned("jdbc:h2:mem:x")).isEqualTo("jdbc:h2:mem:x;QUERY_CACHE_SIZE=64");
+    }
+
     @Test
     void aNewDatabaseGetsAnOwnerOnlyDirectoryAndFilesAndAGeneratedPasswordInDbSecret() throws Exception {
         String password = LocalDatabase.prepare(url, "sa", "");
