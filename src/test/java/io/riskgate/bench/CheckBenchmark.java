@@ -71,7 +71,8 @@ public class CheckBenchmark {
         // a pooled data source, as the service has (Spring Boot's HikariCP): opening an H2 file connection per
         // check would cost milliseconds and measure the pool's absence, not the engine
         HikariDataSource ds = new HikariDataSource();
-        ds.setJdbcUrl("jdbc:h2:file:" + dbDir.resolve("db"));
+        // with the settings the service adds (LocalDatabase.tuned)
+        ds.setJdbcUrl(io.riskgate.database.LocalDatabase.tuned("jdbc:h2:file:" + dbDir.resolve("db")));
         ds.setUsername("sa");
         pool = ds;
         Path config = TestRuntime.copyRepoConfig(dbDir.resolve("config"));
