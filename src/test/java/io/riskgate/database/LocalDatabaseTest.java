@@ -84,22 +84,22 @@ class LocalDatabaseTest {
     @Test
     void theServiceUrlKeepsMoreParsedStatementsThanH2sDefault() throws Exception {
         String password = LocalDatabase.prepare(url, "sa", "");
-        try (Connection c = connect(LocalDatabase.tuned(url), password); Statement st = c.createStatement();
-             var rs = st.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
-                     + "WHERE SETTING_NAME = 'QUERY_CACHE_SIZE'")) {
-            assertThat(rs.next()).isTrue();
-            assertThat(rs.getString(1)).isEqualTo("64");
-        }
-        try (Connection c = connect(url, password); Statement st = c.createStatement();
-             var rs = st.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
-                     + "WHERE SETTING_NAME = 'QUERY_CACHE_SIZE'")) {
-            assertThat(rs.next()).isTrue();
-            assertThat(rs.getString(1)).as("H2's own default, for contrast").isEqualTo("8");
-        }
+        assertThat(queryCacheSize(LocalDatabase.tuned(url), password)).isEqualTo("64");
+        assertThat(queryCacheSize(url, password)).as("H2's own default, for contrast").isEqualTo("8");
         assertThat(LocalDatabase.tuned("jdbc:h2:file:/x/db;query_cache_size=16"))
                 .isEqualTo("jdbc:h2:file:/x/db;query_cache_size=16");
         assertThat(LocalDatabase.tuned("jdbc:postgresql://db/riskgate")).isEqualTo("jdbc:postgresql://db/riskgate");
         assertThat(LocalDatabase.tuned("jdbc:h2:mem:x")).isEqualTo("jdbc:h2:mem:x;QUERY_CACHE_SIZE=64");
+    }
+
+    /** The parsed statements H2 keeps per connection, as a connection to {@code url} reports it. */
+    private static String queryCacheSize(String url, String password) throws SQLException {
+        try (Connection c = connect(url, password); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
+                     + "WHERE SETTING_NAME = 'QUERY_CACHE_SIZE'")) {
+            assertThat(rs.next()).as("H2 lists QUERY_CACHE_SIZE among its settings").isTrue();
+            return rs.getString(1);
+        }
     }
 
     @Test
