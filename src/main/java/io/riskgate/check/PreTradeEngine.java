@@ -153,10 +153,26 @@ public final class PreTradeEngine {
 
     private Decision decideAndRecord(String id, CompiledPolicy policy, CheckRequest request, JsonNode raw,
                                      AccountBook book, Instant now, RuntimeException policyError) {
-        // A retry (a clientOrderId the account already used) is not looked up first: an order id is new far more
-        // often than not, and the store's unique index on (account, client_order_id) refuses the retry's record in
-        // the commit below, which then answers it with the first decision (answeredBefore). Every change below waits
-        // for that commit, and a refused commit drops the book, so the retry leaves nothing behind.
+        if (request.clientOrderId().isPresent()) {
+            Optional<AuditRecord> first = audit.findByClientOrderId(request.account(), request.clientOrderId().get());
+            if (first.isPresent()) {
+                // a retry: the same request gets the first answer, and takes no second slot
+                if (!sameOrder(first.get().request(), request)) {
+                    throw new ConflictException("clientOrderId '" + request.clientOrderId().get() + "' was already "
+                            + "used on account '" + request.account() + "' by decision "
+                            + first.get().decision().decisionId() + " for a different request");
+                }
+                Decision earlier = first.get().decision();
+                Optional<ReservationRelease> released = earlier.approved()
+                        ? portfolio.store().reservationRelease(earlier.decisionId()) : Optional.empty();
+                if (released.filter(r -> r != ReservationRelease.FILLED).isPresent()) {
+                    throw new ConflictException("clientOrderId '" + request.clientOrderId().get() + "' was approved "
+                            + "by decision " + earlier.decisionId() + ", whose reservation is " + released.get()
+                            + ": check again with a new clientOrderId");
+                }
+                return earlier;
+            }
+        }
         // reservations live on the account's event clock, which never runs backwards (see AccountBook.advance)
         Instant accountNow = book.advance(now);
         // the governor's state as stored: what the failure record below writes back if this check's commit fails
@@ -201,21 +217,6 @@ public final class PreTradeEngine {
             // any failure, a rule's Error included, rejects: fail closed
             log.error("check {} on account {} failed; rejecting ({})", id, request.account(), ENGINE_ERROR, e);
             decision = CheckPipeline.failed(id, policy, request, now, e);
-        }
-        if (decision.outcome() == io.riskgate.decision.Outcome.FAILED && request.clientOrderId().isPresent()) {
-            // a failed answer does not bind the order id (its record stores none), so the store would not refuse a
-            // retry's failure: an order already answered gets that answer, as any other retry does
-            Optional<Decision> earlier;
-            try {
-                earlier = answeredBefore(request);
-            } catch (RuntimeException e) {
-                batch.abandon();
-                throw e;
-            }
-            if (earlier.isPresent()) {
-                batch.abandon();
-                return earlier.get();
-            }
         }
         // a reduce-only approval reduces a position already held: no new exposure, no trade slot, no reservation
         Reservation reservation = decision.approved() && !request.reduceOnly()
@@ -272,20 +273,6 @@ public final class PreTradeEngine {
                 }
                 throw stale; // another process wrote the account meanwhile: decided again on its stored state
             }
-            if (request.clientOrderId().isPresent() && e instanceof RuntimeException) {
-                // most often the store refusing a retry's record (the order id is taken): the first answer, then
-                Optional<Decision> earlier = Optional.empty();
-                try {
-                    earlier = answeredBefore(request);
-                } catch (ConflictException conflict) {
-                    throw conflict;
-                } catch (RuntimeException unreadable) {
-                    e.addSuppressed(unreadable); // the store is failing: the failure below is the answer
-                }
-                if (earlier.isPresent()) {
-                    return earlier.get();
-                }
-            }
             log.error("check {} on account {} could not be audited; rejecting ({})", id, request.account(),
                     ENGINE_ERROR, e);
             Decision failed = CheckPipeline.failed(id, policy, request, now, e);
@@ -302,33 +289,6 @@ public final class PreTradeEngine {
             }
             return failed;
         }
-    }
-
-    /**
-     * The first answer to the order {@code request} retries, when its account already used its clientOrderId: the
-     * same order gets the same decision and takes no second slot. A {@link ConflictException} when the id was used
-     * for a different order, or approved an order whose reservation was since cancelled or lapsed.
-     */
-    private Optional<Decision> answeredBefore(CheckRequest request) {
-        String clientOrderId = request.clientOrderId().orElseThrow();
-        Optional<AuditRecord> first = audit.findByClientOrderId(request.account(), clientOrderId);
-        if (first.isEmpty()) {
-            return Optional.empty();
-        }
-        if (!sameOrder(first.get().request(), request)) {
-            throw new ConflictException("clientOrderId '" + clientOrderId + "' was already used on account '"
-                    + request.account() + "' by decision " + first.get().decision().decisionId()
-                    + " for a different request");
-        }
-        Decision earlier = first.get().decision();
-        Optional<ReservationRelease> released = earlier.approved()
-                ? portfolio.store().reservationRelease(earlier.decisionId()) : Optional.empty();
-        if (released.filter(r -> r != ReservationRelease.FILLED).isPresent()) {
-            throw new ConflictException("clientOrderId '" + clientOrderId + "' was approved by decision "
-                    + earlier.decisionId() + ", whose reservation is " + released.get()
-                    + ": check again with a new clientOrderId");
-        }
-        return Optional.of(earlier);
     }
 
     /**

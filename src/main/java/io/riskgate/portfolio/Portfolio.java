@@ -299,14 +299,6 @@ public final class Portfolio {
             return this;
         }
 
-        /**
-         * Drops the batch without writing it: the book, which {@link #expire} and {@link #recordEquity} have already
-         * moved on, is read again from the store on its next use.
-         */
-        public void abandon() {
-            invalidate(book.account());
-        }
-
         /** Writes everything, with {@code alongside} and the reservation (may be null), in one transaction. */
         public void commit(Runnable alongside, Reservation reservation) {
             GovernorState next = governor == null ? book.governor() : governor;

@@ -206,53 +206,6 @@ class PreTradeEngineTest {
                 .isNotEqualTo(first.decisionId());
     }
 
-    /** How many decisions the account has on record. */
-    private static long recorded(Engine e, String account) {
-        return e.rt.audit().search(new io.riskgate.audit.AuditQuery(Optional.of(account), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0, 1)).total();
-    }
-
-    /** {@code retry} gets {@code first} back, adds no decision, and the account keeps its {@code reservations}. */
-    private static void assertAnsweredFromTheRecord(Engine e, ObjectNode retry, Decision first, int reservations) {
-        String account = retry.get("account").asText();
-        long before = recorded(e, account);
-        assertThat(e.check(retry.deepCopy())).isEqualTo(first);
-        assertThat(recorded(e, account)).isEqualTo(before);
-        assertThat(e.rt.portfolio().view(account).reservations()).hasSize(reservations);
-    }
-
-    @Test
-    void aRetryThatWouldNowBeDecidedDifferentlyStillGetsTheFirstDecisionAndWritesNothing() {
-        String account = Engine.freshAccount();
-        // seed 001's order, 4 approvals fill portfolio.max_concurrent_trades = 4; the first carries the retried id
-        ObjectNode r = set(set(engine.seed001(), "account", account), "clientOrderId", "ord-first");
-        Decision first = engine.check(r);
-        for (int i = 0; i < 3; i++) {
-            assertThat(engine.check(set(engine.seed001(), "account", account)).approved()).isTrue();
-        }
-        // decided afresh, the same order would now be refused (MAX_CONCURRENT_TRADES): the retry is answered from
-        // the record, and the store keeps 4 decisions and 4 reservations
-        assertThat(engine.check(set(engine.seed001(), "account", account)).codes())
-                .containsExactly("MAX_CONCURRENT_TRADES");
-        assertAnsweredFromTheRecord(engine, r, first, 4);
-    }
-
-    @Test
-    void aConflictingRetryLeavesTheAccountAsItWas() {
-        String account = Engine.freshAccount();
-        ObjectNode r = set(set(engine.seed001(), "account", account), "clientOrderId", "ord-equity");
-        engine.check(r);
-        double equity = engine.rt.portfolio().view(account).equity();
-        long before = recorded(engine, account);
-        // the same id with another equity (seed 001's 10,000 -> 9,000) is another order: a conflict, and the
-        // equity it reported, which the book took before the store refused the record, is not kept
-        ObjectNode other = set(r.deepCopy(), "equity", 9_000);
-        assertThatThrownBy(() -> engine.check(other)).isInstanceOf(ConflictException.class)
-                .hasMessageContaining("ord-equity");
-        assertThat(engine.rt.portfolio().view(account).equity()).isEqualTo(equity);
-        assertThat(recorded(engine, account)).isEqualTo(before);
-    }
-
     @Test
     void aRetryOfACancelledApprovalIsAConflictNotAStaleApproval() {
         ObjectNode r = set(engine.seed001(), "clientOrderId", "ord-cancel");
@@ -293,22 +246,6 @@ class PreTradeEngineTest {
         Files.writeString(policy, Files.readString(policy).replace("\n  - boom.drl", ""));
         boom.rt.registry().reload();
         assertThat(boom.check(r.deepCopy()).approved()).isTrue();
-    }
-
-    @Test
-    void aRetryWhoseFreshDecisionFailsGetsTheFirstDecision(@TempDir Path dir) throws IOException {
-        Engine boom = withExtraRules(dir, EXPLODES);
-        String account = Engine.freshAccount();
-        ObjectNode r = set(set(boom.seed001(), "account", account), "clientOrderId", "ord-before-boom");
-        Decision first = boom.check(r);
-        assertThat(first.approved()).isTrue();
-        // the faulty rule now explodes on the first order's own symbol (BTCUSDT): decided afresh, it would fail
-        Files.writeString(dir.resolve("rules/boom.drl"), Files.readString(dir.resolve("rules/boom.drl"))
-                .replace("BOOMUSDT", "BTCUSDT"));
-        boom.rt.registry().reload();
-        assertThat(boom.check(set(boom.seed001(), "account", account)).outcome()).isEqualTo(Outcome.FAILED);
-        // a failed answer binds no order id, so the store would take it: the retry is answered from the record
-        assertAnsweredFromTheRecord(boom, r, first, 1);
     }
 
     @Test
