@@ -107,6 +107,9 @@ public final class AuditChain {
             }
             previous = head().orElse(null);
             headBatch = batch;
+            // kept as this batch's head even if the record about to link fails: the next one in the batch must
+            // follow the head read here, not one this process linked before the other processes' records
+            cachedHead = previous;
         } else if (previous == null || !jdbc.queryForList("SELECT record_hash FROM decision WHERE chain_seq = ?",
                 String.class, previous.seq()).equals(List.of(previous.hash()))) {
             previous = head().orElse(null);

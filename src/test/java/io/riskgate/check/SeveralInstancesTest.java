@@ -125,6 +125,53 @@ class SeveralInstancesTest {
     }
 
     @Test
+    void aRecordRefusedFirstInABatchLeavesTheRestOfTheBatchInItsPlaceInTheChain() throws Exception {
+        // a links one record, then b links two: the head a last linked is now two places behind the chain's
+        Decision linkedByA = a.engine().check(set(Requests.seed001(), "account", "chain-a"));
+        b.engine().check(set(Requests.seed001(), "account", "chain-b"));
+        b.engine().check(set(Requests.seed001(), "account", "chain-b"));
+        // a decision not yet in this database (decided on an instance of its own)
+        RiskgateRuntime elsewhere = TestRuntime.start(new io.riskgate.testing.MutableClock(TestRuntime.T0));
+        Decision fresh = elsewhere.engine().check(set(Requests.seed001(), "account", "chain-a"));
+        elsewhere.close();
+        // a's next batch: first a record the store refuses (its id is taken), then one that must link after b's.
+        // The writer is held in a batch of its own while both are queued, so that they share the next one
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        var holding = a.commits().submit(s -> {
+            held.countDown();
+            await(release);
+            return null;
+        });
+        await(held);
+        var refused = a.commits().submit(s -> {
+            a.audit().insert(linkedByA, Requests.seed001(), TestRuntime.T0);
+            return null;
+        });
+        var next = a.commits().submit(s -> {
+            a.audit().insert(fresh, Requests.seed001(), TestRuntime.T0);
+            return null;
+        });
+        release.countDown();
+        holding.await();
+        org.assertj.core.api.Assertions.assertThatThrownBy(refused::await)
+                .isInstanceOf(org.springframework.dao.DataIntegrityViolationException.class);
+        next.await();
+        var report = a.audit().chain().verify(Optional.empty());
+        assertThat(report.problems()).isEmpty();
+        assertThat(report.head()).get().extracting(io.riskgate.audit.AuditChain.Head::decisionId)
+                .isEqualTo(fresh.decisionId());
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void sixtyFourClientsOnTwoInstancesGetExactlyTheFourTradeSlots() throws Exception {
         // 2 x 32 clients send seed 001's order (0.01 BTC, 500 notional: the 5% max position binds) on one account,
         // alternating BTC and ETH so that asset concentration never binds; policies/default.yaml allows 4
