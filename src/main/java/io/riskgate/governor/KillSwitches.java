@@ -64,8 +64,7 @@ public final class KillSwitches {
     private Map<String, Switch> stored() {
         Map<String, Switch> found = new java.util.HashMap<>();
         jdbc.query("SELECT scope, tripped_at, actor, reason FROM kill_switch", rs -> {
-            Switch s = new Switch(rs.getString("scope"), rs.getObject("tripped_at", OffsetDateTime.class).toInstant(),
-                    rs.getString("actor"), rs.getString("reason"));
+            Switch s = row(rs);
             found.put(s.scope(), s);
         });
         return found;
@@ -135,43 +134,68 @@ public final class KillSwitches {
 
     /**
      * Trips the switch of {@code scope} (a second TRIP keeps the first's time and reason, and is logged) and returns
-     * the switches in force once it is durable.
+     * the switches in force once it is durable. Whether the switch is new is decided by the store, in the trip's own
+     * write: on a database several processes share, this process's switches may be up to a poll old (another one may
+     * have reset or tripped it since), and a trip that trusted them could be answered without being stored.
      */
     public synchronized List<Switch> trip(String scope, String actor, String reason) {
         Instant at = clock.instant();
-        boolean isNew = !inForce.containsKey(scope);
+        Switch tripped = new Switch(scope, at, actor, reason);
+        boolean known = inForce.containsKey(scope);
         // in force before the write is queued: every check unit the writer runs after it sees the switch, so no
         // approval is committed after the trip's record (PreTradeEngine re-checks in its unit)
-        inForce.putIfAbsent(scope, new Switch(scope, at, actor, reason));
+        inForce.putIfAbsent(scope, tripped);
+        Switch inStore;
         try {
-            tx.executeWithoutResult(status -> {
-                if (isNew) {
+            inStore = tx.execute(status -> {
+                // on a shared database the batch holds the lock that orders every process's writes (SharedLocks)
+                Optional<Switch> first = storedSwitch(scope);
+                if (first.isEmpty()) {
                     jdbc.update("INSERT INTO kill_switch (scope, tripped_at, actor, reason) VALUES (?,?,?,?)", scope,
                             ts(at), actor, reason);
                 }
                 log(scope, "TRIP", actor, reason, at);
+                return first.orElse(tripped);
             });
         } catch (RuntimeException | Error e) {
-            if (isNew) {
+            if (!known) {
                 inForce.remove(scope); // not tripped: the officer is told it failed
             }
             throw e;
         }
+        inForce.put(scope, inStore);
         return inForce();
     }
 
-    /** Resets the switch of {@code scope}; false when none was in force (nothing is written). */
+    /**
+     * Resets the switch of {@code scope}; false when none was in force (nothing is written). As for a trip, the store
+     * decides, not this process's switches, which on a shared database may be up to a poll old.
+     */
     public synchronized boolean reset(String scope, String actor, String reason) {
-        if (!inForce.containsKey(scope)) {
-            return false;
+        if (!shared && !inForce.containsKey(scope)) {
+            return false; // one process: what it holds is what is stored
         }
         Instant at = clock.instant();
-        tx.executeWithoutResult(status -> {
-            jdbc.update("DELETE FROM kill_switch WHERE scope = ?", scope);
+        Boolean removed = tx.execute(status -> {
+            if (jdbc.update("DELETE FROM kill_switch WHERE scope = ?", scope) == 0) {
+                return false;
+            }
             log(scope, "RESET", actor, reason, at);
+            return true;
         });
         inForce.remove(scope);
-        return true;
+        return Boolean.TRUE.equals(removed);
+    }
+
+    /** The switch of {@code scope} as stored, if one is. */
+    private Optional<Switch> storedSwitch(String scope) {
+        return jdbc.query("SELECT scope, tripped_at, actor, reason FROM kill_switch WHERE scope = ?",
+                (rs, i) -> row(rs), scope).stream().findFirst();
+    }
+
+    private static Switch row(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Switch(rs.getString("scope"), rs.getObject("tripped_at", OffsetDateTime.class).toInstant(),
+                rs.getString("actor"), rs.getString("reason"));
     }
 
     private void log(String scope, String action, String actor, String reason, Instant at) {

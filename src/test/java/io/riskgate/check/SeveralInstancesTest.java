@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.riskgate.decision.Decision;
 import io.riskgate.decision.Outcome;
 import io.riskgate.governor.GovernorEvent;
+import io.riskgate.governor.KillSwitches;
 import io.riskgate.portfolio.TradingState;
 import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.testing.Postgres;
@@ -289,6 +290,44 @@ class SeveralInstancesTest {
         b.sync().poll();
         assertThat(b.killSwitches().inForce()).isEmpty();
         assertThat(b.engine().check(set(Requests.seed001(), "account", "switched")).approved()).isTrue();
+    }
+
+    @Test
+    void aKillSwitchTrippedOnAnInstanceThatHasNotSeenItsResetIsStoredAndHaltsEveryInstance() {
+        // both instances hold ALL in force; b resets it, and a has not polled since
+        a.killSwitches().trip("ALL", "officer-1", "exchange outage");
+        b.sync().poll();
+        assertThat(b.killSwitches().reset("ALL", "officer-2", "exchange back")).isTrue();
+        assertThat(a.killSwitches().inForce()).extracting(KillSwitches.Switch::scope).containsExactly("ALL");
+        try {
+            // an officer trips it again on a: stored, whatever a still held
+            a.killSwitches().trip("ALL", "officer-1", "outage again");
+            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM kill_switch WHERE scope = 'ALL'", Integer.class))
+                    .isEqualTo(1);
+            a.sync().poll();
+            b.sync().poll();
+            assertThat(a.killSwitches().inForce()).extracting(KillSwitches.Switch::reason)
+                    .containsExactly("outage again");
+            assertThat(b.engine().check(set(Requests.seed001(), "account", "switched-again")).codes())
+                    .contains("KILL_SWITCH");
+        } finally {
+            a.killSwitches().reset("ALL", "officer-1", "exchange back");
+        }
+    }
+
+    @Test
+    void aResetOnAnInstanceThatHasNotSeenTheTripResetsTheStoredSwitch() {
+        // a trips ALL; b has not polled, holds nothing in force, and an officer resets ALL there
+        a.killSwitches().trip("ALL", "officer-1", "exchange outage");
+        assertThat(b.killSwitches().inForce()).isEmpty();
+        assertThat(b.killSwitches().reset("ALL", "officer-2", "exchange back")).isTrue();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM kill_switch", Integer.class)).isZero();
+        // a reset of a switch no longer stored answers none in force, and logs nothing
+        int events = jdbc.queryForObject("SELECT COUNT(*) FROM kill_switch_event", Integer.class);
+        assertThat(a.killSwitches().reset("ALL", "officer-1", "exchange back")).isFalse();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM kill_switch_event", Integer.class)).isEqualTo(events);
+        a.sync().poll();
+        assertThat(a.killSwitches().inForce()).isEmpty();
     }
 
     @Test
