@@ -106,10 +106,10 @@ public final class PolicyArchive {
         }
     }
 
-    /** Logs a refused reload with every problem. */
+    /** Logs a refused reload with every problem, durably (through the group commit) before the refusal is answered. */
     public void refused(List<PolicyProblem> problems, String actor, String reason) {
-        log(clock.instant(), "REFUSED", null, null, problems.stream().map(PolicyProblem::toString)
-                .reduce((a, b) -> a + "\n" + b).orElse(""), actor, reason);
+        tx.executeWithoutResult(s -> log(clock.instant(), "REFUSED", null, null, problems.stream()
+                .map(PolicyProblem::toString).reduce((a, b) -> a + "\n" + b).orElse(""), actor, reason));
     }
 
     /**

@@ -38,9 +38,14 @@ public final class GovernorService {
 
     private final io.micrometer.core.instrument.MeterRegistry meters;
 
-    public GovernorService(RuleSetRegistry registry, Portfolio portfolio, GovernorStore store, EventBus bus,
+    /** Writes what the governor stores outside an account's own unit (its error alert), durably. */
+    private final org.springframework.transaction.support.TransactionOperations tx;
+
+    public GovernorService(RuleSetRegistry registry, Portfolio portfolio, GovernorStore store,
+                           org.springframework.transaction.support.TransactionOperations tx, EventBus bus,
                            io.riskgate.market.PortfolioRisk risk, Clock clock,
                            io.micrometer.core.instrument.MeterRegistry meters) {
+        this.tx = tx;
         this.meters = meters;
         this.risk = risk;
         this.registry = registry;
@@ -137,9 +142,10 @@ public final class GovernorService {
         } catch (RuntimeException | Error e) {
             log.error("governor failed on account {} at {}; its state is unchanged", book.account(), at, e);
             try {
-                GovernorEvent stored = store.insertEvent(GovernorEvent.of(book.account(), at, "CRITICAL",
-                        "GOVERNOR_ERROR", "the governor could not evaluate the account (" + e + "); new checks fail "
-                                + "closed until it can", Map.of()), clock.instant());
+                // through the group commit: durable before it is streamed, and its bus event with it
+                GovernorEvent stored = tx.execute(s -> store.insertEvent(GovernorEvent.of(book.account(), at,
+                        "CRITICAL", "GOVERNOR_ERROR", "the governor could not evaluate the account (" + e + "); new "
+                                + "checks fail closed until it can", Map.of()), clock.instant()));
                 publish(List.of(stored));
             } catch (RuntimeException again) {
                 log.error("governor error on account {} could not be stored either", book.account(), again);

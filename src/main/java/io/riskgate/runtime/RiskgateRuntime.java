@@ -140,7 +140,8 @@ public record RiskgateRuntime(RuleSetRegistry registry, Portfolio portfolio, Aud
         PortfolioRisk risk = new PortfolioRisk(market);
         GovernorStore governorStore = new GovernorStore(dataSource, json, outbox);
         EventBus bus = new EventBus();
-        GovernorService governor = new GovernorService(registry, portfolio, governorStore, bus, risk, clock, meters);
+        GovernorService governor = new GovernorService(registry, portfolio, governorStore, commits, bus, risk, clock,
+                meters);
         // the batch's latest close, but never ahead of riskgate's clock (a bar still forming closes in the future)
         market.onUpdate((symbols, at) -> governor.barsPosted(symbols,
                 at.isAfter(clock.instant()) ? clock.instant() : at));

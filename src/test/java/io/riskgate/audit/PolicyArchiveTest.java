@@ -56,7 +56,10 @@ class PolicyArchiveTest {
                 new MutableClock(TestRuntime.T0));
         Path policy = dir.resolve("policies/default.yaml");
         Files.writeString(policy, Files.readString(policy).replace("max_spread_bps: 50", "max_sprad_bps: 50"));
+        long units = rt.commits().units();
         assertThatThrownBy(() -> rt.registry().reload()).isInstanceOf(PolicyException.class);
+        // the refusal's record went through the group commit (one unit), durable before the refusal was answered
+        assertThat(rt.commits().units()).isEqualTo(units + 1);
 
         List<PolicyArchive.Activation> log = rt.policyArchive().activations(10);
         assertThat(log).extracting(PolicyArchive.Activation::outcome).containsExactly("REFUSED", "ACTIVATED");
