@@ -35,12 +35,15 @@ import org.springframework.web.bind.annotation.RestController;
 class AuditController {
 
     private final AuditChain chain;
+    /** The group commit: the head is read as one of its units, so that no head is given out before it is durable. */
+    private final org.springframework.transaction.support.TransactionOperations commits;
     private final AuditExport export;
     private final Path exportDir;
 
     AuditController(AuditStore audit, RiskgateRuntime runtime,
                     @Value("${riskgate.audit.export-dir:./data/exports}") Path exportDir) {
         this.chain = audit.chain();
+        this.commits = runtime.commits();
         this.export = audit.exporter(runtime.commits(), runtime.json());
         this.exportDir = exportDir.toAbsolutePath().normalize();
     }
@@ -65,11 +68,17 @@ class AuditController {
         return export.export(before.get(), AuditExport.ownerOnlyDirectory(exportDir));
     }
 
-    /** The chain's last record; 404 while no decision was recorded. */
+    /**
+     * The chain's last record; 404 while no decision was recorded. Read by the group commit's writer, between
+     * batches, and answered once the batch it was read in is durable: a record another connection could already
+     * read is not durable until its batch's journal is synced, and an anchor of a record a crash then took back would
+     * make the next {@code verify} report a rewritten chain.
+     */
     @Operation(summary = "The audit chain's head (sequence and hash), to keep elsewhere as an anchor")
     @GetMapping("/head")
     AuditChain.Head head() {
-        return chain.head().orElseThrow(() -> new NotFoundException("no decision is in the chain yet"));
+        return commits.execute(status -> chain.head())
+                .orElseThrow(() -> new NotFoundException("no decision is in the chain yet"));
     }
 
     /** One decision's record against its place in the chain: its hash, and its links to the records either side. */

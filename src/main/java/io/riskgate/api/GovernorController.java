@@ -243,7 +243,7 @@ class GovernorController {
         emitter.onError(e -> end.run());
         if (from >= 0) {
             synchronized (lock) {
-                for (GovernorEvent e : governor.store().events(from, only, 1_000)) {
+                for (GovernorEvent e : governor.durableEvents(from, only, 1_000)) {
                     send(emitter, e);
                 }
             }
