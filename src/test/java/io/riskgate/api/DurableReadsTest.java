@@ -6,6 +6,7 @@ import io.riskgate.audit.AuditChain;
 import io.riskgate.decision.Decision;
 import io.riskgate.governor.GovernorEvent;
 import io.riskgate.runtime.RiskgateRuntime;
+import io.riskgate.testing.HeldWriter;
 import io.riskgate.testing.MutableClock;
 import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,14 +38,7 @@ class DurableReadsTest {
     void theChainHeadAndTheStoredEventsWaitForTheBatchInHandToBeDurable(@TempDir Path dir) throws Exception {
         Decision decided = rt.engine().check(Requests.seed001());
         AuditController audit = new AuditController(rt.audit(), rt, dir);
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        var holding = rt.commits().submit(s -> {
-            held.countDown();
-            await(release);
-            return null;
-        });
-        await(held);
+        HeldWriter writer = HeldWriter.hold(rt.commits());
         CompletableFuture<AuditChain.Head> head = CompletableFuture.supplyAsync(audit::head);
         CompletableFuture<List<GovernorEvent>> events = CompletableFuture.supplyAsync(
                 () -> rt.governor().durableEvents(0, Optional.empty(), 10));
@@ -53,17 +46,8 @@ class DurableReadsTest {
         Thread.sleep(300);
         assertThat(head).isNotDone();
         assertThat(events).isNotDone();
-        release.countDown();
-        holding.await();
+        writer.release();
         assertThat(head.get(30, TimeUnit.SECONDS).decisionId()).isEqualTo(decided.decisionId());
         assertThat(events.get(30, TimeUnit.SECONDS)).isNotNull();
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

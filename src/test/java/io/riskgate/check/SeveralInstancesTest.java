@@ -13,6 +13,7 @@ import io.riskgate.governor.GovernorEvent;
 import io.riskgate.governor.KillSwitches;
 import io.riskgate.portfolio.TradingState;
 import io.riskgate.runtime.RiskgateRuntime;
+import io.riskgate.testing.HeldWriter;
 import io.riskgate.testing.Postgres;
 import io.riskgate.testing.Requests;
 import io.riskgate.testing.TestRuntime;
@@ -137,14 +138,7 @@ class SeveralInstancesTest {
         elsewhere.close();
         // a's next batch: first a record the store refuses (its id is taken), then one that must link after b's.
         // The writer is held in a batch of its own while both are queued, so that they share the next one
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        var holding = a.commits().submit(s -> {
-            held.countDown();
-            await(release);
-            return null;
-        });
-        await(held);
+        HeldWriter writer = HeldWriter.hold(a.commits());
         var refused = a.commits().submit(s -> {
             a.audit().insert(linkedByA, Requests.seed001(), TestRuntime.T0);
             return null;
@@ -153,8 +147,7 @@ class SeveralInstancesTest {
             a.audit().insert(fresh, Requests.seed001(), TestRuntime.T0);
             return null;
         });
-        release.countDown();
-        holding.await();
+        writer.release();
         org.assertj.core.api.Assertions.assertThatThrownBy(refused::await)
                 .isInstanceOf(org.springframework.dao.DataIntegrityViolationException.class);
         next.await();
@@ -162,14 +155,6 @@ class SeveralInstancesTest {
         assertThat(report.problems()).isEmpty();
         assertThat(report.head()).get().extracting(io.riskgate.audit.AuditChain.Head::decisionId)
                 .isEqualTo(fresh.decisionId());
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Test
