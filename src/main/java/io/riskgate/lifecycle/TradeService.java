@@ -143,8 +143,10 @@ public final class TradeService {
             if (portfolio.store().reservationRelease(d.decisionId()).filter(r -> r == ReservationRelease.CANCELLED).isPresent()) {
                 throw new ConflictException("decision " + d.decisionId() + " was cancelled; it cannot be filled");
             }
-            // late: the reservation has lapsed by this fill's time (or an earlier event already released it)
-            portfolio.expire(book, book.advance(at));
+            // late: the reservation has lapsed by this fill's time (or an earlier event already released it). The
+            // account's clock moves to the fill's time once the fill is stored: these writes keep the book if they
+            // fail, and a clock moved on by a fill that was never stored would lapse reservations early
+            portfolio.expire(book, book.clockAt(at));
             boolean late = book.reservations().stream().noneMatch(r -> r.decisionId().equals(d.decisionId()));
             if (late) {
                 log.warn("fill for decision {} arrived after its reservation lapsed at {}; recording the position",
@@ -154,6 +156,7 @@ public final class TradeService {
                     assetOf(d), d.strategy(), d.side(), fill.quantity(), fill.fillPrice(), d.stopLoss(),
                     d.takeProfit(), atrOf(record), at);
             portfolio.open(book, t);
+            book.advance(at);
             return new FillResult(t, late);
         });
     }

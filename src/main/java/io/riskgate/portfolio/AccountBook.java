@@ -133,12 +133,18 @@ public final class AccountBook {
      * times it resumes from after a restart: a finer clock in memory would differ from the one read back.
      */
     public Instant advance(Instant eventTime) {
+        clock = clockAt(eventTime);
+        return clock;
+    }
+
+    /**
+     * The clock {@link #advance} would leave for {@code eventTime}, without moving it: for a change whose writes may
+     * still fail, which moves the clock only once they are stored.
+     */
+    public Instant clockAt(Instant eventTime) {
         Instant t = eventTime.equals(Instant.MIN) ? eventTime
                 : eventTime.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-        if (t.isAfter(clock)) {
-            clock = t;
-        }
-        return clock;
+        return t.isAfter(clock) ? t : clock;
     }
 
     /** The account's event clock: the latest event time seen for it ({@link Instant#MIN} before any). */

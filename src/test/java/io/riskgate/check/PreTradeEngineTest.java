@@ -271,6 +271,31 @@ class PreTradeEngineTest {
     }
 
     @Test
+    void aFillThatIsNotStoredLeavesTheAccountClockWhereItWas() {
+        var db = TestRuntime.memoryDatabase();
+        io.riskgate.testing.MutableClock clock = new io.riskgate.testing.MutableClock(TestRuntime.T0);
+        var rt = io.riskgate.runtime.RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(),
+                "default", db, clock, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        Decision d = rt.engine().check(Requests.seed001());
+        // the fill, timed T0 + 30 min, cannot be stored: the trade table refuses every new row
+        var jdbc = new org.springframework.jdbc.core.JdbcTemplate(db);
+        jdbc.execute("ALTER TABLE trade ADD CONSTRAINT refuse_trades CHECK (id IS NULL)");
+        clock.set(TestRuntime.T0.plus(Duration.ofMinutes(30)));
+        assertThatThrownBy(() -> rt.trades().fill(new FillRequest(d.decisionId(), 50_000, 0.01,
+                Optional.of(TestRuntime.T0.plus(Duration.ofMinutes(30))))))
+                .isInstanceOf(RuntimeException.class);
+        jdbc.execute("ALTER TABLE trade DROP CONSTRAINT refuse_trades");
+        // the next check, timed T0 + 1 min, runs on the clock the store supports, not the unstored fill's: its
+        // reservation (TTL 5 min) lasts until T0 + 6 min, not T0 + 35 min. (The first check's reservation, due at
+        // T0 + 5 min, stays lapsed: the fill stored that lapse before its own write failed.)
+        Decision next = rt.engine().check(set(Requests.seed001(), "market.timestamp",
+                TestRuntime.T0.plus(Duration.ofMinutes(1)).toString()));
+        assertThat(next.accountState().accountClock()).isEqualTo(TestRuntime.T0.plus(Duration.ofMinutes(1)));
+        assertThat(next.reservationExpiresAt()).isEqualTo(TestRuntime.T0.plus(Duration.ofMinutes(6)));
+        rt.close();
+    }
+
+    @Test
     void aCancelledApprovalFreesItsSlotAndCannotBeFilled() {
         String account = Engine.freshAccount();
         Decision d = null;
