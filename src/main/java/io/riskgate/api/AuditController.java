@@ -35,8 +35,8 @@ import org.springframework.web.bind.annotation.RestController;
 class AuditController {
 
     private final AuditChain chain;
-    /** The group commit: the head is read as one of its units, so that no head is given out before it is durable. */
-    private final org.springframework.transaction.support.TransactionOperations commits;
+    /** The group commit: no head is given out before its record is durable. */
+    private final io.riskgate.database.GroupCommit commits;
     private final AuditExport export;
     private final Path exportDir;
 
@@ -69,16 +69,17 @@ class AuditController {
     }
 
     /**
-     * The chain's last record; 404 while no decision was recorded. Read by the group commit's writer, between
-     * batches, and answered once the batch it was read in is durable: a record another connection could already
-     * read is not durable until its batch's journal is synced, and an anchor of a record a crash then took back would
-     * make the next {@code verify} report a rewritten chain.
+     * The chain's last record; 404 while no decision was recorded. Answered once what was read is durable
+     * ({@link io.riskgate.database.GroupCommit#awaitDurable}): a record is readable from its batch's commit, before
+     * its journal is synced, and an anchor of a record a crash then took back would make the next {@code verify}
+     * report a rewritten chain.
      */
     @Operation(summary = "The audit chain's head (sequence and hash), to keep elsewhere as an anchor")
     @GetMapping("/head")
     AuditChain.Head head() {
-        return commits.execute(status -> chain.head())
-                .orElseThrow(() -> new NotFoundException("no decision is in the chain yet"));
+        Optional<AuditChain.Head> head = chain.head();
+        commits.awaitDurable();
+        return head.orElseThrow(() -> new NotFoundException("no decision is in the chain yet"));
     }
 
     /** One decision's record against its place in the chain: its hash, and its links to the records either side. */

@@ -243,8 +243,14 @@ class GovernorController {
         emitter.onError(e -> end.run());
         if (from >= 0) {
             synchronized (lock) {
-                for (GovernorEvent e : governor.durableEvents(from, only, 1_000)) {
-                    send(emitter, e);
+                try {
+                    for (GovernorEvent e : governor.durableEvents(from, only, 1_000)) {
+                        send(emitter, e);
+                    }
+                } catch (RuntimeException failed) {
+                    // the emitter never reaches Spring, whose completion would end the subscription
+                    end.run();
+                    throw failed;
                 }
             }
         }

@@ -399,6 +399,18 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
         durableListeners.add(listener);
     }
 
+    /**
+     * Returns once everything committed before the call is durable: what a reader read on its own connection may be
+     * a batch H2 has committed but whose journal is not yet synced. With a journal, an empty unit goes through the
+     * writer, which answers it only after every earlier batch's sync; a database whose commits are durable by
+     * themselves (PostgreSQL, in memory) needs no wait.
+     */
+    public void awaitDurable() {
+        if (journal != null && !inUnit()) {
+            execute(status -> null);
+        }
+    }
+
     /** Whether the calling thread runs a unit now (the writer, or the inline thread inside one). */
     public boolean inUnit() {
         return inline ? Thread.currentThread() == inlineThread && inUnit

@@ -66,13 +66,16 @@ public final class GovernorService {
 
     /**
      * The stored events after {@code afterId} (of one account, if given), oldest first, at most {@code limit}, as
-     * {@link GovernorStore#events} reads them, but read by the group commit's writer and returned once the batch it
-     * was read in is durable: an event is readable by other connections from its batch's commit, before its journal
-     * is synced, and a subscriber told of one a crash then took back would skip the different event that takes its
-     * number after the restart.
+     * {@link GovernorStore#events} reads them, returned once they are durable: an event is readable from its batch's
+     * commit, before its journal is synced, and a subscriber told of one a crash then took back would skip the
+     * different event that takes its number after the restart.
      */
     public List<GovernorEvent> durableEvents(long afterId, Optional<String> account, int limit) {
-        return tx.execute(s -> store.events(afterId, account, limit));
+        List<GovernorEvent> events = store.events(afterId, account, limit);
+        if (tx instanceof io.riskgate.database.GroupCommit commits) {
+            commits.awaitDurable();
+        }
+        return events;
     }
 
     public EventBus bus() {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.riskgate.audit.AuditChain;
 import io.riskgate.decision.Decision;
 import io.riskgate.governor.GovernorEvent;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.riskgate.database.LocalDatabase;
 import io.riskgate.runtime.RiskgateRuntime;
 import io.riskgate.testing.HeldWriter;
 import io.riskgate.testing.MutableClock;
@@ -16,18 +18,30 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What other connections can read of a batch before its journal is synced is not given out: the audit chain's head
- * (an anchor) and the governor's stored events (a subscriber's replay) are read by the group commit's writer and
- * answered only once the batch they were read in is durable. Here the writer is held inside a unit, as it is while a
- * batch is written and synced: both reads wait for it.
+ * (an anchor) and the governor's stored events (a subscriber's replay) are answered only once everything committed
+ * before they were read is durable ({@code GroupCommit.awaitDurable}). With the writer held inside a unit, as it is
+ * while a batch is written and synced, both reads wait for it on a journaled H2 file, and not on a database whose
+ * commits are durable by themselves.
  */
 class DurableReadsTest {
 
-    private final RiskgateRuntime rt = TestRuntime.start(new MutableClock(TestRuntime.T0));
+    @TempDir
+    Path dir;
+    private RiskgateRuntime rt;
+
+    @BeforeEach
+    void start() {
+        // an H2 file, journaled as the service runs it: a commit is not durable until the journal is synced
+        rt = RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(), "default",
+                LocalDatabase.dataSource("jdbc:h2:file:" + dir.resolve("db"), "sa"), new MutableClock(TestRuntime.T0),
+                new SimpleMeterRegistry());
+    }
 
     @AfterEach
     void close() {
@@ -35,19 +49,38 @@ class DurableReadsTest {
     }
 
     @Test
-    void theChainHeadAndTheStoredEventsWaitForTheBatchInHandToBeDurable(@TempDir Path dir) throws Exception {
+    void theChainHeadAndTheStoredEventsWaitForTheBatchInHandToBeDurable() throws Exception {
         Decision decided = rt.engine().check(Requests.seed001());
-        AuditController audit = new AuditController(rt.audit(), rt, dir);
-        HeldWriter writer = HeldWriter.hold(rt.commits());
-        CompletableFuture<AuditChain.Head> head = CompletableFuture.supplyAsync(audit::head);
-        CompletableFuture<List<GovernorEvent>> events = CompletableFuture.supplyAsync(
-                () -> rt.governor().durableEvents(0, Optional.empty(), 10));
-        // a read that did not go through the writer would have answered in far less than this
-        Thread.sleep(300);
-        assertThat(head).isNotDone();
-        assertThat(events).isNotDone();
-        writer.release();
-        assertThat(head.get(30, TimeUnit.SECONDS).decisionId()).isEqualTo(decided.decisionId());
-        assertThat(events.get(30, TimeUnit.SECONDS)).isNotNull();
+        AuditController audit = new AuditController(rt.audit(), rt, dir.resolve("exports"));
+        try (HeldWriter writer = HeldWriter.hold(rt.commits())) {
+            CompletableFuture<AuditChain.Head> head = CompletableFuture.supplyAsync(audit::head);
+            CompletableFuture<List<GovernorEvent>> events = CompletableFuture.supplyAsync(
+                    () -> rt.governor().durableEvents(0, Optional.empty(), 10));
+            // a read that did not wait for the writer would have answered in far less than this
+            Thread.sleep(300);
+            assertThat(head).isNotDone();
+            assertThat(events).isNotDone();
+            writer.release();
+            assertThat(head.get(30, TimeUnit.SECONDS).decisionId()).isEqualTo(decided.decisionId());
+            assertThat(events.get(30, TimeUnit.SECONDS)).isNotNull();
+        }
+    }
+
+    @Test
+    void onADatabaseWhoseCommitsAreDurableTheReadsDoNotWaitForTheWriter() throws Exception {
+        // in memory, as PostgreSQL: a committed batch is as durable as it gets, so nothing waits for the writer
+        RiskgateRuntime memory = TestRuntime.start(new MutableClock(TestRuntime.T0));
+        try {
+            Decision decided = memory.engine().check(Requests.seed001());
+            AuditController audit = new AuditController(memory.audit(), memory, dir.resolve("exports"));
+            try (HeldWriter writer = HeldWriter.hold(memory.commits())) {
+                assertThat(CompletableFuture.supplyAsync(audit::head).get(10, TimeUnit.SECONDS).decisionId())
+                        .isEqualTo(decided.decisionId());
+                assertThat(CompletableFuture.supplyAsync(() -> memory.governor().durableEvents(0, Optional.empty(),
+                        10)).get(10, TimeUnit.SECONDS)).isNotNull();
+            }
+        } finally {
+            memory.close();
+        }
     }
 }

@@ -274,8 +274,14 @@ class PreTradeEngineTest {
     void aFillThatIsNotStoredLeavesTheAccountClockWhereItWas() {
         var db = TestRuntime.memoryDatabase();
         io.riskgate.testing.MutableClock clock = new io.riskgate.testing.MutableClock(TestRuntime.T0);
-        var rt = io.riskgate.runtime.RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(),
-                "default", db, clock, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        try (var rt = io.riskgate.runtime.RiskgateRuntime.start(TestRuntime.repoPolicies(), TestRuntime.repoRules(),
+                "default", db, clock, new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
+            fillNotStored(db, clock, rt);
+        }
+    }
+
+    private static void fillNotStored(javax.sql.DataSource db, io.riskgate.testing.MutableClock clock,
+                                      io.riskgate.runtime.RiskgateRuntime rt) {
         Decision d = rt.engine().check(Requests.seed001());
         // the fill, timed T0 + 30 min, cannot be stored: the trade table refuses every new row
         var jdbc = new org.springframework.jdbc.core.JdbcTemplate(db);
@@ -292,7 +298,6 @@ class PreTradeEngineTest {
                 TestRuntime.T0.plus(Duration.ofMinutes(1)).toString()));
         assertThat(next.accountState().accountClock()).isEqualTo(TestRuntime.T0.plus(Duration.ofMinutes(1)));
         assertThat(next.reservationExpiresAt()).isEqualTo(TestRuntime.T0.plus(Duration.ofMinutes(6)));
-        rt.close();
     }
 
     @Test

@@ -297,6 +297,9 @@ class SeveralInstancesTest {
                     .contains("KILL_SWITCH");
         } finally {
             a.killSwitches().reset("ALL", "officer-1", "exchange back");
+            // both instances leave with nothing in force, whatever the order the tests run in
+            a.sync().poll();
+            b.sync().poll();
         }
     }
 
@@ -312,7 +315,9 @@ class SeveralInstancesTest {
         assertThat(a.killSwitches().reset("ALL", "officer-1", "exchange back")).isFalse();
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM kill_switch_event", Integer.class)).isEqualTo(events);
         a.sync().poll();
+        b.sync().poll();
         assertThat(a.killSwitches().inForce()).isEmpty();
+        assertThat(b.killSwitches().inForce()).isEmpty();
     }
 
     @Test
