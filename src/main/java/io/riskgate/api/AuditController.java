@@ -44,7 +44,7 @@ class AuditController {
                     @Value("${riskgate.audit.export-dir:./data/exports}") Path exportDir) {
         this.chain = audit.chain();
         this.commits = runtime.commits();
-        this.export = audit.exporter(runtime.commits(), runtime.json());
+        this.export = audit.exporter(commits, runtime.json());
         this.exportDir = exportDir.toAbsolutePath().normalize();
     }
 

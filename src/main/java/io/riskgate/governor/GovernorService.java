@@ -39,10 +39,10 @@ public final class GovernorService {
     private final io.micrometer.core.instrument.MeterRegistry meters;
 
     /** Writes what the governor stores outside an account's own unit (its error alert), durably. */
-    private final org.springframework.transaction.support.TransactionOperations tx;
+    private final io.riskgate.database.GroupCommit tx;
 
     public GovernorService(RuleSetRegistry registry, Portfolio portfolio, GovernorStore store,
-                           org.springframework.transaction.support.TransactionOperations tx, EventBus bus,
+                           io.riskgate.database.GroupCommit tx, EventBus bus,
                            io.riskgate.market.PortfolioRisk risk, Clock clock,
                            io.micrometer.core.instrument.MeterRegistry meters) {
         this.tx = tx;
@@ -72,9 +72,7 @@ public final class GovernorService {
      */
     public List<GovernorEvent> durableEvents(long afterId, Optional<String> account, int limit) {
         List<GovernorEvent> events = store.events(afterId, account, limit);
-        if (tx instanceof io.riskgate.database.GroupCommit commits) {
-            commits.awaitDurable();
-        }
+        tx.awaitDurable();
         return events;
     }
 
