@@ -34,10 +34,12 @@ import org.springframework.test.context.DynamicPropertySource;
 class BusApiTest {
 
     static RedisServer redis;
+    static java.nio.file.Path redisDir;
 
     @DynamicPropertySource
     static void bus(DynamicPropertyRegistry registry) throws Exception {
-        redis = RedisServer.start(Files.createTempDirectory("riskgate-bus-"));
+        redisDir = Files.createTempDirectory("riskgate-bus-");
+        redis = RedisServer.start(redisDir);
         registry.add("riskgate.bus.redis.url", redis::url);
     }
 
@@ -53,6 +55,9 @@ class BusApiTest {
         }
         if (redis != null) {
             redis.close();
+        }
+        if (redisDir != null) {
+            io.riskgate.testing.ServerConfig.delete(redisDir);
         }
     }
 

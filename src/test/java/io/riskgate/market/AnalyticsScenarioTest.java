@@ -40,6 +40,9 @@ class AnalyticsScenarioTest {
     private static final Instant LAST_OPEN = Instant.parse("2026-11-20T00:00:00Z");
 
     private final MutableClock clock = new MutableClock(T0);
+    /** Where {@link #startDefault} copies the shipped configuration; JUnit deletes it after each test. */
+    @TempDir
+    Path copies;
     private RiskgateRuntime rt;
     private final String account = "an-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -55,7 +58,8 @@ class AnalyticsScenarioTest {
      */
     private void startDefault() {
         try {
-            startEdited(Files.createTempDirectory("analytics"), UnaryOperator.identity());
+            // a directory of its own inside the test's: a test may also start an edited copy in its @TempDir
+            startEdited(Files.createDirectories(copies.resolve("without-collar")), UnaryOperator.identity());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
