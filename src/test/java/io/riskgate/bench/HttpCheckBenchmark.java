@@ -52,10 +52,11 @@ public class HttpCheckBenchmark {
         ConfigurableApplicationContext app;
         String base;
         String key;
+        Path db;
 
         @Setup(Level.Trial)
         public void start() throws IOException {
-            Path db = Files.createTempDirectory("riskgate-http-bench");
+            db = Files.createTempDirectory("riskgate-http-bench");
             app = SpringApplication.run(RiskgateApplication.class, "--server.port=0",
                     "--spring.datasource.url=jdbc:h2:file:" + db.resolve("db"),
                     "--riskgate.policies-dir=" + TestRuntime.repoPolicies(),
@@ -70,8 +71,9 @@ public class HttpCheckBenchmark {
         }
 
         @TearDown(Level.Trial)
-        public void stop() {
+        public void stop() throws IOException {
             app.close();
+            io.riskgate.testing.ServerConfig.delete(db); // the database and its journal: 100 to 200 MB a run
         }
     }
 
