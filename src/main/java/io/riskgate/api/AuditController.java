@@ -94,7 +94,10 @@ class AuditController {
                 "no decision " + decisionId + " in the live store (an exported one is verified with its file)"));
     }
 
-    /** Walks the chain; {@code anchor} ({@code SEQ:HASH} from an earlier head) also catches a cut or rewritten chain. */
+    /**
+     * Walks the chain, each exported record checked against its file in {@code riskgate.audit.export-dir};
+     * {@code anchor} ({@code SEQ:HASH} from an earlier head) also catches a cut or rewritten chain.
+     */
     @Operation(summary = "Verify the audit chain, optionally against an exported anchor; every problem named")
     @GetMapping("/verify")
     AuditChain.Report verify(@RequestParam Optional<String> anchor) {
@@ -104,6 +107,7 @@ class AuditController {
         } catch (IllegalArgumentException e) {
             throw InvalidRequestException.of("anchor", e.getMessage());
         }
-        return chain.verify(a);
+        // every exported record checked against its file where the exports are kept
+        return chain.verify(a, Optional.of(exportDir));
     }
 }

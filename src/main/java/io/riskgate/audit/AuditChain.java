@@ -1,6 +1,8 @@
 package io.riskgate.audit;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
@@ -130,6 +132,32 @@ public final class AuditChain {
 
     /** Walks the whole chain; {@code anchor}, an exported head, also catches a chain rewritten or cut after it. */
     public Report verify(Optional<Head> anchor) {
+        return verify(anchor, Optional.empty());
+    }
+
+    /**
+     * As {@link #verify(Optional)}, and with {@code exports}, the directory the export files are kept in, each
+     * exported record's tombstone is checked against its file ({@link AuditExport#verifyFile}): a tombstone holds
+     * only a record's place and hashes, so without its file nothing proves the record was exported rather than
+     * deleted and given a tombstone with SQL. A file a tombstone names that is not there is a problem too.
+     */
+    public Report verify(Optional<Head> anchor, Optional<Path> exports) {
+        // an export that commits during the walk moves records from the decisions to the tombstones between the two
+        // reads: walked again then, so that they are not reported missing (exports only ever add tombstones)
+        for (int attempt = 1; ; attempt++) {
+            long before = tombstones();
+            Report r = walk(anchor, exports);
+            if (r.intact() || tombstones() == before || attempt == 3) {
+                return r;
+            }
+        }
+    }
+
+    private long tombstones() {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM decision_exported", Long.class);
+    }
+
+    private Report walk(Optional<Head> anchor, Optional<Path> exports) {
         List<String> problems = new ArrayList<>();
         long[] expected = {1};
         String[] prev = {GENESIS};
@@ -143,8 +171,9 @@ public final class AuditChain {
         Step step = (seq, id, storedPrev, stored, content) -> {
             if (seq != expected[0]) {
                 problems.add(seq > expected[0]
-                        ? "records " + expected[0] + (seq - 1 > expected[0] ? " to " + (seq - 1) : "")
-                        + " are missing (removed) before record " + seq + " (" + id + ")"
+                        ? (seq - 1 > expected[0] ? "records " + expected[0] + " to " + (seq - 1) + " are"
+                                : "record " + expected[0] + " is") + " missing (removed) before record " + seq
+                                + " (" + id + ")"
                         : "record " + seq + " (" + id + ") repeats a place in the chain");
             } else if (!storedPrev.equals(prev[0])) {
                 problems.add("record " + seq + " (" + id + ") does not follow record " + (seq - 1)
@@ -182,8 +211,47 @@ public final class AuditChain {
                         + "rewritten up to it");
             }
         });
+        exports.ifPresent(dir -> problems.addAll(exportFiles(dir)));
         long outside = jdbc.queryForObject("SELECT COUNT(*) FROM decision WHERE chain_seq IS NULL", Long.class);
+        // only decisions recorded before the chain existed (V9) may be outside it, as many as V29 counted
+        long before = jdbc.queryForList("SELECT unchained FROM audit_chain_start WHERE id = 1", Long.class).stream()
+                .findFirst().orElse(0L);
+        if (outside > before) {
+            String latest = jdbc.queryForObject("SELECT id FROM decision WHERE chain_seq IS NULL "
+                    + "ORDER BY recorded_at DESC, id DESC LIMIT 1", String.class);
+            problems.add((outside - before) + " decision(s) outside the chain (the latest recorded: " + latest
+                    + "), beyond the " + before + " recorded before the chain began: inserted with SQL, not by "
+                    + "riskgate");
+        }
         return new Report(problems.isEmpty(), count[0], exportedCount, outside, head(), problems);
+    }
+
+    /**
+     * Each export file the tombstones name, checked in {@code dir} against them: its name must be one riskgate
+     * gives (the name is the store's text, so it is matched before it touches the filesystem), and the file must be
+     * there and hold every record recorded as exported to it, unchanged.
+     */
+    private List<String> exportFiles(Path dir) {
+        List<String> problems = new ArrayList<>();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        jdbc.query("SELECT export_file, MIN(chain_seq), MAX(chain_seq) FROM decision_exported GROUP BY export_file "
+                + "ORDER BY MIN(chain_seq)", rs -> {
+                    String name = rs.getString(1);
+                    String records = "records " + rs.getLong(2) + " to " + rs.getLong(3);
+                    if (!AuditExport.FILE_NAME.matcher(name).matches()) {
+                        problems.add(records + " are recorded as exported to '" + name.replaceAll("\\p{Cntrl}", "?")
+                                + "', not a name riskgate gives an export file");
+                        return;
+                    }
+                    Path file = dir.resolve(name);
+                    if (!Files.isRegularFile(file)) {
+                        problems.add(records + " are recorded as exported to " + name + ", which is not in " + dir
+                                + ": nothing proves them");
+                        return;
+                    }
+                    AuditExport.verifyFile(file, json, Optional.of(jdbc)).forEach(p -> problems.add(name + ": " + p));
+                });
+        return problems;
     }
 
     /**
@@ -213,7 +281,7 @@ public final class AuditChain {
         String recordHash = (String) r[2];
         if (seq == null) {
             return Optional.of(new RecordCheck(decisionId, null, false, null, null, List.of("the record is outside "
-                    + "the chain (written before it existed): nothing proves it unchanged")));
+                    + "the chain (recorded before it existed, or inserted with SQL): nothing proves it unchanged")));
         }
         List<String> problems = new ArrayList<>();
         if (!hash((String) r[3], prevHash).equals(recordHash)) {

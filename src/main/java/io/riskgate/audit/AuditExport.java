@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -62,7 +61,7 @@ public final class AuditExport {
      * {@code dir}/decisions-FIRST-LAST.jsonl.gz, then removes them from the store, leaving their tombstones. The
      * result names the file by its absolute path.
      */
-    public Result export(Instant before, Path dir) {
+    public synchronized Result export(Instant before, Path dir) {
         List<Line> lines = jdbc.query("SELECT chain_seq, prev_hash, record_hash, " + AuditChain.READ
                         + " FROM decision d WHERE chain_seq IS NOT NULL AND decided_at < ?"
                         + " AND NOT EXISTS (SELECT 1 FROM reservation r WHERE r.decision_id = d.id)"
@@ -74,9 +73,9 @@ public final class AuditExport {
         }
         long first = lines.get(0).seq();
         long last = lines.get(lines.size() - 1).seq();
-        Path file = dir.resolve("decisions-" + first + "-" + last + ".jsonl.gz");
-        String sha = write(file, lines);
-        String name = file.getFileName().toString();
+        String name = "decisions-" + first + "-" + last + ".jsonl.gz";
+        Path file = dir.resolve(name);
+        String sha = write(dir, file, lines);
         tx.executeWithoutResult(s -> {
             jdbc.batchUpdate("INSERT INTO decision_exported (chain_seq, id, prev_hash, record_hash, export_file) "
                             + "VALUES (?,?,?,?,?)",
@@ -101,41 +100,79 @@ public final class AuditExport {
         return dir;
     }
 
-    /** Writes and fsyncs the file; returns its SHA-256. */
-    private String write(Path file, List<Line> lines) {
+    /**
+     * Writes the lines to a file of its own in {@code dir}, fsyncs it, renames it to {@code file} and fsyncs the
+     * directory, so that {@code file} is either absent or whole, and stays once the removal commits; returns its
+     * SHA-256. Each line's fields in one fixed order: the same records give the same bytes in any process. A
+     * {@code file} already there is replaced only when no tombstone names it (an export that crashed before its
+     * removal committed); one whose records another export moved (another process on the store) is left alone.
+     */
+    private String write(Path dir, Path file, List<Line> lines) {
+        Path partial = null;
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            partial = Files.createTempFile(dir, "decisions-", ".partial");
+            try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.WRITE)) {
                 OutputStream raw = java.nio.channels.Channels.newOutputStream(ch);
                 OutputStream hashed = new java.security.DigestOutputStream(raw, md);
                 GZIPOutputStream gz = new GZIPOutputStream(hashed);
                 for (Line l : lines) {
-                    gz.write(json.writeValueAsBytes(Map.of("seq", l.seq(), "id", l.id(), "prevHash", l.prevHash(),
-                            "recordHash", l.recordHash(), "content", l.content())));
+                    com.fasterxml.jackson.databind.node.ObjectNode o = json.createObjectNode();
+                    o.put("seq", l.seq()).put("id", l.id()).put("prevHash", l.prevHash())
+                            .put("recordHash", l.recordHash()).put("content", l.content());
+                    gz.write(json.writeValueAsBytes(o));
                     gz.write('\n');
                 }
                 gz.finish();
                 gz.flush();
                 ch.force(true);
             }
+            String name = file.getFileName().toString();
+            if (Files.exists(file) && jdbc.queryForObject(
+                    "SELECT COUNT(*) FROM decision_exported WHERE export_file = ?", Long.class, name) > 0) {
+                throw new IllegalStateException("the decisions of " + name + " were exported meanwhile (by another "
+                        + "process on this store): nothing was removed by this export");
+            }
+            Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            partial = null;
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true); // the rename itself on disk before the records leave the store
+            }
             return HexFormat.of().formatHex(md.digest());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        } finally {
+            if (partial != null) {
+                try {
+                    Files.deleteIfExists(partial);
+                } catch (IOException ignored) {
+                    // a .partial file left behind holds nothing the store lost: the records are still there
+                }
+            }
         }
     }
 
+    /** The names {@link #export} gives its files: {@code decisions-FIRST-LAST.jsonl.gz}. */
+    static final java.util.regex.Pattern FILE_NAME =
+            java.util.regex.Pattern.compile("decisions-([1-9][0-9]{0,17})-([1-9][0-9]{0,17})\\.jsonl\\.gz");
+
     /**
-     * Checks an export file on its own (every line's content against its hash, consecutive places linked) and,
-     * with {@code store}, against the tombstones the export left. Returns every problem, each naming the line.
+     * Checks an export file on its own (every line's content against its hash, consecutive places linked, and the
+     * first and last places against the file's name) and, with {@code store}, against the tombstones the export
+     * left: each line's, and every tombstone that names this file has its line (a line taken out of the file is
+     * named). Returns every problem, each naming the line or the record.
      */
     public static List<String> verifyFile(Path file, ObjectMapper json, Optional<JdbcTemplate> store) {
         List<String> problems = new ArrayList<>();
+        String name = file.getFileName().toString();
+        java.util.Set<Long> held = new java.util.HashSet<>();
+        long firstSeq = 0;
+        long previousSeq = 0;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(
                 Files.newInputStream(file)), StandardCharsets.UTF_8))) {
-            long previousSeq = 0;
             String previousHash = null;
             int n = 0;
             for (String text; (text = r.readLine()) != null; ) {
@@ -162,12 +199,29 @@ public final class AuditExport {
                                 : " has another hash in the store's tombstone"));
                     }
                 }
+                firstSeq = n == 1 ? seq : firstSeq;
+                held.add(seq);
                 previousSeq = seq;
                 previousHash = hash;
             }
         } catch (IOException e) {
-            problems.add("cannot read " + file.getFileName() + ": " + e.getMessage());
+            problems.add("cannot read " + name + ": " + e.getMessage());
+            return problems;
         }
+        java.util.regex.Matcher named = FILE_NAME.matcher(name);
+        if (named.matches() && (held.isEmpty() || firstSeq != Long.parseLong(named.group(1))
+                || previousSeq != Long.parseLong(named.group(2)))) {
+            problems.add(name + " is named for records " + named.group(1) + " to " + named.group(2) + " but "
+                    + (held.isEmpty() ? "holds none" : "runs from record " + firstSeq + " to " + previousSeq)
+                    + ": its first or last lines were removed");
+        }
+        store.ifPresent(jdbc -> jdbc.query("SELECT chain_seq, id FROM decision_exported WHERE export_file = ? "
+                + "ORDER BY chain_seq", rs -> {
+                    if (!held.contains(rs.getLong(1))) {
+                        problems.add("record " + rs.getLong(1) + " (" + rs.getString(2) + ") was exported to " + name
+                                + ", which does not hold it: its line was removed");
+                    }
+                }, name));
         return problems;
     }
 }

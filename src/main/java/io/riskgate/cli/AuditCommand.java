@@ -69,11 +69,17 @@ final class AuditCommand implements Runnable {
                 description = "one decision: its content against its hash, and the records either side linked to it")
         String decision;
 
+        @Option(names = "--exports", paramLabel = "DIR",
+                description = "where the export files are kept: each exported record's tombstone is checked against "
+                        + "its file (without it, a tombstone's place and hashes are taken on trust)")
+        Path exports;
+
         @Override
         public Integer call() throws Exception {
             if (decision != null) {
-                if (anchor != null || !decision.matches(io.riskgate.lifecycle.FillRequest.DECISION_ID)) {
-                    System.err.println("riskgate: --decision takes a decision id alone (no --anchor)");
+                if (anchor != null || exports != null
+                        || !decision.matches(io.riskgate.lifecycle.FillRequest.DECISION_ID)) {
+                    System.err.println("riskgate: --decision takes a decision id alone (no --anchor, no --exports)");
                     return 2;
                 }
                 Optional<AuditChain.RecordCheck> check = parent.open().verifyRecord(decision);
@@ -91,7 +97,11 @@ final class AuditCommand implements Runnable {
                 System.err.println("riskgate: " + e.getMessage());
                 return 2;
             }
-            AuditChain.Report r = parent.open().verify(a);
+            if (exports != null && !Files.isDirectory(exports)) {
+                System.err.println("riskgate: --exports must be an existing directory: " + exports);
+                return 2;
+            }
+            AuditChain.Report r = parent.open().verify(a, Optional.ofNullable(exports));
             print(r);
             return r.intact() ? 0 : 1;
         }

@@ -143,7 +143,7 @@ class AuditChainTest {
         assertThat(r.intact()).isFalse();
         assertThat(r.problems()).containsExactly(
                 "record 2 (" + rejected + ") was changed: its content does not match its hash",
-                "records 4 are missing (removed) before record 5 (" + d.get(4).decisionId() + ")");
+                "record 4 is missing (removed) before record 5 (" + d.get(4).decisionId() + ")");
     }
 
     /**
@@ -272,7 +272,153 @@ class AuditChainTest {
         // and a tombstone removed from the store shows as a gap in the live chain
         jdbc.update("DELETE FROM decision_exported WHERE chain_seq = 4");
         assertThat(chain.verify(Optional.empty()).problems()).containsExactly(
-                "records 4 are missing (removed) before record 5 (" + d.get(4).decisionId() + ")");
+                "record 4 is missing (removed) before record 5 (" + d.get(4).decisionId() + ")");
+    }
+
+    /** The export of {@link #sixDecisions}' three rejections (places 2, 4 and 6) into {@code out}. */
+    private Path exportRejections(Path out) {
+        AuditExport.Result r = new AuditExport(jdbc, rt.commits(), RiskgateRuntime.jsonMapper())
+                .export(TestRuntime.T0.plusSeconds(1), out);
+        assertThat(r.file()).hasValueSatisfying(f -> assertThat(f).endsWith("decisions-2-6.jsonl.gz"));
+        return Path.of(r.file().orElseThrow());
+    }
+
+    /**
+     * A live record deleted with SQL and given a tombstone of its own place and hashes walks like an exported one:
+     * only its file can say it was never exported. With the directory of the files, verify checks every tombstone
+     * against the file it names: a file without the record, a file that is not there, and a name riskgate never
+     * gives are each named.
+     */
+    @Test
+    void aDeletedRecordDisguisedAsExportedIsCaughtAgainstTheExportFiles(@TempDir Path out) throws Exception {
+        List<Decision> d = sixDecisions();
+        exportRejections(out);
+        String first = d.get(0).decisionId();
+        Map<String, Object> row = jdbc.queryForMap("SELECT prev_hash, record_hash FROM decision WHERE id = ?", first);
+        jdbc.update("DELETE FROM reservation WHERE decision_id = ?", first);
+        jdbc.update("DELETE FROM decision_code WHERE decision_id = ?", first);
+        jdbc.update("DELETE FROM decision WHERE id = ?", first);
+        jdbc.update("INSERT INTO decision_exported (chain_seq, id, prev_hash, record_hash, export_file) "
+                + "VALUES (1, ?, ?, ?, 'decisions-2-6.jsonl.gz')", first, row.get("prev_hash"), row.get("record_hash"));
+
+        // the tombstones taken on trust: the chain's places and hashes are all there
+        assertThat(chain.verify(Optional.empty()).problems()).isEmpty();
+        // against the files: decisions-2-6 does not hold record 1
+        assertThat(chain.verify(Optional.empty(), Optional.of(out)).problems()).containsExactly(
+                "decisions-2-6.jsonl.gz: record 1 (" + first + ") was exported to decisions-2-6.jsonl.gz, which does "
+                        + "not hold it: its line was removed");
+
+        // a tombstone naming a file that is not there, or a name riskgate never gives
+        jdbc.update("UPDATE decision_exported SET export_file = 'decisions-1-1.jsonl.gz' WHERE chain_seq = 1");
+        assertThat(chain.verify(Optional.empty(), Optional.of(out)).problems()).containsExactly(
+                "records 1 to 1 are recorded as exported to decisions-1-1.jsonl.gz, which is not in " + out
+                        + ": nothing proves them");
+        jdbc.update("UPDATE decision_exported SET export_file = '../../etc/passwd' WHERE chain_seq = 1");
+        assertThat(chain.verify(Optional.empty(), Optional.of(out)).problems()).containsExactly(
+                "records 1 to 1 are recorded as exported to '../../etc/passwd', not a name riskgate gives an "
+                        + "export file");
+    }
+
+    /**
+     * Lines taken out of an export file: one from the middle is named by its tombstone, the first one also by the
+     * file's name (which gives the first and last places), and a file emptied of every line by both.
+     */
+    @Test
+    void aLineTakenOutOfAnExportFileIsNamed(@TempDir Path out) throws Exception {
+        List<Decision> d = sixDecisions();
+        Path file = exportRejections(out);
+        List<String> lines = lines(file);
+        assertThat(lines).hasSize(3);
+        // each line's fields in one order, whatever the process
+        assertThat(lines.get(0)).startsWith("{\"seq\":2,\"id\":\"" + d.get(1).decisionId() + "\",\"prevHash\":");
+
+        rewrite(file, List.of(lines.get(0), lines.get(2)));
+        assertThat(AuditExport.verifyFile(file, RiskgateRuntime.jsonMapper(), Optional.of(jdbc))).containsExactly(
+                "record 4 (" + d.get(3).decisionId() + ") was exported to decisions-2-6.jsonl.gz, which does not "
+                        + "hold it: its line was removed");
+        // on its own, without the store, a gap in the middle is allowed (records kept back for a trade)
+        assertThat(AuditExport.verifyFile(file, RiskgateRuntime.jsonMapper(), Optional.empty())).isEmpty();
+
+        rewrite(file, List.of(lines.get(1), lines.get(2)));
+        assertThat(AuditExport.verifyFile(file, RiskgateRuntime.jsonMapper(), Optional.empty())).containsExactly(
+                "decisions-2-6.jsonl.gz is named for records 2 to 6 but runs from record 4 to 6: its first or last "
+                        + "lines were removed");
+
+        rewrite(file, List.of());
+        assertThat(AuditExport.verifyFile(file, RiskgateRuntime.jsonMapper(), Optional.of(jdbc))).containsExactly(
+                "decisions-2-6.jsonl.gz is named for records 2 to 6 but holds none: its first or last lines were "
+                        + "removed",
+                "record 2 (" + d.get(1).decisionId() + ") was exported to decisions-2-6.jsonl.gz, which does not "
+                        + "hold it: its line was removed",
+                "record 4 (" + d.get(3).decisionId() + ") was exported to decisions-2-6.jsonl.gz, which does not "
+                        + "hold it: its line was removed",
+                "record 6 (" + d.get(5).decisionId() + ") was exported to decisions-2-6.jsonl.gz, which does not "
+                        + "hold it: its line was removed");
+    }
+
+    /**
+     * An export file left by an export that crashed before its removal committed is written again; one whose records
+     * another process's export already moved is left alone, and this export removes nothing.
+     */
+    @Test
+    void anExportFileIsReplacedOnlyWhenNoTombstoneNamesIt(@TempDir Path out) throws Exception {
+        sixDecisions();
+        java.nio.file.Files.writeString(out.resolve("decisions-2-6.jsonl.gz"), "cut short by a crash");
+        Path file = exportRejections(out);
+        assertThat(AuditExport.verifyFile(file, RiskgateRuntime.jsonMapper(), Optional.of(jdbc))).isEmpty();
+
+        // the next decisions' export would take the same name as one whose tombstones are in the store
+        List<Decision> more = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            more.add(rt.engine().check(set(set(Requests.seed001(), "account", "b" + i), "signal.consensus", "SPLIT")));
+        }
+        jdbc.update("UPDATE decision_exported SET export_file = 'decisions-7-9.jsonl.gz' WHERE chain_seq = 2");
+        java.nio.file.Files.writeString(out.resolve("decisions-7-9.jsonl.gz"), "another process's export");
+        assertThatThrownBy(() -> new AuditExport(jdbc, rt.commits(), RiskgateRuntime.jsonMapper())
+                .export(TestRuntime.T0.plusSeconds(1), out))
+                .hasMessageContaining("the decisions of decisions-7-9.jsonl.gz were exported meanwhile");
+        assertThat(java.nio.file.Files.readString(out.resolve("decisions-7-9.jsonl.gz")))
+                .isEqualTo("another process's export");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM decision WHERE id IN (?,?,?)", Integer.class,
+                more.get(0).decisionId(), more.get(1).decisionId(), more.get(2).decisionId())).isEqualTo(3);
+        try (var files = java.nio.file.Files.list(out)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
+        }
+    }
+
+    /** A decision inserted with SQL outside the chain (no place, no hashes) is named, not only counted. */
+    @Test
+    void aDecisionInsertedOutsideTheChainIsNamed() {
+        sixDecisions();
+        assertThat(chain.verify(Optional.empty()).outsideChain()).isZero();
+        jdbc.update("INSERT INTO decision (id, account, symbol, side, strategy, outcome, approved, quantity, notional, "
+                + "entry_price, stop_loss, take_profit, risk_amount, policy_id, policy_version, policy_sha256, "
+                + "decided_at, recorded_at, request_json, decision_json, decision_json_z, client_order_id) "
+                + "SELECT 'made-up', account, symbol, side, strategy, 'APPROVED', TRUE, quantity, notional, "
+                + "entry_price, stop_loss, take_profit, risk_amount, policy_id, policy_version, policy_sha256, "
+                + "decided_at, recorded_at, request_json, decision_json, decision_json_z, NULL FROM decision "
+                + "WHERE chain_seq = 2");
+        AuditChain.Report r = chain.verify(Optional.empty());
+        assertThat(r.outsideChain()).isOne();
+        assertThat(r.problems()).containsExactly("1 decision(s) outside the chain (the latest recorded: made-up), "
+                + "beyond the 0 recorded before the chain began: inserted with SQL, not by riskgate");
+    }
+
+    private static List<String> lines(Path file) throws java.io.IOException {
+        List<String> lines = new ArrayList<>();
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(file))))) {
+            in.lines().forEach(lines::add);
+        }
+        return lines;
+    }
+
+    private static void rewrite(Path file, List<String> lines) throws java.io.IOException {
+        try (var o = new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(file))) {
+            for (String l : lines) {
+                o.write((l + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
     }
 
     @Test

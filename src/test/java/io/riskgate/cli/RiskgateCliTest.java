@@ -253,6 +253,16 @@ class RiskgateCliTest {
         Run chain = run("audit", "--db", db, "verify");
         assertThat(chain.exitCode()).as(chain.out()).isZero();
         assertThat(chain.json().get("exported").asInt()).isOne();
+        // the tombstone against its file, where the files are kept; a directory without it proves nothing
+        Run withFiles = run("audit", "--db", db, "verify", "--exports", out.toString());
+        assertThat(withFiles.exitCode()).as(withFiles.out()).isZero();
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Run withoutFiles = run("audit", "--db", db, "verify", "--exports", elsewhere.toString());
+        assertThat(withoutFiles.exitCode()).isOne();
+        assertThat(withoutFiles.json().get("problems").get(0).asText()).isEqualTo("records 2 to 2 are recorded as "
+                + "exported to decisions-2-2.jsonl.gz, which is not in " + elsewhere + ": nothing proves them");
+        assertThat(run("audit", "--db", db, "verify", "--exports", tmp.resolve("none").toString()).exitCode())
+                .isEqualTo(2);
     }
 
     // ---- check
