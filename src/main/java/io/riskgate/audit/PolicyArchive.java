@@ -199,12 +199,29 @@ public final class PolicyArchive {
         try {
             List<ArchivedFile> files = List.of(json.readValue(rs.getString("rule_files_json"),
                     ArchivedFile[].class));
-            return new ArchivedPolicy(rs.getString("sha256"), rs.getString("policy_id"), rs.getString("version"),
-                    rs.getString("source_file"), rs.getString("policy_yaml"), files,
+            String sha = rs.getString("sha256");
+            String yaml = rs.getString("policy_yaml");
+            // the sha256 a decision's chained record names is checked against the copy served for it
+            if (!sha.equals(sha256(yaml, files))) {
+                throw new io.riskgate.errors.ConflictException("the archived policy " + sha + " was changed in the "
+                        + "store after it was archived: its YAML and rule files no longer hash to it");
+            }
+            return new ArchivedPolicy(sha, rs.getString("policy_id"), rs.getString("version"),
+                    rs.getString("source_file"), yaml, files,
                     rs.getObject("first_loaded_at", OffsetDateTime.class).toInstant());
         } catch (JsonProcessingException e) {
             throw new SQLException("unreadable archived policy: " + e.getMessage(), e);
         }
+    }
+
+    /** The sha256 of an archived copy, as {@link io.riskgate.policy.PolicyLoader#sha256} took it of the files. */
+    private static String sha256(String yaml, List<ArchivedFile> files) {
+        Map<String, byte[]> rules = new LinkedHashMap<>();
+        for (ArchivedFile f : files) {
+            rules.put(f.name(), "base64".equals(f.encoding()) ? Base64.getDecoder().decode(f.content())
+                    : f.content().getBytes(StandardCharsets.UTF_8));
+        }
+        return io.riskgate.policy.PolicyLoader.sha256(yaml.getBytes(StandardCharsets.UTF_8), rules);
     }
 
     private static OffsetDateTime ts(Instant i) {

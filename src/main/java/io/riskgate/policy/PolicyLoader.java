@@ -762,8 +762,11 @@ public final class PolicyLoader {
         }
     }
 
-    /** sha256 over the policy bytes, then each rule file's name and bytes in name order. */
-    static String sha256(byte[] policyBytes, Map<String, byte[]> ruleFiles) {
+    /**
+     * sha256 over the policy bytes, then each rule file's name and bytes in name order: a policy version's identity,
+     * which every decision taken under it records (and the archive checks its copies against).
+     */
+    public static String sha256(byte[] policyBytes, Map<String, byte[]> ruleFiles) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             md.update(policyBytes);

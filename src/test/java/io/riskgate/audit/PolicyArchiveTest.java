@@ -23,8 +23,9 @@ class PolicyArchiveTest {
     @Test
     void aDecisionsShaLeadsBackToTheExactFilesThatDecidedIt(@TempDir Path dir) throws IOException {
         TestRuntime.copyRepoConfig(dir);
-        RiskgateRuntime rt = TestRuntime.start(dir.resolve("policies"), dir.resolve("rules"),
-                new MutableClock(TestRuntime.T0));
+        javax.sql.DataSource db = TestRuntime.memoryDatabase();
+        RiskgateRuntime rt = RiskgateRuntime.start(dir.resolve("policies"), dir.resolve("rules"), "default", db,
+                new MutableClock(TestRuntime.T0), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         Decision d = rt.engine().check(Requests.seed001());
 
         // the files change afterwards...
@@ -47,6 +48,17 @@ class PolicyArchiveTest {
         assertThat(Base64.getDecoder().decode(table.content()))
                 .isEqualTo(Files.readAllBytes(dir.resolve("rules/confidence-bands.drl.xlsx")));
         assertThat(rt.policyArchive().find(rt.registry().active().sha256())).isPresent();
+
+        // the archived copy edited with SQL (the gate loosened back) no longer hashes to the sha the decision names:
+        // it is refused, not served as the policy that decided
+        new org.springframework.jdbc.core.JdbcTemplate(db).update("UPDATE policy_version SET "
+                + "policy_yaml = REPLACE(policy_yaml, 'min_confidence: 0.70', 'min_confidence: 0.60') WHERE sha256 = ?",
+                d.policy().sha256());
+        assertThatThrownBy(() -> rt.policyArchive().find(d.policy().sha256()))
+                .isInstanceOf(io.riskgate.errors.ConflictException.class)
+                .hasMessage("the archived policy " + d.policy().sha256() + " was changed in the store after it was "
+                        + "archived: its YAML and rule files no longer hash to it");
+        rt.close();
     }
 
     @Test
