@@ -582,7 +582,9 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
         try {
             journal.append(new Journal.Batch(seq + 1, batchWrites));
             seq++;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // (an Error too: an OutOfMemoryError while the frame is encoded leaves the batch as unknown as a failed
+            // write, and must not reach write()'s handler, which would tell its callers it was not committed)
             // H2 has committed the batch in memory (others may read it, H2 may yet write it) but the disk does not
             // hold it: its outcome is unknown, so no caller may be told anything. The process stops here, as a
             // database stops on a failed fsync; the restart starts from what is durable.

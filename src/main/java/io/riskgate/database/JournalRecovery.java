@@ -234,6 +234,15 @@ public final class JournalRecovery {
         }
     }
 
+    /** Returns once H2's serialization and save threads have written every store they were given (H2 files). */
+    static void awaitStores(Connection c) throws SQLException {
+        if (c.isWrapperFor(org.h2.jdbc.JdbcConnection.class)
+                && c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal local
+                && local.getDatabase().getStore() != null && local.getDatabase().isPersistent()) {
+            local.getDatabase().getStore().getMvStore().executeFilestoreOperation(() -> { });
+        }
+    }
+
     /** {@code MVStore.storeLock}, H2's private field, or null when this H2 has none (see {@link #storeLock}). */
     private static final java.lang.reflect.Field STORE_LOCK = storeLockField();
 
@@ -250,6 +259,11 @@ public final class JournalRecovery {
     static void syncDatabase(DataSource dataSource) {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.execute("CHECKPOINT");
+            // H2's own background store may have taken a batch's pages a moment ago and left them with its
+            // serialization and save threads; CHECKPOINT then finds nothing unsaved and does not wait for them, and a
+            // sync now would precede their write: the journal emptied after it would hold the only copy of a batch
+            // the file does not. Waiting for both threads first (under the store lock) closes that.
+            awaitStores(c);
             st.execute("CHECKPOINT SYNC");
         } catch (SQLException e) {
             throw new IllegalStateException("the database could not sync its file: " + e.getMessage(), e);

@@ -606,6 +606,48 @@ class JournalTest {
     }
 
     /**
+     * A checkpoint's sync waits for the stores H2's own threads are still writing. H2's background store hands a
+     * batch's pages to its serialization and save threads and returns; a CHECKPOINT just after finds nothing unsaved
+     * and does not wait for them, so a sync then would precede their write, and the journal emptied after it would
+     * have held the only copy of that batch. Here H2's save thread is kept busy (a task of the test's, standing for a
+     * store being written): the sync does not return until it is done.
+     */
+    @Test
+    void aSyncWaitsForTheStoresH2sOwnThreadsAreWriting() throws Exception {
+        DataSource ds = migrated(tmp.resolve("sync-waits"));
+        try (java.sql.Connection c = ds.getConnection()) {
+            org.h2.mvstore.MVStore store = ((org.h2.engine.SessionLocal) c.unwrap(org.h2.jdbc.JdbcConnection.class)
+                    .getSession()).getDatabase().getStore().getMvStore();
+            java.lang.reflect.Field field = org.h2.mvstore.FileStore.class.getDeclaredField("bufferSaveExecutor");
+            field.setAccessible(true);
+            java.util.concurrent.ThreadPoolExecutor saver =
+                    (java.util.concurrent.ThreadPoolExecutor) field.get(store.getFileStore());
+            assertThat(saver).as("H2's save thread (the background writer is on)").isNotNull();
+            // everything stored: as when H2's background store has just taken the last batch's pages
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("CHECKPOINT");
+            }
+            java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            saver.submit(() -> {
+                writing.countDown();
+                release.await();
+                return null;
+            });
+            writing.await();
+            java.util.concurrent.CompletableFuture<Void> sync;
+            try {
+                sync = java.util.concurrent.CompletableFuture.runAsync(() -> JournalRecovery.syncDatabase(ds));
+                Thread.sleep(300);
+                assertThat(sync).as("the sync while H2's save thread is writing").isNotDone();
+            } finally {
+                release.countDown(); // H2's thread free again, whatever the assertion found
+            }
+            sync.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /**
      * A stop empties the journal even when the last checkpoint already started a new cycle with nothing in it (an
      * idle second before the stop): the file the next start finds is empty, as after every clean stop.
      */
