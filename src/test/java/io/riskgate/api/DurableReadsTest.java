@@ -66,6 +66,36 @@ class DurableReadsTest {
         }
     }
 
+    /**
+     * Every read of the API (a decision, an emergency instruction, a breaker, the activations) waits, before its
+     * body is written, for what it read to be durable; a write's answer (already durable), a page outside the API and
+     * the event stream do not wait.
+     */
+    @Test
+    void everyReadOfTheApiWaitsForTheBatchInHandToBeDurable() throws Exception {
+        rt.engine().check(Requests.seed001());
+        DurableReads reads = new DurableReads(rt);
+        try (HeldWriter writer = HeldWriter.hold(rt.commits())) {
+            CompletableFuture<Object> read = CompletableFuture.supplyAsync(
+                    () -> answer(reads, "GET", "/api/v1/accounts/a/instructions"));
+            for (String[] other : new String[][] {{"POST", "/api/v1/checks"}, {"GET", "/console/"},
+                    {"GET", "/api/v1/events"}}) {
+                assertThat(CompletableFuture.supplyAsync(() -> answer(reads, other[0], other[1]))
+                        .get(10, TimeUnit.SECONDS)).as(other[0] + " " + other[1]).isEqualTo("body");
+            }
+            Thread.sleep(300);
+            assertThat(read).isNotDone();
+            writer.release();
+            assertThat(read.get(30, TimeUnit.SECONDS)).isEqualTo("body");
+        }
+    }
+
+    private static Object answer(DurableReads reads, String method, String path) {
+        return reads.beforeBodyWrite("body", null, org.springframework.http.MediaType.APPLICATION_JSON, null,
+                new org.springframework.http.server.ServletServerHttpRequest(
+                        new org.springframework.mock.web.MockHttpServletRequest(method, path)), null);
+    }
+
     @Test
     void onADatabaseWhoseCommitsAreDurableTheReadsDoNotWaitForTheWriter() throws Exception {
         // in memory, as PostgreSQL: a committed batch is as durable as it gets, so nothing waits for the writer

@@ -1,0 +1,47 @@
+package io.riskgate.api;
+
+import io.riskgate.database.GroupCommit;
+import io.riskgate.runtime.RiskgateRuntime;
+import org.springframework.core.MethodParameter;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.http.converter.HttpMessageConverter;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
+
+/**
+ * A read is answered only once what it read is durable. On an H2 file a batch is readable by other connections from
+ * its commit, one journal sync before it is durable: a decision, an emergency instruction or a breaker read in that
+ * moment could be gone after a crash, and an operator may already have acted on it. So every {@code GET} under
+ * {@code /api/v1/} waits, after its handler has read and before its body is written, for everything committed so far
+ * to be durable ({@link GroupCommit#awaitDurable}: an empty unit through the writer, answered after every earlier
+ * batch's sync; no wait where commits are durable by themselves, on PostgreSQL and in memory). The event stream
+ * is left out: its publisher sends only what is durable.
+ */
+@ControllerAdvice
+final class DurableReads implements ResponseBodyAdvice<Object> {
+
+    private final GroupCommit commits;
+
+    DurableReads(RiskgateRuntime runtime) {
+        this.commits = runtime.commits();
+    }
+
+    @Override
+    public boolean supports(MethodParameter returnType, Class<? extends HttpMessageConverter<?>> converterType) {
+        return true;
+    }
+
+    @Override
+    public Object beforeBodyWrite(Object body, MethodParameter returnType, MediaType contentType,
+                                  Class<? extends HttpMessageConverter<?>> converterType, ServerHttpRequest request,
+                                  ServerHttpResponse response) {
+        String path = request.getURI().getPath();
+        if (request.getMethod() == HttpMethod.GET && path.startsWith("/api/v1/") && !path.equals("/api/v1/events")) {
+            commits.awaitDurable();
+        }
+        return body;
+    }
+}
