@@ -513,6 +513,11 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
                     for (Unit<?> u : batch) {
                         u.run(status, this);
                     }
+                    if (status.isRollbackOnly()) {
+                        // Spring would roll the batch back without a word, and every caller would be told it was
+                        // written (and the journal given writes H2 does not hold): the whole batch fails instead
+                        throw new IllegalStateException("a unit marked the batch's transaction rollback-only");
+                    }
                     if (journal != null && !batchWrites.isEmpty()) {
                         // in the batch's transaction: after a crash, H2 holds this batch exactly when it holds this
                         new JdbcTemplate(dataSource).update("UPDATE journal_mark SET seq = ? WHERE id = 1", seq + 1);

@@ -99,6 +99,30 @@ class GroupCommitTest {
      * A caller holds an account's lock while it waits: interrupted, it still waits for its unit's outcome (which may
      * yet commit) and is told it, keeping the interrupt, so the lock is never released on an unknown outcome.
      */
+    /**
+     * A unit that marks the batch's transaction rollback-only (instead of throwing) would have Spring roll the whole
+     * batch back silently while every caller was told its write was done: every caller of the batch is failed.
+     */
+    @Test
+    void aUnitMarkingTheBatchRollbackOnlyFailsEveryCallerOfIt() throws Exception {
+        GroupCommit.Pending<Void> first;
+        GroupCommit.Pending<Void> second;
+        try (io.riskgate.testing.HeldWriter held = io.riskgate.testing.HeldWriter.hold(commits)) {
+            // queued while the writer is held: both run in the next batch
+            first = commits.submit(s -> {
+                jdbc.update("INSERT INTO t VALUES (1, 'kept?')");
+                return null;
+            });
+            second = commits.submit(s -> {
+                s.setRollbackOnly();
+                return null;
+            });
+        }
+        assertThatThrownBy(first::await).hasMessageContaining("rollback-only");
+        assertThatThrownBy(second::await).hasMessageContaining("rollback-only");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM t", Integer.class)).isZero();
+    }
+
     @Test
     void anInterruptedCallerStillWaitsForItsUnitsOutcomeAndKeepsTheInterrupt() throws Exception {
         CountDownLatch inUnit = new CountDownLatch(1);
