@@ -134,11 +134,32 @@ public final class JsonFields {
             return Optional.empty();
         }
         String s = v.asText().trim();
+        int broken = unpairedSurrogate(s);
+        if (broken >= 0) {
+            // not Unicode text: UTF-8 cannot hold it, so the audit's hash, an export's line and any reader would see
+            // something else than was sent
+            problem(field, String.format(Locale.ROOT, "must be Unicode text, but holds an unpaired surrogate (U+%04X) "
+                    + "at character %d", (int) s.charAt(broken), broken + 1));
+            return Optional.empty();
+        }
         if (pattern != null && !s.matches(pattern)) {
             problem(field, "must match " + pattern + ", was '" + Echo.of(s) + "'");
             return Optional.empty();
         }
         return Optional.of(s);
+    }
+
+    /** Where {@code s} holds a surrogate that is not half of a pair, or -1 (JSON's {@code \\uD800} escapes allow it). */
+    static int unpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     public String text(String field, String pattern) {

@@ -196,6 +196,26 @@ class CheckRequestParserTest {
                 Arguments.of("SHORT", 50_000.0, false));
     }
 
+    /**
+     * JSON's escapes can send half a surrogate pair, which is not Unicode text: UTF-8 cannot hold it, so the audit's
+     * hash would cover a '?' in its place and an export could not write it. Such a text is refused in any field; a
+     * whole pair (a character beyond the Basic Multilingual Plane) is text like any other (here the strategy's pattern
+     * would refuse it anyway; officers' free-text reasons and notes take any text).
+     */
+    @Test
+    void aTextHoldingHalfASurrogatePairIsRefusedAndAWholePairIsText() {
+        // as Jackson reads {"strategy": "trend\\uD800x"}: the escape gives the lone high surrogate
+        ObjectNode json = set(seed001(), "strategy", "trend\uD800x");
+        assertThat(json.path("strategy").asText()).hasSize(7);
+        assertThat(refused(json).problems()).containsExactly(new FieldProblem("strategy",
+                "must be Unicode text, but holds an unpaired surrogate (U+D800) at character 6"));
+
+        // a whole pair is text; either half alone, at the end or before the other order, is not
+        assertThat(JsonFields.unpairedSurrogate("trend\uD83D\uDE80")).isEqualTo(-1);
+        assertThat(JsonFields.unpairedSurrogate("trend\uD83D")).isEqualTo(5);
+        assertThat(JsonFields.unpairedSurrogate("trend\uDE80\uD83D")).isEqualTo(5);
+    }
+
     @Test
     void defaultsAccountToDefault() {
         CheckRequest r = CheckRequestParser.parse(set(seed001(), "account", null));
