@@ -18,7 +18,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
  * {@code /api/v1/} waits, after its handler has read and before its body is written, for everything committed so far
  * to be durable ({@link GroupCommit#awaitDurable}: an empty unit through the writer, answered after every earlier
  * batch's sync; no wait where commits are durable by themselves, on PostgreSQL and in memory). The event stream
- * is left out: its publisher sends only what is durable.
+ * is left out: its publisher sends only what is durable. When the writer is stopped or broken the read is answered
+ * 503, not with what may not survive.
  */
 @ControllerAdvice
 final class DurableReads implements ResponseBodyAdvice<Object> {
@@ -38,9 +39,23 @@ final class DurableReads implements ResponseBodyAdvice<Object> {
     public Object beforeBodyWrite(Object body, MethodParameter returnType, MediaType contentType,
                                   Class<? extends HttpMessageConverter<?>> converterType, ServerHttpRequest request,
                                   ServerHttpResponse response) {
-        String path = request.getURI().getPath();
-        if (request.getMethod() == HttpMethod.GET && path.startsWith("/api/v1/") && !path.equals("/api/v1/events")) {
-            commits.awaitDurable();
+        if (request.getMethod() != HttpMethod.GET || body instanceof org.springframework.http.ProblemDetail) {
+            return body; // a write's answer is durable already; an error's body shows nothing stored
+        }
+        String path = request instanceof org.springframework.http.server.ServletServerHttpRequest servlet
+                ? servlet.getServletRequest().getRequestURI().substring(
+                        servlet.getServletRequest().getContextPath().length())
+                : request.getURI().getPath();
+        if (path.startsWith("/api/v1/") && !path.equals("/api/v1/events")) {
+            try {
+                commits.awaitDurable();
+            } catch (IllegalStateException e) {
+                // the writer is stopped or has lost durability (riskgate halts or must be restarted): what was read
+                // may not survive, so it is not given out
+                throw new org.springframework.web.server.ResponseStatusException(
+                        org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE, "what was read cannot be made "
+                        + "durable: " + e.getMessage(), e);
+            }
         }
         return body;
     }

@@ -234,23 +234,24 @@ public final class AuditChain {
     private List<String> exportFiles(Path dir) {
         List<String> problems = new ArrayList<>();
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        jdbc.query("SELECT export_file, MIN(chain_seq), MAX(chain_seq) FROM decision_exported GROUP BY export_file "
-                + "ORDER BY MIN(chain_seq)", rs -> {
-                    String name = rs.getString(1);
-                    String records = "records " + rs.getLong(2) + " to " + rs.getLong(3);
-                    if (!AuditExport.FILE_NAME.matcher(name).matches()) {
-                        problems.add(records + " are recorded as exported to '" + name.replaceAll("\\p{Cntrl}", "?")
-                                + "', not a name riskgate gives an export file");
-                        return;
-                    }
-                    Path file = dir.resolve(name);
-                    if (!Files.isRegularFile(file)) {
-                        problems.add(records + " are recorded as exported to " + name + ", which is not in " + dir
-                                + ": nothing proves them");
-                        return;
-                    }
-                    AuditExport.verifyFile(file, json, Optional.of(jdbc)).forEach(p -> problems.add(name + ": " + p));
-                });
+        // the files first, then each read with its own queries: no connection held while a file is read
+        List<String[]> files = jdbc.query("SELECT export_file, MIN(chain_seq), MAX(chain_seq) FROM decision_exported "
+                + "GROUP BY export_file ORDER BY MIN(chain_seq)", (rs, i) -> new String[] {rs.getString(1),
+                "records " + rs.getLong(2) + " to " + rs.getLong(3)});
+        for (String[] f : files) {
+            String name = f[0];
+            String records = f[1];
+            if (!AuditExport.FILE_NAME.matcher(name).matches()) {
+                problems.add(records + " are recorded as exported to '" + name.replaceAll("\\p{Cntrl}", "?")
+                        + "', not a name riskgate gives an export file");
+            } else if (!Files.isRegularFile(dir.resolve(name))) {
+                problems.add(records + " are recorded as exported to " + name + ", which is not in " + dir
+                        + ": nothing proves them");
+            } else {
+                AuditExport.verifyFile(dir.resolve(name), json, Optional.of(jdbc))
+                        .forEach(p -> problems.add(name + ": " + p));
+            }
+        }
         return problems;
     }
 

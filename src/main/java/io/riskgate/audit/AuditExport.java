@@ -58,7 +58,7 @@ public final class AuditExport {
 
     /**
      * Exports every chained decision decided before {@code before} that no reservation or trade refers to, to
-     * {@code dir}/decisions-FIRST-LAST.jsonl.gz, then removes them from the store, leaving their tombstones. The
+     * {@code dir}/decisions-FIRST-LAST-HASH.jsonl.gz, then removes them from the store, leaving their tombstones. The
      * result names the file by its absolute path.
      */
     public synchronized Result export(Instant before, Path dir) {
@@ -73,9 +73,10 @@ public final class AuditExport {
         }
         long first = lines.get(0).seq();
         long last = lines.get(lines.size() - 1).seq();
-        String name = "decisions-" + first + "-" + last + ".jsonl.gz";
-        Path file = dir.resolve(name);
-        String sha = write(dir, file, lines);
+        Written written = write(dir, "decisions-" + first + "-" + last, lines);
+        Path file = written.file();
+        String sha = written.sha256();
+        String name = file.getFileName().toString();
         tx.executeWithoutResult(s -> {
             jdbc.batchUpdate("INSERT INTO decision_exported (chain_seq, id, prev_hash, record_hash, export_file) "
                             + "VALUES (?,?,?,?,?)",
@@ -100,14 +101,18 @@ public final class AuditExport {
         return dir;
     }
 
+    /** An export file in place and its SHA-256. */
+    private record Written(Path file, String sha256) {
+    }
+
     /**
-     * Writes the lines to a file of its own in {@code dir}, fsyncs it, renames it to {@code file} and fsyncs the
-     * directory, so that {@code file} is either absent or whole, and stays once the removal commits; returns its
-     * SHA-256. Each line's fields in one fixed order: the same records give the same bytes in any process. A
-     * {@code file} already there is replaced only when no tombstone names it (an export that crashed before its
-     * removal committed); one whose records another export moved (another process on the store) is left alone.
+     * Writes the lines to a file of its own in {@code dir}, fsyncs it, renames it to {@code stem}, the first 12 hex
+     * digits of its SHA-256 and {@code .jsonl.gz}, and fsyncs the directory: the name holds a whole file or none,
+     * and stays once the removal commits. The name follows the content, so two exports at once (two processes on
+     * one store) never write over each other's file: the one whose removal loses leaves a file no tombstone names.
+     * Each line's fields in one fixed order: the same records make the same bytes, and the same name, anywhere.
      */
-    private String write(Path dir, Path file, List<Line> lines) {
+    private Written write(Path dir, String stem, List<Line> lines) {
         Path partial = null;
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -127,21 +132,16 @@ public final class AuditExport {
                 gz.flush();
                 ch.force(true);
             }
-            String name = file.getFileName().toString();
-            if (Files.exists(file) && jdbc.queryForObject(
-                    "SELECT COUNT(*) FROM decision_exported WHERE export_file = ?", Long.class, name) > 0) {
-                throw new IllegalStateException("the decisions of " + name + " were exported meanwhile (by another "
-                        + "process on this store): nothing was removed by this export");
-            }
+            String sha = HexFormat.of().formatHex(md.digest());
+            Path file = dir.resolve(stem + "-" + sha.substring(0, 12) + ".jsonl.gz");
+            // a file of that name holds these very bytes (an export that crashed before its removal, run again)
             Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             partial = null;
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true); // the rename itself on disk before the records leave the store
-            }
-            return HexFormat.of().formatHex(md.digest());
+            syncDirectory(dir);
+            return new Written(file, sha);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write an export file in " + dir + ": " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         } finally {
@@ -155,9 +155,27 @@ public final class AuditExport {
         }
     }
 
-    /** The names {@link #export} gives its files: {@code decisions-FIRST-LAST.jsonl.gz}. */
-    static final java.util.regex.Pattern FILE_NAME =
-            java.util.regex.Pattern.compile("decisions-([1-9][0-9]{0,17})-([1-9][0-9]{0,17})\\.jsonl\\.gz");
+    /**
+     * The rename itself on disk before the records leave the store. Windows opens no directory as a file (its
+     * renames are durable with the file's metadata), so there the sync is left to the file system.
+     */
+    private static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (java.nio.file.AccessDeniedException e) {
+            if (!System.getProperty("os.name", "").startsWith("Windows")) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The names {@link #export} gives its files: {@code decisions-FIRST-LAST-HASH.jsonl.gz}, {@code HASH} the first 12
+     * hex digits of the file's SHA-256, or {@code decisions-FIRST-LAST.jsonl.gz} as files were named before the hash
+     * was added.
+     */
+    static final java.util.regex.Pattern FILE_NAME = java.util.regex.Pattern.compile(
+            "decisions-([1-9][0-9]{0,17})-([1-9][0-9]{0,17})(-[0-9a-f]{12})?\\.jsonl\\.gz");
 
     /**
      * Checks an export file on its own (every line's content against its hash, consecutive places linked, and the
@@ -168,6 +186,12 @@ public final class AuditExport {
     public static List<String> verifyFile(Path file, ObjectMapper json, Optional<JdbcTemplate> store) {
         List<String> problems = new ArrayList<>();
         String name = file.getFileName().toString();
+        // the tombstones naming this file, read once (a line of another file's record is looked up alone)
+        java.util.Map<Long, String[]> tombstones = new java.util.TreeMap<>();
+        store.ifPresent(jdbc -> jdbc.query("SELECT chain_seq, id, record_hash FROM decision_exported "
+                + "WHERE export_file = ?", rs -> {
+                    tombstones.put(rs.getLong(1), new String[] {rs.getString(2), rs.getString(3)});
+                }, name));
         java.util.Set<Long> held = new java.util.HashSet<>();
         long firstSeq = 0;
         long previousSeq = 0;
@@ -192,7 +216,8 @@ public final class AuditExport {
                     problems.add(where + " does not follow record " + previousSeq);
                 }
                 if (store.isPresent()) {
-                    List<String> kept = store.get().queryForList(
+                    List<String> kept = tombstones.containsKey(seq) ? List.of(tombstones.get(seq)[1])
+                            : store.get().queryForList(
                             "SELECT record_hash FROM decision_exported WHERE chain_seq = ?", String.class, seq);
                     if (!kept.equals(List.of(hash))) {
                         problems.add(where + (kept.isEmpty() ? " has no tombstone in the store"
@@ -215,13 +240,12 @@ public final class AuditExport {
                     + (held.isEmpty() ? "holds none" : "runs from record " + firstSeq + " to " + previousSeq)
                     + ": its first or last lines were removed");
         }
-        store.ifPresent(jdbc -> jdbc.query("SELECT chain_seq, id FROM decision_exported WHERE export_file = ? "
-                + "ORDER BY chain_seq", rs -> {
-                    if (!held.contains(rs.getLong(1))) {
-                        problems.add("record " + rs.getLong(1) + " (" + rs.getString(2) + ") was exported to " + name
-                                + ", which does not hold it: its line was removed");
-                    }
-                }, name));
+        tombstones.forEach((seq, tombstone) -> {
+            if (!held.contains(seq)) {
+                problems.add("record " + seq + " (" + tombstone[0] + ") was exported to " + name
+                        + ", which does not hold it: its line was removed");
+            }
+        });
         return problems;
     }
 }

@@ -122,7 +122,7 @@ final class AuditCommand implements Runnable {
 
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = "Move the decisions decided before INSTANT that no reservation or trade refers to into "
-                    + "DIR/decisions-FIRST-LAST.jsonl.gz (written and fsynced first); the store keeps a tombstone "
+                    + "DIR/decisions-FIRST-LAST-HASH.jsonl.gz (written and fsynced first); the store keeps a tombstone "
                     + "per record so the chain still verifies. Run while the service is stopped.")
     static final class Export implements Callable<Integer> {
         @ParentCommand
@@ -163,7 +163,7 @@ final class AuditCommand implements Runnable {
         @ParentCommand
         AuditCommand parent;
 
-        @Parameters(index = "0", paramLabel = "FILE", description = "a decisions-FIRST-LAST.jsonl.gz file")
+        @Parameters(index = "0", paramLabel = "FILE", description = "a decisions-FIRST-LAST-HASH.jsonl.gz file")
         Path file;
 
         @Override

@@ -593,10 +593,15 @@ public final class GroupCommit implements TransactionOperations, AutoCloseable {
             // H2 has committed the batch in memory (others may read it, H2 may yet write it) but the disk does not
             // hold it: its outcome is unknown, so no caller may be told anything. The process stops here, as a
             // database stops on a failed fsync; the restart starts from what is durable.
-            broken = new IllegalStateException("the journal " + journal.file() + " could not be written ("
-                    + e.getMessage() + "); riskgate stops", e);
-            org.slf4j.LoggerFactory.getLogger(GroupCommit.class).error("durability lost: {}", broken.getMessage(), e);
-            onDurabilityLost.run();
+            try {
+                broken = new IllegalStateException("the journal " + journal.file() + " could not be written ("
+                        + e.getMessage() + "); riskgate stops", e);
+                org.slf4j.LoggerFactory.getLogger(GroupCommit.class).error("durability lost: {}", broken.getMessage(),
+                        e);
+            } finally {
+                // even when the message or the log fails too (memory still short): the halt must come first
+                onDurabilityLost.run();
+            }
             throw broken;
         }
     }

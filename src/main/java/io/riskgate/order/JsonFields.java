@@ -30,8 +30,34 @@ public final class JsonFields {
     public static JsonFields root(JsonNode node, List<FieldProblem> problems) {
         if (node == null || !node.isObject()) {
             problems.add(new FieldProblem("$", "request body must be a JSON object"));
+        } else {
+            namesAreText(node, "", problems);
         }
         return new JsonFields(node, "", problems);
+    }
+
+    /**
+     * Every field name in the body is Unicode text (a value is checked where it is read, {@link #optionalText}): a
+     * name is kept with the request in the audit (a model's vote, an unknown field's problem) as a value is.
+     */
+    private static void namesAreText(JsonNode node, String path, List<FieldProblem> problems) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> {
+                String at = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+                int broken = unpairedSurrogate(e.getKey());
+                if (broken >= 0) {
+                    problems.add(new FieldProblem(path.isEmpty() ? "$" : path, String.format(Locale.ROOT,
+                            "holds a field name that is not Unicode text (an unpaired surrogate, U+%04X)",
+                            (int) e.getKey().charAt(broken))));
+                } else {
+                    namesAreText(e.getValue(), at, problems);
+                }
+            });
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                namesAreText(node.get(i), path + "[" + i + "]", problems);
+            }
+        }
     }
 
     public boolean present() {
@@ -149,7 +175,10 @@ public final class JsonFields {
         return Optional.of(s);
     }
 
-    /** Where {@code s} holds a surrogate that is not half of a pair, or -1 (JSON's {@code \\uD800} escapes allow it). */
+    /**
+     * Where {@code s} holds a surrogate that is not half of a pair, or -1 (JSON's {@code \\uD800} escapes can send
+     * one).
+     */
     static int unpairedSurrogate(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

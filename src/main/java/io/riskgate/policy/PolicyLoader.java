@@ -133,6 +133,11 @@ public final class PolicyLoader {
     private Optional<PolicyBundle> parse(Path file, byte[] bytes, List<PolicyProblem> problems,
                                          List<Map<String, byte[]>> refusedRules) {
         String name = file.getFileName().toString();
+        int notText = notUtf8At(bytes);
+        if (notText >= 0) {
+            problems.add(new PolicyProblem(name, "", lineAt(bytes, notText), notUtf8(bytes, notText)));
+            return Optional.empty();
+        }
         Node root;
         try {
             LoaderOptions options = new LoaderOptions();
@@ -742,14 +747,48 @@ public final class PolicyLoader {
                 root.problem(null, at, "'" + r + "' is not a rule file: use .drl, .drl.xlsx, .drl.xls or .drl.csv");
             } else {
                 try {
-                    rules.read(r).ifPresentOrElse(b -> out.put(r, b), () -> root.problem(null, at,
-                            "rule file '" + r + "' not found in " + rules.describe()));
+                    rules.read(r).ifPresentOrElse(b -> {
+                        int notText = RuleFileKind.of(r) == RuleFileKind.XLS ? -1 : notUtf8At(b);
+                        if (notText >= 0) {
+                            root.problem(null, at, "rule file '" + r + "', line " + lineAt(b, notText) + ": "
+                                    + notUtf8(b, notText));
+                        }
+                        out.put(r, b);
+                    }, () -> root.problem(null, at, "rule file '" + r + "' not found in " + rules.describe()));
                 } catch (IOException e) {
                     root.problem(null, at, "cannot read '" + r + "': " + e.getMessage());
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * Where {@code bytes} stop being UTF-8, or -1. A policy and its text rule files must be UTF-8: the archive keeps
+     * them as text, and a byte of another encoding (a Windows editor's cp1252 'é') would be kept as U+FFFD, so the
+     * archived copy would no longer hash to the sha256 its decisions name.
+     */
+    static int notUtf8At(byte[] bytes) {
+        java.nio.charset.CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(Math.max(16, bytes.length));
+        java.nio.charset.CoderResult r = d.decode(in, out, true);
+        return r.isError() ? in.position() : -1;
+    }
+
+    private static int lineAt(byte[] bytes, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset; i++) {
+            line += bytes[i] == '\n' ? 1 : 0;
+        }
+        return line;
+    }
+
+    private static String notUtf8(byte[] bytes, int offset) {
+        return String.format(Locale.ROOT, "is not UTF-8 text (byte 0x%02X at offset %d): save the file as UTF-8",
+                bytes[offset] & 0xFF, offset);
     }
 
     /** A relative name that stays inside the rules directory: no '..' out of it, not absolute. */

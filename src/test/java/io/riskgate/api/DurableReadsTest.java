@@ -83,11 +83,25 @@ class DurableReadsTest {
                 assertThat(CompletableFuture.supplyAsync(() -> answer(reads, other[0], other[1]))
                         .get(10, TimeUnit.SECONDS)).as(other[0] + " " + other[1]).isEqualTo("body");
             }
+            // under a context path as well
+            org.springframework.mock.web.MockHttpServletRequest underContext =
+                    new org.springframework.mock.web.MockHttpServletRequest("GET", "/rg/api/v1/decisions");
+            underContext.setContextPath("/rg");
+            CompletableFuture<Object> readUnderContext = CompletableFuture.supplyAsync(() -> reads.beforeBodyWrite(
+                    "body", null, org.springframework.http.MediaType.APPLICATION_JSON, null,
+                    new org.springframework.http.server.ServletServerHttpRequest(underContext), null));
             Thread.sleep(300);
             assertThat(read).isNotDone();
+            assertThat(readUnderContext).isNotDone();
             writer.release();
             assertThat(read.get(30, TimeUnit.SECONDS)).isEqualTo("body");
+            assertThat(readUnderContext.get(30, TimeUnit.SECONDS)).isEqualTo("body");
         }
+        // a writer that is stopped cannot make anything durable: the read is refused, not answered
+        rt.commits().close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> answer(reads, "GET", "/api/v1/decisions"))
+                .isInstanceOf(org.springframework.web.server.ResponseStatusException.class)
+                .hasMessageContaining("503");
     }
 
     private static Object answer(DurableReads reads, String method, String path) {

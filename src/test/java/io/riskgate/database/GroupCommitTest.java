@@ -96,10 +96,6 @@ class GroupCommitTest {
     }
 
     /**
-     * A caller holds an account's lock while it waits: interrupted, it still waits for its unit's outcome (which may
-     * yet commit) and is told it, keeping the interrupt, so the lock is never released on an unknown outcome.
-     */
-    /**
      * A unit that marks the batch's transaction rollback-only (instead of throwing) would have Spring roll the whole
      * batch back silently while every caller was told its write was done: every caller of the batch is failed.
      */
@@ -123,6 +119,10 @@ class GroupCommitTest {
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM t", Integer.class)).isZero();
     }
 
+    /**
+     * A caller holds an account's lock while it waits: interrupted, it still waits for its unit's outcome (which may
+     * yet commit) and is told it, keeping the interrupt, so the lock is never released on an unknown outcome.
+     */
     @Test
     void anInterruptedCallerStillWaitsForItsUnitsOutcomeAndKeepsTheInterrupt() throws Exception {
         CountDownLatch inUnit = new CountDownLatch(1);

@@ -210,6 +210,12 @@ class CheckRequestParserTest {
         assertThat(refused(json).problems()).containsExactly(new FieldProblem("strategy",
                 "must be Unicode text, but holds an unpaired surrogate (U+D800) at character 6"));
 
+        // a field name too: a model's name in the votes is kept with the request
+        ObjectNode votes = set(seed001(), "signal.modelVotes", new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode().put("gpt\uDE80", "LONG"));
+        assertThat(refused(votes).problems()).containsExactly(new FieldProblem("signal.modelVotes",
+                "holds a field name that is not Unicode text (an unpaired surrogate, U+DE80)"));
+
         // a whole pair is text; either half alone, at the end or before the other order, is not
         assertThat(JsonFields.unpairedSurrogate("trend\uD83D\uDE80")).isEqualTo(-1);
         assertThat(JsonFields.unpairedSurrogate("trend\uD83D")).isEqualTo(5);

@@ -234,6 +234,37 @@ class PolicyLoaderTest {
                 .containsExactly(tuple("rules[0]", lineOf(yaml, "- gate.drl")));
     }
 
+    /**
+     * A policy or a rule file saved in another encoding than UTF-8 (a Windows editor's cp1252, where 'e' with an
+     * acute accent is the single byte 0xE9) is refused with the line of the first such byte: the archive keeps them
+     * as text, and the copy would no longer hash to the sha256 the decisions taken under it name.
+     */
+    @Test
+    void aPolicyOrRuleFileThatIsNotUtf8IsRefusedWithItsLine() throws IOException {
+        Path f = policiesDir.resolve(FILE);
+        byte[] utf8 = replace(shipped, "  max_leverage: 30\n", "  max_leverage: 30  # r\u00e9vis\u00e9\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(f, utf8);
+        assertThat(loader.load(f).policy().id()).isEqualTo("default");
+
+        String cp1252 = replace(shipped, "  max_leverage: 30\n", "  max_leverage: 30  # r\u00e9vis\u00e9\n");
+        byte[] bytes = cp1252.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Files.write(f, bytes);
+        int offset = cp1252.indexOf('\u00e9');
+        PolicyException e = catchThrowableOfType(() -> loader.load(f), PolicyException.class);
+        assertThat(e.problems()).extracting(PolicyProblem::line, PolicyProblem::message).containsExactly(
+                tuple(lineOf(cp1252, "max_leverage: 30  #"), "is not UTF-8 text (byte 0xE9 at offset " + offset
+                        + "): save the file as UTF-8"));
+
+        Files.write(f, utf8);
+        Files.write(rulesDir.resolve("gates.drl"), "// r\u00e9vis\u00e9\n".getBytes(
+                java.nio.charset.StandardCharsets.ISO_8859_1));
+        PolicyException rules = catchThrowableOfType(() -> loader.load(f), PolicyException.class);
+        assertThat(rules.problems()).extracting(PolicyProblem::path, PolicyProblem::message).containsExactly(
+                tuple("rules[0]", "rule file 'gates.drl', line 1: is not UTF-8 text (byte 0xE9 at offset 4): save "
+                        + "the file as UTF-8"));
+    }
+
     @Test
     void reportsInvalidYamlSyntaxWithItsLine() throws IOException {
         String yaml = replace(shipped, "  max_leverage: 30\n", "  max_leverage: 30: 40\n");
