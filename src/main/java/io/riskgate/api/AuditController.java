@@ -78,7 +78,7 @@ class AuditController {
     @GetMapping("/head")
     AuditChain.Head head() {
         Optional<AuditChain.Head> head = chain.head();
-        commits.awaitDurable();
+        DurableReads.awaitDurable(commits);
         return head.orElseThrow(() -> new NotFoundException("no decision is in the chain yet"));
     }
 

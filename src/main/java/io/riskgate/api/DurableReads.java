@@ -30,6 +30,22 @@ final class DurableReads implements ResponseBodyAdvice<Object> {
         this.commits = runtime.commits();
     }
 
+    /**
+     * Waits for everything committed so far to be durable; when the writer is stopped or has lost durability
+     * (riskgate halts, or must be restarted), what was read may not survive and is not given out: 503, the cause
+     * logged and not sent.
+     */
+    static void awaitDurable(GroupCommit commits) {
+        try {
+            commits.awaitDurable();
+        } catch (IllegalStateException e) {
+            org.slf4j.LoggerFactory.getLogger(DurableReads.class).warn("a read was refused: {}", e.getMessage());
+            throw new org.springframework.web.server.ResponseStatusException(
+                    org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE,
+                    "what was read cannot be made durable now: riskgate is stopping or must be restarted");
+        }
+    }
+
     @Override
     public boolean supports(MethodParameter returnType, Class<? extends HttpMessageConverter<?>> converterType) {
         return true;
@@ -43,19 +59,12 @@ final class DurableReads implements ResponseBodyAdvice<Object> {
             return body; // a write's answer is durable already; an error's body shows nothing stored
         }
         String path = request instanceof org.springframework.http.server.ServletServerHttpRequest servlet
-                ? servlet.getServletRequest().getRequestURI().substring(
-                        servlet.getServletRequest().getContextPath().length())
+                // decoded, as the handler was matched: an encoded "/api/%761/" must not skip the wait
+                ? org.springframework.web.util.UrlPathHelper.defaultInstance.getPathWithinApplication(
+                        servlet.getServletRequest())
                 : request.getURI().getPath();
         if (path.startsWith("/api/v1/") && !path.equals("/api/v1/events")) {
-            try {
-                commits.awaitDurable();
-            } catch (IllegalStateException e) {
-                // the writer is stopped or has lost durability (riskgate halts or must be restarted): what was read
-                // may not survive, so it is not given out
-                throw new org.springframework.web.server.ResponseStatusException(
-                        org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE, "what was read cannot be made "
-                        + "durable: " + e.getMessage(), e);
-            }
+            awaitDurable(commits);
         }
         return body;
     }

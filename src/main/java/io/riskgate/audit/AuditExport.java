@@ -77,15 +77,22 @@ public final class AuditExport {
         Path file = written.file();
         String sha = written.sha256();
         String name = file.getFileName().toString();
-        tx.executeWithoutResult(s -> {
-            jdbc.batchUpdate("INSERT INTO decision_exported (chain_seq, id, prev_hash, record_hash, export_file) "
-                            + "VALUES (?,?,?,?,?)",
-                    lines.stream().map(l -> new Object[] {l.seq(), l.id(), l.prevHash(), l.recordHash(), name})
-                            .toList());
-            List<Object[]> ids = lines.stream().map(l -> new Object[] {l.id()}).toList();
-            jdbc.batchUpdate("DELETE FROM decision_code WHERE decision_id = ?", ids);
-            jdbc.batchUpdate("DELETE FROM decision WHERE id = ?", ids);
-        });
+        try {
+            tx.executeWithoutResult(s -> {
+                jdbc.batchUpdate("INSERT INTO decision_exported (chain_seq, id, prev_hash, record_hash, export_file) "
+                                + "VALUES (?,?,?,?,?)",
+                        lines.stream().map(l -> new Object[] {l.seq(), l.id(), l.prevHash(), l.recordHash(), name})
+                                .toList());
+                List<Object[]> ids = lines.stream().map(l -> new Object[] {l.id()}).toList();
+                jdbc.batchUpdate("DELETE FROM decision_code WHERE decision_id = ?", ids);
+                jdbc.batchUpdate("DELETE FROM decision WHERE id = ?", ids);
+            });
+        } catch (org.springframework.dao.DuplicateKeyException e) {
+            // another process's export took some of these records first: its file holds them, and this one's file
+            // (named for its own content) is left with records no tombstone names
+            throw new io.riskgate.errors.ConflictException("another export moved some of decisions " + first + " to "
+                    + last + " meanwhile: nothing was removed by this one; run it again");
+        }
         return new Result(lines.size(), Optional.of(first), Optional.of(last),
                 Optional.of(file.toAbsolutePath().toString()), Optional.of(sha));
     }
@@ -185,20 +192,19 @@ public final class AuditExport {
      */
     public static List<String> verifyFile(Path file, ObjectMapper json, Optional<JdbcTemplate> store) {
         List<String> problems = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
         String name = file.getFileName().toString();
-        // the tombstones naming this file, read once (a line of another file's record is looked up alone)
-        java.util.Map<Long, String[]> tombstones = new java.util.TreeMap<>();
-        store.ifPresent(jdbc -> jdbc.query("SELECT chain_seq, id, record_hash FROM decision_exported "
-                + "WHERE export_file = ?", rs -> {
-                    tombstones.put(rs.getLong(1), new String[] {rs.getString(2), rs.getString(3)});
-                }, name));
-        java.util.Set<Long> held = new java.util.HashSet<>();
+        // the tombstones naming this file, a page at a time in order of place, merged with its lines (in the same
+        // order): memory stays bounded however many records a file holds
+        Tombstones tombstones = new Tombstones(store, name);
+        java.util.function.Consumer<Tombstone> missing = t -> removed.add("record " + t.seq() + " (" + t.id()
+                + ") was exported to " + name + ", which does not hold it: its line was removed");
         long firstSeq = 0;
         long previousSeq = 0;
+        int n = 0;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(
                 Files.newInputStream(file)), StandardCharsets.UTF_8))) {
             String previousHash = null;
-            int n = 0;
             for (String text; (text = r.readLine()) != null; ) {
                 n++;
                 JsonNode l = json.readTree(text);
@@ -216,16 +222,19 @@ public final class AuditExport {
                     problems.add(where + " does not follow record " + previousSeq);
                 }
                 if (store.isPresent()) {
-                    List<String> kept = tombstones.containsKey(seq) ? List.of(tombstones.get(seq)[1])
-                            : store.get().queryForList(
-                            "SELECT record_hash FROM decision_exported WHERE chain_seq = ?", String.class, seq);
+                    while (tombstones.peek() != null && tombstones.peek().seq() < seq) {
+                        missing.accept(tombstones.next());
+                    }
+                    // this file's tombstone for the line, or (a line of another file's record) looked up alone
+                    List<String> kept = tombstones.peek() != null && tombstones.peek().seq() == seq
+                            ? List.of(tombstones.next().hash()) : store.get().queryForList(
+                                    "SELECT record_hash FROM decision_exported WHERE chain_seq = ?", String.class, seq);
                     if (!kept.equals(List.of(hash))) {
                         problems.add(where + (kept.isEmpty() ? " has no tombstone in the store"
                                 : " has another hash in the store's tombstone"));
                     }
                 }
                 firstSeq = n == 1 ? seq : firstSeq;
-                held.add(seq);
                 previousSeq = seq;
                 previousHash = hash;
             }
@@ -234,18 +243,54 @@ public final class AuditExport {
             return problems;
         }
         java.util.regex.Matcher named = FILE_NAME.matcher(name);
-        if (named.matches() && (held.isEmpty() || firstSeq != Long.parseLong(named.group(1))
+        if (named.matches() && (n == 0 || firstSeq != Long.parseLong(named.group(1))
                 || previousSeq != Long.parseLong(named.group(2)))) {
             problems.add(name + " is named for records " + named.group(1) + " to " + named.group(2) + " but "
-                    + (held.isEmpty() ? "holds none" : "runs from record " + firstSeq + " to " + previousSeq)
+                    + (n == 0 ? "holds none" : "runs from record " + firstSeq + " to " + previousSeq)
                     + ": its first or last lines were removed");
         }
-        tombstones.forEach((seq, tombstone) -> {
-            if (!held.contains(seq)) {
-                problems.add("record " + seq + " (" + tombstone[0] + ") was exported to " + name
-                        + ", which does not hold it: its line was removed");
-            }
-        });
+        while (tombstones.peek() != null) {
+            missing.accept(tombstones.next());
+        }
+        problems.addAll(removed);
         return problems;
+    }
+
+    /** A tombstone: a record's place, id and hash. */
+    private record Tombstone(long seq, String id, String hash) {
+    }
+
+    /** The tombstones naming one file, in order of place, read {@link #PAGE} at a time (none without a store). */
+    private static final class Tombstones {
+        private static final int PAGE = 10_000;
+        private final Optional<JdbcTemplate> store;
+        private final String file;
+        private final java.util.ArrayDeque<Tombstone> page = new java.util.ArrayDeque<>();
+        private long after;
+        private boolean done;
+
+        Tombstones(Optional<JdbcTemplate> store, String file) {
+            this.store = store;
+            this.file = file;
+            this.done = store.isEmpty();
+        }
+
+        Tombstone peek() {
+            if (page.isEmpty() && !done) {
+                List<Tombstone> rows = store.orElseThrow().query("SELECT chain_seq, id, record_hash FROM "
+                        + "decision_exported WHERE export_file = ? AND chain_seq > ? ORDER BY chain_seq LIMIT " + PAGE,
+                        (rs, i) -> new Tombstone(rs.getLong(1), rs.getString(2), rs.getString(3)), file, after);
+                page.addAll(rows);
+                done = rows.size() < PAGE;
+                after = rows.isEmpty() ? after : rows.get(rows.size() - 1).seq();
+            }
+            return page.peekFirst();
+        }
+
+        Tombstone next() {
+            Tombstone t = peek();
+            page.pollFirst();
+            return t;
+        }
     }
 }

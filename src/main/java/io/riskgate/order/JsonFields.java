@@ -43,13 +43,16 @@ public final class JsonFields {
     private static void namesAreText(JsonNode node, String path, List<FieldProblem> problems) {
         if (node.isObject()) {
             node.fields().forEachRemaining(e -> {
-                String at = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
                 int broken = unpairedSurrogate(e.getKey());
                 if (broken >= 0) {
-                    problems.add(new FieldProblem(path.isEmpty() ? "$" : path, String.format(Locale.ROOT,
-                            "holds a field name that is not Unicode text (an unpaired surrogate, U+%04X)",
+                    // named with the half pair escaped: the name itself cannot be written back as UTF-8
+                    String name = e.getKey().substring(0, broken) + String.format(Locale.ROOT, "\\u%04X",
+                            (int) e.getKey().charAt(broken)) + "...";
+                    problems.add(new FieldProblem((path.isEmpty() ? "" : path + ".") + name, String.format(
+                            Locale.ROOT, "is a field name that is not Unicode text (an unpaired surrogate, U+%04X)",
                             (int) e.getKey().charAt(broken))));
                 } else {
+                    String at = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
                     namesAreText(e.getValue(), at, problems);
                 }
             });
@@ -266,7 +269,7 @@ public final class JsonFields {
         }
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!known.contains(f)) {
+            if (!known.contains(f) && unpairedSurrogate(f) < 0) { // such a name is refused already (root)
                 problem(f, "unknown field (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
             }
         }

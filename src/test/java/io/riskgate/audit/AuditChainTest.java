@@ -376,6 +376,23 @@ class AuditChainTest {
         try (var files = java.nio.file.Files.list(out)) {
             assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
         }
+
+        // the export that loses a race (another process's tombstone for one of its records, committed first):
+        // a conflict, and nothing of it removed
+        List<Decision> more = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            more.add(rt.engine().check(set(set(Requests.seed001(), "account", "b" + i), "signal.consensus", "SPLIT")));
+        }
+        jdbc.update("INSERT INTO decision_exported (chain_seq, id, prev_hash, record_hash, export_file) SELECT "
+                + "chain_seq, id, prev_hash, record_hash, 'decisions-8-8-000000000000.jsonl.gz' FROM decision "
+                + "WHERE id = ?", more.get(1).decisionId());
+        assertThatThrownBy(() -> new AuditExport(jdbc, rt.commits(), RiskgateRuntime.jsonMapper())
+                .export(TestRuntime.T0.plusSeconds(1), out))
+                .isInstanceOf(io.riskgate.errors.ConflictException.class)
+                .hasMessage("another export moved some of decisions 7 to 8 meanwhile: nothing was removed by this one; "
+                        + "run it again");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM decision WHERE id IN (?,?)", Integer.class,
+                more.get(0).decisionId(), more.get(1).decisionId())).isEqualTo(2);
     }
 
     /** A decision inserted with SQL outside the chain (no place, no hashes) is named, not only counted. */

@@ -213,8 +213,11 @@ class CheckRequestParserTest {
         // a field name too: a model's name in the votes is kept with the request
         ObjectNode votes = set(seed001(), "signal.modelVotes", new com.fasterxml.jackson.databind.ObjectMapper()
                 .createObjectNode().put("gpt\uDE80", "LONG"));
-        assertThat(refused(votes).problems()).containsExactly(new FieldProblem("signal.modelVotes",
-                "holds a field name that is not Unicode text (an unpaired surrogate, U+DE80)"));
+        assertThat(refused(votes).problems()).containsExactly(new FieldProblem("signal.modelVotes.gpt\\uDE80...",
+                "is a field name that is not Unicode text (an unpaired surrogate, U+DE80)"));
+        // an unknown field so named is refused once, for its name
+        assertThat(refused(set(seed001(), "x\uD800", 1)).problems()).containsExactly(new FieldProblem(
+                "x\\uD800...", "is a field name that is not Unicode text (an unpaired surrogate, U+D800)"));
 
         // a whole pair is text; either half alone, at the end or before the other order, is not
         assertThat(JsonFields.unpairedSurrogate("trend\uD83D\uDE80")).isEqualTo(-1);
