@@ -40,7 +40,12 @@ class TradesController {
         // whose decision it is comes first: another account's decision is a 403 whatever else is wrong
         FillRequest.decisionIdOf(body).flatMap(audit::find)
                 .ifPresent(r -> AccountAccess.requireTradingRecord(r.decision().account(), "decision"));
-        return trades.fill(FillRequest.parse(body));
+        FillRequest request = FillRequest.parse(body);
+        // and the decision the fill will be applied to, as parsed, is checked again: access is never decided on
+        // another reading of the body than the one acted on
+        audit.find(request.decisionId())
+                .ifPresent(r -> AccountAccess.requireTradingRecord(r.decision().account(), "decision"));
+        return trades.fill(request);
     }
 
     @Operation(summary = "Report a close of a trade, whole or part, at a price")

@@ -344,10 +344,12 @@ public final class InboundStreams implements AutoCloseable {
             portfolio.reportEquity(io.riskgate.portfolio.EquitySnapshot.parse(account, body,
                     registry.active().policy().portfolio(), clock.instant()));
         } else if (stream.equals(settings.fills())) {
-            String account = io.riskgate.lifecycle.FillRequest.decisionIdOf(body).flatMap(audit::find)
-                    .map(r -> r.decision().account()).orElse(null);
+            // the decision as parsed, the one the fill is applied to; none found: nothing to fill, and the key must
+            // still be a trader's
+            io.riskgate.lifecycle.FillRequest fill = io.riskgate.lifecycle.FillRequest.parse(body);
+            String account = audit.find(fill.decisionId()).map(r -> r.decision().account()).orElse(null);
             allowed(Role.TRADER, account);
-            trades.fill(io.riskgate.lifecycle.FillRequest.parse(body));
+            trades.fill(fill);
         } else {
             String trade = field(e, "trade");
             allowed(Role.TRADER, trades.detail(trade).trade().account());

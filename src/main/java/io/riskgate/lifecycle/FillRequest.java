@@ -37,6 +37,7 @@ public record FillRequest(String decisionId, double fillPrice, double quantity, 
     public static Optional<String> decisionIdOf(com.fasterxml.jackson.databind.JsonNode body) {
         return Optional.ofNullable(body == null ? null : body.get("decisionId"))
                 .filter(com.fasterxml.jackson.databind.JsonNode::isTextual).map(
-                        com.fasterxml.jackson.databind.JsonNode::asText).filter(id -> id.matches(DECISION_ID));
+                        com.fasterxml.jackson.databind.JsonNode::asText).map(String::trim)
+                .filter(id -> id.matches(DECISION_ID)); // trimmed as parse() reads it
     }
 }

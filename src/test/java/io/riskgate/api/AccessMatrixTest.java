@@ -249,6 +249,30 @@ class AccessMatrixTest {
         assertThat(wrong).as("of " + requests + " requests").isEmpty();
     }
 
+    /**
+     * A fill names its decision by id; the id as sent with a tab before it (which parsing trims) must not slip past
+     * the check of whose decision it is: trader B cannot fill account A's approval, which A still can.
+     */
+    @Test
+    void aFillOfAnotherAccountsDecisionIsRefusedHoweverItsIdIsWritten() {
+        HttpApi traderA = callers.get(Who.TRADER_A);
+        // timed at account A's clock, which the matrix's other rows may have moved past seed 001's time
+        String clock = traderA.check(Requests.set(Requests.seed001(), "account", a)).at("/accountState/accountClock")
+                .asText();
+        JsonNode ok = traderA.check(Requests.set(Requests.set(Requests.seed001(), "account", a), "market.timestamp",
+                clock));
+        assertThat(ok.get("approved").asBoolean()).as(ok.toString()).isTrue();
+        String id = ok.get("decisionId").asText();
+        for (String written : List.of("\t" + id, " " + id, id + " ")) {
+            var stolen = callers.get(Who.TRADER_B).post("/api/v1/trades", Requests.JSON.createObjectNode()
+                    .put("decisionId", written).put("fillPrice", 50_000).put("quantity", 0.01));
+            assertThat(stolen.status()).as(stolen.raw()).isEqualTo(403);
+        }
+        var own = traderA.post("/api/v1/trades", Requests.JSON.createObjectNode().put("decisionId", id)
+                .put("fillPrice", 50_000).put("quantity", 0.01));
+        assertThat(own.status()).as(own.raw()).isEqualTo(201);
+    }
+
     @Test
     void refusalsAreProblemJson() {
         for (Row row : rows()) {
