@@ -98,9 +98,20 @@ public final class InstanceSync implements AutoCloseable {
         }
     }
 
-    /** One poll: switches, activations and assignments, events. */
+    private final List<Runnable> alsoEachPoll = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Runs {@code refresh} at every poll too, for state kept above the runtime that other instances change (the API
+     * keys: one revoked on another instance stops working here within a poll).
+     */
+    public void alsoEachPoll(Runnable refresh) {
+        alsoEachPoll.add(refresh);
+    }
+
+    /** One poll: switches, activations and assignments, events, and what {@link #alsoEachPoll} added. */
     public synchronized void poll() {
         switches.refresh();
+        alsoEachPoll.forEach(Runnable::run);
         portfolio.firmShares().refresh(portfolio.firm());
         // the log is read and compared with what is in force between reloads, in one step: this process's own reload
         // logs its activation before it puts the policies in force and is not to be taken for another instance's,

@@ -79,9 +79,20 @@ public final class ApiKeys {
         this.jdbc = new JdbcTemplate(dataSource);
         this.tx = tx;
         this.clock = clock;
+        refresh();
+    }
+
+    /**
+     * Reads the keys not revoked again: on a database several instances share, a key revoked (or created) through
+     * another instance, or with the CLI, counts here from the next read (runtime.InstanceSync, about once a second).
+     */
+    public synchronized void refresh() {
+        Map<String, ApiKey> active = new java.util.HashMap<>();
         jdbc.query("SELECT * FROM api_key WHERE revoked_at IS NULL", rs -> {
-            byHash.put(rs.getString("key_hash"), row(rs));
+            active.put(rs.getString("key_hash"), row(rs));
         });
+        byHash.keySet().retainAll(active.keySet());
+        byHash.putAll(active);
     }
 
     /** The caller a key stands for, if it is well formed, known, not revoked and not expired. */

@@ -52,12 +52,16 @@ public class SecurityConfiguration {
     @org.springframework.context.annotation.DependsOn("riskgateRuntime")
     ApiKeys apiKeys(DataSource dataSource, Clock clock,
                     @Value("${riskgate.security.bootstrap-key-file:./data/admin.key}") Path bootstrapFile,
-                    io.riskgate.database.GroupCommit writes)
+                    io.riskgate.database.GroupCommit writes, io.riskgate.runtime.RiskgateRuntime runtime)
             throws IOException {
         // the runtime (riskgateRuntime) has migrated the schema (api_key is V8) before this runs; its group commit
         // (a bean) makes a key durable before it is answered
         ApiKeys keys = new ApiKeys(dataSource, writes, clock);
         BootstrapAdminKey.ensure(keys, bootstrapFile);
+        if (runtime.sync() != null) {
+            // several instances on one database: a key revoked on another stops working here within a poll
+            runtime.sync().alsoEachPoll(keys::refresh);
+        }
         return keys;
     }
 

@@ -126,6 +126,19 @@ class SeveralInstancesTest {
         return decisions;
     }
 
+    /**
+     * What lives above the runtime and other instances change (the API keys, SecurityConfiguration) is read again at
+     * every poll of the instance sync, with the runtime's own shared state.
+     */
+    @Test
+    void theInstanceSyncAlsoRunsWhatIsRegisteredAtEachPoll() {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        a.sync().alsoEachPoll(reads::incrementAndGet);
+        a.sync().poll();
+        a.sync().poll();
+        assertThat(reads).hasValueGreaterThanOrEqualTo(2);
+    }
+
     @Test
     void aRecordRefusedFirstInABatchLeavesTheRestOfTheBatchInItsPlaceInTheChain() throws Exception {
         // a links one record, then b links two: the head a last linked is now two places behind the chain's

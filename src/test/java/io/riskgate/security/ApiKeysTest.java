@@ -85,6 +85,27 @@ class ApiKeysTest {
         assertThat(new ApiKeys(db, clock).authenticate(c.key())).isEmpty();
     }
 
+    /**
+     * Two instances on one database (each its own index of keys): a key revoked through one keeps working on the
+     * other only until that one reads the keys again (runtime.InstanceSync, about once a second), and a key created
+     * through one works on the other from then on.
+     */
+    @Test
+    void aKeyRevokedOrCreatedThroughAnotherInstanceCountsHereAfterTheNextRead() {
+        ApiKeys.Created c = trader("exec-1", Duration.ofDays(90));
+        ApiKeys other = new ApiKeys(db, clock);
+        assertThat(other.authenticate(c.key())).isPresent();
+
+        keys.revoke(c.apiKey().id(), "officer");
+        ApiKeys.Created fresh = trader("exec-2", Duration.ofDays(90));
+        assertThat(other.authenticate(c.key())).as("before the other instance reads the keys again").isPresent();
+        assertThat(other.authenticate(fresh.key())).isEmpty();
+        other.refresh();
+        assertThat(other.authenticate(c.key())).isEmpty();
+        assertThat(other.stillValid(keys.authenticate(fresh.key()).orElseThrow())).isTrue();
+        assertThat(other.authenticate(fresh.key())).isPresent();
+    }
+
     @Test
     void keysSurviveARestart() {
         ApiKeys.Created c = trader("exec-1", Duration.ofDays(90));
