@@ -214,6 +214,7 @@ class GovernorController {
         Optional<String> only = Optional.ofNullable(account);
         io.riskgate.security.AccountAccess.requireReading(only);
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT_MS);
+        admit(emitter, io.riskgate.security.AccountAccess.caller());
         long from = since != null ? since : lastEventId != null ? lastEventId : -1;
         Object lock = emitter;
         Runnable[] unsubscribe = new Runnable[1];
@@ -230,10 +231,10 @@ class GovernorController {
                 emitter.send(SseEmitter.event().comment("riskgate events" + only.map(a -> " for " + a).orElse("")));
             } catch (IOException gone) {
                 unsubscribe[0].run();
+                streams.remove(emitter);
                 throw new IllegalStateException("subscriber gone", gone);
             }
         }
-        streams.put(emitter, io.riskgate.security.AccountAccess.caller());
         Runnable end = () -> {
             unsubscribe[0].run();
             streams.remove(emitter);
@@ -255,6 +256,27 @@ class GovernorController {
             }
         }
         return emitter;
+    }
+
+    /** Open streams one credential may hold, and all callers together: each holds a connection for minutes. */
+    static final int STREAMS_PER_CALLER = 16;
+    static final int STREAMS_IN_ALL = 256;
+
+    /**
+     * Counts the stream in, or refuses it (429): one key opening streams as fast as its rate limit allows would
+     * otherwise hold every connection the server has.
+     */
+    private void admit(SseEmitter emitter, io.riskgate.security.Caller caller) {
+        synchronized (streams) {
+            long mine = streams.values().stream().filter(c -> c.credential().equals(caller.credential())).count();
+            if (mine >= STREAMS_PER_CALLER || streams.size() >= STREAMS_IN_ALL) {
+                throw new org.springframework.web.server.ResponseStatusException(
+                        org.springframework.http.HttpStatus.TOO_MANY_REQUESTS, mine >= STREAMS_PER_CALLER
+                                ? "this credential holds " + mine + " open event streams, the most it may: close one"
+                                : "the service holds " + streams.size() + " open event streams, the most it serves");
+            }
+            streams.put(emitter, caller);
+        }
     }
 
     private static void send(SseEmitter emitter, GovernorEvent e) {

@@ -613,6 +613,45 @@ class GovernorApiTest {
         }
     }
 
+    /**
+     * One credential holds at most {@code STREAMS_PER_CALLER} open streams: the next is refused (429) while they are
+     * open, and served again once one closes. Without the bound, one key opening streams at its rate limit would hold
+     * every connection the server has.
+     */
+    @Test
+    void aCredentialHoldsABoundedNumberOfOpenStreams() {
+        String superuser = EventStream.key;
+        io.riskgate.security.ApiKeys.Created reader = keys.create(new io.riskgate.security.ApiKeys.Spec(
+                "stream-many-" + account, java.util.Set.of(io.riskgate.security.Role.AUDITOR), java.util.Set.of(),
+                java.time.Duration.ofDays(1)), "test");
+        EventStream.key = reader.key();
+        List<EventStream> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < GovernorController.STREAMS_PER_CALLER; i++) {
+                open.add(EventStream.open(governor.bus(), port, "?account=" + account, null));
+            }
+            HttpResponse<Stream<String>> refused = EventStream.request(port, "?account=" + account, null).join();
+            assertThat(refused.statusCode()).isEqualTo(429);
+            refused.body().close();
+            open.remove(0).close();
+            assertThat(eventually(() -> {
+                CompletableFuture<HttpResponse<Stream<String>>> again = EventStream.request(port,
+                        "?account=" + account, null);
+                try {
+                    HttpResponse<Stream<String>> r = again.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                    r.body().close();
+                    return r.statusCode() == 200;
+                } catch (Exception e) {
+                    again.cancel(true);
+                    return false;
+                }
+            })).as("a stream served once one of the credential's closed").isTrue();
+        } finally {
+            open.forEach(EventStream::close);
+            EventStream.key = superuser;
+        }
+    }
+
     static Stream<Arguments> resumeFrom() {
         return Stream.of(arguments("?since=", false), arguments("Last-Event-ID", true));
     }
