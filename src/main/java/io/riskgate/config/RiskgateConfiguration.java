@@ -89,6 +89,20 @@ public class RiskgateConfiguration {
         return rt.commits();
     }
 
+    /**
+     * On a database several instances share, the API keys are read again at each of the instance sync's polls: a
+     * key revoked (or created) through another instance, or with the CLI, counts here within about a second.
+     */
+    @Bean
+    org.springframework.beans.factory.SmartInitializingSingleton keysFollowOtherInstances(RiskgateRuntime rt,
+            io.riskgate.security.ApiKeys keys) {
+        return () -> {
+            if (rt.sync() != null) {
+                rt.sync().alsoEachPoll(keys::refresh);
+            }
+        };
+    }
+
     @Bean
     PreTradeEngine preTradeEngine(RiskgateRuntime rt) {
         return rt.engine();

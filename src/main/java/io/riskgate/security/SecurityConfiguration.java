@@ -52,16 +52,13 @@ public class SecurityConfiguration {
     @org.springframework.context.annotation.DependsOn("riskgateRuntime")
     ApiKeys apiKeys(DataSource dataSource, Clock clock,
                     @Value("${riskgate.security.bootstrap-key-file:./data/admin.key}") Path bootstrapFile,
-                    io.riskgate.database.GroupCommit writes, io.riskgate.runtime.RiskgateRuntime runtime)
+                    io.riskgate.database.GroupCommit writes)
             throws IOException {
         // the runtime (riskgateRuntime) has migrated the schema (api_key is V8) before this runs; its group commit
-        // (a bean) makes a key durable before it is answered
+        // (a bean) makes a key durable before it is answered. On a database several instances share, the keys are
+        // read again at each of the instance sync's polls (config.RiskgateConfiguration)
         ApiKeys keys = new ApiKeys(dataSource, writes, clock);
         BootstrapAdminKey.ensure(keys, bootstrapFile);
-        if (runtime.sync() != null) {
-            // several instances on one database: a key revoked on another stops working here within a poll
-            runtime.sync().alsoEachPoll(keys::refresh);
-        }
         return keys;
     }
 
