@@ -594,13 +594,19 @@ class GovernorApiTest {
                 .as("subscribers back to %d, are %d", before, governor.bus().subscribers()).isTrue();
     }
 
+    /** An AUDITOR key of its own, named {@code prefix} and the account, that the next streams open with. */
+    private io.riskgate.security.ApiKeys.Created streamsWithAKeyOfTheirOwn(String prefix) {
+        io.riskgate.security.ApiKeys.Created reader = keys.create(new io.riskgate.security.ApiKeys.Spec(
+                prefix + account, java.util.Set.of(io.riskgate.security.Role.AUDITOR), java.util.Set.of(),
+                java.time.Duration.ofDays(1)), "test");
+        EventStream.key = reader.key();
+        return reader;
+    }
+
     @Test
     void aStreamEndsWhenItsKeyIsRevoked() {
         String superuser = EventStream.key;
-        io.riskgate.security.ApiKeys.Created reader = keys.create(new io.riskgate.security.ApiKeys.Spec(
-                "stream-reader-" + account, java.util.Set.of(io.riskgate.security.Role.AUDITOR), java.util.Set.of(),
-                java.time.Duration.ofDays(1)), "test");
-        EventStream.key = reader.key();
+        io.riskgate.security.ApiKeys.Created reader = streamsWithAKeyOfTheirOwn("stream-reader-");
         try (EventStream stream = EventStream.open(governor.bus(), port, "?account=" + account, null)) {
             // the stream is open and alive: heartbeats keep it so
             assertThat(stream.endsWithin(java.time.Duration.ofMillis(1_200))).isFalse();
@@ -621,10 +627,7 @@ class GovernorApiTest {
     @Test
     void aCredentialHoldsABoundedNumberOfOpenStreams() {
         String superuser = EventStream.key;
-        io.riskgate.security.ApiKeys.Created reader = keys.create(new io.riskgate.security.ApiKeys.Spec(
-                "stream-many-" + account, java.util.Set.of(io.riskgate.security.Role.AUDITOR), java.util.Set.of(),
-                java.time.Duration.ofDays(1)), "test");
-        EventStream.key = reader.key();
+        streamsWithAKeyOfTheirOwn("stream-many-");
         List<EventStream> open = new java.util.ArrayList<>();
         try {
             for (int i = 0; i < GovernorController.STREAMS_PER_CALLER; i++) {
