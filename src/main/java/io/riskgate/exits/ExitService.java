@@ -237,7 +237,6 @@ public final class ExitService {
 
     /** Marks the account's live trades on the symbol and hands the writes over. Call under the lock. */
     private AccountMark start(CompiledPolicy policy, AccountBook book, Mark mark) {
-        book.advance(mark.timestamp());
         List<Trade> updated = new ArrayList<>();
         List<Trade> changed = new ArrayList<>();
         List<Trade> failed = new ArrayList<>();
@@ -284,6 +283,12 @@ public final class ExitService {
                         PolicyRef.of(policy),
                         List.<FiredRule>of()));
             }
+        }
+        // the account's clock moves to the mark only when the mark's unit stores something that carries its time (a
+        // live trade's last mark, from which a restart resumes the clock): a mark that stores none (no live trade left
+        // on the symbol, or every trade's exit rules failed) leaves the clock where the store would put it back
+        if (!updated.isEmpty()) {
+            book.advance(mark.timestamp());
         }
         // the marked prices move the account's equity: the governor measures the marked book (breakers, position
         // loss), and its update is written in the mark's own unit, so an account waits for one batch, not two. What

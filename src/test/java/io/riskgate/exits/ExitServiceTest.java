@@ -639,6 +639,10 @@ class ExitServiceTest {
         assertThat(error.policy()).isEqualTo(boom.activePolicy());
         assertThat(boom.stored(t)).isEqualTo(before);
         assertThat(boom.detail(t).history()).extracting(TradeDetail.Event::event).last().isEqualTo("ERROR");
+        // nothing stored carries the failed mark's time (the trade's last mark is the first one's): the account's
+        // clock stays at the first mark, where a restart would resume it, not at the failed one's
+        assertThat(boom.rt().portfolio().<java.time.Instant>withAccount(t.account(),
+                io.riskgate.portfolio.AccountBook::clock)).isEqualTo(at(hours(1)));
 
         // other prices still work: 54,500 is +2R
         assertThat(boom.mark(t, 54_500, at(hours(3)))).extracting(ExitInstruction::code)
