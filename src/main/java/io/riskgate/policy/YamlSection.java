@@ -53,7 +53,13 @@ final class YamlSection {
         this.bad = bad;
         if (node instanceof MappingNode mapping) {
             for (NodeTuple t : mapping.getValue()) {
-                String key = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : String.valueOf(t.getKeyNode());
+                if (!(t.getKeyNode() instanceof ScalarNode s)) {
+                    // never printed: a key built of aliases can expand to gigabytes as text
+                    problem(t.getKeyNode(), key("?"), "a key must be plain text, not a "
+                            + t.getKeyNode().getNodeId().name().toLowerCase(java.util.Locale.ROOT));
+                    continue;
+                }
+                String key = s.getValue();
                 lines.putIfAbsent(key(key), t.getKeyNode().getStartMark().getLine() + 1);
                 if (entries.putIfAbsent(key, t) != null) {
                     problem(t.getKeyNode(), key(key), "duplicate key");

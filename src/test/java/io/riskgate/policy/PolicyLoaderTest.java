@@ -265,6 +265,29 @@ class PolicyLoaderTest {
                         + "the file as UTF-8"));
     }
 
+    /**
+     * A key that is not plain text (a list, or a mapping, here built of aliases) is refused with its line and never
+     * printed: printed, keys of aliases nested a few dozen deep expand to gigabytes of text.
+     */
+    @Test
+    void aKeyThatIsNotPlainTextIsRefusedWithoutBeingPrinted() throws IOException {
+        String yaml = replace(shipped, "  max_leverage: 30\n", "  max_leverage: 30\n  ? [a, b]\n  : 1\n");
+        List<PolicyProblem> problems = problemsOf(yaml);
+        assertThat(problems).extracting(PolicyProblem::path, PolicyProblem::line, PolicyProblem::message)
+                .containsExactly(tuple("sizing.?", lineOf(yaml, "? [a, b]"), "a key must be plain text, not a "
+                        + "sequence"));
+
+        StringBuilder bomb = new StringBuilder("a0: &a0 [x, x]\n");
+        for (int i = 1; i <= 14; i++) { // three aliases a level: 42, within SnakeYAML's 50
+            bomb.append("a").append(i).append(": &a").append(i).append(" {? *a").append(i - 1).append(": x, ? [*a")
+                    .append(i - 1).append(", *a").append(i - 1).append("]: y}\n");
+        }
+        bomb.append("? *a14\n: z\n"); // a top-level key of 3^14 nodes, were it printed
+        List<PolicyProblem> expanding = problemsOf(shipped + bomb);
+        assertThat(expanding).extracting(PolicyProblem::message).contains("a key must be plain text, not a mapping")
+                .allSatisfy(m -> assertThat(m.length()).isLessThan(1_000));
+    }
+
     @Test
     void reportsInvalidYamlSyntaxWithItsLine() throws IOException {
         String yaml = replace(shipped, "  max_leverage: 30\n", "  max_leverage: 30: 40\n");
