@@ -88,6 +88,18 @@ class ReplaysController {
         }
     }
 
+    /** A replay refused while {@link ReplayJobs#PENDING} are queued or running: 429, try again later. */
+    @org.springframework.web.bind.annotation.ExceptionHandler(ReplayJobs.Busy.class)
+    ResponseEntity<org.springframework.http.ProblemDetail> busy(ReplayJobs.Busy e) {
+        org.springframework.http.ProblemDetail p = org.springframework.http.ProblemDetail.forStatusAndDetail(
+                HttpStatus.TOO_MANY_REQUESTS, e.getMessage());
+        p.setTitle("Replays are queued");
+        p.setType(java.net.URI.create("https://riskgate.io/problems/429"));
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(org.springframework.http.HttpHeaders.RETRY_AFTER, "10")
+                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(p);
+    }
+
     @Operation(summary = "The replays started since the service started")
     @GetMapping("/api/v1/replays")
     List<ReplayJobs.Job> list() {

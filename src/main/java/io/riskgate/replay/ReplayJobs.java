@@ -30,6 +30,20 @@ public final class ReplayJobs {
     /** How many jobs are kept, finished or not. */
     public static final int KEPT = 20;
 
+    /**
+     * How many jobs may be queued or running at once: each holds its bars and signals (up to a 32 MB request) until
+     * it has run, so an unbounded queue would let one officer take the service's memory.
+     */
+    public static final int PENDING = 3;
+
+    /** A replay refused because {@link #PENDING} are already queued or running. */
+    public static final class Busy extends RuntimeException {
+        Busy(long pending) {
+            super(pending + " replays are queued or running, the most at once (each holds its history in memory): "
+                    + "start this one when one of them has finished");
+        }
+    }
+
     /** A job as an officer sees it. */
     public record Job(String id, String actor, String policy, String comparePolicy, Instant startedAt, String state,
                       long done, long total, String error, String warning, ReplayOutput.Summary summary,
@@ -103,6 +117,11 @@ public final class ReplayJobs {
                 throw new IllegalArgumentException("no policy '" + id + "' is loaded; loaded: "
                         + registry.snapshot().policies().keySet());
             }
+        }
+        long pending = jobs.values().stream().filter(j -> j.state.equals("QUEUED") || j.state.equals("RUNNING"))
+                .count();
+        if (pending >= PENDING) {
+            throw new Busy(pending);
         }
         Running job = new Running(Ids.next(), actor, policyId, comparePolicyId, clock.instant());
         job.total = (bars.size() + signals.size()) * (comparePolicyId == null ? 1L : 2L);
