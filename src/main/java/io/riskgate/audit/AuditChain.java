@@ -246,7 +246,7 @@ public final class AuditChain {
                         + "', not a name riskgate gives an export file");
             } else if (!Files.isRegularFile(dir.resolve(name))) {
                 problems.add(records + " are recorded as exported to " + name + ", which is not in " + dir
-                        + ": nothing proves them");
+                        + ": nothing proves them (put the file back there, or verify where it is kept)");
             } else {
                 AuditExport.verifyFile(dir.resolve(name), json, Optional.of(jdbc))
                         .forEach(p -> problems.add(name + ": " + p));

@@ -315,7 +315,7 @@ class AuditChainTest {
         jdbc.update("UPDATE decision_exported SET export_file = 'decisions-1-1.jsonl.gz' WHERE chain_seq = 1");
         assertThat(chain.verify(Optional.empty(), Optional.of(out)).problems()).containsExactly(
                 "records 1 to 1 are recorded as exported to decisions-1-1.jsonl.gz, which is not in " + out
-                        + ": nothing proves them");
+                        + ": nothing proves them (put the file back there, or verify where it is kept)");
         jdbc.update("UPDATE decision_exported SET export_file = '../../etc/passwd' WHERE chain_seq = 1");
         assertThat(chain.verify(Optional.empty(), Optional.of(out)).problems()).containsExactly(
                 "records 1 to 1 are recorded as exported to '../../etc/passwd', not a name riskgate gives an "

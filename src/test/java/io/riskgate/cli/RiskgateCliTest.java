@@ -261,7 +261,7 @@ class RiskgateCliTest {
         assertThat(withoutFiles.exitCode()).isOne();
         assertThat(withoutFiles.json().get("problems").get(0).asText()).isEqualTo("records 2 to 2 are recorded as "
                 + "exported to " + Path.of(file).getFileName() + ", which is not in " + elsewhere + ": nothing proves "
-                + "them");
+                + "them (put the file back there, or verify where it is kept)");
         assertThat(run("audit", "--db", db, "verify", "--exports", tmp.resolve("none").toString()).exitCode())
                 .isEqualTo(2);
     }
